@@ -1,0 +1,50 @@
+/**
+ * Work that runs after the HTTP answer: one job type per use case, parsed with zod wherever a job
+ * crosses a process boundary (SQS message bodies).
+ */
+import { z } from 'zod';
+
+export const createCaseJob = z.object({
+  kind: z.literal('create-case'),
+  fingerprint: z.string().min(1),
+  /** Slack user id of the analyst who clicked. */
+  userId: z.string().min(1),
+  requestedAt: z.string(),
+});
+
+export const caseChangedJob = z.object({
+  kind: z.literal('case-changed'),
+  /** The TheHive webhook body as received (parsed again by the worker). */
+  notification: z.unknown(),
+  receivedAt: z.string(),
+});
+
+export const reconcileJob = z.object({
+  kind: z.literal('reconcile'),
+  requestedAt: z.string(),
+});
+
+export const ingestJob = z.object({
+  kind: z.literal('ingest'),
+  /** Any event `hivewire render` accepts. */
+  event: z.unknown(),
+  receivedAt: z.string(),
+});
+
+export const jobSchema = z.discriminatedUnion('kind', [
+  createCaseJob,
+  caseChangedJob,
+  reconcileJob,
+  ingestJob,
+]);
+export type Job = z.infer<typeof jobSchema>;
+export type JobKind = Job['kind'];
+export type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;
+
+/** The queue port: SQS in AWS, in-process locally. */
+export interface Queue {
+  enqueue(job: Job): Promise<void>;
+}
+
+/** Runs one job; throws to have it retried (and dead-lettered when retries are spent). */
+export type JobHandler = (job: Job, attempt: number) => Promise<void>;

@@ -1,0 +1,142 @@
+/**
+ * The store port: alert records, the case → alert index, the append-only audit trail, settings and
+ * delivery keys. Every state change is a conditional write, so concurrent clicks, retries and
+ * redelivered webhooks cannot duplicate a case or a thread reply.
+ */
+import type { Finding, Severity } from '../findings/finding';
+
+export type AlertState = 'open' | 'escalating' | 'escalated' | 'ignored';
+
+/** What Hivewire last knew of the TheHive case, so replies can say "New → InProgress". */
+export interface CaseSnapshot {
+  status: string;
+  stage: string;
+  severity?: number;
+  assignee?: string;
+  title?: string;
+  tags?: string[];
+  tlp?: number;
+  pap?: number;
+  summary?: string;
+  impactStatus?: string;
+  /** Set when the case was deleted or merged away in TheHive. */
+  gone?: 'deleted' | 'merged';
+}
+
+/** A finding as stored with its alert: everything but the raw event (kept in the audit trail). */
+export type FindingSnapshot = Omit<Finding, 'raw'>;
+
+export interface AlertRecord {
+  fingerprint: string;
+  finding: FindingSnapshot;
+  channel: string;
+  /** Slack `ts` of the root alert message, once posted. */
+  ts?: string;
+  permalink?: string;
+  count: number;
+  severity: Severity;
+  firstSeen: string;
+  lastSeen: string;
+  state: AlertState;
+  escalatedBy?: string;
+  escalatedAt?: string;
+  caseId?: string;
+  caseNumber?: number;
+  caseUrl?: string;
+  case?: CaseSnapshot;
+  /** TheHive `_updatedAt` (epoch ms) of the last case change applied: older changes are not applied again. */
+  caseUpdatedAt?: number;
+  ignoredBy?: string;
+  ignoredAt?: string;
+  ignoreReason?: string;
+  /** The last failure shown in the thread (cleared on success). */
+  lastError?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic-concurrency version: every write names the version it read. */
+  version: number;
+}
+
+export type AuditActor = { kind: 'slack'; id: string } | { kind: 'thehive'; id: string } | { kind: 'system' };
+
+export interface AuditEvent {
+  fingerprint: string;
+  caseId?: string;
+  /** ISO-8601, with a sequence suffix added by the store so events at the same millisecond keep their order. */
+  at: string;
+  actor: AuditActor;
+  action: string;
+  details?: Record<string, unknown>;
+}
+
+/** A rejected input or a job that failed for good, kept so nothing is lost. */
+export interface DeadLetter {
+  id: string;
+  at: string;
+  kind: string;
+  error: string;
+  payload: unknown;
+}
+
+/** Thrown when a conditional write finds the record changed since it was read. */
+export class ConflictError extends Error {
+  constructor(message = 'the record changed since it was read') {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export interface Store {
+  getAlert(fingerprint: string): Promise<AlertRecord | undefined>;
+  /** Creates the record; resolves false (and writes nothing) when one already exists. */
+  createAlert(record: Omit<AlertRecord, 'version'>): Promise<boolean>;
+  /** Writes `record` only if the stored version is still `record.version`; throws ConflictError otherwise. Returns the new record. */
+  putAlert(record: AlertRecord): Promise<AlertRecord>;
+  /** The alert a TheHive case belongs to (by `_id` such as `~123`, or by case number). */
+  findAlertByCase(caseIdOrNumber: string | number): Promise<AlertRecord | undefined>;
+  /** Alerts with a case that is not closed, for the reconcile job. */
+  listFollowedCases(): Promise<AlertRecord[]>;
+  /** The most recent alerts, newest first. */
+  listAlerts(limit: number): Promise<AlertRecord[]>;
+
+  appendAudit(event: Omit<AuditEvent, 'at'> & { at?: string }): Promise<AuditEvent>;
+  listAudit(fingerprint: string): Promise<AuditEvent[]>;
+
+  /** Claims a delivery key (Slack event id, webhook request id, …) once; false when already claimed. */
+  claimDelivery(key: string, ttlSeconds: number): Promise<boolean>;
+
+  getSetting<T>(name: string): Promise<T | undefined>;
+  putSetting<T>(name: string, value: T): Promise<void>;
+
+  putDeadLetter(letter: Omit<DeadLetter, 'id' | 'at'>): Promise<DeadLetter>;
+  listDeadLetters(limit: number): Promise<DeadLetter[]>;
+}
+
+/**
+ * Read-modify-write with optimistic concurrency: re-reads and re-applies `change` when another
+ * writer got there first. `change` returns the new record, or `undefined` to write nothing.
+ */
+export async function updateAlert(
+  store: Store,
+  fingerprint: string,
+  change: (current: AlertRecord) => AlertRecord | undefined,
+  attempts = 10,
+): Promise<{ before: AlertRecord; after: AlertRecord } | undefined> {
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const current = await store.getAlert(fingerprint);
+    if (!current) return undefined;
+    const next = change(current);
+    if (!next) return undefined;
+    try {
+      const after = await store.putAlert({
+        ...next,
+        version: current.version,
+        updatedAt: new Date().toISOString(),
+      });
+      return { before: current, after };
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  throw new ConflictError(`alert ${fingerprint}: gave up after ${attempts} concurrent updates`);
+}
