@@ -3,6 +3,7 @@
  * crosses a process boundary (SQS message bodies).
  */
 import { z } from 'zod';
+import { SEVERITIES, type NormalisedFinding } from '../findings/finding';
 
 export const createCaseJob = z.object({
   kind: z.literal('create-case'),
@@ -26,8 +27,16 @@ export const reconcileJob = z.object({
 
 export const ingestJob = z.object({
   kind: z.literal('ingest'),
-  /** Any event `hivewire render` accepts. */
-  event: z.unknown(),
+  /** One normalised finding, accepted by the HTTPS route and posted by the worker. */
+  finding: z
+    .looseObject({
+      fingerprint: z.string().min(1),
+      source: z.enum(['guardduty', 'securityhub', 'siem']),
+      title: z.string(),
+      severity: z.enum(SEVERITIES),
+      observables: z.array(z.looseObject({ dataType: z.string(), data: z.string() })),
+    })
+    .transform((finding) => finding as unknown as NormalisedFinding),
   receivedAt: z.string(),
 });
 

@@ -51,10 +51,30 @@ export interface AlertRecord {
   ignoreReason?: string;
   /** The last failure shown in the thread (cleared on success). */
   lastError?: string;
+  /** When a worker claimed posting the root message (a lease, so a crashed post is retried once it lapses). */
+  postingSince?: string;
+  /** Thread reply announcing the case, once posted. */
+  caseReplyTs?: string;
+  /** When the Security Hub finding was marked NOTIFIED with the case link. */
+  securityHubNotifiedAt?: string;
+  /**
+   * Thread replies decided by a conditional write but not yet delivered to Slack: written together with the
+   * state change they describe, so a failed delivery is retried and a redelivered change adds none.
+   */
+  pendingReplies?: PendingReply[];
+  /** A Security Hub workflow update decided with a case change, not yet applied. */
+  pendingWorkflow?: { status: 'NOTIFIED' | 'RESOLVED' | 'SUPPRESSED'; note: string };
   createdAt: string;
   updatedAt: string;
   /** Optimistic-concurrency version: every write names the version it read. */
   version: number;
+}
+
+/** A rendered Slack message waiting to be threaded under the alert. */
+export interface PendingReply {
+  id: string;
+  text: string;
+  blocks: unknown[];
 }
 
 export type AuditActor = { kind: 'slack'; id: string } | { kind: 'thehive'; id: string } | { kind: 'system' };

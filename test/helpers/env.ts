@@ -3,3 +3,5 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+// Logs are asserted where they matter (a test builds its own logger); elsewhere they are noise.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
