@@ -1,0 +1,225 @@
+/**
+ * Ingest: a normalised finding becomes one Slack alert. The same fingerprint again (GuardDuty
+ * republishes with a growing `service.count`; a GuardDuty finding also arrives through Security Hub)
+ * edits the existing message instead of posting a new one.
+ */
+import { alertMessage } from '../../blocks/alert';
+import { severityRaisedReply } from '../../blocks/replies';
+import type { Deps } from '../deps';
+import { enrichFinding, routeFor } from '../enrich/enrich';
+import {
+  isAtLeast,
+  severityRank,
+  type Finding,
+  type NormalisedFinding,
+  type Severity,
+} from '../findings/finding';
+import { parseEvent } from '../findings/parse';
+import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
+
+export type IngestOutcome = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
+
+export interface IngestResult {
+  fingerprint: string;
+  outcome: IngestOutcome;
+}
+
+/** How long a claim to post the root message holds before another delivery may retry the post. */
+const POSTING_LEASE_MS = 60_000;
+/** The raw event kept in the audit trail is capped: the store's items are limited to 400 KB. */
+const AUDIT_RAW_LIMIT = 64 * 1024;
+
+/** The store setting written by `/hivewire threshold`. */
+export const THRESHOLD_SETTING = 'severityThreshold';
+
+function snapshot(finding: Finding): FindingSnapshot {
+  const { raw: _raw, ...rest } = finding;
+  return rest;
+}
+
+/** The record of a finding not yet seen: open, not yet posted. */
+export function newAlertRecord(finding: Finding, channel: string, now: Date): Omit<AlertRecord, 'version'> {
+  const at = now.toISOString();
+  return {
+    fingerprint: finding.fingerprint,
+    finding: snapshot(finding),
+    channel,
+    count: finding.count,
+    severity: finding.severity,
+    firstSeen: finding.firstSeen,
+    lastSeen: finding.lastSeen,
+    state: 'open',
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+function rawForAudit(raw: unknown): unknown {
+  const text = JSON.stringify(raw) ?? '';
+  return text.length <= AUDIT_RAW_LIMIT ? raw : { truncated: true, head: text.slice(0, AUDIT_RAW_LIMIT) };
+}
+
+function maxSeverity(a: Severity, b: Severity): Severity {
+  return severityRank(a) >= severityRank(b) ? a : b;
+}
+
+function isNewer(finding: NormalisedFinding, alert: AlertRecord): boolean {
+  return (
+    finding.count > alert.count ||
+    finding.updatedAt > alert.finding.updatedAt ||
+    severityRank(finding.severity) > severityRank(alert.severity)
+  );
+}
+
+/**
+ * Posts or updates the Slack alert for one finding.
+ *
+ * @example
+ *   const { outcome } = await ingestFinding(finding, deps); // 'posted' the first time, then 'updated'
+ */
+export async function ingestFinding(normalised: NormalisedFinding, deps: Deps): Promise<IngestResult> {
+  const { store, logger } = deps;
+  const finding = await enrichFinding(normalised, deps.directory);
+  const fingerprint = finding.fingerprint;
+  const log = logger.createChild({ persistentKeys: { fingerprint } });
+
+  const existing = await store.getAlert(fingerprint);
+  if (!existing) {
+    const thresholdOverride = await store.getSetting<Severity>(THRESHOLD_SETTING);
+    const route = routeFor(finding, deps.config, { thresholdOverride });
+    if (!isAtLeast(finding.severity, route.severityThreshold)) {
+      log.info('finding below the severity threshold: not posted', {
+        metric: 'findings_below_threshold',
+        severity: finding.severity,
+        threshold: route.severityThreshold,
+      });
+      return { fingerprint, outcome: 'below-threshold' };
+    }
+    const created = await store.createAlert(newAlertRecord(finding, route.channel, deps.now()));
+    if (created) {
+      await store.appendAudit({
+        fingerprint,
+        actor: { kind: 'system' },
+        action: 'received',
+        details: { source: finding.source, sourceId: finding.sourceId, raw: rawForAudit(finding.raw) },
+      });
+      await postRootMessage(fingerprint, deps);
+      return { fingerprint, outcome: 'posted' };
+    }
+  }
+
+  const current = existing ?? (await store.getAlert(fingerprint));
+  if (current && !current.ts) {
+    // A previous delivery created the record but its post failed or is under way: finish it.
+    await postRootMessage(fingerprint, deps);
+  }
+  return updateExistingAlert(finding, deps);
+}
+
+/** Claims the post (a conditional write), posts the root message and records its `ts` and permalink. */
+async function postRootMessage(fingerprint: string, deps: Deps): Promise<void> {
+  const { store, slack } = deps;
+  const now = deps.now();
+  const claimed = await updateAlert(store, fingerprint, (alert) => {
+    if (alert.ts) return undefined;
+    if (alert.postingSince && now.getTime() - Date.parse(alert.postingSince) < POSTING_LEASE_MS)
+      return undefined;
+    return { ...alert, postingSince: now.toISOString() };
+  });
+  if (!claimed) return;
+
+  const ts = await slack.post(
+    claimed.after.channel,
+    alertMessage(claimed.after, { theHiveUrl: deps.config.theHive.url }),
+  );
+  const permalink = await slack.permalink(claimed.after.channel, ts);
+  const saved = await updateAlert(store, fingerprint, (alert) => ({
+    ...alert,
+    ts,
+    permalink,
+    postingSince: undefined,
+  }));
+  await store.appendAudit({
+    fingerprint,
+    actor: { kind: 'system' },
+    action: 'posted',
+    details: { channel: claimed.after.channel, ts, permalink },
+  });
+  // Deliveries that arrived while we were posting changed the record: show their counts too.
+  if (saved && saved.before.version !== claimed.after.version) {
+    await slack.update(
+      saved.after.channel,
+      ts,
+      alertMessage(saved.after, { theHiveUrl: deps.config.theHive.url }),
+    );
+  }
+}
+
+async function updateExistingAlert(finding: Finding, deps: Deps): Promise<IngestResult> {
+  const { store, slack } = deps;
+  const fingerprint = finding.fingerprint;
+  const changed = await updateAlert(store, fingerprint, (alert) => {
+    if (!isNewer(finding, alert)) return undefined;
+    const severity = maxSeverity(alert.severity, finding.severity);
+    const rose = severityRank(severity) > severityRank(alert.severity);
+    return {
+      ...alert,
+      finding: { ...snapshot(finding), severity },
+      count: Math.max(alert.count, finding.count),
+      lastSeen: finding.lastSeen > alert.lastSeen ? finding.lastSeen : alert.lastSeen,
+      severity,
+      // An ignored finding whose severity rises needs eyes again.
+      ...(rose && alert.state === 'ignored'
+        ? { state: 'open' as const, ignoredBy: undefined, ignoredAt: undefined, ignoreReason: undefined }
+        : {}),
+    };
+  });
+  if (!changed) return { fingerprint, outcome: 'unchanged' };
+
+  const { before, after } = changed;
+  const rose = severityRank(after.severity) > severityRank(before.severity);
+  await store.appendAudit({
+    fingerprint,
+    caseId: after.caseId,
+    actor: { kind: 'system' },
+    action: 'updated',
+    details: {
+      count: { before: before.count, after: after.count },
+      severity: { before: before.severity, after: after.severity },
+      lastSeen: after.lastSeen,
+      ...(before.state !== after.state ? { state: { before: before.state, after: after.state } } : {}),
+    },
+  });
+  if (after.ts) {
+    await slack.update(after.channel, after.ts, alertMessage(after, { theHiveUrl: deps.config.theHive.url }));
+    if (rose) {
+      await slack.reply(
+        after.channel,
+        after.ts,
+        severityRaisedReply({
+          from: before.severity,
+          to: after.severity,
+          reopened: before.state === 'ignored',
+        }),
+      );
+    }
+  }
+  return { fingerprint, outcome: 'updated' };
+}
+
+export interface IngestEventResult {
+  results: IngestResult[];
+  skipped: { index: number; reason: string }[];
+  rejected: { index: number; error: string }[];
+}
+
+/** Parses an event (anything `hivewire render` reads) and ingests every finding in it. */
+export async function ingestEvent(event: unknown, deps: Deps): Promise<IngestEventResult> {
+  const parsed = parseEvent(event);
+  for (const rejection of parsed.rejected) {
+    await deps.store.putDeadLetter({ kind: 'rejected-finding', error: rejection.error, payload: event });
+  }
+  const results: IngestResult[] = [];
+  for (const finding of parsed.findings) results.push(await ingestFinding(finding, deps));
+  return { results, skipped: parsed.skipped, rejected: parsed.rejected };
+}

@@ -1,0 +1,44 @@
+/**
+ * What changed in a case between two known states: the facts a thread reply states, one entry per
+ * field (TheHive's webhook names only new values, so "before" comes from the store).
+ */
+import type { CaseSnapshot } from '../store/store';
+
+export type CaseChange =
+  | { field: 'status'; from?: string; to: string; stage: string; summary?: string; actor: string }
+  | { field: 'assignee'; from?: string; to?: string; toSlackUser?: string; actor: string }
+  | { field: 'severity' | 'tlp' | 'pap'; from?: number; to?: number; actor: string }
+  | { field: 'title'; from?: string; to?: string; actor: string }
+  | { field: 'tags'; added: string[]; removed: string[]; actor: string }
+  | { field: 'gone'; to: 'deleted' | 'merged'; actor: string };
+
+/** The changes from `before` (undefined: nothing known yet) to `after`, in the order replies show them. */
+export function diffCase(before: CaseSnapshot | undefined, after: CaseSnapshot, actor: string): CaseChange[] {
+  if (after.gone) return before?.gone === after.gone ? [] : [{ field: 'gone', to: after.gone, actor }];
+  const changes: CaseChange[] = [];
+  if (before?.status !== after.status)
+    changes.push({
+      field: 'status',
+      from: before?.status,
+      to: after.status,
+      stage: after.stage,
+      summary: after.summary,
+      actor,
+    });
+  if ((before?.assignee ?? undefined) !== (after.assignee ?? undefined))
+    changes.push({ field: 'assignee', from: before?.assignee, to: after.assignee, actor });
+  for (const field of ['severity', 'tlp', 'pap'] as const) {
+    if (before && before[field] !== after[field] && after[field] !== undefined)
+      changes.push({ field, from: before[field], to: after[field], actor });
+  }
+  if (before && after.title !== undefined && before.title !== after.title)
+    changes.push({ field: 'title', from: before.title, to: after.title, actor });
+  if (before && after.tags) {
+    const previous = new Set(before.tags ?? []);
+    const next = new Set(after.tags);
+    const added = [...next].filter((tag) => !previous.has(tag));
+    const removed = [...previous].filter((tag) => !next.has(tag));
+    if (added.length || removed.length) changes.push({ field: 'tags', added, removed, actor });
+  }
+  return changes;
+}

@@ -1,0 +1,160 @@
+/**
+ * What "Create Case" sends to TheHive, as pure functions of the alert: the TheHive alert (with the
+ * finding's observables inline) and the promotion to a case. Shared by the worker and by
+ * `hivewire case-request`.
+ */
+import type { Finding, Severity } from '../findings/finding';
+import type { AlertRecord } from '../store/store';
+import { escapeMarkdown, escapeTableCell, markdownLink } from './markdown';
+
+/** TheHive field limits (TheHive 5 API v1). */
+export const THEHIVE_LIMITS = { title: 512, tag: 128, type: 32, source: 32, sourceRef: 128 } as const;
+
+/** The TheHive alert `type` of everything Hivewire escalates. */
+export const THEHIVE_ALERT_TYPE = 'hivewire';
+
+const THEHIVE_SEVERITY: Record<Severity, 1 | 2 | 3 | 4> = {
+  INFORMATIONAL: 1,
+  LOW: 1,
+  MEDIUM: 2,
+  HIGH: 3,
+  CRITICAL: 4,
+};
+
+/** TheHive's 1–4 severity for a finding severity. */
+export function theHiveSeverity(severity: Severity): 1 | 2 | 3 | 4 {
+  return THEHIVE_SEVERITY[severity];
+}
+
+export interface CaseSettings {
+  tlp: number;
+  pap: number;
+  caseTemplate?: string;
+}
+
+export interface TheHiveAlertInput {
+  type: string;
+  source: string;
+  sourceRef: string;
+  title: string;
+  description: string;
+  severity: 1 | 2 | 3 | 4;
+  date: number;
+  tags: string[];
+  tlp: number;
+  pap: number;
+  externalLink?: string;
+  observables: { dataType: string; data: string; tags?: string[]; ioc?: boolean; message?: string }[];
+}
+
+export interface CaseRequest {
+  method: 'POST' | 'PATCH' | 'GET';
+  path: string;
+  body?: unknown;
+}
+
+function cut(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** TheHive's `sourceRef` for a fingerprint: the fingerprint itself, within TheHive's 128-character limit. */
+export function sourceRefFor(fingerprint: string): string {
+  return cut(fingerprint, THEHIVE_LIMITS.sourceRef);
+}
+
+function tagsFor(finding: Omit<Finding, 'raw'>): string[] {
+  const tags = [
+    `customer:${finding.customer}`,
+    `source:${finding.source}`,
+    finding.accountId ? `aws-account:${finding.accountId}` : undefined,
+    finding.region ? `region:${finding.region}` : undefined,
+    finding.type,
+  ];
+  return [
+    ...new Set(tags.filter((tag): tag is string => Boolean(tag)).map((tag) => cut(tag, THEHIVE_LIMITS.tag))),
+  ];
+}
+
+function timestamp(iso: string): number {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
+/** The case description: the finding's facts, and links both ways (AWS console or SIEM, and the Slack alert). */
+export function caseDescription(alert: AlertRecord): string {
+  const f = alert.finding;
+  const rows: [string, string][] = [
+    ['Source', `${f.product} (${f.source})`],
+    ['Finding id', f.sourceId],
+    ['Type', f.type],
+    ['Severity', `${f.severity} (source value ${f.sourceSeverity})`],
+    ['Customer', f.customer],
+  ];
+  if (f.accountId) rows.push(['Account', f.accountName ? `${f.accountId} (${f.accountName})` : f.accountId]);
+  if (f.region) rows.push(['Region', f.region]);
+  if (f.resource) rows.push(['Resource', `${f.resource.kind} ${f.resource.name ?? f.resource.id}`]);
+  rows.push(['First seen', f.firstSeen], ['Last seen', f.lastSeen], ['Count', String(alert.count)]);
+  if (f.actor) rows.push(['User', f.actor.email ? `${f.actor.name} <${f.actor.email}>` : f.actor.name]);
+
+  const links = [
+    f.consoleUrl
+      ? markdownLink(f.source === 'siem' ? 'Open in the SIEM' : 'Open in the AWS console', f.consoleUrl)
+      : undefined,
+    alert.permalink ? markdownLink('Slack alert', alert.permalink) : undefined,
+  ].filter(Boolean);
+
+  return [
+    `### ${escapeMarkdown(f.title)}`,
+    '',
+    '| Field | Value |',
+    '| --- | --- |',
+    ...rows.map(([name, value]) => `| ${name} | ${escapeTableCell(value)} |`),
+    '',
+    links.length ? `Links: ${links.join(' · ')}` : '',
+    '',
+    '#### Description',
+    '',
+    escapeMarkdown(f.description),
+    '',
+    `_Escalated from Slack by Hivewire (fingerprint ${escapeMarkdown(alert.fingerprint)})._`,
+  ].join('\n');
+}
+
+/** The TheHive alert for an escalation: observables inline, so escalation costs two requests whatever their number. */
+export function theHiveAlertFor(alert: AlertRecord, settings: CaseSettings): TheHiveAlertInput {
+  const f = alert.finding;
+  return {
+    type: THEHIVE_ALERT_TYPE,
+    source: cut(f.source, THEHIVE_LIMITS.source),
+    sourceRef: sourceRefFor(alert.fingerprint),
+    title: cut(f.title, THEHIVE_LIMITS.title),
+    description: caseDescription(alert),
+    severity: theHiveSeverity(alert.severity),
+    date: timestamp(f.firstSeen),
+    tags: tagsFor(f),
+    tlp: settings.tlp,
+    pap: settings.pap,
+    ...(f.consoleUrl?.startsWith('https://') ? { externalLink: f.consoleUrl } : {}),
+    observables: f.observables.map((o) => ({
+      dataType: o.dataType,
+      data: o.data,
+      ...(o.tags?.length ? { tags: o.tags.map((tag) => cut(tag, THEHIVE_LIMITS.tag)) } : {}),
+      ...(o.ioc !== undefined ? { ioc: o.ioc } : {}),
+      ...(o.message ? { message: o.message } : {}),
+    })),
+  };
+}
+
+/** The promotion of the TheHive alert into a case (an optional case template from config). */
+export function promotionFor(settings: CaseSettings): { caseTemplate?: string } {
+  return settings.caseTemplate ? { caseTemplate: settings.caseTemplate } : {};
+}
+
+/** The requests "Create Case" sends, in order, with paths relative to `THEHIVE_URL`. */
+export function caseRequests(alert: AlertRecord, settings: CaseSettings): CaseRequest[] {
+  return [
+    { method: 'POST', path: '/api/v1/alert', body: theHiveAlertFor(alert, settings) },
+    { method: 'POST', path: '/api/v1/alert/{alertId}/case', body: promotionFor(settings) },
+  ];
+}

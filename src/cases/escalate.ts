@@ -1,0 +1,256 @@
+/**
+ * Escalation ("Create Case"). The click records the intent with a conditional write and queues a job;
+ * the worker creates a TheHive alert with the observables inline and promotes it to a case.
+ *
+ * Exactly one case per alert: concurrent clicks lose the conditional write (open → escalating); a worker
+ * retried after TheHive answered finds its alert again, because TheHive rejects a second alert with the
+ * same type/source/sourceRef, and reuses (or finishes) its promotion.
+ */
+import { alertMessage } from '../../blocks/alert';
+import { caseOpenedReply, escalationFailedReply } from '../../blocks/replies';
+import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
+import type { Deps } from '../deps';
+import { routeFor } from '../enrich/enrich';
+import type { JobOf } from '../queue/jobs';
+import { updateAlert, type AlertRecord, type CaseSnapshot } from '../store/store';
+import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
+
+export type EscalationRequest =
+  | { outcome: 'requested'; alert: AlertRecord }
+  | { outcome: 'already-escalated'; alert: AlertRecord }
+  | { outcome: 'in-progress'; alert: AlertRecord }
+  | { outcome: 'ignored'; alert: AlertRecord }
+  | { outcome: 'unknown-alert' };
+
+/**
+ * Records an analyst's click: open → escalating (who, when), audit, and a `create-case` job.
+ * Fast by design: it runs before Slack's 3-second deadline.
+ */
+export async function requestEscalation(
+  input: { fingerprint: string; userId: string },
+  deps: Pick<Deps, 'store' | 'queue' | 'now'>,
+): Promise<EscalationRequest> {
+  const { store, queue } = deps;
+  const at = deps.now().toISOString();
+  const won = await updateAlert(store, input.fingerprint, (alert) =>
+    alert.state === 'open'
+      ? { ...alert, state: 'escalating', escalatedBy: input.userId, escalatedAt: at, lastError: undefined }
+      : undefined,
+  );
+  if (!won) {
+    const alert = await store.getAlert(input.fingerprint);
+    if (!alert) return { outcome: 'unknown-alert' };
+    if (alert.state === 'escalated') return { outcome: 'already-escalated', alert };
+    if (alert.state === 'ignored') return { outcome: 'ignored', alert };
+    return { outcome: 'in-progress', alert };
+  }
+  await store.appendAudit({
+    fingerprint: input.fingerprint,
+    actor: { kind: 'slack', id: input.userId },
+    action: 'escalation-requested',
+  });
+  try {
+    await queue.enqueue({
+      kind: 'create-case',
+      fingerprint: input.fingerprint,
+      userId: input.userId,
+      requestedAt: at,
+    });
+  } catch (error) {
+    // Without a job nothing would ever create the case: give the button back.
+    await updateAlert(store, input.fingerprint, (alert) =>
+      alert.state === 'escalating' && !alert.caseId
+        ? { ...alert, state: 'open', escalatedBy: undefined, escalatedAt: undefined }
+        : undefined,
+    );
+    throw error;
+  }
+  return { outcome: 'requested', alert: won.after };
+}
+
+function snapshotOf(theCase: {
+  status: string;
+  stage: string;
+  severity?: number;
+  assignee?: string | null;
+  title?: string;
+  tags?: string[];
+  tlp?: number;
+  pap?: number;
+  summary?: string | null;
+  impactStatus?: string | null;
+}): CaseSnapshot {
+  return {
+    status: theCase.status,
+    stage: theCase.stage,
+    severity: theCase.severity,
+    assignee: theCase.assignee ?? undefined,
+    title: theCase.title,
+    tags: theCase.tags,
+    tlp: theCase.tlp,
+    pap: theCase.pap,
+    summary: theCase.summary ?? undefined,
+    impactStatus: theCase.impactStatus ?? undefined,
+  };
+}
+
+/** Creates (or finds) the TheHive alert and its case. Two requests on the happy path. */
+async function openCase(alert: AlertRecord, deps: Deps) {
+  const route = routeFor({ ...alert.finding, raw: undefined }, deps.config);
+  const settings = { tlp: route.tlp, pap: route.pap, caseTemplate: route.caseTemplate };
+  const input = theHiveAlertFor(alert, settings);
+  let theHiveAlert;
+  try {
+    theHiveAlert = await deps.theHive.alerts.create(input);
+  } catch (error) {
+    if (!isDuplicateAlert(error)) throw error;
+    // A previous attempt created it before failing: carry on from there.
+    theHiveAlert = await deps.theHive.alerts.findBySourceRef(
+      THEHIVE_ALERT_TYPE,
+      input.source,
+      sourceRefFor(alert.fingerprint),
+    );
+    if (!theHiveAlert) throw error;
+  }
+  if (theHiveAlert.caseId) return deps.theHive.cases.get(theHiveAlert.caseId);
+  try {
+    return await deps.theHive.alerts.promote(theHiveAlert._id, promotionFor(settings));
+  } catch (error) {
+    // Promoted concurrently by an earlier attempt whose answer was lost.
+    const again = await deps.theHive.alerts.get(theHiveAlert._id).catch(() => undefined);
+    if (again?.caseId) return deps.theHive.cases.get(again.caseId);
+    throw error;
+  }
+}
+
+/**
+ * The worker's half of "Create Case". Safe to run again at any point: each step records that it
+ * happened, and a retry skips what is done.
+ */
+export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise<void> {
+  const { store, slack, logger } = deps;
+  const log = logger.createChild({ persistentKeys: { fingerprint: job.fingerprint } });
+  let alert = await store.getAlert(job.fingerprint);
+  if (!alert) {
+    log.warn('create-case for an unknown alert: nothing to do');
+    return;
+  }
+  if (alert.state !== 'escalating' && alert.state !== 'escalated') {
+    log.info('create-case no longer wanted', { state: alert.state });
+    return;
+  }
+
+  if (!alert.caseId) {
+    const theCase = await openCase(alert, deps);
+    const caseUrl = deps.theHive.caseUrl(theCase._id);
+    const saved = await updateAlert(store, job.fingerprint, (current) => ({
+      ...current,
+      state: 'escalated',
+      caseId: theCase._id,
+      caseNumber: theCase.number,
+      caseUrl,
+      case: snapshotOf(theCase),
+      caseUpdatedAt: theCase._updatedAt ?? theCase._createdAt,
+      lastError: undefined,
+    }));
+    if (!saved) return;
+    alert = saved.after;
+    log.appendKeys({ caseId: theCase._id });
+    await store.appendAudit({
+      fingerprint: job.fingerprint,
+      caseId: theCase._id,
+      actor: { kind: 'slack', id: job.userId },
+      action: 'case-created',
+      details: { caseNumber: theCase.number, caseUrl, requestedAt: job.requestedAt },
+    });
+    await deps.theHive.comments
+      .createInCase(
+        theCase._id,
+        `Escalated from Slack by Slack user ${job.userId}${alert.permalink ? ` — ${alert.permalink}` : ''}.`,
+      )
+      .catch((error: unknown) => log.warn('case comment not added', { error: String(error) }));
+  }
+
+  if (alert.ts && !alert.caseReplyTs && alert.caseId && alert.caseUrl && alert.caseNumber !== undefined) {
+    const replyTs = await slack.reply(
+      alert.channel,
+      alert.ts,
+      caseOpenedReply({
+        caseNumber: alert.caseNumber,
+        caseUrl: alert.caseUrl,
+        userId: alert.escalatedBy ?? job.userId,
+        observableCount: alert.finding.observables.length,
+      }),
+    );
+    const saved = await updateAlert(store, job.fingerprint, (current) => ({
+      ...current,
+      caseReplyTs: replyTs,
+    }));
+    if (saved) alert = saved.after;
+    await store.appendAudit({
+      fingerprint: job.fingerprint,
+      caseId: alert.caseId,
+      actor: { kind: 'system' },
+      action: 'case-linked',
+      details: { threadTs: alert.ts, replyTs, permalink: alert.permalink, caseUrl: alert.caseUrl },
+    });
+  }
+  if (alert.ts)
+    await slack.update(alert.channel, alert.ts, alertMessage(alert, { theHiveUrl: deps.config.theHive.url }));
+
+  const ref = alert.finding.securityHub;
+  if (ref && !alert.securityHubNotifiedAt && alert.caseUrl) {
+    await deps.securityHub.markNotified(ref, `TheHive case #${alert.caseNumber}: ${alert.caseUrl}`);
+    const notifiedAt = deps.now().toISOString();
+    await updateAlert(store, job.fingerprint, (current) => ({
+      ...current,
+      securityHubNotifiedAt: notifiedAt,
+    }));
+    await store.appendAudit({
+      fingerprint: job.fingerprint,
+      caseId: alert.caseId,
+      actor: { kind: 'system' },
+      action: 'securityhub-notified',
+      details: { findingId: ref.id },
+    });
+  }
+}
+
+/** Plain words for why a case could not be created. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof TheHiveError) {
+    if (error.status === 401 || error.status === 403)
+      return `TheHive refused Hivewire's credentials (HTTP ${error.status}): check THEHIVE_API_KEY and its permissions`;
+    if (error.status === undefined) return `TheHive could not be reached (${error.message})`;
+    return `TheHive answered HTTP ${error.status}: ${error.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * When retries are spent: the alert goes back to `open` (the button works again), the thread says
+ * what failed, and the audit keeps it. The job itself is kept as a dead letter by the worker.
+ */
+export async function escalationFailed(job: JobOf<'create-case'>, error: unknown, deps: Deps): Promise<void> {
+  const reason = describeFailure(error);
+  const changed = await updateAlert(deps.store, job.fingerprint, (alert) =>
+    alert.caseId
+      ? { ...alert, lastError: reason }
+      : { ...alert, state: 'open', escalatedBy: undefined, escalatedAt: undefined, lastError: reason },
+  );
+  await deps.store.appendAudit({
+    fingerprint: job.fingerprint,
+    caseId: changed?.after.caseId,
+    actor: { kind: 'system' },
+    action: 'error',
+    details: { step: 'create-case', reason, requestedBy: job.userId },
+  });
+  const alert = changed?.after;
+  if (!alert?.ts) return;
+  await deps.slack.reply(alert.channel, alert.ts, escalationFailedReply({ reason, userId: job.userId }));
+  await deps.slack.update(
+    alert.channel,
+    alert.ts,
+    alertMessage(alert, { theHiveUrl: deps.config.theHive.url }),
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * Status sync: every meaningful change to a followed TheHive case is threaded under its alert, and
+ * the alert's status line always shows the case's latest state.
+ *
+ * TheHive's webhook carries only new values, may arrive twice or out of order, and is never retried;
+ * so the store keeps the case's last known state and the time of the last change applied. A change
+ * is decided with one conditional write that also records the replies it owes, which are then
+ * delivered (and retried) until done: nothing posts twice, nothing is lost.
+ */
+import { randomUUID } from 'node:crypto';
+import { alertMessage } from '../../blocks/alert';
+import { caseChangeReply } from '../../blocks/replies';
+import type { Deps } from '../deps';
+import type { SlackUserDirectory } from '../slack/users';
+import { updateAlert, type AlertRecord, type CaseSnapshot } from '../store/store';
+import { diffCase, type CaseChange } from './case-change';
+import type { NotifiedCase } from './notification';
+
+export type SyncDeps = Deps & { users: SlackUserDirectory };
+
+/** A case's state as TheHive reports it: the case after a change, or the news that it is gone. */
+export type CaseState = { caseId: string; updatedAt: number; actor: string; via: 'webhook' | 'reconcile' } & (
+  { theCase: NotifiedCase } | { gone: 'deleted' | 'merged' }
+);
+
+export type SyncOutcome = 'applied' | 'no-change' | 'stale' | 'not-followed';
+
+/** Closing resolutions → Security Hub workflow status. */
+const WORKFLOW_ON_CLOSE: Record<string, 'RESOLVED' | 'SUPPRESSED'> = {
+  TruePositive: 'RESOLVED',
+  Other: 'RESOLVED',
+  Indeterminate: 'RESOLVED',
+  FalsePositive: 'SUPPRESSED',
+  Duplicated: 'SUPPRESSED',
+};
+
+export function snapshotOfCase(theCase: NotifiedCase): CaseSnapshot {
+  return {
+    status: theCase.status,
+    stage: theCase.stage,
+    severity: theCase.severity,
+    assignee: theCase.assignee ?? undefined,
+    title: theCase.title,
+    tags: theCase.tags,
+    tlp: theCase.tlp,
+    pap: theCase.pap,
+    summary: theCase.summary ?? undefined,
+    impactStatus: theCase.impactStatus ?? undefined,
+  };
+}
+
+async function resolveAssignees(changes: CaseChange[], users: SlackUserDirectory): Promise<CaseChange[]> {
+  return Promise.all(
+    changes.map(async (change) =>
+      change.field === 'assignee'
+        ? { ...change, toSlackUser: await users.userIdForEmail(change.to ?? undefined) }
+        : change,
+    ),
+  );
+}
+
+/**
+ * Applies a case's state as TheHive reports it (webhook or reconcile). Older or repeated states
+ * change nothing.
+ */
+export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<SyncOutcome> {
+  const { store } = deps;
+  const alert = await store.findAlertByCase(input.caseId);
+  if (!alert) return 'not-followed';
+  const updatedAt = input.updatedAt;
+  const after: CaseSnapshot =
+    'gone' in input
+      ? { ...(alert.case ?? { status: 'Unknown', stage: 'Closed' }), gone: input.gone }
+      : snapshotOfCase(input.theCase);
+
+  // Assignee lookups talk to Slack: do them before the conditional write, not inside its retry loop.
+  const changes = await resolveAssignees(diffCase(alert.case, after, input.actor), deps.users);
+  let outcome = 'no-change' as SyncOutcome;
+  const decided = await updateAlert(store, alert.fingerprint, (current) => {
+    if (current.caseUpdatedAt !== undefined && updatedAt <= current.caseUpdatedAt && !('gone' in input)) {
+      outcome = 'stale';
+      return undefined;
+    }
+    const fresh = diffCase(current.case, after, input.actor);
+    if (fresh.length === 0) {
+      outcome = 'no-change';
+      return { ...current, caseUpdatedAt: Math.max(updatedAt, current.caseUpdatedAt ?? 0) };
+    }
+    outcome = 'applied';
+    const resolved = fresh.map((change) =>
+      change.field === 'assignee'
+        ? (changes.find((c) => c.field === 'assignee' && c.to === change.to) ?? change)
+        : change,
+    );
+    const reply = caseChangeReply({
+      caseNumber: current.caseNumber,
+      caseUrl: current.caseUrl,
+      changes: resolved,
+      actor: input.actor,
+    });
+    const closed = after.stage === 'Closed' && current.case?.stage !== 'Closed';
+    const workflow = WORKFLOW_ON_CLOSE[after.status];
+    return {
+      ...current,
+      case: after,
+      caseUpdatedAt: Math.max(updatedAt, current.caseUpdatedAt ?? 0),
+      pendingReplies: [
+        ...(current.pendingReplies ?? []),
+        { id: randomUUID(), text: reply.text, blocks: reply.blocks },
+      ],
+      ...(closed && workflow && current.finding.securityHub
+        ? {
+            pendingWorkflow: {
+              status: workflow,
+              note: `TheHive case #${current.caseNumber} closed as ${after.status}${after.summary ? `: ${after.summary}` : ''}`,
+            },
+          }
+        : {}),
+    };
+  });
+  if (decided && outcome === 'applied') {
+    await store.appendAudit({
+      fingerprint: alert.fingerprint,
+      caseId: input.caseId,
+      actor: { kind: 'thehive', id: input.actor },
+      action: 'status-changed',
+      details: { via: input.via, before: decided.before.case, after: decided.after.case, updatedAt },
+    });
+  }
+  await deliverPending(alert.fingerprint, deps);
+  return outcome;
+}
+
+/** Delivers the replies and Security Hub update a case change owes, then re-renders the root alert. */
+export async function deliverPending(fingerprint: string, deps: Deps): Promise<void> {
+  const { store, slack } = deps;
+  let alert: AlertRecord | undefined = await store.getAlert(fingerprint);
+  if (!alert) return;
+  for (const reply of alert.pendingReplies ?? []) {
+    if (!alert.ts) break;
+    await slack.reply(alert.channel, alert.ts, { text: reply.text, blocks: reply.blocks });
+    const saved = await updateAlert(store, fingerprint, (current) => ({
+      ...current,
+      pendingReplies: (current.pendingReplies ?? []).filter((pending) => pending.id !== reply.id),
+    }));
+    alert = saved?.after ?? alert;
+  }
+  const workflow = alert.pendingWorkflow;
+  if (workflow && alert.finding.securityHub) {
+    await deps.securityHub.setWorkflow(alert.finding.securityHub, workflow.status, workflow.note);
+    const saved = await updateAlert(store, fingerprint, (current) => ({
+      ...current,
+      pendingWorkflow: undefined,
+    }));
+    alert = saved?.after ?? alert;
+    await store.appendAudit({
+      fingerprint,
+      caseId: alert.caseId,
+      actor: { kind: 'system' },
+      action: 'securityhub-workflow',
+      details: { status: workflow.status, note: workflow.note },
+    });
+  }
+  if (alert.ts)
+    await slack.update(alert.channel, alert.ts, alertMessage(alert, { theHiveUrl: deps.config.theHive.url }));
+}

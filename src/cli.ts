@@ -1,0 +1,158 @@
+/**
+ * The `hivewire` command.
+ *
+ *   hivewire render <file|->        the Slack alert(s) for an event, as JSON (no network)
+ *   hivewire case-request <file|->  the TheHive requests "Create Case" would send (no network)
+ *   hivewire serve                  the bot, locally (sandbox when no Slack token is configured)
+ *   hivewire audit <case|fingerprint>  the audit timeline, also while `serve` runs
+ */
+import { readFileSync } from 'node:fs';
+import { alertMessage } from '../blocks/alert';
+import { newAlertRecord } from './alerts/ingest';
+import { caseRequests } from './cases/case-content';
+import { ConfigError, loadConfig, type Config } from './config';
+import { enrichFromConfig, routeFor } from './enrich/enrich';
+import { parseEvent } from './findings/parse';
+import type { Finding } from './findings/finding';
+import type { AlertRecord } from './store/store';
+
+const USAGE = `Usage:
+  hivewire render <file|->           print the Slack alert(s) for an event as JSON
+  hivewire case-request <file|->     print the TheHive requests "Create Case" would send
+  hivewire serve [--sandbox-samples] run the bot locally (sandbox when SLACK_BOT_TOKEN is unset)
+  hivewire audit <case-number|fingerprint>  print an alert's audit timeline`;
+
+class UsageError extends Error {}
+
+function readInput(target: string | undefined): string {
+  if (!target) throw new UsageError('missing <file|->');
+  return readFileSync(target === '-' ? 0 : target, 'utf8');
+}
+
+/** The configuration the offline commands use: the config file and routing settings, nothing secret. */
+function offlineConfig(env: NodeJS.ProcessEnv): Config {
+  return loadConfig({
+    HIVEWIRE_CONFIG: env.HIVEWIRE_CONFIG,
+    SEVERITY_THRESHOLD: env.SEVERITY_THRESHOLD,
+    SLACK_ALERT_CHANNEL: env.SLACK_ALERT_CHANNEL,
+    THEHIVE_URL: env.THEHIVE_URL,
+  });
+}
+
+function readEvent(target: string | undefined): { event?: unknown; error?: string } {
+  let text: string;
+  try {
+    text = readInput(target);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    return { error: `cannot read ${target}: ${(error as Error).message}` };
+  }
+  try {
+    return { event: JSON.parse(text) };
+  } catch (error) {
+    return { error: `${target === '-' ? 'stdin' : target}: not JSON: ${(error as Error).message}` };
+  }
+}
+
+/** Findings of an event as transient (never stored) alert records, routed and enriched from config only. */
+function offlineAlerts(event: unknown, config: Config) {
+  const parsed = parseEvent(event);
+  const alerts = parsed.findings.map((normalised) => {
+    const finding: Finding = enrichFromConfig(normalised, config.file);
+    const route = routeFor(finding, config);
+    return {
+      finding,
+      route,
+      record: {
+        ...newAlertRecord(finding, route.channel, new Date(finding.updatedAt || Date.now())),
+        version: 0,
+      } as AlertRecord,
+    };
+  });
+  for (const skipped of parsed.skipped)
+    process.stderr.write(`skipped [${skipped.index}]: ${skipped.reason}\n`);
+  return { alerts, rejected: parsed.rejected };
+}
+
+function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
+  const config = offlineConfig(env);
+  const { event, error } = readEvent(target);
+  if (error) {
+    process.stderr.write(`hivewire render: ${error}\n`);
+    return 2;
+  }
+  const { alerts, rejected } = offlineAlerts(event, config);
+  const output = {
+    findings: alerts.map(({ finding, record }) => {
+      const message = alertMessage(record, { theHiveUrl: config.theHive.url });
+      return {
+        fingerprint: finding.fingerprint,
+        source: finding.source,
+        severity: finding.severity,
+        title: finding.title,
+        accountId: finding.accountId,
+        customer: finding.customer,
+        observables: finding.observables.map(({ dataType, data }) => ({ dataType, data })),
+        message: { text: message.text, blocks: message.blocks },
+      };
+    }),
+    rejected,
+  };
+  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  return alerts.length === 0 && rejected.length > 0 ? 1 : 0;
+}
+
+function caseRequest(target: string | undefined, env: NodeJS.ProcessEnv): number {
+  const config = offlineConfig(env);
+  const { event, error } = readEvent(target);
+  if (error) {
+    process.stderr.write(`hivewire case-request: ${error}\n`);
+    return 2;
+  }
+  const { alerts, rejected } = offlineAlerts(event, config);
+  for (const rejection of rejected)
+    process.stderr.write(`rejected [${rejection.index}]: ${rejection.error}\n`);
+  const requests = alerts.flatMap(({ record, route }) =>
+    caseRequests(record, { tlp: route.tlp, pap: route.pap, caseTemplate: route.caseTemplate }),
+  );
+  process.stdout.write(`${JSON.stringify({ requests }, null, 2)}\n`);
+  return alerts.length === 0 && rejected.length > 0 ? 1 : 0;
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'render':
+        return render(args[0], env);
+      case 'case-request':
+        return caseRequest(args[0], env);
+      case 'serve': {
+        const { serve } = await import('./serve');
+        return await serve(env, { samples: args.includes('--sandbox-samples') });
+      }
+      case 'audit': {
+        const { printAudit } = await import('./audit');
+        return await printAudit(args[0], env);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        process.stdout.write(`${USAGE}\n`);
+        return command ? 0 : 2;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`hivewire: ${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hivewire: configuration error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

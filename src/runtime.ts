@@ -1,0 +1,103 @@
+/**
+ * The local composition root: one process holding the embedded store, the in-process queue and
+ * worker, and the clients — configured for the real Slack and TheHive, or for the sandbox stand-ins.
+ */
+import { WebClient } from '@slack/web-api';
+import { SecurityHubClient } from '../clients/securityhub/client';
+import { TheHiveClient } from '../clients/thehive/client';
+import type { Config } from './config';
+import type { SyncDeps } from './cases/sync';
+import { AccountDirectory } from './enrich/directory';
+import { OrganizationsAccounts } from './enrich/organizations';
+import { createLogger } from './logger';
+import { InProcessQueue } from './queue/in-process';
+import { SlackDelivery, workerClientOptions } from './slack/delivery';
+import { SlackUserDirectory } from './slack/users';
+import { startEmbeddedStore } from './store/embedded';
+import type { Store } from './store/store';
+import { createJobHandler } from './worker';
+
+/** Attempts per job before it is final (dead-lettered and reported). */
+export const JOB_MAX_ATTEMPTS = 5;
+
+export interface LocalRuntime {
+  deps: SyncDeps;
+  queue: InProcessQueue;
+  storeEndpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Security Hub in the sandbox: there is no AWS account, so the update Hivewire would make is written
+ * to the log (and, by the use cases, to the audit trail) instead of being sent.
+ */
+class SandboxSecurityHub {
+  constructor(private readonly log: ReturnType<typeof createLogger>) {}
+  async markNotified(ref: { id: string }, note: string): Promise<void> {
+    this.log.info('sandbox: Security Hub workflow NOTIFIED', { findingId: ref.id, note });
+  }
+  async setWorkflow(ref: { id: string }, status: string, note: string): Promise<void> {
+    this.log.info(`sandbox: Security Hub workflow ${status}`, { findingId: ref.id, note });
+  }
+}
+
+export interface LocalRuntimeOptions {
+  /** Use an existing store (tests) instead of the embedded one under `config.dataDir`. */
+  store?: Store;
+  /** Minimum time between two posts to one Slack channel (tests pass 0). */
+  slackPostIntervalMs?: number;
+  now?: () => Date;
+  backoffMs?: (attempt: number) => number;
+}
+
+/** Builds everything one local process needs. */
+export async function createLocalRuntime(
+  config: Config,
+  options: LocalRuntimeOptions = {},
+): Promise<LocalRuntime> {
+  const logger = createLogger();
+  const embedded = options.store ? undefined : await startEmbeddedStore({ dataDir: config.dataDir });
+  const store = options.store ?? embedded!.store;
+  const webClient = new WebClient(config.slack.botToken, workerClientOptions(config.slack.apiUrl));
+  const organizations =
+    !config.sandbox && process.env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true'
+      ? new OrganizationsAccounts()
+      : undefined;
+
+  const deps = {
+    config,
+    store,
+    slack: new SlackDelivery(webClient, options.slackPostIntervalMs ?? 1_000),
+    users: new SlackUserDirectory(webClient),
+    theHive: new TheHiveClient({
+      baseUrl: config.theHive.url,
+      apiKey: config.theHive.apiKey,
+      organisation: config.theHive.organisation,
+    }),
+    securityHub: config.sandbox ? new SandboxSecurityHub(logger) : new SecurityHubClient(),
+    directory: new AccountDirectory({ config: config.file, organizations }),
+    logger,
+    now: options.now ?? (() => new Date()),
+  } as Omit<SyncDeps, 'queue'> as SyncDeps;
+
+  const queue = new InProcessQueue({
+    handler: createJobHandler(deps, JOB_MAX_ATTEMPTS),
+    maxAttempts: JOB_MAX_ATTEMPTS,
+    backoff: options.backoffMs,
+    onDeadLetter: async (job, error) => {
+      await store.putDeadLetter({ kind: `job:${job.kind}`, error: String(error), payload: job });
+    },
+  });
+  deps.queue = queue;
+
+  return {
+    deps,
+    queue,
+    storeEndpoint: embedded?.endpoint ?? '',
+    async close() {
+      await queue.drain();
+      queue.close();
+      await embedded?.close();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * `hivewire serve`: the local server. Without a Slack token it is the sandbox: Slack and TheHive are
+ * served by local stand-ins on the same port, reached by the bot through its normal clients.
+ */
+import { join } from 'node:path';
+import { loadConfig } from './config';
+import { createLocalRuntime } from './runtime';
+import { loadSamples } from './samples';
+import { createSandbox } from './sandbox';
+import { startServer, type Mountable } from './server';
+
+/** Runs until SIGINT/SIGTERM; then stops taking requests, drains the jobs and closes the store. */
+export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean }): Promise<number> {
+  const config = loadConfig(env);
+  const runtime = await createLocalRuntime(config);
+  const { logger } = runtime.deps;
+  const samples = loadSamples();
+  const sandbox = config.sandbox
+    ? createSandbox({
+        publicUrl: config.publicUrl,
+        signingSecret: config.slack.signingSecret,
+        theHiveApiKey: config.theHive.apiKey,
+        webhookSecret: config.theHive.webhookSecret,
+        ingestSecret: config.ingestSecret,
+        alertChannel: config.slack.alertChannel,
+        dataDir: join(config.dataDir, 'sandbox'),
+        samples: samples.map(({ name, event }) => ({ name, event })),
+      })
+    : undefined;
+  const mounted: Mountable[] = sandbox ? [sandbox] : [];
+  const running = await startServer(runtime, { port: config.port, mounted });
+
+  if (sandbox && options.samples && (await runtime.deps.store.listAlerts(1)).length === 0) {
+    for (const sample of samples.filter((s) => s.loadAtStart)) {
+      const response = await fetch(`${running.url}/ingest`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${config.ingestSecret}`, 'content-type': 'application/json' },
+        body: JSON.stringify(sample.event),
+      });
+      if (response.status !== 202)
+        logger.warn('sample not loaded', { sample: sample.name, status: response.status });
+    }
+  }
+
+  process.stdout.write(
+    config.sandbox
+      ? `Hivewire sandbox running: open ${config.publicUrl}/ (no Slack, TheHive or AWS account needed)\n`
+      : `Hivewire running on port ${running.port}${config.slack.appToken ? ' (Slack Socket Mode)' : ''}\n`,
+  );
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  logger.info('shutting down: draining jobs');
+  await running.close();
+  await sandbox?.close();
+  await runtime.close();
+  return 0;
+}

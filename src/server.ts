@@ -1,0 +1,180 @@
+/**
+ * The local server (`hivewire serve`): the product's HTTP routes on one port, plus the sandbox
+ * stand-ins and console when no Slack token is configured. Each route hands the raw request to the
+ * same endpoint code the Lambda handlers use.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SocketModeReceiver } from '@slack/bolt';
+import { handleTheHiveWebhook } from './cases/webhook-endpoint';
+import { parseEvent } from './findings/parse';
+import { handleIngestRequest } from './http/ingest';
+import { SnsVerifier } from './http/sns';
+import type { LocalRuntime } from './runtime';
+import { createSlackApp } from './slack/app';
+import { createSlackEventsEndpoint, type HttpRequest, type HttpResponse } from './slack/events-endpoint';
+
+/** Bodies larger than this are refused before they are read in full. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/** How often the local reconcile timer asks TheHive for changes the webhooks missed. */
+export const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
+
+export interface Mountable {
+  /** Serves the request when it is one of its routes; resolves false otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, response: HttpResponse): void {
+  res.writeHead(response.status, response.headers ?? {});
+  res.end(response.body);
+}
+
+/** Routes a request to the product's endpoints. */
+export function createRouter(runtime: LocalRuntime) {
+  const { deps } = runtime;
+  const slackEvents = createSlackEventsEndpoint(deps);
+  const sns = new SnsVerifier();
+
+  const routes: Record<string, (request: HttpRequest) => Promise<HttpResponse>> = {
+    'POST /slack/events': slackEvents,
+    'POST /thehive/webhook': (request) => handleTheHiveWebhook(request, deps),
+    'POST /ingest': async (request) => {
+      const result = await handleIngestRequest(
+        { headers: request.headers, rawBody: request.body },
+        {
+          ingestSecret: deps.config.ingestSecret,
+          sns,
+          accept: async (event) => {
+            const parsed = parseEvent(event);
+            const receivedAt = deps.now().toISOString();
+            for (const finding of parsed.findings)
+              await deps.queue.enqueue({ kind: 'ingest', finding, receivedAt });
+            return {
+              fingerprints: parsed.findings.map((finding) => finding.fingerprint),
+              skipped: parsed.skipped,
+              rejected: parsed.rejected,
+            };
+          },
+          keepRejected: async (raw, error) => {
+            await deps.store.putDeadLetter({
+              kind: 'rejected-ingest',
+              error,
+              payload: raw.slice(0, 256 * 1024),
+            });
+          },
+        },
+      );
+      return {
+        status: result.status,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(result.body),
+      };
+    },
+    'GET /healthz': async () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ok: true, sandbox: deps.config.sandbox }),
+    }),
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse, mounted: Mountable[]): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = routes[`${req.method} ${path}`];
+    try {
+      if (!route) {
+        for (const mount of mounted) if (await mount.handle(req, res)) return;
+        send(res, {
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+          body: '{"error":"not found"}',
+        });
+        return;
+      }
+      const body = await readBody(req);
+      const headers: Record<string, string | undefined> = {};
+      for (const [key, value] of Object.entries(req.headers))
+        headers[key] = Array.isArray(value) ? value.join(',') : value;
+      send(res, await route({ method: req.method ?? 'GET', path, headers, body }));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        send(res, { status: 413, body: '' });
+        return;
+      }
+      deps.logger.error('request failed', {
+        path,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      if (!res.headersSent)
+        send(res, {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+          body: '{"error":"internal error"}',
+        });
+    }
+  };
+}
+
+/**
+ * Starts the HTTP server (and Socket Mode when `SLACK_APP_TOKEN` is set) and the reconcile timer.
+ */
+export async function startServer(
+  runtime: LocalRuntime,
+  options: { port: number; host?: string; mounted?: Mountable[]; reconcileEveryMs?: number },
+): Promise<RunningServer> {
+  const { deps } = runtime;
+  const route = createRouter(runtime);
+  const mounted = options.mounted ?? [];
+  const server = createServer((req, res) => void route(req, res, mounted));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let socketApp: ReturnType<typeof createSlackApp> | undefined;
+  if (deps.config.slack.appToken) {
+    socketApp = createSlackApp(new SocketModeReceiver({ appToken: deps.config.slack.appToken }), deps);
+    await socketApp.start();
+  }
+
+  const interval = options.reconcileEveryMs ?? RECONCILE_INTERVAL_MS;
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          void deps.queue.enqueue({ kind: 'reconcile', requestedAt: deps.now().toISOString() });
+        }, interval)
+      : undefined;
+  timer?.unref();
+
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      if (timer) clearInterval(timer);
+      await socketApp?.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The Bolt app's listeners: thin by design. Each one parses what Slack sent, acknowledges, and hands a
+ * typed command to a use case; what is slow happens in the worker.
+ */
+import { App, type AppOptions, type BlockButtonAction, type Receiver } from '@slack/bolt';
+import { CREATE_CASE } from '../../blocks/actions';
+import { alertMessage } from '../../blocks/alert';
+import { alreadyEscalatedEphemeral, notice } from '../../blocks/replies';
+import { requestEscalation, type EscalationRequest } from '../cases/escalate';
+import type { Deps } from '../deps';
+import { requestPathClientOptions } from './delivery';
+
+export type SlackAppDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config'>;
+
+/** Answers the clicker privately: never a public message for a double click. */
+function answerFor(result: Exclude<EscalationRequest, { outcome: 'requested' }>) {
+  switch (result.outcome) {
+    case 'already-escalated':
+      return alreadyEscalatedEphemeral(result.alert);
+    case 'in-progress':
+      return notice(
+        `A case is already being created for this alert${result.alert.escalatedBy ? ` (requested by <@${result.alert.escalatedBy}>)` : ''}.`,
+      );
+    case 'ignored':
+      return notice('This alert was ignored; its buttons no longer apply.');
+    case 'unknown-alert':
+      return notice('Hivewire does not know this alert (it may come from another installation).');
+  }
+}
+
+/** Registers Hivewire's listeners on a Bolt app. */
+export function registerListeners(app: App, deps: SlackAppDeps): void {
+  app.action<BlockButtonAction>(CREATE_CASE, async ({ ack, body, action, client }) => {
+    await ack();
+    const userId = body.user.id;
+    const log = deps.logger.createChild({
+      persistentKeys: { fingerprint: action.value, action: CREATE_CASE, userId },
+    });
+    const result = await requestEscalation({ fingerprint: action.value ?? '', userId }, deps);
+    log.info('create case clicked', { outcome: result.outcome });
+    if (result.outcome === 'requested') {
+      const { alert } = result;
+      if (!alert.ts) return;
+      // Shows at once who escalated; the worker re-renders it again when the case exists.
+      await client.chat
+        .update({
+          channel: alert.channel,
+          ts: alert.ts,
+          ...alertMessage(alert, { theHiveUrl: deps.config.theHive.url }),
+        } as never)
+        .catch((error: unknown) =>
+          log.warn('alert not re-rendered after the click', { error: String(error) }),
+        );
+      return;
+    }
+    const channel = body.container?.channel_id ?? body.channel?.id;
+    if (!channel) return;
+    await client.chat
+      .postEphemeral({ channel, user: userId, ...answerFor(result) } as never)
+      .catch((error: unknown) => log.warn('ephemeral answer not delivered', { error: String(error) }));
+  });
+}
+
+/**
+ * Builds the Bolt app around a receiver (AwsLambdaReceiver in AWS and in the local server, Socket Mode
+ * when an app token is set).
+ */
+export function createSlackApp(
+  receiver: Receiver | undefined,
+  deps: SlackAppDeps,
+  extra: Partial<AppOptions> = {},
+): App {
+  const app = new App({
+    token: deps.config.slack.botToken,
+    receiver,
+    // No auth.test at start: it costs a cold-start round trip and Hivewire listens to no message events.
+    tokenVerificationEnabled: false,
+    clientOptions: requestPathClientOptions(deps.config.slack.apiUrl),
+    ...extra,
+  });
+  registerListeners(app, deps);
+  return app;
+}

@@ -1,0 +1,179 @@
+/**
+ * Slack delivery for the worker: posts, updates and thread replies through `@slack/web-api`, with
+ * bounded retries that honour `Retry-After`, and posts paced to about one per second per channel
+ * (Slack's posting limit; bursts are "not guaranteed" to be stored).
+ */
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+
+/** A Slack message as the builders in `blocks/` produce it. */
+export interface SlackMessage {
+  text: string;
+  blocks: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+/** A Slack call that failed after its retries; `code` is Slack's error (`channel_not_found`, …) or the transport's. */
+export class SlackDeliveryError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: string,
+    readonly retryable: boolean,
+  ) {
+    super(`Slack ${method} failed: ${code}`);
+    this.name = 'SlackDeliveryError';
+  }
+}
+
+/** Errors Slack answers that another try cannot fix. */
+const PERMANENT_ERRORS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'missing_scope',
+  'invalid_blocks',
+  'msg_too_long',
+  'msg_blocks_too_long',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'invalid_metadata_format',
+]);
+
+function toDeliveryError(method: string, error: unknown): SlackDeliveryError {
+  const data = (error as { data?: { error?: string } }).data;
+  const code =
+    data?.error ?? (error as { code?: string }).code ?? (error as Error).message ?? 'unknown_error';
+  return new SlackDeliveryError(method, code, !PERMANENT_ERRORS.has(code));
+}
+
+/** WebClient options for the worker: bounded retries, pausing on 429 for `Retry-After`. */
+export function workerClientOptions(apiUrl?: string): WebClientOptions {
+  return {
+    slackApiUrl: apiUrl,
+    timeout: 10_000,
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 8_000, randomize: true },
+    rejectRateLimitedCalls: false,
+  };
+}
+
+/** WebClient options for a request path (before Slack's 3-second deadline): short timeout, no retries. */
+export function requestPathClientOptions(apiUrl?: string): WebClientOptions {
+  return {
+    slackApiUrl: apiUrl,
+    timeout: 2_500,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  };
+}
+
+export class SlackDelivery {
+  private readonly lastPost = new Map<string, Promise<void>>();
+
+  /**
+   * @param client a WebClient built with `workerClientOptions`
+   * @param postIntervalMs minimum time between two posts to one channel (tests pass 0)
+   */
+  constructor(
+    readonly client: WebClient,
+    private readonly postIntervalMs = 1_000,
+  ) {}
+
+  /** Posts a root message; resolves to its `ts`. */
+  async post(channel: string, message: SlackMessage): Promise<string> {
+    return this.paced(channel, async () => {
+      const response = await this.call('chat.postMessage', () =>
+        this.client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks as never,
+          metadata: message.metadata as never,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      return String(response.ts);
+    });
+  }
+
+  /** Threads a reply under `threadTs`; resolves to the reply's `ts`. */
+  async reply(channel: string, threadTs: string, message: SlackMessage): Promise<string> {
+    return this.paced(channel, async () => {
+      const response = await this.call('chat.postMessage', () =>
+        this.client.chat.postMessage({
+          channel,
+          thread_ts: threadTs,
+          text: message.text,
+          blocks: message.blocks as never,
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
+      return String(response.ts);
+    });
+  }
+
+  /** Re-renders a posted message in place. */
+  async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
+    await this.call('chat.update', () =>
+      this.client.chat.update({
+        channel,
+        ts,
+        text: message.text,
+        blocks: message.blocks as never,
+        metadata: message.metadata as never,
+      }),
+    );
+  }
+
+  /** The message's permalink, or undefined when Slack will not give one (it is a convenience, not a must). */
+  async permalink(channel: string, ts: string): Promise<string | undefined> {
+    try {
+      const response = await this.client.chat.getPermalink({ channel, message_ts: ts });
+      return response.permalink;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Shows a message to one user only. */
+  async ephemeral(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void> {
+    await this.call('chat.postEphemeral', () =>
+      this.client.chat.postEphemeral({
+        channel,
+        user,
+        thread_ts: threadTs,
+        text: message.text,
+        blocks: message.blocks as never,
+      }),
+    );
+  }
+
+  private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toDeliveryError(method, error);
+    }
+  }
+
+  /** Serialises posts per channel with at least `postIntervalMs` between them. */
+  private async paced<T>(channel: string, run: () => Promise<T>): Promise<T> {
+    const previous = this.lastPost.get(channel) ?? Promise.resolve();
+    let release!: () => void;
+    const slot = new Promise<void>((resolve) => (release = resolve));
+    this.lastPost.set(
+      channel,
+      previous.then(() => slot),
+    );
+    await previous;
+    try {
+      return await run();
+    } finally {
+      setTimeout(release, this.postIntervalMs).unref?.();
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The worker: runs queued jobs (SQS in AWS, in-process locally). A job that fails is retried by the
+ * queue; on its last attempt, or when the failure cannot heal (a 4xx from TheHive, a Slack
+ * `channel_not_found`), it is kept as a dead letter and its use case reports the failure to people.
+ */
+import { ZodError } from 'zod';
+import { TheHiveError } from '../clients/thehive/client';
+import { ingestFinding } from './alerts/ingest';
+import { createCase, escalationFailed } from './cases/escalate';
+import { parseNotification } from './cases/notification';
+import { reconcile } from './cases/reconcile';
+import { applyCaseState, type SyncDeps } from './cases/sync';
+import type { Job, JobHandler } from './queue/jobs';
+import { SlackDeliveryError } from './slack/delivery';
+
+/** Whether another attempt could succeed. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof TheHiveError || error instanceof SlackDeliveryError) return error.retryable;
+  if (error instanceof ZodError) return false;
+  return true;
+}
+
+async function run(job: Job, deps: SyncDeps): Promise<void> {
+  switch (job.kind) {
+    case 'ingest':
+      await ingestFinding(job.finding, deps);
+      return;
+    case 'create-case':
+      await createCase(job, deps);
+      return;
+    case 'reconcile':
+      await reconcile(deps);
+      return;
+    case 'case-changed': {
+      const notification = parseNotification(job.notification);
+      if (notification.kind === 'case') {
+        const { theCase } = notification;
+        const outcome = await applyCaseState(
+          {
+            caseId: theCase._id,
+            theCase,
+            updatedAt: theCase._updatedAt ?? theCase._createdAt ?? 0,
+            actor: notification.actor,
+            via: 'webhook',
+          },
+          deps,
+        );
+        deps.logger.info('case notification', { caseId: theCase._id, outcome });
+      } else if (notification.kind === 'case-gone') {
+        await applyCaseState(
+          {
+            caseId: notification.caseId,
+            gone: notification.action === 'delete' ? 'deleted' : 'merged',
+            updatedAt: notification.at ?? deps.now().getTime(),
+            actor: notification.actor,
+            via: 'webhook',
+          },
+          deps,
+        );
+      } else {
+        deps.logger.info('case notification ignored', {
+          metric: 'thehive_notifications_ignored',
+          reason: notification.kind === 'ignored' ? notification.reason : notification.error,
+        });
+      }
+      return;
+    }
+  }
+}
+
+/** Tells people when a job has failed for good. */
+async function reportFailure(job: Job, error: unknown, deps: SyncDeps): Promise<void> {
+  if (job.kind === 'create-case') await escalationFailed(job, error, deps);
+}
+
+/**
+ * Builds the job handler for a queue adapter.
+ *
+ * @param maxAttempts the attempt on which a failure is final (the queue's own retry limit)
+ */
+export function createJobHandler(deps: SyncDeps, maxAttempts: number): JobHandler {
+  return async (job, attempt) => {
+    const log = deps.logger.createChild({ persistentKeys: { job: job.kind, attempt } });
+    try {
+      await run(job, deps);
+    } catch (error) {
+      const final = attempt >= maxAttempts || !isRetryable(error);
+      log.warn('job failed', { error: error instanceof Error ? error.message : String(error), final });
+      if (!final) throw error;
+      await deps.store.putDeadLetter({
+        kind: `job:${job.kind}`,
+        error: error instanceof Error ? error.message : String(error),
+        payload: job,
+      });
+      await reportFailure(job, error, deps).catch((reportError: unknown) =>
+        log.error('failure could not be reported', { error: String(reportError) }),
+      );
+    }
+  };
+}
