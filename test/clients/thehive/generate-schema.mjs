@@ -2,6 +2,7 @@
 // writes it. A separate Node process: openapi-typescript and prettier are ES modules, which Jest's
 // CommonJS runtime cannot load.
 import { readFile } from 'node:fs/promises';
+import { URL } from 'node:url';
 import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 import * as prettier from 'prettier';
 
