@@ -1,0 +1,74 @@
+/**
+ * AbuseIPDB API v2 `check`: how often an IP address was reported for abuse, and by how many people.
+ * The key travels in the `Key` header.
+ */
+import { z } from 'zod';
+import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
+
+const SERVICE = 'AbuseIPDB';
+const DEFAULT_BASE_URL = 'https://api.abuseipdb.com/api/v2';
+/** Reports older than this are not counted (AbuseIPDB's own default is 30 days). */
+const MAX_AGE_DAYS = 90;
+
+const checkResponse = z.looseObject({
+  data: z.looseObject({
+    ipAddress: z.string(),
+    isPublic: z.boolean().optional(),
+    isWhitelisted: z.boolean().nullable().optional(),
+    abuseConfidenceScore: z.number().int().min(0).max(100),
+    countryCode: z.string().nullable().optional(),
+    usageType: z.string().nullable().optional(),
+    isp: z.string().nullable().optional(),
+    domain: z.string().nullable().optional(),
+    isTor: z.boolean().optional(),
+    totalReports: z.number().int().nonnegative().default(0),
+    numDistinctUsers: z.number().int().nonnegative().default(0),
+    lastReportedAt: z.string().nullable().optional(),
+  }),
+});
+
+/** AbuseIPDB's view of one address. */
+export interface AbuseIpReport {
+  /** 0–100: AbuseIPDB's confidence that the address is abusive. */
+  score: number;
+  totalReports: number;
+  distinctReporters: number;
+  country?: string;
+  isp?: string;
+  usageType?: string;
+  isTor: boolean;
+  whitelisted: boolean;
+  lastReportedAt?: string;
+  link: string;
+}
+
+export class AbuseIpDbClient {
+  private readonly http;
+
+  constructor(apiKey: string, options: IntelClientOptions = {}) {
+    this.http = intelHttp(options.baseUrl ?? DEFAULT_BASE_URL, options.timeoutMs ?? INTEL_TIMEOUT_MS, {
+      Key: apiKey,
+    });
+  }
+
+  /** Reports on an IP address over the last 90 days. */
+  async check(address: string): Promise<AbuseIpReport> {
+    const response = await send(SERVICE, () =>
+      this.http.get('/check', { params: { ipAddress: address, maxAgeInDays: MAX_AGE_DAYS } }),
+    );
+    if (response.status !== 200) throw statusError(SERVICE, response.status);
+    const { data } = parseBody(SERVICE, checkResponse, response.data);
+    return {
+      score: data.abuseConfidenceScore,
+      totalReports: data.totalReports,
+      distinctReporters: data.numDistinctUsers,
+      country: data.countryCode ?? undefined,
+      isp: data.isp ?? undefined,
+      usageType: data.usageType ?? undefined,
+      isTor: data.isTor ?? false,
+      whitelisted: data.isWhitelisted ?? false,
+      lastReportedAt: data.lastReportedAt ?? undefined,
+      link: `https://www.abuseipdb.com/check/${encodeURIComponent(data.ipAddress)}`,
+    };
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * RDAP (the JSON successor of WHOIS) for IP addresses and domains. Queries go through the rdap.org
+ * bootstrap redirector, which answers with a redirect to the registry that holds the record (ARIN,
+ * RIPE, Verisign, …), so Hivewire needs no copy of IANA's bootstrap files.
+ */
+import { z } from 'zod';
+import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
+
+const SERVICE = 'RDAP';
+const DEFAULT_BASE_URL = 'https://rdap.org';
+
+const event = z.looseObject({ eventAction: z.string(), eventDate: z.string().optional() });
+
+interface RdapEntity {
+  roles?: string[];
+  vcardArray?: unknown;
+  entities?: RdapEntity[];
+}
+const entity: z.ZodType<RdapEntity> = z.lazy(() =>
+  z.looseObject({
+    roles: z.array(z.string()).optional(),
+    vcardArray: z.unknown().optional(),
+    entities: z.array(entity).optional(),
+  }),
+);
+
+const ipNetwork = z.looseObject({
+  handle: z.string().optional(),
+  name: z.string().optional(),
+  startAddress: z.string().optional(),
+  endAddress: z.string().optional(),
+  country: z.string().optional(),
+  type: z.string().optional(),
+  cidr0_cidrs: z
+    .array(
+      z.looseObject({
+        v4prefix: z.string().optional(),
+        v6prefix: z.string().optional(),
+        length: z.number().optional(),
+      }),
+    )
+    .optional(),
+  entities: z.array(entity).optional(),
+  events: z.array(event).optional(),
+});
+
+const domainRecord = z.looseObject({
+  ldhName: z.string().optional(),
+  handle: z.string().optional(),
+  status: z.array(z.string()).optional(),
+  entities: z.array(entity).optional(),
+  events: z.array(event).optional(),
+});
+
+/** Who holds an IP address block. */
+export interface RdapNetwork {
+  handle?: string;
+  name?: string;
+  /** `first - last` address of the block. */
+  range?: string;
+  /** CIDR notation, when the registry gives it. */
+  cidr?: string;
+  country?: string;
+  /** The registrant's name from its vCard. */
+  owner?: string;
+  registered?: string;
+  lastChanged?: string;
+}
+
+/** Who registered a domain and when. */
+export interface RdapDomain {
+  name?: string;
+  registrar?: string;
+  registrant?: string;
+  registered?: string;
+  expires?: string;
+  status: string[];
+}
+
+/** The `fn` (formatted name) of a vCard in jCard form: `["vcard", [["fn", {}, "text", "Name"], …]]`. */
+function vcardName(vcardArray: unknown): string | undefined {
+  if (!Array.isArray(vcardArray) || !Array.isArray(vcardArray[1])) return undefined;
+  for (const property of vcardArray[1] as unknown[]) {
+    if (
+      Array.isArray(property) &&
+      property[0] === 'fn' &&
+      typeof property[3] === 'string' &&
+      property[3].trim()
+    )
+      return property[3].trim();
+  }
+  return undefined;
+}
+
+/** The first entity (searched one level deep, where registries nest contacts) with the role and a name. */
+function nameWithRole(entities: RdapEntity[] | undefined, role: string): string | undefined {
+  const all = [...(entities ?? []), ...(entities ?? []).flatMap((e) => e.entities ?? [])];
+  for (const candidate of all) {
+    if (!candidate.roles?.includes(role)) continue;
+    const name = vcardName(candidate.vcardArray);
+    if (name) return name;
+  }
+  return undefined;
+}
+
+function eventDate(events: z.infer<typeof event>[] | undefined, action: string): string | undefined {
+  return events?.find((e) => e.eventAction === action)?.eventDate;
+}
+
+export class RdapClient {
+  private readonly http;
+
+  constructor(options: IntelClientOptions = {}) {
+    this.http = intelHttp(options.baseUrl ?? DEFAULT_BASE_URL, options.timeoutMs ?? INTEL_TIMEOUT_MS, {
+      Accept: 'application/rdap+json, application/json',
+    });
+  }
+
+  /** The network an IP address belongs to; undefined when no registry knows it. */
+  async ip(address: string): Promise<RdapNetwork | undefined> {
+    const response = await send(SERVICE, () => this.http.get(`/ip/${encodeURIComponent(address)}`));
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw statusError(SERVICE, response.status);
+    const record = parseBody(SERVICE, ipNetwork, response.data);
+    const cidr = record.cidr0_cidrs?.[0];
+    const prefix = cidr?.v4prefix ?? cidr?.v6prefix;
+    return {
+      handle: record.handle,
+      name: record.name,
+      range:
+        record.startAddress && record.endAddress
+          ? `${record.startAddress} - ${record.endAddress}`
+          : undefined,
+      cidr: prefix && cidr?.length !== undefined ? `${prefix}/${cidr.length}` : undefined,
+      country: record.country,
+      owner: nameWithRole(record.entities, 'registrant') ?? nameWithRole(record.entities, 'administrative'),
+      registered: eventDate(record.events, 'registration'),
+      lastChanged: eventDate(record.events, 'last changed'),
+    };
+  }
+
+  /** A domain's registration; undefined when the registry has no such domain. */
+  async domain(name: string): Promise<RdapDomain | undefined> {
+    const response = await send(SERVICE, () => this.http.get(`/domain/${encodeURIComponent(name)}`));
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw statusError(SERVICE, response.status);
+    const record = parseBody(SERVICE, domainRecord, response.data);
+    return {
+      name: record.ldhName?.toLowerCase(),
+      registrar: nameWithRole(record.entities, 'registrar'),
+      registrant: nameWithRole(record.entities, 'registrant'),
+      registered: eventDate(record.events, 'registration'),
+      expires: eventDate(record.events, 'expiration'),
+      status: record.status ?? [],
+    };
+  }
+}
