@@ -56,6 +56,46 @@ export const configFileSchema = z.strictObject({
     })
     .default({ admins: [], adminGroups: [] }),
   users: z.record(z.string().min(1), z.email()).default({}),
+  /** "Was this you?": finding types (globs) asked automatically, how long to wait, where a SIEM reads answers. */
+  triage: z
+    .strictObject({
+      autoAsk: z.array(z.string().min(1)).default([]),
+      timeoutMinutes: z.number().int().min(1).max(10_080).default(60),
+      siemQueueUrl: z.url({ protocol: /^https$/ }).optional(),
+    })
+    .optional(),
+  /** Buttons that run a Lambda function or an SSM Automation runbook with the finding. */
+  responseActions: z
+    .array(
+      z
+        .strictObject({
+          id: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, - and _ (at most 40)'),
+          label: z.string().min(1).max(75),
+          findingTypes: z.array(z.string().min(1)).min(1),
+          lambda: z
+            .string()
+            .regex(
+              /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/,
+              'must be a Lambda function ARN',
+            )
+            .optional(),
+          ssmDocument: z
+            .string()
+            .regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'must be an SSM document name or ARN')
+            .optional(),
+          allowedUsers: z.array(slackUserId).optional(),
+          allowedGroups: z.array(slackGroupId).optional(),
+        })
+        .refine((action) => (action.lambda === undefined) !== (action.ssmDocument === undefined), {
+          message: 'give exactly one of lambda or ssmDocument',
+        }),
+    )
+    .refine((actions) => new Set(actions.map((action) => action.id)).size === actions.length, {
+      message: 'ids must be unique',
+    })
+    .default([]),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
