@@ -40,11 +40,86 @@ export const ingestJob = z.object({
   receivedAt: z.string(),
 });
 
+/** Delivers what ignoring an alert owes: the thread reply and the Security Hub SUPPRESSED update. */
+export const ignoreFollowupJob = z.object({
+  kind: z.literal('ignore-followup'),
+  fingerprint: z.string().min(1),
+});
+
+/** Threat-intel lookups for `/hivewire lookup` (answered on the command's response_url) or the Enrich button (threaded). */
+export const lookupJob = z.object({
+  kind: z.literal('lookup'),
+  targets: z
+    .array(
+      z.object({ dataType: z.enum(['ip', 'domain', 'url', 'hash']), value: z.string().min(1).max(4096) }),
+    )
+    .min(1)
+    .max(20),
+  userId: z.string().min(1),
+  reply: z.discriminatedUnion('to', [
+    z.object({ to: z.literal('response-url'), url: z.url({ protocol: /^https?$/ }) }),
+    z.object({ to: z.literal('thread'), fingerprint: z.string().min(1) }),
+  ]),
+  requestedAt: z.string(),
+});
+
+/** "Was this you?": asks the person an alert is about, or the user a SIEM names, in a DM. */
+export const triageAskJob = z.object({
+  kind: z.literal('triage-ask'),
+  /** Chosen when the question was requested, so a retried job asks once. */
+  triageId: z.string().min(1),
+  request: z.discriminatedUnion('origin', [
+    z.object({
+      origin: z.literal('alert'),
+      fingerprint: z.string().min(1),
+      /** Slack user id of the analyst who clicked, or `auto` for a configured rule. */
+      requestedBy: z.string().min(1),
+    }),
+    z.object({
+      origin: z.literal('siem'),
+      identifier: z.string().min(1),
+      email: z.email(),
+      alert: z.string(),
+      summary: z.string(),
+      identityConfidence: z.string(),
+    }),
+  ]),
+  requestedAt: z.string(),
+});
+
+/** Delivers a "was this you?" answer: thread, TheHive comment, SIEM queue, on-call mention on "No". */
+export const triageFollowupJob = z.object({
+  kind: z.literal('triage-followup'),
+  triageId: z.string().min(1),
+});
+
+/** Fires when a "was this you?" question has waited its configured time. */
+export const triageTimeoutJob = z.object({
+  kind: z.literal('triage-timeout'),
+  triageId: z.string().min(1),
+  dueAt: z.string(),
+});
+
+/** Runs a configured response action (Lambda or SSM Automation) with an alert's finding. */
+export const responseActionJob = z.object({
+  kind: z.literal('response-action'),
+  fingerprint: z.string().min(1),
+  actionId: z.string().min(1),
+  userId: z.string().min(1),
+  requestedAt: z.string(),
+});
+
 export const jobSchema = z.discriminatedUnion('kind', [
   createCaseJob,
   caseChangedJob,
   reconcileJob,
   ingestJob,
+  ignoreFollowupJob,
+  lookupJob,
+  triageAskJob,
+  triageFollowupJob,
+  triageTimeoutJob,
+  responseActionJob,
 ]);
 export type Job = z.infer<typeof jobSchema>;
 export type JobKind = Job['kind'];
