@@ -1,0 +1,61 @@
+/**
+ * API Gateway HTTP API (payload 2.0) ↔ the endpoints' plain requests and responses, so the Lambda
+ * handlers and the local server hand the endpoints the same thing.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Logger } from '../logger';
+import { perContainer } from './per-container';
+import type { HttpRequest, HttpResponse } from '../slack/events-endpoint';
+
+/**
+ * The request as the endpoints read it. API Gateway base64-encodes bodies it deems binary (Slack's form
+ * posts among them); they are decoded here as UTF-8 — never as ASCII, which breaks non-ASCII JSON.
+ */
+export function requestFromApiGateway(event: APIGatewayProxyEventV2): HttpRequest {
+  const body = event.body ?? '';
+  return {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    headers: { ...event.headers },
+    body: event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
+    isBase64Encoded: false,
+  };
+}
+
+/** The endpoint's response as API Gateway returns it. */
+export function responseForApiGateway(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: response.status, headers: response.headers ?? {}, body: response.body };
+}
+
+export type Endpoint = (request: HttpRequest) => Promise<HttpResponse>;
+
+/**
+ * A Lambda handler serving one endpoint. The endpoint is built on the first request of the container
+ * (after the secrets are read) and reused; an unexpected failure is logged and answered with a bare
+ * 500 (no detail leaves the function).
+ */
+export function serveEndpoint(
+  endpoint: () => Promise<Endpoint>,
+  logger: Logger,
+): (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> {
+  const built = perContainer(endpoint);
+  return async (event, context) => {
+    logger.resetKeys();
+    logger.addContext(context);
+    logger.appendKeys({ route: event.routeKey, apiRequestId: event.requestContext.requestId });
+    try {
+      const serve = await built();
+      return responseForApiGateway(await serve(requestFromApiGateway(event)));
+    } catch (error) {
+      logger.error('request failed', {
+        error: error instanceof Error ? error.message : String(error),
+        code: (error as { code?: string }).code,
+      });
+      return responseForApiGateway({
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+        body: '{"error":"internal error"}',
+      });
+    }
+  };
+}

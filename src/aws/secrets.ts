@@ -1,0 +1,94 @@
+/**
+ * Secrets in AWS: the template gives each function only the NAMES of the SSM parameters it may read
+ * (`SLACK_BOT_TOKEN_PARAM=/hivewire/prod/slack-bot-token`, …); the values are fetched here, decrypted,
+ * once per container. A Secrets Manager secret works too, named through SSM's reference path
+ * `/aws/reference/secretsmanager/<secret-id>`.
+ */
+import { randomBytes } from 'node:crypto';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+
+/** Environment variable naming an SSM parameter → the configuration variable its value fills. */
+export const SECRET_PARAMETERS = {
+  SLACK_BOT_TOKEN_PARAM: 'SLACK_BOT_TOKEN',
+  SLACK_SIGNING_SECRET_PARAM: 'SLACK_SIGNING_SECRET',
+  THEHIVE_API_KEY_PARAM: 'THEHIVE_API_KEY',
+  THEHIVE_WEBHOOK_SECRET_PARAM: 'THEHIVE_WEBHOOK_SECRET',
+  INGEST_SECRET_PARAM: 'INGEST_SECRET',
+} as const;
+
+export type SecretVariable = (typeof SECRET_PARAMETERS)[keyof typeof SECRET_PARAMETERS];
+
+/** Reads one parameter's value (decrypted), or throws. */
+export interface SecretSource {
+  get(parameterName: string): Promise<string>;
+}
+
+/** A secret parameter could not be read: missing, not allowed, or SSM unreachable. Names the parameter, never a value. */
+export class SecretUnavailableError extends Error {
+  readonly code = 'SECRET_UNAVAILABLE';
+  constructor(
+    readonly variable: string,
+    readonly parameterName: string,
+    cause: unknown,
+  ) {
+    super(
+      `${variable}: cannot read SSM parameter ${parameterName}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+    this.name = 'SecretUnavailableError';
+  }
+}
+
+/**
+ * SSM Parameter Store through Powertools Parameters, decrypting SecureStrings. Values are cached for
+ * the container's life: the composition root reads them once, and a rotated secret reaches a container
+ * when it is recycled (a deploy or a configuration update recycles them all).
+ */
+export function ssmSecretSource(provider: SSMProvider = new SSMProvider()): SecretSource {
+  return {
+    async get(parameterName) {
+      const value = await provider.get(parameterName, { decrypt: true, maxAge: Number.MAX_SAFE_INTEGER });
+      if (typeof value !== 'string' || value.length === 0) throw new Error('empty value');
+      return value;
+    },
+  };
+}
+
+/**
+ * Resolves every `*_PARAM` variable present in `env` into the variable it stands for, in parallel.
+ *
+ * @example
+ *   await resolveSecrets({ SLACK_BOT_TOKEN_PARAM: '/hivewire/prod/slack-bot-token' }, ssmSecretSource())
+ *   // → { SLACK_BOT_TOKEN: 'xoxb-…' }
+ */
+export async function resolveSecrets(
+  env: NodeJS.ProcessEnv,
+  source: SecretSource,
+): Promise<Partial<Record<SecretVariable, string>>> {
+  const entries = Object.entries(SECRET_PARAMETERS).filter(([param]) => Boolean(env[param]));
+  const values = await Promise.all(
+    entries.map(async ([param, variable]) => {
+      const parameterName = env[param] as string;
+      try {
+        return [variable, await source.get(parameterName)] as const;
+      } catch (error) {
+        throw new SecretUnavailableError(variable, parameterName, error);
+      }
+    }),
+  );
+  return Object.fromEntries(values);
+}
+
+/**
+ * A value for each secret this function was given no parameter for. `loadConfig` requires every
+ * secret once a bot token is set, but least privilege gives each function only the ones it uses: the
+ * others get a random value per container, which can neither authenticate a request nor call an API.
+ */
+export function secretsForConfig(
+  resolved: Partial<Record<SecretVariable, string>>,
+): Record<SecretVariable, string> {
+  const filled = {} as Record<SecretVariable, string>;
+  for (const variable of Object.values(SECRET_PARAMETERS)) {
+    filled[variable] = resolved[variable] ?? `unavailable-${randomBytes(24).toString('hex')}`;
+  }
+  return filled;
+}

@@ -1,0 +1,107 @@
+import { readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadAwsConfig } from '../../src/aws/config';
+import { SecretUnavailableError, type SecretSource } from '../../src/aws/secrets';
+import { ConfigError } from '../../src/config';
+
+function mapSource(values: Record<string, string>): SecretSource {
+  return {
+    async get(name) {
+      const value = values[name];
+      if (value === undefined) throw new Error('ParameterNotFound');
+      return value;
+    },
+  };
+}
+
+/** The environment serverless.yml gives the slack function, with the parameters left at their defaults. */
+const SLACK_FUNCTION_ENV = {
+  TABLE_NAME: 'hivewire-test',
+  JOBS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111122223333/hivewire-test-jobs',
+  JOB_MAX_ATTEMPTS: '5',
+  THEHIVE_URL: 'https://thehive.example.com/',
+  THEHIVE_ORGANISATION: '',
+  SLACK_ALERT_CHANNEL: '',
+  SEVERITY_THRESHOLD: 'MEDIUM',
+  HIVEWIRE_CONFIG_PARAM: '',
+  HIVEWIRE_ORGANIZATIONS_LOOKUP: 'false',
+  SLACK_BOT_TOKEN_PARAM: '/hivewire/test/slack-bot-token',
+  SLACK_SIGNING_SECRET_PARAM: '/hivewire/test/slack-signing-secret',
+};
+
+const SECRETS = {
+  '/hivewire/test/slack-bot-token': 'xoxb-test-token',
+  '/hivewire/test/slack-signing-secret': 'test-signing-secret',
+};
+
+describe('loadAwsConfig', () => {
+  it('builds the configuration from the environment and the secrets the function may read', async () => {
+    const config = await loadAwsConfig(SLACK_FUNCTION_ENV, mapSource(SECRETS));
+    expect(config.sandbox).toBe(false);
+    expect(config.slack.botToken).toBe('xoxb-test-token');
+    expect(config.slack.signingSecret).toBe('test-signing-secret');
+    expect(config.slack.apiUrl).toBeUndefined();
+    expect(config.theHive.url).toBe('https://thehive.example.com');
+    // Empty template values mean "unset", not "the empty string".
+    expect(config.theHive.organisation).toBeUndefined();
+    expect(config.severityThreshold).toBe('MEDIUM');
+    // Secrets this function may not read cannot authenticate anything.
+    expect(config.ingestSecret).toMatch(/^unavailable-[0-9a-f]{48}$/);
+    expect(config.theHive.webhookSecret).toMatch(/^unavailable-[0-9a-f]{48}$/);
+    expect(config.theHive.apiKey).toMatch(/^unavailable-[0-9a-f]{48}$/);
+  });
+
+  it('refuses to start without THEHIVE_URL, naming it', async () => {
+    await expect(
+      loadAwsConfig({ ...SLACK_FUNCTION_ENV, THEHIVE_URL: '' }, mapSource(SECRETS)),
+    ).rejects.toThrow(
+      new ConfigError('THEHIVE_URL: required in AWS (deploy with --param="theHiveUrl=https://…")'),
+    );
+  });
+
+  it('reads the config file from the SSM parameter HIVEWIRE_CONFIG_PARAM names', async () => {
+    const yaml = [
+      'accounts:',
+      '  "111122223333": { name: payments-prod, customer: acme }',
+      'customers:',
+      '  acme: { channel: C0ACME }',
+      'defaults: { channel: C0SECOPS, severityThreshold: HIGH }',
+    ].join('\n');
+    const config = await loadAwsConfig(
+      { ...SLACK_FUNCTION_ENV, SEVERITY_THRESHOLD: '', HIVEWIRE_CONFIG_PARAM: '/hivewire/test/config' },
+      mapSource({ ...SECRETS, '/hivewire/test/config': yaml }),
+    );
+    expect(config.file.accounts['111122223333']).toEqual({ name: 'payments-prod', customer: 'acme' });
+    expect(config.file.customers.acme).toEqual({ channel: 'C0ACME' });
+    expect(config.slack.alertChannel).toBe('C0SECOPS');
+    expect(config.severityThreshold).toBe('HIGH');
+  });
+
+  it('names the config parameter when it cannot be read', async () => {
+    const error = await loadAwsConfig(
+      { ...SLACK_FUNCTION_ENV, HIVEWIRE_CONFIG_PARAM: '/hivewire/test/absent' },
+      mapSource(SECRETS),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SecretUnavailableError);
+    expect((error as Error).message).toBe(
+      'HIVEWIRE_CONFIG_PARAM: cannot read SSM parameter /hivewire/test/absent: ParameterNotFound',
+    );
+  });
+
+  it('fails on a bad value with loadConfig’s message naming the key', async () => {
+    await expect(
+      loadAwsConfig({ ...SLACK_FUNCTION_ENV, SEVERITY_THRESHOLD: 'SEVERE' }, mapSource(SECRETS)),
+    ).rejects.toThrow(/^environment: SEVERITY_THRESHOLD: /);
+  });
+
+  it('writes the config file only to the temporary directory, readable by the function alone', async () => {
+    await loadAwsConfig(
+      { ...SLACK_FUNCTION_ENV, HIVEWIRE_CONFIG_PARAM: '/hivewire/test/config' },
+      mapSource({ ...SECRETS, '/hivewire/test/config': 'defaults: { channel: C0SECOPS }' }),
+    );
+    const path = join(tmpdir(), 'hivewire-config.yaml');
+    expect(readFileSync(path, 'utf8')).toBe('defaults: { channel: C0SECOPS }');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+});

@@ -1,0 +1,111 @@
+import nock from 'nock';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import {
+  resolveSecrets,
+  SecretUnavailableError,
+  secretsForConfig,
+  ssmSecretSource,
+  type SecretSource,
+} from '../../src/aws/secrets';
+
+const SSM = 'https://ssm.us-east-1.amazonaws.com';
+
+function mapSource(values: Record<string, string>): SecretSource & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    async get(name) {
+      reads.push(name);
+      const value = values[name];
+      if (value === undefined) throw new Error('ParameterNotFound');
+      return value;
+    },
+  };
+}
+
+afterAll(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  nock.restore();
+});
+
+describe('resolveSecrets', () => {
+  it('fills each configuration variable from the parameter its *_PARAM names, and only those given', async () => {
+    const source = mapSource({ '/hw/test/bot': 'xoxb-from-ssm', '/hw/test/signing': 'signing-from-ssm' });
+    const resolved = await resolveSecrets(
+      { SLACK_BOT_TOKEN_PARAM: '/hw/test/bot', SLACK_SIGNING_SECRET_PARAM: '/hw/test/signing', OTHER: 'x' },
+      source,
+    );
+    expect(resolved).toEqual({ SLACK_BOT_TOKEN: 'xoxb-from-ssm', SLACK_SIGNING_SECRET: 'signing-from-ssm' });
+    expect(source.reads.sort()).toEqual(['/hw/test/bot', '/hw/test/signing']);
+  });
+
+  it('names the variable and the parameter, never a value, when a parameter cannot be read', async () => {
+    const source = mapSource({ '/hw/test/bot': 'xoxb-secret-value' });
+    const error = await resolveSecrets(
+      { SLACK_BOT_TOKEN_PARAM: '/hw/test/bot', INGEST_SECRET_PARAM: '/hw/test/missing' },
+      source,
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SecretUnavailableError);
+    expect((error as SecretUnavailableError).code).toBe('SECRET_UNAVAILABLE');
+    expect((error as Error).message).toBe(
+      'INGEST_SECRET: cannot read SSM parameter /hw/test/missing: ParameterNotFound',
+    );
+    expect((error as Error).message).not.toContain('xoxb-secret-value');
+  });
+});
+
+describe('secretsForConfig', () => {
+  it('keeps resolved secrets and gives every other one an unguessable value per call', () => {
+    const first = secretsForConfig({ INGEST_SECRET: 'ingest-from-ssm' });
+    const second = secretsForConfig({ INGEST_SECRET: 'ingest-from-ssm' });
+    expect(first.INGEST_SECRET).toBe('ingest-from-ssm');
+    expect(Object.keys(first).sort()).toEqual([
+      'INGEST_SECRET',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'THEHIVE_API_KEY',
+      'THEHIVE_WEBHOOK_SECRET',
+    ]);
+    expect(first.THEHIVE_WEBHOOK_SECRET).toMatch(/^unavailable-[0-9a-f]{48}$/);
+    expect(first.THEHIVE_WEBHOOK_SECRET).not.toBe(second.THEHIVE_WEBHOOK_SECRET);
+  });
+});
+
+describe('ssmSecretSource', () => {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+
+  it('reads a SecureString decrypted from SSM once and serves later reads from its cache', async () => {
+    const bodies: unknown[] = [];
+    const scope = nock(SSM)
+      .post('/', (body: unknown) => {
+        bodies.push(body);
+        return true;
+      })
+      .matchHeader('x-amz-target', 'AmazonSSM.GetParameter')
+      .once()
+      .reply(
+        200,
+        { Parameter: { Name: '/hw/test/bot', Type: 'SecureString', Value: 'xoxb-from-ssm', Version: 1 } },
+        { 'content-type': 'application/x-amz-json-1.1' },
+      );
+    const source = ssmSecretSource(new SSMProvider({ clientConfig: { region: 'us-east-1' } }));
+    expect(await source.get('/hw/test/bot')).toBe('xoxb-from-ssm');
+    expect(await source.get('/hw/test/bot')).toBe('xoxb-from-ssm');
+    expect(scope.isDone()).toBe(true);
+    expect(bodies).toEqual([{ Name: '/hw/test/bot', WithDecryption: true }]);
+  });
+
+  it('refuses an empty parameter value', async () => {
+    nock(SSM)
+      .post('/')
+      .reply(
+        200,
+        { Parameter: { Name: '/hw/test/empty', Type: 'SecureString', Value: '', Version: 1 } },
+        { 'content-type': 'application/x-amz-json-1.1' },
+      );
+    const source = ssmSecretSource(new SSMProvider({ clientConfig: { region: 'us-east-1' } }));
+    await expect(source.get('/hw/test/empty')).rejects.toThrow('empty value');
+  });
+});
