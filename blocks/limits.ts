@@ -56,6 +56,8 @@ export const CASE_SUMMARY_MAX = 1000;
 export const TAGS_SHOWN_MAX = 10;
 /** The title quoted in the plain-text notification fallback. */
 export const FALLBACK_TITLE_MAX = 300;
+/** A URL written into mrkdwn as a `<url|label>` link (it counts as text there); longer ones are not linked. */
+export const TEXT_LINK_URL_MAX = 1000;
 /** A section is only worth showing with at least this much room. */
 export const SECTION_MIN = 40;
 
