@@ -1,0 +1,476 @@
+/**
+ * Security Hub (CSPM) findings in the AWS Security Finding Format, from every product: GuardDuty,
+ * Inspector, Macie, Access Analyzer, Security Hub controls, and third parties such as Prowler.
+ */
+import { z } from 'zod';
+import { arnRegion, securityHubConsoleUrl, webLink } from './console-links';
+import {
+  accountId,
+  firstOf,
+  lenient,
+  list,
+  longText,
+  numeric,
+  requiredId,
+  stringMap,
+  text,
+  timestamp,
+} from './fields';
+import type { FindingActor, FindingResource, NormalisedFinding, Severity, WorkflowStatus } from './finding';
+import {
+  guardDutyFingerprint,
+  isGuardDutyProduct,
+  parseGuardDutyArn,
+  securityHubFingerprint,
+} from './fingerprint';
+import { guardDutyKind, securityHubKind } from './kind';
+import { ObservableSet, isPlaceholder, type AddressRole, type RemoteHost } from './observables';
+import { fieldRejection, schemaRejection, type SourceContext, type SourceOutcome } from './outcome';
+import { guardDutySeverity, normalizedSeverity, severityFromLabel } from './severity';
+
+/**
+ * The `Note.UpdatedBy` Hivewire writes with every Security Hub update. Security Hub re-emits a
+ * finding after `BatchUpdateFindings`; a finding whose latest change is our own note is that echo.
+ */
+export const HIVEWIRE_NOTE_AUTHOR = 'hivewire';
+
+const severityFields = z.looseObject({ Label: text, Normalized: numeric, Product: numeric, Original: text });
+
+const remoteIpDetails = lenient(
+  z.looseObject({
+    IpAddressV4: text,
+    Organization: lenient(z.looseObject({ Asn: text, AsnOrg: text })),
+    Country: lenient(z.looseObject({ CountryName: text })),
+  }),
+);
+const portDetails = lenient(z.looseObject({ Port: numeric, PortName: text }));
+
+const resourceSchema = z.looseObject({
+  Type: text,
+  Id: text,
+  Region: text,
+  Tags: stringMap,
+  Details: lenient(
+    z.looseObject({
+      AwsIamAccessKey: lenient(z.looseObject({ UserName: text, PrincipalName: text })),
+      AwsIamUser: lenient(z.looseObject({ UserName: text })),
+      AwsEksCluster: lenient(z.looseObject({ Name: text })),
+      AwsLambdaFunction: lenient(z.looseObject({ FunctionName: text })),
+      Container: lenient(z.looseObject({ Name: text, ImageName: text })),
+      Other: stringMap,
+    }),
+  ),
+});
+
+/** The ASFF finding schema: strict on `Id`, `ProductArn`, `AwsAccountId`; lenient on the rest. */
+export const asffFindingSchema = z.looseObject({
+  Id: requiredId('the finding id'),
+  ProductArn: requiredId('a Security Hub product ARN').refine((arn) => /^arn:[\w-]+:securityhub:/.test(arn), {
+    error: 'expected a Security Hub product ARN (arn:aws:securityhub:…)',
+  }),
+  AwsAccountId: accountId,
+  Types: list(z.string()),
+  GeneratorId: text,
+  Title: longText,
+  Description: longText,
+  Severity: z.unknown(),
+  FindingProviderFields: lenient(z.looseObject({ Severity: lenient(severityFields) })),
+  CreatedAt: timestamp,
+  UpdatedAt: timestamp,
+  FirstObservedAt: timestamp,
+  LastObservedAt: timestamp,
+  Region: text,
+  ProductName: text,
+  CompanyName: text,
+  Resources: list(resourceSchema),
+  Network: lenient(
+    z.looseObject({
+      Direction: text,
+      SourceIpV4: text,
+      SourceIpV6: text,
+      SourcePort: numeric,
+      SourceDomain: text,
+      DestinationIpV4: text,
+      DestinationIpV6: text,
+      DestinationPort: numeric,
+      DestinationDomain: text,
+    }),
+  ),
+  Action: lenient(
+    z.looseObject({
+      NetworkConnectionAction: lenient(
+        z.looseObject({
+          ConnectionDirection: text,
+          RemoteIpDetails: remoteIpDetails,
+          RemotePortDetails: portDetails,
+          LocalPortDetails: portDetails,
+        }),
+      ),
+      AwsApiCallAction: lenient(
+        z.looseObject({
+          RemoteIpDetails: remoteIpDetails,
+          DomainDetails: lenient(z.looseObject({ Domain: text })),
+        }),
+      ),
+      DnsRequestAction: lenient(z.looseObject({ Domain: text })),
+      PortProbeAction: lenient(
+        z.looseObject({
+          PortProbeDetails: list(
+            z.looseObject({
+              LocalPortDetails: portDetails,
+              LocalIpDetails: lenient(z.looseObject({ IpAddressV4: text })),
+              RemoteIpDetails: remoteIpDetails,
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+  ProductFields: stringMap,
+  Workflow: lenient(z.looseObject({ Status: text })),
+  WorkflowState: text,
+  Note: lenient(z.looseObject({ UpdatedBy: text, UpdatedAt: timestamp })),
+  SourceUrl: text,
+  Vulnerabilities: list(
+    z.looseObject({ Id: text, VulnerablePackages: list(z.looseObject({ Name: text, Version: text })) }),
+  ),
+  Malware: list(z.looseObject({ Name: text, Path: text })),
+  Process: lenient(z.looseObject({ Name: text, Path: text })),
+});
+
+type AsffFinding = z.output<typeof asffFindingSchema>;
+type AsffSeverity = z.output<typeof severityFields>;
+
+const WORKFLOW_STATUSES = new Set<WorkflowStatus>(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED']);
+
+/** Names of AWS's own Security Hub products, by the last part of their product ARN. */
+const AWS_PRODUCTS: Record<string, string> = {
+  guardduty: 'GuardDuty',
+  inspector: 'Inspector',
+  macie: 'Macie',
+  'access-analyzer': 'IAM Access Analyzer',
+  securityhub: 'Security Hub',
+  config: 'AWS Config',
+  'firewall-manager': 'Firewall Manager',
+  health: 'AWS Health',
+  'ssm-patch-manager': 'Systems Manager Patch Manager',
+  detective: 'Detective',
+};
+
+/** `guardduty` from `arn:aws:securityhub:us-east-1::product/aws/guardduty`; `<company>/<product>` for partners. */
+export function productSlug(productArn: string): string {
+  const match = /:product(?:v2)?\/(.+)$/.exec(productArn);
+  const path = match?.[1] ?? '';
+  return path.startsWith('aws/') ? path.slice(4) : path;
+}
+
+/** The product's display name: AWS's own by ARN, a partner's from ProductFields (`ProviderName` for Prowler). */
+export function productName(
+  productArn: string,
+  productFields: Record<string, string>,
+  declared?: string,
+  company?: string,
+): string {
+  const known = AWS_PRODUCTS[productSlug(productArn)];
+  if (known) return known;
+  const named = firstOf(productFields.ProviderName, declared, productFields['aws/securityhub/ProductName']);
+  if (named && named !== 'Default') return named;
+  return firstOf(company, productFields['aws/securityhub/CompanyName']) ?? 'Security Hub';
+}
+
+/** Label, else Normalized, else Product (GuardDuty's own 0–10 scale for GuardDuty findings). */
+function deriveSeverity(severity: AsffSeverity, guardDuty: boolean): Severity | undefined {
+  return (
+    severityFromLabel(severity.Label) ??
+    (severity.Normalized === undefined ? undefined : normalizedSeverity(severity.Normalized)) ??
+    (severity.Product === undefined
+      ? undefined
+      : guardDuty
+        ? guardDutySeverity(severity.Product)
+        : normalizedSeverity(severity.Product))
+  );
+}
+
+function severityText(severity: AsffSeverity): string {
+  if (severity.Original) return severity.Original;
+  if (severity.Label) return severity.Label;
+  if (severity.Normalized !== undefined) return `Normalized ${severity.Normalized}`;
+  return `Product ${severity.Product}`;
+}
+
+/**
+ * GuardDuty's type as GuardDuty writes it: Security Hub rewrites `Recon:IAMUser/MaliciousIPCaller`
+ * into the classifier `TTPs/Discovery/Recon:IAMUser-MaliciousIPCaller` (the slash becomes a dash).
+ */
+function guardDutyType(types: string[]): string | undefined {
+  const classifier = types[0]?.split('/').pop();
+  if (!classifier?.includes(':')) return undefined;
+  const colon = classifier.indexOf(':');
+  const dash = classifier.indexOf('-', colon);
+  return dash < 0 ? classifier : `${classifier.slice(0, dash)}/${classifier.slice(dash + 1)}`;
+}
+
+const GUARDDUTY_PREFIX = /^(?:aws\/guardduty\/service\/)?/;
+
+/** A GuardDuty ProductFields value by its key below `aws/guardduty/service/` (2018 findings had no prefix). */
+function guardDutyField(fields: Record<string, string>, key: string): string | undefined {
+  return fields[`aws/guardduty/service/${key}`] ?? fields[key];
+}
+
+/** The observables GuardDuty flattens into ProductFields (`…/remoteIpDetails/ipAddressV4` and friends). */
+function guardDutyProductFieldObservables(
+  fields: Record<string, string>,
+  role: AddressRole,
+  set: ObservableSet,
+): void {
+  for (const [fullKey, value] of Object.entries(fields)) {
+    const key = fullKey.replace(GUARDDUTY_PREFIX, '');
+    if (!key.startsWith('action/')) continue;
+    const remote = /^(.*\/remoteIpDetails\/)ipAddressV[46]$/.exec(key);
+    if (remote?.[1]) {
+      const base = remote[1];
+      const actionBase = base.slice(0, base.indexOf('/', 'action/'.length) + 1);
+      const direction = guardDutyField(fields, `${actionBase}connectionDirection`);
+      const host: RemoteHost = {
+        ipV4: value,
+        asn: guardDutyField(fields, `${base}organization/asn`),
+        asnOrg: guardDutyField(fields, `${base}organization/asnOrg`),
+        country: guardDutyField(fields, `${base}country/countryName`),
+      };
+      const tags = ['remote-ip'];
+      if (direction) tags.push(`direction:${direction.toLowerCase()}`);
+      if (key.includes('portProbeAction')) tags.push('port-probe');
+      set.remoteHost(host, tags, role);
+    } else if (key.endsWith('dnsRequestAction/domain')) {
+      set.domain(value, ['dns-request'], true);
+    } else if (/localIpDetails\/ipAddressV[46]$/.test(key)) {
+      set.ip(value, ['local-ip'], 'context');
+    } else if (/(remote|local)PortDetails\/port$/.test(key)) {
+      const side = key.includes('remotePortDetails') ? 'remote' : 'local';
+      set.port(Number(value), side, guardDutyField(fields, `${key}Name`));
+    } else if (key.endsWith('affectedResources/AWS::S3::Bucket')) {
+      set.bucket(value);
+    }
+  }
+}
+
+function remoteHost(details: z.output<typeof remoteIpDetails>): RemoteHost | undefined {
+  if (!details) return undefined;
+  return {
+    ipV4: details.IpAddressV4,
+    asn: details.Organization?.Asn,
+    asnOrg: details.Organization?.AsnOrg,
+    country: details.Country?.CountryName,
+  };
+}
+
+function actionObservables(finding: AsffFinding, role: AddressRole, set: ObservableSet): void {
+  const action = finding.Action;
+  if (!action) return;
+  const connection = action.NetworkConnectionAction;
+  if (connection) {
+    const direction = connection.ConnectionDirection
+      ? [`direction:${connection.ConnectionDirection.toLowerCase()}`]
+      : [];
+    set.remoteHost(remoteHost(connection.RemoteIpDetails), ['remote-ip', ...direction], role);
+    set.port(connection.RemotePortDetails?.Port, 'remote', connection.RemotePortDetails?.PortName);
+    set.port(connection.LocalPortDetails?.Port, 'local', connection.LocalPortDetails?.PortName);
+  }
+  set.remoteHost(remoteHost(action.AwsApiCallAction?.RemoteIpDetails), ['remote-ip', 'aws-api-call'], role);
+  set.domain(action.AwsApiCallAction?.DomainDetails?.Domain, ['aws-api-call'], role === 'attacker');
+  set.domain(action.DnsRequestAction?.Domain, ['dns-request'], true);
+  for (const probe of action.PortProbeAction?.PortProbeDetails ?? []) {
+    set.remoteHost(remoteHost(probe.RemoteIpDetails), ['remote-ip', 'port-probe'], role);
+    set.ip(probe.LocalIpDetails?.IpAddressV4, ['local-ip'], 'context');
+    set.port(probe.LocalPortDetails?.Port, 'local', probe.LocalPortDetails?.PortName);
+  }
+}
+
+/** ASFF `Network`: with a direction the remote side is the indicator; without one both sides are reported. */
+function networkObservables(finding: AsffFinding, role: AddressRole, set: ObservableSet): void {
+  const network = finding.Network;
+  if (!network) return;
+  const direction = network.Direction?.toUpperCase();
+  const sourceRole: AddressRole = direction === 'OUT' ? 'context' : role;
+  const destinationRole: AddressRole = direction === 'IN' ? 'context' : role;
+  const sourceTag = direction === 'OUT' ? 'local-ip' : direction === 'IN' ? 'remote-ip' : 'network-source';
+  const destinationTag =
+    direction === 'IN' ? 'local-ip' : direction === 'OUT' ? 'remote-ip' : 'network-destination';
+  set.ip(network.SourceIpV4, [sourceTag], sourceRole);
+  set.ip(network.SourceIpV6, [sourceTag], sourceRole);
+  set.domain(network.SourceDomain, [sourceTag], sourceRole === 'attacker');
+  set.ip(network.DestinationIpV4, [destinationTag], destinationRole);
+  set.ip(network.DestinationIpV6, [destinationTag], destinationRole);
+  set.domain(network.DestinationDomain, [destinationTag], destinationRole === 'attacker');
+  set.port(network.SourcePort, direction === 'OUT' ? 'local' : 'remote');
+  set.port(network.DestinationPort, direction === 'OUT' ? 'remote' : 'local');
+}
+
+function resourceObservables(finding: AsffFinding, set: ObservableSet): void {
+  for (const resource of finding.Resources) {
+    const details = resource.Details;
+    if (resource.Type === 'AwsIamAccessKey' && resource.Id?.startsWith('AWS::IAM::AccessKey:')) {
+      set.accessKey(resource.Id.slice('AWS::IAM::AccessKey:'.length));
+    }
+    if (resource.Type === 'AwsS3Bucket') set.bucket(resource.Id);
+    set.other(details?.AwsIamAccessKey?.UserName ?? details?.AwsIamAccessKey?.PrincipalName, ['user-name']);
+    set.other(details?.AwsIamUser?.UserName, ['user-name']);
+    set.other(details?.AwsEksCluster?.Name, ['eks-cluster']);
+    set.other(details?.Container?.ImageName, ['container-image']);
+    set.other(details?.AwsLambdaFunction?.FunctionName, ['lambda-function']);
+    // IAM Access Analyzer names the outside account or principal that was granted access.
+    set.other(details?.Other?.['External Principal'], ['external-principal']);
+  }
+}
+
+function vulnerabilityObservables(finding: AsffFinding, set: ObservableSet): void {
+  for (const vulnerability of finding.Vulnerabilities) {
+    set.other(vulnerability.Id, [/^CVE-/i.test(vulnerability.Id ?? '') ? 'cve' : 'vulnerability']);
+    for (const pkg of vulnerability.VulnerablePackages) {
+      set.other(pkg.Name, ['package'], pkg.Version ? `installed ${pkg.Version}` : undefined);
+    }
+  }
+  for (const malware of finding.Malware) {
+    set.other(malware.Name, ['malware']);
+    set.filename(malware.Path, ['malware']);
+  }
+  set.other(finding.Process?.Name, ['process']);
+  set.filename(finding.Process?.Path, ['process-path']);
+}
+
+function asffResource(finding: AsffFinding): FindingResource | undefined {
+  const first = finding.Resources[0];
+  if (!first) return undefined;
+  const kind = first.Type ?? 'Unknown';
+  const resource: FindingResource = { kind, id: first.Id ?? kind };
+  const details = first.Details;
+  const name = firstOf(
+    first.Tags.Name,
+    details?.AwsIamAccessKey?.UserName,
+    details?.AwsIamUser?.UserName,
+    details?.AwsEksCluster?.Name,
+    details?.AwsLambdaFunction?.FunctionName,
+    details?.Container?.Name,
+  );
+  if (name) resource.name = name;
+  if (Object.keys(first.Tags).length > 0) resource.tags = first.Tags;
+  return resource;
+}
+
+function asffActor(finding: AsffFinding): FindingActor | undefined {
+  for (const resource of finding.Resources) {
+    const name = resource.Details?.AwsIamAccessKey?.UserName ?? resource.Details?.AwsIamUser?.UserName;
+    if (name && !isPlaceholder(name)) return { name };
+  }
+  return undefined;
+}
+
+/** True when the finding's latest change is Hivewire's own note (see {@link HIVEWIRE_NOTE_AUTHOR}). */
+function isOwnEcho(finding: AsffFinding): boolean {
+  const note = finding.Note;
+  if (note?.UpdatedBy !== HIVEWIRE_NOTE_AUTHOR) return false;
+  // BatchUpdateFindings leaves UpdatedAt alone, so in the echo our note is newer than the finding.
+  // A provider update after our note (GuardDuty's next occurrence) is news and goes through.
+  return !note.UpdatedAt || !finding.UpdatedAt || note.UpdatedAt >= finding.UpdatedAt;
+}
+
+/** Normalises one ASFF finding (an element of `detail.findings[]`, or a bare finding). */
+export function normaliseAsff(input: unknown, ctx: SourceContext): SourceOutcome {
+  const parsed = asffFindingSchema.safeParse(input);
+  if (!parsed.success) return schemaRejection(ctx.path, parsed.error);
+  const finding = parsed.data;
+  if (isOwnEcho(finding)) {
+    return {
+      skipped: `Security Hub echo of Hivewire's own update (Note.UpdatedBy "${HIVEWIRE_NOTE_AUTHOR}")`,
+    };
+  }
+
+  const guardDutyRef = isGuardDutyProduct(finding.ProductArn) ? parseGuardDutyArn(finding.Id) : undefined;
+  const fields = finding.ProductFields;
+
+  const severityInput = finding.Severity ?? finding.FindingProviderFields?.Severity;
+  if (severityInput === undefined) return fieldRejection(ctx.path, 'Severity', 'required');
+  const severityParsed = severityFields.safeParse(severityInput);
+  if (!severityParsed.success) {
+    return fieldRejection(ctx.path, 'Severity', 'expected an object with Label, Normalized or Product');
+  }
+  const severity = deriveSeverity(severityParsed.data, guardDutyRef !== undefined);
+  if (!severity) {
+    return fieldRejection(
+      ctx.path,
+      'Severity',
+      'expected a Label (INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL), Normalized (0-100) or Product score',
+    );
+  }
+
+  const firstSeen = firstOf(finding.FirstObservedAt, finding.CreatedAt, finding.UpdatedAt);
+  const lastSeen = firstOf(finding.LastObservedAt, finding.UpdatedAt, firstSeen);
+  const updatedAt = firstOf(finding.UpdatedAt, lastSeen);
+  if (!firstSeen || !lastSeen || !updatedAt) return fieldRejection(ctx.path, 'UpdatedAt', 'required');
+
+  const slug = productSlug(finding.ProductArn);
+  const nativeType = guardDutyRef ? guardDutyType(finding.Types) : undefined;
+  const type = firstOf(nativeType, finding.Types[0], finding.GeneratorId) ?? 'Unknown';
+  const kind = nativeType
+    ? guardDutyKind(nativeType)
+    : securityHubKind(slug, finding.Types, finding.Resources[0]?.Type);
+
+  const role: AddressRole = guardDutyField(fields, 'resourceRole') === 'ACTOR' ? 'victim' : 'attacker';
+  const observables = new ObservableSet();
+  actionObservables(finding, role, observables);
+  if (guardDutyRef) guardDutyProductFieldObservables(fields, role, observables);
+  networkObservables(finding, role, observables);
+  vulnerabilityObservables(finding, observables);
+  resourceObservables(finding, observables);
+  // Posture findings describe configuration; their text names packages and rules, not indicators.
+  if (kind !== 'compliance') {
+    observables.text(finding.Title);
+    observables.text(finding.Description);
+  }
+
+  const sample =
+    guardDutyRef !== undefined && /"sample"\s*:\s*true/.test(guardDutyField(fields, 'additionalInfo') ?? '');
+  const baseTitle = firstOf(finding.Title?.trim(), finding.Description?.trim(), type) ?? finding.Id;
+  const title = sample ? `[SAMPLE] ${baseTitle}` : baseTitle;
+  const region = firstOf(
+    finding.Region,
+    arnRegion(finding.ProductArn),
+    finding.Resources[0]?.Region,
+    ctx.envelope?.region,
+  );
+  const count = guardDutyRef ? Number(guardDutyField(fields, 'count') ?? 1) : 1;
+
+  const normalised: NormalisedFinding = {
+    fingerprint: guardDutyRef
+      ? guardDutyFingerprint(guardDutyRef.region, guardDutyRef.accountId, guardDutyRef.findingId)
+      : securityHubFingerprint(finding.ProductArn, finding.Id),
+    source: 'securityhub',
+    product: productName(finding.ProductArn, fields, finding.ProductName, finding.CompanyName),
+    sourceId: finding.Id,
+    title,
+    description: firstOf(finding.Description?.trim(), baseTitle) ?? baseTitle,
+    severity,
+    sourceSeverity: severityText(severityParsed.data),
+    type,
+    kind,
+    accountId: finding.AwsAccountId,
+    observables: observables.toArray(),
+    firstSeen,
+    lastSeen,
+    updatedAt,
+    count: Number.isFinite(count) && count >= 1 ? Math.floor(count) : 1,
+    securityHub: { id: finding.Id, productArn: finding.ProductArn },
+    raw: input,
+  };
+  if (region) normalised.region = region;
+  const resource = asffResource(finding);
+  if (resource) normalised.resource = resource;
+  const workflow = firstOf(finding.Workflow?.Status, finding.WorkflowState) as WorkflowStatus | undefined;
+  if (workflow && WORKFLOW_STATUSES.has(workflow)) normalised.workflowStatus = workflow;
+  const consoleUrl =
+    webLink(finding.SourceUrl) ?? securityHubConsoleUrl(arnRegion(finding.ProductArn) ?? region, finding.Id);
+  if (consoleUrl) normalised.consoleUrl = consoleUrl;
+  const actor = asffActor(finding);
+  if (actor) normalised.actor = actor;
+  return { finding: normalised };
+}

@@ -1,0 +1,157 @@
+/**
+ * Zod field types shared by the source schemas.
+ *
+ * Real findings vary (numbers sent as strings, `null` for missing objects, epoch numbers next to
+ * ISO strings), so everything that is only context is *lenient*: a value of the wrong shape reads
+ * as missing instead of rejecting the finding. Fields a finding cannot do without (ids, type,
+ * severity, account) are strict and their errors name the field.
+ */
+import { z } from 'zod';
+
+/** Longest free text kept from a finding (titles, descriptions); longer input is rejected. */
+export const MAX_TEXT = 65_536;
+/** Longest identifier accepted (ASFF allows 512 for `Id`; ARNs stay well under this). */
+export const MAX_ID = 1024;
+/** Longest short field (names, types, labels) read from a finding; longer values read as missing. */
+const MAX_SHORT = 4096;
+
+/** Makes any schema lenient: a missing or malformed value reads as `undefined`. */
+export function lenient<T extends z.ZodType>(schema: T) {
+  return schema.optional().catch(undefined);
+}
+
+/** A short string; numbers are accepted and turned into text (`"asn": 9318`). */
+export const text = lenient(z.union([z.string().max(MAX_SHORT), z.number().transform(String)]));
+
+/** Free text such as a title or description: lenient about its type, strict about its size. */
+export const longText = z
+  .unknown()
+  .transform((value) =>
+    typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined,
+  )
+  .pipe(
+    z
+      .string()
+      .max(MAX_TEXT, { error: `too long (more than ${MAX_TEXT} characters)` })
+      .optional(),
+  )
+  .optional();
+
+/** A finite number, also given as a numeric string (`"74"`). */
+export const numeric = lenient(
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\s*-?\d+(\.\d+)?\s*$/)
+        .transform(Number),
+    ])
+    .pipe(z.number().finite()),
+);
+
+/** A boolean, also given as the strings `"true"` / `"false"` (ASFF ProductFields). */
+export const flag = lenient(
+  z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]),
+);
+
+/** A list whose malformed elements are dropped one by one, not the whole list. */
+export function list<T extends z.ZodType>(item: T) {
+  const element = lenient(item);
+  return z
+    .array(element)
+    .catch([])
+    .transform((items) => items.filter((value): value is NonNullable<z.output<T>> => value != null));
+}
+
+/** A map of string values (ASFF `Tags`, `ProductFields`); non-string values are turned into text or dropped. */
+export const stringMap = lenient(z.record(z.string(), z.unknown())).transform((record) => {
+  const result: Record<string, string> = {};
+  if (!record) return result;
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value === 'string') result[key] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') result[key] = String(value);
+  }
+  return result;
+});
+
+/** Epoch seconds below this are read as seconds, above it as milliseconds (year 2286 in seconds). */
+const EPOCH_MS_THRESHOLD = 1e10;
+/** Largest time a JS `Date` can hold, in ms. */
+const MAX_DATE_MS = 8.64e15;
+const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
+/** An ISO-like date-time with no zone: read as UTC, not as the machine's local time. */
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * Reads a timestamp in any of the forms findings use (ISO-8601 with `Z`, `+00:00` or `+0000`,
+ * epoch seconds or milliseconds as a number or a string) and returns it as ISO-8601 UTC.
+ */
+export function toIsoTimestamp(value: unknown): string | undefined {
+  let ms: number;
+  if (typeof value === 'number') ms = value < EPOCH_MS_THRESHOLD ? value * 1000 : value;
+  else if (typeof value === 'string' && value.length <= 64) {
+    if (NUMERIC.test(value)) return toIsoTimestamp(Number(value));
+    ms = Date.parse(ZONELESS.test(value) ? `${value.replace(' ', 'T')}Z` : value);
+  } else return undefined;
+  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_DATE_MS) return undefined;
+  return new Date(ms).toISOString();
+}
+
+/** A timestamp in any accepted form, normalised to ISO-8601 UTC; unreadable values read as missing. */
+export const timestamp = z.unknown().transform(toIsoTimestamp).optional();
+
+/** The first defined value, for fallback chains. */
+export function firstOf<T>(...values: (T | undefined)[]): T | undefined {
+  for (const value of values) if (value !== undefined && value !== null && value !== '') return value;
+  return undefined;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * An AWS account id: 12 digits, kept as text so leading zeros survive. A number is accepted and
+ * padded (JSON numbers cannot carry the leading zeros).
+ */
+export const accountId = z
+  .union(
+    [
+      z.string(),
+      z
+        .number()
+        .int()
+        .nonnegative()
+        .transform((value) => String(value).padStart(12, '0')),
+    ],
+    {
+      error: (issue) => (issue.input === undefined ? 'required' : 'expected 12 digits'),
+    },
+  )
+  .refine((value) => ACCOUNT_ID.test(value), { error: 'expected 12 digits' });
+
+/** A required identifier: a non-empty string of bounded length. */
+export function requiredId(what = 'a non-empty string') {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? 'required' : `expected ${what}`) })
+    .regex(/\S/, { error: `expected ${what}` })
+    .max(MAX_ID, { error: `too long (more than ${MAX_ID} characters)` });
+}
+
+/** A required number within a range, also given as a numeric string (severity scores). */
+export function score(min: number, max: number) {
+  const error = `expected a number from ${min} to ${max}`;
+  return z
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .regex(/^\s*-?\d+(\.\d+)?\s*$/)
+          .transform(Number),
+      ],
+      {
+        error: (issue) => (issue.input === undefined ? 'required' : error),
+      },
+    )
+    .pipe(z.number().min(min, { error }).max(max, { error }));
+}
