@@ -389,7 +389,7 @@ export interface components {
       _updatedAt?: components['schemas']['Timestamp'];
       /**
        * Format: int32
-       * @description The per-organisation case number people use ("case
+       * @description The per-organisation case number people use ("case #42")
        */
       number: number;
       title: string;
