@@ -242,6 +242,10 @@ export interface components {
     };
     /** @description One value, or several (one observable each). */
     InputObservableData: string | string[];
+    /**
+     * @description A value observable. File observables (a multipart body whose `attachment` names a part) are
+     *     outside this subset.
+     */
     InputCreateObservable: {
       /** @description An observable type known to the organisation (`ip`, `domain`, `url`, `hash`, ...). */
       dataType: string;
