@@ -214,7 +214,9 @@ class TheHiveTransport {
     };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
-    const https = options.baseUrl.startsWith('https:');
+    const agent = options.baseUrl.startsWith('https:')
+      ? { httpsAgent: options.httpAgent }
+      : { httpAgent: options.httpAgent };
     this.http = axios.create({
       baseURL: options.baseUrl.replace(/\/+$/, ''),
       headers: {
@@ -223,16 +225,12 @@ class TheHiveTransport {
         'User-Agent': USER_AGENT,
         ...(options.organisation ? { 'X-Organisation': options.organisation } : {}),
       },
-      // Statuses are judged here, not by axios, so that its errors (which carry the request
-      // headers, API key included) never escape.
+      // Statuses are judged here, not by axios: its errors carry the request config, API key
+      // included, so none of them is ever rethrown (network failures are rewrapped too).
       validateStatus: () => true,
       // A redirect would replay the Authorization header to wherever it points.
       maxRedirects: 0,
-      ...(options.httpAgent
-        ? https
-          ? { httpsAgent: options.httpAgent }
-          : { httpAgent: options.httpAgent }
-        : {}),
+      ...agent,
     });
   }
 
