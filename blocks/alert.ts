@@ -53,7 +53,8 @@ export const SEVERITY_MARKERS: Record<Severity, string> = {
 };
 
 const AWS_CONSOLE_HOST = /(^|\.)console\.(aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)$/;
-const PLAIN_DATA_TYPE = /^[a-z0-9-]{1,32}$/;
+/** Data types and tags shown as they are: TheHive-style names, at most one `key:value` colon. */
+const PLAIN_DATA_TYPE = /^[a-z0-9-]{1,32}(:[a-z0-9-]{1,32})?$/;
 
 // Date.parse alone is no check: V8 reads "yesterday <3" as a date in 2001.
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -204,9 +205,10 @@ function observableRank(observable: Observable): number {
 }
 
 function observableLine(observable: Observable): string {
-  const type = PLAIN_DATA_TYPE.test(observable.dataType)
-    ? observable.dataType
-    : literal(observable.dataType, 40);
+  // `other` says nothing: its first tag (`access-key`, `user-name`, …) says what the value is.
+  const tag = observable.dataType === 'other' ? observable.tags?.[0] : undefined;
+  const name = tag !== undefined && PLAIN_DATA_TYPE.test(tag) ? tag : observable.dataType;
+  const type = PLAIN_DATA_TYPE.test(name) ? name : literal(name, 40);
   return `\n• ${literal(observable.data, OBSERVABLE_VALUE_MAX)} ${type}${observable.ioc === false ? ' · context' : ''}`;
 }
 

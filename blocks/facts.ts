@@ -2,19 +2,18 @@
  * The facts an alert shows, chosen per finding kind (its template): who or what acted, against what,
  * from where. Common facts (account, customer, region, resource, type) come first, then the kind's.
  *
- * A normalised finding carries its kind-specific details on its observables, as tags, which is also
- * how they reach TheHive. Templates read:
- * - bare role tags: `remote`, `caller`, `source`, `destination` (which address is which side) and
- *   `remediation` (on the `url` observable of a compliance control's guide);
- * - `key:value` tags: `asn`, `org`, `country`, `port`, `direction`, `api`, `access-key`, `bucket`,
- *   `process`, `cluster`, `namespace`, `workload`, `user`, `control`, `compliance`, `rule`, `intent`;
- * - `dataType`s: `ip`, `domain`, `fqdn`, `hostname`, `hash`, `filename`, `url`.
+ * A normalised finding carries its kind-specific details as observables (which is also how they
+ * reach TheHive), named by a tag, as `src/findings/` writes them:
+ * - the value is the observable's data, its tag says what it is: `user-name`, `access-key`,
+ *   `s3-bucket`, `eks-cluster`, `k8s-namespace`, `k8s-workload`, `k8s-user`, `container-image`,
+ *   `process`, `process-path`, `cve`, `package`, `malware`, `request-url`, `port:remote`;
+ * - addresses are tagged with their side (`remote-ip`, `local-ip`, `k8s-source-ip`, `src`, `dst`,
+ *   `src-host`, `dst-host`) and carry `asn:`, `as-org:`, `country:`, `direction:` and `service:` tags.
  * A fact without data is left out, so a finding with fewer details shows fewer facts.
  */
 import type { FindingKind, Observable } from '../src/findings/finding';
 import type { FindingSnapshot } from '../src/store/store';
 import { literal } from './escape';
-import { webUrlHost } from './elements';
 import { OBSERVABLES_SCANNED_MAX, VALUE_MAX } from './limits';
 
 /** One labelled fact: `value` is mrkdwn made of literals. */
@@ -23,20 +22,20 @@ export interface Fact {
   value: string;
 }
 
-/** What the template picked out of the observables. */
+/** The observables a template reads, indexed once. */
 interface Details {
-  /** First value of each `key:value` tag. */
-  keyed: Map<string, string>;
-  /** First observable carrying each role tag. */
-  roles: Map<string, Observable>;
+  /** First observable carrying each tag. */
+  byTag: Map<string, Observable>;
+  /** First observable of each data type carrying each tag, keyed `dataType tag`: a `src` user name is not the source. */
+  byTypedTag: Map<string, Observable>;
   /** First observable of each data type, indicators before context. */
   byType: Map<string, Observable>;
 }
 
-const ROLES = new Set(['remote', 'caller', 'source', 'destination', 'remediation']);
+const ADDRESS_TYPES = ['ip', 'hostname', 'domain', 'fqdn'];
 
 function readDetails(observables: readonly Observable[]): Details {
-  const details: Details = { keyed: new Map(), roles: new Map(), byType: new Map() };
+  const details: Details = { byTag: new Map(), byTypedTag: new Map(), byType: new Map() };
   const scanned = Math.min(observables.length, OBSERVABLES_SCANNED_MAX);
   for (let i = 0; i < scanned; i += 1) {
     const observable = observables[i] as Observable;
@@ -44,22 +43,18 @@ function readDetails(observables: readonly Observable[]): Details {
     if (!known || (known.ioc === false && observable.ioc !== false))
       details.byType.set(observable.dataType, observable);
     for (const tag of observable.tags ?? []) {
-      const colon = tag.indexOf(':');
-      if (colon === -1) {
-        if (ROLES.has(tag) && !details.roles.has(tag)) details.roles.set(tag, observable);
-      } else {
-        const key = tag.slice(0, colon);
-        if (!details.keyed.has(key)) details.keyed.set(key, tag.slice(colon + 1));
-      }
+      if (!details.byTag.has(tag)) details.byTag.set(tag, observable);
+      const typed = `${observable.dataType} ${tag}`;
+      if (!details.byTypedTag.has(typed)) details.byTypedTag.set(typed, observable);
     }
   }
   return details;
 }
 
-/** The `key:value` tag of one observable. */
-function tagOf(observable: Observable, key: string): string | undefined {
+/** The value of one observable's `key:value` tag. */
+function tagOf(observable: Observable | undefined, key: string): string | undefined {
   const prefix = `${key}:`;
-  for (const tag of observable.tags ?? []) if (tag.startsWith(prefix)) return tag.slice(prefix.length);
+  for (const tag of observable?.tags ?? []) if (tag.startsWith(prefix)) return tag.slice(prefix.length);
   return undefined;
 }
 
@@ -67,6 +62,36 @@ function fact(label: string, ...parts: (string | undefined)[]): Fact | undefined
   const shown: string[] = [];
   for (const part of parts) if (part !== undefined && part !== '') shown.push(literal(part, VALUE_MAX));
   return shown.length === 0 ? undefined : { label, value: shown.join(' · ') };
+}
+
+/** The first observable carrying one of `tags`, in the order of `tags`. */
+function tagged(details: Details, ...tags: string[]): Observable | undefined {
+  for (const tag of tags) {
+    const observable = details.byTag.get(tag);
+    if (observable) return observable;
+  }
+  return undefined;
+}
+
+/** The first observable of `dataType` carrying `tag`. */
+function typed(details: Details, dataType: string, tag: string): Observable | undefined {
+  return details.byTypedTag.get(`${dataType} ${tag}`);
+}
+
+/** The first address (IP or host name) carrying one of `tags`, in the order of `tags`. */
+function taggedAddress(details: Details, ...tags: string[]): Observable | undefined {
+  for (const tag of tags) {
+    for (const dataType of ADDRESS_TYPES) {
+      const observable = typed(details, dataType, tag);
+      if (observable) return observable;
+    }
+  }
+  return undefined;
+}
+
+/** A port with its service name: `22` · `SSH`. */
+function portFact(label: string, observable: Observable | undefined): Fact | undefined {
+  return fact(label, observable?.data, tagOf(observable, 'service'));
 }
 
 /** An address with what is known of its network: `203.0.113.9` · `AS64496` · `Example ISP` · `NL`. */
@@ -77,7 +102,7 @@ function addressFact(label: string, observable: Observable | undefined): Fact | 
     label,
     observable.data,
     asn === undefined ? undefined : `AS${asn}`,
-    tagOf(observable, 'org'),
+    tagOf(observable, 'as-org'),
     tagOf(observable, 'country'),
   );
 }
@@ -90,24 +115,32 @@ function indicator(details: Details, ...dataTypes: string[]): Observable | undef
   return undefined;
 }
 
-/** The other side of the activity: the address tagged as remote, caller or source, else the first IP indicator. */
+/** The other side of the activity: the address tagged as remote or source, else the first IP indicator. */
 function remoteAddress(details: Details): Observable | undefined {
-  return (
-    details.roles.get('remote') ??
-    details.roles.get('caller') ??
-    details.roles.get('source') ??
-    indicator(details, 'ip')
-  );
+  return taggedAddress(details, 'remote-ip', 'k8s-source-ip', 'src') ?? indicator(details, 'ip');
 }
 
-function userFact(finding: FindingSnapshot, details: Details): Fact | undefined {
+function userFact(finding: FindingSnapshot, details: Details, ...tags: string[]): Fact | undefined {
   return finding.actor
     ? fact('User', finding.actor.name, finding.actor.email)
-    : fact('User', details.keyed.get('user'));
+    : fact('User', tagged(details, ...tags, 'user-name')?.data);
 }
 
 function domainFact(details: Details): Fact | undefined {
-  return fact('Domain', indicator(details, 'domain', 'fqdn', 'hostname')?.data);
+  return fact('Domain', indicator(details, 'domain', 'fqdn')?.data);
+}
+
+/** True when the resource fact already shows what `pattern` names. */
+function resourceIs(finding: FindingSnapshot, pattern: RegExp): boolean {
+  return pattern.test(finding.resource?.kind ?? '');
+}
+
+/** A Security Hub control id (`EC2.2`) from the finding's id or title. */
+function controlId(finding: FindingSnapshot): string | undefined {
+  return (
+    /\/([A-Za-z][A-Za-z0-9]*\.\d+)\/finding\//.exec(finding.sourceId)?.[1] ??
+    /^([A-Za-z][A-Za-z0-9]*\.\d+) /.exec(finding.title)?.[1]
+  );
 }
 
 type Template = (finding: FindingSnapshot, details: Details) => (Fact | undefined)[];
@@ -115,51 +148,61 @@ type Template = (finding: FindingSnapshot, details: Details) => (Fact | undefine
 const TEMPLATES: Record<FindingKind, Template> = {
   iam: (finding, details) => [
     userFact(finding, details),
-    /accesskey/i.test(finding.resource?.kind ?? '')
-      ? undefined
-      : fact('Access key', details.keyed.get('access-key')),
-    fact('API', details.keyed.get('api')),
+    resourceIs(finding, /accesskey/i) ? undefined : fact('Access key', tagged(details, 'access-key')?.data),
     addressFact('Caller IP', remoteAddress(details)),
+    domainFact(details),
   ],
   network: (_finding, details) => {
     const remote = remoteAddress(details);
     return [
       addressFact('Remote IP', remote),
-      fact('Remote port', (remote && tagOf(remote, 'port')) ?? details.keyed.get('port')),
-      fact('Direction', details.keyed.get('direction')),
-      domainFact(details),
+      fact('Direction', tagOf(remote, 'direction')),
+      portFact('Local port', typed(details, 'other', 'port:local')),
+      portFact('Remote port', typed(details, 'other', 'port:remote')),
+      domainFact(details) ?? fact('Local IP', taggedAddress(details, 'local-ip')?.data),
     ];
   },
   data: (finding, details) => [
-    /bucket/i.test(finding.resource?.kind ?? '') ? undefined : fact('Bucket', details.keyed.get('bucket')),
-    userFact(finding, details),
-    fact('API', details.keyed.get('api')),
+    resourceIs(finding, /bucket/i) ? undefined : fact('Bucket', tagged(details, 's3-bucket')?.data),
+    userFact(finding, details, 'db-user'),
     addressFact('Caller IP', remoteAddress(details)),
   ],
   runtime: (_finding, details) => [
-    fact('Process', details.keyed.get('process') ?? details.byType.get('filename')?.data),
+    fact(
+      'Process',
+      typed(details, 'other', 'process')?.data,
+      typed(details, 'filename', 'process-path')?.data,
+    ),
     fact('Hash', details.byType.get('hash')?.data),
+    fact('Image', tagged(details, 'container-image')?.data),
     addressFact('Remote IP', remoteAddress(details)),
     domainFact(details),
   ],
   kubernetes: (finding, details) => [
-    fact('Cluster', details.keyed.get('cluster')),
-    fact('Namespace', details.keyed.get('namespace')),
-    fact('Workload', details.keyed.get('workload')),
-    userFact(finding, details),
+    resourceIs(finding, /eks|kubernetes|cluster/i)
+      ? undefined
+      : fact('Cluster', tagged(details, 'eks-cluster')?.data),
+    fact('Namespace', tagged(details, 'k8s-namespace')?.data),
+    fact('Workload', tagged(details, 'k8s-workload')?.data),
+    fact('Kubernetes user', tagged(details, 'k8s-user')?.data),
     addressFact('Source IP', remoteAddress(details)),
   ],
-  compliance: (finding, details) => [
-    fact('Control', details.keyed.get('control')),
-    fact('Status', details.keyed.get('compliance') ?? finding.workflowStatus),
-    fact('Remediation', details.roles.get('remediation')?.data),
-  ],
+  compliance: (finding, details) => {
+    const vulnerability = tagged(details, 'cve', 'vulnerability');
+    const affected = tagged(details, 'package');
+    return [
+      fact('Control', controlId(finding)),
+      fact('Workflow', finding.workflowStatus),
+      fact('Vulnerability', vulnerability?.data),
+      fact('Package', affected?.data, affected?.message),
+    ];
+  },
   siem: (finding, details) => [
-    fact('Rule', details.keyed.get('rule')),
-    fact('Intent', details.keyed.get('intent')),
-    addressFact('Source', details.roles.get('source') ?? remoteAddress(details)),
-    addressFact('Destination', details.roles.get('destination')),
+    addressFact('Source', taggedAddress(details, 'src', 'src-host') ?? remoteAddress(details)),
+    addressFact('Destination', taggedAddress(details, 'dst', 'dst-host')),
     userFact(finding, details),
+    fact('Malware', tagged(details, 'malware')?.data),
+    fact('URL', tagged(details, 'request-url')?.data),
   ],
 };
 
@@ -183,7 +226,11 @@ function resourceFact(finding: FindingSnapshot): Fact | undefined {
   return fact('Resource', resource.kind, resource.id, name);
 }
 
-/** The facts an alert shows for `finding`, plus the remediation guide's URL when it can be linked. */
+/**
+ * The facts an alert shows for `finding`, plus the remediation guide of a Security Hub control
+ * (AWS publishes one per control at `docs.aws.amazon.com/console/securityhub/<control>/remediation`,
+ * the URL Security Hub itself puts in the finding).
+ */
 export function findingFacts(finding: FindingSnapshot): { facts: Fact[]; remediationUrl?: string } {
   const details = readDetails(finding.observables);
   const facts: Fact[] = [];
@@ -198,6 +245,9 @@ export function findingFacts(finding: FindingSnapshot): { facts: Fact[]; remedia
   // A record stored by another version may name a kind this one has no template for: common facts only.
   const template: Template | undefined = TEMPLATES[finding.kind];
   for (const item of template?.(finding, details) ?? []) add(item);
-  const remediation = details.roles.get('remediation')?.data;
-  return webUrlHost(remediation) ? { facts, remediationUrl: remediation } : { facts };
+  const control =
+    finding.kind === 'compliance' && finding.source === 'securityhub' ? controlId(finding) : undefined;
+  return control
+    ? { facts, remediationUrl: `https://docs.aws.amazon.com/console/securityhub/${control}/remediation` }
+    : { facts };
 }
