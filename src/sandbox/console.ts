@@ -1,0 +1,380 @@
+/**
+ * The sandbox web console: the page at `/` (static files from `console/`, no build step), its state
+ * (`/sandbox/console/state`), live updates (Server-Sent Events from the stand-ins' change events) and
+ * the actions a person takes in it. Every action that reaches the bot goes over HTTP, server-side, the
+ * way Slack and TheHive would send it: signed interactions to `/slack/events`, TheHive changes through
+ * the TheHive stand-in (whose webhook notifies the bot), findings to `/ingest` with the ingest secret.
+ */
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '../logger';
+import { mediaType, readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './http';
+import { InteractionRequestError, type InteractionSender } from './interactions';
+import { SANDBOX_USERS, SlackPlatformError, type SlackWorkspace } from './slack-workspace';
+import { TheHiveApiError } from './thehive-error';
+import { CASE_STATUSES, IMPACT_STATUSES, type SandboxTheHive } from './thehive-instance';
+
+export const CONSOLE_PATH = '/sandbox/console/';
+
+/** The console's own files, by the name they are served under. */
+const STATIC_FILES: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  [`${CONSOLE_PATH}render.js`]: { file: 'render.js', type: 'text/javascript; charset=utf-8' },
+  [`${CONSOLE_PATH}app.js`]: { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  [`${CONSOLE_PATH}console.css`]: { file: 'console.css', type: 'text/css; charset=utf-8' },
+};
+
+/** The page runs only its own script and style, talks only to this server, and is never framed. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Messages per conversation the console shows (the most recent). */
+const MESSAGES_SHOWN = 200;
+/** Console requests are small; a pasted finding may be large. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const SSE_HEARTBEAT_MS = 20_000;
+
+/** A console request that is not what the console sends; answered 400 with the reason. */
+export class ConsoleRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConsoleRequestError';
+  }
+}
+
+export interface ConsoleSample {
+  name: string;
+  event: unknown;
+}
+
+export interface ConsoleOptions {
+  workspace: SlackWorkspace;
+  theHive: SandboxTheHive;
+  interactions: InteractionSender;
+  samples: ConsoleSample[];
+  /** The bot's `/ingest`. */
+  ingestUrl: string;
+  ingestSecret: string;
+  logger: Logger;
+}
+
+const userId = z.string().refine((id) => SANDBOX_USERS.some((user) => user.id === id), 'not a sandbox user');
+
+const requests = {
+  click: z.object({
+    channel: z.string().min(1),
+    ts: z.string().min(1),
+    actionId: z.string().min(1),
+    blockId: z.string().min(1),
+    userId,
+    ephemeral: z.boolean().optional(),
+    selectedValue: z.string().optional(),
+  }),
+  viewSubmit: z.object({
+    viewId: z.string().min(1),
+    userId,
+    values: z.record(
+      z.string(),
+      z.record(
+        z.string(),
+        z.object({ value: z.string().optional(), selected: z.array(z.string()).optional() }),
+      ),
+    ),
+  }),
+  viewClose: z.object({ viewId: z.string().min(1), userId }),
+  dismiss: z.object({ ts: z.string().min(1), userId }),
+  message: z.object({
+    channel: z.string().min(1),
+    threadTs: z.string().optional(),
+    userId,
+    text: z.string().trim().min(1).max(4000),
+  }),
+  caseChange: z.object({
+    caseId: z.string().min(1),
+    userId,
+    changes: z.object({
+      status: z.string().optional(),
+      summary: z.string().optional(),
+      impactStatus: z.string().optional(),
+      assignee: z.string().nullable().optional(),
+      severity: z.number().int().optional(),
+    }),
+  }),
+  inject: z
+    .object({ sample: z.number().int().min(0).optional(), raw: z.string().min(1).optional() })
+    .refine((body) => (body.sample === undefined) !== (body.raw === undefined), 'give either sample or raw'),
+};
+
+/** What a person types is escaped by the Slack client before it is sent: `&`, `<`, `>`. */
+function escapeTyped(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function parseRequest<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ConsoleRequestError(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** Builds the console's request handler; resolves false for paths that are not the console's. */
+export function createConsole(options: ConsoleOptions) {
+  const { workspace, theHive, interactions, logger } = options;
+  const streams = new Set<ServerResponse>();
+  let version = 0;
+
+  const announce = () => {
+    version += 1;
+    for (const stream of streams) stream.write(`data: ${JSON.stringify({ version })}\n\n`);
+  };
+  workspace.on('change', announce);
+  theHive.on('change', announce);
+  const heartbeat = setInterval(() => {
+    for (const stream of streams) stream.write(': heartbeat\n\n');
+  }, SSE_HEARTBEAT_MS);
+  heartbeat.unref();
+
+  /** Everything the page shows, as seen by `forUser`. */
+  function state(forUser: string) {
+    const user = SANDBOX_USERS.find((u) => u.id === forUser) ?? SANDBOX_USERS[0]!;
+    const conversations = workspace
+      .listConversations()
+      .filter((c) => c.kind === 'channel' || c.members?.includes(user.id));
+    const messages = Object.fromEntries(
+      conversations.map((c) => [
+        c.id,
+        workspace
+          .history(c.id, { limit: MESSAGES_SHOWN })
+          .messages.reverse()
+          .map((m) => ({
+            ...workspace.apiMessage(m, true),
+            replies: (m.replies?.length ? workspace.replies(c.id, m.ts).messages.slice(1) : []).map((r) =>
+              workspace.apiMessage(r, true),
+            ),
+          })),
+      ]),
+    );
+    const modal = workspace.modalFor(user.id);
+    return {
+      version,
+      alertChannel: workspace.alertChannel,
+      currentUser: user.id,
+      users: SANDBOX_USERS.map(({ id, name, realName, email, title }) => ({
+        id,
+        name,
+        realName,
+        email,
+        title,
+      })),
+      conversations,
+      messages,
+      ephemerals: workspace.ephemeralsFor(user.id),
+      modal: modal ? { id: modal.id, view: modal.view } : null,
+      cases: theHive.listCases().map((c) => ({
+        _id: c._id,
+        number: c.number,
+        title: c.title,
+        status: c.status,
+        stage: c.stage,
+        severity: c.severity,
+        assignee: c.assignee,
+        summary: c.summary,
+        impactStatus: c.impactStatus,
+        _createdAt: c._createdAt,
+        _updatedAt: c._updatedAt,
+      })),
+      caseStatuses: CASE_STATUSES,
+      impactStatuses: IMPACT_STATUSES,
+      samples: options.samples.map((sample, index) => ({ index, name: sample.name })),
+    };
+  }
+
+  async function inject(body: z.infer<typeof requests.inject>) {
+    let payload: string;
+    if (body.sample !== undefined) {
+      const sample = options.samples[body.sample];
+      if (!sample) throw new ConsoleRequestError(`sample: no sample ${body.sample}`);
+      payload = JSON.stringify(sample.event);
+    } else payload = body.raw ?? '';
+    try {
+      const response = await fetch(options.ingestUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.ingestSecret}`, 'content-type': 'application/json' },
+        body: payload,
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await response.text();
+      let answer: unknown = text;
+      try {
+        answer = JSON.parse(text);
+      } catch {
+        // Not JSON: shown as text.
+      }
+      return { status: response.status, body: answer };
+    } catch (error) {
+      logger.warn('sandbox console: ingest unreachable', { error: (error as { message?: string }).message });
+      return { status: 0, body: 'Hivewire could not be reached at /ingest' };
+    }
+  }
+
+  const actions: Record<string, (body: unknown) => Promise<unknown> | unknown> = {
+    click: (body) => interactions.clickMessageAction(parseRequest(requests.click, body)),
+    'view/submit': (body) => interactions.submitModal(parseRequest(requests.viewSubmit, body)),
+    'view/close': async (body) =>
+      (await interactions.closeModal(parseRequest(requests.viewClose, body))) ?? {},
+    'ephemeral/dismiss': (body) => {
+      const input = parseRequest(requests.dismiss, body);
+      workspace.dismissEphemeral(input.userId, input.ts);
+      return {};
+    },
+    message: (body) => {
+      const input = parseRequest(requests.message, body);
+      const { message } = workspace.postMessage({
+        channel: input.channel,
+        user: input.userId,
+        content: { text: escapeTyped(input.text) },
+        threadTs: input.threadTs,
+      });
+      return { ts: message.ts };
+    },
+    case: (body) => {
+      const input = parseRequest(requests.caseChange, body);
+      const actor = SANDBOX_USERS.find((u) => u.id === input.userId)!.email;
+      return { details: theHive.updateCase(input.caseId, input.changes, actor) };
+    },
+    inject: (body) => inject(parseRequest(requests.inject, body)),
+  };
+
+  async function serveStatic(res: ServerResponse, file: { file: string; type: string }) {
+    const content = await readFile(join(__dirname, 'console', file.file));
+    res.writeHead(200, {
+      'content-type': file.type,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+    res.end(content);
+  }
+
+  function serveEvents(req: IncomingMessage, res: ServerResponse) {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    res.write(`retry: 2000\ndata: ${JSON.stringify({ version })}\n\n`);
+    streams.add(res);
+    req.on('close', () => streams.delete(res));
+  }
+
+  /**
+   * Console actions change things: they must come from the console itself. A JSON body cannot be sent
+   * cross-site without a CORS preflight (which this server never grants), and a browser's Origin must
+   * be this host.
+   */
+  function sameOrigin(req: IncomingMessage): boolean {
+    if (mediaType(req) !== 'application/json') return false;
+    const origin = req.headers.origin;
+    if (!origin) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+
+  async function serveAction(req: IncomingMessage, res: ServerResponse, name: string) {
+    const action = actions[name];
+    if (!action) {
+      sendJson(res, 404, { error: 'no such console action' });
+      return;
+    }
+    if (!sameOrigin(req)) {
+      sendJson(res, 403, { error: 'console actions take a JSON body from the console page' });
+      return;
+    }
+    try {
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req, MAX_BODY_BYTES));
+      } catch (error) {
+        if (error instanceof RequestBodyTooLargeError) throw error;
+        throw new ConsoleRequestError('body: not JSON');
+      }
+      sendJson(res, 200, await action(body));
+    } catch (error) {
+      if (error instanceof ConsoleRequestError || error instanceof InteractionRequestError)
+        sendJson(res, 400, { error: error.message });
+      else if (error instanceof SlackPlatformError)
+        sendJson(res, 400, { error: error.code, errors: error.errors });
+      else if (error instanceof TheHiveApiError)
+        sendJson(res, error.status, { error: error.message, type: error.type });
+      else if (error instanceof RequestBodyTooLargeError) sendJson(res, 413, { error: 'body too large' });
+      else throw error;
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const { path, query } = requestTarget(req);
+    const method = req.method ?? 'GET';
+    const file = STATIC_FILES[path];
+    if (file && method === 'GET') {
+      await serveStatic(res, file);
+      return true;
+    }
+    if (!path.startsWith(CONSOLE_PATH)) return false;
+    const name = path.slice(CONSOLE_PATH.length);
+    if (method === 'GET' && name === 'state') {
+      sendJson(res, 200, state(query.get('user') ?? ''), { 'cache-control': 'no-store' });
+      return true;
+    }
+    if (method === 'GET' && name === 'events') {
+      serveEvents(req, res);
+      return true;
+    }
+    const caseDetail = /^cases\/([^/]+)$/.exec(name);
+    if (method === 'GET' && caseDetail) {
+      try {
+        const theCase = theHive.getCase(decodeURIComponent(caseDetail[1]!));
+        sendJson(res, 200, {
+          case: theCase,
+          observables: theHive.observablesOf(theCase._id),
+          comments: theHive.commentsOf(theCase._id),
+        });
+      } catch (error) {
+        if (!(error instanceof TheHiveApiError)) throw error;
+        sendJson(res, error.status, { error: error.message, type: error.type });
+      }
+      return true;
+    }
+    if (method === 'POST') {
+      await serveAction(req, res, name);
+      return true;
+    }
+    sendJson(res, 404, { error: 'not found' });
+    return true;
+  }
+
+  return {
+    handle,
+    /** Ends the live-update streams and stops listening to the stand-ins. */
+    close(): void {
+      clearInterval(heartbeat);
+      workspace.off('change', announce);
+      theHive.off('change', announce);
+      for (const stream of streams) stream.end();
+      streams.clear();
+    },
+  };
+}

@@ -1,0 +1,550 @@
+/*
+ * Hivewire sandbox console: the page's behaviour. The state comes from /sandbox/console/state and is
+ * fetched again on every Server-Sent Event; actions go to /sandbox/console/*, where the server signs and
+ * sends what Slack and TheHive would send. All rendering goes through render.js (textContent only).
+ */
+/* global document, window, fetch, EventSource, URLSearchParams, HivewireRender */
+(function () {
+  'use strict';
+
+  const R = HivewireRender;
+  const DEFAULT_USER = 'U0ALICE';
+
+  const ui = {
+    user: window.localStorage.getItem('hivewire.user') || DEFAULT_USER,
+    channel: null,
+    caseId: null,
+    expanded: new Set(),
+    highlight: undefined,
+    scrollToHighlight: false,
+    drafts: {},
+    busy: new Set(),
+    closing: null,
+    modalErrors: {},
+    modalShown: null,
+    state: null,
+    samplesShown: false,
+  };
+
+  const byId = (id) => document.getElementById(id);
+
+  function toast(message, kind) {
+    const element = document.createElement('div');
+    element.className = `toast ${kind === 'ok' ? 'toast-ok' : 'toast-error'}`;
+    element.setAttribute('data-testid', 'toast');
+    element.textContent = message;
+    byId('toasts').appendChild(element);
+    window.setTimeout(() => element.remove(), 6000);
+  }
+
+  async function post(path, body) {
+    const response = await fetch(`/sandbox/console/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    let data = {};
+    try {
+      data = await response.json();
+    } catch {
+      data = {};
+    }
+    if (!response.ok) toast(data.error || `The sandbox answered HTTP ${response.status}`, 'error');
+    return { ok: response.ok, data };
+  }
+
+  /** Slack's wording for an app that did not answer an interaction properly. */
+  function reportOutcome(outcome) {
+    if (!outcome || outcome.result === 'ok') return;
+    const messages = {
+      timeout: 'Hivewire did not answer within 3 seconds: Slack would show the user an error.',
+      unreachable: 'Hivewire could not be reached at /slack/events.',
+      app_error: `Hivewire answered HTTP ${outcome.status}: Slack would show the user an error.`,
+    };
+    toast(messages[outcome.result] || 'The interaction failed.', 'error');
+  }
+
+  function userName(id) {
+    if (id === 'U0HIVEWIRE') return 'hivewire';
+    const user = ui.state && ui.state.users.find((u) => u.id === id);
+    return user ? user.name : undefined;
+  }
+
+  function channelName(id) {
+    const conversation = ui.state && ui.state.conversations.find((c) => c.id === id);
+    return conversation ? conversation.name : undefined;
+  }
+
+  function formatTime(ts) {
+    const date = new Date(Number(String(ts).split('.')[0]) * 1000);
+    return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+
+  function context() {
+    return {
+      users: ui.state.users,
+      currentUser: ui.user,
+      expanded: ui.expanded,
+      highlight: ui.highlight,
+      drafts: ui.drafts,
+      busy: ui.busy,
+      userName,
+      channelName,
+      formatTime,
+    };
+  }
+
+  /** Replaces a container's content, keeping the focus (and caret) of an input being typed in. */
+  function mount(container, nodes) {
+    const active = document.activeElement;
+    const draftKey = active && container.contains(active) ? active.getAttribute('data-draft') : null;
+    const caret = draftKey ? [active.selectionStart, active.selectionEnd] : null;
+    container.replaceChildren(...nodes.map((node) => R.toDom(node, document)));
+    if (!draftKey) return;
+    const again = [...container.querySelectorAll('[data-draft]')].find(
+      (e) => e.getAttribute('data-draft') === draftKey,
+    );
+    if (again) {
+      again.focus();
+      if (caret) again.setSelectionRange(caret[0], caret[1]);
+    }
+  }
+
+  function conversationLabel(conversation) {
+    if (conversation.kind === 'channel') return `# ${conversation.name}`;
+    return conversation.kind === 'im' ? 'Hivewire' : conversation.name;
+  }
+
+  function renderSidebar() {
+    const picker = byId('user-picker');
+    if (picker.options.length !== ui.state.users.length) {
+      picker.replaceChildren(
+        ...ui.state.users.map((user) => {
+          const option = document.createElement('option');
+          option.value = user.id;
+          option.textContent = user.realName;
+          return option;
+        }),
+      );
+    }
+    picker.value = ui.user;
+    const item = (conversation, testid) => {
+      const li = document.createElement('li');
+      const link = document.createElement('a');
+      link.href = `#/${encodeURIComponent(conversation.id)}`;
+      link.setAttribute('data-testid', testid);
+      link.setAttribute('data-channel', conversation.id);
+      link.textContent = conversationLabel(conversation);
+      if (!ui.caseId && conversation.id === ui.channel) link.className = 'active';
+      li.appendChild(link);
+      return li;
+    };
+    byId('channel-list').replaceChildren(
+      ...ui.state.conversations.filter((c) => c.kind === 'channel').map((c) => item(c, 'channel-link')),
+    );
+    byId('dm-list').replaceChildren(
+      ...ui.state.conversations.filter((c) => c.kind !== 'channel').map((c) => item(c, 'dm-link')),
+    );
+  }
+
+  async function renderCaseDetail() {
+    const caseId = ui.caseId;
+    const response = await fetch(`/sandbox/console/cases/${encodeURIComponent(caseId)}`);
+    if (caseId !== ui.caseId) return;
+    byId('channel-title').textContent = 'TheHive case';
+    byId('channel-topic').textContent = '';
+    if (!response.ok) {
+      mount(byId('timeline'), [{ tag: 'div', cls: 'empty', text: `Case ${caseId} not found.` }]);
+      return;
+    }
+    mount(byId('timeline'), [R.renderCaseDetail(await response.json())]);
+  }
+
+  function renderTimeline() {
+    if (ui.caseId) {
+      void renderCaseDetail();
+      return;
+    }
+    const conversation = ui.state.conversations.find((c) => c.id === ui.channel);
+    byId('channel-title').textContent = conversation ? conversationLabel(conversation) : ui.channel;
+    byId('channel-topic').textContent =
+      ui.channel === ui.state.alertChannel
+        ? 'Security findings from Hivewire. Click a button to act on one.'
+        : '';
+    const timeline = byId('timeline');
+    const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 48;
+    const previousTop = timeline.scrollTop;
+    const messages = ui.state.messages[ui.channel] || [];
+    mount(timeline, R.renderTimeline(ui.channel, messages, ui.state.ephemerals, context()));
+    const target = ui.highlight && byId(`msg-${ui.highlight.replace('.', '-')}`);
+    if (ui.scrollToHighlight && target) {
+      target.scrollIntoView({ block: 'center' });
+      ui.scrollToHighlight = false;
+    } else if (atBottom) timeline.scrollTop = timeline.scrollHeight;
+    else timeline.scrollTop = previousTop;
+  }
+
+  function renderCases() {
+    const panel = {
+      statuses: ui.state.caseStatuses,
+      impactStatuses: ui.state.impactStatuses,
+      closing: ui.closing,
+    };
+    const rows = ui.state.cases.map((theCase) => R.renderCaseRow(theCase, context(), panel));
+    mount(
+      byId('case-list'),
+      rows.length
+        ? rows
+        : [
+            {
+              tag: 'div',
+              cls: 'empty',
+              attrs: { 'data-testid': 'case-list-empty' },
+              text: 'No cases yet: click "Create Case" on an alert.',
+            },
+          ],
+    );
+  }
+
+  function renderModal() {
+    const modal = ui.state.modal;
+    const key = modal ? `${modal.view.hash}|${JSON.stringify(ui.modalErrors)}` : null;
+    if (key === ui.modalShown) return;
+    ui.modalShown = key;
+    if (!modal) {
+      ui.modalErrors = {};
+      byId('modal-root').replaceChildren();
+      return;
+    }
+    mount(byId('modal-root'), [R.renderModal(modal, context(), ui.modalErrors)]);
+  }
+
+  function renderSamples() {
+    if (ui.samplesShown) return;
+    ui.samplesShown = true;
+    byId('inject-sample').replaceChildren(
+      ...ui.state.samples.map((sample) => {
+        const option = document.createElement('option');
+        option.value = String(sample.index);
+        option.textContent = sample.name;
+        return option;
+      }),
+    );
+  }
+
+  function render() {
+    if (!ui.state) return;
+    if (!ui.channel) ui.channel = ui.state.alertChannel;
+    renderSidebar();
+    renderTimeline();
+    renderCases();
+    renderModal();
+    renderSamples();
+  }
+
+  async function refresh() {
+    const response = await fetch(`/sandbox/console/state?user=${encodeURIComponent(ui.user)}`);
+    if (!response.ok) return;
+    ui.state = await response.json();
+    render();
+  }
+
+  let refreshTimer;
+  function scheduleRefresh() {
+    window.clearTimeout(refreshTimer);
+    refreshTimer = window.setTimeout(() => void refresh(), 50);
+  }
+
+  /** `#/C…/<ts>?thread_ts=…` (a permalink), `#/C…`, `#/thehive/<case id>`. */
+  function route() {
+    const hash = decodeURIComponent(window.location.hash.replace(/^#\/?/, ''));
+    const [path, queryString] = hash.split('?');
+    const parts = path.split('/').filter(Boolean);
+    const query = new URLSearchParams(queryString || '');
+    ui.caseId = null;
+    if (parts[0] === 'thehive') {
+      if (parts[1]) ui.caseId = parts[1];
+      else byId('case-panel').scrollIntoView({ block: 'start' });
+    } else if (parts[0]) {
+      ui.channel = parts[0];
+      if (parts[1]) {
+        ui.highlight = parts[1];
+        ui.scrollToHighlight = true;
+        const threadTs = query.get('thread_ts');
+        ui.expanded.add(threadTs || parts[1]);
+      }
+    } else if (ui.state) ui.channel = ui.state.alertChannel;
+    render();
+  }
+
+  function findMessage(channel, ts) {
+    for (const message of ui.state.messages[channel] || []) {
+      if (message.ts === ts) return message;
+      const reply = (message.replies || []).find((r) => r.ts === ts);
+      if (reply) return reply;
+    }
+    return undefined;
+  }
+
+  function findElement(source, blockId, actionId) {
+    const block = source && (source.blocks || []).find((b) => b.block_id === blockId);
+    if (!block) return undefined;
+    const elements = (block.elements || []).concat(block.accessory ? [block.accessory] : []);
+    return elements.find((e) => e.action_id === actionId);
+  }
+
+  function confirmFirst(confirm) {
+    return new Promise((resolve) => {
+      const root = byId('confirm-root');
+      mount(root, [R.renderConfirm(confirm)]);
+      const done = (answer) => {
+        root.replaceChildren();
+        resolve(answer);
+      };
+      root.querySelector('[data-testid="confirm-ok"]').addEventListener('click', () => done(true));
+      root.querySelector('[data-testid="confirm-cancel"]').addEventListener('click', () => done(false));
+    });
+  }
+
+  async function act(control, selectedValue) {
+    const holder = control.closest(
+      '[data-testid="message"], [data-testid="thread-reply"], [data-testid="ephemeral"]',
+    );
+    if (!holder) return;
+    const ephemeral = holder.getAttribute('data-ephemeral') === 'true';
+    const ts = holder.getAttribute('data-ts');
+    const channel = holder.getAttribute('data-channel') || ui.channel;
+    const blockId = control.getAttribute('data-block-id');
+    const actionId = control.getAttribute('data-action-id');
+    const source = ephemeral ? ui.state.ephemerals.find((e) => e.ts === ts) : findMessage(channel, ts);
+    const element = findElement(source, blockId, actionId);
+    if (element && element.confirm && !(await confirmFirst(element.confirm))) return;
+    const busyKey = `${blockId}/${actionId}`;
+    ui.busy.add(busyKey);
+    render();
+    try {
+      const { ok, data } = await post('click', {
+        channel: ephemeral && source ? source.channel : channel,
+        ts,
+        actionId,
+        blockId,
+        userId: ui.user,
+        ...(ephemeral ? { ephemeral: true } : {}),
+        ...(selectedValue !== undefined ? { selectedValue } : {}),
+      });
+      if (ok) reportOutcome(data);
+    } finally {
+      ui.busy.delete(busyKey);
+      scheduleRefresh();
+    }
+  }
+
+  async function sendReply(threadTs) {
+    const key = `reply/${threadTs}`;
+    const text = (ui.drafts[key] || '').trim();
+    if (!text) return;
+    const { ok } = await post('message', { channel: ui.channel, threadTs, userId: ui.user, text });
+    if (ok) delete ui.drafts[key];
+    scheduleRefresh();
+  }
+
+  function onTimelineClick(event) {
+    const control = event.target.closest('[data-testid]');
+    if (!control) return;
+    const testid = control.getAttribute('data-testid');
+    if (testid === 'action-button') {
+      void act(control);
+    } else if (testid === 'link-button') {
+      // Slack opens the link and also tells the app about the click.
+      void act(control);
+    } else if (testid === 'thread-toggle' || testid === 'thread-start') {
+      const ts = control.getAttribute('data-ts');
+      if (ui.expanded.has(ts)) ui.expanded.delete(ts);
+      else ui.expanded.add(ts);
+      render();
+    } else if (testid === 'ephemeral-dismiss') {
+      void post('ephemeral/dismiss', { ts: control.getAttribute('data-ts'), userId: ui.user }).then(
+        scheduleRefresh,
+      );
+    } else if (testid === 'thread-composer-send') {
+      void sendReply(control.getAttribute('data-thread-ts'));
+    }
+  }
+
+  function onTimelineChange(event) {
+    const control = event.target;
+    if (control.getAttribute('data-testid') === 'action-select' && control.value)
+      void act(control, control.value);
+  }
+
+  function onDraftInput(event) {
+    const key = event.target.getAttribute && event.target.getAttribute('data-draft');
+    if (key) ui.drafts[key] = event.target.value;
+  }
+
+  function onTimelineKey(event) {
+    if (event.key !== 'Enter' || event.target.getAttribute('data-testid') !== 'thread-composer-input') return;
+    const composer = event.target.closest('[data-testid="thread-composer"]');
+    if (composer) void sendReply(composer.getAttribute('data-thread-ts'));
+  }
+
+  /** The value of one modal input, in the form the server expects. */
+  function modalInputValue(control) {
+    if (control.tagName === 'INPUT' || control.tagName === 'TEXTAREA') return { value: control.value };
+    if (control.tagName === 'SELECT')
+      return { selected: [...control.selectedOptions].map((o) => o.value).filter(Boolean) };
+    return { selected: [...control.querySelectorAll('input:checked')].map((input) => input.value) };
+  }
+
+  function onModalInput(event) {
+    const control = event.target.closest('[data-testid="modal-input"]');
+    if (!control) return;
+    const key = `${control.getAttribute('data-block-id')}/${control.getAttribute('data-action-id')}`;
+    const value = modalInputValue(control);
+    ui.drafts[key] = value.value !== undefined ? value.value : value.selected;
+  }
+
+  async function onModalClick(event) {
+    const control = event.target.closest('[data-testid]');
+    const modal = ui.state && ui.state.modal;
+    if (!control || !modal) return;
+    const testid = control.getAttribute('data-testid');
+    if (testid === 'modal-close') {
+      await post('view/close', { viewId: modal.id, userId: ui.user });
+      scheduleRefresh();
+    } else if (testid === 'modal-submit') {
+      const values = {};
+      for (const input of byId('modal-root').querySelectorAll('[data-testid="modal-input"]')) {
+        const blockId = input.getAttribute('data-block-id');
+        values[blockId] = values[blockId] || {};
+        values[blockId][input.getAttribute('data-action-id')] = modalInputValue(input);
+      }
+      control.setAttribute('disabled', '');
+      const { ok, data } = await post('view/submit', { viewId: modal.id, userId: ui.user, values });
+      control.removeAttribute('disabled');
+      if (!ok) return;
+      ui.modalErrors = data.errors || {};
+      if (data.errors) ui.modalShown = null;
+      reportOutcome(data);
+      render();
+      scheduleRefresh();
+    }
+  }
+
+  async function changeCase(caseId, changes) {
+    const { ok } = await post('case', { caseId, userId: ui.user, changes });
+    if (ok) toast(`Case updated in TheHive: ${Object.keys(changes).join(', ')}`, 'ok');
+    scheduleRefresh();
+    return ok;
+  }
+
+  function onCaseChange(event) {
+    const control = event.target;
+    const caseId = control.getAttribute('data-case-id');
+    switch (control.getAttribute('data-testid')) {
+      case 'case-status': {
+        if (ui.state.caseStatuses[control.value] === 'Closed') {
+          ui.closing = { caseId, status: control.value, impactStatus: 'NotApplicable' };
+          render();
+        } else {
+          ui.closing = null;
+          void changeCase(caseId, { status: control.value });
+        }
+        break;
+      }
+      case 'case-impact':
+        if (ui.closing) ui.closing.impactStatus = control.value;
+        break;
+      case 'case-assignee':
+        void changeCase(caseId, { assignee: control.value || null });
+        break;
+      case 'case-severity':
+        void changeCase(caseId, { severity: Number(control.value) });
+        break;
+      default:
+        break;
+    }
+  }
+
+  async function onCaseClick(event) {
+    const control = event.target.closest('[data-testid]');
+    if (!control) return;
+    const testid = control.getAttribute('data-testid');
+    const caseId = control.getAttribute('data-case-id');
+    if (testid === 'case-close-cancel') {
+      ui.closing = null;
+      render();
+    } else if (testid === 'case-close' && ui.closing && ui.closing.caseId === caseId) {
+      const summary = ui.drafts[`summary/${caseId}`] || '';
+      const ok = await changeCase(caseId, {
+        status: ui.closing.status,
+        impactStatus: ui.closing.impactStatus,
+        ...(summary.trim() ? { summary: summary.trim() } : {}),
+      });
+      if (ok) {
+        ui.closing = null;
+        delete ui.drafts[`summary/${caseId}`];
+        render();
+      }
+    }
+  }
+
+  async function inject(body) {
+    const result = byId('inject-result');
+    const { ok, data } = await post('inject', body);
+    if (!ok) return;
+    result.hidden = false;
+    result.className = `inject-result ${data.status >= 200 && data.status < 300 ? 'inject-ok' : 'inject-error'}`;
+    result.textContent = `HTTP ${data.status}\n${typeof data.body === 'string' ? data.body : JSON.stringify(data.body, null, 2)}`;
+  }
+
+  function connect() {
+    const status = byId('connection');
+    const events = new EventSource('/sandbox/console/events');
+    events.onopen = () => {
+      status.textContent = '● live';
+      status.className = 'connection connection-live';
+    };
+    events.onerror = () => {
+      status.textContent = '○ reconnecting…';
+      status.className = 'connection connection-lost';
+    };
+    events.onmessage = scheduleRefresh;
+  }
+
+  function start() {
+    const timeline = byId('timeline');
+    timeline.addEventListener('click', onTimelineClick);
+    timeline.addEventListener('change', onTimelineChange);
+    timeline.addEventListener('input', onDraftInput);
+    timeline.addEventListener('keydown', onTimelineKey);
+    const modalRoot = byId('modal-root');
+    modalRoot.addEventListener('input', onModalInput);
+    modalRoot.addEventListener('change', onModalInput);
+    modalRoot.addEventListener('click', (event) => void onModalClick(event));
+    const cases = byId('case-list');
+    cases.addEventListener('change', onCaseChange);
+    cases.addEventListener('input', onDraftInput);
+    cases.addEventListener('click', (event) => void onCaseClick(event));
+    byId('user-picker').addEventListener('change', (event) => {
+      ui.user = event.target.value;
+      window.localStorage.setItem('hivewire.user', ui.user);
+      ui.closing = null;
+      ui.modalShown = null;
+      void refresh();
+    });
+    byId('inject-submit').addEventListener(
+      'click',
+      () => void inject({ sample: Number(byId('inject-sample').value) }),
+    );
+    byId('inject-json-submit').addEventListener('click', () => {
+      const raw = byId('inject-json').value;
+      if (raw.trim()) void inject({ raw });
+    });
+    window.addEventListener('hashchange', route);
+    connect();
+    void refresh().then(route);
+  }
+
+  start();
+})();

@@ -1,0 +1,112 @@
+/**
+ * The sandbox: Slack and TheHive stand-ins plus the web console, mounted on the bot's own port. The
+ * bot reaches the stand-ins through its normal clients (`@slack/web-api` with `slackApiUrl`, the TheHive
+ * client with `THEHIVE_URL`), and the stand-ins reach the bot's routes (`/slack/events`,
+ * `/thehive/webhook`, `/ingest`) over HTTP, signed and authenticated as the real services would.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { createLogger, type Logger } from '../logger';
+import { createConsole, type ConsoleSample } from './console';
+import { InteractionSender } from './interactions';
+import { createSlackApi } from './slack-api';
+import { SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
+import { createTheHiveApi } from './thehive-api';
+import { SandboxTheHive } from './thehive-instance';
+import { WebhookNotifier } from './thehive-webhook';
+
+export { SANDBOX_BOT, SANDBOX_TEAM, SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
+export { SandboxTheHive, SANDBOX_API_USER, SANDBOX_ORGANISATION, CASE_STATUSES } from './thehive-instance';
+export { slackSignature } from './interactions';
+
+export interface SandboxOptions {
+  /** Where the sandbox is reached (the console, permalinks, `response_url`s). */
+  publicUrl: string;
+  signingSecret: string;
+  theHiveApiKey: string;
+  webhookSecret: string;
+  ingestSecret: string;
+  alertChannel: string;
+  /** Where the stand-ins keep their state (`slack.json`, `thehive.json`); in memory only when absent. */
+  dataDir?: string;
+  /** The findings the console offers to inject. */
+  samples: ConsoleSample[];
+  /** The bot's `/slack/events`; defaults to `<publicUrl>/slack/events`. */
+  botEventsUrl?: string;
+  /** The bot's `/thehive/webhook`; defaults to `<publicUrl>/thehive/webhook`. */
+  theHiveWebhookUrl?: string;
+  /** The bot's `/ingest`; defaults to `<publicUrl>/ingest`. */
+  ingestUrl?: string;
+  logger?: Logger;
+  /** The clock, in epoch milliseconds (tests pin it). */
+  now?: () => number;
+}
+
+export interface Sandbox {
+  /** Serves `/`, `/sandbox/...`; resolves true when it served the request, false when it is not its path. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  workspace: SlackWorkspace;
+  theHive: SandboxTheHive;
+  /** Ends the console's streams, waits for webhook deliveries and saves the state. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the sandbox.
+ *
+ * @example
+ *   const sandbox = createSandbox({ publicUrl: 'http://localhost:3000', …, samples });
+ *   startServer(runtime, { port: 3000, mounted: [sandbox] });
+ */
+export function createSandbox(options: SandboxOptions): Sandbox {
+  const publicUrl = options.publicUrl.replace(/\/$/, '');
+  const logger = options.logger ?? createLogger('hivewire-sandbox');
+  const workspace = new SlackWorkspace({
+    alertChannel: options.alertChannel,
+    stateFile: options.dataDir ? join(options.dataDir, 'slack.json') : undefined,
+    now: options.now,
+  });
+  const notifier = new WebhookNotifier({
+    url: options.theHiveWebhookUrl ?? `${publicUrl}/thehive/webhook`,
+    secret: options.webhookSecret,
+    logger,
+  });
+  const theHive = new SandboxTheHive({
+    users: SANDBOX_USERS.map((user) => user.email),
+    notifier,
+    stateFile: options.dataDir ? join(options.dataDir, 'thehive.json') : undefined,
+    now: options.now,
+  });
+  const interactions = new InteractionSender({
+    workspace,
+    signingSecret: options.signingSecret,
+    eventsUrl: options.botEventsUrl ?? `${publicUrl}/slack/events`,
+    publicUrl,
+    now: options.now,
+  });
+  const slackApi = createSlackApi({ workspace, publicUrl });
+  const theHiveApi = createTheHiveApi({ theHive, apiKey: options.theHiveApiKey });
+  const webConsole = createConsole({
+    workspace,
+    theHive,
+    interactions,
+    samples: options.samples,
+    ingestUrl: options.ingestUrl ?? `${publicUrl}/ingest`,
+    ingestSecret: options.ingestSecret,
+    logger,
+  });
+
+  return {
+    async handle(req, res) {
+      return (await slackApi(req, res)) || (await theHiveApi(req, res)) || webConsole.handle(req, res);
+    },
+    workspace,
+    theHive,
+    async close() {
+      webConsole.close();
+      await notifier.idle();
+      workspace.flush();
+      theHive.flush();
+    },
+  };
+}
