@@ -34,36 +34,36 @@ import { guardDutySeverity, normalizedSeverity, severityFromLabel } from './seve
  */
 export const HIVEWIRE_NOTE_AUTHOR = 'hivewire';
 
-const severityFields = z.looseObject({ Label: text, Normalized: numeric, Product: numeric, Original: text });
+const severityFields = z.object({ Label: text, Normalized: numeric, Product: numeric, Original: text });
 
 const remoteIpDetails = lenient(
-  z.looseObject({
+  z.object({
     IpAddressV4: text,
-    Organization: lenient(z.looseObject({ Asn: text, AsnOrg: text })),
-    Country: lenient(z.looseObject({ CountryName: text })),
+    Organization: lenient(z.object({ Asn: text, AsnOrg: text })),
+    Country: lenient(z.object({ CountryName: text })),
   }),
 );
-const portDetails = lenient(z.looseObject({ Port: numeric, PortName: text }));
+const portDetails = lenient(z.object({ Port: numeric, PortName: text }));
 
-const resourceSchema = z.looseObject({
+const resourceSchema = z.object({
   Type: text,
   Id: text,
   Region: text,
   Tags: stringMap,
   Details: lenient(
-    z.looseObject({
-      AwsIamAccessKey: lenient(z.looseObject({ UserName: text, PrincipalName: text })),
-      AwsIamUser: lenient(z.looseObject({ UserName: text })),
-      AwsEksCluster: lenient(z.looseObject({ Name: text })),
-      AwsLambdaFunction: lenient(z.looseObject({ FunctionName: text })),
-      Container: lenient(z.looseObject({ Name: text, ImageName: text })),
+    z.object({
+      AwsIamAccessKey: lenient(z.object({ UserName: text, PrincipalName: text })),
+      AwsIamUser: lenient(z.object({ UserName: text })),
+      AwsEksCluster: lenient(z.object({ Name: text })),
+      AwsLambdaFunction: lenient(z.object({ FunctionName: text })),
+      Container: lenient(z.object({ Name: text, ImageName: text })),
       Other: stringMap,
     }),
   ),
 });
 
 /** The ASFF finding schema: strict on `Id`, `ProductArn`, `AwsAccountId`; lenient on the rest. */
-export const asffFindingSchema = z.looseObject({
+export const asffFindingSchema = z.object({
   Id: requiredId('the finding id'),
   ProductArn: requiredId('a Security Hub product ARN').refine((arn) => /^arn:[\w-]+:securityhub:/.test(arn), {
     error: 'expected a Security Hub product ARN (arn:aws:securityhub:…)',
@@ -73,8 +73,8 @@ export const asffFindingSchema = z.looseObject({
   GeneratorId: text,
   Title: longText,
   Description: longText,
-  Severity: z.unknown(),
-  FindingProviderFields: lenient(z.looseObject({ Severity: lenient(severityFields) })),
+  Severity: z.unknown().optional(),
+  FindingProviderFields: lenient(z.object({ Severity: lenient(severityFields) })),
   CreatedAt: timestamp,
   UpdatedAt: timestamp,
   FirstObservedAt: timestamp,
@@ -84,7 +84,7 @@ export const asffFindingSchema = z.looseObject({
   CompanyName: text,
   Resources: list(resourceSchema),
   Network: lenient(
-    z.looseObject({
+    z.object({
       Direction: text,
       SourceIpV4: text,
       SourceIpV6: text,
@@ -97,9 +97,9 @@ export const asffFindingSchema = z.looseObject({
     }),
   ),
   Action: lenient(
-    z.looseObject({
+    z.object({
       NetworkConnectionAction: lenient(
-        z.looseObject({
+        z.object({
           ConnectionDirection: text,
           RemoteIpDetails: remoteIpDetails,
           RemotePortDetails: portDetails,
@@ -107,18 +107,18 @@ export const asffFindingSchema = z.looseObject({
         }),
       ),
       AwsApiCallAction: lenient(
-        z.looseObject({
+        z.object({
           RemoteIpDetails: remoteIpDetails,
-          DomainDetails: lenient(z.looseObject({ Domain: text })),
+          DomainDetails: lenient(z.object({ Domain: text })),
         }),
       ),
-      DnsRequestAction: lenient(z.looseObject({ Domain: text })),
+      DnsRequestAction: lenient(z.object({ Domain: text })),
       PortProbeAction: lenient(
-        z.looseObject({
+        z.object({
           PortProbeDetails: list(
-            z.looseObject({
+            z.object({
               LocalPortDetails: portDetails,
-              LocalIpDetails: lenient(z.looseObject({ IpAddressV4: text })),
+              LocalIpDetails: lenient(z.object({ IpAddressV4: text })),
               RemoteIpDetails: remoteIpDetails,
             }),
           ),
@@ -127,15 +127,15 @@ export const asffFindingSchema = z.looseObject({
     }),
   ),
   ProductFields: stringMap,
-  Workflow: lenient(z.looseObject({ Status: text })),
+  Workflow: lenient(z.object({ Status: text })),
   WorkflowState: text,
-  Note: lenient(z.looseObject({ UpdatedBy: text, UpdatedAt: timestamp })),
+  Note: lenient(z.object({ UpdatedBy: text, UpdatedAt: timestamp })),
   SourceUrl: text,
   Vulnerabilities: list(
-    z.looseObject({ Id: text, VulnerablePackages: list(z.looseObject({ Name: text, Version: text })) }),
+    z.object({ Id: text, VulnerablePackages: list(z.object({ Name: text, Version: text })) }),
   ),
-  Malware: list(z.looseObject({ Name: text, Path: text })),
-  Process: lenient(z.looseObject({ Name: text, Path: text })),
+  Malware: list(z.object({ Name: text, Path: text })),
+  Process: lenient(z.object({ Name: text, Path: text })),
 });
 
 type AsffFinding = z.output<typeof asffFindingSchema>;
@@ -210,45 +210,48 @@ function guardDutyType(types: string[]): string | undefined {
   return dash < 0 ? classifier : `${classifier.slice(0, dash)}/${classifier.slice(dash + 1)}`;
 }
 
-const GUARDDUTY_PREFIX = /^(?:aws\/guardduty\/service\/)?/;
-
 /** A GuardDuty ProductFields value by its key below `aws/guardduty/service/` (2018 findings had no prefix). */
 function guardDutyField(fields: Record<string, string>, key: string): string | undefined {
   return fields[`aws/guardduty/service/${key}`] ?? fields[key];
 }
 
-/** The observables GuardDuty flattens into ProductFields (`…/remoteIpDetails/ipAddressV4` and friends). */
+/**
+ * The observables GuardDuty flattens into ProductFields (`…/remoteIpDetails/ipAddressV4` and its
+ * sibling `…/organization/asnOrg`, …), with or without the `aws/guardduty/service/` prefix of
+ * findings after 2018.
+ */
 function guardDutyProductFieldObservables(
   fields: Record<string, string>,
   role: AddressRole,
   set: ObservableSet,
 ): void {
-  for (const [fullKey, value] of Object.entries(fields)) {
-    const key = fullKey.replace(GUARDDUTY_PREFIX, '');
-    if (!key.startsWith('action/')) continue;
-    const remote = /^(.*\/remoteIpDetails\/)ipAddressV[46]$/.exec(key);
-    if (remote?.[1]) {
-      const base = remote[1];
-      const actionBase = base.slice(0, base.indexOf('/', 'action/'.length) + 1);
-      const direction = guardDutyField(fields, `${actionBase}connectionDirection`);
+  for (const [key, value] of Object.entries(fields)) {
+    if (key.endsWith('/remoteIpDetails/ipAddressV4') || key.endsWith('/remoteIpDetails/ipAddressV6')) {
+      const base = key.slice(0, key.length - 'ipAddressV4'.length);
+      const actionEnd = base.indexOf('Action/');
+      const direction =
+        actionEnd < 0 ? undefined : fields[`${base.slice(0, actionEnd + 7)}connectionDirection`];
       const host: RemoteHost = {
         ipV4: value,
-        asn: guardDutyField(fields, `${base}organization/asn`),
-        asnOrg: guardDutyField(fields, `${base}organization/asnOrg`),
-        country: guardDutyField(fields, `${base}country/countryName`),
+        asn: fields[`${base}organization/asn`],
+        asnOrg: fields[`${base}organization/asnOrg`],
+        country: fields[`${base}country/countryName`],
       };
       const tags = ['remote-ip'];
       if (direction) tags.push(`direction:${direction.toLowerCase()}`);
       if (key.includes('portProbeAction')) tags.push('port-probe');
       set.remoteHost(host, tags, role);
-    } else if (key.endsWith('dnsRequestAction/domain')) {
+    } else if (key.endsWith('/dnsRequestAction/domain')) {
       set.domain(value, ['dns-request'], true);
-    } else if (/localIpDetails\/ipAddressV[46]$/.test(key)) {
+    } else if (key.endsWith('/localIpDetails/ipAddressV4') || key.endsWith('/localIpDetails/ipAddressV6')) {
       set.ip(value, ['local-ip'], 'context');
-    } else if (/(remote|local)PortDetails\/port$/.test(key)) {
-      const side = key.includes('remotePortDetails') ? 'remote' : 'local';
-      set.port(Number(value), side, guardDutyField(fields, `${key}Name`));
-    } else if (key.endsWith('affectedResources/AWS::S3::Bucket')) {
+    } else if (key.endsWith('PortDetails/port')) {
+      set.port(
+        Number(value),
+        key.endsWith('remotePortDetails/port') ? 'remote' : 'local',
+        fields[`${key}Name`],
+      );
+    } else if (key.endsWith('/affectedResources/AWS::S3::Bucket')) {
       set.bucket(value);
     }
   }
@@ -424,8 +427,7 @@ export function normaliseAsff(input: unknown, ctx: SourceContext): SourceOutcome
   resourceObservables(finding, observables);
   // Posture findings describe configuration; their text names packages and rules, not indicators.
   if (kind !== 'compliance') {
-    observables.text(finding.Title);
-    observables.text(finding.Description);
+    observables.text(`${finding.Title ?? ''}\n${finding.Description ?? ''}`);
   }
 
   const sample =

@@ -20,8 +20,17 @@ export function lenient<T extends z.ZodType>(schema: T) {
   return schema.optional().catch(undefined);
 }
 
-/** A short string; numbers are accepted and turned into text (`"asn": 9318`). */
-export const text = lenient(z.union([z.string().max(MAX_SHORT), z.number().transform(String)]));
+/**
+ * A short string; numbers are accepted and turned into text (`"asn": 9318`). Built as a string
+ * schema with a fallback (not a union) because the plain-string case is the hot path.
+ */
+export const text = z
+  .string()
+  .max(MAX_SHORT)
+  .optional()
+  .catch((ctx) =>
+    typeof ctx.value === 'number' && Number.isFinite(ctx.value) ? String(ctx.value) : undefined,
+  );
 
 /** Free text such as a title or description: lenient about its type, strict about its size. */
 export const longText = z
@@ -37,23 +46,23 @@ export const longText = z
   )
   .optional();
 
+const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
+
 /** A finite number, also given as a numeric string (`"74"`). */
-export const numeric = lenient(
-  z
-    .union([
-      z.number(),
-      z
-        .string()
-        .regex(/^\s*-?\d+(\.\d+)?\s*$/)
-        .transform(Number),
-    ])
-    .pipe(z.number().finite()),
-);
+export const numeric = z
+  .number()
+  .optional()
+  .catch((ctx) =>
+    typeof ctx.value === 'string' && ctx.value.length <= 64 && NUMERIC.test(ctx.value)
+      ? Number(ctx.value)
+      : undefined,
+  );
 
 /** A boolean, also given as the strings `"true"` / `"false"` (ASFF ProductFields). */
-export const flag = lenient(
-  z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]),
-);
+export const flag = z
+  .boolean()
+  .optional()
+  .catch((ctx) => (ctx.value === 'true' ? true : ctx.value === 'false' ? false : undefined));
 
 /** A list whose malformed elements are dropped one by one, not the whole list. */
 export function list<T extends z.ZodType>(item: T) {
@@ -65,21 +74,27 @@ export function list<T extends z.ZodType>(item: T) {
 }
 
 /** A map of string values (ASFF `Tags`, `ProductFields`); non-string values are turned into text or dropped. */
-export const stringMap = lenient(z.record(z.string(), z.unknown())).transform((record) => {
-  const result: Record<string, string> = {};
-  if (!record) return result;
-  for (const [key, value] of Object.entries(record)) {
-    if (typeof value === 'string') result[key] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') result[key] = String(value);
-  }
-  return result;
-});
+export const stringMap = z
+  .unknown()
+  .transform((record) => {
+    const result: Record<string, string> = {};
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return result;
+    for (const [key, value] of Object.entries(record)) {
+      if (typeof value === 'string') result[key] = value;
+      else if (typeof value === 'number' || typeof value === 'boolean') result[key] = String(value);
+    }
+    return result;
+  })
+  // An absent key never reaches the transform: give it the same empty map.
+  .default({});
 
 /** Epoch seconds below this are read as seconds, above it as milliseconds (year 2286 in seconds). */
 const EPOCH_MS_THRESHOLD = 1e10;
 /** Largest time a JS `Date` can hold, in ms. */
 const MAX_DATE_MS = 8.64e15;
-const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
+/** ISO-8601 UTC with milliseconds, as `Date.toISOString()` writes it (fields checked for range). */
+const CANONICAL =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 /** An ISO-like date-time with no zone: read as UTC, not as the machine's local time. */
 const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
@@ -88,6 +103,8 @@ const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
  * epoch seconds or milliseconds as a number or a string) and returns it as ISO-8601 UTC.
  */
 export function toIsoTimestamp(value: unknown): string | undefined {
+  // Most timestamps already are canonical ISO-8601 UTC with milliseconds: keep them as they are.
+  if (typeof value === 'string' && CANONICAL.test(value)) return value;
   let ms: number;
   if (typeof value === 'number') ms = value < EPOCH_MS_THRESHOLD ? value * 1000 : value;
   else if (typeof value === 'string' && value.length <= 64) {

@@ -31,28 +31,28 @@ import { ObservableSet, isPlaceholder, type AddressRole, type RemoteHost } from 
 import { fieldRejection, schemaRejection, type SourceContext, type SourceOutcome } from './outcome';
 import { guardDutySeverity } from './severity';
 
-const tags = list(z.looseObject({ key: text, value: text }));
+const tags = list(z.object({ key: text, value: text }));
 
 const remoteIpDetails = lenient(
-  z.looseObject({
+  z.object({
     ipAddressV4: text,
     ipAddressV6: text,
-    organization: lenient(z.looseObject({ asn: text, asnOrg: text })),
-    country: lenient(z.looseObject({ countryName: text })),
+    organization: lenient(z.object({ asn: text, asnOrg: text })),
+    country: lenient(z.object({ countryName: text })),
   }),
 );
-const localIpDetails = lenient(z.looseObject({ ipAddressV4: text, ipAddressV6: text }));
-const portDetails = lenient(z.looseObject({ port: numeric, portName: text }));
+const localIpDetails = lenient(z.object({ ipAddressV4: text, ipAddressV6: text }));
+const portDetails = lenient(z.object({ port: numeric, portName: text }));
 const processDetails = lenient(
-  z.looseObject({ name: text, executablePath: text, executableSha256: text, user: text }),
+  z.object({ name: text, executablePath: text, executableSha256: text, user: text }),
 );
-const containers = list(z.looseObject({ name: text, image: text }));
+const containers = list(z.object({ name: text, image: text }));
 
 const action = lenient(
-  z.looseObject({
+  z.object({
     actionType: text,
     networkConnectionAction: lenient(
-      z.looseObject({
+      z.object({
         connectionDirection: text,
         remoteIpDetails,
         localIpDetails,
@@ -61,55 +61,53 @@ const action = lenient(
       }),
     ),
     awsApiCallAction: lenient(
-      z.looseObject({
+      z.object({
         api: text,
         serviceName: text,
         userAgent: text,
         remoteIpDetails,
-        domainDetails: lenient(z.looseObject({ domain: text })),
+        domainDetails: lenient(z.object({ domain: text })),
         affectedResources: stringMap,
       }),
     ),
-    dnsRequestAction: lenient(z.looseObject({ domain: text })),
+    dnsRequestAction: lenient(z.object({ domain: text })),
     portProbeAction: lenient(
-      z.looseObject({
-        portProbeDetails: list(
-          z.looseObject({ localPortDetails: portDetails, localIpDetails, remoteIpDetails }),
-        ),
+      z.object({
+        portProbeDetails: list(z.object({ localPortDetails: portDetails, localIpDetails, remoteIpDetails })),
       }),
     ),
     kubernetesApiCallAction: lenient(
-      z.looseObject({ requestUri: text, sourceIPs: list(z.string()), userAgent: text, remoteIpDetails }),
+      z.object({ requestUri: text, sourceIPs: list(z.string()), userAgent: text, remoteIpDetails }),
     ),
-    rdsLoginAttemptAction: lenient(z.looseObject({ remoteIpDetails })),
+    rdsLoginAttemptAction: lenient(z.object({ remoteIpDetails })),
   }),
 );
 
 const resource = lenient(
-  z.looseObject({
+  z.object({
     resourceType: text,
-    instanceDetails: lenient(z.looseObject({ instanceId: text, tags })),
-    accessKeyDetails: lenient(z.looseObject({ accessKeyId: text, userName: text, userType: text })),
-    s3BucketDetails: list(z.looseObject({ name: text, arn: text, tags })),
-    eksClusterDetails: lenient(z.looseObject({ name: text, arn: text, tags })),
+    instanceDetails: lenient(z.object({ instanceId: text, tags })),
+    accessKeyDetails: lenient(z.object({ accessKeyId: text, userName: text, userType: text })),
+    s3BucketDetails: list(z.object({ name: text, arn: text, tags })),
+    eksClusterDetails: lenient(z.object({ name: text, arn: text, tags })),
     kubernetesDetails: lenient(
-      z.looseObject({
-        kubernetesUserDetails: lenient(z.looseObject({ username: text })),
-        kubernetesWorkloadDetails: lenient(z.looseObject({ name: text, namespace: text, containers })),
+      z.object({
+        kubernetesUserDetails: lenient(z.object({ username: text })),
+        kubernetesWorkloadDetails: lenient(z.object({ name: text, namespace: text, containers })),
       }),
     ),
-    rdsDbInstanceDetails: lenient(z.looseObject({ dbInstanceIdentifier: text, dbInstanceArn: text, tags })),
-    rdsDbUserDetails: lenient(z.looseObject({ user: text })),
-    containerDetails: lenient(z.looseObject({ id: text, name: text, image: text })),
+    rdsDbInstanceDetails: lenient(z.object({ dbInstanceIdentifier: text, dbInstanceArn: text, tags })),
+    rdsDbUserDetails: lenient(z.object({ user: text })),
+    containerDetails: lenient(z.object({ id: text, name: text, image: text })),
     ecsClusterDetails: lenient(
-      z.looseObject({ name: text, arn: text, tags, taskDetails: lenient(z.looseObject({ containers })) }),
+      z.object({ name: text, arn: text, tags, taskDetails: lenient(z.object({ containers })) }),
     ),
-    lambdaDetails: lenient(z.looseObject({ functionName: text, functionArn: text, tags })),
+    lambdaDetails: lenient(z.object({ functionName: text, functionArn: text, tags })),
   }),
 );
 
 const service = lenient(
-  z.looseObject({
+  z.object({
     detectorId: text,
     resourceRole: text,
     count: numeric,
@@ -117,24 +115,22 @@ const service = lenient(
     eventLastSeen: timestamp,
     action,
     evidence: lenient(
-      z.looseObject({
-        threatIntelligenceDetails: list(
-          z.looseObject({ threatListName: text, threatNames: list(z.string()) }),
-        ),
+      z.object({
+        threatIntelligenceDetails: list(z.object({ threatListName: text, threatNames: list(z.string()) })),
       }),
     ),
-    additionalInfo: lenient(z.looseObject({ sample: flag })),
+    additionalInfo: lenient(z.object({ sample: flag })),
     runtimeDetails: lenient(
-      z.looseObject({
+      z.object({
         process: processDetails,
-        context: lenient(z.looseObject({ modifyingProcess: processDetails, targetProcess: processDetails })),
+        context: lenient(z.object({ modifyingProcess: processDetails, targetProcess: processDetails })),
       }),
     ),
   }),
 );
 
 /** The GuardDuty finding schema: strict on identity, type and severity, lenient on everything else. */
-export const guardDutyFindingSchema = z.looseObject({
+export const guardDutyFindingSchema = z.object({
   accountId: accountId.nullish(),
   region: text,
   partition: text,
@@ -384,8 +380,7 @@ export function normaliseGuardDuty(input: unknown, ctx: SourceContext): SourceOu
   actionObservables(finding, observables);
   runtimeObservables(finding, observables);
   resourceObservables(finding, observables);
-  observables.text(finding.title);
-  observables.text(finding.description);
+  observables.text(`${finding.title ?? ''}\n${finding.description ?? ''}`);
 
   const normalised: NormalisedFinding = {
     fingerprint,

@@ -16,7 +16,7 @@ import {
 } from './outcome';
 import { mozdefSeverity } from './severity';
 
-const alertSchema = z.looseObject({
+const alertSchema = z.object({
   summary: longText,
   severity: z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected a string') }),
   utctimestamp: timestamp,
@@ -25,16 +25,16 @@ const alertSchema = z.looseObject({
   url: text,
   details: stringMap,
   events: list(
-    z.looseObject({
+    z.object({
       documentsource: lenient(
-        z.looseObject({ utctimestamp: timestamp, hostname: text, summary: text, details: stringMap }),
+        z.object({ utctimestamp: timestamp, hostname: text, summary: text, details: stringMap }),
       ),
     }),
   ),
 });
 
 /** An Elasticsearch search hit holding a MozDef alert. */
-const hitSchema = z.looseObject({ _id: requiredId('the document id'), _source: z.unknown() });
+const hitSchema = z.object({ _id: requiredId('the document id'), _source: z.unknown() });
 
 type MozdefAlert = z.output<typeof alertSchema>;
 

@@ -346,8 +346,12 @@ const DEFANGED: [RegExp, string][] = [
   [/\[(?:@|at)\]|\((?:@|at)\)/gi, '@'],
 ];
 
+/** Any character a defanged indicator must contain; text without one is returned as is. */
+const DEFANG_TELL = /[[({]|xx|fxp/i;
+
 /** Turns defanged indicators back into their real form: `hxxp://evil[.]com` → `http://evil.com`. */
 export function refang(text: string): string {
+  if (!DEFANG_TELL.test(text)) return text;
   let result = text;
   for (const [pattern, replacement] of DEFANGED) result = result.replace(pattern, replacement);
   return result;
@@ -358,9 +362,14 @@ const MAIL_IN_TEXT = /[a-z0-9._%+-]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])
 const IPV4_IN_TEXT = /(?<![\w.]|[0-9a-f]:)(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/gi;
 const IPV6_IN_TEXT =
   /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\w:.]|\.\d)/gi;
-const DOMAIN_IN_TEXT =
-  /(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?![\w-]|\.[a-z0-9])/gi;
-const HASH_IN_TEXT = /\b(?:[0-9a-f]{128}|[0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32})\b/gi;
+/** Dotted names; each is then validated label by label (linear: no nested quantifiers to backtrack). */
+const DOMAIN_IN_TEXT = /(?<![\w@.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+/gi;
+/(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?![\w-]|\.[a-z0-9])/gi;
+/** Hex runs of hash length; `hash()` keeps only 32, 40, 64 and 128 characters. */
+const HASH_IN_TEXT = /\b[0-9a-f]{32,128}\b/gi;
+const HAS_IPV4 = /\d\.\d/;
+const HAS_IPV6 = /[0-9a-f]?:[0-9a-f]*:/i;
+const HEX_DIGIT = /[0-9a-f]/i;
 /** Trailing punctuation that ends a sentence, not a URL. */
 const URL_TRAILER = /[.,;:!?)\]}]+$/;
 /** Real TLDs that are far more often file extensions in log and finding text. */
@@ -380,21 +389,28 @@ const MAX_SCAN = 65_536;
 export function extractObservablesFromText(text: string): Observable[] {
   const found = new ObservableSet();
   const tags = ['from-text'];
+  // Each kind is looked for only when its tell-tale character is there: most finding text has no
+  // URL, e-mail or IPv6 address, and these scans are the costly part of normalising a finding.
   let rest = refang(text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text);
-
-  for (const match of rest.matchAll(URL_IN_TEXT)) found.url(match[0].replace(URL_TRAILER, ''), tags, false);
-  const blanked = rest.replace(URL_IN_TEXT, ' ');
-  for (const match of blanked.matchAll(MAIL_IN_TEXT)) found.mail(match[0], tags);
-  for (const match of rest.matchAll(IPV4_IN_TEXT)) found.ip(match[0], tags, 'context');
-  for (const match of rest.matchAll(IPV6_IN_TEXT)) {
-    // A run of colons alone (`AWS::S3::Bucket` leaves `::`) is not an address worth reporting.
-    if (/[0-9a-f]/i.test(match[0])) found.ip(match[0], tags, 'context');
+  if (rest.includes('://')) {
+    for (const match of rest.matchAll(URL_IN_TEXT)) found.url(match[0].replace(URL_TRAILER, ''), tags, false);
+    rest = rest.replace(URL_IN_TEXT, ' ');
   }
-  rest = blanked.replace(MAIL_IN_TEXT, ' ');
+  if (rest.includes('@')) {
+    for (const match of rest.matchAll(MAIL_IN_TEXT)) found.mail(match[0], tags);
+    rest = rest.replace(MAIL_IN_TEXT, ' ');
+  }
+  if (HAS_IPV4.test(rest))
+    for (const match of rest.matchAll(IPV4_IN_TEXT)) found.ip(match[0], tags, 'context');
+  if (HAS_IPV6.test(rest)) {
+    // A run of colons alone (`AWS::S3::Bucket` leaves `::`) is not an address worth reporting.
+    for (const match of rest.matchAll(IPV6_IN_TEXT))
+      if (HEX_DIGIT.test(match[0])) found.ip(match[0], tags, 'context');
+  }
   for (const match of rest.matchAll(DOMAIN_IN_TEXT)) {
     const name = match[0].toLowerCase();
     const tld = name.slice(name.lastIndexOf('.') + 1);
-    if (EXTENSION_TLDS.has(tld)) continue;
+    if (EXTENSION_TLDS.has(tld) || !knownTld(tld)) continue;
     const dataType = name.split('.').length > 2 ? 'fqdn' : 'domain';
     if (isHostname(name)) found.add(dataType, name, tags, false);
   }

@@ -34,20 +34,20 @@ const objectError = (issue: { input: unknown }) =>
   issue.input === undefined ? 'required' : 'expected an object';
 
 const endpoint = lenient(
-  z.looseObject({
+  z.object({
     ip: text,
     domain: text,
     hostname: text,
-    autonomous_system: lenient(z.looseObject({ number: text, name: text })),
-    location: lenient(z.looseObject({ country: text })),
+    autonomous_system: lenient(z.object({ number: text, name: text })),
+    location: lenient(z.object({ country: text })),
   }),
 );
-const file = lenient(z.looseObject({ name: text, path: text, hashes: list(z.looseObject({ value: text })) }));
-const process = lenient(z.looseObject({ name: text, file }));
+const file = lenient(z.object({ name: text, path: text, hashes: list(z.object({ value: text })) }));
+const process = lenient(z.object({ name: text, file }));
 
 /** The OCSF finding schema: strict on `finding_info.uid` and `metadata.product.uid`, lenient elsewhere. */
-export const ocsfFindingSchema = z.looseObject({
-  finding_info: z.looseObject(
+export const ocsfFindingSchema = z.object({
+  finding_info: z.object(
     {
       uid: requiredId('the finding uid'),
       title: longText,
@@ -64,16 +64,16 @@ export const ocsfFindingSchema = z.looseObject({
     },
     { error: objectError },
   ),
-  metadata: z.looseObject(
+  metadata: z.object(
     {
-      product: z.looseObject(
+      product: z.object(
         { uid: requiredId('the Security Hub product ARN'), name: text },
         { error: objectError },
       ),
     },
     { error: objectError },
   ),
-  cloud: lenient(z.looseObject({ account: lenient(z.looseObject({ uid: z.unknown() })), region: text })),
+  cloud: lenient(z.object({ account: lenient(z.object({ uid: z.unknown().optional() })), region: text })),
   class_uid: numeric,
   class_name: text,
   severity_id: numeric,
@@ -83,33 +83,33 @@ export const ocsfFindingSchema = z.looseObject({
   time_dt: timestamp,
   time: timestamp,
   resources: list(
-    z.looseObject({
+    z.object({
       uid: text,
       name: text,
       type: text,
       region: text,
-      tags: list(z.looseObject({ name: text, value: text })),
-      data: lenient(z.looseObject({ access_key_id: text, user_name: text, user_type: text })),
-      owner: lenient(z.looseObject({ account: lenient(z.looseObject({ uid: text })) })),
+      tags: list(z.object({ name: text, value: text })),
+      data: lenient(z.object({ access_key_id: text, user_name: text, user_type: text })),
+      owner: lenient(z.object({ account: lenient(z.object({ uid: text })) })),
     }),
   ),
   evidences: list(
-    z.looseObject({
+    z.object({
       src_endpoint: endpoint,
       dst_endpoint: endpoint,
-      query: lenient(z.looseObject({ hostname: text })),
-      http_request: lenient(z.looseObject({ user_agent: text })),
-      actor: lenient(z.looseObject({ user: lenient(z.looseObject({ name: text })), process })),
+      query: lenient(z.object({ hostname: text })),
+      http_request: lenient(z.object({ user_agent: text })),
+      actor: lenient(z.object({ user: lenient(z.object({ name: text })), process })),
       process,
       file,
-      data: lenient(z.looseObject({ resource_role: text })),
+      data: lenient(z.object({ resource_role: text })),
     }),
   ),
-  observables: list(z.looseObject({ type_id: numeric, value: text })),
+  observables: list(z.object({ type_id: numeric, value: text })),
   vulnerabilities: list(
-    z.looseObject({
-      cve: lenient(z.looseObject({ uid: text })),
-      affected_packages: list(z.looseObject({ name: text, version: text })),
+    z.object({
+      cve: lenient(z.object({ uid: text })),
+      affected_packages: list(z.object({ name: text, version: text })),
     }),
   ),
 });
@@ -288,8 +288,7 @@ export function normaliseOcsf(input: unknown, ctx: SourceContext): SourceOutcome
   declaredObservables(finding, role, observables);
   resourceObservables(finding, observables);
   if (kind !== 'compliance') {
-    observables.text(info.title);
-    observables.text(info.desc);
+    observables.text(`${info.title ?? ''}\n${info.desc ?? ''}`);
   }
 
   const title = firstOf(info.title?.trim(), info.desc?.trim(), type) ?? info.uid;

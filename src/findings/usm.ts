@@ -12,7 +12,7 @@ import { ObservableSet, isPlaceholder } from './observables';
 import { fieldRejection, schemaRejection, type SourceContext, type SourceOutcome } from './outcome';
 import { usmSeverity } from './severity';
 
-const eventMessage = z.looseObject({
+const eventMessage = z.object({
   timestamp_occured: timestamp,
   source_address: text,
   destination_address: text,
@@ -30,7 +30,7 @@ const eventMessage = z.looseObject({
 });
 
 /** The USM Anywhere alarm schema: strict on `uuid`, lenient elsewhere (the vendor spells it "occured"). */
-export const usmAlarmSchema = z.looseObject({
+export const usmAlarmSchema = z.object({
   uuid: requiredId('the alarm uuid'),
   rule_method: text,
   rule_id: text,
@@ -57,8 +57,8 @@ export const usmAlarmSchema = z.looseObject({
   alarm_destinations: list(z.string()),
   alarm_source_names: list(z.string()),
   alarm_destination_names: list(z.string()),
-  _links: lenient(z.looseObject({ self: lenient(z.looseObject({ href: text })) })),
-  events: list(z.looseObject({ timeStamp: timestamp, message: lenient(eventMessage) })),
+  _links: lenient(z.object({ self: lenient(z.object({ href: text })) })),
+  events: list(z.object({ timeStamp: timestamp, message: lenient(eventMessage) })),
 });
 
 type UsmAlarm = z.output<typeof usmAlarmSchema>;
