@@ -364,7 +364,6 @@ const IPV6_IN_TEXT =
   /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\w:.]|\.\d)/gi;
 /** Dotted names; each is then validated label by label (linear: no nested quantifiers to backtrack). */
 const DOMAIN_IN_TEXT = /(?<![\w@.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+/gi;
-/(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}(?![\w-]|\.[a-z0-9])/gi;
 /** Hex runs of hash length; `hash()` keeps only 32, 40, 64 and 128 characters. */
 const HASH_IN_TEXT = /\b[0-9a-f]{32,128}\b/gi;
 const HAS_IPV4 = /\d\.\d/;
