@@ -1,0 +1,215 @@
+/**
+ * An integration harness for the analyst features: the real Bolt app behind the real Slack events
+ * endpoint (signature checks included), the real worker job handler, a DynamoDB store on in-process
+ * dynalite, and clients pointed at the real service hosts so that nock asserts every call at the
+ * HTTP layer. Jobs are captured instead of run, so a test sees what the fast path queued and then
+ * runs the worker's half itself.
+ */
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { WebClient } from '@slack/web-api';
+import dynalite from 'dynalite';
+import nock from 'nock';
+import { SecurityHubClient } from '../../clients/securityhub/client';
+import { TheHiveClient } from '../../clients/thehive/client';
+import type { SyncDeps } from '../../src/cases/sync';
+import { loadConfig, parseConfigFile, type Config } from '../../src/config';
+import { AccountDirectory } from '../../src/enrich/directory';
+import { signSlackRequest } from '../../src/http/slack-signature';
+import { createLogger } from '../../src/logger';
+import type { Job } from '../../src/queue/jobs';
+import { SlackDelivery } from '../../src/slack/delivery';
+import { createSlackEventsEndpoint, type HttpResponse } from '../../src/slack/events-endpoint';
+import { SlackUserDirectory } from '../../src/slack/users';
+import { DynamoStore } from '../../src/store/dynamo';
+import type { AlertRecord } from '../../src/store/store';
+import { ensureTable } from '../../src/store/table';
+import { createJobHandler } from '../../src/worker';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const INGEST_SECRET = 'test-ingest-secret';
+export const THEHIVE_URL = 'https://thehive.example.test';
+export const TEAM = { id: 'T0TEST', domain: 'example' };
+
+export interface AnalystHarness {
+  deps: SyncDeps;
+  config: Config;
+  /** Jobs the fast path queued, in order (taken by `runJobs`). */
+  jobs: Job[];
+  /** The clock every part reads; tests move it forward. */
+  clock: { now: Date };
+  /** Sends a signed request through `POST /slack/events`. */
+  post(body: string, contentType: string): Promise<HttpResponse>;
+  /** A signed block_actions / view_submission payload. */
+  interact(payload: Record<string, unknown>): Promise<HttpResponse>;
+  /** A signed slash command. */
+  command(fields: Record<string, string>): Promise<HttpResponse>;
+  /** A signed Events API envelope. */
+  event(envelope: Record<string, unknown>): Promise<HttpResponse>;
+  /** Runs the queued jobs through the worker's handler (new jobs they queue run too). */
+  runJobs(): Promise<Job[]>;
+  /** Stores an alert record as ingest would have. */
+  seedAlert(record: AlertRecord): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the harness with `configYaml` as the config file. */
+export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarness> {
+  const server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dynamo = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await ensureTable(dynamo, 'hivewire-test');
+  const clock = { now: new Date(Math.floor(Date.now() / 1000) * 1000) };
+  const now = () => new Date(clock.now.getTime());
+  const store = new DynamoStore({ client: dynamo, tableName: 'hivewire-test', now });
+
+  const loaded = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_ALERT_CHANNEL: 'C0SECOPS',
+    THEHIVE_URL,
+    THEHIVE_API_KEY: 'thehive-key',
+    THEHIVE_WEBHOOK_SECRET: 'webhook-secret',
+    INGEST_SECRET,
+  });
+  const file = parseConfigFile(configYaml);
+  const config: Config = {
+    ...loaded,
+    file,
+    slack: {
+      ...loaded.slack,
+      admins: file.slack.admins,
+      adminGroups: file.slack.adminGroups,
+      onCall: file.slack.onCall,
+    },
+  };
+  const jobs: Job[] = [];
+  const webClient = new WebClient(config.slack.botToken, { retryConfig: { retries: 0 } });
+  const logger = createLogger();
+  const deps: SyncDeps = {
+    config,
+    store,
+    queue: { enqueue: async (job) => void jobs.push(job) },
+    slack: new SlackDelivery(webClient, 0),
+    users: new SlackUserDirectory(webClient),
+    theHive: new TheHiveClient({ baseUrl: THEHIVE_URL, apiKey: 'thehive-key', retries: 0 }),
+    securityHub: new SecurityHubClient({ sdk: { maxAttempts: 1 } }),
+    directory: new AccountDirectory({ config: file }),
+    logger,
+    now,
+  };
+  const endpointHandler = createSlackEventsEndpoint(deps);
+  const handleJob = createJobHandler(deps, 1);
+
+  const post = (body: string, contentType: string) =>
+    endpointHandler({
+      method: 'POST',
+      path: '/slack/events',
+      headers: {
+        'content-type': contentType,
+        ...signSlackRequest({ signingSecret: SIGNING_SECRET, rawBody: body, nowMs: clock.now.getTime() }),
+      },
+      body,
+    });
+
+  return {
+    deps,
+    config,
+    jobs,
+    clock,
+    post,
+    interact: (payload) =>
+      post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded'),
+    command: (fields) =>
+      post(
+        new URLSearchParams({ team_id: TEAM.id, team_domain: TEAM.domain, ...fields }).toString(),
+        'application/x-www-form-urlencoded',
+      ),
+    event: (envelope) => post(JSON.stringify(envelope), 'application/json'),
+    async runJobs() {
+      const ran: Job[] = [];
+      while (jobs.length > 0) {
+        const job = jobs.shift() as Job;
+        ran.push(job);
+        await handleJob(job, 1);
+      }
+      return ran;
+    },
+    async seedAlert(record) {
+      const { version: _version, ...rest } = record;
+      await store.createAlert(rest);
+    },
+    async close() {
+      dynamo.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * Bolt asks `auth.test` once per app before its first listener runs (the app is built without
+ * botId/botUserId): each test that sends a request mocks it with this.
+ */
+export function mockAuthTest(): void {
+  nock('https://slack.com')
+    .post('/api/auth.test')
+    .reply(200, {
+      ok: true,
+      user_id: 'U0HIVEWIRE',
+      bot_id: 'B0HIVEWIRE',
+      team_id: TEAM.id,
+      user: 'hivewire',
+    });
+}
+
+/** A block_actions payload for a button click on a message in `channel`. */
+export function buttonClick(input: {
+  actionId: string;
+  value: string;
+  userId?: string;
+  channel?: string;
+  messageTs?: string;
+  threadTs?: string;
+}): Record<string, unknown> {
+  const channel = input.channel ?? 'C0SECOPS';
+  const messageTs = input.messageTs ?? '1764064800.000100';
+  return {
+    type: 'block_actions',
+    team: TEAM,
+    user: { id: input.userId ?? 'U0ANALYST', username: 'analyst', name: 'analyst', team_id: TEAM.id },
+    api_app_id: 'A0HIVEWIRE',
+    token: 'legacy-token',
+    trigger_id: '123.456.trigger',
+    response_url: `https://hooks.slack.com/actions/${TEAM.id}/1/response`,
+    container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
+    channel: { id: channel, name: 'secops' },
+    message: {
+      type: 'message',
+      ts: messageTs,
+      text: 'alert',
+      blocks: [],
+      ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
+    },
+    actions: [
+      {
+        type: 'button',
+        action_id: input.actionId,
+        block_id: 'b1',
+        value: input.value,
+        text: { type: 'plain_text', text: 'button' },
+        action_ts: '1764064900.000200',
+      },
+    ],
+  };
+}
+
+/** Parses a Slack Web API form body (what `@slack/web-api` sends: JSON values as strings). */
+export function slackForm(body: unknown): Record<string, string> {
+  if (typeof body === 'string') return Object.fromEntries(new URLSearchParams(body));
+  return body as Record<string, string>;
+}
