@@ -15,13 +15,19 @@ export class QueueMessageSender {
 
   constructor(private readonly defaultRegion = process.env.AWS_REGION ?? 'us-east-1') {}
 
-  /** Sends `body` as JSON; resolves to SQS's message id. */
-  async send(queueUrl: string, body: unknown): Promise<string> {
+  /** Sends `body` as JSON, held back `delaySeconds` (SQS allows 0–900); resolves to SQS's message id. */
+  async send(queueUrl: string, body: unknown, delaySeconds?: number): Promise<string> {
     const region = regionOfQueue(queueUrl) ?? this.defaultRegion;
     let response;
     try {
       response = await this.client(region).send(
-        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }),
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: JSON.stringify(body),
+          ...(delaySeconds === undefined
+            ? {}
+            : { DelaySeconds: Math.min(900, Math.max(0, Math.ceil(delaySeconds))) }),
+        }),
       );
     } catch (error) {
       throw fromSdkError(`SQS ${queueUrl}`, error);

@@ -152,11 +152,13 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
 }
 
 /**
- * Bolt asks `auth.test` once per app before its first listener runs (the app is built without
- * botId/botUserId): each test that sends a request mocks it with this.
+ * Bolt asks `auth.test` before every request's listeners run (the app is built without botId/botUserId
+ * and with token verification off, and Bolt 5.1 caches nothing in that case): each test that sends
+ * requests mocks it with this.
  */
 export function mockAuthTest(): void {
   nock('https://slack.com')
+    .persist()
     .post('/api/auth.test')
     .reply(200, {
       ok: true,

@@ -1,0 +1,58 @@
+/**
+ * The outside systems only the analyst features talk to (threat intel, the AWS APIs of response
+ * actions and SIEM answers, delayed jobs), built once per set of dependencies from the environment:
+ * the shared `Deps` stay as they are, and the worker adds these where its analyst jobs run.
+ */
+import { LambdaInvoker } from '../../clients/aws-actions/lambda';
+import { AutomationStarter } from '../../clients/aws-actions/ssm';
+import { QueueMessageSender } from '../../clients/aws-actions/sqs';
+import type { Deps } from '../deps';
+import { SqsDelayedJobs, TimerDelayedJobs, type DelayedJobs } from './delayed-jobs';
+import { intelSourcesFromEnv, type IntelSources } from './lookup';
+
+export interface AnalystClients {
+  intel: IntelSources;
+  lambda: Pick<LambdaInvoker, 'invoke'>;
+  automation: Pick<AutomationStarter, 'start'>;
+  queueMessages: Pick<QueueMessageSender, 'send'>;
+  delayedJobs: DelayedJobs;
+}
+
+const built = new WeakMap<object, AnalystClients>();
+
+/**
+ * The analyst clients for these dependencies. Intel keys come from `VIRUSTOTAL_API_KEY`,
+ * `ABUSEIPDB_API_KEY` and `URLHAUS_API_KEY`; delayed jobs go through SQS when `JOBS_QUEUE_URL` is set
+ * (AWS), through a timer on the in-process queue otherwise.
+ */
+export function analystClients(
+  deps: Pick<Deps, 'queue' | 'now' | 'logger'>,
+  env: NodeJS.ProcessEnv = process.env,
+): AnalystClients {
+  const cached = built.get(deps);
+  if (cached) return cached;
+  const queueMessages = new QueueMessageSender();
+  const jobsQueueUrl = env.JOBS_QUEUE_URL;
+  const clients: AnalystClients = {
+    intel: intelSourcesFromEnv(env),
+    lambda: new LambdaInvoker(),
+    automation: new AutomationStarter(),
+    queueMessages,
+    delayedJobs: jobsQueueUrl
+      ? new SqsDelayedJobs(queueMessages, jobsQueueUrl, deps.now)
+      : new TimerDelayedJobs(deps.queue, deps.now, (error) =>
+          deps.logger.error('delayed job not queued', {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        ),
+  };
+  built.set(deps, clients);
+  return clients;
+}
+
+/** The dependencies with the analyst clients added. */
+export function withAnalystClients<D extends Pick<Deps, 'queue' | 'now' | 'logger'>>(
+  deps: D,
+): D & AnalystClients {
+  return { ...deps, ...analystClients(deps) };
+}

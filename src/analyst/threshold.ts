@@ -1,0 +1,76 @@
+/**
+ * `/hivewire threshold [LEVEL]`: everyone may read the severity threshold below which findings are
+ * not posted; only Slack admins (users or members of admin user groups in the config file) may
+ * change it. The value lives in the store, where ingest reads it for every new finding.
+ */
+import { THRESHOLD_SETTING } from '../alerts/ingest';
+import type { Deps } from '../deps';
+import { SEVERITIES, type Severity } from '../findings/finding';
+import { isAllowed, type GroupMembers } from './permissions';
+
+/** Where the audit trail keeps settings changes (audit events are keyed like alerts). */
+export const SETTINGS_AUDIT_KEY = 'settings';
+
+const ALIASES: Record<string, Severity> = { INFO: 'INFORMATIONAL', CRIT: 'CRITICAL', MED: 'MEDIUM' };
+
+/** A severity as typed in Slack (`high`, `HIGH`, `info`); undefined when it is none. */
+export function parseSeverity(text: string): Severity | undefined {
+  const upper = text.trim().toUpperCase();
+  if ((SEVERITIES as readonly string[]).includes(upper)) return upper as Severity;
+  return ALIASES[upper];
+}
+
+/** The threshold in force and where it comes from. */
+export interface ThresholdView {
+  level: Severity;
+  /** `setting`: changed with the command; `config`: SEVERITY_THRESHOLD or the config file's default. */
+  source: 'setting' | 'config';
+  configured: Severity;
+  /** Customers with a threshold of their own in the config file. */
+  customers: { customer: string; level: Severity }[];
+}
+
+/** Reads the threshold in force. */
+export async function readThreshold(deps: Pick<Deps, 'store' | 'config'>): Promise<ThresholdView> {
+  const stored = await deps.store.getSetting<Severity>(THRESHOLD_SETTING);
+  const configured = deps.config.severityThreshold;
+  const customers = Object.entries(deps.config.file.customers)
+    .filter(([, settings]) => settings.severityThreshold !== undefined)
+    .map(([customer, settings]) => ({ customer, level: settings.severityThreshold as Severity }));
+  return stored && parseSeverity(stored)
+    ? { level: stored, source: 'setting', configured, customers }
+    : { level: configured, source: 'config', configured, customers };
+}
+
+export type ThresholdChange =
+  | { outcome: 'changed'; from: Severity; to: Severity }
+  | { outcome: 'unchanged'; level: Severity }
+  | { outcome: 'refused' };
+
+/** Changes the threshold when the user is an admin; audited with who, when, before and after. */
+export async function changeThreshold(
+  input: { level: Severity; userId: string },
+  deps: Pick<Deps, 'store' | 'config'> & { members: GroupMembers },
+): Promise<ThresholdChange> {
+  const admins = { users: deps.config.slack.admins, groups: deps.config.slack.adminGroups };
+  if (!(await isAllowed(input.userId, admins, deps.members))) {
+    await deps.store.appendAudit({
+      fingerprint: SETTINGS_AUDIT_KEY,
+      actor: { kind: 'slack', id: input.userId },
+      action: 'threshold-refused',
+      details: { requested: input.level },
+    });
+    return { outcome: 'refused' };
+  }
+  const before = await readThreshold(deps);
+  if (before.level === input.level && before.source === 'setting')
+    return { outcome: 'unchanged', level: input.level };
+  await deps.store.putSetting(THRESHOLD_SETTING, input.level);
+  await deps.store.appendAudit({
+    fingerprint: SETTINGS_AUDIT_KEY,
+    actor: { kind: 'slack', id: input.userId },
+    action: 'threshold-changed',
+    details: { from: before.level, to: input.level },
+  });
+  return { outcome: 'changed', from: before.level, to: input.level };
+}
