@@ -157,16 +157,13 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
  * requests mocks it with this.
  */
 export function mockAuthTest(): void {
-  nock('https://slack.com')
-    .persist()
-    .post('/api/auth.test')
-    .reply(200, {
-      ok: true,
-      user_id: 'U0HIVEWIRE',
-      bot_id: 'B0HIVEWIRE',
-      team_id: TEAM.id,
-      user: 'hivewire',
-    });
+  nock('https://slack.com').persist().post('/api/auth.test').reply(200, {
+    ok: true,
+    user_id: 'U0HIVEWIRE',
+    bot_id: 'B0HIVEWIRE',
+    team_id: TEAM.id,
+    user: 'hivewire',
+  });
 }
 
 /** A block_actions payload for a button click on a message in `channel`. */
