@@ -47,16 +47,17 @@ function isSeverity(value: unknown): value is Severity {
 }
 
 /**
- * Routes a finding by its customer: the customer's settings override `defaults`. The channel falls back
- * to `config.slack.alertChannel` and the threshold to `config.severityThreshold`, both of which already
- * hold the environment's value (`SLACK_ALERT_CHANNEL`, `SEVERITY_THRESHOLD`) or the `defaults` one.
+ * Routes a finding by its customer, the only field it reads (a stored finding snapshot will do): the
+ * customer's settings override `defaults`. The channel falls back to `config.slack.alertChannel` and
+ * the threshold to `config.severityThreshold`, both of which already hold the environment's value
+ * (`SLACK_ALERT_CHANNEL`, `SEVERITY_THRESHOLD`) or the `defaults` one.
  *
  * @example
  *   routeFor(finding, config, { thresholdOverride: await store.getSetting(THRESHOLD_SETTING) });
  *   // { channel: 'C0ACME', tlp: 2, pap: 2, caseTemplate: 'AWS finding', severityThreshold: 'MEDIUM' }
  */
 export function routeFor(
-  finding: Pick<Finding, 'customer'>,
+  finding: Pick<Finding, 'customer'> & Partial<Finding>,
   config: Config,
   options: RouteOptions = {},
 ): Route {
