@@ -42,7 +42,6 @@ export const snsMessageSchema = z.discriminatedUnion('Type', [
   z.object({ ...common, ...confirmation, Type: z.literal('UnsubscribeConfirmation') }),
 ]);
 export type SnsMessage = z.infer<typeof snsMessageSchema>;
-export type SnsSubscriptionConfirmation = Extract<SnsMessage, { Type: 'SubscriptionConfirmation' }>;
 
 /**
  * The canonical string SNS signs: the type's fields in byte order, each as `name\nvalue\n`.
