@@ -1,0 +1,484 @@
+/**
+ * The Store on DynamoDB: AWS DynamoDB in the cloud, dynalite (the same protocol on LevelDB) locally
+ * and in tests, so both run one adapter and one set of conditional-write rules.
+ *
+ * Single-table design (the full description, with sizes and access patterns, is in TABLE.md):
+ *
+ *   pk                 sk                          what                                  gsi1pk / gsi1sk
+ *   ALERT#<fp>         ALERT                       alert record (`record` = JSON)        ALERTS or ALERTS#FOLLOWED / <createdAt>#<fp>
+ *   ALERT#<fp>         AUDIT#<at>#<seq>#<proc>     audit event, append-only              –
+ *   CASE#<caseId>      CASE                        case id → fingerprint                 –
+ *   CASENUM#<number>   CASE                        case number → fingerprint             –
+ *   DELIVERY#<key>     DELIVERY                    claimed delivery key (TTL expiresAt)  –
+ *   SETTING#<name>     SETTING                     setting (`value` = JSON)              –
+ *   DEADLETTER         <at>#<id>                   dead letter (`payload` = JSON)        –
+ *
+ * Why these choices:
+ * - Records, audit events, settings and payloads are stored as JSON strings, not DynamoDB maps: they carry
+ *   attacker-controlled nesting (DynamoDB allows 32 levels), map keys and numbers (38 digits) that must
+ *   not be able to fail a write; only what conditions and indexes use is a top-level attribute.
+ * - Optimistic concurrency: `version` is checked by every `putAlert` (`#version = :expected`) and creation
+ *   is `attribute_not_exists(pk)`; audit events are written with `attribute_not_exists` too.
+ * - No transactions (dynalite has no TransactWriteItems): the case index items are written just before
+ *   the alert write that gives the alert its case, idempotently, and lookups check the alert they lead to.
+ * - One GSI serves two access patterns: an alert whose case is open sits in the `ALERTS#FOLLOWED`
+ *   partition, every other alert in `ALERTS`, both sorted by creation time. Moving between the two is
+ *   part of the alert's own write, so the followed list can never disagree with the records; the newest
+ *   alerts are a merge of the two partitions.
+ * - No reliance on TTL (dynalite lacks it, and DynamoDB deletes expired items up to days late): an
+ *   expired delivery key is claimable again by its `expiresAtMs`.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, type AlertRecord, type AuditEvent, type DeadLetter, type Store } from './store';
+import { AlertTooLargeError, InvalidAuditTimeError } from './errors';
+import { boundFinding, jsonBytes, MAX_ITEM_BYTES, truncateUtf8 } from './item-size';
+import { GSI1 } from './table';
+
+export interface DynamoStoreOptions {
+  client: DynamoDBClient | DynamoDBDocumentClient;
+  tableName: string;
+  /** The clock for delivery-key expiry, audit and dead-letter times (tests inject one). */
+  now?: () => Date;
+}
+
+type Item = Record<string, unknown>;
+
+/** Partitions of the GSI holding alert records. */
+const ALERTS = 'ALERTS';
+const FOLLOWED = 'ALERTS#FOLLOWED';
+const DEAD_LETTERS = 'DEADLETTER';
+
+/** Room an alert item's keys and index attributes take besides its record JSON. */
+const ALERT_ITEM_OVERHEAD_BYTES = 2 * 1024;
+/** What an audit event's JSON may take; bigger details are kept as a truncated JSON text. */
+const AUDIT_EVENT_BUDGET_BYTES = 256 * 1024;
+/** What a dead letter's payload JSON may take before it is kept truncated. */
+const DEAD_LETTER_PAYLOAD_BYTES = 256 * 1024;
+/** What a dead letter's error message may take. */
+const DEAD_LETTER_ERROR_BYTES = 8 * 1024;
+/** How many "this alert's case is indexed" facts a store remembers before starting afresh. */
+const INDEXED_CACHE_SIZE = 10_000;
+/** Tries at an audit key before giving up (a collision needs the same time, sequence and process id). */
+const AUDIT_APPEND_ATTEMPTS = 5;
+
+/**
+ * Orders audit events written in the same millisecond: a counter that only grows in this process, and a
+ * random process id so two processes writing in the same millisecond cannot take the same key.
+ */
+const auditSequence = { next: 0, process: randomBytes(4).toString('hex') };
+
+function nextAuditSuffix(): string {
+  auditSequence.next += 1;
+  return `${String(auditSequence.next).padStart(12, '0')}#${auditSequence.process}`;
+}
+
+function alertKey(fingerprint: string): Item {
+  return { pk: `ALERT#${fingerprint}`, sk: 'ALERT' };
+}
+
+function caseKey(caseIdOrNumber: string | number): Item {
+  return typeof caseIdOrNumber === 'number'
+    ? { pk: `CASENUM#${caseIdOrNumber}`, sk: 'CASE' }
+    : { pk: `CASE#${caseIdOrNumber}`, sk: 'CASE' };
+}
+
+/** An alert with a case that is still open: what reconcile follows. */
+function isFollowed(record: AlertRecord): boolean {
+  return record.caseId !== undefined && record.case?.stage !== 'Closed' && record.case?.gone === undefined;
+}
+
+/** Identifies "this alert's case is indexed" in the store's memory. */
+function caseIndexKey(record: AlertRecord): string {
+  return JSON.stringify([record.fingerprint, record.caseId ?? null, record.caseNumber ?? null]);
+}
+
+function matchesCase(record: AlertRecord, caseIdOrNumber: string | number): boolean {
+  return typeof caseIdOrNumber === 'number'
+    ? record.caseNumber === caseIdOrNumber
+    : record.caseId === caseIdOrNumber;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** The record as JSON (which also drops `undefined` fields), without `version`: that is an attribute. */
+function recordJson(record: AlertRecord): string {
+  const { version: _version, ...rest } = record;
+  return JSON.stringify(rest);
+}
+
+function alertItem(record: AlertRecord): Item {
+  const json = recordJson(record);
+  const bytes = Buffer.byteLength(json) + ALERT_ITEM_OVERHEAD_BYTES;
+  if (bytes > MAX_ITEM_BYTES) throw new AlertTooLargeError(record.fingerprint, bytes);
+  return {
+    ...alertKey(record.fingerprint),
+    entity: 'alert',
+    gsi1pk: isFollowed(record) ? FOLLOWED : ALERTS,
+    gsi1sk: `${record.createdAt}#${record.fingerprint}`,
+    version: record.version,
+    state: record.state,
+    ...(record.caseId !== undefined ? { caseId: record.caseId } : {}),
+    ...(record.caseNumber !== undefined ? { caseNumber: record.caseNumber } : {}),
+    record: json,
+  };
+}
+
+function alertOf(item: Item): AlertRecord {
+  return {
+    ...(JSON.parse(item.record as string) as Omit<AlertRecord, 'version'>),
+    version: item.version as number,
+  };
+}
+
+/** The record with its finding trimmed to its budget: what is stored and returned. */
+function bounded(record: AlertRecord): AlertRecord {
+  const finding = boundFinding(record.finding);
+  if (!finding) throw new AlertTooLargeError(record.fingerprint, jsonBytes(record));
+  return finding === record.finding ? record : { ...record, finding };
+}
+
+function normaliseAt(at: string): string {
+  const time = new Date(at);
+  if (Number.isNaN(time.getTime())) throw new InvalidAuditTimeError(at);
+  return time.toISOString();
+}
+
+/** The event as stored: details over budget are kept as the start of their JSON text. */
+function storedAuditEvent(event: AuditEvent): AuditEvent {
+  if (jsonBytes(event) <= AUDIT_EVENT_BUDGET_BYTES) return event;
+  const json = JSON.stringify(event.details);
+  return {
+    ...event,
+    details: {
+      truncated: true,
+      originalBytes: Buffer.byteLength(json),
+      json: truncateUtf8(json, AUDIT_EVENT_BUDGET_BYTES - 1024),
+    },
+  };
+}
+
+/** The Store port on one DynamoDB table (see the design above and TABLE.md). */
+export class DynamoStore implements Store {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly now: () => Date;
+  /** Alerts (with their case) whose case index items are known to exist: see indexCase. */
+  private readonly indexed = new Set<string>();
+
+  constructor(options: DynamoStoreOptions) {
+    this.documents =
+      options.client instanceof DynamoDBDocumentClient
+        ? options.client
+        : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.tableName = options.tableName;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Reads an alert, strongly consistent (the version it returns is the one a write must name). */
+  async getAlert(fingerprint: string): Promise<AlertRecord | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: alertKey(fingerprint), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const alert = alertOf(Item);
+    // A stored version with a case proves its index items exist (they are written first).
+    if (alert.caseId !== undefined || alert.caseNumber !== undefined) this.remember(caseIndexKey(alert));
+    return alert;
+  }
+
+  /** Creates the record at version 1; false (nothing written) when the fingerprint already has one. */
+  async createAlert(record: Omit<AlertRecord, 'version'>): Promise<boolean> {
+    const stored = bounded({ ...record, version: 1 });
+    await this.indexCase(stored);
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: alertItem(stored),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+    return true;
+  }
+
+  /** Writes the record as version + 1 if the stored version is still `record.version`; ConflictError otherwise. */
+  async putAlert(record: AlertRecord): Promise<AlertRecord> {
+    const stored = bounded({ ...record, version: record.version + 1 });
+    await this.indexCase(stored);
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: alertItem(stored),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': record.version },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new ConflictError(
+          `alert ${record.fingerprint}: version ${record.version} is no longer current`,
+        );
+      }
+      throw error;
+    }
+    return stored;
+  }
+
+  /**
+   * Writes the case id and number → fingerprint items BEFORE the alert that names them (there are no
+   * transactions): so every stored alert version with a case has its index items, whatever happens
+   * between the two writes. An index item left by a write that then lost its condition points at an
+   * alert without that case, and lookups check for that. Index items are plain puts (writing one twice
+   * is harmless) and are skipped when this store already saw the alert with the same case.
+   */
+  private async indexCase(record: AlertRecord): Promise<void> {
+    if (record.caseId === undefined && record.caseNumber === undefined) return;
+    const seen = caseIndexKey(record);
+    if (this.indexed.has(seen)) return;
+    const refs = [record.caseId, record.caseNumber].filter((ref) => ref !== undefined);
+    await Promise.all(
+      refs.map((ref) =>
+        this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...caseKey(ref), entity: 'case-index', fingerprint: record.fingerprint },
+          }),
+        ),
+      ),
+    );
+    this.remember(seen);
+  }
+
+  private remember(seen: string): void {
+    if (this.indexed.size >= INDEXED_CACHE_SIZE) this.indexed.clear();
+    this.indexed.add(seen);
+  }
+
+  /** The alert of a case, by TheHive `_id` (string) or case number. */
+  async findAlertByCase(caseIdOrNumber: string | number): Promise<AlertRecord | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: caseKey(caseIdOrNumber), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const alert = await this.getAlert(Item.fingerprint as string);
+    return alert && matchesCase(alert, caseIdOrNumber) ? alert : undefined;
+  }
+
+  /** Alerts whose case is open (not Closed, deleted or merged), oldest first. */
+  async listFollowedCases(): Promise<AlertRecord[]> {
+    const items = await this.query({
+      IndexName: GSI1,
+      KeyConditionExpression: 'gsi1pk = :partition',
+      ExpressionAttributeValues: { ':partition': FOLLOWED },
+    });
+    return items.map(alertOf);
+  }
+
+  /** The `limit` most recently created alerts, newest first. */
+  async listAlerts(limit: number): Promise<AlertRecord[]> {
+    if (limit <= 0) return [];
+    const newest = (partition: string) =>
+      this.query(
+        {
+          IndexName: GSI1,
+          KeyConditionExpression: 'gsi1pk = :partition',
+          ExpressionAttributeValues: { ':partition': partition },
+          ScanIndexForward: false,
+        },
+        limit,
+      );
+    const [others, followed] = await Promise.all([newest(ALERTS), newest(FOLLOWED)]);
+    return [...others, ...followed]
+      .sort((a, b) => String(b.gsi1sk).localeCompare(String(a.gsi1sk)))
+      .slice(0, limit)
+      .map(alertOf);
+  }
+
+  /**
+   * Appends an event that no later write can replace (`attribute_not_exists`). Events sort by `at`
+   * (now unless given, normalised to ISO-8601 UTC), then by the order this process appended them.
+   */
+  async appendAudit(event: Omit<AuditEvent, 'at'> & { at?: string }): Promise<AuditEvent> {
+    const at = normaliseAt(event.at ?? this.now().toISOString());
+    const stored = storedAuditEvent({ ...event, at });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: `ALERT#${event.fingerprint}`,
+              sk: `AUDIT#${at}#${nextAuditSuffix()}`,
+              entity: 'audit',
+              at,
+              action: stored.action,
+              event: JSON.stringify(stored),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return stored;
+      } catch (error) {
+        if (!isConditionFailure(error) || attempt >= AUDIT_APPEND_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** An alert's audit trail, in order. */
+  async listAudit(fingerprint: string): Promise<AuditEvent[]> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+      ExpressionAttributeValues: { ':pk': `ALERT#${fingerprint}`, ':audit': 'AUDIT#' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => JSON.parse(item.event as string) as AuditEvent);
+  }
+
+  /**
+   * Claims `key` for `ttlSeconds`; false while an earlier claim holds. An expired claim counts as
+   * free even before DynamoDB's TTL deletes it (and dynalite never does).
+   */
+  async claimDelivery(key: string, ttlSeconds: number): Promise<boolean> {
+    const now = this.now();
+    const expiresAtMs = now.getTime() + ttlSeconds * 1000;
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `DELIVERY#${key}`,
+            sk: 'DELIVERY',
+            entity: 'delivery',
+            claimedAt: now.toISOString(),
+            expiresAtMs,
+            expiresAt: Math.ceil(expiresAtMs / 1000),
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs <= :now',
+          ExpressionAttributeValues: { ':now': now.getTime() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** A setting's value, as it was put. */
+  async getSetting<T>(name: string): Promise<T | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `SETTING#${name}`, sk: 'SETTING' },
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.value === 'string' ? (JSON.parse(Item.value) as T) : undefined;
+  }
+
+  /** Replaces a setting (last writer wins); `undefined` clears it. */
+  async putSetting<T>(name: string, value: T): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `SETTING#${name}`,
+          sk: 'SETTING',
+          entity: 'setting',
+          value: JSON.stringify(value),
+          updatedAt: this.now().toISOString(),
+        },
+      }),
+    );
+  }
+
+  /**
+   * Keeps a failed input or job. A payload whose JSON exceeds 256 KB is kept as the start of that JSON
+   * text (a string), and the error message is cut at 8 KB.
+   */
+  async putDeadLetter(letter: Omit<DeadLetter, 'id' | 'at'>): Promise<DeadLetter> {
+    const id = randomUUID();
+    const at = this.now().toISOString();
+    const json = JSON.stringify(letter.payload) ?? 'null';
+    const truncated = Buffer.byteLength(json) > DEAD_LETTER_PAYLOAD_BYTES;
+    const stored: DeadLetter = {
+      id,
+      at,
+      kind: letter.kind,
+      error: truncateUtf8(letter.error, DEAD_LETTER_ERROR_BYTES),
+      payload: truncated ? truncateUtf8(json, DEAD_LETTER_PAYLOAD_BYTES) : (JSON.parse(json) as unknown),
+    };
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: DEAD_LETTERS,
+          sk: `${at}#${id}`,
+          entity: 'dead-letter',
+          id,
+          at,
+          kind: stored.kind,
+          error: stored.error,
+          payload: truncated ? stored.payload : json,
+          payloadTruncated: truncated,
+        },
+      }),
+    );
+    return stored;
+  }
+
+  /** The `limit` newest dead letters, newest first. */
+  async listDeadLetters(limit: number): Promise<DeadLetter[]> {
+    if (limit <= 0) return [];
+    const items = await this.query(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': DEAD_LETTERS },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+    return items.map((item) => ({
+      id: item.id as string,
+      at: item.at as string,
+      kind: item.kind as string,
+      error: item.error as string,
+      payload: item.payloadTruncated ? item.payload : (JSON.parse(item.payload as string) as unknown),
+    }));
+  }
+
+  /** Every page of a query, or the first `limit` items. */
+  private async query(input: Omit<QueryCommandInput, 'TableName'>, limit?: number): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          ...(limit !== undefined ? { Limit: limit - items.length } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start && (limit === undefined || items.length < limit));
+    return items;
+  }
+}
