@@ -390,7 +390,8 @@ export function extractObservablesFromText(text: string): Observable[] {
   const tags = ['from-text'];
   // Each kind is looked for only when its tell-tale character is there: most finding text has no
   // URL, e-mail or IPv6 address, and these scans are the costly part of normalising a finding.
-  let rest = refang(text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text);
+  const whole = refang(text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text);
+  let rest = whole;
   if (rest.includes('://')) {
     for (const match of rest.matchAll(URL_IN_TEXT)) found.url(match[0].replace(URL_TRAILER, ''), tags, false);
     rest = rest.replace(URL_IN_TEXT, ' ');
@@ -399,12 +400,15 @@ export function extractObservablesFromText(text: string): Observable[] {
     for (const match of rest.matchAll(MAIL_IN_TEXT)) found.mail(match[0], tags);
     rest = rest.replace(MAIL_IN_TEXT, ' ');
   }
-  if (HAS_IPV4.test(rest))
-    for (const match of rest.matchAll(IPV4_IN_TEXT)) found.ip(match[0], tags, 'context');
-  if (HAS_IPV6.test(rest)) {
+  // Addresses are looked for in the whole text: the host of a URL is an indicator of its own.
+  if (HAS_IPV4.test(whole)) {
+    for (const match of whole.matchAll(IPV4_IN_TEXT)) found.ip(match[0], tags, 'context');
+  }
+  if (HAS_IPV6.test(whole)) {
     // A run of colons alone (`AWS::S3::Bucket` leaves `::`) is not an address worth reporting.
-    for (const match of rest.matchAll(IPV6_IN_TEXT))
+    for (const match of whole.matchAll(IPV6_IN_TEXT)) {
       if (HEX_DIGIT.test(match[0])) found.ip(match[0], tags, 'context');
+    }
   }
   for (const match of rest.matchAll(DOMAIN_IN_TEXT)) {
     const name = match[0].toLowerCase();
