@@ -9,6 +9,12 @@ import { alreadyEscalatedEphemeral, notice } from '../../blocks/replies';
 import { requestEscalation, type EscalationRequest } from '../cases/escalate';
 import type { Deps } from '../deps';
 import { requestPathClientOptions } from './delivery';
+import { registerCommand } from './listeners/command';
+import { registerEnrich } from './listeners/enrich';
+import { registerIgnore } from './listeners/ignore';
+import { registerMention } from './listeners/mention';
+import { registerResponseActions } from './listeners/response-actions';
+import { registerTriage } from './listeners/triage';
 
 export type SlackAppDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config'>;
 
@@ -59,6 +65,12 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
       .postEphemeral({ channel, user: userId, ...answerFor(result) } as never)
       .catch((error: unknown) => log.warn('ephemeral answer not delivered', { error: String(error) }));
   });
+  registerIgnore(app, deps);
+  registerCommand(app, deps);
+  registerMention(app, deps);
+  registerEnrich(app, deps);
+  registerTriage(app, deps);
+  registerResponseActions(app, deps);
 }
 
 /**
