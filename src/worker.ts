@@ -6,6 +6,11 @@
 import { ZodError } from 'zod';
 import { TheHiveError } from '../clients/thehive/client';
 import { ingestFinding } from './alerts/ingest';
+import { withAnalystClients } from './analyst/clients';
+import { deliverIgnore } from './analyst/ignore';
+import { runLookup } from './analyst/lookup';
+import { runResponseAction } from './analyst/response-actions';
+import { askTriage, expireTriage, followUpTriage } from './analyst/triage';
 import { createCase, escalationFailed } from './cases/escalate';
 import { parseNotification } from './cases/notification';
 import { reconcile } from './cases/reconcile';
@@ -65,6 +70,24 @@ async function run(job: Job, deps: SyncDeps): Promise<void> {
       }
       return;
     }
+    case 'ignore-followup':
+      await deliverIgnore(job, deps);
+      return;
+    case 'lookup':
+      await runLookup(job, withAnalystClients(deps));
+      return;
+    case 'triage-ask':
+      await askTriage(job, withAnalystClients(deps));
+      return;
+    case 'triage-followup':
+      await followUpTriage(job, withAnalystClients(deps));
+      return;
+    case 'triage-timeout':
+      await expireTriage(job, withAnalystClients(deps));
+      return;
+    case 'response-action':
+      await runResponseAction(job, withAnalystClients(deps));
+      return;
   }
 }
 
