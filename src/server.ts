@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver } from '@slack/bolt';
+import { handleTriageRequest } from './analyst/triage-endpoint';
 import { handleTheHiveWebhook } from './cases/webhook-endpoint';
 import { parseEvent } from './findings/parse';
 import { handleIngestRequest } from './http/ingest';
@@ -58,6 +59,7 @@ export function createRouter(runtime: LocalRuntime) {
   const routes: Record<string, (request: HttpRequest) => Promise<HttpResponse>> = {
     'POST /slack/events': slackEvents,
     'POST /thehive/webhook': (request) => handleTheHiveWebhook(request, deps),
+    'POST /triage': (request) => handleTriageRequest(request, deps),
     'POST /ingest': async (request) => {
       const result = await handleIngestRequest(
         { headers: request.headers, rawBody: request.body },
