@@ -1,0 +1,63 @@
+/**
+ * The AWS composition root for the functions that do the slow work (worker, ingest): everything a use
+ * case needs, built once per container from the environment and the secrets in SSM. The local one is
+ * src/runtime.ts; the use cases cannot tell them apart.
+ */
+import { WebClient } from '@slack/web-api';
+import { SecurityHubClient } from '../../clients/securityhub/client';
+import { TheHiveClient } from '../../clients/thehive/client';
+import type { SyncDeps } from '../cases/sync';
+import { ConfigError } from '../config';
+import { AccountDirectory } from '../enrich/directory';
+import { OrganizationsAccounts } from '../enrich/organizations';
+import type { JobHandler } from '../queue/jobs';
+import { SlackDelivery, workerClientOptions } from '../slack/delivery';
+import { SlackUserDirectory } from '../slack/users';
+import { createJobHandler } from '../worker';
+import { edgeDeps, type EdgeDeps } from './edge';
+import { perContainer } from './per-container';
+
+export interface AwsRuntime {
+  deps: SyncDeps;
+  /** Runs one job; its last attempt is `maxAttempts`, the queues' maxReceiveCount. */
+  jobHandler: JobHandler;
+  maxAttempts: number;
+}
+
+/**
+ * The attempt on which a job or a findings event fails for good: `JOB_MAX_ATTEMPTS`, which the template
+ * sets from the same value as the queues' `maxReceiveCount`.
+ */
+export function maxAttemptsFrom(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.JOB_MAX_ATTEMPTS);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError('JOB_MAX_ATTEMPTS: required in AWS, a whole number ≥ 1 (set by serverless.yml)');
+  return value;
+}
+
+/** Builds the worker's dependencies on top of the shared ones. */
+export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRuntime {
+  const { config } = edge;
+  const webClient = new WebClient(config.slack.botToken, workerClientOptions(config.slack.apiUrl));
+  const organizations =
+    env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true' ? new OrganizationsAccounts() : undefined;
+  const deps: SyncDeps = {
+    ...edge,
+    // One container handles one batch at a time, so pacing per container is pacing per poller.
+    slack: new SlackDelivery(webClient),
+    users: new SlackUserDirectory(webClient),
+    theHive: new TheHiveClient({
+      baseUrl: config.theHive.url,
+      apiKey: config.theHive.apiKey,
+      organisation: config.theHive.organisation,
+      logger: edge.logger,
+    }),
+    securityHub: new SecurityHubClient(),
+    directory: new AccountDirectory({ config: config.file, organizations, logger: edge.logger }),
+  };
+  const maxAttempts = maxAttemptsFrom(env);
+  return { deps, jobHandler: createJobHandler(deps, maxAttempts), maxAttempts };
+}
+
+/** The worker's runtime, built once per container. */
+export const awsRuntime = perContainer(async () => createAwsRuntime(await edgeDeps(), process.env));

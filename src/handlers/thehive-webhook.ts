@@ -1,0 +1,9 @@
+/** `POST /thehive/webhook` in AWS: TheHive's Webhook notifier; case changes become jobs. */
+import { handleTheHiveWebhook } from '../cases/webhook-endpoint';
+import { edgeDeps, logger } from '../aws/edge';
+import { serveEndpoint } from '../aws/http';
+
+export const handler = serveEndpoint(async () => {
+  const deps = await edgeDeps();
+  return (request) => handleTheHiveWebhook(request, deps);
+}, logger);

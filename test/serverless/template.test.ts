@@ -1,0 +1,497 @@
+/**
+ * Runs `osls package` once, offline and without AWS credentials, and checks the CloudFormation it
+ * generates: functions, routes, rules, queues, alarms, the table, least-privilege roles — and that no
+ * secret value reaches the template.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { TABLE_DEFINITION, TTL_ATTRIBUTE } from '../../src/store/table';
+
+const ROOT = join(__dirname, '..', '..');
+const STAGE = 'citest';
+
+/** Values put in the packaging process's environment: none may appear in what it writes. */
+const ENV_SECRETS = {
+  SLACK_BOT_TOKEN: 'xoxb-template-test-bot-token',
+  SLACK_SIGNING_SECRET: 'template-test-signing-secret',
+  THEHIVE_API_KEY: 'template-test-thehive-api-key',
+  THEHIVE_WEBHOOK_SECRET: 'template-test-webhook-secret',
+  INGEST_SECRET: 'template-test-ingest-secret',
+};
+
+type Json = Record<string, unknown>;
+interface Resource {
+  Type: string;
+  Properties: Json;
+  Condition?: string;
+  DeletionPolicy?: string;
+}
+
+/** Function → its handler file, logical role and the secrets (SSM parameter suffixes) it may read. */
+const FUNCTIONS = {
+  ingest: { logicalId: 'Ingest', file: 'ingest', role: 'IngestRole', secrets: ['slack-bot-token'] },
+  ingestHttp: {
+    logicalId: 'IngestHttp',
+    file: 'ingest-http',
+    role: 'IngestHttpRole',
+    secrets: ['ingest-secret'],
+  },
+  slack: {
+    logicalId: 'Slack',
+    file: 'slack',
+    role: 'SlackRole',
+    secrets: ['slack-bot-token', 'slack-signing-secret'],
+  },
+  thehiveWebhook: {
+    logicalId: 'ThehiveWebhook',
+    file: 'thehive-webhook',
+    role: 'TheHiveWebhookRole',
+    secrets: ['thehive-webhook-secret'],
+  },
+  worker: {
+    logicalId: 'Worker',
+    file: 'worker',
+    role: 'WorkerRole',
+    secrets: ['slack-bot-token', 'thehive-api-key'],
+  },
+  reconcile: { logicalId: 'Reconcile', file: 'reconcile', role: 'ReconcileRole', secrets: [] },
+  healthz: { logicalId: 'Healthz', file: 'healthz', role: 'HealthzRole', secrets: [] },
+} as const;
+
+let dir: string;
+let templateText: string;
+let stateText: string;
+let resources: Record<string, Resource>;
+
+function ofType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function lambda(name: keyof typeof FUNCTIONS): Resource {
+  return resources[`${FUNCTIONS[name].logicalId}LambdaFunction`]!;
+}
+
+/** The statements of a role's inline policy, with `Fn::If` (condition, statement, NoValue) unwrapped. */
+function statements(role: string): { statement: Json; condition?: string }[] {
+  const policies = resources[role]!.Properties.Policies as { PolicyDocument: { Statement: Json[] } }[];
+  expect(policies).toHaveLength(1);
+  return policies[0]!.PolicyDocument.Statement.map((statement) => {
+    const conditional = statement['Fn::If'] as [string, Json, Json] | undefined;
+    return conditional ? { statement: conditional[1], condition: conditional[0] } : { statement };
+  });
+}
+
+/** The statement of a role granting `action`. */
+function grant(role: string, action: string): { statement: Json; condition?: string } {
+  const found = statements(role).find(({ statement }) => [statement.Action].flat().includes(action));
+  if (!found) throw new Error(`${role} does not grant ${action}`);
+  return found;
+}
+
+function actions(role: string, withConditional = true): string[] {
+  return statements(role)
+    .filter(({ condition }) => withConditional || !condition)
+    .flatMap(({ statement }) => [statement.Action as string | string[]].flat())
+    .sort();
+}
+
+function ssmParameterArn(suffix: string): Json {
+  return {
+    'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/hivewire/${STAGE}/${suffix}`,
+  };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hivewire-package-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, ...ENV_SECRETS };
+  // Packaging must need no AWS account at all.
+  delete env.AWS_ACCESS_KEY_ID;
+  delete env.AWS_SECRET_ACCESS_KEY;
+  delete env.AWS_PROFILE;
+  await promisify(execFile)(
+    join(ROOT, 'node_modules', '.bin', 'osls'),
+    [
+      'package',
+      '--stage',
+      STAGE,
+      '--region',
+      'eu-west-1',
+      '--package',
+      dir,
+      '--param=theHiveUrl=https://thehive.example.com',
+    ],
+    { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 },
+  );
+  templateText = readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8');
+  stateText = readFileSync(join(dir, 'serverless-state.json'), 'utf8');
+  resources = (JSON.parse(templateText) as { Resources: Record<string, Resource> }).Resources;
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('osls package', () => {
+  it('writes one zip per function holding only its bundle (no source map, no node_modules)', () => {
+    const zips = readdirSync(dir)
+      .filter((file) => file.endsWith('.zip'))
+      .sort();
+    expect(zips).toEqual(
+      Object.keys(FUNCTIONS)
+        .map((name) => `${name}.zip`)
+        .sort(),
+    );
+    for (const [name, { file }] of Object.entries(FUNCTIONS)) {
+      const listing = zipEntries(readFileSync(join(dir, `${name}.zip`)));
+      expect(listing).toEqual([`src/handlers/${file}.js`]);
+    }
+  });
+});
+
+/** File names in a zip's central directory. */
+function zipEntries(archive: Buffer): string[] {
+  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = archive.readUInt16LE(end + 10);
+  let offset = archive.readUInt32LE(end + 16);
+  const names: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const nameLength = archive.readUInt16LE(offset + 28);
+    const extraLength = archive.readUInt16LE(offset + 30);
+    const commentLength = archive.readUInt16LE(offset + 32);
+    names.push(archive.toString('utf8', offset + 46, offset + 46 + nameLength));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names.sort();
+}
+
+describe('functions', () => {
+  it.each(Object.entries(FUNCTIONS))(
+    '%s: its handler file, Node.js 22 on arm64, its own role',
+    (name, expected) => {
+      const { Properties } = lambda(name as keyof typeof FUNCTIONS);
+      expect(Properties.Handler).toBe(`src/handlers/${expected.file}.handler`);
+      expect(Properties.Runtime).toBe('nodejs22.x');
+      expect(Properties.Architectures).toEqual(['arm64']);
+      expect(Properties.Role).toEqual({ 'Fn::GetAtt': [expected.role, 'Arn'] });
+    },
+  );
+
+  it('creates no shared execution role', () => {
+    expect(resources.IamRoleLambdaExecution).toBeUndefined();
+    expect(
+      ofType('AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(
+      Object.values(FUNCTIONS)
+        .map(({ role }) => role)
+        .sort(),
+    );
+  });
+
+  it('gives each function the names of exactly the secrets its role may read', () => {
+    for (const [name, { secrets }] of Object.entries(FUNCTIONS)) {
+      const variables = (
+        lambda(name as keyof typeof FUNCTIONS).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
+      const params = Object.entries(variables)
+        .filter(([key]) => key.endsWith('_PARAM') && key !== 'HIVEWIRE_CONFIG_PARAM')
+        .map(([, value]) => value)
+        .sort();
+      expect(params).toEqual(secrets.map((suffix) => `/hivewire/${STAGE}/${suffix}`).sort());
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  it('routes exactly the product routes, each to its function', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => {
+      const target = route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      const integration = resources[target['Fn::Join'][1][1].Ref]!;
+      const uri = integration.Properties.IntegrationUri as { 'Fn::GetAtt': [string, string] };
+      return [route.Properties.RouteKey, uri['Fn::GetAtt'][0]];
+    });
+    expect(Object.fromEntries(routes)).toEqual({
+      'GET /healthz': 'HealthzLambdaFunction',
+      'POST /ingest': 'IngestHttpLambdaFunction',
+      'POST /slack/events': 'SlackLambdaFunction',
+      'POST /thehive/webhook': 'ThehiveWebhookLambdaFunction',
+    });
+    for (const [, integration] of ofType('AWS::ApiGatewayV2::Integration'))
+      expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+  });
+});
+
+describe('EventBridge', () => {
+  it('sends GuardDuty findings, filtered on detail-type, to the findings queue', () => {
+    const rule = resources.GuardDutyFindingRule!.Properties;
+    expect(rule.EventBusName).toBe('default');
+    expect(rule.EventPattern).toEqual({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] });
+    expect(rule.Targets).toEqual([{ Id: 'findings-queue', Arn: { 'Fn::GetAtt': ['FindingsQueue', 'Arn'] } }]);
+  });
+
+  it('sends imported Security Hub findings above INFORMATIONAL, filtered on detail-type, to the findings queue', () => {
+    const rule = resources.SecurityHubFindingRule!.Properties;
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.securityhub'],
+      'detail-type': ['Security Hub Findings - Imported'],
+      detail: { findings: { Severity: { Label: [{ 'anything-but': 'INFORMATIONAL' }] } } },
+    });
+    expect(rule.Targets).toEqual([{ Id: 'findings-queue', Arn: { 'Fn::GetAtt': ['FindingsQueue', 'Arn'] } }]);
+  });
+
+  it('lets only those two rules send to the findings queue', () => {
+    const policy = resources.FindingsQueuePolicy!.Properties as unknown as {
+      Queues: unknown[];
+      PolicyDocument: { Statement: Json[] };
+    };
+    expect(policy.Queues).toEqual([{ Ref: 'FindingsQueue' }]);
+    expect(policy.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['FindingsQueue', 'Arn'] },
+        Condition: {
+          ArnEquals: {
+            'aws:SourceArn': [
+              { 'Fn::GetAtt': ['GuardDutyFindingRule', 'Arn'] },
+              { 'Fn::GetAtt': ['SecurityHubFindingRule', 'Arn'] },
+            ],
+          },
+        },
+      },
+    ]);
+  });
+
+  it('opens the bus to an organisation only when allowedOrgId is given', () => {
+    const policy = resources.CrossAccountBusPolicy!;
+    expect(policy.Condition).toBe('HasAllowedOrg');
+    expect(policy.Properties.Statement).toEqual({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Resource: {
+        'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default',
+      },
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': '' } },
+    });
+    expect(JSON.parse(templateText).Conditions.HasAllowedOrg).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['', ''] }],
+    });
+  });
+
+  it('queues a reconcile every 5 minutes', () => {
+    const [, rule] = ofType('AWS::Events::Rule').find(([, r]) => r.Properties.ScheduleExpression)!;
+    expect(rule.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(rule.Properties.Targets).toEqual([
+      { Arn: { 'Fn::GetAtt': ['ReconcileLambdaFunction', 'Arn'] }, Id: 'reconcileSchedule' },
+    ]);
+  });
+});
+
+describe('queues', () => {
+  const CONSUMERS = { FindingsQueue: 'ingest', JobsQueue: 'worker' } as const;
+
+  it.each(Object.entries(CONSUMERS))(
+    '%s: a DLQ after as many receives as the worker attempts, visibility ≥ 6× its consumer’s timeout',
+    (queue, consumer) => {
+      const properties = resources[queue]!.Properties;
+      const attempts = (lambda(consumer).Properties.Environment as { Variables: Json }).Variables
+        .JOB_MAX_ATTEMPTS;
+      expect(properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [queue.replace('Queue', 'DeadLetterQueue'), 'Arn'] },
+        maxReceiveCount: Number(attempts),
+      });
+      expect(attempts).toBe('5');
+      expect(properties.VisibilityTimeout).toBeGreaterThanOrEqual(
+        6 * (lambda(consumer).Properties.Timeout as number),
+      );
+      expect(properties.SqsManagedSseEnabled).toBe(true);
+    },
+  );
+
+  it.each(Object.entries(CONSUMERS))(
+    '%s feeds %s, which reports failed records one by one',
+    (queue, consumer) => {
+      const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(
+        ([, mapping]) =>
+          (mapping.Properties.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] === queue,
+      );
+      expect(mappings).toHaveLength(1);
+      const [, mapping] = mappings[0]!;
+      expect(mapping.Properties.FunctionName).toEqual({
+        'Fn::GetAtt': [`${FUNCTIONS[consumer].logicalId}LambdaFunction`, 'Arn'],
+      });
+      expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    },
+  );
+
+  it.each(['FindingsDeadLetterQueue', 'JobsDeadLetterQueue'])(
+    '%s has an alarm as soon as it holds a message',
+    (dlq) => {
+      const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, alarm]) =>
+        (alarm.Properties.Dimensions as Json[]).some(
+          (dimension) =>
+            JSON.stringify(dimension.Value) === JSON.stringify({ 'Fn::GetAtt': [dlq, 'QueueName'] }),
+        ),
+      );
+      expect(alarms).toHaveLength(1);
+      const [, alarm] = alarms[0]!;
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
+    },
+  );
+});
+
+describe('table', () => {
+  it('is the one table src/store/table.ts defines: keys, index, on-demand billing', () => {
+    expect(ofType('AWS::DynamoDB::Table').map(([id]) => id)).toEqual(['Table']);
+    const table = resources.Table!.Properties;
+    expect(table.TableName).toBe(`hivewire-${STAGE}`);
+    expect(table.BillingMode).toBe(TABLE_DEFINITION.BillingMode);
+    expect(table.KeySchema).toEqual(TABLE_DEFINITION.KeySchema);
+    expect(table.AttributeDefinitions).toEqual(TABLE_DEFINITION.AttributeDefinitions);
+    expect(table.GlobalSecondaryIndexes).toEqual(TABLE_DEFINITION.GlobalSecondaryIndexes);
+  });
+
+  it('expires items by the store’s TTL attribute, keeps point-in-time recovery, encrypts, survives stack removal', () => {
+    const table = resources.Table!;
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TTL_ATTRIBUTE, Enabled: true });
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it('tells every function its name', () => {
+    for (const name of Object.keys(FUNCTIONS).filter((fn) => fn !== 'healthz'))
+      expect(
+        (lambda(name as keyof typeof FUNCTIONS).Properties.Environment as { Variables: Json }).Variables
+          .TABLE_NAME,
+      ).toEqual({
+        Ref: 'Table',
+      });
+  });
+});
+
+describe('IAM, least privilege per function', () => {
+  const TABLE = [{ 'Fn::GetAtt': ['Table', 'Arn'] }, { 'Fn::Sub': '${Table.Arn}/index/*' }];
+  const JOBS_QUEUE = { 'Fn::GetAtt': ['JobsQueue', 'Arn'] };
+  const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'];
+  const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+  const CONSUME = [
+    'sqs:ChangeMessageVisibility',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:ReceiveMessage',
+  ];
+
+  it('lets each function write only its own log group', () => {
+    for (const [name, { role }] of Object.entries(FUNCTIONS)) {
+      expect(statements(role)[0]!.statement).toEqual({
+        Effect: 'Allow',
+        Action: LOGS,
+        Resource: {
+          'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/hivewire-${STAGE}-${name}:*`,
+        },
+      });
+    }
+  });
+
+  it('lets each function read exactly its own secrets and the optional config parameter', () => {
+    for (const { role, secrets } of Object.values(FUNCTIONS)) {
+      const reads = statements(role).filter(({ statement }) => statement.Action === 'ssm:GetParameter');
+      const unconditional = reads
+        .filter(({ condition }) => !condition)
+        .map(({ statement }) => statement.Resource);
+      expect(unconditional.flat()).toEqual(secrets.map(ssmParameterArn));
+      for (const { condition } of reads.filter(({ condition }) => condition))
+        expect(condition).toBe('HasConfigParam');
+    }
+  });
+
+  it('slack: the table and enqueueing jobs; no Security Hub, no Organizations, no TheHive secret', () => {
+    expect(actions('SlackRole')).toEqual(
+      [...LOGS, ...TABLE_ACTIONS, 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:GetParameter'].sort(),
+    );
+    expect(grant('SlackRole', 'dynamodb:GetItem').statement.Resource).toEqual(TABLE);
+    expect(grant('SlackRole', 'sqs:SendMessage').statement.Resource).toEqual(JOBS_QUEUE);
+  });
+
+  it('worker: consumes jobs, the table and its indexes, Security Hub updates, Organizations when enabled', () => {
+    expect(actions('WorkerRole', false)).toEqual(
+      [
+        ...LOGS,
+        ...CONSUME,
+        'sqs:SendMessage',
+        ...TABLE_ACTIONS,
+        'ssm:GetParameter',
+        'securityhub:BatchUpdateFindings',
+      ].sort(),
+    );
+    expect(grant('WorkerRole', 'dynamodb:GetItem').statement.Resource).toEqual(TABLE);
+    expect(grant('WorkerRole', 'sqs:ReceiveMessage').statement.Resource).toEqual(JOBS_QUEUE);
+    expect(grant('WorkerRole', 'organizations:DescribeAccount').condition).toBe('OrganizationsLookup');
+  });
+
+  it('ingest: consumes findings, the table, Organizations when enabled; no Security Hub', () => {
+    expect(actions('IngestRole', false)).toEqual(
+      [...LOGS, ...CONSUME, ...TABLE_ACTIONS, 'ssm:GetParameter'].sort(),
+    );
+    expect(grant('IngestRole', 'sqs:ReceiveMessage').statement.Resource).toEqual({
+      'Fn::GetAtt': ['FindingsQueue', 'Arn'],
+    });
+    expect(grant('IngestRole', 'dynamodb:Query').statement.Resource).toEqual(TABLE);
+    expect(grant('IngestRole', 'organizations:DescribeAccount').condition).toBe('OrganizationsLookup');
+  });
+
+  it.each(['IngestHttpRole', 'TheHiveWebhookRole'])(
+    '%s: enqueue jobs and keep dead letters, nothing else',
+    (role) => {
+      expect(actions(role)).toEqual(
+        [...LOGS, 'dynamodb:PutItem', 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:GetParameter'].sort(),
+      );
+      expect(grant(role, 'dynamodb:PutItem').statement.Resource).toEqual({ 'Fn::GetAtt': ['Table', 'Arn'] });
+      expect(grant(role, 'sqs:SendMessage').statement.Resource).toEqual(JOBS_QUEUE);
+    },
+  );
+
+  it('reconcile may only enqueue; healthz may only log', () => {
+    expect(actions('ReconcileRole')).toEqual([...LOGS, 'sqs:SendMessage'].sort());
+    expect(actions('HealthzRole')).toEqual(LOGS);
+  });
+
+  it('grants Security Hub updates to the worker alone', () => {
+    const holders = Object.values(FUNCTIONS)
+      .filter(({ role }) => actions(role).some((action) => action.startsWith('securityhub:')))
+      .map(({ role }) => role);
+    expect(holders).toEqual(['WorkerRole']);
+  });
+});
+
+describe('secrets', () => {
+  it('puts no secret value in the template or the packaging state', () => {
+    for (const text of [templateText, stateText]) {
+      for (const value of Object.values(ENV_SECRETS)) expect(text).not.toContain(value);
+      expect(text).not.toContain('xoxb-');
+      expect(text).not.toContain('xapp-');
+    }
+  });
+
+  it('passes parameter names, never values, to the functions', () => {
+    const variables = (lambda('slack').Properties.Environment as { Variables: Json }).Variables;
+    expect(variables.SLACK_BOT_TOKEN_PARAM).toBe(`/hivewire/${STAGE}/slack-bot-token`);
+    for (const key of Object.keys(ENV_SECRETS)) expect(variables[key]).toBeUndefined();
+  });
+});
