@@ -210,51 +210,111 @@ function guardDutyType(types: string[]): string | undefined {
   return dash < 0 ? classifier : `${classifier.slice(0, dash)}/${classifier.slice(dash + 1)}`;
 }
 
-/** A GuardDuty ProductFields value by its key below `aws/guardduty/service/` (2018 findings had no prefix). */
-function guardDutyField(fields: Record<string, string>, key: string): string | undefined {
-  return fields[`aws/guardduty/service/${key}`] ?? fields[key];
+/**
+ * A GuardDuty ProductFields key: below `aws/guardduty/service/`, or bare as in 2018 findings. Keys
+ * are built once: looking up freshly concatenated strings in a large map is slow.
+ */
+type GuardDutyKey = readonly [prefixed: string, bare: string];
+
+function guardDutyKey(key: string): GuardDutyKey {
+  return [`aws/guardduty/service/${key}`, key];
 }
+
+function guardDutyField(fields: Record<string, string>, key: GuardDutyKey): string | undefined {
+  return fields[key[0]] ?? fields[key[1]];
+}
+
+const GUARDDUTY_FIELDS = {
+  resourceRole: guardDutyKey('resourceRole'),
+  count: guardDutyKey('count'),
+  additionalInfo: guardDutyKey('additionalInfo'),
+  actionType: guardDutyKey('action/actionType'),
+  dnsDomain: guardDutyKey('action/dnsRequestAction/domain'),
+  s3Bucket: guardDutyKey('action/awsApiCallAction/affectedResources/AWS::S3::Bucket'),
+};
+
+/** The ProductFields keys of each GuardDuty action that flattens a remote side (`…/remoteIpDetails/…`). */
+const GUARDDUTY_ACTIONS = [
+  'networkConnectionAction',
+  'awsApiCallAction',
+  'kubernetesApiCallAction',
+  'rdsLoginAttemptAction',
+].map((action) => {
+  const key = (suffix: string) => guardDutyKey(`action/${action}/${suffix}`);
+  return {
+    direction: key('connectionDirection'),
+    ipV4: key('remoteIpDetails/ipAddressV4'),
+    ipV6: key('remoteIpDetails/ipAddressV6'),
+    asn: key('remoteIpDetails/organization/asn'),
+    asnOrg: key('remoteIpDetails/organization/asnOrg'),
+    country: key('remoteIpDetails/country/countryName'),
+    remotePort: key('remotePortDetails/port'),
+    remotePortName: key('remotePortDetails/portName'),
+    localIp: key('localIpDetails/ipAddressV4'),
+    localPort: key('localPortDetails/port'),
+    localPortName: key('localPortDetails/portName'),
+  };
+});
 
 /**
  * The observables GuardDuty flattens into ProductFields (`…/remoteIpDetails/ipAddressV4` and its
- * sibling `…/organization/asnOrg`, …), with or without the `aws/guardduty/service/` prefix of
- * findings after 2018.
+ * siblings `…/organization/asnOrg`, …), looked up by their known keys. Port probes list several
+ * remote hosts under keys we cannot predict, so only those are found by scanning.
  */
 function guardDutyProductFieldObservables(
   fields: Record<string, string>,
   role: AddressRole,
   set: ObservableSet,
 ): void {
+  for (const keys of GUARDDUTY_ACTIONS) {
+    const direction = guardDutyField(fields, keys.direction);
+    const tags = direction ? ['remote-ip', `direction:${direction.toLowerCase()}`] : ['remote-ip'];
+    set.remoteHost(
+      {
+        ipV4: guardDutyField(fields, keys.ipV4),
+        ipV6: guardDutyField(fields, keys.ipV6),
+        asn: guardDutyField(fields, keys.asn),
+        asnOrg: guardDutyField(fields, keys.asnOrg),
+        country: guardDutyField(fields, keys.country),
+      },
+      tags,
+      role,
+    );
+    set.port(
+      numericField(guardDutyField(fields, keys.remotePort)),
+      'remote',
+      guardDutyField(fields, keys.remotePortName),
+    );
+    set.ip(guardDutyField(fields, keys.localIp), ['local-ip'], 'context');
+    set.port(
+      numericField(guardDutyField(fields, keys.localPort)),
+      'local',
+      guardDutyField(fields, keys.localPortName),
+    );
+  }
+  set.domain(guardDutyField(fields, GUARDDUTY_FIELDS.dnsDomain), ['dns-request'], true);
+  set.bucket(guardDutyField(fields, GUARDDUTY_FIELDS.s3Bucket));
+  if (guardDutyField(fields, GUARDDUTY_FIELDS.actionType) !== 'PORT_PROBE') return;
   for (const [key, value] of Object.entries(fields)) {
-    if (key.endsWith('/remoteIpDetails/ipAddressV4') || key.endsWith('/remoteIpDetails/ipAddressV6')) {
+    if (key.includes('portProbeAction') && key.endsWith('/remoteIpDetails/ipAddressV4')) {
       const base = key.slice(0, key.length - 'ipAddressV4'.length);
-      const actionEnd = base.indexOf('Action/');
-      const direction =
-        actionEnd < 0 ? undefined : fields[`${base.slice(0, actionEnd + 7)}connectionDirection`];
-      const host: RemoteHost = {
-        ipV4: value,
-        asn: fields[`${base}organization/asn`],
-        asnOrg: fields[`${base}organization/asnOrg`],
-        country: fields[`${base}country/countryName`],
-      };
-      const tags = ['remote-ip'];
-      if (direction) tags.push(`direction:${direction.toLowerCase()}`);
-      if (key.includes('portProbeAction')) tags.push('port-probe');
-      set.remoteHost(host, tags, role);
-    } else if (key.endsWith('/dnsRequestAction/domain')) {
-      set.domain(value, ['dns-request'], true);
-    } else if (key.endsWith('/localIpDetails/ipAddressV4') || key.endsWith('/localIpDetails/ipAddressV6')) {
-      set.ip(value, ['local-ip'], 'context');
-    } else if (key.endsWith('PortDetails/port')) {
-      set.port(
-        Number(value),
-        key.endsWith('remotePortDetails/port') ? 'remote' : 'local',
-        fields[`${key}Name`],
+      set.remoteHost(
+        {
+          ipV4: value,
+          asn: fields[`${base}organization/asn`],
+          asnOrg: fields[`${base}organization/asnOrg`],
+          country: fields[`${base}country/countryName`],
+        },
+        ['remote-ip', 'port-probe'],
+        role,
       );
-    } else if (key.endsWith('/affectedResources/AWS::S3::Bucket')) {
-      set.bucket(value);
     }
   }
+}
+
+/** A ProductFields number (all values there are strings). */
+function numericField(value: string | undefined): number | undefined {
+  return value === undefined || value === '' ? undefined : Number(value);
 }
 
 function remoteHost(details: z.output<typeof remoteIpDetails>): RemoteHost | undefined {
@@ -418,7 +478,8 @@ export function normaliseAsff(input: unknown, ctx: SourceContext): SourceOutcome
     ? guardDutyKind(nativeType)
     : securityHubKind(slug, finding.Types, finding.Resources[0]?.Type);
 
-  const role: AddressRole = guardDutyField(fields, 'resourceRole') === 'ACTOR' ? 'victim' : 'attacker';
+  const role: AddressRole =
+    guardDutyField(fields, GUARDDUTY_FIELDS.resourceRole) === 'ACTOR' ? 'victim' : 'attacker';
   const observables = new ObservableSet();
   actionObservables(finding, role, observables);
   if (guardDutyRef) guardDutyProductFieldObservables(fields, role, observables);
@@ -431,7 +492,8 @@ export function normaliseAsff(input: unknown, ctx: SourceContext): SourceOutcome
   }
 
   const sample =
-    guardDutyRef !== undefined && /"sample"\s*:\s*true/.test(guardDutyField(fields, 'additionalInfo') ?? '');
+    guardDutyRef !== undefined &&
+    /"sample"\s*:\s*true/.test(guardDutyField(fields, GUARDDUTY_FIELDS.additionalInfo) ?? '');
   const baseTitle = firstOf(finding.Title?.trim(), finding.Description?.trim(), type) ?? finding.Id;
   const title = sample ? `[SAMPLE] ${baseTitle}` : baseTitle;
   const region = firstOf(
@@ -440,7 +502,7 @@ export function normaliseAsff(input: unknown, ctx: SourceContext): SourceOutcome
     finding.Resources[0]?.Region,
     ctx.envelope?.region,
   );
-  const count = guardDutyRef ? Number(guardDutyField(fields, 'count') ?? 1) : 1;
+  const count = guardDutyRef ? Number(guardDutyField(fields, GUARDDUTY_FIELDS.count) ?? 1) : 1;
 
   const normalised: NormalisedFinding = {
     fingerprint: guardDutyRef

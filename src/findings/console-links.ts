@@ -28,15 +28,12 @@ export function securityHubConsoleUrl(region: string | undefined, findingId: str
   return `https://${consoleHost(region)}/securityhub/home?region=${region}#/findings?search=${filter}`;
 }
 
+/** An absolute http(s) URL with a host and no whitespace (anything else is not a link we show). */
+const WEB_LINK = /^https?:\/\/[^\s/?#@]+(?:[/?#]\S*)?$/i;
+
 /** A link given by the source itself, kept only when it is an absolute http(s) URL. */
 export function webLink(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return value && WEB_LINK.test(value) ? value : undefined;
 }
 
 /** The region named in an ARN (`arn:aws:securityhub:us-east-1::product/…` → `us-east-1`). */

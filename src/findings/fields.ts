@@ -67,10 +67,41 @@ export const flag = z
 /** A list whose malformed elements are dropped one by one, not the whole list. */
 export function list<T extends z.ZodType>(item: T) {
   const element = lenient(item);
+  return (
+    z
+      .array(element)
+      // Most lists are simply absent: answer that without going through a failed parse.
+      .default([])
+      .catch([])
+      .transform((items) => items.filter((value): value is NonNullable<z.output<T>> => value != null))
+  );
+}
+
+/** AWS resources carry at most 50 tags. */
+const MAX_TAGS = 50;
+
+/**
+ * A tag list (`[{key, value}]` in GuardDuty, `[{name, value}]` in OCSF) as a flat map. Read by hand,
+ * not element by element through a schema: tag lists are long and on every finding.
+ */
+export function tagMap(keyField: string, valueField: string) {
   return z
-    .array(element)
-    .catch([])
-    .transform((items) => items.filter((value): value is NonNullable<z.output<T>> => value != null));
+    .unknown()
+    .transform((tags) => {
+      const result: Record<string, string> = {};
+      if (!Array.isArray(tags)) return result;
+      let count = 0;
+      for (const tag of tags) {
+        if (typeof tag !== 'object' || tag === null) continue;
+        const key: unknown = (tag as Record<string, unknown>)[keyField];
+        const value: unknown = (tag as Record<string, unknown>)[valueField];
+        if (typeof key !== 'string' || key.length > MAX_SHORT) continue;
+        result[key] = typeof value === 'string' && value.length <= MAX_SHORT ? value : '';
+        if (++count === MAX_TAGS) break;
+      }
+      return result;
+    })
+    .default({});
 }
 
 /** A map of string values (ASFF `Tags`, `ProductFields`); non-string values are turned into text or dropped. */
@@ -79,6 +110,9 @@ export const stringMap = z
   .transform((record) => {
     const result: Record<string, string> = {};
     if (typeof record !== 'object' || record === null || Array.isArray(record)) return result;
+    // The usual map holds only strings: read it as it is instead of copying it key by key.
+    if (Object.values(record).every((value) => typeof value === 'string'))
+      return record as Record<string, string>;
     for (const [key, value] of Object.entries(record)) {
       if (typeof value === 'string') result[key] = value;
       else if (typeof value === 'number' || typeof value === 'boolean') result[key] = String(value);
@@ -95,6 +129,9 @@ const MAX_DATE_MS = 8.64e15;
 /** ISO-8601 UTC with milliseconds, as `Date.toISOString()` writes it (fields checked for range). */
 const CANONICAL =
   /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+/** The same without fractional seconds (`2020-08-22T09:15:57Z`, as Security Hub writes them). */
+const CANONICAL_SECONDS =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
 /** An ISO-like date-time with no zone: read as UTC, not as the machine's local time. */
 const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
@@ -105,6 +142,7 @@ const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 export function toIsoTimestamp(value: unknown): string | undefined {
   // Most timestamps already are canonical ISO-8601 UTC with milliseconds: keep them as they are.
   if (typeof value === 'string' && CANONICAL.test(value)) return value;
+  if (typeof value === 'string' && CANONICAL_SECONDS.test(value)) return `${value.slice(0, 19)}.000Z`;
   let ms: number;
   if (typeof value === 'number') ms = value < EPOCH_MS_THRESHOLD ? value * 1000 : value;
   else if (typeof value === 'string' && value.length <= 64) {

@@ -15,6 +15,7 @@ import {
   requiredId,
   score,
   stringMap,
+  tagMap,
   text,
   timestamp,
 } from './fields';
@@ -31,7 +32,7 @@ import { ObservableSet, isPlaceholder, type AddressRole, type RemoteHost } from 
 import { fieldRejection, schemaRejection, type SourceContext, type SourceOutcome } from './outcome';
 import { guardDutySeverity } from './severity';
 
-const tags = list(z.object({ key: text, value: text }));
+const tags = tagMap('key', 'value');
 
 const remoteIpDetails = lenient(
   z.object({
@@ -161,28 +162,21 @@ function remoteHost(details: RemoteIpDetails): RemoteHost | undefined {
   };
 }
 
-function flatTags(pairs: { key?: string; value?: string }[]): Record<string, string> | undefined {
-  const result: Record<string, string> = {};
-  for (const { key, value } of pairs) if (key) result[key] = value ?? '';
-  return Object.keys(result).length > 0 ? result : undefined;
-}
-
 /** The affected resource, by GuardDuty's `resourceType`. */
 function guardDutyResource(finding: GuardDutyFinding): FindingResource | undefined {
   const r = finding.resource;
   if (!r) return undefined;
   const kind = r.resourceType ?? 'Unknown';
-  const make = (id: string | undefined, name?: string, tagPairs?: { key?: string; value?: string }[]) => {
+  const make = (id: string | undefined, name?: string, tags?: Record<string, string>) => {
     const result: FindingResource = { kind, id: id ?? name ?? kind };
     if (name) result.name = name;
-    const flat = tagPairs ? flatTags(tagPairs) : undefined;
-    if (flat) result.tags = flat;
+    if (tags && Object.keys(tags).length > 0) result.tags = tags;
     return result;
   };
   switch (r.resourceType) {
     case 'Instance': {
       const instance = r.instanceDetails;
-      return make(instance?.instanceId, flatTags(instance?.tags ?? [])?.Name, instance?.tags);
+      return make(instance?.instanceId, instance?.tags.Name, instance?.tags);
     }
     case 'AccessKey':
       return make(r.accessKeyDetails?.accessKeyId, r.accessKeyDetails?.userName);

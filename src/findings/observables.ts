@@ -39,9 +39,20 @@ const IPV4_RANGES = IPV4_BLOCKS.map(([octets, prefix, kind]) => {
   return { network: (ipv4Number(octets.join('.')) & mask) >>> 0, mask, kind };
 });
 
+/** A dotted IPv4 address as a 32-bit number (read digit by digit: this runs for every address). */
 function ipv4Number(address: string): number {
-  const [a = 0, b = 0, c = 0, d = 0] = address.split('.').map(Number);
-  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+  let value = 0;
+  let octet = 0;
+  for (let i = 0; i < address.length; i += 1) {
+    const code = address.charCodeAt(i);
+    if (code === 46) {
+      value = value * 256 + octet;
+      octet = 0;
+    } else {
+      octet = octet * 10 + (code - 48);
+    }
+  }
+  return value * 256 + octet;
 }
 
 function ipv4Class(address: string): AddressClass {
@@ -195,12 +206,9 @@ export class ObservableSet {
       if (message && !existing.message) existing.message = message;
       return;
     }
-    const observable: Observable & { tags: string[]; ioc: boolean } = {
-      dataType,
-      data,
-      tags: [...new Set(tags.map(cleanTag))],
-      ioc,
-    };
+    const unique: string[] = [];
+    for (const tag of tags) if (!unique.includes(cleanTag(tag))) unique.push(cleanTag(tag));
+    const observable: Observable & { tags: string[]; ioc: boolean } = { dataType, data, tags: unique, ioc };
     if (message) observable.message = message;
     this.byKey.set(key, observable);
   }
@@ -367,6 +375,8 @@ const DOMAIN_IN_TEXT = /(?<![\w@.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+/gi;
 /** Hex runs of hash length; `hash()` keeps only 32, 40, 64 and 128 characters. */
 const HASH_IN_TEXT = /\b[0-9a-f]{32,128}\b/gi;
 const HAS_IPV4 = /\d\.\d/;
+/** A dot between a label character and a letter: without one, no hostname can end in a TLD. */
+const HAS_NAME = /[a-z0-9-]\.[a-z]/i;
 const HAS_IPV6 = /[0-9a-f]?:[0-9a-f]*:/i;
 const HEX_DIGIT = /[0-9a-f]/i;
 /** Trailing punctuation that ends a sentence, not a URL. */
@@ -410,7 +420,7 @@ export function extractObservablesFromText(text: string): Observable[] {
       if (HEX_DIGIT.test(match[0])) found.ip(match[0], tags, 'context');
     }
   }
-  for (const match of rest.matchAll(DOMAIN_IN_TEXT)) {
+  for (const match of HAS_NAME.test(rest) ? rest.matchAll(DOMAIN_IN_TEXT) : []) {
     const name = match[0].toLowerCase();
     const tld = name.slice(name.lastIndexOf('.') + 1);
     if (EXTENSION_TLDS.has(tld) || !knownTld(tld)) continue;

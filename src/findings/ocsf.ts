@@ -4,7 +4,18 @@
  */
 import { z } from 'zod';
 import { arnRegion, guardDutyConsoleUrl } from './console-links';
-import { accountId, firstOf, lenient, list, longText, numeric, requiredId, text, timestamp } from './fields';
+import {
+  accountId,
+  firstOf,
+  lenient,
+  list,
+  longText,
+  numeric,
+  requiredId,
+  tagMap,
+  text,
+  timestamp,
+} from './fields';
 import type {
   FindingActor,
   FindingKind,
@@ -88,7 +99,7 @@ export const ocsfFindingSchema = z.object({
       name: text,
       type: text,
       region: text,
-      tags: list(z.object({ name: text, value: text })),
+      tags: tagMap('name', 'value'),
       data: lenient(z.object({ access_key_id: text, user_name: text, user_type: text })),
       owner: lenient(z.object({ account: lenient(z.object({ uid: text })) })),
     }),
@@ -196,9 +207,7 @@ function ocsfResource(finding: OcsfFinding): FindingResource | undefined {
   const kind = first.type ?? 'Unknown';
   const resource: FindingResource = { kind, id: first.uid ?? first.name ?? kind };
   if (first.name) resource.name = first.name;
-  const tags: Record<string, string> = {};
-  for (const tag of first.tags) if (tag.name) tags[tag.name] = tag.value ?? '';
-  if (Object.keys(tags).length > 0) resource.tags = tags;
+  if (Object.keys(first.tags).length > 0) resource.tags = first.tags;
   return resource;
 }
 
