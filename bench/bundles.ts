@@ -1,0 +1,224 @@
+/**
+ * Lambda bundles: each function of serverless.yml built with esbuild exactly as serverless-esbuild
+ * builds it (the options are read from the template's `custom.esbuild`), then measured — JS size, zipped
+ * size, cold module-load time — beside a floor built in the same run: a file that only builds a Bolt
+ * `App` on an `AwsLambdaReceiver` and exports its handler.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { parse as parseYaml } from 'yaml';
+import { zip } from './zip';
+
+const ROOT = join(__dirname, '..');
+/** Modules whose presence in the slack bundle we want to explain, with the import chain that brings them. */
+const WATCHED = [
+  'clients/thehive/client.ts',
+  'node_modules/axios/',
+  'node_modules/express/',
+  'node_modules/yaml/',
+];
+const FLOOR_SOURCE = `
+import { App, AwsLambdaReceiver } from '@slack/bolt';
+const receiver = new AwsLambdaReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET ?? 'floor' });
+new App({ token: 'floor', receiver, tokenVerificationEnabled: false });
+export const handler = receiver.toHandler();
+`;
+
+interface EsbuildSettings {
+  minify?: boolean;
+  sourcemap?: boolean | 'external' | 'linked' | 'inline' | 'both';
+  target?: string;
+  platform?: 'node';
+  format?: 'cjs' | 'esm';
+  treeShaking?: boolean;
+  legalComments?: 'none' | 'inline' | 'eof';
+  exclude?: string[];
+}
+
+interface Template {
+  functions: Record<string, { handler: string }>;
+  custom: { esbuild: EsbuildSettings };
+}
+
+export interface BundleFigures {
+  entry: string;
+  jsBytes: number;
+  /** Written beside the bundle, not shipped (serverless.yml keeps maps out of the packages). */
+  mapBytes: number;
+  /** The deployment package as osls builds it: the bundle alone. */
+  zipBytes: number;
+  /** What shipping the source map too would weigh. */
+  zipBytesWithMap: number;
+  /** Median of `require()` in a fresh node process, milliseconds. */
+  coldLoadMs: number;
+  topPackages: { name: string; bytes: number }[];
+  topFiles: { path: string; bytes: number }[];
+}
+
+function readTemplate(): Template {
+  return parseYaml(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as Template;
+}
+
+/** The esbuild options serverless-esbuild derives from `custom.esbuild` (its `exclude` is esbuild's `external`). */
+export function esbuildOptions(settings: EsbuildSettings): BuildOptions {
+  return {
+    bundle: true,
+    minify: settings.minify,
+    sourcemap: settings.sourcemap,
+    target: settings.target,
+    platform: settings.platform ?? 'node',
+    format: settings.format ?? 'cjs',
+    treeShaking: settings.treeShaking,
+    legalComments: settings.legalComments,
+    external: settings.exclude ?? [],
+    absWorkingDir: ROOT,
+    metafile: true,
+    logLevel: 'silent',
+  };
+}
+
+function packageOf(path: string): string {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+  return match ? match[1]! : '(hivewire)';
+}
+
+function topInputs(metafile: Metafile, outfile: string): Pick<BundleFigures, 'topPackages' | 'topFiles'> {
+  const output = metafile.outputs[relative(ROOT, outfile)];
+  const inputs = Object.entries(output?.inputs ?? {}).map(([path, { bytesInOutput }]) => ({
+    path,
+    bytes: bytesInOutput,
+  }));
+  const packages = new Map<string, number>();
+  for (const input of inputs)
+    packages.set(packageOf(input.path), (packages.get(packageOf(input.path)) ?? 0) + input.bytes);
+  return {
+    topPackages: [...packages.entries()]
+      .map(([name, bytes]) => ({ name, bytes }))
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 10),
+    topFiles: inputs.sort((a, b) => b.bytes - a.bytes).slice(0, 10),
+  };
+}
+
+/** The shortest import chain from `entry` to the first input whose path contains `target`. */
+export function importChain(metafile: Metafile, entry: string, target: string): string[] | undefined {
+  const previous = new Map<string, string | undefined>([[entry, undefined]]);
+  const queue = [entry];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    if (current.includes(target)) {
+      const chain: string[] = [];
+      for (let at: string | undefined = current; at !== undefined; at = previous.get(at)) chain.unshift(at);
+      return chain;
+    }
+    for (const { path } of metafile.inputs[current]?.imports ?? []) {
+      if (previous.has(path) || !metafile.inputs[path]) continue;
+      previous.set(path, current);
+      queue.push(path);
+    }
+  }
+  return undefined;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Loads the bundle in fresh node processes and returns the median load time in ms. */
+function coldLoad(file: string, runs: number, nodeOptions = ''): number {
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const result = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        // The @aws-sdk clients left out of the bundle come from the Lambda runtime there, from here here.
+        NODE_PATH: join(ROOT, 'node_modules'),
+        NODE_OPTIONS: nodeOptions,
+        AWS_REGION: 'us-east-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+    });
+    if (result.status !== 0) throw new Error(`loading ${basename(file)} failed: ${result.stderr}`);
+    times.push(Number(result.stdout.trim()));
+  }
+  return Math.round(median(times) * 10) / 10;
+}
+
+async function measure(
+  options: BuildOptions,
+  entry: { file: string } | { source: string },
+  outfile: string,
+  runs: number,
+): Promise<BundleFigures & { metafile: Metafile }> {
+  const result = await build({
+    ...options,
+    outfile,
+    ...('file' in entry
+      ? { entryPoints: [entry.file] }
+      : { stdin: { contents: entry.source, resolveDir: ROOT, loader: 'ts', sourcefile: 'floor.ts' } }),
+  });
+  if (!result.metafile) throw new Error('esbuild returned no metafile');
+  const { metafile } = result;
+  const js = readFileSync(outfile);
+  const map = options.sourcemap ? readFileSync(`${outfile}.map`) : Buffer.alloc(0);
+  const name = basename(outfile);
+  return {
+    entry: 'file' in entry ? entry.file : '(floor: Bolt App + AwsLambdaReceiver)',
+    jsBytes: statSync(outfile).size,
+    mapBytes: map.length,
+    zipBytes: zip([{ name, data: js }]).length,
+    zipBytesWithMap: zip([{ name, data: js }, ...(map.length ? [{ name: `${name}.map`, data: map }] : [])])
+      .length,
+    coldLoadMs: coldLoad(outfile, runs),
+    ...topInputs(metafile, outfile),
+    metafile,
+  };
+}
+
+/**
+ * Builds and measures every function's bundle and the Bolt floor. Prints nothing; returns the figures.
+ *
+ * @param runs fresh node processes per cold-load measurement (the median is reported)
+ */
+export async function benchBundles(runs = 7): Promise<Record<string, unknown>> {
+  const template = readTemplate();
+  const options = esbuildOptions(template.custom.esbuild);
+  const dir = mkdtempSync(join(tmpdir(), 'hivewire-bundles-'));
+  try {
+    const floor = await measure(options, { source: FLOOR_SOURCE }, join(dir, 'floor.js'), runs);
+    const functions: Record<string, BundleFigures> = {};
+    const chains: Record<string, string[] | undefined> = {};
+    for (const [name, { handler }] of Object.entries(template.functions)) {
+      const file = `${handler.slice(0, handler.lastIndexOf('.'))}.ts`;
+      const { metafile, ...figures } = await measure(options, { file }, join(dir, `${name}.js`), runs);
+      functions[name] = figures;
+      if (name === 'slack')
+        for (const target of WATCHED) chains[target] = importChain(metafile, file, target);
+    }
+    const slack = functions.slack!;
+    const { metafile: _floorMeta, ...floorFigures } = floor;
+    return {
+      esbuild: template.custom.esbuild,
+      floor: floorFigures,
+      functions,
+      slack: {
+        jsVsFloor: Math.round((slack.jsBytes / floor.jsBytes) * 1000) / 1000,
+        withinTenPercentOfFloor: slack.jsBytes <= floor.jsBytes * 1.1,
+        zipUnderOneMiB: slack.zipBytes < 1024 * 1024,
+        coldLoadUnder150ms: slack.coldLoadMs < 150,
+        coldLoadMsWithSourceMaps: coldLoad(join(dir, 'slack.js'), runs, '--enable-source-maps'),
+        importChains: chains,
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
