@@ -1058,7 +1058,7 @@
           text('Status'),
           select(
             'case-status',
-            Object.keys(statuses).map((s) => [s, `${s} (${statuses[s]})`]),
+            Object.keys(statuses).map((s) => [s, statuses[s] === 'Closed' ? `Close: ${s}` : s]),
             chosenStatus,
           ),
         ],
@@ -1167,6 +1167,16 @@
             },
           ],
         },
+        ...(theCase.summary
+          ? [
+              {
+                tag: 'div',
+                cls: 'case-summary-label',
+                attrs: { 'data-testid': 'case-summary-label' },
+                text: theCase.summary,
+              },
+            ]
+          : []),
         { tag: 'div', cls: 'case-controls', children: controls },
       ],
     };
