@@ -106,6 +106,15 @@ function matchesCase(record: AlertRecord, caseIdOrNumber: string | number): bool
     : record.caseId === caseIdOrNumber;
 }
 
+/**
+ * Orders alert items by `gsi1sk`, descending, as a reverse Query of one partition would: plain string
+ * comparison matches DynamoDB's byte order for these ASCII keys (localeCompare would follow the locale).
+ */
+function newestFirst(a: Item, b: Item): number {
+  const [left, right] = [String(a.gsi1sk), String(b.gsi1sk)];
+  return left < right ? 1 : left > right ? -1 : 0;
+}
+
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
@@ -304,10 +313,7 @@ export class DynamoStore implements Store {
         limit,
       );
     const [others, followed] = await Promise.all([newest(ALERTS), newest(FOLLOWED)]);
-    return [...others, ...followed]
-      .sort((a, b) => String(b.gsi1sk).localeCompare(String(a.gsi1sk)))
-      .slice(0, limit)
-      .map(alertOf);
+    return [...others, ...followed].sort(newestFirst).slice(0, limit).map(alertOf);
   }
 
   /**
@@ -401,7 +407,8 @@ export class DynamoStore implements Store {
           pk: `SETTING#${name}`,
           sk: 'SETTING',
           entity: 'setting',
-          value: JSON.stringify(value),
+          // JSON.stringify(undefined) is undefined: the item then has no value, which reads as unset.
+          ...(value !== undefined ? { value: JSON.stringify(value) } : {}),
           updatedAt: this.now().toISOString(),
         },
       }),

@@ -65,6 +65,8 @@ describe('DynamoStore specifics', () => {
     const viaDocuments = new DynamoStore({ client: documents(), tableName });
     await viaDocuments.putSetting('k', { a: 1 });
     expect(await store.getSetting('k')).toEqual({ a: 1 });
+    await viaDocuments.putSetting('k', undefined);
+    expect(await store.getSetting('k')).toBeUndefined();
   });
 
   it('stores an alert as one item with its keys, index attributes and the record as JSON', async () => {

@@ -300,6 +300,12 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
         await store.putSetting('severityThreshold', 'LOW');
         expect(await store.getSetting('severityThreshold')).toBe('LOW');
       });
+
+      it('clears a setting put as undefined', async () => {
+        await store.putSetting('severityThreshold', 'HIGH');
+        await store.putSetting('severityThreshold', undefined);
+        expect(await store.getSetting('severityThreshold')).toBeUndefined();
+      });
     });
 
     describe('dead letters', () => {
