@@ -63,7 +63,7 @@ const resourceSchema = z.object({
 });
 
 /** The ASFF finding schema: strict on `Id`, `ProductArn`, `AwsAccountId`; lenient on the rest. */
-export const asffFindingSchema = z.object({
+const asffFindingSchema = z.object({
   Id: requiredId('the finding id'),
   ProductArn: requiredId('a Security Hub product ARN').refine((arn) => /^arn:[\w-]+:securityhub:/.test(arn), {
     error: 'expected a Security Hub product ARN (arn:aws:securityhub:…)',

@@ -24,7 +24,7 @@ const FINDING_EVENTS: Record<string, FindingFormat> = {
 
 /** SNS inside SQS inside a JSON string is three levels; anything much deeper is not a real delivery. */
 const MAX_DEPTH = 8;
-/** Largest JSON text decoded from a string field (SNS and SQS messages are at most 256 KiB / 1 MiB). */
+/** Longest JSON text decoded from a string field (SNS and SQS messages are at most 256 KiB / 1 MiB). */
 const MAX_EMBEDDED_JSON = 2 * 1024 * 1024;
 const MAX_NAME_IN_MESSAGE = 100;
 
@@ -62,12 +62,14 @@ function isUsmAlarm(object: Json): boolean {
 
 /** The format of a single finding object, or `undefined` when it is none of them. */
 function findingFormat(object: Json): FindingFormat | undefined {
-  if ('SchemaVersion' in object || ('ProductArn' in object && 'Id' in object) || 'AwsAccountId' in object)
+  if ('SchemaVersion' in object || ('ProductArn' in object && 'Id' in object) || 'AwsAccountId' in object) {
     return 'asff';
+  }
   if ('finding_info' in object || ('class_uid' in object && 'metadata' in object)) return 'ocsf';
   if ('_source' in object) return 'mozdef';
-  if ('summary' in object && 'severity' in object && ('utctimestamp' in object || 'category' in object))
+  if ('summary' in object && 'severity' in object && ('utctimestamp' in object || 'category' in object)) {
     return 'mozdef';
+  }
   if (isUsmAlarm(object)) return 'usm';
   const arn = stringField(object, 'arn');
   if (
@@ -102,10 +104,12 @@ class Unwrapper {
   /** JSON delivered as text: an SNS `Message`, an SQS `body`, or a whole event sent as a string. */
   private visitText(value: string, path: string, depth: number, envelope?: EnvelopeInfo): void {
     const text = value.trim();
-    if (!text.startsWith('{') && !text.startsWith('['))
+    if (!text.startsWith('{') && !text.startsWith('[')) {
       return this.reject(path, 'expected a JSON object, got a string');
-    if (text.length > MAX_EMBEDDED_JSON)
-      return this.reject(path, `embedded JSON larger than ${MAX_EMBEDDED_JSON} bytes`);
+    }
+    if (text.length > MAX_EMBEDDED_JSON) {
+      return this.reject(path, `embedded JSON longer than ${MAX_EMBEDDED_JSON} characters`);
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -127,8 +131,9 @@ class Unwrapper {
       this.units.push({ kind: 'skipped', reason: `SNS ${snsType}: no finding to ingest` });
       return;
     }
-    if (Array.isArray(object.Records))
+    if (Array.isArray(object.Records)) {
       return this.visitRecords(object.Records, childPath(path, 'Records'), depth);
+    }
     const detailType = stringField(object, 'detail-type');
     if (detailType !== undefined) return this.visitEvent(object, detailType, path);
 
@@ -152,8 +157,9 @@ class Unwrapper {
       : Array.isArray(object.Findings)
         ? 'Findings'
         : undefined;
-    if (list)
+    if (list) {
       return this.visitFindings(object[list] as unknown[], childPath(path, list), undefined, envelope);
+    }
     // The detail of an EventBridge event without its envelope: {"detail": {…}}.
     if ('detail' in object) return this.visit(object.detail, childPath(path, 'detail'), depth + 1, envelope);
     this.reject(
@@ -168,8 +174,9 @@ class Unwrapper {
     if (records.length === 0) return this.reject(path, 'empty array: expected at least one record');
     records.forEach((record, index) => {
       const at = childPath(path, index);
-      if (isObject(record) && isObject(record.Sns))
+      if (isObject(record) && isObject(record.Sns)) {
         return this.visit(record.Sns, childPath(at, 'Sns'), depth + 1);
+      }
       if (isObject(record) && record.eventSource === 'aws:sqs' && 'body' in record) {
         return this.visit(record.body, childPath(at, 'body'), depth + 1);
       }
@@ -187,7 +194,6 @@ class Unwrapper {
     const envelope: EnvelopeInfo = {
       account: stringField(event, 'account'),
       region: stringField(event, 'region'),
-      time: stringField(event, 'time'),
     };
     const detailPath = childPath(path, 'detail');
     const detail = event.detail;

@@ -9,9 +9,9 @@
 import { z } from 'zod';
 
 /** Longest free text kept from a finding (titles, descriptions); longer input is rejected. */
-export const MAX_TEXT = 65_536;
+const MAX_TEXT = 65_536;
 /** Longest identifier accepted (ASFF allows 512 for `Id`; ARNs stay well under this). */
-export const MAX_ID = 1024;
+const MAX_ID = 1024;
 /** Longest short field (names, types, labels) read from a finding; longer values read as missing. */
 const MAX_SHORT = 4096;
 
@@ -111,8 +111,9 @@ export const stringMap = z
     const result: Record<string, string> = {};
     if (typeof record !== 'object' || record === null || Array.isArray(record)) return result;
     // The usual map holds only strings: read it as it is instead of copying it key by key.
-    if (Object.values(record).every((value) => typeof value === 'string'))
+    if (Object.values(record).every((value) => typeof value === 'string')) {
       return record as Record<string, string>;
+    }
     for (const [key, value] of Object.entries(record)) {
       if (typeof value === 'string') result[key] = value;
       else if (typeof value === 'number' || typeof value === 'boolean') result[key] = String(value);
@@ -196,17 +197,8 @@ export function requiredId(what = 'a non-empty string') {
 export function score(min: number, max: number) {
   const error = `expected a number from ${min} to ${max}`;
   return z
-    .union(
-      [
-        z.number(),
-        z
-          .string()
-          .regex(/^\s*-?\d+(\.\d+)?\s*$/)
-          .transform(Number),
-      ],
-      {
-        error: (issue) => (issue.input === undefined ? 'required' : error),
-      },
-    )
+    .union([z.number(), z.string().regex(NUMERIC).transform(Number)], {
+      error: (issue) => (issue.input === undefined ? 'required' : error),
+    })
     .pipe(z.number().min(min, { error }).max(max, { error }));
 }

@@ -131,7 +131,7 @@ const service = lenient(
 );
 
 /** The GuardDuty finding schema: strict on identity, type and severity, lenient on everything else. */
-export const guardDutyFindingSchema = z.object({
+const guardDutyFindingSchema = z.object({
   accountId: accountId.nullish(),
   region: text,
   partition: text,

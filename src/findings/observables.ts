@@ -94,8 +94,9 @@ function ipv6Class(address: string): AddressClass {
   // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) addresses are as public as their IPv4.
   const embeddedV4 = `${g6 >>> 8}.${g6 & 0xff}.${g7 >>> 8}.${g7 & 0xff}`;
   if (upperZero && g5 === 0xffff) return ipv4Class(embeddedV4);
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0)
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) {
     return ipv4Class(embeddedV4);
+  }
   if (g0 === 0x2001 && g1 === 0x0db8) return 'documentation';
   if (g0 === 0x3fff && g1 < 0x1000) return 'documentation';
   if ((g0 & 0xfe00) === 0xfc00) return 'private';

@@ -57,7 +57,7 @@ const file = lenient(z.object({ name: text, path: text, hashes: list(z.object({ 
 const process = lenient(z.object({ name: text, file }));
 
 /** The OCSF finding schema: strict on `finding_info.uid` and `metadata.product.uid`, lenient elsewhere. */
-export const ocsfFindingSchema = z.object({
+const ocsfFindingSchema = z.object({
   finding_info: z.object(
     {
       uid: requiredId('the finding uid'),
@@ -221,8 +221,9 @@ function ocsfActor(finding: OcsfFinding): FindingActor | undefined {
 
 function ocsfKind(finding: OcsfFinding, guardDutyType: string | undefined): FindingKind {
   if (guardDutyType) return guardDutyKind(guardDutyType);
-  if (finding.class_uid === VULNERABILITY_FINDING || finding.class_uid === COMPLIANCE_FINDING)
+  if (finding.class_uid === VULNERABILITY_FINDING || finding.class_uid === COMPLIANCE_FINDING) {
     return 'compliance';
+  }
   if (finding.class_uid === DATA_SECURITY_FINDING) return 'data';
   return securityHubKind(
     productSlug(finding.metadata.product.uid),

@@ -12,7 +12,6 @@ export type SourceOutcome = { finding: NormalisedFinding } | { skipped: string }
 export interface EnvelopeInfo {
   account?: string;
   region?: string;
-  time?: string;
 }
 
 /** Where a finding sits in the input (for error messages) and what surrounded it. */

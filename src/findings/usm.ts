@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { webLink } from './console-links';
-import { firstOf, flag, lenient, list, numeric, requiredId, text, timestamp } from './fields';
+import { firstOf, lenient, list, numeric, requiredId, text, timestamp } from './fields';
 import type { FindingActor, FindingResource, NormalisedFinding } from './finding';
 import { fingerprintOf } from './fingerprint';
 import { ObservableSet, isPlaceholder } from './observables';
@@ -30,7 +30,7 @@ const eventMessage = z.object({
 });
 
 /** The USM Anywhere alarm schema: strict on `uuid`, lenient elsewhere (the vendor spells it "occured"). */
-export const usmAlarmSchema = z.object({
+const usmAlarmSchema = z.object({
   uuid: requiredId('the alarm uuid'),
   rule_method: text,
   rule_id: text,
@@ -41,7 +41,6 @@ export const usmAlarmSchema = z.object({
   rule_attack_tactic: list(z.string()),
   priority_label: text,
   priority: numeric,
-  suppressed: flag,
   timestamp_occured: timestamp,
   timestamp_occured_iso8601: timestamp,
   timestamp_received: timestamp,
@@ -147,8 +146,9 @@ export function normaliseUsmAlarm(input: unknown, ctx: SourceContext): SourceOut
   if (!parsed.success) return schemaRejection(ctx.path, parsed.error);
   const alarm = parsed.data;
   const severity = usmSeverity(alarm.priority_label, alarm.priority);
-  if (!severity)
+  if (!severity) {
     return fieldRejection(ctx.path, 'priority_label', 'required (low, medium, high), or a numeric priority');
+  }
 
   const occurred = firstOf(alarm.timestamp_occured_iso8601, alarm.timestamp_occured);
   const eventTimes = alarm.events
