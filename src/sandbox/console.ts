@@ -16,7 +16,7 @@ import { SANDBOX_USERS, SlackPlatformError, type SlackWorkspace } from './slack-
 import { TheHiveApiError } from './thehive-error';
 import { CASE_STATUSES, IMPACT_STATUSES, type SandboxTheHive } from './thehive-instance';
 
-export const CONSOLE_PATH = '/sandbox/console/';
+const CONSOLE_PATH = '/sandbox/console/';
 
 /** The console's own files, by the name they are served under. */
 const STATIC_FILES: Record<string, { file: string; type: string }> = {

@@ -15,8 +15,8 @@ import {
   type SlackWorkspace,
 } from './slack-workspace';
 
-export const SLACK_API_PATH = '/sandbox/slack/api/';
-export const SLACK_RESPONSE_PATH = '/sandbox/slack/response/';
+const SLACK_API_PATH = '/sandbox/slack/api/';
+const SLACK_RESPONSE_PATH = '/sandbox/slack/response/';
 
 /** Slack accepts about 1 MB of arguments; a bigger body is a bug in the caller. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -67,7 +67,7 @@ function contentArgs(args: Args): MessageContent {
 }
 
 /** A user as `users.info` answers it. */
-export function apiUser(user: SandboxUser): Record<string, unknown> {
+function apiUser(user: SandboxUser): Record<string, unknown> {
   return {
     id: user.id,
     team_id: SANDBOX_TEAM.id,
@@ -352,7 +352,8 @@ export function createSlackApi(options: SlackApiOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const { path, query } = requestTarget(req);
     if (path.startsWith(SLACK_API_PATH)) {
-      await serveMethod(req, res, decodeURIComponent(path.slice(SLACK_API_PATH.length)), query);
+      // Method names are plain ASCII (`chat.postMessage`): nothing to decode.
+      await serveMethod(req, res, path.slice(SLACK_API_PATH.length), query);
       return true;
     }
     if (path.startsWith(SLACK_RESPONSE_PATH)) {

@@ -180,7 +180,7 @@ export interface SlackWorkspaceOptions {
 }
 
 /** Orders Slack timestamps (`"1732525200.000100"`): seconds, then the sequence part. */
-export function compareTs(a: string, b: string): number {
+function compareTs(a: string, b: string): number {
   const [aSec = '0', aSeq = '0'] = a.split('.');
   const [bSec = '0', bSeq = '0'] = b.split('.');
   return Number(aSec) - Number(bSec) || Number(aSeq.padEnd(6, '0')) - Number(bSeq.padEnd(6, '0'));
@@ -240,11 +240,15 @@ export class SlackWorkspace extends EventEmitter {
   conversation(id: string): Conversation {
     let conversation = this.conversations.get(id);
     if (!conversation) {
-      conversation = {
-        id,
-        kind: id.startsWith('D') ? 'im' : id.startsWith('G') ? 'mpim' : 'channel',
-        name: id === this.alertChannel ? 'security-alerts' : id.toLowerCase(),
-      };
+      // A DM id names its person (D0ALICE is the app's DM with U0ALICE), so the console shows it to them.
+      const dmUser = id.startsWith('D') ? this.userById(`U${id.slice(1)}`) : undefined;
+      conversation = dmUser
+        ? { id, kind: 'im', name: dmUser.name, members: [dmUser.id] }
+        : {
+            id,
+            kind: id.startsWith('D') ? 'im' : id.startsWith('G') ? 'mpim' : 'channel',
+            name: id === this.alertChannel ? 'security-alerts' : id.toLowerCase(),
+          };
       this.conversations.set(id, conversation);
     }
     return conversation;
@@ -279,10 +283,20 @@ export class SlackWorkspace extends EventEmitter {
     return { conversation: this.conversations.get(id)!, alreadyOpen };
   }
 
-  /** The conversation a `channel` argument names: a user id posts to the app's DM with that user. */
+  /**
+   * The conversation a `channel` argument names: an id, a `#name` of a known channel, or a user id
+   * (which posts to the app's DM with that user).
+   */
   private resolveChannel(channel: string | undefined): Conversation {
     const id = channel?.trim();
     if (!id) throw new SlackPlatformError('channel_not_found');
+    if (id.startsWith('#')) {
+      const named = [...this.conversations.values()].find(
+        (c) => c.kind === 'channel' && c.name === id.slice(1),
+      );
+      if (!named) throw new SlackPlatformError('channel_not_found');
+      return named;
+    }
     if (/^[UW][A-Z0-9]+$/.test(id)) {
       if (!this.userById(id) || id === BOT_USER.id) throw new SlackPlatformError('channel_not_found');
       return this.openConversation([id]).conversation;

@@ -10,7 +10,7 @@ import { readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './h
 import { badRequest, TheHiveApiError } from './thehive-error';
 import { SANDBOX_API_USER, type SandboxTheHive } from './thehive-instance';
 
-export const THEHIVE_PATH = '/sandbox/thehive';
+const THEHIVE_PATH = '/sandbox/thehive';
 
 /** TheHive's default `play.http.parser.maxMemoryBuffer` (attachments aside). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;

@@ -261,6 +261,23 @@ describe('Slack Web API stand-in, driven by @slack/web-api', () => {
     });
   });
 
+  it('posts to a #name of a known channel, and shows a DM posted by id to its person', async () => {
+    const byName = await slack.chat.postMessage({ channel: '#security-alerts', text: 'by name' });
+    const dm = await slack.chat.postMessage({ channel: 'D0CAROL', text: 'Was this you?' });
+
+    expect(byName.channel).toBe('C0SANDBOX');
+    expect(workspace.listConversations()).toContainEqual({
+      id: 'D0CAROL',
+      kind: 'im',
+      name: 'carol',
+      members: ['U0CAROL'],
+    });
+    expect(dm.channel).toBe('D0CAROL');
+    expect(await slackError(slack.chat.postMessage({ channel: '#nowhere', text: 'x' }))).toMatchObject({
+      error: 'channel_not_found',
+    });
+  });
+
   it('looks users up by id and by e-mail', async () => {
     const byEmail = await slack.users.lookupByEmail({ email: 'Alice@Example.com' });
     const byId = await slack.users.info({ user: 'U0BOB' });
