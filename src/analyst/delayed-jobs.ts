@@ -6,6 +6,7 @@
  * the process does (a restart forgets pending timeouts; the questions themselves stay answerable).
  */
 import type { Job, Queue } from '../queue/jobs';
+import { wireCopy } from '../queue/wire';
 import type { QueueMessageSender } from '../../clients/aws-actions/sqs';
 
 /** SQS's longest `DelaySeconds`. */
@@ -27,7 +28,7 @@ export function msUntil(dueAt: string, now: Date): number {
   return Number.isNaN(due) ? 0 : Math.max(0, due - now.getTime());
 }
 
-/** AWS: the job goes to the jobs queue as the SQS adapter writes it (its JSON), with a delay. */
+/** AWS: the job goes to the jobs queue as the SQS adapter writes it (validated, as JSON), with a delay. */
 export class SqsDelayedJobs implements DelayedJobs {
   constructor(
     private readonly sender: Pick<QueueMessageSender, 'send'>,
@@ -37,7 +38,7 @@ export class SqsDelayedJobs implements DelayedJobs {
 
   async enqueueWhenDue(job: DueJob): Promise<void> {
     const seconds = Math.min(SQS_MAX_DELAY_SECONDS, Math.ceil(msUntil(job.dueAt, this.now()) / 1000));
-    await this.sender.send(this.queueUrl, job, seconds);
+    await this.sender.send(this.queueUrl, wireCopy(job), seconds);
   }
 }
 

@@ -1,14 +1,11 @@
 /**
  * An integration harness for the analyst features: the real Bolt app behind the real Slack events
- * endpoint (signature checks included), the real worker job handler, a DynamoDB store on in-process
- * dynalite, and clients pointed at the real service hosts so that nock asserts every call at the
+ * endpoint (signature checks included), the real worker job handler, the embedded store (dynalite in
+ * memory), and clients pointed at the real service hosts so that nock asserts every call at the
  * HTTP layer. Jobs are captured instead of run, so a test sees what the fast path queued and then
  * runs the worker's half itself.
  */
-import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { WebClient } from '@slack/web-api';
-import dynalite from 'dynalite';
 import nock from 'nock';
 import { SecurityHubClient } from '../../clients/securityhub/client';
 import { TheHiveClient } from '../../clients/thehive/client';
@@ -21,9 +18,8 @@ import type { Job } from '../../src/queue/jobs';
 import { SlackDelivery } from '../../src/slack/delivery';
 import { createSlackEventsEndpoint, type HttpResponse } from '../../src/slack/events-endpoint';
 import { SlackUserDirectory } from '../../src/slack/users';
-import { DynamoStore } from '../../src/store/dynamo';
 import type { AlertRecord } from '../../src/store/store';
-import { ensureTable } from '../../src/store/table';
+import { startEmbeddedStore } from '../../src/store/embedded';
 import { createJobHandler } from '../../src/worker';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -36,7 +32,7 @@ export interface AnalystHarness {
   config: Config;
   /** Jobs the fast path queued, in order (taken by `runJobs`). */
   jobs: Job[];
-  /** The clock every part reads; tests move it forward. */
+  /** The clock the use cases and request signatures read (the store keeps its own); tests move it forward. */
   clock: { now: Date };
   /** Sends a signed request through `POST /slack/events`. */
   post(body: string, contentType: string): Promise<HttpResponse>;
@@ -55,18 +51,10 @@ export interface AnalystHarness {
 
 /** Starts the harness with `configYaml` as the config file. */
 export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarness> {
-  const server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const dynamo = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await ensureTable(dynamo, 'hivewire-test');
+  const embedded = await startEmbeddedStore({ inMemory: true });
+  const store = embedded.store;
   const clock = { now: new Date(Math.floor(Date.now() / 1000) * 1000) };
   const now = () => new Date(clock.now.getTime());
-  const store = new DynamoStore({ client: dynamo, tableName: 'hivewire-test', now });
 
   const loaded = loadConfig({
     SLACK_BOT_TOKEN: 'xoxb-test',
@@ -145,8 +133,7 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
       await store.createAlert(rest);
     },
     async close() {
-      dynamo.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await embedded.close();
     },
   };
 }
