@@ -12,6 +12,7 @@ import {
   IGNORE_REASON_INPUT,
 } from '../../../blocks/analyst/actions';
 import { cannotIgnoreModalError, cannotIgnoreNotice, ignoreModal } from '../../../blocks/analyst/ignore';
+import { notice } from '../../../blocks/replies';
 import { checkIgnorable, ignoreAlert } from '../../analyst/ignore';
 import { isIgnoreReason } from '../../analyst/ignore-reasons';
 import type { SlackAppDeps } from '../app';
@@ -31,7 +32,18 @@ export function registerIgnore(app: App, deps: SlackAppDeps): void {
       await answerPrivately(client, body, cannotIgnoreNotice(check), log);
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: ignoreModal(check.alert) });
+    try {
+      await client.views.open({ trigger_id: body.trigger_id, view: ignoreModal(check.alert) });
+    } catch (error) {
+      // Usually an expired trigger (a slow request path): the click can simply be tried again.
+      log.warn('ignore modal not opened', { error: String(error) });
+      await answerPrivately(
+        client,
+        body,
+        notice("Couldn't open the Ignore form in time: please click Ignore again."),
+        log,
+      );
+    }
   });
 
   app.view<ViewSubmitAction>(IGNORE_MODAL, async ({ ack, body, view, client }) => {

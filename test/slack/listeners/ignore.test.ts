@@ -124,6 +124,21 @@ describe('Ignore button', () => {
     );
     expect(nock.pendingMocks()).toEqual([]);
   });
+  it('says privately when Slack refuses to open the modal (an expired trigger)', async () => {
+    const alert = makeAlertRecord();
+    await harness.seedAlert(alert);
+    nock('https://slack.com').post('/api/views.open').reply(200, { ok: false, error: 'expired_trigger_id' });
+    let form: Record<string, string> = {};
+    nock('https://slack.com')
+      .post('/api/chat.postEphemeral', (body) => {
+        form = slackForm(body);
+        return true;
+      })
+      .reply(200, { ok: true });
+    const response = await harness.interact(buttonClick({ actionId: IGNORE, value: alert.fingerprint }));
+    expect(response.status).toBe(200);
+    expect(form.text).toBe("Couldn't open the Ignore form in time: please click Ignore again.");
+  });
 });
 
 describe('ignore modal submission', () => {
