@@ -213,6 +213,8 @@
     ui.modalShown = key;
     if (!modal) {
       ui.modalErrors = {};
+      // What was typed in a closed modal must not prefill the next one.
+      for (const draft of Object.keys(ui.drafts)) if (draft.startsWith('modal/')) delete ui.drafts[draft];
       byId('modal-root').replaceChildren();
       return;
     }
@@ -270,8 +272,9 @@
       if (parts[1]) {
         ui.highlight = parts[1];
         ui.scrollToHighlight = true;
+        // A reply's permalink names its thread: open it so the reply can be seen.
         const threadTs = query.get('thread_ts');
-        ui.expanded.add(threadTs || parts[1]);
+        if (threadTs) ui.expanded.add(threadTs);
       }
     } else if (ui.state) ui.channel = ui.state.alertChannel;
     render();
@@ -399,7 +402,7 @@
   function onModalInput(event) {
     const control = event.target.closest('[data-testid="modal-input"]');
     if (!control) return;
-    const key = `${control.getAttribute('data-block-id')}/${control.getAttribute('data-action-id')}`;
+    const key = `modal/${control.getAttribute('data-block-id')}/${control.getAttribute('data-action-id')}`;
     const value = modalInputValue(control);
     ui.drafts[key] = value.value !== undefined ? value.value : value.selected;
   }

@@ -431,7 +431,7 @@
   /** A modal's input block: the control carries its block and action id for the submission. */
   function inputControl(block, ctx) {
     const element = block.element || {};
-    const key = `${block.block_id}/${element.action_id}`;
+    const key = `modal/${block.block_id}/${element.action_id}`;
     const draft = ctx.drafts[key];
     const attrs = {
       'data-testid': 'modal-input',
