@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
+import { parseNotification } from '../../src/cases/notification';
 import { createLogger, type Logger } from '../../src/logger';
 import { createTheHiveApi } from '../../src/sandbox/thehive-api';
 import { SandboxTheHive } from '../../src/sandbox/thehive-instance';
@@ -304,6 +305,33 @@ describe('TheHive stand-in, driven by axios', () => {
     expect(unchanged.status).toBe(204);
     expect(receiver.requests).toHaveLength(2);
     expect((await api.get(`/api/v1/case/${caseId}`)).data._updatedAt).toBe(T0 + 1000);
+  });
+
+  it('sends notifications the bot’s webhook parser reads as case changes', async () => {
+    const { caseId } = await openCase();
+    const created = JSON.parse((await receiver.next()).body);
+    clock = T0 + 1000;
+    await api.patch(`/api/v1/case/${caseId}`, { status: 'Duplicated', summary: 'Same as #0' });
+    const updated = JSON.parse((await receiver.next()).body);
+
+    expect(parseNotification(created)).toMatchObject({
+      kind: 'case',
+      action: 'create',
+      theCase: { _id: caseId, number: 1, status: 'New', stage: 'New' },
+      actor: 'hivewire@thehive.local',
+    });
+    expect(parseNotification(updated)).toMatchObject({
+      kind: 'case',
+      action: 'update',
+      theCase: {
+        _id: caseId,
+        status: 'Duplicated',
+        stage: 'Closed',
+        summary: 'Same as #0',
+        _updatedAt: T0 + 1000,
+      },
+      notificationId: updated._id,
+    });
   });
 
   it('refuses an unknown status or assignee and leaves the case unchanged', async () => {
