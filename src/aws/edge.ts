@@ -37,8 +37,11 @@ export function createEdgeDeps(config: Config, env: NodeJS.ProcessEnv): EdgeDeps
   };
 }
 
+/** The container's SSM reader: its cache is what makes every secret a single read per container. */
+export const secretSource = perContainer(async () => ssmSecretSource());
+
 /** The configuration, read once per container. */
-export const awsConfig = perContainer(() => loadAwsConfig(process.env, ssmSecretSource()));
+export const awsConfig = perContainer(async () => loadAwsConfig(process.env, await secretSource()));
 
 /** The shared dependencies, built once per container. */
 export const edgeDeps = perContainer(async () => createEdgeDeps(await awsConfig(), process.env));

@@ -14,8 +14,9 @@ import type { JobHandler } from '../queue/jobs';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
 import { createJobHandler } from '../worker';
-import { edgeDeps, type EdgeDeps } from './edge';
+import { edgeDeps, secretSource, type EdgeDeps } from './edge';
 import { perContainer } from './per-container';
+import { INTEL_KEY_PARAMETERS, resolveSecrets, type SecretSource } from './secrets';
 
 export interface AwsRuntime {
   deps: SyncDeps;
@@ -59,5 +60,17 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
   return { deps, jobHandler: createJobHandler(deps, maxAttempts), maxAttempts };
 }
 
+/**
+ * Puts the threat-intel keys this function was given (`*_API_KEY_PARAM`) into `env`, where the
+ * worker's lookups read them; a key without a parameter leaves its source off.
+ */
+export async function resolveIntelKeys(env: NodeJS.ProcessEnv, secrets: SecretSource): Promise<void> {
+  Object.assign(env, await resolveSecrets(env, secrets, INTEL_KEY_PARAMETERS));
+}
+
 /** The worker's runtime, built once per container. */
-export const awsRuntime = perContainer(async () => createAwsRuntime(await edgeDeps(), process.env));
+export const awsRuntime = perContainer(async () => {
+  const edge = await edgeDeps();
+  await resolveIntelKeys(process.env, await secretSource());
+  return createAwsRuntime(edge, process.env);
+});

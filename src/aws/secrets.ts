@@ -18,6 +18,16 @@ export const SECRET_PARAMETERS = {
 
 export type SecretVariable = (typeof SECRET_PARAMETERS)[keyof typeof SECRET_PARAMETERS];
 
+/**
+ * The threat-intel API keys, each optional: the worker's lookups read them from the environment
+ * (src/analyst/lookup.ts), so in AWS they are resolved into it.
+ */
+export const INTEL_KEY_PARAMETERS = {
+  VIRUSTOTAL_API_KEY_PARAM: 'VIRUSTOTAL_API_KEY',
+  ABUSEIPDB_API_KEY_PARAM: 'ABUSEIPDB_API_KEY',
+  URLHAUS_API_KEY_PARAM: 'URLHAUS_API_KEY',
+} as const;
+
 /** Reads one parameter's value (decrypted), or throws. */
 export interface SecretSource {
   get(parameterName: string): Promise<string>;
@@ -54,17 +64,19 @@ export function ssmSecretSource(provider: SSMProvider = new SSMProvider()): Secr
 }
 
 /**
- * Resolves every `*_PARAM` variable present in `env` into the variable it stands for, in parallel.
+ * Resolves every `*_PARAM` variable of `parameters` present (and not empty) in `env` into the variable
+ * it stands for, in parallel.
  *
  * @example
  *   await resolveSecrets({ SLACK_BOT_TOKEN_PARAM: '/hivewire/prod/slack-bot-token' }, ssmSecretSource())
  *   // → { SLACK_BOT_TOKEN: 'xoxb-…' }
  */
-export async function resolveSecrets(
+export async function resolveSecrets<P extends Record<string, string> = typeof SECRET_PARAMETERS>(
   env: NodeJS.ProcessEnv,
   source: SecretSource,
-): Promise<Partial<Record<SecretVariable, string>>> {
-  const entries = Object.entries(SECRET_PARAMETERS).filter(([param]) => Boolean(env[param]));
+  parameters: P = SECRET_PARAMETERS as unknown as P,
+): Promise<Partial<Record<P[keyof P], string>>> {
+  const entries = Object.entries(parameters).filter(([param]) => Boolean(env[param]));
   const values = await Promise.all(
     entries.map(async ([param, variable]) => {
       const parameterName = env[param] as string;
@@ -75,7 +87,7 @@ export async function resolveSecrets(
       }
     }),
   );
-  return Object.fromEntries(values);
+  return Object.fromEntries(values) as Partial<Record<P[keyof P], string>>;
 }
 
 /**

@@ -57,6 +57,7 @@ const FUNCTIONS = {
     role: 'WorkerRole',
     secrets: ['slack-bot-token', 'thehive-api-key'],
   },
+  triage: { logicalId: 'Triage', file: 'triage', role: 'TriageRole', secrets: ['ingest-secret'] },
   reconcile: { logicalId: 'Reconcile', file: 'reconcile', role: 'ReconcileRole', secrets: [] },
   healthz: { logicalId: 'Healthz', file: 'healthz', role: 'HealthzRole', secrets: [] },
 } as const;
@@ -200,7 +201,8 @@ describe('functions', () => {
         }
       ).Variables;
       const params = Object.entries(variables)
-        .filter(([key]) => key.endsWith('_PARAM') && key !== 'HIVEWIRE_CONFIG_PARAM')
+        // Optional parameters (the config file, threat-intel keys) are '' unless deployed with them.
+        .filter(([key, value]) => key.endsWith('_PARAM') && value !== '')
         .map(([, value]) => value)
         .sort();
       expect(params).toEqual(secrets.map((suffix) => `/hivewire/${STAGE}/${suffix}`).sort());
@@ -221,6 +223,7 @@ describe('HTTP API', () => {
       'POST /ingest': 'IngestHttpLambdaFunction',
       'POST /slack/events': 'SlackLambdaFunction',
       'POST /thehive/webhook': 'ThehiveWebhookLambdaFunction',
+      'POST /triage': 'TriageLambdaFunction',
     });
     for (const [, integration] of ofType('AWS::ApiGatewayV2::Integration'))
       expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
@@ -409,15 +412,21 @@ describe('IAM, least privilege per function', () => {
     }
   });
 
-  it('lets each function read exactly its own secrets and the optional config parameter', () => {
+  it('lets each function read exactly its own secrets, and the optional parameters only when given', () => {
     for (const { role, secrets } of Object.values(FUNCTIONS)) {
       const reads = statements(role).filter(({ statement }) => statement.Action === 'ssm:GetParameter');
       const unconditional = reads
         .filter(({ condition }) => !condition)
         .map(({ statement }) => statement.Resource);
       expect(unconditional.flat()).toEqual(secrets.map(ssmParameterArn));
-      for (const { condition } of reads.filter(({ condition }) => condition))
-        expect(condition).toBe('HasConfigParam');
+      const optional = reads.filter(({ condition }) => condition).map(({ condition }) => condition);
+      expect(optional).toEqual(
+        role === 'WorkerRole'
+          ? ['HasConfigParam', 'HasVirusTotalKey', 'HasAbuseIpDbKey', 'HasUrlhausKey']
+          : role === 'HealthzRole'
+            ? []
+            : ['HasConfigParam'],
+      );
     }
   });
 
@@ -456,6 +465,39 @@ describe('IAM, least privilege per function', () => {
     expect(grant('IngestRole', 'organizations:DescribeAccount').condition).toBe('OrganizationsLookup');
   });
 
+  it('worker: response actions and SIEM answers only on the ARNs given at deploy time', () => {
+    expect(grant('WorkerRole', 'lambda:InvokeFunction')).toEqual({
+      condition: 'HasResponseLambdas',
+      statement: { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::Split': [',', ''] } },
+    });
+    expect(grant('WorkerRole', 'ssm:StartAutomationExecution')).toEqual({
+      condition: 'HasResponseAutomations',
+      statement: {
+        Effect: 'Allow',
+        Action: 'ssm:StartAutomationExecution',
+        Resource: { 'Fn::Split': [',', ''] },
+      },
+    });
+    const sends = statements('WorkerRole').filter(({ statement }) => statement.Action === 'sqs:SendMessage');
+    expect(sends).toEqual([
+      { statement: { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: JOBS_QUEUE } },
+      {
+        condition: 'HasSiemQueues',
+        statement: { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::Split': [',', ''] } },
+      },
+    ]);
+    const conditions = JSON.parse(templateText).Conditions;
+    for (const name of ['HasResponseLambdas', 'HasResponseAutomations', 'HasSiemQueues'])
+      expect(conditions[name]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  });
+
+  it('triage: the table, enqueueing jobs and the ingest secret', () => {
+    expect(actions('TriageRole')).toEqual(
+      [...LOGS, ...TABLE_ACTIONS, 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:GetParameter'].sort(),
+    );
+    expect(grant('TriageRole', 'dynamodb:PutItem').statement.Resource).toEqual(TABLE);
+  });
+
   it.each(['IngestHttpRole', 'TheHiveWebhookRole'])(
     '%s: enqueue jobs and keep dead letters, nothing else',
     (role) => {
@@ -468,7 +510,7 @@ describe('IAM, least privilege per function', () => {
   );
 
   it('reconcile may only enqueue; healthz may only log', () => {
-    expect(actions('ReconcileRole')).toEqual([...LOGS, 'sqs:SendMessage'].sort());
+    expect(actions('ReconcileRole', false)).toEqual([...LOGS, 'sqs:SendMessage'].sort());
     expect(actions('HealthzRole')).toEqual(LOGS);
   });
 

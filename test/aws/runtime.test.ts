@@ -1,0 +1,43 @@
+import { maxAttemptsFrom, resolveIntelKeys } from '../../src/aws/runtime';
+import type { SecretSource } from '../../src/aws/secrets';
+import { ConfigError } from '../../src/config';
+import { JOB_MAX_ATTEMPTS } from '../../src/runtime';
+
+describe('maxAttemptsFrom', () => {
+  it('reads JOB_MAX_ATTEMPTS, which the template sets to the queues’ maxReceiveCount', () => {
+    expect(maxAttemptsFrom({ JOB_MAX_ATTEMPTS: '5' })).toBe(5);
+  });
+
+  it('matches the attempts the local queue makes, so a job gets as many tries in AWS as locally', () => {
+    expect(maxAttemptsFrom({ JOB_MAX_ATTEMPTS: '5' })).toBe(JOB_MAX_ATTEMPTS);
+  });
+
+  it.each([undefined, '', '0', '2.5', 'five'])('refuses %p, naming the variable', (value) => {
+    expect(() => maxAttemptsFrom({ JOB_MAX_ATTEMPTS: value })).toThrow(
+      new ConfigError('JOB_MAX_ATTEMPTS: required in AWS, a whole number ≥ 1 (set by serverless.yml)'),
+    );
+  });
+});
+
+describe('resolveIntelKeys', () => {
+  it('puts the keys it was given parameters for where the lookups read them, and no others', async () => {
+    const reads: string[] = [];
+    const source: SecretSource = {
+      async get(name) {
+        reads.push(name);
+        return `key-of-${name}`;
+      },
+    };
+    const env: NodeJS.ProcessEnv = {
+      VIRUSTOTAL_API_KEY_PARAM: '/hivewire/test/virustotal',
+      ABUSEIPDB_API_KEY_PARAM: '',
+    };
+    await resolveIntelKeys(env, source);
+    expect(env).toEqual({
+      VIRUSTOTAL_API_KEY_PARAM: '/hivewire/test/virustotal',
+      ABUSEIPDB_API_KEY_PARAM: '',
+      VIRUSTOTAL_API_KEY: 'key-of-/hivewire/test/virustotal',
+    });
+    expect(reads).toEqual(['/hivewire/test/virustotal']);
+  });
+});
