@@ -106,7 +106,6 @@ const caseUpdateInput = z.object({
   assignee: z.string().min(1).max(128).nullable().optional(),
   impactStatus: z.string().min(1).max(128).nullable().optional(),
 });
-export type CaseUpdate = z.infer<typeof caseUpdateInput>;
 
 const commentInput = z.object({ message: z.string().min(1).max(LIMITS.text) });
 
