@@ -15,10 +15,11 @@ import { zip } from './zip';
 const ROOT = join(__dirname, '..');
 /** Modules whose presence in the slack bundle we want to explain, with the import chain that brings them. */
 const WATCHED = [
+  'node_modules/zod/',
+  'node_modules/yaml/',
   'clients/thehive/client.ts',
   'node_modules/axios/',
   'node_modules/express/',
-  'node_modules/yaml/',
 ];
 const FLOOR_SOURCE = `
 import { App, AwsLambdaReceiver } from '@slack/bolt';
@@ -54,6 +55,10 @@ export interface BundleFigures {
   zipBytesWithMap: number;
   /** Median of `require()` in a fresh node process, milliseconds. */
   coldLoadMs: number;
+  /** The same with the @aws-sdk modules it requires already loaded: the bundle's own cost. */
+  coldLoadMsWithoutSdk: number;
+  /** The @aws-sdk modules the bundle requires at load (from the Lambda runtime in AWS). */
+  sdkModules: string[];
   topPackages: { name: string; bytes: number }[];
   topFiles: { path: string; bytes: number }[];
 }
@@ -103,16 +108,29 @@ function topInputs(metafile: Metafile, outfile: string): Pick<BundleFigures, 'to
   };
 }
 
-/** The shortest import chain from `entry` to the first input whose path contains `target`. */
-export function importChain(metafile: Metafile, entry: string, target: string): string[] | undefined {
+/**
+ * The shortest import chain from `entry` to the first input whose path contains `target` and that
+ * left bytes in `output` (an import esbuild tree-shook away entirely costs nothing: no chain).
+ */
+export function importChain(
+  metafile: Metafile,
+  output: string,
+  entry: string,
+  target: string,
+): { chain: string[]; bytes: number } | undefined {
+  const inOutput = metafile.outputs[output]?.inputs ?? {};
+  const bytes = Object.entries(inOutput)
+    .filter(([path]) => path.includes(target))
+    .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+  if (bytes === 0) return undefined;
   const previous = new Map<string, string | undefined>([[entry, undefined]]);
   const queue = [entry];
   while (queue.length > 0) {
     const current = queue.shift()!;
-    if (current.includes(target)) {
+    if (current.includes(target) && (inOutput[current]?.bytesInOutput ?? 0) > 0) {
       const chain: string[] = [];
       for (let at: string | undefined = current; at !== undefined; at = previous.get(at)) chain.unshift(at);
-      return chain;
+      return { chain, bytes };
     }
     for (const { path } of metafile.inputs[current]?.imports ?? []) {
       if (previous.has(path) || !metafile.inputs[path]) continue;
@@ -129,9 +147,17 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Loads the bundle in fresh node processes and returns the median load time in ms. */
-function coldLoad(file: string, runs: number, nodeOptions = ''): number {
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+/**
+ * Loads the bundle in fresh node processes and returns the median load time in ms. `preloaded`
+ * modules are required before the clock starts (to tell the bundle's own cost from the SDK's).
+ */
+function coldLoad(
+  file: string,
+  runs: number,
+  options: { nodeOptions?: string; preloaded?: string[] } = {},
+): number {
+  const preload = (options.preloaded ?? []).map((name) => `require(${JSON.stringify(name)});`).join('');
+  const script = `${preload}const t=process.hrtime.bigint();require(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
   const times: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     const result = spawnSync(process.execPath, ['-e', script], {
@@ -140,7 +166,7 @@ function coldLoad(file: string, runs: number, nodeOptions = ''): number {
         PATH: process.env.PATH,
         // The @aws-sdk clients left out of the bundle come from the Lambda runtime there, from here here.
         NODE_PATH: join(ROOT, 'node_modules'),
-        NODE_OPTIONS: nodeOptions,
+        NODE_OPTIONS: options.nodeOptions ?? '',
         AWS_REGION: 'us-east-1',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -170,6 +196,12 @@ async function measure(
   const js = readFileSync(outfile);
   const map = options.sourcemap ? readFileSync(`${outfile}.map`) : Buffer.alloc(0);
   const name = basename(outfile);
+  const output = metafile.outputs[relative(ROOT, outfile)];
+  const sdkModules = [
+    ...new Set(
+      (output?.imports ?? []).filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path),
+    ),
+  ].sort();
   return {
     entry: 'file' in entry ? entry.file : '(floor: Bolt App + AwsLambdaReceiver)',
     jsBytes: statSync(outfile).size,
@@ -178,6 +210,8 @@ async function measure(
     zipBytesWithMap: zip([{ name, data: js }, ...(map.length ? [{ name: `${name}.map`, data: map }] : [])])
       .length,
     coldLoadMs: coldLoad(outfile, runs),
+    coldLoadMsWithoutSdk: coldLoad(outfile, runs, { preloaded: sdkModules }),
+    sdkModules,
     ...topInputs(metafile, outfile),
     metafile,
   };
@@ -195,13 +229,14 @@ export async function benchBundles(runs = 7): Promise<Record<string, unknown>> {
   try {
     const floor = await measure(options, { source: FLOOR_SOURCE }, join(dir, 'floor.js'), runs);
     const functions: Record<string, BundleFigures> = {};
-    const chains: Record<string, string[] | undefined> = {};
+    const chains: Record<string, { chain: string[]; bytes: number } | undefined> = {};
     for (const [name, { handler }] of Object.entries(template.functions)) {
       const file = `${handler.slice(0, handler.lastIndexOf('.'))}.ts`;
       const { metafile, ...figures } = await measure(options, { file }, join(dir, `${name}.js`), runs);
       functions[name] = figures;
       if (name === 'slack')
-        for (const target of WATCHED) chains[target] = importChain(metafile, file, target);
+        for (const target of WATCHED)
+          chains[target] = importChain(metafile, relative(ROOT, join(dir, `${name}.js`)), file, target);
     }
     const slack = functions.slack!;
     const { metafile: _floorMeta, ...floorFigures } = floor;
@@ -214,7 +249,9 @@ export async function benchBundles(runs = 7): Promise<Record<string, unknown>> {
         withinTenPercentOfFloor: slack.jsBytes <= floor.jsBytes * 1.1,
         zipUnderOneMiB: slack.zipBytes < 1024 * 1024,
         coldLoadUnder150ms: slack.coldLoadMs < 150,
-        coldLoadMsWithSourceMaps: coldLoad(join(dir, 'slack.js'), runs, '--enable-source-maps'),
+        coldLoadMsWithSourceMaps: coldLoad(join(dir, 'slack.js'), runs, {
+          nodeOptions: '--enable-source-maps',
+        }),
         importChains: chains,
       },
     };
