@@ -4,6 +4,7 @@
  * `hivewire case-request`.
  */
 import type { Finding, Severity } from '../findings/finding';
+import type { InputCreateAlert, Pap, Tlp } from '../../clients/thehive/client';
 import type { AlertRecord } from '../store/store';
 import { escapeMarkdown, escapeTableCell, markdownLink } from './markdown';
 
@@ -27,25 +28,17 @@ export function theHiveSeverity(severity: Severity): 1 | 2 | 3 | 4 {
 }
 
 export interface CaseSettings {
+  /** Validated 0..4 and 0..3 by the config schema. */
   tlp: number;
   pap: number;
   caseTemplate?: string;
 }
 
-export interface TheHiveAlertInput {
-  type: string;
-  source: string;
-  sourceRef: string;
-  title: string;
-  description: string;
-  severity: 1 | 2 | 3 | 4;
-  date: number;
+/** The TheHive alert input, as the typed client defines it. */
+export type TheHiveAlertInput = InputCreateAlert & {
   tags: string[];
-  tlp: number;
-  pap: number;
-  externalLink?: string;
-  observables: { dataType: string; data: string; tags?: string[]; ioc?: boolean; message?: string }[];
-}
+  observables: NonNullable<InputCreateAlert['observables']>;
+};
 
 export interface CaseRequest {
   method: 'POST' | 'PATCH' | 'GET';
@@ -133,8 +126,8 @@ export function theHiveAlertFor(alert: AlertRecord, settings: CaseSettings): The
     severity: theHiveSeverity(alert.severity),
     date: timestamp(f.firstSeen),
     tags: tagsFor(f),
-    tlp: settings.tlp,
-    pap: settings.pap,
+    tlp: settings.tlp as Tlp,
+    pap: settings.pap as Pap,
     ...(f.consoleUrl?.startsWith('https://') ? { externalLink: f.consoleUrl } : {}),
     observables: f.observables.map((o) => ({
       dataType: o.dataType,
