@@ -2,7 +2,15 @@
  * The Bolt app's listeners: thin by design. Each one parses what Slack sent, acknowledges, and hands a
  * typed command to a use case; what is slow happens in the worker.
  */
-import { App, type AppOptions, type BlockButtonAction, type Receiver } from '@slack/bolt';
+import {
+  App,
+  type AppOptions,
+  type Authorize,
+  type AuthorizeResult,
+  type BlockButtonAction,
+  type Receiver,
+} from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { CREATE_CASE } from '../../blocks/actions';
 import { alertMessage } from '../../blocks/alert';
 import { alreadyEscalatedEphemeral, notice } from '../../blocks/replies';
@@ -74,6 +82,30 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
 }
 
 /**
+ * The bot's identity, asked of Slack once per process. Without it Bolt 5 calls `auth.test` on every
+ * request when token verification is off — a Slack round trip inside every 3-second window. A failed
+ * lookup is not cached: the next request asks again.
+ */
+export function cachedBotIdentity(token: string, apiUrl?: string): Authorize<boolean> {
+  let identity: Promise<AuthorizeResult> | undefined;
+  return async () => {
+    identity ??= new WebClient(token, requestPathClientOptions(apiUrl)).auth
+      .test()
+      .then((answer) => ({
+        botToken: token,
+        botId: answer.bot_id,
+        botUserId: answer.user_id,
+        teamId: answer.team_id,
+      }))
+      .catch(() => {
+        identity = undefined;
+        return { botToken: token };
+      });
+    return identity;
+  };
+}
+
+/**
  * Builds the Bolt app around a receiver (AwsLambdaReceiver in AWS and in the local server, Socket Mode
  * when an app token is set).
  */
@@ -83,10 +115,8 @@ export function createSlackApp(
   extra: Partial<AppOptions> = {},
 ): App {
   const app = new App({
-    token: deps.config.slack.botToken,
+    authorize: cachedBotIdentity(deps.config.slack.botToken, deps.config.slack.apiUrl),
     receiver,
-    // No auth.test at start: it costs a cold-start round trip and Hivewire listens to no message events.
-    tokenVerificationEnabled: false,
     clientOptions: requestPathClientOptions(deps.config.slack.apiUrl),
     ...extra,
   });

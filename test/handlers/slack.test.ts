@@ -92,8 +92,8 @@ beforeAll(async () => {
     .reply(function (uri, body) {
       const method = uri.replace('/api/', '');
       expect(this.req.headers.authorization).toBe(`Bearer ${SECRETS[`/hivewire/${STAGE}/slack-bot-token`]}`);
-      // Bolt 5.1 asks auth.test on every request when the app is given no botId/botUserId
-      // (src/slack/app.ts): reported, and left out of the calls asserted here.
+      // The app asks auth.test once per container for the bot's identity (src/slack/app.ts): left out
+      // of the calls asserted here.
       if (method === 'auth.test') return [200, { ok: true, user_id: 'U0HIVEWIRE', bot_id: 'B0HIVEWIRE' }];
       slackCalls.push({ method, body: Object.fromEntries(new URLSearchParams(body as string)) });
       return [200, { ok: true, channel: 'C0SECOPS', ts: ALERT_TS }];

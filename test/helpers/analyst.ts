@@ -139,9 +139,8 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
 }
 
 /**
- * Bolt asks `auth.test` before every request's listeners run (the app is built without botId/botUserId
- * and with token verification off, and Bolt 5.1 caches nothing in that case): each test that sends
- * requests mocks it with this.
+ * The app asks Slack for the bot's identity (`auth.test`) once per process (src/slack/app.ts): each
+ * test that sends requests mocks it with this.
  */
 export function mockAuthTest(): void {
   nock('https://slack.com').persist().post('/api/auth.test').reply(200, {
