@@ -4,6 +4,7 @@
  * edits the existing message instead of posting a new one.
  */
 import { alertMessage } from '../../blocks/alert';
+import { askAutomatically } from '../analyst/triage';
 import { severityRaisedReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import { enrichFinding, routeFor } from '../enrich/enrich';
@@ -104,6 +105,7 @@ export async function ingestFinding(normalised: NormalisedFinding, deps: Deps): 
         details: { source: finding.source, sourceId: finding.sourceId, raw: rawForAudit(finding.raw) },
       });
       await postRootMessage(fingerprint, deps);
+      await askIfConfigured(fingerprint, deps, log);
       return { fingerprint, outcome: 'posted' };
     }
   }
@@ -114,6 +116,19 @@ export async function ingestFinding(normalised: NormalisedFinding, deps: Deps): 
     await postRootMessage(fingerprint, deps);
   }
   return updateExistingAlert(finding, deps);
+}
+
+/**
+ * A new alert of a `triage.autoAsk` type queues "was this you?". Only a queued job: the lookups and
+ * the DM run in the worker. A failure here must not fail the delivery (the alert is already posted and
+ * a retry would find it posted and not ask again), so it is logged.
+ */
+async function askIfConfigured(fingerprint: string, deps: Deps, log: Deps['logger']): Promise<void> {
+  try {
+    await askAutomatically(fingerprint, deps);
+  } catch (error) {
+    log.error('automatic "was this you?" not queued', { error: String(error) });
+  }
 }
 
 /** Claims the post (a conditional write), posts the root message and records its `ts` and permalink. */
