@@ -1,13 +1,39 @@
 /**
  * `npm run bench`: figures, never assertions. Each section prints what it measured on this machine.
  */
+import { benchBundles, type BundleFigures } from './bundles';
 import { benchPipeline } from './pipeline';
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 
 async function main(): Promise<void> {
   const pipeline = benchPipeline();
   console.log('## Pipeline: parse + normalise + enrich + render');
   console.log(`fixtures: ${pipeline.fixtures}, findings per pass: ${pipeline.findingsPerRun}`);
   console.log(`findings normalised+rendered per second: ${pipeline.findingsPerSecond} (target > 10,000)`);
+
+  console.log(
+    '\n## Lambda bundles (esbuild as serverless.yml configures it; cold load = median require() in a fresh node)',
+  );
+  const bundles = (await benchBundles()) as {
+    floor: BundleFigures;
+    functions: Record<string, BundleFigures>;
+    slack: Record<string, unknown>;
+  };
+  const row = (name: string, f: BundleFigures) =>
+    console.log(
+      `${name.padEnd(16)} js ${kib(f.jsBytes).padStart(9)}  zip ${kib(f.zipBytes).padStart(8)}  cold ${f.coldLoadMs.toFixed(1).padStart(6)} ms  (without SDK ${f.coldLoadMsWithoutSdk.toFixed(1)} ms)`,
+    );
+  row('floor (Bolt)', bundles.floor);
+  for (const [name, figures] of Object.entries(bundles.functions)) row(name, figures);
+  const { importChains: _chains, ...slackChecks } = bundles.slack;
+  console.log(`slack targets: ${JSON.stringify(slackChecks)}`);
+  console.log(
+    `slack top packages: ${bundles.functions.slack?.topPackages
+      .slice(0, 6)
+      .map((p) => `${p.name} ${kib(p.bytes)}`)
+      .join(', ')}`,
+  );
 }
 
 void main();
