@@ -9,7 +9,7 @@ import { loadSamples } from './samples';
 import { createSandbox } from './sandbox';
 import { startServer, type Mountable } from './server';
 
-/** Runs until SIGINT/SIGTERM; then stops taking requests, drains the jobs and closes the store. */
+/** Runs until SIGINT/SIGTERM; then drains the jobs, stops taking requests and closes the store. */
 export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean }): Promise<number> {
   const config = loadConfig(env);
   const runtime = await createLocalRuntime(config);
@@ -54,7 +54,14 @@ export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean 
     process.once('SIGTERM', stop);
   });
   logger.info('shutting down: draining jobs');
+  // The jobs call the sandbox stand-ins on this same server, and the TheHive stand-in's webhook
+  // deliveries enqueue jobs: both settle before the server stops (closing it first made every queued
+  // job fail against a closed port and retry with backoff for ~50 s, then dead-letter).
+  await runtime.queue.drain();
+  await sandbox?.close();
+  await runtime.queue.drain();
   await running.close();
+  // Saves what the last jobs changed in the stand-ins (closing the sandbox again is harmless).
   await sandbox?.close();
   await runtime.close();
   return 0;
