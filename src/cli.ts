@@ -90,7 +90,8 @@ function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
         source: finding.source,
         severity: finding.severity,
         title: finding.title,
-        accountId: finding.accountId,
+        // (contract) every key is present: a SIEM finding has no account, shown as null.
+        accountId: finding.accountId ?? null,
         customer: finding.customer,
         observables: finding.observables.map(({ dataType, data }) => ({ dataType, data })),
         message: { text: message.text, blocks: message.blocks },
