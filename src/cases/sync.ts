@@ -76,7 +76,11 @@ export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<
   // Assignee lookups talk to Slack: do them before the conditional write, not inside its retry loop.
   const changes = await resolveAssignees(diffCase(alert.case, after, input.actor), deps.users);
   let outcome = 'no-change' as SyncOutcome;
+  // Whether replies are owed: this change's, or those of an earlier attempt whose delivery failed (the
+  // retried job finds its own change already decided). Nothing owed: Slack is not called at all.
+  let owed = false;
   const decided = await updateAlert(store, alert.fingerprint, (current) => {
+    owed = Boolean(current.pendingReplies?.length || current.pendingWorkflow);
     if (current.caseUpdatedAt !== undefined && updatedAt <= current.caseUpdatedAt && !('gone' in input)) {
       outcome = 'stale';
       return undefined;
@@ -87,6 +91,7 @@ export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<
       return { ...current, caseUpdatedAt: Math.max(updatedAt, current.caseUpdatedAt ?? 0) };
     }
     outcome = 'applied';
+    owed = true;
     const resolved = fresh.map((change) =>
       change.field === 'assignee'
         ? (changes.find((c) => c.field === 'assignee' && c.to === change.to) ?? change)
@@ -127,7 +132,7 @@ export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<
       details: { via: input.via, before: decided.before.case, after: decided.after.case, updatedAt },
     });
   }
-  await deliverPending(alert.fingerprint, deps);
+  if (owed) await deliverPending(alert.fingerprint, deps);
   return outcome;
 }
 
