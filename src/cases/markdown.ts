@@ -29,6 +29,10 @@ export function markdownLink(label: string, url: string): string {
     return escapeMarkdown(label);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return escapeMarkdown(label);
-  const target = parsed.toString().replace(/[()<> ]/g, (char) => encodeURIComponent(char));
+  // Percent-encoded by hand: encodeURIComponent leaves `(` and `)` as they are, and a `)` would end
+  // the link target and let the rest of the URL inject a link of its own.
+  const target = parsed
+    .toString()
+    .replace(/[()<> ]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
   return `[${escapeMarkdown(label)}](${target})`;
 }
