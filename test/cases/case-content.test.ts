@@ -1,0 +1,198 @@
+import {
+  caseDescription,
+  caseRequests,
+  promotionFor,
+  sourceRefFor,
+  theHiveAlertFor,
+  theHiveSeverity,
+  THEHIVE_LIMITS,
+} from '../../src/cases/case-content';
+import type { Severity } from '../../src/findings/finding';
+import { makeAlertRecord } from '../helpers/alerts';
+
+const SETTINGS = { tlp: 2, pap: 2 };
+
+function descriptionSection(description: string): string {
+  return description.split('#### Description\n\n')[1]!.split('\n\n_Escalated')[0]!;
+}
+
+describe('caseDescription', () => {
+  it('renders links, images and HTML from the finding as literal text', () => {
+    const alert = makeAlertRecord({
+      finding: {
+        description:
+          'See [click](https://evil.example/login) ![pixel](https://evil.example/p.png) <img src=x onerror=alert(1)>',
+      },
+    });
+    expect(descriptionSection(caseDescription(alert))).toBe(
+      'See \\[click\\]\\(https://evil\\.example/login\\) \\!\\[pixel\\]\\(https://evil\\.example/p\\.png\\) ' +
+        '&lt;img src=x onerror=alert\\(1\\)&gt;',
+    );
+  });
+
+  it('keeps table rows and headings from the finding inert across newlines', () => {
+    const alert = makeAlertRecord({ finding: { description: 'first\n| a | b |\n# Heading\n* item' } });
+    expect(descriptionSection(caseDescription(alert))).toBe('first\n\\| a \\| b \\|\n\\# Heading\n\\* item');
+  });
+
+  it('keeps a hostile value inside its own table cell', () => {
+    const alert = makeAlertRecord({ finding: { sourceId: 'id|forged | row\n| Injected | yes |' } });
+    expect(caseDescription(alert).split('\n')).toContain(
+      '| Finding id | id\\|forged \\| row \\| Injected \\| yes \\| |',
+    );
+  });
+
+  it('links only to http(s) console URLs and escapes the characters that would end the link', () => {
+    const hostile = makeAlertRecord({
+      finding: { consoleUrl: 'https://console.example/x) [phish](https://evil.example', source: 'guardduty' },
+    });
+    expect(caseDescription(hostile)).toContain(
+      'Links: [Open in the AWS console](https://console.example/x%29%20[phish]%28https://evil.example) · ',
+    );
+    const script = makeAlertRecord({ finding: { consoleUrl: 'javascript:alert(1)' } });
+    expect(caseDescription(script)).toContain('Links: Open in the AWS console · [Slack alert](');
+  });
+});
+
+describe('theHiveAlertFor', () => {
+  it(`cuts the title to ${THEHIVE_LIMITS.title} characters and each tag to ${THEHIVE_LIMITS.tag}`, () => {
+    const alert = makeAlertRecord({
+      finding: {
+        title: 'T'.repeat(600),
+        type: `Type/${'y'.repeat(200)}`,
+        customer: 'c'.repeat(200),
+        observables: [{ dataType: 'ip', data: '198.51.100.23', tags: ['t'.repeat(129)] }],
+      },
+    });
+    const input = theHiveAlertFor(alert, SETTINGS);
+    expect(input.title).toBe(`${'T'.repeat(511)}…`);
+    expect(input.tags).toEqual([
+      `customer:${'c'.repeat(118)}…`,
+      'source:guardduty',
+      'aws-account:111122223333',
+      'region:eu-west-1',
+      `Type/${'y'.repeat(122)}…`,
+    ]);
+    expect(input.observables).toEqual([
+      { dataType: 'ip', data: '198.51.100.23', tags: [`${'t'.repeat(127)}…`] },
+    ]);
+  });
+
+  it('leaves out the account and region tags of a finding without them', () => {
+    const alert = makeAlertRecord({
+      finding: { source: 'siem', accountId: undefined, region: undefined, type: 'Account Manipulation' },
+    });
+    expect(theHiveAlertFor(alert, SETTINGS).tags).toEqual([
+      'customer:acme',
+      'source:siem',
+      'Account Manipulation',
+    ]);
+  });
+
+  it('takes TLP and PAP from the settings', () => {
+    expect(theHiveAlertFor(makeAlertRecord(), { tlp: 4, pap: 0 })).toMatchObject({ tlp: 4, pap: 0 });
+  });
+});
+
+describe('sourceRefFor', () => {
+  it('is the fingerprint when it fits', () => {
+    expect(sourceRefFor('gd-4f1c2a9e7b3d5c60')).toBe('gd-4f1c2a9e7b3d5c60');
+  });
+
+  it(`is cut to ${THEHIVE_LIMITS.sourceRef} characters`, () => {
+    const ref = sourceRefFor('f'.repeat(300));
+    expect(Array.from(ref)).toHaveLength(128);
+    expect(ref).toBe(`${'f'.repeat(127)}…`);
+  });
+});
+
+describe('theHiveSeverity', () => {
+  it.each<[Severity, number]>([
+    ['INFORMATIONAL', 1],
+    ['LOW', 1],
+    ['MEDIUM', 2],
+    ['HIGH', 3],
+    ['CRITICAL', 4],
+  ])('maps %s to %d', (severity, expected) => {
+    expect(theHiveSeverity(severity)).toBe(expected);
+  });
+});
+
+describe('promotionFor', () => {
+  it('names the case template only when one is configured', () => {
+    expect(promotionFor({ ...SETTINGS, caseTemplate: 'AWS finding' })).toEqual({
+      caseTemplate: 'AWS finding',
+    });
+    expect(promotionFor(SETTINGS)).toEqual({});
+  });
+});
+
+describe('caseRequests', () => {
+  it('is the alert with its observables inline, then its promotion', () => {
+    const alert = makeAlertRecord({
+      finding: {
+        fingerprint: 'siem-7d0e2b',
+        source: 'siem',
+        product: 'USM Anywhere',
+        sourceId: 'a1b2',
+        title: 'Password reset attempts',
+        description: 'Three resets',
+        severity: 'MEDIUM',
+        sourceSeverity: 'medium',
+        type: 'Account Manipulation',
+        accountId: undefined,
+        accountName: undefined,
+        region: undefined,
+        resource: undefined,
+        actor: undefined,
+        consoleUrl: 'https://acme.alienvault.cloud/#/alarm/a1b2',
+        observables: [{ dataType: 'mail', data: 'jdoe@example.com', ioc: false }],
+        count: 3,
+      },
+      permalink: undefined,
+    });
+
+    expect(caseRequests(alert, { tlp: 2, pap: 2 })).toEqual([
+      {
+        method: 'POST',
+        path: '/api/v1/alert',
+        body: {
+          type: 'hivewire',
+          source: 'siem',
+          sourceRef: 'siem-7d0e2b',
+          title: 'Password reset attempts',
+          description: [
+            '### Password reset attempts',
+            '',
+            '| Field | Value |',
+            '| --- | --- |',
+            '| Source | USM Anywhere \\(siem\\) |',
+            '| Finding id | a1b2 |',
+            '| Type | Account Manipulation |',
+            '| Severity | MEDIUM \\(source value medium\\) |',
+            '| Customer | acme |',
+            '| First seen | 2026\\-11\\-24T08:00:00\\.000Z |',
+            '| Last seen | 2026\\-11\\-25T10:00:00\\.000Z |',
+            '| Count | 3 |',
+            '',
+            'Links: [Open in the SIEM](https://acme.alienvault.cloud/#/alarm/a1b2)',
+            '',
+            '#### Description',
+            '',
+            'Three resets',
+            '',
+            '_Escalated from Slack by Hivewire (fingerprint siem\\-7d0e2b)._',
+          ].join('\n'),
+          severity: 2,
+          date: Date.parse('2026-11-24T08:00:00.000Z'),
+          tags: ['customer:acme', 'source:siem', 'Account Manipulation'],
+          tlp: 2,
+          pap: 2,
+          externalLink: 'https://acme.alienvault.cloud/#/alarm/a1b2',
+          observables: [{ dataType: 'mail', data: 'jdoe@example.com', ioc: false }],
+        },
+      },
+      { method: 'POST', path: '/api/v1/alert/{alertId}/case', body: {} },
+    ]);
+  });
+});
