@@ -1,0 +1,130 @@
+/**
+ * Starts the real product (`node bin/hivewire.js serve --sandbox-samples`) as a child process for the
+ * end-to-end tests: its own process group (so stopping it leaves nothing behind), a free port, and a
+ * data dir the caller chooses (so a test can stop it and start it again on the same state).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SANDBOX_DEFAULTS } from '../../src/config';
+
+const ROOT = resolve(__dirname, '../..');
+const HEALTH_TIMEOUT_MS = 15_000;
+const HEALTH_POLL_MS = 50;
+
+/** The sandbox server did not come up, or exited before it was asked to. */
+export class SandboxServerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxServerError';
+  }
+}
+
+export interface SandboxServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  child: ChildProcess;
+  /** Everything the child wrote to stdout and stderr so far (for failure messages). */
+  output(): string;
+  /** SIGTERM (graceful: the server drains its jobs and saves the sandbox state) or SIGKILL; resolves on exit. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** A fresh temporary data dir. */
+export function temporaryDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hivewire-e2e-'));
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+/** Starts `hivewire serve --sandbox-samples` on `dataDir` and resolves once `/healthz` answers 200. */
+export async function startSandboxServer(
+  options: { dataDir?: string; samples?: boolean } = {},
+): Promise<SandboxServer> {
+  const dataDir = options.dataDir ?? temporaryDataDir();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    PUBLIC_URL: url,
+    HIVEWIRE_DATA_DIR: dataDir,
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  };
+  // The sandbox is what runs without these: an outer environment's values must not leak in.
+  for (const name of [
+    'SLACK_BOT_TOKEN',
+    'SLACK_APP_TOKEN',
+    'SLACK_API_URL',
+    'SLACK_SIGNING_SECRET',
+    'SLACK_ALERT_CHANNEL',
+    'THEHIVE_URL',
+    'THEHIVE_API_KEY',
+    'THEHIVE_WEBHOOK_SECRET',
+    'THEHIVE_ORGANISATION',
+    'INGEST_SECRET',
+    'HIVEWIRE_CONFIG',
+    'SEVERITY_THRESHOLD',
+  ])
+    delete env[name];
+  const args = ['bin/hivewire.js', 'serve', ...(options.samples === false ? [] : ['--sandbox-samples'])];
+  // detached: the child leads its own process group, so a kill of -pid reaches anything it started.
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+
+  const server: SandboxServer = {
+    url,
+    port,
+    dataDir,
+    child,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (!hasExited && child.pid) {
+        try {
+          process.kill(-child.pid, signal);
+        } catch {
+          // The group is already gone.
+        }
+      }
+      return exited;
+    },
+  };
+
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (hasExited) throw new SandboxServerError(`hivewire serve exited before it was healthy:\n${output}`);
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
+      if (response.status === 200) return server;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((done) => setTimeout(done, HEALTH_POLL_MS));
+  }
+  await server.stop('SIGKILL');
+  throw new SandboxServerError(`hivewire serve was not healthy within ${HEALTH_TIMEOUT_MS} ms:\n${output}`);
+}
+
+/** The sandbox's default ingest secret (the server runs without INGEST_SECRET set). */
+export const SANDBOX_INGEST_SECRET = SANDBOX_DEFAULTS.ingestSecret;
