@@ -89,10 +89,8 @@ export function parseNotification(body: unknown): ParsedNotification | { kind: '
   const theCase = caseObject.safeParse(n.object);
   if (!theCase.success) {
     const issue = theCase.error.issues[0];
-    return {
-      kind: 'invalid',
-      error: `object.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
-    };
+    const field = ['object', ...(issue?.path ?? [])].join('.');
+    return { kind: 'invalid', error: `${field}: ${issue?.message ?? 'invalid'}` };
   }
   return {
     kind: 'case',
