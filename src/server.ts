@@ -7,9 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver } from '@slack/bolt';
 import { handleTriageRequest } from './analyst/triage-endpoint';
+import { createIngestEndpoint } from './alerts/ingest-endpoint';
 import { handleTheHiveWebhook } from './cases/webhook-endpoint';
-import { parseEvent } from './findings/parse';
-import { handleIngestRequest } from './http/ingest';
 import { SnsVerifier } from './http/sns';
 import type { LocalRuntime } from './runtime';
 import { createSlackApp } from './slack/app';
@@ -60,38 +59,7 @@ export function createRouter(runtime: LocalRuntime) {
     'POST /slack/events': slackEvents,
     'POST /thehive/webhook': (request) => handleTheHiveWebhook(request, deps),
     'POST /triage': (request) => handleTriageRequest(request, deps),
-    'POST /ingest': async (request) => {
-      const result = await handleIngestRequest(
-        { headers: request.headers, rawBody: request.body },
-        {
-          ingestSecret: deps.config.ingestSecret,
-          sns,
-          accept: async (event) => {
-            const parsed = parseEvent(event);
-            const receivedAt = deps.now().toISOString();
-            for (const finding of parsed.findings)
-              await deps.queue.enqueue({ kind: 'ingest', finding, receivedAt });
-            return {
-              fingerprints: parsed.findings.map((finding) => finding.fingerprint),
-              skipped: parsed.skipped,
-              rejected: parsed.rejected,
-            };
-          },
-          keepRejected: async (raw, error) => {
-            await deps.store.putDeadLetter({
-              kind: 'rejected-ingest',
-              error,
-              payload: raw.slice(0, 256 * 1024),
-            });
-          },
-        },
-      );
-      return {
-        status: result.status,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(result.body),
-      };
-    },
+    'POST /ingest': createIngestEndpoint(deps, sns),
     'GET /healthz': async () => ({
       status: 200,
       headers: { 'content-type': 'application/json' },

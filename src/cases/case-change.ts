@@ -42,3 +42,30 @@ export function diffCase(before: CaseSnapshot | undefined, after: CaseSnapshot, 
   }
   return changes;
 }
+
+/** What Hivewire keeps of a case as TheHive describes it (a created case, a webhook's object, a query result). */
+export function snapshotOfCase(theCase: {
+  status: string;
+  stage: string;
+  severity?: number;
+  assignee?: string | null;
+  title?: string;
+  tags?: string[];
+  tlp?: number;
+  pap?: number;
+  summary?: string | null;
+  impactStatus?: string | null;
+}): CaseSnapshot {
+  return {
+    status: theCase.status,
+    stage: theCase.stage,
+    severity: theCase.severity,
+    assignee: theCase.assignee ?? undefined,
+    title: theCase.title,
+    tags: theCase.tags,
+    tlp: theCase.tlp,
+    pap: theCase.pap,
+    summary: theCase.summary ?? undefined,
+    impactStatus: theCase.impactStatus ?? undefined,
+  };
+}

@@ -12,7 +12,8 @@ import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
 import type { Deps } from '../deps';
 import { routeFor } from '../enrich/enrich';
 import type { JobOf } from '../queue/jobs';
-import { updateAlert, type AlertRecord, type CaseSnapshot } from '../store/store';
+import { updateAlert, type AlertRecord } from '../store/store';
+import { snapshotOfCase } from './case-change';
 import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
 
 export type EscalationRequest =
@@ -66,32 +67,6 @@ export async function requestEscalation(
     throw error;
   }
   return { outcome: 'requested', alert: won.after };
-}
-
-function snapshotOf(theCase: {
-  status: string;
-  stage: string;
-  severity?: number;
-  assignee?: string | null;
-  title?: string;
-  tags?: string[];
-  tlp?: number;
-  pap?: number;
-  summary?: string | null;
-  impactStatus?: string | null;
-}): CaseSnapshot {
-  return {
-    status: theCase.status,
-    stage: theCase.stage,
-    severity: theCase.severity,
-    assignee: theCase.assignee ?? undefined,
-    title: theCase.title,
-    tags: theCase.tags,
-    tlp: theCase.tlp,
-    pap: theCase.pap,
-    summary: theCase.summary ?? undefined,
-    impactStatus: theCase.impactStatus ?? undefined,
-  };
 }
 
 /** Creates (or finds) the TheHive alert and its case. Two requests on the happy path. */
@@ -149,7 +124,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
       caseId: theCase._id,
       caseNumber: theCase.number,
       caseUrl,
-      case: snapshotOf(theCase),
+      case: snapshotOfCase(theCase),
       caseUpdatedAt: theCase._updatedAt ?? theCase._createdAt,
       lastError: undefined,
     }));

@@ -13,7 +13,7 @@ import { caseChangeReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import type { SlackUserDirectory } from '../slack/users';
 import { updateAlert, type AlertRecord, type CaseSnapshot } from '../store/store';
-import { diffCase, type CaseChange } from './case-change';
+import { diffCase, snapshotOfCase, type CaseChange } from './case-change';
 import type { NotifiedCase } from './notification';
 
 export type SyncDeps = Deps & { users: SlackUserDirectory };
@@ -33,21 +33,6 @@ const WORKFLOW_ON_CLOSE: Record<string, 'RESOLVED' | 'SUPPRESSED'> = {
   FalsePositive: 'SUPPRESSED',
   Duplicated: 'SUPPRESSED',
 };
-
-export function snapshotOfCase(theCase: NotifiedCase): CaseSnapshot {
-  return {
-    status: theCase.status,
-    stage: theCase.stage,
-    severity: theCase.severity,
-    assignee: theCase.assignee ?? undefined,
-    title: theCase.title,
-    tags: theCase.tags,
-    tlp: theCase.tlp,
-    pap: theCase.pap,
-    summary: theCase.summary ?? undefined,
-    impactStatus: theCase.impactStatus ?? undefined,
-  };
-}
 
 async function resolveAssignees(changes: CaseChange[], users: SlackUserDirectory): Promise<CaseChange[]> {
   return Promise.all(
