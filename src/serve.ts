@@ -8,6 +8,32 @@ import { createLocalRuntime } from './runtime';
 import { loadSamples } from './samples';
 import { createSandbox } from './sandbox';
 import { startServer, type Mountable } from './server';
+import type { LocalRuntime } from './runtime';
+
+/** How many of the most recent alerts are checked at start for an escalation a killed process left. */
+const RESUME_SCAN_LIMIT = 500;
+
+/**
+ * The local queue lives in this process: a kill between a "Create Case" click and the end of its job
+ * loses the job, and the alert would stay "Creating case…" for good (a second click answers "in
+ * progress"). This process holds the store alone (its lock), so an unfinished escalation found at start
+ * is one whose job was lost; the job is safe to run again (each step records that it happened).
+ */
+async function resumeEscalations(runtime: LocalRuntime): Promise<void> {
+  const { store, logger } = runtime.deps;
+  for (const alert of await store.listAlerts(RESUME_SCAN_LIMIT)) {
+    const unfinished =
+      alert.state === 'escalating' || (alert.state === 'escalated' && alert.caseId && !alert.caseReplyTs);
+    if (!unfinished || !alert.escalatedBy) continue;
+    logger.info('resuming an escalation a previous run left unfinished', { fingerprint: alert.fingerprint });
+    await runtime.queue.enqueue({
+      kind: 'create-case',
+      fingerprint: alert.fingerprint,
+      userId: alert.escalatedBy,
+      requestedAt: alert.escalatedAt ?? alert.updatedAt,
+    });
+  }
+}
 
 /** Runs until SIGINT/SIGTERM; then drains the jobs, stops taking requests and closes the store. */
 export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean }): Promise<number> {
@@ -29,6 +55,7 @@ export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean 
     : undefined;
   const mounted: Mountable[] = sandbox ? [sandbox] : [];
   const running = await startServer(runtime, { port: config.port, mounted });
+  await resumeEscalations(runtime);
 
   if (sandbox && options.samples && (await runtime.deps.store.listAlerts(1)).length === 0) {
     for (const sample of samples.filter((s) => s.loadAtStart)) {
