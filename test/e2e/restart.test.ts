@@ -1,0 +1,203 @@
+/**
+ * The product survives a restart mid-flow: a finding is ingested and escalated ("Create Case"), the
+ * server is stopped (SIGTERM, and SIGKILL right after the click) and started again on the same data dir.
+ *
+ * "Intact" means: the alert record is still there with its Slack message; every case the store names
+ * exists in the TheHive stand-in and no alert has two cases; the Slack thread holds at most one "case
+ * opened" reply; and the flow continues from where it stood (a TheHive status change threads back).
+ */
+import { SANDBOX_DEFAULTS } from '../../src/config';
+import { loadSamples } from '../../src/samples';
+import { connectToRunningStore, type OpenedStore } from '../../src/store/embedded';
+import type { AlertRecord } from '../../src/store/store';
+import { startSandboxServer, temporaryDataDir, type SandboxServer } from '../helpers/sandbox-server';
+
+jest.setTimeout(60_000);
+
+const USER = 'U0ALICE';
+const WAIT_MS = 15_000;
+const POLL_MS = 50;
+
+interface ConsoleMessage {
+  ts: string;
+  text?: string;
+  blocks?: { block_id: string; elements?: { action_id?: string }[] }[];
+  replies: { ts: string; text?: string }[];
+}
+interface ConsoleState {
+  alertChannel: string;
+  messages: Record<string, ConsoleMessage[]>;
+  cases: { _id: string; number: number; title: string; status: string }[];
+}
+
+const running = new Set<SandboxServer>();
+const stores = new Set<OpenedStore>();
+
+afterAll(async () => {
+  for (const store of stores) await store.close();
+  for (const server of running) await server.stop('SIGKILL');
+});
+
+async function start(dataDir: string): Promise<SandboxServer> {
+  const server = await startSandboxServer({ dataDir, samples: false });
+  running.add(server);
+  return server;
+}
+
+async function stop(server: SandboxServer, signal: 'SIGTERM' | 'SIGKILL') {
+  const exit = await server.stop(signal);
+  running.delete(server);
+  return exit;
+}
+
+async function consoleState(server: SandboxServer): Promise<ConsoleState> {
+  const response = await fetch(`${server.url}/sandbox/console/state?user=${USER}`);
+  return (await response.json()) as ConsoleState;
+}
+
+async function consolePost(server: SandboxServer, action: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${server.url}/sandbox/console/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+/** Polls `probe` until it returns a value (the product works asynchronously: queue, webhooks, pacing). */
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, POLL_MS));
+  }
+}
+
+async function storeOf(server: SandboxServer): Promise<OpenedStore> {
+  const store = await eventually('the running store', () => connectToRunningStore(server.dataDir));
+  stores.add(store);
+  return store;
+}
+
+async function onlyAlert(store: OpenedStore): Promise<AlertRecord> {
+  const alerts = await store.store.listAlerts(10);
+  expect(alerts.map((a) => a.fingerprint)).toHaveLength(1);
+  return alerts[0]!;
+}
+
+/** Ingests the first sample finding and waits for its alert message with a Create Case button. */
+async function ingestAndWaitForAlert(server: SandboxServer) {
+  const sample = loadSamples()[0]!;
+  const response = await fetch(`${server.url}/ingest`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(sample.event),
+  });
+  expect(response.status).toBe(202);
+  return eventually('the alert message', async () => {
+    const state = await consoleState(server);
+    const message = state.messages[state.alertChannel]?.[0];
+    const block = message?.blocks?.find((b) =>
+      b.elements?.some((e) => e.action_id === 'hivewire.create_case'),
+    );
+    return message && block ? { channel: state.alertChannel, message, blockId: block.block_id } : undefined;
+  });
+}
+
+async function clickCreateCase(
+  server: SandboxServer,
+  alert: Awaited<ReturnType<typeof ingestAndWaitForAlert>>,
+) {
+  const outcome = await consolePost(server, 'click', {
+    channel: alert.channel,
+    ts: alert.message.ts,
+    actionId: 'hivewire.create_case',
+    blockId: alert.blockId,
+    userId: USER,
+  });
+  expect(outcome).toMatchObject({ result: 'ok', status: 200 });
+}
+
+/** The invariants of "intact" that hold whatever the moment of the stop. */
+async function expectConsistent(server: SandboxServer, alertTs: string) {
+  const store = await storeOf(server);
+  const record = await onlyAlert(store);
+  const state = await consoleState(server);
+  const messages = state.messages[state.alertChannel]!;
+  expect(messages.map((m) => m.ts)).toEqual([alertTs]);
+  expect(record.ts).toBe(alertTs);
+  if (record.caseId) expect(state.cases.map((c) => c._id)).toContain(record.caseId);
+  const opened = messages[0]!.replies.filter((r) => /opened in TheHive/.test(r.text ?? ''));
+  expect(opened.length).toBeLessThanOrEqual(1);
+  return { store, record, state };
+}
+
+/** Moves the alert's case to InProgress in TheHive and waits for the reply and the record to follow. */
+async function expectStatusThreadsBack(server: SandboxServer, store: OpenedStore, caseId: string) {
+  await consolePost(server, 'case', { caseId, userId: USER, changes: { status: 'InProgress' } });
+  const reply = await eventually('the InProgress reply', async () => {
+    const state = await consoleState(server);
+    return state.messages[state.alertChannel]![0]!.replies.find((r) => /InProgress/.test(r.text ?? ''));
+  });
+  expect(reply.text).toContain('New');
+  const record = await eventually('the record to follow the case', async () => {
+    const alert = await onlyAlert(store);
+    return alert.case?.status === 'InProgress' ? alert : undefined;
+  });
+  expect(record.case?.status).toBe('InProgress');
+}
+
+describe('a restart mid-flow', () => {
+  it('after SIGTERM right after Create Case, the case, thread and record are intact and status changes still thread back', async () => {
+    const dataDir = temporaryDataDir();
+    const first = await start(dataDir);
+    const alert = await ingestAndWaitForAlert(first);
+    await clickCreateCase(first, alert);
+    expect(await stop(first, 'SIGTERM')).toEqual({ code: 0, signal: null });
+
+    // Graceful: the drained job finished the escalation before the process exited.
+    const second = await start(dataDir);
+    const { store, record, state } = await expectConsistent(second, alert.message.ts);
+    expect(record.state).toBe('escalated');
+    expect(record.escalatedBy).toBe(USER);
+    expect(state.cases.map((c) => ({ _id: c._id, number: c.number, status: c.status }))).toEqual([
+      { _id: record.caseId, number: 1, status: 'New' },
+    ]);
+    expect(record.caseNumber).toBe(1);
+    const replies = state.messages[state.alertChannel]![0]!.replies;
+    expect(replies.map((r) => r.ts)).toEqual([record.caseReplyTs]);
+    expect(replies[0]!.text).toContain('opened in TheHive');
+
+    await expectStatusThreadsBack(second, store, record.caseId!);
+    await stop(second, 'SIGTERM');
+  });
+
+  it('after SIGKILL right after Create Case, the state is consistent on restart and the alert reaches a case', async () => {
+    const dataDir = temporaryDataDir();
+    const first = await start(dataDir);
+    const alert = await ingestAndWaitForAlert(first);
+    await clickCreateCase(first, alert);
+    expect(await stop(first, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+
+    const second = await start(dataDir);
+    const { store, record } = await expectConsistent(second, alert.message.ts);
+    expect(record.escalatedBy).toBe(USER);
+    expect(['escalating', 'escalated']).toContain(record.state);
+
+    // Whatever the kill interrupted, the escalation completes: exactly one case, one "opened" reply.
+    const escalated = await eventually('the escalation to complete', async () => {
+      const current = await onlyAlert(store);
+      return current.state === 'escalated' && current.caseReplyTs ? current : undefined;
+    });
+    const { state } = await expectConsistent(second, alert.message.ts);
+    expect(state.cases.map((c) => c._id)).toEqual([escalated.caseId]);
+    await expectStatusThreadsBack(second, store, escalated.caseId!);
+    await stop(second, 'SIGTERM');
+  });
+});
