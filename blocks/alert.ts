@@ -3,9 +3,20 @@
  * every `chat.update` shows the record's current state: open, escalating, escalated or ignored.
  */
 import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
+import type { ResponseAction } from '../src/analyst/response-actions';
 import type { Observable, Severity } from '../src/findings/finding';
 import type { AlertRecord, AlertState, FindingSnapshot } from '../src/store/store';
-import { ALERT_EVENT_TYPE, CREATE_CASE, IGNORE, OPEN_CASE, OPEN_CONSOLE, OPEN_REMEDIATION } from './actions';
+import {
+  ALERT_EVENT_TYPE,
+  ASK_USER,
+  CREATE_CASE,
+  ENRICH,
+  IGNORE,
+  OPEN_CASE,
+  OPEN_CONSOLE,
+  OPEN_REMEDIATION,
+} from './actions';
+import { responseActionsBlock } from './analyst/response-actions';
 import { context, linkButton, mrkdwn, section, webUrlHost } from './elements';
 import { literal, mention, plainText } from './escape';
 import { findingFacts } from './facts';
@@ -28,6 +39,11 @@ import {
 export interface AlertMessageOptions {
   /** TheHive's base URL: the "Open in TheHive" button only ever links below it. */
   theHiveUrl?: string;
+  /**
+   * The configured response actions that apply to this alert's finding, already matched by the caller
+   * (`responseActionsFor`): the builders only render what they are given.
+   */
+  responseActions?: readonly ResponseAction[];
 }
 
 /** (contract) The metadata on every alert message, so state can be read back from Slack. */
@@ -163,6 +179,19 @@ function consoleButton(url: string | undefined): Button | undefined {
   return linkButton(OPEN_CONSOLE, AWS_CONSOLE_HOST.test(host) ? 'Open in AWS console' : `Open ${host}`, url);
 }
 
+function fingerprintButton(actionId: string, label: string, fingerprint: string): Button {
+  return { type: 'button', action_id: actionId, text: plainText(label, BUTTON_TEXT_MAX), value: fingerprint };
+}
+
+/**
+ * The response actions (isolate an instance, disable a key) stay offered while the alert is open and
+ * after it became a case, when they are most often run; not while ignored or while the case is created.
+ */
+function responseActions(alert: AlertRecord, options: AlertMessageOptions): ActionsBlock | undefined {
+  if (alert.state !== 'open' && alert.state !== 'escalated') return undefined;
+  return responseActionsBlock(alert.fingerprint, options.responseActions ?? []);
+}
+
 function actionsBlock(
   alert: AlertRecord,
   remediationUrl: string | undefined,
@@ -186,6 +215,10 @@ function actionsBlock(
         value: alert.fingerprint,
       },
     );
+    // Enrich looks indicators up in threat intelligence: pointless when the finding has none.
+    if (alert.finding.observables.some((observable) => observable.ioc === true))
+      elements.push(fingerprintButton(ENRICH, 'Enrich', alert.fingerprint));
+    if (alert.finding.actor) elements.push(fingerprintButton(ASK_USER, 'Ask the user', alert.fingerprint));
   }
   const caseUrl = alert.state === 'escalated' ? trustedCaseUrl(alert.caseUrl, options.theHiveUrl) : undefined;
   if (caseUrl) elements.push(linkButton(OPEN_CASE, 'Open in TheHive', caseUrl));
@@ -300,6 +333,8 @@ export function alertMessage(alert: AlertRecord, options: AlertMessageOptions = 
     tail.push(context(mrkdwn(`⚠️ Last attempt failed: ${literal(alert.lastError, PROSE_VALUE_MAX)}`)));
   const actions = actionsBlock(alert, remediationUrl, options);
   if (actions) tail.push(actions);
+  const runnable = responseActions(alert, options);
+  if (runnable) tail.push(runnable);
   const room = MESSAGE_TEXT_BUDGET - messageTextLength(head) - messageTextLength(tail);
   return {
     text: fallbackText(alert),

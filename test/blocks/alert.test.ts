@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { alertMessage, formatTime } from '../../blocks/alert';
+import type { ResponseAction } from '../../src/analyst/response-actions';
 import type { Finding, FindingKind, Observable } from '../../src/findings/finding';
 import type { AlertRecord, AlertState } from '../../src/store/store';
 import { makeAlertRecord, type AlertRecordOverrides } from '../helpers/alerts';
@@ -257,6 +258,18 @@ describe('alertMessage', () => {
             },
             {
               type: 'button',
+              action_id: 'hivewire.enrich',
+              text: { type: 'plain_text', text: 'Enrich' },
+              value: 'gd-4f1c2a9e7b3d5c60',
+            },
+            {
+              type: 'button',
+              action_id: 'hivewire.ask_user',
+              text: { type: 'plain_text', text: 'Ask the user' },
+              value: 'gd-4f1c2a9e7b3d5c60',
+            },
+            {
+              type: 'button',
               action_id: 'hivewire.open_console',
               text: { type: 'plain_text', text: 'Open in AWS console' },
               url: 'https://eu-west-1.console.aws.amazon.com/guardduty/home?region=eu-west-1#/findings?macros=current&fId=90b2e3c4d5e6f7a8b9c0d1e2f3a4b5c6',
@@ -381,6 +394,8 @@ describe('alertMessage', () => {
     expect(buttons(message).map((button) => button.action_id)).toEqual([
       'hivewire.create_case',
       'hivewire.ignore',
+      'hivewire.enrich',
+      'hivewire.ask_user',
       'hivewire.open_console',
     ]);
   });
@@ -429,6 +444,8 @@ describe('alertMessage', () => {
     expect(buttons(render({ finding: { consoleUrl } })).map((button) => button.action_id)).toEqual([
       'hivewire.create_case',
       'hivewire.ignore',
+      'hivewire.enrich',
+      'hivewire.ask_user',
     ]);
   });
 
@@ -710,5 +727,97 @@ describe('alertMessage', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  describe('the analyst buttons', () => {
+    const ISOLATE: ResponseAction = {
+      id: 'isolate',
+      label: 'Isolate instance',
+      findingTypes: ['UnauthorizedAccess:IAMUser/*'],
+      ssmDocument: 'AWS-IsolateInstance',
+    };
+
+    it('offers Enrich only when the finding has indicators', () => {
+      const noIndicators = render({
+        finding: { observables: [{ dataType: 'ip', data: '10.0.1.15', ioc: false }] },
+      });
+      expect(buttons(noIndicators).map((button) => button.action_id)).not.toContain('hivewire.enrich');
+      expect(buttons(render()).find((button) => button.action_id === 'hivewire.enrich')).toEqual({
+        type: 'button',
+        action_id: 'hivewire.enrich',
+        text: { type: 'plain_text', text: 'Enrich' },
+        value: 'gd-4f1c2a9e7b3d5c60',
+      });
+    });
+
+    it('offers Ask the user only when the finding names a person', () => {
+      expect(buttons(render({ finding: { actor: undefined } })).map((button) => button.action_id)).toEqual([
+        'hivewire.create_case',
+        'hivewire.ignore',
+        'hivewire.enrich',
+        'hivewire.open_console',
+      ]);
+    });
+
+    it('offers neither once the alert is ignored or escalated', () => {
+      for (const state of ['ignored', 'escalated', 'escalating'] as const) {
+        const ids = buttons(render(STATES[state])).map((button) => button.action_id);
+        expect(ids).not.toContain('hivewire.enrich');
+        expect(ids).not.toContain('hivewire.ask_user');
+      }
+    });
+
+    it('renders the matched response actions in their own block, each behind a confirmation', () => {
+      const message = alertMessage(makeAlertRecord(), { ...THEHIVE, responseActions: [ISOLATE] });
+      expect(message.blocks.at(-1)).toEqual({
+        type: 'actions',
+        block_id: 'hivewire.response_actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: 'hivewire.response_action.isolate',
+            text: { type: 'plain_text', text: 'Isolate instance' },
+            value: 'gd-4f1c2a9e7b3d5c60',
+            style: 'danger',
+            confirm: {
+              title: { type: 'plain_text', text: 'Run Isolate instance?' },
+              text: {
+                type: 'mrkdwn',
+                text: 'This runs the SSM Automation runbook `AWS-IsolateInstance` on this finding. It is recorded in the audit trail.',
+              },
+              confirm: { type: 'plain_text', text: 'Run' },
+              deny: { type: 'plain_text', text: 'Cancel' },
+              style: 'danger',
+            },
+          },
+        ],
+      });
+      expect(limitViolations(message)).toEqual([]);
+    });
+
+    it('keeps the response actions on an escalated alert, and drops them while ignored or being escalated', () => {
+      const options = { ...THEHIVE, responseActions: [ISOLATE] };
+      const blockIds = (overrides: AlertRecordOverrides) =>
+        alertMessage(makeAlertRecord(overrides), options).blocks.map((block) => block.block_id);
+      expect(blockIds(STATES.escalated!)).toContain('hivewire.response_actions');
+      expect(blockIds(STATES.ignored!)).not.toContain('hivewire.response_actions');
+      expect(blockIds(STATES.escalating!)).not.toContain('hivewire.response_actions');
+      expect(blockIds({})).toContain('hivewire.response_actions');
+      expect(alertMessage(makeAlertRecord(), THEHIVE).blocks.map((block) => block.block_id)).not.toContain(
+        'hivewire.response_actions',
+      );
+    });
+
+    it('stays within Slack limits with many long-labelled response actions', () => {
+      const many: ResponseAction[] = Array.from({ length: 30 }, (_, index) => ({
+        ...ISOLATE,
+        id: `action-${index}`,
+        label: `${'L'.repeat(70)}-${index}`.slice(0, 75),
+      }));
+      const message = alertMessage(makeAlertRecord(), { ...THEHIVE, responseActions: many });
+      const block = message.blocks.at(-1);
+      expect(block?.type === 'actions' ? block.elements.length : 0).toBe(25);
+      expect(limitViolations(message)).toEqual([]);
+    });
   });
 });
