@@ -1,0 +1,220 @@
+/**
+ * End to end through HTTP, in one process: the product's routes and the REAL sandbox stand-ins on one
+ * 127.0.0.1 port, an on-disk embedded store in a temporary data dir. A finding is ingested, escalated
+ * with a signed click, worked and closed in the sandbox TheHive (whose webhooks reach the bot), and
+ * `hivewire audit` prints the whole timeline.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CREATE_CASE } from '../../blocks/actions';
+import { printAudit } from '../../src/audit';
+import { loadConfig, SANDBOX_DEFAULTS, type Config } from '../../src/config';
+import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
+import { createSandbox, type Sandbox } from '../../src/sandbox';
+import { startServer, type RunningServer } from '../../src/server';
+
+const FIXTURE = resolve(__dirname, '../../fixtures/aws/asff-guardduty-recon-iamuser-maliciousipcaller.json');
+const CHANNEL = SANDBOX_DEFAULTS.alertChannel;
+/** How long a webhook may take to come back from the sandbox TheHive (it is sent on a later turn). */
+const SETTLE_TIMEOUT_MS = 5_000;
+
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+let config: Config;
+let runtime: LocalRuntime;
+let sandbox: Sandbox;
+let server: RunningServer;
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'hivewire-flow-'));
+  const port = await freePort();
+  env = { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, HIVEWIRE_DATA_DIR: dataDir };
+  config = loadConfig(env);
+  runtime = await createLocalRuntime(config, { slackPostIntervalMs: 0 });
+  sandbox = createSandbox({
+    publicUrl: config.publicUrl,
+    signingSecret: config.slack.signingSecret,
+    theHiveApiKey: config.theHive.apiKey,
+    webhookSecret: config.theHive.webhookSecret,
+    ingestSecret: config.ingestSecret,
+    alertChannel: config.slack.alertChannel,
+    samples: [],
+  });
+  server = await startServer(runtime, { port, host: '127.0.0.1', mounted: [sandbox], reconcileEveryMs: 0 });
+});
+
+afterAll(async () => {
+  await runtime?.queue.drain();
+  await server?.close();
+  await sandbox?.close();
+  await runtime?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Waits (in short steps) until `done` holds, running queued jobs between looks. */
+async function settle(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    await runtime.queue.drain();
+    if (done()) return;
+    if (Date.now() > deadline) throw new Error('the flow did not settle');
+    await new Promise((wake) => setTimeout(wake, 10));
+  }
+}
+
+function rootMessages() {
+  return sandbox.workspace.history(CHANNEL).messages;
+}
+
+function threadTexts(ts: string): string[] {
+  return sandbox.workspace
+    .replies(CHANNEL, ts)
+    .messages.slice(1)
+    .map((message) => message.text);
+}
+
+/** The first line of the root's case status section. */
+function statusLine(ts: string): string {
+  const blocks = sandbox.workspace.getMessage(CHANNEL, ts)?.blocks ?? [];
+  const section = blocks.find(
+    (block) =>
+      block.type === 'section' && /\*Case #/.test((block.text as { text?: string } | undefined)?.text ?? ''),
+  );
+  return ((section?.text as { text: string } | undefined)?.text ?? '').split('\n')[0]!;
+}
+
+test('finding → alert → Create Case → status changes and close threaded back → audit timeline', async () => {
+  // 1. Ingest: the alert appears in the sandbox channel.
+  const ingested = await post('/ingest', readFileSync(FIXTURE, 'utf8'), {
+    authorization: `Bearer ${config.ingestSecret}`,
+  });
+  expect(ingested.status).toBe(202);
+  await settle(() => rootMessages().length === 1);
+  const root = rootMessages()[0]!;
+  expect(root.channel).toBe(CHANNEL);
+
+  // 2. A signed Create Case click from the console.
+  const actions = (root.blocks ?? []).find(
+    (block) =>
+      Array.isArray(block.elements) &&
+      (block.elements as { action_id?: string }[]).some((element) => element.action_id === CREATE_CASE),
+  );
+  expect(actions?.block_id).toEqual(expect.any(String));
+  const click = await post('/sandbox/console/click', {
+    channel: CHANNEL,
+    ts: root.ts,
+    actionId: CREATE_CASE,
+    blockId: actions!.block_id,
+    userId: 'U0ALICE',
+  });
+  expect(click.status).toBe(200);
+  await settle(() => sandbox.theHive.listCases().length === 1 && threadTexts(root.ts).length >= 1);
+
+  const cases = sandbox.theHive.listCases();
+  expect(cases).toHaveLength(1);
+  const theCase = cases[0]!;
+  const caseNumber = theCase.number as number;
+  const caseUrl = `${config.theHive.url}/cases/${String(theCase._id)}/details`;
+  expect(theCase.status).toBe('New');
+  expect(threadTexts(root.ts)).toEqual([
+    `📁 <${caseUrl}|Case #${caseNumber}> opened in TheHive by <@U0ALICE> with 1 observable`,
+  ]);
+  expect(statusLine(root.ts)).toBe(`📁 *Case #${caseNumber}* · \`New\` · unassigned`);
+
+  // 3. Worked in TheHive: InProgress, then closed as TruePositive with a summary.
+  const started = await post('/sandbox/console/case', {
+    caseId: theCase._id,
+    userId: 'U0BOB',
+    changes: { status: 'InProgress' },
+  });
+  expect(started.status).toBe(200);
+  await settle(() => threadTexts(root.ts).some((text) => text.includes('InProgress')));
+  expect(statusLine(root.ts)).toBe(`📁 *Case #${caseNumber}* · \`InProgress\` · unassigned`);
+
+  const closed = await post('/sandbox/console/case', {
+    caseId: theCase._id,
+    userId: 'U0BOB',
+    changes: {
+      status: 'TruePositive',
+      summary: 'Keys rotated; the caller was a red-team exercise',
+      impactStatus: 'NoImpact',
+    },
+  });
+  expect(closed.status).toBe(200);
+  await settle(() => threadTexts(root.ts).length === 3);
+
+  expect(threadTexts(root.ts)).toEqual([
+    `📁 <${caseUrl}|Case #${caseNumber}> opened in TheHive by <@U0ALICE> with 1 observable`,
+    `Case #${caseNumber}: 🔄 Status \`New\` → \`InProgress\` by \`bob@example.com\``,
+    `Case #${caseNumber}: ✅ Closed as \`TruePositive\` by \`bob@example.com\``,
+  ]);
+  expect(statusLine(root.ts)).toBe(`✅ *Case #${caseNumber}* · closed as \`TruePositive\` · \`NoImpact\``);
+  const rootBlocks = JSON.stringify(sandbox.workspace.getMessage(CHANNEL, root.ts)?.blocks);
+  expect(rootBlocks).toContain('"text":"Keys rotated; the caller was a red-team exercise"');
+
+  // 4. The audit timeline.
+  const out: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out.push(String(chunk));
+    return true;
+  });
+  try {
+    expect(await printAudit(String(caseNumber), env)).toBe(0);
+  } finally {
+    write.mockRestore();
+  }
+  const printed = out.join('').split('\n');
+  const alert = await runtime.deps.store.findAlertByCase(caseNumber);
+  expect(printed.slice(0, 4)).toEqual([
+    `Alert ${alert!.fingerprint}: ${alert!.finding.title}`,
+    `  state escalated · case #${caseNumber}`,
+    `  Slack: ${alert!.permalink}`,
+    `  TheHive: ${caseUrl}`,
+  ]);
+  expect(alert!.permalink).toBe(`${config.publicUrl}/#/${CHANNEL}/${root.ts}`);
+  const timeline = printed
+    .slice(5)
+    .filter(Boolean)
+    .map((line) => line.split(/\s+/).slice(1, 3).join(' '));
+  expect(timeline).toEqual([
+    'received system',
+    'posted system',
+    'escalation-requested slack:U0ALICE',
+    'case-created slack:U0ALICE',
+    'case-linked system',
+    'securityhub-notified system',
+    'status-changed thehive:bob@example.com',
+    'status-changed thehive:bob@example.com',
+    'securityhub-workflow system',
+  ]);
+  const described = printed.filter((line) => / (status-changed|case-created|posted) /.test(line));
+  expect(described.map((line) => line.replace(/^\S+\s+\S+\s+\S+\s+/, ''))).toEqual([
+    `alert posted ${alert!.permalink}`,
+    `case #${caseNumber} created ${caseUrl}`,
+    'status New → InProgress',
+    'status InProgress → TruePositive',
+  ]);
+});
