@@ -7,7 +7,9 @@
  * same type/source/sourceRef, and reuses (or finishes) its promotion.
  */
 import { alertMessage } from '../../blocks/alert';
-import { caseOpenedReply, escalationFailedReply } from '../../blocks/replies';
+import { literal, mention } from '../../blocks/escape';
+import { PROSE_VALUE_MAX } from '../../blocks/limits';
+import { caseOpenedReply, escalationFailedReply, notice } from '../../blocks/replies';
 import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
 import type { Deps } from '../deps';
 import { routeFor } from '../enrich/enrich';
@@ -222,7 +224,15 @@ export async function escalationFailed(job: JobOf<'create-case'>, error: unknown
   });
   const alert = changed?.after;
   if (!alert?.ts) return;
-  await deps.slack.reply(alert.channel, alert.ts, escalationFailedReply({ reason, userId: job.userId }));
+  // A step after the case failed (Slack, Security Hub): the case exists and the button stays gone,
+  // so "couldn't create the case" would be false.
+  const reply =
+    alert.caseNumber !== undefined
+      ? notice(
+          `⚠️ ${mention(job.userId)} Case #${alert.caseNumber} was opened, but a step after it failed: ${literal(reason, PROSE_VALUE_MAX)}.`,
+        )
+      : escalationFailedReply({ reason, userId: job.userId });
+  await deps.slack.reply(alert.channel, alert.ts, reply);
   await deps.slack.update(
     alert.channel,
     alert.ts,

@@ -306,6 +306,42 @@ describe('the worker creating the case', () => {
   });
 });
 
+describe('a step after the case failing for good', () => {
+  it('says the case exists rather than that it could not be created, and keeps its link', async () => {
+    const record = await seed({
+      finding: {
+        fingerprint: 'gd-sh-5c60aa00bb11cc22',
+        securityHub: {
+          id: 'arn:aws:guardduty:eu-west-1:111122223333:detector/12abc34d567e8fa901bc2d34e56789f0/finding/90b2e3c4d5e6f7a8b9c0d1e2f3a4b5c6',
+          productArn: 'arn:aws:securityhub:eu-west-1::product/aws/guardduty',
+        },
+      },
+    });
+    const slack = mockSlack();
+    mockTheHive(healthyTheHive(record.fingerprint));
+    nock('https://securityhub.eu-west-1.amazonaws.com')
+      .persist()
+      .patch('/findings/batchupdate')
+      .reply(403, { message: 'not authorized' }, { 'x-amzn-ErrorType': 'AccessDeniedException' });
+    await harness.click(record.fingerprint, { userId: 'U0ALICE' });
+
+    expect(await harness.work(1)).toEqual([{ job: expect.anything(), attempts: 1 }]);
+
+    const after = (await harness.deps.store.getAlert(record.fingerprint)) as AlertRecord;
+    expect(after).toMatchObject({ state: 'escalated', caseId: CASE_ID, lastError: 'not authorized' });
+    const replies = slack
+      .filter((call) => call.method === 'chat.postMessage')
+      .map((call) => call.fields.text);
+    expect(replies).toEqual([
+      caseOpenedReply({ caseNumber: 42, caseUrl: CASE_URL, userId: 'U0ALICE', observableCount: 3 }).text,
+      '⚠️ <@U0ALICE> Case #42 was opened, but a step after it failed: `not authorized`.',
+    ]);
+    const root = slack.filter((call) => call.method === 'chat.update').at(-1)!;
+    expect(JSON.stringify(root.fields.blocks)).toContain(`"url":"${CASE_URL}"`);
+    expect(JSON.stringify(root.fields.blocks)).not.toContain(`"action_id":"${CREATE_CASE}"`);
+  });
+});
+
 describe('concurrent clicks', () => {
   it('fifty simultaneous clicks open exactly one case; the others are told privately', async () => {
     const record = await seed();
