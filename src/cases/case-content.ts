@@ -98,7 +98,8 @@ export function caseDescription(alert: AlertRecord): string {
   ].filter(Boolean);
 
   return [
-    `### ${escapeMarkdown(f.title)}`,
+    // A heading is one line: a newline in the title would start a paragraph of finding text.
+    `### ${escapeMarkdown(f.title.replace(/\s*[\r\n]+\s*/g, ' '))}`,
     '',
     '| Field | Value |',
     '| --- | --- |',

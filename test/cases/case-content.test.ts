@@ -35,6 +35,11 @@ describe('caseDescription', () => {
     expect(descriptionSection(caseDescription(alert))).toBe('first\n\\| a \\| b \\|\n\\# Heading\n\\* item');
   });
 
+  it('keeps a multi-line title on its heading line', () => {
+    const alert = makeAlertRecord({ finding: { title: 'Port probe\nforged heading\n===' } });
+    expect(caseDescription(alert).split('\n')[0]).toBe('### Port probe forged heading ===');
+  });
+
   it('keeps a hostile value inside its own table cell', () => {
     const alert = makeAlertRecord({ finding: { sourceId: 'id|forged | row\n| Injected | yes |' } });
     expect(caseDescription(alert).split('\n')).toContain(
