@@ -73,8 +73,9 @@ export async function printAudit(key: string | undefined, env: NodeJS.ProcessEnv
       alert.caseUrl ? `  TheHive: ${alert.caseUrl}` : undefined,
       '',
       ...(await opened.store.listAudit(alert.fingerprint)).map(
+        // An event with nothing to describe would end in the padding: no trailing spaces.
         (event) =>
-          `${event.at}  ${event.action.padEnd(22)} ${actorName(event).padEnd(24)} ${describe(event)}`,
+          `${event.at}  ${event.action.padEnd(22)} ${actorName(event).padEnd(24)} ${describe(event)}`.trimEnd(),
       ),
     ].filter((line): line is string => line !== undefined);
     process.stdout.write(`${lines.join('\n')}\n`);
