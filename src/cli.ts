@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { alertMessage } from '../blocks/alert';
-import { newAlertRecord } from './alerts/ingest';
+import { alertMessageOptions, newAlertRecord } from './alerts/ingest';
 import { caseRequests } from './cases/case-content';
 import { ConfigError, loadConfig, type Config } from './config';
 import { enrichFromConfig, routeFor } from './enrich/enrich';
@@ -84,7 +84,7 @@ function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
   const { alerts, rejected } = offlineAlerts(event, config);
   const output = {
     findings: alerts.map(({ finding, record }) => {
-      const message = alertMessage(record, { theHiveUrl: config.theHive.url });
+      const message = alertMessage(record, alertMessageOptions(record, config));
       return {
         fingerprint: finding.fingerprint,
         source: finding.source,

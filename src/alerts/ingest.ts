@@ -3,7 +3,8 @@
  * republishes with a growing `service.count`; a GuardDuty finding also arrives through Security Hub)
  * edits the existing message instead of posting a new one.
  */
-import { alertMessage } from '../../blocks/alert';
+import { alertMessage, type AlertMessageOptions } from '../../blocks/alert';
+import { responseActionsFor } from '../analyst/response-actions';
 import { askAutomatically } from '../analyst/triage';
 import { severityRaisedReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
@@ -16,6 +17,7 @@ import {
   type Severity,
 } from '../findings/finding';
 import { parseEvent } from '../findings/parse';
+import type { Config } from '../config';
 import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
 
 export type IngestOutcome = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
@@ -32,6 +34,17 @@ const AUDIT_RAW_LIMIT = 64 * 1024;
 
 /** The store setting written by `/hivewire threshold`. */
 export const THRESHOLD_SETTING = 'severityThreshold';
+
+/**
+ * The options every alert message is rendered with, wherever it is re-rendered: TheHive's URL and
+ * the configured response actions that apply to the finding's type.
+ */
+export function alertMessageOptions(
+  alert: Pick<AlertRecord, 'finding'>,
+  config: Pick<Config, 'file' | 'theHive'>,
+): AlertMessageOptions {
+  return { theHiveUrl: config.theHive.url, responseActions: responseActionsFor(alert.finding, config) };
+}
 
 function snapshot(finding: Finding): FindingSnapshot {
   const { raw: _raw, ...rest } = finding;
@@ -145,7 +158,7 @@ async function postRootMessage(fingerprint: string, deps: Deps): Promise<void> {
 
   const ts = await slack.post(
     claimed.after.channel,
-    alertMessage(claimed.after, { theHiveUrl: deps.config.theHive.url }),
+    alertMessage(claimed.after, alertMessageOptions(claimed.after, deps.config)),
   );
   const permalink = await slack.permalink(claimed.after.channel, ts);
   const saved = await updateAlert(store, fingerprint, (alert) => ({
@@ -165,7 +178,7 @@ async function postRootMessage(fingerprint: string, deps: Deps): Promise<void> {
     await slack.update(
       saved.after.channel,
       ts,
-      alertMessage(saved.after, { theHiveUrl: deps.config.theHive.url }),
+      alertMessage(saved.after, alertMessageOptions(saved.after, deps.config)),
     );
   }
 }
@@ -206,7 +219,7 @@ async function updateExistingAlert(finding: Finding, deps: Deps): Promise<Ingest
     },
   });
   if (after.ts) {
-    await slack.update(after.channel, after.ts, alertMessage(after, { theHiveUrl: deps.config.theHive.url }));
+    await slack.update(after.channel, after.ts, alertMessage(after, alertMessageOptions(after, deps.config)));
     if (rose) {
       await slack.reply(
         after.channel,

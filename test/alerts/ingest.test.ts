@@ -29,6 +29,11 @@ users:
   jdoe: jdoe@corp.example
 triage:
   autoAsk: ['UnauthorizedAccess:IAMUser/*']
+responseActions:
+  - id: disable-key
+    label: Disable access key
+    findingTypes: ['UnauthorizedAccess:IAMUser/*']
+    ssmDocument: AWSConfigRemediation-RevokeUnusedIAMUserCredentials
 `;
 
 const ROOT_TS = '1795582800.000100';
@@ -128,6 +133,21 @@ describe('a new finding', () => {
       count: 12,
       state: 'open',
     });
+  });
+
+  it('carries the response actions configured for its type, and none for other types', async () => {
+    await ingestFinding(normalised(), harness.deps);
+    await ingestFinding(
+      normalised({ fingerprint: 'gd-0a1b2c3d4e5f6a7b', type: 'Recon:EC2/PortProbeUnprotectedPort' }),
+      harness.deps,
+    );
+    const posts = calls.filter(({ method }) => method === 'chat.postMessage');
+    const responseButtons = posts.map(({ body }) =>
+      (JSON.parse(body.blocks!) as { block_id?: string; elements?: { action_id: string }[] }[])
+        .filter((block) => block.block_id === 'hivewire.response_actions')
+        .flatMap((block) => block.elements!.map((element) => element.action_id)),
+    );
+    expect(responseButtons).toEqual([['hivewire.response_action.disable-key'], []]);
   });
 
   it('goes to the default channel when its account belongs to no configured customer', async () => {

@@ -300,6 +300,34 @@ describe('hivewire render, HIVEWIRE_CONFIG', () => {
     );
   });
 
+  it('renders the response actions configured for the finding type', async () => {
+    const config = scratchFile(
+      'actions.yml',
+      [
+        'responseActions:',
+        '  - id: block-ip',
+        '    label: Block the IP',
+        "    findingTypes: ['Impact:S3/*']",
+        '    lambda: arn:aws:lambda:eu-west-1:111122223333:function:block-ip',
+        '  - id: isolate',
+        '    label: Isolate',
+        "    findingTypes: ['Backdoor:EC2/*']",
+        '    ssmDocument: AWS-IsolateInstance',
+        '',
+      ].join('\n'),
+    );
+    const run = await render(join(FIXTURES, 'aws/guardduty-impact-s3-maliciousipcaller.json'), {
+      HIVEWIRE_CONFIG: config,
+    });
+    const [finding] = (JSON.parse(run.stdout) as Rendered).findings;
+    const blocks = finding!.message.blocks as { block_id?: string; elements?: { action_id: string }[] }[];
+    expect(
+      blocks
+        .filter((block) => block.block_id === 'hivewire.response_actions')
+        .flatMap((block) => block.elements!.map((element) => element.action_id)),
+    ).toEqual(['hivewire.response_action.block-ip']);
+  });
+
   it('exits 2 on a bad config file, naming the key', async () => {
     const config = scratchFile('bad.yml', 'defaults: { severityThreshold: SEVERE }\n');
     const run = await render(join(FIXTURES, 'aws/guardduty-impact-s3-maliciousipcaller.json'), {
