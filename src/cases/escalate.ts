@@ -7,6 +7,7 @@
  * same type/source/sourceRef, and reuses (or finishes) its promotion.
  */
 import { alertMessage } from '../../blocks/alert';
+import { alertMessageOptions } from '../alerts/ingest';
 import { literal, mention } from '../../blocks/escape';
 import { PROSE_VALUE_MAX } from '../../blocks/limits';
 import { caseOpenedReply, escalationFailedReply, notice } from '../../blocks/replies';
@@ -173,7 +174,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
     });
   }
   if (alert.ts)
-    await slack.update(alert.channel, alert.ts, alertMessage(alert, { theHiveUrl: deps.config.theHive.url }));
+    await slack.update(alert.channel, alert.ts, alertMessage(alert, alertMessageOptions(alert, deps.config)));
 
   const ref = alert.finding.securityHub;
   if (ref && !alert.securityHubNotifiedAt && alert.caseUrl) {
@@ -236,6 +237,6 @@ export async function escalationFailed(job: JobOf<'create-case'>, error: unknown
   await deps.slack.update(
     alert.channel,
     alert.ts,
-    alertMessage(alert, { theHiveUrl: deps.config.theHive.url }),
+    alertMessage(alert, alertMessageOptions(alert, deps.config)),
   );
 }

@@ -13,6 +13,7 @@ import {
 import { WebClient } from '@slack/web-api';
 import { CREATE_CASE } from '../../blocks/actions';
 import { alertMessage } from '../../blocks/alert';
+import { alertMessageOptions } from '../alerts/ingest';
 import { alreadyEscalatedEphemeral, notice } from '../../blocks/replies';
 import { requestEscalation, type EscalationRequest } from '../cases/escalate';
 import type { Deps } from '../deps';
@@ -60,7 +61,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
         .update({
           channel: alert.channel,
           ts: alert.ts,
-          ...alertMessage(alert, { theHiveUrl: deps.config.theHive.url }),
+          ...alertMessage(alert, alertMessageOptions(alert, deps.config)),
         } as never)
         .catch((error: unknown) =>
           log.warn('alert not re-rendered after the click', { error: String(error) }),
