@@ -12,7 +12,7 @@ import { alertMessage } from '../../blocks/alert';
 import { caseChangeReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import type { SlackUserDirectory } from '../slack/users';
-import { updateAlert, type AlertRecord, type CaseSnapshot } from '../store/store';
+import { updateAlert, type AlertRecord, type CaseSnapshot, type PendingReply } from '../store/store';
 import { diffCase, snapshotOfCase, type CaseChange } from './case-change';
 import type { NotifiedCase } from './notification';
 
@@ -121,19 +121,66 @@ export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<
   return outcome;
 }
 
+/**
+ * A pending reply while one worker posts it. Kept inside the stored reply (the store keeps records
+ * as JSON), so the claim and the reply live and go together.
+ */
+type ClaimedReply = PendingReply & { claimedUntil?: number };
+
+/** Longer than one Slack post with the worker client's retries; a crashed claimer's reply waits this long. */
+const REPLY_CLAIM_MS = 60_000;
+
+/** Claims the oldest pending reply when it is `replyId` and nobody else holds it; the alert when claimed. */
+async function claimReply(
+  fingerprint: string,
+  replyId: string,
+  deps: Deps,
+): Promise<AlertRecord | undefined> {
+  const now = deps.now().getTime();
+  const saved = await updateAlert(deps.store, fingerprint, (current) => {
+    const pending: ClaimedReply | undefined = current.pendingReplies?.[0];
+    if (!current.ts || pending?.id !== replyId || (pending.claimedUntil ?? 0) > now) return undefined;
+    return {
+      ...current,
+      pendingReplies: [
+        { ...pending, claimedUntil: now + REPLY_CLAIM_MS },
+        ...current.pendingReplies!.slice(1),
+      ],
+    };
+  });
+  return saved?.after;
+}
+
 /** Delivers the replies and Security Hub update a case change owes, then re-renders the root alert. */
 export async function deliverPending(fingerprint: string, deps: Deps): Promise<void> {
   const { store, slack } = deps;
   let alert: AlertRecord | undefined = await store.getAlert(fingerprint);
   if (!alert) return;
-  for (const reply of alert.pendingReplies ?? []) {
-    if (!alert.ts) break;
-    await slack.reply(alert.channel, alert.ts, { text: reply.text, blocks: reply.blocks });
+  // Oldest first, one at a time, each claimed before it is posted: two workers applying changes to
+  // one case at once would otherwise both post the same reply. A worker that finds the next reply
+  // claimed stops there: the claimer posts it and every reply after it, in thread order.
+  for (;;) {
+    const next = alert.ts ? alert.pendingReplies?.[0] : undefined;
+    if (!next) break;
+    const claim = await claimReply(fingerprint, next.id, deps);
+    if (!claim) break;
+    try {
+      await slack.reply(claim.channel, claim.ts!, { text: next.text, blocks: next.blocks });
+    } catch (error) {
+      // Released at once, so the job's retry posts it without waiting for the claim to lapse.
+      await updateAlert(store, fingerprint, (current) => ({
+        ...current,
+        pendingReplies: (current.pendingReplies ?? []).map((pending): ClaimedReply =>
+          pending.id === next.id ? { ...pending, claimedUntil: undefined } : pending,
+        ),
+      }));
+      throw error;
+    }
     const saved = await updateAlert(store, fingerprint, (current) => ({
       ...current,
-      pendingReplies: (current.pendingReplies ?? []).filter((pending) => pending.id !== reply.id),
+      pendingReplies: (current.pendingReplies ?? []).filter((pending) => pending.id !== next.id),
     }));
-    alert = saved?.after ?? alert;
+    alert = saved?.after ?? (await store.getAlert(fingerprint)) ?? alert;
   }
   const workflow = alert.pendingWorkflow;
   if (workflow && alert.finding.securityHub) {
