@@ -337,3 +337,22 @@ describe('Slack down', () => {
     },
   );
 });
+
+test('two changes delivered at the same moment: each reply is posted exactly once', async () => {
+  await h.seedAlert();
+  const responses = await Promise.all([
+    h.webhook(caseEvent({ details: { severity: 3 }, at: 1795582900000 })),
+    h.webhook(caseEvent({ details: { severity: 3, tlp: 3 }, at: 1795582950000 })),
+    h.webhook(caseEvent({ details: { severity: 3, tlp: 3, pap: 1 }, at: 1795583000000 })),
+  ]);
+  expect(responses.map((response) => response.status)).toEqual([202, 202, 202]);
+  await h.drain();
+
+  const replies = h.slackCalls
+    .filter((call) => call.method === 'chat.postMessage')
+    .map((call) => call.args.text);
+  expect(replies).toHaveLength(new Set(replies).size);
+  const alert = await h.runtime.deps.store.findAlertByCase(CASE_ID);
+  expect(alert?.case).toMatchObject({ severity: 3, tlp: 3, pap: 1 });
+  expect(alert?.pendingReplies ?? []).toEqual([]);
+});
