@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alertMessage } from '../blocks/alert';
 import { newAlertRecord } from '../src/alerts/ingest';
+import { responseActionsFor } from '../src/analyst/response-actions';
 import { configFileSchema } from '../src/config';
 import { enrichFromConfig } from '../src/enrich/enrich';
 import { parseEvent } from '../src/findings/parse';
@@ -39,7 +40,7 @@ export function benchPipeline(seconds = 3): {
       for (const normalised of parseEvent(event).findings) {
         const finding = enrichFromConfig(normalised, configFile);
         const record = { ...newAlertRecord(finding, 'C0BENCH', at), version: 1 } as AlertRecord;
-        alertMessage(record, {});
+        alertMessage(record, { responseActions: responseActionsFor(record.finding, { file: configFile }) });
         findings += 1;
       }
     }
