@@ -313,15 +313,30 @@ describe('malformed events', () => {
   });
 
   it.each([
-    ['a number', 42],
-    ['null', null],
-    ['an empty object', {}],
-    ['an ASFF array with a finding missing its Id', [{ SchemaVersion: '2018-10-08' }]],
-  ])('%s never crashes ingest', async (_name, event) => {
-    const result = await ingestEvent(event, harness.deps);
-    expect(result.results).toEqual([]);
-    expect(calls).toEqual([]);
-  });
+    ['a number', 42, 'input: expected a JSON object, got a number'],
+    ['null', null, 'input: expected a JSON object, got null'],
+    [
+      'an ASFF array with a finding missing its ids',
+      [{ SchemaVersion: '2018-10-08' }],
+      '[0].Id: required; [0].ProductArn: required; [0].AwsAccountId: required',
+    ],
+    [
+      'a GuardDuty event without type and severity',
+      { 'detail-type': 'GuardDuty Finding', source: 'aws.guardduty', detail: { id: 'abc' } },
+      'detail.type: required; detail.severity: required',
+    ],
+  ])(
+    '%s is rejected naming the field, kept as a dead letter, and never crashes ingest',
+    async (_name, event, error) => {
+      const result = await ingestEvent(event, harness.deps);
+      expect(result).toEqual({ results: [], skipped: [], rejected: [{ index: 0, error }] });
+      expect(calls).toEqual([]);
+      const letters = await harness.deps.store.listDeadLetters(10);
+      expect(letters.map(({ kind, error: kept, payload }) => ({ kind, error: kept, payload }))).toEqual([
+        { kind: 'rejected-finding', error, payload: event },
+      ]);
+    },
+  );
 });
 
 describe('asking "was this you?" automatically', () => {
