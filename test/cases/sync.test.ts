@@ -317,7 +317,10 @@ describe('redelivery and order', () => {
 describe('Slack down', () => {
   test.each([
     ['chat.postMessage answers 500', { status: 500, body: { ok: false, error: 'internal_error' } }],
-    ['chat.postMessage is rate limited', { status: 200, body: { ok: false, error: 'ratelimited' } }],
+    [
+      'chat.postMessage is rate limited',
+      { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } },
+    ],
   ])(
     '%s: the job fails, is retried, and the pending reply is delivered exactly once',
     async (_name, answer) => {
@@ -355,4 +358,22 @@ test('two changes delivered at the same moment: each reply is posted exactly onc
   const alert = await h.runtime.deps.store.findAlertByCase(CASE_ID);
   expect(alert?.case).toMatchObject({ severity: 3, tlp: 3, pap: 1 });
   expect(alert?.pendingReplies ?? []).toEqual([]);
+});
+
+test('Security Hub down when the case closes: the job is retried, the reply posted once, the workflow sent until it succeeds', async () => {
+  await h.seedAlert();
+  h.securityHubAnswers.push(500);
+  await deliver(caseEvent({ details: { status: 'FalsePositive', stage: 'Closed' } }));
+
+  expect(h.slackCalls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.update']);
+  expect(h.securityHubCalls.map((call) => (call.body as { Workflow: unknown }).Workflow)).toEqual([
+    { Status: 'SUPPRESSED' },
+    { Status: 'SUPPRESSED' },
+  ]);
+  const alert = await h.runtime.deps.store.findAlertByCase(CASE_ID);
+  expect(alert?.pendingWorkflow).toBeUndefined();
+  expect((await h.runtime.deps.store.listAudit(alert!.fingerprint)).map((event) => event.action)).toEqual([
+    'status-changed',
+    'securityhub-workflow',
+  ]);
 });

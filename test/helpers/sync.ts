@@ -48,7 +48,12 @@ export interface SyncHarness {
   slackCalls: SlackCall[];
   securityHubCalls: ServiceCall[];
   /** Answers Slack gives next for a method, before the default `ok` (e.g. a 500, then ok). */
-  slackAnswers: Record<string, { status: number; body: Record<string, unknown> }[]>;
+  slackAnswers: Record<
+    string,
+    { status: number; body: Record<string, unknown>; headers?: Record<string, string> }[]
+  >;
+  /** Statuses Security Hub answers next, before the default success. */
+  securityHubAnswers: number[];
   /** E-mail → Slack user id that `users.lookupByEmail` knows (others: users_not_found). */
   slackUsers: Record<string, string>;
   /** Sends a webhook delivery to `POST /thehive/webhook` (Bearer secret unless `authorization` is given). */
@@ -112,6 +117,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
   const securityHubCalls: ServiceCall[] = [];
   const slackAnswers: SyncHarness['slackAnswers'] = {};
   const slackUsers: Record<string, string> = {};
+  const securityHubAnswers: number[] = [];
   let ts = 0;
   nock('https://slack.com')
     .persist()
@@ -121,7 +127,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
       const args = slackArgs(body);
       slackCalls.push({ method, args });
       const planned = slackAnswers[method]?.shift();
-      if (planned) return [planned.status, planned.body];
+      if (planned) return [planned.status, planned.body, planned.headers ?? {}];
       if (method === 'users.lookupByEmail') {
         const id = slackUsers[String(args.email)];
         return [200, id ? { ok: true, user: { id } } : { ok: false, error: 'users_not_found' }];
@@ -134,6 +140,13 @@ export async function startSyncHarness(): Promise<SyncHarness> {
     .patch('/findings/batchupdate')
     .reply((uri, body) => {
       securityHubCalls.push({ method: 'PATCH', path: uri, body });
+      const failure = securityHubAnswers.shift();
+      if (failure)
+        return [
+          failure,
+          { __type: 'InternalException', message: 'Internal service error' },
+          { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'InternalException' },
+        ];
       return [
         200,
         {
@@ -152,6 +165,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
     securityHubCalls,
     slackAnswers,
     slackUsers,
+    securityHubAnswers,
     async webhook(body, authorization = `Bearer ${WEBHOOK_SECRET}`) {
       const response = await fetch(`${server.url}/thehive/webhook`, {
         method: 'POST',
