@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { alertMessage } from '../../blocks/alert';
+import { alertMessageOptions } from '../alerts/ingest';
 import { caseChangeReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import type { SlackUserDirectory } from '../slack/users';
@@ -199,5 +200,5 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
     });
   }
   if (alert.ts)
-    await slack.update(alert.channel, alert.ts, alertMessage(alert, { theHiveUrl: deps.config.theHive.url }));
+    await slack.update(alert.channel, alert.ts, alertMessage(alert, alertMessageOptions(alert, deps.config)));
 }
