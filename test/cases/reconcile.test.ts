@@ -102,7 +102,7 @@ test('a change already delivered by webhook is not posted again by reconcile', a
     requestId: 'req-9100',
     details: { severity: 3 },
     object: changed,
-    organisation: 'SOC',
+    organisation: { organisationId: '~4096', organisation: 'SOC' },
   });
   expect(response.status).toBe(202);
   await h.drain();

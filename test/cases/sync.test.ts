@@ -377,3 +377,12 @@ test('Security Hub down when the case closes: the job is retried, the reply post
     'securityhub-workflow',
   ]);
 });
+
+test('a case deleted, and the deletion redelivered: one reply', async () => {
+  await h.seedAlert();
+  const deleted = caseEvent({ action: 'delete', details: {}, object: {} });
+  await deliver(deleted);
+  await deliver(deleted);
+
+  expect(h.slackCalls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.update']);
+});

@@ -264,8 +264,7 @@ export function caseEvent(input: {
     object:
       input.object ??
       outputCase({ ...input.details, _updatedAt: at, _updatedBy: input.actor ?? 'analyst@example.com' }),
-    organisationId: '~4096',
-    organisation: 'SOC',
+    organisation: { organisationId: '~4096', organisation: 'SOC' },
     ...input.extra,
   };
 }
