@@ -13,6 +13,8 @@ import { SANDBOX_DEFAULTS } from '../../src/config';
 const ROOT = resolve(__dirname, '../..');
 const HEALTH_TIMEOUT_MS = 15_000;
 const HEALTH_POLL_MS = 50;
+/** How long a SIGTERM may take (draining jobs) before the group is killed. */
+const STOP_TIMEOUT_MS = 15_000;
 
 /** The sandbox server did not come up, or exited before it was asked to. */
 export class SandboxServerError extends Error {
@@ -100,14 +102,20 @@ export async function startSandboxServer(
     child,
     output: () => output,
     async stop(signal = 'SIGTERM') {
-      if (!hasExited && child.pid) {
+      const kill = (sent: NodeJS.Signals) => {
+        if (hasExited || !child.pid) return;
         try {
-          process.kill(-child.pid, signal);
+          process.kill(-child.pid, sent);
         } catch {
           // The group is already gone.
         }
-      }
-      return exited;
+      };
+      kill(signal);
+      // A graceful stop that hangs must not leave the process behind the test run.
+      const fallback = setTimeout(() => kill('SIGKILL'), STOP_TIMEOUT_MS);
+      const exit = await exited;
+      clearTimeout(fallback);
+      return exit;
     },
   };
 
