@@ -152,7 +152,7 @@ async function claimReply(
   return saved?.after;
 }
 
-/** Delivers the replies and Security Hub update a case change owes, then re-renders the root alert. */
+/** Delivers the replies a case change owes, re-renders the root alert, then updates Security Hub. */
 export async function deliverPending(fingerprint: string, deps: Deps): Promise<void> {
   const { store, slack } = deps;
   let alert: AlertRecord | undefined = await store.getAlert(fingerprint);
@@ -183,6 +183,10 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
     }));
     alert = saved?.after ?? (await store.getAlert(fingerprint)) ?? alert;
   }
+  // The root before Security Hub: a Security Hub that refuses for good must not leave the root
+  // showing a state the thread has moved past.
+  if (alert.ts)
+    await slack.update(alert.channel, alert.ts, alertMessage(alert, alertMessageOptions(alert, deps.config)));
   const workflow = alert.pendingWorkflow;
   if (workflow && alert.finding.securityHub) {
     await deps.securityHub.setWorkflow(alert.finding.securityHub, workflow.status, workflow.note);
@@ -199,6 +203,4 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
       details: { status: workflow.status, note: workflow.note },
     });
   }
-  if (alert.ts)
-    await slack.update(alert.channel, alert.ts, alertMessage(alert, alertMessageOptions(alert, deps.config)));
 }
