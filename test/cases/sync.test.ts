@@ -365,7 +365,9 @@ test('Security Hub down when the case closes: the job is retried, the reply post
   h.securityHubAnswers.push(500);
   await deliver(caseEvent({ details: { status: 'FalsePositive', stage: 'Closed' } }));
 
-  expect(h.slackCalls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.update']);
+  // The retry re-renders the root (the same message) before it tries Security Hub again.
+  expect(h.slackCalls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.update', 'chat.update']);
+  expect(h.slackCalls[2]!.args.blocks).toEqual(h.slackCalls[1]!.args.blocks);
   expect(h.securityHubCalls.map((call) => (call.body as { Workflow: unknown }).Workflow)).toEqual([
     { Status: 'SUPPRESSED' },
     { Status: 'SUPPRESSED' },
@@ -385,4 +387,24 @@ test('a case deleted, and the deletion redelivered: one reply', async () => {
   await deliver(deleted);
 
   expect(h.slackCalls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.update']);
+});
+
+test('Security Hub refusing for good: the thread and root still show the close; the job ends as a dead letter', async () => {
+  await h.seedAlert();
+  h.securityHubAnswers.push(500, 500, 500, 500, 500);
+  await deliver(caseEvent({ details: { status: 'TruePositive', stage: 'Closed' } }));
+
+  expect(h.securityHubCalls).toHaveLength(5);
+  expect(h.slackCalls.map((call) => call.method)).toEqual([
+    'chat.postMessage',
+    'chat.update',
+    'chat.update',
+    'chat.update',
+    'chat.update',
+    'chat.update',
+  ]);
+  expect(statusLine(h.slackCalls[1]!)).toBe('✅ *Case #42* · closed as `TruePositive`');
+  expect((await h.runtime.deps.store.listDeadLetters(10)).map((letter) => letter.kind)).toEqual([
+    'job:case-changed',
+  ]);
 });
