@@ -2,6 +2,7 @@
  * `npm run bench`: figures, never assertions. Each section prints what it measured on this machine.
  */
 import { benchBundles, type BundleFigures } from './bundles';
+import { benchEscalation } from './escalation';
 import { benchPipeline } from './pipeline';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
@@ -11,6 +12,16 @@ async function main(): Promise<void> {
   console.log('## Pipeline: parse + normalise + enrich + render');
   console.log(`fixtures: ${pipeline.fixtures}, findings per pass: ${pipeline.findingsPerRun}`);
   console.log(`findings normalised+rendered per second: ${pipeline.findingsPerSecond} (target > 10,000)`);
+
+  const escalation = await benchEscalation();
+  console.log('\n## Create Case');
+  console.log(
+    `ack of the Create Case listener (signed request in, answer out; ${escalation.ackMs.runs} clicks): p50 ${escalation.ackMs.p50.toFixed(1)} ms, p99 ${escalation.ackMs.p99.toFixed(1)} ms`,
+  );
+  for (const [observables, requests] of Object.entries(escalation.requestsPerEscalation))
+    console.log(
+      `TheHive requests per escalation with ${observables} observables: ${requests} (alert + promotion + analyst comment)`,
+    );
 
   console.log(
     '\n## Lambda bundles (esbuild as serverless.yml configures it; cold load = median require() in a fresh node)',
