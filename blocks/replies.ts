@@ -4,7 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../src/findings/finding';
-import type { AlertRecord } from '../src/store/store';
+import type { AlertRecord, CaseChange } from '../src/store/store';
 import { caseName, trustedCaseUrl } from './alert';
 import { context, mrkdwn, section, slackLink } from './elements';
 import { isSlackUserId, literal, mention, plainText } from './escape';
@@ -21,18 +21,6 @@ export interface Reply {
   text: string;
   blocks: KnownBlock[];
 }
-
-/**
- * One change to a TheHive case, as the status sync found it (TheHive names only new values; `from`
- * is what Hivewire knew before). `actor` is the TheHive login that made the change.
- */
-export type CaseChange =
-  | { field: 'status'; from?: string; to: string; stage: string; summary?: string; actor: string }
-  | { field: 'assignee'; from?: string; to?: string; toSlackUser?: string; actor: string }
-  | { field: 'severity' | 'tlp' | 'pap'; from?: number; to?: number; actor: string }
-  | { field: 'title'; from?: string; to?: string; actor: string }
-  | { field: 'tags'; added: string[]; removed: string[]; actor: string }
-  | { field: 'gone'; to: 'deleted' | 'merged'; actor: string };
 
 /** TheHive 5 case severity 1–4. */
 const CASE_SEVERITIES = ['', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];

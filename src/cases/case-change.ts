@@ -2,15 +2,7 @@
  * What changed in a case between two known states: the facts a thread reply states, one entry per
  * field (TheHive's webhook names only new values, so "before" comes from the store).
  */
-import type { CaseSnapshot } from '../store/store';
-
-export type CaseChange =
-  | { field: 'status'; from?: string; to: string; stage: string; summary?: string; actor: string }
-  | { field: 'assignee'; from?: string; to?: string; toSlackUser?: string; actor: string }
-  | { field: 'severity' | 'tlp' | 'pap'; from?: number; to?: number; actor: string }
-  | { field: 'title'; from?: string; to?: string; actor: string }
-  | { field: 'tags'; added: string[]; removed: string[]; actor: string }
-  | { field: 'gone'; to: 'deleted' | 'merged'; actor: string };
+import type { CaseChange, CaseSnapshot } from '../store/store';
 
 /** The changes from `before` (undefined: nothing known yet) to `after`, in the order replies show them. */
 export function diffCase(before: CaseSnapshot | undefined, after: CaseSnapshot, actor: string): CaseChange[] {

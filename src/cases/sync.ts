@@ -13,8 +13,14 @@ import { alertMessageOptions } from '../alerts/ingest';
 import { caseChangeReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import type { SlackUserDirectory } from '../slack/users';
-import { updateAlert, type AlertRecord, type CaseSnapshot, type PendingReply } from '../store/store';
-import { diffCase, snapshotOfCase, type CaseChange } from './case-change';
+import {
+  updateAlert,
+  type AlertRecord,
+  type CaseChange,
+  type CaseSnapshot,
+  type PendingReply,
+} from '../store/store';
+import { diffCase, snapshotOfCase } from './case-change';
 import type { NotifiedCase } from './notification';
 
 export type SyncDeps = Deps & { users: SlackUserDirectory };

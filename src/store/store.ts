@@ -23,6 +23,18 @@ export interface CaseSnapshot {
   gone?: 'deleted' | 'merged';
 }
 
+/**
+ * One change to a TheHive case, as the status sync found it (TheHive names only new values; `from`
+ * is what Hivewire knew before). `actor` is the TheHive login that made the change.
+ */
+export type CaseChange =
+  | { field: 'status'; from?: string; to: string; stage: string; summary?: string; actor: string }
+  | { field: 'assignee'; from?: string; to?: string; toSlackUser?: string; actor: string }
+  | { field: 'severity' | 'tlp' | 'pap'; from?: number; to?: number; actor: string }
+  | { field: 'title'; from?: string; to?: string; actor: string }
+  | { field: 'tags'; added: string[]; removed: string[]; actor: string }
+  | { field: 'gone'; to: 'deleted' | 'merged'; actor: string };
+
 /** A finding as stored with its alert: everything but the raw event (kept in the audit trail). */
 export type FindingSnapshot = Omit<Finding, 'raw'>;
 

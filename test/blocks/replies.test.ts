@@ -7,8 +7,8 @@ import {
   ignoredReply,
   notice,
   severityRaisedReply,
-  type CaseChange,
 } from '../../blocks/replies';
+import type { CaseChange } from '../../src/store/store';
 import { makeAlertRecord } from '../helpers/alerts';
 import { limitViolations, mrkdwnProblem, textObjects } from '../helpers/slack-message';
 
