@@ -12,7 +12,8 @@ import { handleTheHiveWebhook } from './cases/webhook-endpoint';
 import { SnsVerifier } from './http/sns';
 import type { LocalRuntime } from './runtime';
 import { createSlackApp } from './slack/app';
-import { createSlackEventsEndpoint, type HttpRequest, type HttpResponse } from './slack/events-endpoint';
+import { jsonResponse, type HttpRequest, type HttpResponse } from './http/request';
+import { createSlackEventsEndpoint } from './slack/events-endpoint';
 
 /** Bodies larger than this are refused before they are read in full. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -60,11 +61,7 @@ export function createRouter(runtime: LocalRuntime) {
     'POST /thehive/webhook': (request) => handleTheHiveWebhook(request, deps),
     'POST /triage': (request) => handleTriageRequest(request, deps),
     'POST /ingest': createIngestEndpoint(deps, sns),
-    'GET /healthz': async () => ({
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ok: true, sandbox: deps.config.sandbox }),
-    }),
+    'GET /healthz': async () => jsonResponse(200, { ok: true, sandbox: deps.config.sandbox }),
   };
 
   return async (req: IncomingMessage, res: ServerResponse, mounted: Mountable[]): Promise<void> => {
@@ -73,11 +70,7 @@ export function createRouter(runtime: LocalRuntime) {
     try {
       if (!route) {
         for (const mount of mounted) if (await mount.handle(req, res)) return;
-        send(res, {
-          status: 404,
-          headers: { 'content-type': 'application/json' },
-          body: '{"error":"not found"}',
-        });
+        send(res, jsonResponse(404, { error: 'not found' }));
         return;
       }
       const body = await readBody(req);
@@ -94,12 +87,7 @@ export function createRouter(runtime: LocalRuntime) {
         path,
         error: error instanceof Error ? error.message : String(error),
       });
-      if (!res.headersSent)
-        send(res, {
-          status: 500,
-          headers: { 'content-type': 'application/json' },
-          body: '{"error":"internal error"}',
-        });
+      if (!res.headersSent) send(res, jsonResponse(500, { error: 'internal error' }));
     }
   };
 }

@@ -6,7 +6,7 @@
 import type { Deps } from '../deps';
 import { parseEvent } from '../findings/parse';
 import { handleIngestRequest, type IngestDeps } from '../http/ingest';
-import type { HttpRequest, HttpResponse } from '../slack/events-endpoint';
+import { jsonResponse, type HttpRequest, type HttpResponse } from '../http/request';
 
 /** The store's items are capped at 400 KB: a rejected body is kept up to this much. */
 const REJECTED_PAYLOAD_LIMIT = 256 * 1024;
@@ -42,10 +42,6 @@ export function createIngestEndpoint(
         },
       },
     );
-    return {
-      status: result.status,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(result.body),
-    };
+    return jsonResponse(result.status, result.body);
   };
 }

@@ -7,41 +7,30 @@
  */
 import type { Deps } from '../deps';
 import { checkBearer } from '../http/auth';
-import type { HttpRequest, HttpResponse } from '../slack/events-endpoint';
+import {
+  headerOf,
+  jsonResponse as json,
+  parseJsonBody,
+  rawBodyOf,
+  type HttpRequest,
+  type HttpResponse,
+} from '../http/request';
 import { parseSiemTriageRequest, requestSiemTriage, TriageValidationError } from './triage';
 
 type EndpointDeps = Pick<Deps, 'config' | 'queue' | 'store' | 'logger' | 'now'>;
-
-const json = (status: number, body: unknown): HttpResponse => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 /** Bodies larger than this are not a triage request. */
 const MAX_BODY_CHARS = 64 * 1024;
 
 /** Handles one HTTP request. */
 export async function handleTriageRequest(request: HttpRequest, deps: EndpointDeps): Promise<HttpResponse> {
-  const authorization = Object.entries(request.headers).find(
-    ([key]) => key.toLowerCase() === 'authorization',
-  )?.[1];
+  const authorization = headerOf(request.headers, 'authorization');
   if (!checkBearer(authorization, deps.config.ingestSecret)) return json(401, { error: 'unauthorized' });
-  const rawBody = request.isBase64Encoded
-    ? Buffer.from(request.body, 'base64').toString('utf8')
-    : request.body;
+  const rawBody = rawBodyOf(request);
   if (rawBody.length > MAX_BODY_CHARS) return json(413, { error: 'body: too large' });
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody);
-  } catch {
-    await deps.store.putDeadLetter({
-      kind: 'rejected-triage',
-      error: 'body: not JSON',
-      payload: rawBody.slice(0, 4096),
-    });
-    return json(400, { error: 'body: not JSON' });
-  }
+  const parsed = await parseJsonBody(rawBody, 'rejected-triage', deps.store, 4096);
+  if (!parsed.ok) return parsed.response;
+  const body = parsed.body;
   try {
     const { triageId } = await handleTriageInvocation(body, deps);
     return json(202, { triageId });

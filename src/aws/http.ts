@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Logger } from '../logger';
 import { perContainer } from './per-container';
-import type { HttpRequest, HttpResponse } from '../slack/events-endpoint';
+import type { HttpRequest, HttpResponse } from '../http/request';
 
 /**
  * The request as the endpoints read it. API Gateway base64-encodes bodies it deems binary (Slack's form

@@ -5,41 +5,29 @@
  */
 import { checkBearer, checkSecret } from '../http/auth';
 import type { Deps } from '../deps';
-import type { HttpRequest, HttpResponse } from '../slack/events-endpoint';
+import {
+  headerOf,
+  jsonResponse as json,
+  parseJsonBody,
+  rawBodyOf,
+  type HttpRequest,
+  type HttpResponse,
+} from '../http/request';
 import { parseNotification } from './notification';
-
-const json = (status: number, body: unknown): HttpResponse => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
 
 /** Handles one webhook delivery. */
 export async function handleTheHiveWebhook(
   request: HttpRequest,
   deps: Pick<Deps, 'config' | 'queue' | 'store' | 'logger' | 'now'>,
 ): Promise<HttpResponse> {
-  const authorization = Object.entries(request.headers).find(
-    ([key]) => key.toLowerCase() === 'authorization',
-  )?.[1];
+  const authorization = headerOf(request.headers, 'authorization');
   const secret = deps.config.theHive.webhookSecret;
   if (!checkBearer(authorization, secret) && !checkSecret(authorization, secret)) {
     return json(401, { error: 'unauthorized' });
   }
-  const rawBody = request.isBase64Encoded
-    ? Buffer.from(request.body, 'base64').toString('utf8')
-    : request.body;
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody);
-  } catch {
-    await deps.store.putDeadLetter({
-      kind: 'rejected-webhook',
-      error: 'body: not JSON',
-      payload: rawBody.slice(0, 65536),
-    });
-    return json(400, { error: 'body: not JSON' });
-  }
+  const parsed = await parseJsonBody(rawBodyOf(request), 'rejected-webhook', deps.store, 65536);
+  if (!parsed.ok) return parsed.response;
+  const body = parsed.body;
   const notification = parseNotification(body);
   if (notification.kind === 'invalid') {
     await deps.store.putDeadLetter({ kind: 'rejected-webhook', error: notification.error, payload: body });

@@ -3,6 +3,7 @@
  * send (the ingest secret as Bearer or Basic, or a verified Amazon SNS signature), how big, whether it
  * is JSON, and which answer each outcome gets. What a finding is, is the `accept` callback's business.
  */
+import { headerOf } from './request';
 import { checkBearerOrBasic } from './auth';
 import { SnsConfirmationError, type SnsVerifier } from './sns';
 
@@ -40,11 +41,6 @@ export interface IngestResponse {
 }
 
 const UNAUTHORIZED: IngestResponse = { status: 401, body: { error: 'unauthorized' } };
-
-function header(headers: IngestRequest['headers'], name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
-}
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
@@ -126,10 +122,10 @@ async function handleSnsDelivery(rawBody: string, deps: IngestDeps): Promise<Ing
  *   const { status, body } = await handleIngestRequest({ headers, rawBody }, { ingestSecret, sns, accept, keepRejected });
  */
 export async function handleIngestRequest(request: IngestRequest, deps: IngestDeps): Promise<IngestResponse> {
-  if (header(request.headers, 'x-amz-sns-message-type') !== undefined)
+  if (headerOf(request.headers, 'x-amz-sns-message-type') !== undefined)
     return tooLarge(request.rawBody) ?? handleSnsDelivery(request.rawBody, deps);
 
-  if (!checkBearerOrBasic(header(request.headers, 'authorization'), deps.ingestSecret)) return UNAUTHORIZED;
+  if (!checkBearerOrBasic(headerOf(request.headers, 'authorization'), deps.ingestSecret)) return UNAUTHORIZED;
   const oversized = tooLarge(request.rawBody);
   if (oversized) return oversized;
   const event = parseJson(request.rawBody);

@@ -6,28 +6,9 @@
  */
 import { AwsLambdaReceiver } from '@slack/bolt';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { headerOf, rawBodyOf, type HttpRequest, type HttpResponse } from '../http/request';
 import { verifySlackRequest } from '../http/slack-signature';
 import { createSlackApp, type SlackAppDeps } from './app';
-
-export interface HttpRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | undefined>;
-  body: string;
-  isBase64Encoded?: boolean;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body: string;
-}
-
-function header(headers: HttpRequest['headers'], name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
-  return undefined;
-}
 
 /** Builds the endpoint: one Bolt app per process, created once (module scope in Lambda). */
 export function createSlackEventsEndpoint(
@@ -38,13 +19,11 @@ export function createSlackEventsEndpoint(
   const handler = receiver.toHandler();
 
   return async (request) => {
-    const rawBody = request.isBase64Encoded
-      ? Buffer.from(request.body, 'base64').toString('utf8')
-      : request.body;
+    const rawBody = rawBodyOf(request);
     const verdict = verifySlackRequest({
       signingSecret: deps.config.slack.signingSecret,
-      timestampHeader: header(request.headers, 'x-slack-request-timestamp'),
-      signatureHeader: header(request.headers, 'x-slack-signature'),
+      timestampHeader: headerOf(request.headers, 'x-slack-request-timestamp'),
+      signatureHeader: headerOf(request.headers, 'x-slack-signature'),
       rawBody,
       nowMs: deps.now().getTime(),
     });

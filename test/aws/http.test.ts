@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { requestFromApiGateway, responseForApiGateway, serveEndpoint } from '../../src/aws/http';
 import type { Logger } from '../../src/logger';
-import type { HttpRequest } from '../../src/slack/events-endpoint';
+import type { HttpRequest } from '../../src/http/request';
 
 function apiEvent(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
   return {

@@ -9,7 +9,8 @@ import { TheHiveClient, type TheHiveClientOptions } from '../../clients/thehive/
 import { CREATE_CASE } from '../../blocks/actions';
 import { signSlackRequest } from '../../src/http/slack-signature';
 import type { Job } from '../../src/queue/jobs';
-import { createSlackEventsEndpoint, type HttpResponse } from '../../src/slack/events-endpoint';
+import type { HttpResponse } from '../../src/http/request';
+import { createSlackEventsEndpoint } from '../../src/slack/events-endpoint';
 import { createJobHandler } from '../../src/worker';
 import {
   buttonClick,
