@@ -3,10 +3,10 @@
  * served by local stand-ins on the same port, reached by the bot through its normal clients.
  */
 import { join } from 'node:path';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import { createLocalRuntime } from './runtime';
-import { loadSamples } from './samples';
-import { createSandbox } from './sandbox';
+import { loadSamples, type SampleFinding } from './samples';
+import { createSandbox, type Sandbox } from './sandbox';
 import { startServer, type Mountable } from './server';
 import type { LocalRuntime } from './runtime';
 
@@ -35,24 +35,27 @@ async function resumeEscalations(runtime: LocalRuntime): Promise<void> {
   }
 }
 
+/** The sandbox stand-ins for a configuration: its secrets, its public URL, state under the data directory. */
+export function sandboxFor(config: Config, samples: SampleFinding[]): Sandbox {
+  return createSandbox({
+    publicUrl: config.publicUrl,
+    signingSecret: config.slack.signingSecret,
+    theHiveApiKey: config.theHive.apiKey,
+    webhookSecret: config.theHive.webhookSecret,
+    ingestSecret: config.ingestSecret,
+    alertChannel: config.slack.alertChannel,
+    dataDir: join(config.dataDir, 'sandbox'),
+    samples: samples.map(({ name, event }) => ({ name, event })),
+  });
+}
+
 /** Runs until SIGINT/SIGTERM; then drains the jobs, stops taking requests and closes the store. */
 export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean }): Promise<number> {
   const config = loadConfig(env);
   const runtime = await createLocalRuntime(config);
   const { logger } = runtime.deps;
   const samples = loadSamples();
-  const sandbox = config.sandbox
-    ? createSandbox({
-        publicUrl: config.publicUrl,
-        signingSecret: config.slack.signingSecret,
-        theHiveApiKey: config.theHive.apiKey,
-        webhookSecret: config.theHive.webhookSecret,
-        ingestSecret: config.ingestSecret,
-        alertChannel: config.slack.alertChannel,
-        dataDir: join(config.dataDir, 'sandbox'),
-        samples: samples.map(({ name, event }) => ({ name, event })),
-      })
-    : undefined;
+  const sandbox = config.sandbox ? sandboxFor(config, samples) : undefined;
   const mounted: Mountable[] = sandbox ? [sandbox] : [];
   const running = await startServer(runtime, { port: config.port, mounted });
   await resumeEscalations(runtime);

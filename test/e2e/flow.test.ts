@@ -5,15 +5,16 @@
  * `hivewire audit` prints the whole timeline.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CREATE_CASE } from '../../blocks/actions';
 import { printAudit } from '../../src/audit';
 import { loadConfig, SANDBOX_DEFAULTS, type Config } from '../../src/config';
 import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
-import { createSandbox, type Sandbox } from '../../src/sandbox';
+import type { Sandbox } from '../../src/sandbox';
+import { sandboxFor } from '../../src/serve';
 import { startServer, type RunningServer } from '../../src/server';
+import { freePort } from '../helpers/sandbox-server';
 
 const FIXTURE = resolve(__dirname, '../../fixtures/aws/asff-guardduty-recon-iamuser-maliciousipcaller.json');
 const CHANNEL = SANDBOX_DEFAULTS.alertChannel;
@@ -27,33 +28,13 @@ let runtime: LocalRuntime;
 let sandbox: Sandbox;
 let server: RunningServer;
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
-}
-
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'hivewire-flow-'));
   const port = await freePort();
   env = { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, HIVEWIRE_DATA_DIR: dataDir };
   config = loadConfig(env);
   runtime = await createLocalRuntime(config, { slackPostIntervalMs: 0 });
-  sandbox = createSandbox({
-    publicUrl: config.publicUrl,
-    signingSecret: config.slack.signingSecret,
-    theHiveApiKey: config.theHive.apiKey,
-    webhookSecret: config.theHive.webhookSecret,
-    ingestSecret: config.ingestSecret,
-    alertChannel: config.slack.alertChannel,
-    samples: [],
-  });
+  sandbox = sandboxFor(config, []);
   server = await startServer(runtime, { port, host: '127.0.0.1', mounted: [sandbox], reconcileEveryMs: 0 });
 });
 
