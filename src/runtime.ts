@@ -73,6 +73,7 @@ export async function createLocalRuntime(
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,
       organisation: config.theHive.organisation,
+      logger,
     }),
     securityHub: config.sandbox ? new SandboxSecurityHub(logger) : new SecurityHubClient(),
     directory: new AccountDirectory({ config: config.file, organizations }),

@@ -13,6 +13,7 @@ import {
 import { WebClient } from '@slack/web-api';
 import { CREATE_CASE } from '../../blocks/actions';
 import { alertMessage } from '../../blocks/alert';
+import { mention } from '../../blocks/escape';
 import { alertMessageOptions } from '../alerts/ingest';
 import { alreadyEscalatedEphemeral, notice } from '../../blocks/replies';
 import { requestEscalation, type EscalationRequest } from '../cases/escalate';
@@ -34,7 +35,7 @@ function answerFor(result: Exclude<EscalationRequest, { outcome: 'requested' }>)
       return alreadyEscalatedEphemeral(result.alert);
     case 'in-progress':
       return notice(
-        `A case is already being created for this alert${result.alert.escalatedBy ? ` (requested by <@${result.alert.escalatedBy}>)` : ''}.`,
+        `A case is already being created for this alert${result.alert.escalatedBy ? ` (requested by ${mention(result.alert.escalatedBy)})` : ''}.`,
       );
     case 'ignored':
       return notice('This alert was ignored; its buttons no longer apply.');
