@@ -24,7 +24,7 @@ const caseObject = z.looseObject({
 });
 export type NotifiedCase = z.infer<typeof caseObject>;
 
-export const theHiveNotificationSchema = z.looseObject({
+const theHiveNotificationSchema = z.looseObject({
   _id: z.string().optional(),
   _createdAt: z.number().optional(),
   _createdBy: z.string().optional(),
@@ -37,7 +37,6 @@ export const theHiveNotificationSchema = z.looseObject({
   details: z.record(z.string(), z.unknown()).nullish(),
   object: z.unknown().optional(),
 });
-export type TheHiveNotification = z.infer<typeof theHiveNotificationSchema>;
 
 export type ParsedNotification =
   | {

@@ -1,7 +1,22 @@
 /**
  * Checks on rendered Slack messages, independent of the builders in `blocks/`: every text object,
- * whether untrusted text in them is inert, and whether Block Kit's limits hold.
+ * whether untrusted text in them is inert, and whether Block Kit's limits (Slack's documented values,
+ * kept in one place in blocks/limits.ts) hold.
  */
+import {
+  ACTIONS_ELEMENTS_MAX,
+  BUTTON_TEXT_MAX,
+  BUTTON_URL_MAX,
+  BUTTON_VALUE_MAX,
+  CONTEXT_ELEMENTS_MAX,
+  FALLBACK_TEXT_MAX,
+  HEADER_TEXT_MAX,
+  MESSAGE_BLOCKS_MAX,
+  SECTION_FIELD_TEXT_MAX,
+  SECTION_FIELDS_MAX,
+  SECTION_TEXT_MAX,
+  TEXT_OBJECT_MAX,
+} from '../../blocks/limits';
 
 export interface TextObject {
   /** `plain_text`, `mrkdwn`, or `fallback` for the message's top-level `text`. */
@@ -63,36 +78,40 @@ interface AnyBlock {
 export function limitViolations(message: { text: string; blocks: unknown[] }): string[] {
   const problems: string[] = [];
   const blocks = message.blocks as AnyBlock[];
-  if (blocks.length > 50) problems.push(`${blocks.length} blocks`);
-  if (message.text.length > 40_000) problems.push(`fallback text ${message.text.length}`);
+  if (blocks.length > MESSAGE_BLOCKS_MAX) problems.push(`${blocks.length} blocks`);
+  if (message.text.length > FALLBACK_TEXT_MAX) problems.push(`fallback text ${message.text.length}`);
   blocks.forEach((block, index) => {
     const at = `blocks[${index}]`;
     if (block.type === 'header') {
       if (block.text?.type !== 'plain_text') problems.push(`${at} header not plain_text`);
-      if ((block.text?.text.length ?? 0) > 150) problems.push(`${at} header ${block.text?.text.length}`);
+      if ((block.text?.text.length ?? 0) > HEADER_TEXT_MAX)
+        problems.push(`${at} header ${block.text?.text.length}`);
     }
     if (block.type === 'section') {
-      if (block.text && block.text.text.length > 3000)
+      if (block.text && block.text.text.length > SECTION_TEXT_MAX)
         problems.push(`${at} section text ${block.text.text.length}`);
-      if ((block.fields?.length ?? 0) > 10) problems.push(`${at} ${block.fields?.length} fields`);
+      if ((block.fields?.length ?? 0) > SECTION_FIELDS_MAX)
+        problems.push(`${at} ${block.fields?.length} fields`);
       for (const field of block.fields ?? [])
-        if (field.text.length > 2000) problems.push(`${at} field ${field.text.length}`);
+        if (field.text.length > SECTION_FIELD_TEXT_MAX) problems.push(`${at} field ${field.text.length}`);
     }
-    if (block.type === 'context' && (block.elements?.length ?? 0) > 10)
+    if (block.type === 'context' && (block.elements?.length ?? 0) > CONTEXT_ELEMENTS_MAX)
       problems.push(`${at} context elements`);
     if (block.type === 'actions') {
-      if ((block.elements?.length ?? 0) > 25) problems.push(`${at} actions elements`);
+      if ((block.elements?.length ?? 0) > ACTIONS_ELEMENTS_MAX) problems.push(`${at} actions elements`);
       for (const element of block.elements ?? []) {
         const label = typeof element.text === 'object' ? element.text.text : '';
-        if (label.length > 75) problems.push(`${at} button text ${label.length}`);
-        if ((element.value?.length ?? 0) > 2000) problems.push(`${at} button value ${element.value?.length}`);
-        if ((element.url?.length ?? 0) > 3000) problems.push(`${at} button url`);
+        if (label.length > BUTTON_TEXT_MAX) problems.push(`${at} button text ${label.length}`);
+        if ((element.value?.length ?? 0) > BUTTON_VALUE_MAX)
+          problems.push(`${at} button value ${element.value?.length}`);
+        if ((element.url?.length ?? 0) > BUTTON_URL_MAX) problems.push(`${at} button url`);
       }
     }
   });
   for (const object of textObjects(message)) {
     if (object.type !== 'fallback' && object.text.length === 0) problems.push(`${object.path} empty`);
-    if (object.type !== 'fallback' && object.text.length > 3000) problems.push(`${object.path} over 3000`);
+    if (object.type !== 'fallback' && object.text.length > TEXT_OBJECT_MAX)
+      problems.push(`${object.path} over ${TEXT_OBJECT_MAX}`);
   }
   return problems;
 }
