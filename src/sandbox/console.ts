@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from '../zod';
 import type { Logger } from '../logger';
 import { mediaType, readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './http';
 import { InteractionRequestError, type InteractionSender } from './interactions';
@@ -68,51 +68,61 @@ export interface ConsoleOptions {
   logger: Logger;
 }
 
-const userId = z.string().refine((id) => SANDBOX_USERS.some((user) => user.id === id), 'not a sandbox user');
+const userId = z
+  .string()
+  .check(z.refine((id) => SANDBOX_USERS.some((user) => user.id === id), 'not a sandbox user'));
 
 const requests = {
   click: z.object({
-    channel: z.string().min(1),
-    ts: z.string().min(1),
-    actionId: z.string().min(1),
-    blockId: z.string().min(1),
+    channel: z.string().check(z.minLength(1)),
+    ts: z.string().check(z.minLength(1)),
+    actionId: z.string().check(z.minLength(1)),
+    blockId: z.string().check(z.minLength(1)),
     userId,
-    ephemeral: z.boolean().optional(),
-    selectedValue: z.string().optional(),
+    ephemeral: z.optional(z.boolean()),
+    selectedValue: z.optional(z.string()),
   }),
   viewSubmit: z.object({
-    viewId: z.string().min(1),
+    viewId: z.string().check(z.minLength(1)),
     userId,
     values: z.record(
       z.string(),
       z.record(
         z.string(),
-        z.object({ value: z.string().optional(), selected: z.array(z.string()).optional() }),
+        z.object({ value: z.optional(z.string()), selected: z.optional(z.array(z.string())) }),
       ),
     ),
   }),
-  viewClose: z.object({ viewId: z.string().min(1), userId }),
-  dismiss: z.object({ ts: z.string().min(1), userId }),
+  viewClose: z.object({ viewId: z.string().check(z.minLength(1)), userId }),
+  dismiss: z.object({ ts: z.string().check(z.minLength(1)), userId }),
   message: z.object({
-    channel: z.string().min(1),
-    threadTs: z.string().optional(),
+    channel: z.string().check(z.minLength(1)),
+    threadTs: z.optional(z.string()),
     userId,
-    text: z.string().trim().min(1).max(4000),
+    text: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
   }),
   caseChange: z.object({
-    caseId: z.string().min(1),
+    caseId: z.string().check(z.minLength(1)),
     userId,
     changes: z.object({
-      status: z.string().optional(),
-      summary: z.string().optional(),
-      impactStatus: z.string().optional(),
-      assignee: z.string().nullable().optional(),
-      severity: z.number().int().optional(),
+      status: z.optional(z.string()),
+      summary: z.optional(z.string()),
+      impactStatus: z.optional(z.string()),
+      assignee: z.optional(z.nullable(z.string())),
+      severity: z.optional(z.int()),
     }),
   }),
   inject: z
-    .object({ sample: z.number().int().min(0).optional(), raw: z.string().min(1).optional() })
-    .refine((body) => (body.sample === undefined) !== (body.raw === undefined), 'give either sample or raw'),
+    .object({
+      sample: z.optional(z.int().check(z.gte(0))),
+      raw: z.optional(z.string().check(z.minLength(1))),
+    })
+    .check(
+      z.refine(
+        (body) => (body.sample === undefined) !== (body.raw === undefined),
+        'give either sample or raw',
+      ),
+    ),
 };
 
 /** What a person types is escaped by the Slack client before it is sent: `&`, `<`, `>`. */
@@ -120,7 +130,7 @@ function escapeTyped(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function parseRequest<T>(schema: z.ZodType<T>, body: unknown): T {
+function parseRequest<T>(schema: z.ZodMiniType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { z } from 'zod';
+import * as z from '../zod';
 import { StateFile } from './state-file';
 import { badRequest, notFound, TheHiveApiError } from './thehive-error';
 import { runQuery, type Entity, type QueryResult } from './thehive-query';
@@ -39,78 +39,81 @@ export const SANDBOX_ORGANISATION = { organisation: 'SOC', organisationId: '~409
 /** The login of the API key's user (the bot). */
 export const SANDBOX_API_USER = 'hivewire@thehive.local';
 
-const tag = z.string().min(1).max(LIMITS.tag);
-const tlp = z.number().int().min(0).max(4);
-const pap = z.number().int().min(0).max(3);
-const severity = z.number().int().min(1).max(4);
+const tag = z.string().check(z.minLength(1), z.maxLength(LIMITS.tag));
+const tlp = z.int().check(z.gte(0), z.lte(4));
+const pap = z.int().check(z.gte(0), z.lte(3));
+const severity = z.int().check(z.gte(1), z.lte(4));
 
 const observableInput = z.object({
-  dataType: z.string().min(1).max(64),
-  data: z.union([z.string().min(1).max(LIMITS.data), z.array(z.string().min(1).max(LIMITS.data)).min(1)]),
-  message: z.string().max(LIMITS.text).optional(),
-  tlp: tlp.optional(),
-  pap: pap.optional(),
-  tags: z.array(tag).optional(),
-  ioc: z.boolean().optional(),
-  sighted: z.boolean().optional(),
-  sightedAt: z.number().int().optional(),
-  ignoreSimilarity: z.boolean().optional(),
+  dataType: z.string().check(z.minLength(1), z.maxLength(64)),
+  data: z.union([
+    z.string().check(z.minLength(1), z.maxLength(LIMITS.data)),
+    z.array(z.string().check(z.minLength(1), z.maxLength(LIMITS.data))).check(z.minLength(1)),
+  ]),
+  message: z.optional(z.string().check(z.maxLength(LIMITS.text))),
+  tlp: z.optional(tlp),
+  pap: z.optional(pap),
+  tags: z.optional(z.array(tag)),
+  ioc: z.optional(z.boolean()),
+  sighted: z.optional(z.boolean()),
+  sightedAt: z.optional(z.int()),
+  ignoreSimilarity: z.optional(z.boolean()),
 });
 
 const alertInput = z.object({
-  type: z.string().min(1).max(LIMITS.type),
-  source: z.string().min(1).max(LIMITS.source),
-  sourceRef: z.string().min(1).max(LIMITS.sourceRef),
-  title: z.string().min(1).max(LIMITS.title),
-  description: z.string().max(LIMITS.text),
-  externalLink: z.string().max(4096).optional(),
-  severity: severity.optional(),
-  date: z.number().int().optional(),
-  tags: z.array(tag).optional(),
-  flag: z.boolean().optional(),
-  tlp: tlp.optional(),
-  pap: pap.optional(),
-  summary: z.string().max(LIMITS.text).optional(),
-  observables: z.array(observableInput).optional(),
+  type: z.string().check(z.minLength(1), z.maxLength(LIMITS.type)),
+  source: z.string().check(z.minLength(1), z.maxLength(LIMITS.source)),
+  sourceRef: z.string().check(z.minLength(1), z.maxLength(LIMITS.sourceRef)),
+  title: z.string().check(z.minLength(1), z.maxLength(LIMITS.title)),
+  description: z.string().check(z.maxLength(LIMITS.text)),
+  externalLink: z.optional(z.string().check(z.maxLength(4096))),
+  severity: z.optional(severity),
+  date: z.optional(z.int()),
+  tags: z.optional(z.array(tag)),
+  flag: z.optional(z.boolean()),
+  tlp: z.optional(tlp),
+  pap: z.optional(pap),
+  summary: z.optional(z.string().check(z.maxLength(LIMITS.text))),
+  observables: z.optional(z.array(observableInput)),
 });
 
 const promotionInput = z.object({
-  title: z.string().min(1).max(LIMITS.title).optional(),
-  description: z.string().max(LIMITS.text).optional(),
-  severity: severity.optional(),
-  tags: z.array(tag).optional(),
-  flag: z.boolean().optional(),
-  tlp: tlp.optional(),
-  pap: pap.optional(),
-  status: z.string().min(1).max(64).optional(),
-  summary: z.string().max(LIMITS.text).optional(),
-  assignee: z.string().min(1).max(128).optional(),
+  title: z.optional(z.string().check(z.minLength(1), z.maxLength(LIMITS.title))),
+  description: z.optional(z.string().check(z.maxLength(LIMITS.text))),
+  severity: z.optional(severity),
+  tags: z.optional(z.array(tag)),
+  flag: z.optional(z.boolean()),
+  tlp: z.optional(tlp),
+  pap: z.optional(pap),
+  status: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  summary: z.optional(z.string().check(z.maxLength(LIMITS.text))),
+  assignee: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   // The sandbox has no case templates: a named one applies nothing.
-  caseTemplate: z.string().min(1).optional(),
+  caseTemplate: z.optional(z.string().check(z.minLength(1))),
 });
 
 const caseUpdateInput = z.object({
-  title: z.string().min(1).max(LIMITS.title).optional(),
-  description: z.string().max(LIMITS.text).optional(),
-  severity: severity.optional(),
-  startDate: z.number().int().optional(),
-  endDate: z.number().int().optional(),
-  tags: z.array(tag).optional(),
-  addTags: z.array(tag).optional(),
-  removeTags: z.array(tag).optional(),
-  flag: z.boolean().optional(),
-  tlp: tlp.optional(),
-  pap: pap.optional(),
-  status: z.string().min(1).max(64).optional(),
-  summary: z.string().max(LIMITS.text).nullable().optional(),
-  assignee: z.string().min(1).max(128).nullable().optional(),
-  impactStatus: z.string().min(1).max(128).nullable().optional(),
+  title: z.optional(z.string().check(z.minLength(1), z.maxLength(LIMITS.title))),
+  description: z.optional(z.string().check(z.maxLength(LIMITS.text))),
+  severity: z.optional(severity),
+  startDate: z.optional(z.int()),
+  endDate: z.optional(z.int()),
+  tags: z.optional(z.array(tag)),
+  addTags: z.optional(z.array(tag)),
+  removeTags: z.optional(z.array(tag)),
+  flag: z.optional(z.boolean()),
+  tlp: z.optional(tlp),
+  pap: z.optional(pap),
+  status: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  summary: z.optional(z.nullable(z.string().check(z.maxLength(LIMITS.text)))),
+  assignee: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(128)))),
+  impactStatus: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(128)))),
 });
 
-const commentInput = z.object({ message: z.string().min(1).max(LIMITS.text) });
+const commentInput = z.object({ message: z.string().check(z.minLength(1), z.maxLength(LIMITS.text)) });
 
 /** Parses a request body with TheHive's answer for a bad attribute (400 `AttributeCheckingError`). */
-function parseInput<T>(schema: z.ZodType<T>, body: unknown): T {
+function parseInput<T>(schema: z.ZodMiniType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
