@@ -2,7 +2,7 @@
  * AbuseIPDB API v2 `check`: how often an IP address was reported for abuse, and by how many people.
  * The key travels in the `Key` header.
  */
-import { z } from 'zod';
+import * as z from '../../src/zod';
 import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
 
 const SERVICE = 'AbuseIPDB';
@@ -13,17 +13,17 @@ const MAX_AGE_DAYS = 90;
 const checkResponse = z.looseObject({
   data: z.looseObject({
     ipAddress: z.string(),
-    isPublic: z.boolean().optional(),
-    isWhitelisted: z.boolean().nullable().optional(),
-    abuseConfidenceScore: z.number().int().min(0).max(100),
-    countryCode: z.string().nullable().optional(),
-    usageType: z.string().nullable().optional(),
-    isp: z.string().nullable().optional(),
-    domain: z.string().nullable().optional(),
-    isTor: z.boolean().optional(),
-    totalReports: z.number().int().nonnegative().default(0),
-    numDistinctUsers: z.number().int().nonnegative().default(0),
-    lastReportedAt: z.string().nullable().optional(),
+    isPublic: z.optional(z.boolean()),
+    isWhitelisted: z.optional(z.nullable(z.boolean())),
+    abuseConfidenceScore: z.int().check(z.gte(0), z.lte(100)),
+    countryCode: z.optional(z.nullable(z.string())),
+    usageType: z.optional(z.nullable(z.string())),
+    isp: z.optional(z.nullable(z.string())),
+    domain: z.optional(z.nullable(z.string())),
+    isTor: z.optional(z.boolean()),
+    totalReports: z._default(z.int().check(z.nonnegative()), 0),
+    numDistinctUsers: z._default(z.int().check(z.nonnegative()), 0),
+    lastReportedAt: z.optional(z.nullable(z.string())),
   }),
 });
 

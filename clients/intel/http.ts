@@ -4,7 +4,7 @@
  * others), and one error type carrying the service, a code and the HTTP status.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { z } from 'zod';
+import * as z from '../../src/zod';
 
 /** Default deadline of one lookup request. */
 export const INTEL_TIMEOUT_MS = 4_000;
@@ -74,8 +74,8 @@ export function statusError(service: string, status: number): IntelError {
 }
 
 /** Parses a response body with its schema; a mismatch names the field. */
-export function parseBody<S extends z.ZodType>(service: string, schema: S, body: unknown): z.infer<S> {
-  const parsed = schema.safeParse(body);
+export function parseBody<S extends z.core.$ZodType>(service: string, schema: S, body: unknown): z.infer<S> {
+  const parsed = z.safeParse(schema, body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'body';

@@ -3,53 +3,53 @@
  * bootstrap redirector, which answers with a redirect to the registry that holds the record (ARIN,
  * RIPE, Verisign, …), so Hivewire needs no copy of IANA's bootstrap files.
  */
-import { z } from 'zod';
+import * as z from '../../src/zod';
 import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
 
 const SERVICE = 'RDAP';
 const DEFAULT_BASE_URL = 'https://rdap.org';
 
-const event = z.looseObject({ eventAction: z.string(), eventDate: z.string().optional() });
+const event = z.looseObject({ eventAction: z.string(), eventDate: z.optional(z.string()) });
 
 interface RdapEntity {
   roles?: string[];
   vcardArray?: unknown;
   entities?: RdapEntity[];
 }
-const entity: z.ZodType<RdapEntity> = z.lazy(() =>
+const entity: z.ZodMiniType<RdapEntity> = z.lazy(() =>
   z.looseObject({
-    roles: z.array(z.string()).optional(),
-    vcardArray: z.unknown().optional(),
-    entities: z.array(entity).optional(),
+    roles: z.optional(z.array(z.string())),
+    vcardArray: z.optional(z.unknown()),
+    entities: z.optional(z.array(entity)),
   }),
 );
 
 const ipNetwork = z.looseObject({
-  handle: z.string().optional(),
-  name: z.string().optional(),
-  startAddress: z.string().optional(),
-  endAddress: z.string().optional(),
-  country: z.string().optional(),
-  type: z.string().optional(),
-  cidr0_cidrs: z
-    .array(
+  handle: z.optional(z.string()),
+  name: z.optional(z.string()),
+  startAddress: z.optional(z.string()),
+  endAddress: z.optional(z.string()),
+  country: z.optional(z.string()),
+  type: z.optional(z.string()),
+  cidr0_cidrs: z.optional(
+    z.array(
       z.looseObject({
-        v4prefix: z.string().optional(),
-        v6prefix: z.string().optional(),
-        length: z.number().optional(),
+        v4prefix: z.optional(z.string()),
+        v6prefix: z.optional(z.string()),
+        length: z.optional(z.number()),
       }),
-    )
-    .optional(),
-  entities: z.array(entity).optional(),
-  events: z.array(event).optional(),
+    ),
+  ),
+  entities: z.optional(z.array(entity)),
+  events: z.optional(z.array(event)),
 });
 
 const domainRecord = z.looseObject({
-  ldhName: z.string().optional(),
-  handle: z.string().optional(),
-  status: z.array(z.string()).optional(),
-  entities: z.array(entity).optional(),
-  events: z.array(event).optional(),
+  ldhName: z.optional(z.string()),
+  handle: z.optional(z.string()),
+  status: z.optional(z.array(z.string())),
+  entities: z.optional(z.array(entity)),
+  events: z.optional(z.array(event)),
 });
 
 /** Who holds an IP address block. */

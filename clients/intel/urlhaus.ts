@@ -4,7 +4,7 @@
  * reports its outcome in `query_status` (`ok`, `no_results`, `invalid_…`) rather than in the HTTP
  * status, and sends some numbers as strings.
  */
-import { z } from 'zod';
+import * as z from '../../src/zod';
 import {
   IntelError,
   INTEL_TIMEOUT_MS,
@@ -18,19 +18,22 @@ import {
 const SERVICE = 'URLhaus';
 const DEFAULT_BASE_URL = 'https://urlhaus-api.abuse.ch/v1';
 
-const numberish = z.union([z.number(), z.string()]).transform((value) => Number(value));
+const numberish = z.pipe(
+  z.union([z.number(), z.string()]),
+  z.transform((value) => Number(value)),
+);
 
 const answer = z.looseObject({
   query_status: z.string(),
-  urlhaus_reference: z.string().nullable().optional(),
-  threat: z.string().nullable().optional(),
-  url_status: z.string().nullable().optional(),
-  date_added: z.string().nullable().optional(),
-  firstseen: z.string().nullable().optional(),
-  url_count: numberish.nullable().optional(),
-  tags: z.array(z.string()).nullable().optional(),
-  file_type: z.string().nullable().optional(),
-  signature: z.string().nullable().optional(),
+  urlhaus_reference: z.optional(z.nullable(z.string())),
+  threat: z.optional(z.nullable(z.string())),
+  url_status: z.optional(z.nullable(z.string())),
+  date_added: z.optional(z.nullable(z.string())),
+  firstseen: z.optional(z.nullable(z.string())),
+  url_count: z.optional(z.nullable(numberish)),
+  tags: z.optional(z.nullable(z.array(z.string()))),
+  file_type: z.optional(z.nullable(z.string())),
+  signature: z.optional(z.nullable(z.string())),
 });
 
 export type UrlhausQuery = 'url' | 'host' | 'hash';

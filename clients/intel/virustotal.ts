@@ -2,7 +2,7 @@
  * VirusTotal API v3: the last analysis verdicts for an IP address, a domain, a URL or a file hash.
  * The key travels in the `x-apikey` header; a 404 means VirusTotal has never seen the object.
  */
-import { z } from 'zod';
+import * as z from '../../src/zod';
 import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
 
 const SERVICE = 'VirusTotal';
@@ -11,20 +11,20 @@ const GUI = 'https://www.virustotal.com/gui';
 
 export type VirusTotalObject = 'ip' | 'domain' | 'url' | 'hash';
 
-const count = z.number().int().nonnegative().default(0);
+const count = z._default(z.int().check(z.nonnegative()), 0);
 const objectResponse = z.looseObject({
   data: z.looseObject({
     id: z.string(),
     attributes: z.looseObject({
-      last_analysis_stats: z
-        .looseObject({ malicious: count, suspicious: count, harmless: count, undetected: count })
-        .optional(),
-      reputation: z.number().optional(),
+      last_analysis_stats: z.optional(
+        z.looseObject({ malicious: count, suspicious: count, harmless: count, undetected: count }),
+      ),
+      reputation: z.optional(z.number()),
       /** Domains: registration time (epoch seconds), when VirusTotal knows it. */
-      creation_date: z.number().optional(),
+      creation_date: z.optional(z.number()),
       /** Files: the most common name and type. */
-      meaningful_name: z.string().optional(),
-      type_description: z.string().optional(),
+      meaningful_name: z.optional(z.string()),
+      type_description: z.optional(z.string()),
     }),
   }),
 });

@@ -9,7 +9,7 @@
  */
 import type { Agent } from 'node:http';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { z } from 'zod';
+import type * as z from '../../src/zod';
 import packageJson from '../../package.json';
 import type { components, paths } from './schema';
 import {
@@ -189,7 +189,7 @@ interface Request<T> {
   path: string;
   body?: unknown;
   /** The answer's schema; none when TheHive answers 204 without a body. */
-  schema?: z.ZodType<T>;
+  schema?: z.ZodMiniType<T>;
 }
 
 type Outcome<T> = { kind: 'done'; value: T } | { kind: 'failed'; error: TheHiveError; retryAfterMs?: number };
@@ -515,7 +515,7 @@ export class QueryEndpoint {
       method: 'POST',
       path: '/api/v1/query',
       body: { query, ...(options.excludeFields ? { excludeFields: options.excludeFields } : {}) },
-      schema: queryResultSchemas[entity] as unknown as z.ZodType<QueryResult<Q>>,
+      schema: queryResultSchemas[entity] as unknown as z.ZodMiniType<QueryResult<Q>>,
     });
   }
 }

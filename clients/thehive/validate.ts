@@ -1,149 +1,149 @@
 /**
  * Runtime checks of TheHive's answers. Each schema mirrors an output type generated from
- * `openapi.yaml`; its `z.ZodType<…>` annotation makes the compiler reject a schema that drifts from
+ * `openapi.yaml`; its `z.ZodMiniType<…>` annotation makes the compiler reject a schema that drifts from
  * the generated type (a required field missing, a field of another type).
  */
-import { z } from 'zod';
+import * as z from '../../src/zod';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
 
-const timestamp = z.number().int();
+const timestamp = z.int();
 const severity = z.literal([1, 2, 3, 4]);
 const tlp = z.literal([0, 1, 2, 3, 4]);
 const pap = z.literal([0, 1, 2, 3]);
 const extraData = z.record(z.string(), z.unknown());
 
-const customFieldValue: z.ZodType<Schemas['OutputCustomFieldValue']> = z.looseObject({
+const customFieldValue: z.ZodMiniType<Schemas['OutputCustomFieldValue']> = z.looseObject({
   _id: z.string(),
   name: z.string(),
   type: z.string(),
   value: z.unknown(),
-  order: z.number().int(),
+  order: z.int(),
 });
 
 /** An alert as TheHive returns it. */
-export const outputAlertSchema: z.ZodType<Schemas['OutputAlert']> = z.looseObject({
-  _id: z.string().min(1),
+export const outputAlertSchema: z.ZodMiniType<Schemas['OutputAlert']> = z.looseObject({
+  _id: z.string().check(z.minLength(1)),
   _type: z.string(),
   _createdBy: z.string(),
-  _updatedBy: z.string().optional(),
+  _updatedBy: z.optional(z.string()),
   _createdAt: timestamp,
-  _updatedAt: timestamp.optional(),
+  _updatedAt: z.optional(timestamp),
   type: z.string(),
   source: z.string(),
   sourceRef: z.string(),
-  externalLink: z.string().optional(),
+  externalLink: z.optional(z.string()),
   title: z.string(),
   description: z.string(),
   severity,
   severityLabel: z.string(),
   date: timestamp,
-  tags: z.array(z.string()).optional(),
+  tags: z.optional(z.array(z.string())),
   tlp,
   tlpLabel: z.string(),
   pap,
   papLabel: z.string(),
   follow: z.boolean(),
-  customFields: z.array(customFieldValue).optional(),
-  caseTemplate: z.string().optional(),
-  observableCount: z.number().int(),
-  caseId: z.string().min(1).optional(),
+  customFields: z.optional(z.array(customFieldValue)),
+  caseTemplate: z.optional(z.string()),
+  observableCount: z.int(),
+  caseId: z.optional(z.string().check(z.minLength(1))),
   status: z.string(),
   stage: z.enum(['New', 'InProgress', 'Imported', 'Closed']),
-  assignee: z.string().optional(),
-  summary: z.string().optional(),
+  assignee: z.optional(z.string()),
+  summary: z.optional(z.string()),
   extraData,
-  newDate: timestamp.optional(),
-  inProgressDate: timestamp.optional(),
-  closedDate: timestamp.optional(),
-  importedDate: timestamp.optional(),
+  newDate: z.optional(timestamp),
+  inProgressDate: z.optional(timestamp),
+  closedDate: z.optional(timestamp),
+  importedDate: z.optional(timestamp),
 });
 
 /** A case as TheHive returns it. */
-export const outputCaseSchema: z.ZodType<Schemas['OutputCase']> = z.looseObject({
-  _id: z.string().min(1),
+export const outputCaseSchema: z.ZodMiniType<Schemas['OutputCase']> = z.looseObject({
+  _id: z.string().check(z.minLength(1)),
   _type: z.string(),
   _createdBy: z.string(),
-  _updatedBy: z.string().optional(),
+  _updatedBy: z.optional(z.string()),
   _createdAt: timestamp,
-  _updatedAt: timestamp.optional(),
-  number: z.number().int(),
+  _updatedAt: z.optional(timestamp),
+  number: z.int(),
   title: z.string(),
   description: z.string(),
   severity,
   severityLabel: z.string(),
   startDate: timestamp,
-  endDate: timestamp.optional(),
-  tags: z.array(z.string()).optional(),
+  endDate: z.optional(timestamp),
+  tags: z.optional(z.array(z.string())),
   flag: z.boolean(),
   tlp,
   tlpLabel: z.string(),
   pap,
   papLabel: z.string(),
-  status: z.string().min(1),
+  status: z.string().check(z.minLength(1)),
   stage: z.enum(['New', 'InProgress', 'Closed']),
-  summary: z.string().optional(),
-  impactStatus: z.string().optional(),
-  assignee: z.string().optional(),
-  customFields: z.array(customFieldValue).optional(),
-  userPermissions: z.array(z.string()).optional(),
+  summary: z.optional(z.string()),
+  impactStatus: z.optional(z.string()),
+  assignee: z.optional(z.string()),
+  customFields: z.optional(z.array(customFieldValue)),
+  userPermissions: z.optional(z.array(z.string())),
   extraData,
-  newDate: timestamp.optional(),
-  inProgressDate: timestamp.optional(),
-  closedDate: timestamp.optional(),
+  newDate: z.optional(timestamp),
+  inProgressDate: z.optional(timestamp),
+  closedDate: z.optional(timestamp),
 });
 
 /** An observable as TheHive returns it. */
-export const outputObservableSchema: z.ZodType<Schemas['OutputObservable']> = z.looseObject({
-  _id: z.string().min(1),
+export const outputObservableSchema: z.ZodMiniType<Schemas['OutputObservable']> = z.looseObject({
+  _id: z.string().check(z.minLength(1)),
   _type: z.string(),
   _createdBy: z.string(),
-  _updatedBy: z.string().optional(),
+  _updatedBy: z.optional(z.string()),
   _createdAt: timestamp,
-  _updatedAt: timestamp.optional(),
+  _updatedAt: z.optional(timestamp),
   dataType: z.string(),
-  data: z.string().optional(),
-  startDate: timestamp.optional(),
+  data: z.optional(z.string()),
+  startDate: z.optional(timestamp),
   tlp,
   tlpLabel: z.string(),
   pap,
   papLabel: z.string(),
-  tags: z.array(z.string()).optional(),
+  tags: z.optional(z.array(z.string())),
   ioc: z.boolean(),
   sighted: z.boolean(),
-  sightedAt: timestamp.optional(),
-  message: z.string().optional(),
-  reports: z.record(z.string(), z.unknown()).optional(),
-  extraData: extraData.optional(),
-  ignoreSimilarity: z.boolean().optional(),
+  sightedAt: z.optional(timestamp),
+  message: z.optional(z.string()),
+  reports: z.optional(z.record(z.string(), z.unknown())),
+  extraData: z.optional(extraData),
+  ignoreSimilarity: z.optional(z.boolean()),
 });
 
 /** A comment as TheHive returns it (author and time without the leading underscore). */
-export const outputCommentSchema: z.ZodType<Schemas['OutputComment']> = z.looseObject({
-  _id: z.string().min(1),
+export const outputCommentSchema: z.ZodMiniType<Schemas['OutputComment']> = z.looseObject({
+  _id: z.string().check(z.minLength(1)),
   _type: z.string(),
   createdBy: z.string(),
   createdAt: timestamp,
-  updatedBy: z.string().optional(),
-  updatedAt: timestamp.optional(),
+  updatedBy: z.optional(z.string()),
+  updatedAt: z.optional(timestamp),
   message: z.string(),
-  isEdited: z.boolean().optional(),
-  external: z.boolean().optional(),
-  extraData: extraData.optional(),
+  isEdited: z.optional(z.boolean()),
+  external: z.optional(z.boolean()),
+  extraData: z.optional(extraData),
 });
 
 /** `GET /api/v1/status/public`. */
-export const outputPublicStatusSchema: z.ZodType<Schemas['OutputPublicStatus']> = z.looseObject({
-  version: z.string().min(1),
-  sso: z.boolean().optional(),
-  ssoProviders: z
-    .array(z.looseObject({ name: z.string(), displayName: z.string(), url: z.string() }))
-    .optional(),
+export const outputPublicStatusSchema: z.ZodMiniType<Schemas['OutputPublicStatus']> = z.looseObject({
+  version: z.string().check(z.minLength(1)),
+  sso: z.optional(z.boolean()),
+  ssoProviders: z.optional(
+    z.array(z.looseObject({ name: z.string(), displayName: z.string(), url: z.string() })),
+  ),
 });
 
 /** TheHive's error body; anything else in an error response (a proxy's HTML page) is not one. */
-export const errorBodySchema: z.ZodType<Schemas['Error']> = z.looseObject({
+export const errorBodySchema: z.ZodMiniType<Schemas['Error']> = z.looseObject({
   type: z.string(),
   message: z.string(),
 });
@@ -159,7 +159,7 @@ export const queryResultSchemas = {
 export type QueryEntity = keyof typeof queryResultSchemas;
 
 /** The first problem of a failed parse, as `field.path: message` (`[0].stage: Invalid option…`). */
-export function describeIssue(error: z.ZodError): { field: string; problem: string } {
+export function describeIssue(error: z.core.$ZodError): { field: string; problem: string } {
   const issue = error.issues[0];
   const field = (issue?.path ?? [])
     .map((key, index) =>
