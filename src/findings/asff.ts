@@ -2,7 +2,7 @@
  * Security Hub (CSPM) findings in the AWS Security Finding Format, from every product: GuardDuty,
  * Inspector, Macie, Access Analyzer, Security Hub controls, and third parties such as Prowler.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { arnRegion, securityHubConsoleUrl, webLink } from './console-links';
 import {
   accountId,
@@ -65,15 +65,17 @@ const resourceSchema = z.object({
 /** The ASFF finding schema: strict on `Id`, `ProductArn`, `AwsAccountId`; lenient on the rest. */
 const asffFindingSchema = z.object({
   Id: requiredId('the finding id'),
-  ProductArn: requiredId('a Security Hub product ARN').refine((arn) => /^arn:[\w-]+:securityhub:/.test(arn), {
-    error: 'expected a Security Hub product ARN (arn:aws:securityhub:…)',
-  }),
+  ProductArn: requiredId('a Security Hub product ARN').check(
+    z.refine((arn) => /^arn:[\w-]+:securityhub:/.test(arn), {
+      error: 'expected a Security Hub product ARN (arn:aws:securityhub:…)',
+    }),
+  ),
   AwsAccountId: accountId,
   Types: list(z.string()),
   GeneratorId: text,
   Title: longText,
   Description: longText,
-  Severity: z.unknown().optional(),
+  Severity: z.optional(z.unknown()),
   FindingProviderFields: lenient(z.object({ Severity: lenient(severityFields) })),
   CreatedAt: timestamp,
   UpdatedAt: timestamp,

@@ -6,7 +6,7 @@
  * as missing instead of rejecting the finding. Fields a finding cannot do without (ids, type,
  * severity, account) are strict and their errors name the field.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 
 /** Longest free text kept from a finding (titles, descriptions); longer input is rejected. */
 const MAX_TEXT = 65_536;
@@ -16,64 +16,57 @@ const MAX_ID = 1024;
 const MAX_SHORT = 4096;
 
 /** Makes any schema lenient: a missing or malformed value reads as `undefined`. */
-export function lenient<T extends z.ZodType>(schema: T) {
-  return schema.optional().catch(undefined);
+export function lenient<T extends z.core.$ZodType>(schema: T) {
+  return z.catch(z.optional(schema), undefined);
 }
 
 /**
  * A short string; numbers are accepted and turned into text (`"asn": 9318`). Built as a string
  * schema with a fallback (not a union) because the plain-string case is the hot path.
  */
-export const text = z
-  .string()
-  .max(MAX_SHORT)
-  .optional()
-  .catch((ctx) =>
-    typeof ctx.value === 'number' && Number.isFinite(ctx.value) ? String(ctx.value) : undefined,
-  );
+export const text = z.catch(z.optional(z.string().check(z.maxLength(MAX_SHORT))), (ctx) =>
+  typeof ctx.value === 'number' && Number.isFinite(ctx.value) ? String(ctx.value) : undefined,
+);
 
 /** Free text such as a title or description: lenient about its type, strict about its size. */
-export const longText = z
-  .unknown()
-  .transform((value) =>
-    typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined,
-  )
-  .pipe(
-    z
-      .string()
-      .max(MAX_TEXT, { error: `too long (more than ${MAX_TEXT} characters)` })
-      .optional(),
-  )
-  .optional();
+export const longText = z.optional(
+  z.pipe(
+    z.pipe(
+      z.unknown(),
+      z.transform((value) =>
+        typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined,
+      ),
+    ),
+    z.optional(
+      z.string().check(z.maxLength(MAX_TEXT, { error: `too long (more than ${MAX_TEXT} characters)` })),
+    ),
+  ),
+);
 
 const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 
 /** A finite number, also given as a numeric string (`"74"`). */
-export const numeric = z
-  .number()
-  .optional()
-  .catch((ctx) =>
-    typeof ctx.value === 'string' && ctx.value.length <= 64 && NUMERIC.test(ctx.value)
-      ? Number(ctx.value)
-      : undefined,
-  );
+export const numeric = z.catch(z.optional(z.number()), (ctx) =>
+  typeof ctx.value === 'string' && ctx.value.length <= 64 && NUMERIC.test(ctx.value)
+    ? Number(ctx.value)
+    : undefined,
+);
 
 /** A boolean, also given as the strings `"true"` / `"false"` (ASFF ProductFields). */
-export const flag = z
-  .boolean()
-  .optional()
-  .catch((ctx) => (ctx.value === 'true' ? true : ctx.value === 'false' ? false : undefined));
+export const flag = z.catch(z.optional(z.boolean()), (ctx) =>
+  ctx.value === 'true' ? true : ctx.value === 'false' ? false : undefined,
+);
 
 /** A list whose malformed elements are dropped one by one, not the whole list. */
-export function list<T extends z.ZodType>(item: T) {
+export function list<T extends z.core.$ZodType>(item: T) {
   const element = lenient(item);
-  return (
-    z
-      .array(element)
+  return z.pipe(
+    z.catch(
       // Most lists are simply absent: answer that without going through a failed parse.
-      .default([])
-      .catch([])
-      .transform((items) => items.filter((value): value is NonNullable<z.output<T>> => value != null))
+      z._default(z.array(element), []),
+      [],
+    ),
+    z.transform((items) => items.filter((value): value is NonNullable<z.output<T>> => value != null)),
   );
 }
 
@@ -85,43 +78,49 @@ const MAX_TAGS = 50;
  * not element by element through a schema: tag lists are long and on every finding.
  */
 export function tagMap(keyField: string, valueField: string) {
-  return z
-    .unknown()
-    .transform((tags) => {
-      const result: Record<string, string> = {};
-      if (!Array.isArray(tags)) return result;
-      let count = 0;
-      for (const tag of tags) {
-        if (typeof tag !== 'object' || tag === null) continue;
-        const key: unknown = (tag as Record<string, unknown>)[keyField];
-        const value: unknown = (tag as Record<string, unknown>)[valueField];
-        if (typeof key !== 'string' || key.length > MAX_SHORT) continue;
-        result[key] = typeof value === 'string' && value.length <= MAX_SHORT ? value : '';
-        if (++count === MAX_TAGS) break;
-      }
-      return result;
-    })
-    .default({});
+  return z._default(
+    z.pipe(
+      z.unknown(),
+      z.transform((tags) => {
+        const result: Record<string, string> = {};
+        if (!Array.isArray(tags)) return result;
+        let count = 0;
+        for (const tag of tags) {
+          if (typeof tag !== 'object' || tag === null) continue;
+          const key: unknown = (tag as Record<string, unknown>)[keyField];
+          const value: unknown = (tag as Record<string, unknown>)[valueField];
+          if (typeof key !== 'string' || key.length > MAX_SHORT) continue;
+          result[key] = typeof value === 'string' && value.length <= MAX_SHORT ? value : '';
+          if (++count === MAX_TAGS) break;
+        }
+        return result;
+      }),
+    ),
+    {},
+  );
 }
 
 /** A map of string values (ASFF `Tags`, `ProductFields`); non-string values are turned into text or dropped. */
-export const stringMap = z
-  .unknown()
-  .transform((record) => {
-    const result: Record<string, string> = {};
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) return result;
-    // The usual map holds only strings: read it as it is instead of copying it key by key.
-    if (Object.values(record).every((value) => typeof value === 'string')) {
-      return record as Record<string, string>;
-    }
-    for (const [key, value] of Object.entries(record)) {
-      if (typeof value === 'string') result[key] = value;
-      else if (typeof value === 'number' || typeof value === 'boolean') result[key] = String(value);
-    }
-    return result;
-  })
+export const stringMap = z._default(
+  z.pipe(
+    z.unknown(),
+    z.transform((record) => {
+      const result: Record<string, string> = {};
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) return result;
+      // The usual map holds only strings: read it as it is instead of copying it key by key.
+      if (Object.values(record).every((value) => typeof value === 'string')) {
+        return record as Record<string, string>;
+      }
+      for (const [key, value] of Object.entries(record)) {
+        if (typeof value === 'string') result[key] = value;
+        else if (typeof value === 'number' || typeof value === 'boolean') result[key] = String(value);
+      }
+      return result;
+    }),
+  ),
   // An absent key never reaches the transform: give it the same empty map.
-  .default({});
+  {},
+);
 
 /** Epoch seconds below this are read as seconds, above it as milliseconds (year 2286 in seconds). */
 const EPOCH_MS_THRESHOLD = 1e10;
@@ -155,7 +154,7 @@ export function toIsoTimestamp(value: unknown): string | undefined {
 }
 
 /** A timestamp in any accepted form, normalised to ISO-8601 UTC; unreadable values read as missing. */
-export const timestamp = z.unknown().transform(toIsoTimestamp).optional();
+export const timestamp = z.optional(z.pipe(z.unknown(), z.transform(toIsoTimestamp)));
 
 /** The first defined value, for fallback chains. */
 export function firstOf<T>(...values: (T | undefined)[]): T | undefined {
@@ -173,32 +172,34 @@ export const accountId = z
   .union(
     [
       z.string(),
-      z
-        .number()
-        .int()
-        .nonnegative()
-        .transform((value) => String(value).padStart(12, '0')),
+      z.pipe(
+        z.int().check(z.nonnegative()),
+        z.transform((value) => String(value).padStart(12, '0')),
+      ),
     ],
     {
       error: (issue) => (issue.input === undefined ? 'required' : 'expected 12 digits'),
     },
   )
-  .refine((value) => ACCOUNT_ID.test(value), { error: 'expected 12 digits' });
+  .check(z.refine((value) => ACCOUNT_ID.test(value), { error: 'expected 12 digits' }));
 
 /** A required identifier: a non-empty string of bounded length. */
 export function requiredId(what = 'a non-empty string') {
   return z
     .string({ error: (issue) => (issue.input === undefined ? 'required' : `expected ${what}`) })
-    .regex(/\S/, { error: `expected ${what}` })
-    .max(MAX_ID, { error: `too long (more than ${MAX_ID} characters)` });
+    .check(
+      z.regex(/\S/, { error: `expected ${what}` }),
+      z.maxLength(MAX_ID, { error: `too long (more than ${MAX_ID} characters)` }),
+    );
 }
 
 /** A required number within a range, also given as a numeric string (severity scores). */
 export function score(min: number, max: number) {
   const error = `expected a number from ${min} to ${max}`;
-  return z
-    .union([z.number(), z.string().regex(NUMERIC).transform(Number)], {
+  return z.pipe(
+    z.union([z.number(), z.pipe(z.string().check(z.regex(NUMERIC)), z.transform(Number))], {
       error: (issue) => (issue.input === undefined ? 'required' : error),
-    })
-    .pipe(z.number().min(min, { error }).max(max, { error }));
+    }),
+    z.number().check(z.gte(min, { error }), z.lte(max, { error })),
+  );
 }

@@ -2,7 +2,7 @@
  * GuardDuty: the finding object EventBridge puts under `detail` (camelCase, as in the REST API),
  * normalised into a Finding.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { guardDutyConsoleUrl } from './console-links';
 import {
   accountId,
@@ -132,10 +132,10 @@ const service = lenient(
 
 /** The GuardDuty finding schema: strict on identity, type and severity, lenient on everything else. */
 const guardDutyFindingSchema = z.object({
-  accountId: accountId.nullish(),
+  accountId: z.nullish(accountId),
   region: text,
   partition: text,
-  id: requiredId('the finding id').optional(),
+  id: z.optional(requiredId('the finding id')),
   arn: text,
   type: requiredId('a finding type such as UnauthorizedAccess:EC2/SSHBruteForce'),
   severity: score(0, 10),

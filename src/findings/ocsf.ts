@@ -2,7 +2,7 @@
  * Security Hub (2025) findings in OCSF, as "Findings Imported V2" events carry them: detection
  * findings (GuardDuty, Macie), vulnerability findings (Inspector), compliance findings (controls).
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { arnRegion, guardDutyConsoleUrl } from './console-links';
 import {
   accountId,
@@ -84,7 +84,7 @@ const ocsfFindingSchema = z.object({
     },
     { error: objectError },
   ),
-  cloud: lenient(z.object({ account: lenient(z.object({ uid: z.unknown().optional() })), region: text })),
+  cloud: lenient(z.object({ account: lenient(z.object({ uid: z.optional(z.unknown()) })), region: text })),
   class_uid: numeric,
   class_name: text,
   severity_id: numeric,
