@@ -3,7 +3,7 @@
  * queue; on its last attempt, or when the failure cannot heal (a 4xx from TheHive, a Slack
  * `channel_not_found`), it is kept as a dead letter and its use case reports the failure to people.
  */
-import { ZodError } from 'zod';
+import * as z from './zod';
 import { TheHiveError } from '../clients/thehive/client';
 import { ingestFinding } from './alerts/ingest';
 import { withAnalystClients } from './analyst/clients';
@@ -21,7 +21,7 @@ import { SlackDeliveryError } from './slack/delivery';
 /** Whether another attempt could succeed. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof TheHiveError || error instanceof SlackDeliveryError) return error.retryable;
-  if (error instanceof ZodError) return false;
+  if (error instanceof z.core.$ZodError) return false;
   return true;
 }
 

@@ -9,7 +9,7 @@
  * retries; each follow-up step is marked done on the record, so a retried job repeats none.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../zod';
 import {
   triageAnswerReply,
   triageAskedReply,
@@ -214,14 +214,17 @@ export async function askAutomatically(
 
 /** The body of `POST /triage` and of a direct Lambda invocation (MozDef's triage-bot request). */
 export const siemTriageRequestSchema = z.object({
-  identifier: z.string().trim().min(1).max(256),
+  identifier: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
   user: z.email(),
-  alert: z.string().trim().min(1).max(256),
-  summary: z.string().trim().min(1).max(4000),
-  identityConfidence: z
-    .string()
-    .transform((value) => value.trim().toLowerCase())
-    .pipe(z.enum(IDENTITY_CONFIDENCES)),
+  alert: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+  summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+  identityConfidence: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((value) => value.trim().toLowerCase()),
+    ),
+    z.enum(IDENTITY_CONFIDENCES),
+  ),
 });
 export type SiemTriageRequest = z.infer<typeof siemTriageRequestSchema>;
 

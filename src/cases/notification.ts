@@ -2,40 +2,40 @@
  * TheHive 5 webhook notifications (Webhook notifier, endpoint version 1): the audit event of the
  * change, with `details` holding only the changed fields and `object` the whole object after it.
  */
-import { z } from 'zod';
+import * as z from '../zod';
 
 const caseObject = z.looseObject({
-  _id: z.string().min(1),
-  _type: z.string().optional(),
-  _updatedAt: z.number().optional(),
-  _updatedBy: z.string().optional(),
-  _createdAt: z.number().optional(),
-  number: z.number().int(),
-  title: z.string().optional(),
+  _id: z.string().check(z.minLength(1)),
+  _type: z.optional(z.string()),
+  _updatedAt: z.optional(z.number()),
+  _updatedBy: z.optional(z.string()),
+  _createdAt: z.optional(z.number()),
+  number: z.int(),
+  title: z.optional(z.string()),
   status: z.string(),
   stage: z.string(),
-  severity: z.number().int().optional(),
-  assignee: z.string().nullish(),
-  tags: z.array(z.string()).optional(),
-  tlp: z.number().int().optional(),
-  pap: z.number().int().optional(),
-  summary: z.string().nullish(),
-  impactStatus: z.string().nullish(),
+  severity: z.optional(z.int()),
+  assignee: z.nullish(z.string()),
+  tags: z.optional(z.array(z.string())),
+  tlp: z.optional(z.int()),
+  pap: z.optional(z.int()),
+  summary: z.nullish(z.string()),
+  impactStatus: z.nullish(z.string()),
 });
 export type NotifiedCase = z.infer<typeof caseObject>;
 
 const theHiveNotificationSchema = z.looseObject({
-  _id: z.string().optional(),
-  _createdAt: z.number().optional(),
-  _createdBy: z.string().optional(),
-  action: z.string().min(1),
-  objectType: z.string().min(1),
-  objectId: z.string().min(1),
-  rootId: z.string().optional(),
-  requestId: z.string().optional(),
-  mainAction: z.boolean().optional(),
-  details: z.record(z.string(), z.unknown()).nullish(),
-  object: z.unknown().optional(),
+  _id: z.optional(z.string()),
+  _createdAt: z.optional(z.number()),
+  _createdBy: z.optional(z.string()),
+  action: z.string().check(z.minLength(1)),
+  objectType: z.string().check(z.minLength(1)),
+  objectId: z.string().check(z.minLength(1)),
+  rootId: z.optional(z.string()),
+  requestId: z.optional(z.string()),
+  mainAction: z.optional(z.boolean()),
+  details: z.nullish(z.record(z.string(), z.unknown())),
+  object: z.optional(z.unknown()),
 });
 
 export type ParsedNotification =

@@ -7,7 +7,7 @@
  */
 import { createVerify, X509Certificate } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
-import { z } from 'zod';
+import * as z from '../zod';
 
 /** Hosts SNS serves certificates and subscription confirmations from (commercial and China partitions). */
 export const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
@@ -18,25 +18,28 @@ const HTTP_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_CACHED_CERTIFICATES = 20;
 
 const common = {
-  MessageId: z.string().min(1).max(256),
+  MessageId: z.string().check(z.minLength(1), z.maxLength(256)),
   TopicArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]{1,256}$/, 'must be an SNS topic ARN'),
+    .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]{1,256}$/, 'must be an SNS topic ARN')),
   Message: z.string(),
-  Timestamp: z.string().min(1),
+  Timestamp: z.string().check(z.minLength(1)),
   SignatureVersion: z.enum(['1', '2']),
-  Signature: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
-  SigningCertURL: z.string().min(1),
+  Signature: z.string().check(z.regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64')),
+  SigningCertURL: z.string().check(z.minLength(1)),
 };
-const confirmation = { SubscribeURL: z.string().min(1), Token: z.string().min(1) };
+const confirmation = {
+  SubscribeURL: z.string().check(z.minLength(1)),
+  Token: z.string().check(z.minLength(1)),
+};
 
 /** An SNS HTTP(S) delivery body (unknown keys such as `MessageAttributes` are allowed and ignored). */
 export const snsMessageSchema = z.discriminatedUnion('Type', [
   z.object({
     ...common,
     Type: z.literal('Notification'),
-    Subject: z.string().nullish(),
-    UnsubscribeURL: z.string().optional(),
+    Subject: z.nullish(z.string()),
+    UnsubscribeURL: z.optional(z.string()),
   }),
   z.object({ ...common, ...confirmation, Type: z.literal('SubscriptionConfirmation') }),
   z.object({ ...common, ...confirmation, Type: z.literal('UnsubscribeConfirmation') }),

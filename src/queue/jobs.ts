@@ -2,14 +2,14 @@
  * Work that runs after the HTTP answer: one job type per use case, parsed with zod wherever a job
  * crosses a process boundary (SQS message bodies).
  */
-import { z } from 'zod';
+import * as z from '../zod';
 import { SEVERITIES, type NormalisedFinding } from '../findings/finding';
 
 export const createCaseJob = z.object({
   kind: z.literal('create-case'),
-  fingerprint: z.string().min(1),
+  fingerprint: z.string().check(z.minLength(1)),
   /** Slack user id of the analyst who clicked. */
-  userId: z.string().min(1),
+  userId: z.string().check(z.minLength(1)),
   requestedAt: z.string(),
 });
 
@@ -28,22 +28,23 @@ export const reconcileJob = z.object({
 export const ingestJob = z.object({
   kind: z.literal('ingest'),
   /** One normalised finding, accepted by the HTTPS route and posted by the worker. */
-  finding: z
-    .looseObject({
-      fingerprint: z.string().min(1),
+  finding: z.pipe(
+    z.looseObject({
+      fingerprint: z.string().check(z.minLength(1)),
       source: z.enum(['guardduty', 'securityhub', 'siem']),
       title: z.string(),
       severity: z.enum(SEVERITIES),
       observables: z.array(z.looseObject({ dataType: z.string(), data: z.string() })),
-    })
-    .transform((finding) => finding as unknown as NormalisedFinding),
+    }),
+    z.transform((finding) => finding as unknown as NormalisedFinding),
+  ),
   receivedAt: z.string(),
 });
 
 /** Delivers what ignoring an alert owes: the thread reply and the Security Hub SUPPRESSED update. */
 export const ignoreFollowupJob = z.object({
   kind: z.literal('ignore-followup'),
-  fingerprint: z.string().min(1),
+  fingerprint: z.string().check(z.minLength(1)),
 });
 
 /** Threat-intel lookups for `/hivewire lookup` (answered on the command's response_url) or the Enrich button (threaded). */
@@ -51,14 +52,16 @@ export const lookupJob = z.object({
   kind: z.literal('lookup'),
   targets: z
     .array(
-      z.object({ dataType: z.enum(['ip', 'domain', 'url', 'hash']), value: z.string().min(1).max(4096) }),
+      z.object({
+        dataType: z.enum(['ip', 'domain', 'url', 'hash']),
+        value: z.string().check(z.minLength(1), z.maxLength(4096)),
+      }),
     )
-    .min(1)
-    .max(20),
-  userId: z.string().min(1),
+    .check(z.minLength(1), z.maxLength(20)),
+  userId: z.string().check(z.minLength(1)),
   reply: z.discriminatedUnion('to', [
     z.object({ to: z.literal('response-url'), url: z.url({ protocol: /^https?$/ }) }),
-    z.object({ to: z.literal('thread'), fingerprint: z.string().min(1) }),
+    z.object({ to: z.literal('thread'), fingerprint: z.string().check(z.minLength(1)) }),
   ]),
   requestedAt: z.string(),
 });
@@ -67,17 +70,17 @@ export const lookupJob = z.object({
 export const triageAskJob = z.object({
   kind: z.literal('triage-ask'),
   /** Chosen when the question was requested, so a retried job asks once. */
-  triageId: z.string().min(1),
+  triageId: z.string().check(z.minLength(1)),
   request: z.discriminatedUnion('origin', [
     z.object({
       origin: z.literal('alert'),
-      fingerprint: z.string().min(1),
+      fingerprint: z.string().check(z.minLength(1)),
       /** Slack user id of the analyst who clicked, or `auto` for a configured rule. */
-      requestedBy: z.string().min(1),
+      requestedBy: z.string().check(z.minLength(1)),
     }),
     z.object({
       origin: z.literal('siem'),
-      identifier: z.string().min(1),
+      identifier: z.string().check(z.minLength(1)),
       email: z.email(),
       alert: z.string(),
       summary: z.string(),
@@ -90,22 +93,22 @@ export const triageAskJob = z.object({
 /** Delivers a "was this you?" answer: thread, TheHive comment, SIEM queue, on-call mention on "No". */
 export const triageFollowupJob = z.object({
   kind: z.literal('triage-followup'),
-  triageId: z.string().min(1),
+  triageId: z.string().check(z.minLength(1)),
 });
 
 /** Fires when a "was this you?" question has waited its configured time. */
 export const triageTimeoutJob = z.object({
   kind: z.literal('triage-timeout'),
-  triageId: z.string().min(1),
+  triageId: z.string().check(z.minLength(1)),
   dueAt: z.string(),
 });
 
 /** Runs a configured response action (Lambda or SSM Automation) with an alert's finding. */
 export const responseActionJob = z.object({
   kind: z.literal('response-action'),
-  fingerprint: z.string().min(1),
-  actionId: z.string().min(1),
-  userId: z.string().min(1),
+  fingerprint: z.string().check(z.minLength(1)),
+  actionId: z.string().check(z.minLength(1)),
+  userId: z.string().check(z.minLength(1)),
   requestedAt: z.string(),
 });
 

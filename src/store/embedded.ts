@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { z } from 'zod';
+import * as z from '../zod';
 import { DynamoStore } from './dynamo';
 import { StoreHeldError } from './errors';
 import { ensureTable } from './table';
@@ -45,8 +45,8 @@ export type EmbeddedStoreOptions =
 
 const endpointFileSchema = z.object({
   endpoint: z.url({ protocol: /^http$/ }),
-  pid: z.number().int().positive(),
-  tableName: z.string().min(3),
+  pid: z.int().check(z.positive()),
+  tableName: z.string().check(z.minLength(3)),
 });
 
 /** What `<dataDir>/endpoint.json` holds. */
