@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCase } from '../src/cases/escalate';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/config-file';
 import type { Observable } from '../src/findings/finding';
 import { signSlackRequest } from '../src/http/slack-signature';
 import type { Job, JobOf } from '../src/queue/jobs';

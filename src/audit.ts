@@ -4,7 +4,7 @@
  * server records in the data directory (LevelDB allows one process per database), or opens it itself
  * when no server holds it.
  */
-import { loadConfig } from './config';
+import { loadConfig } from './config-file';
 import { openStore } from './store/embedded';
 import type { AlertRecord, AuditEvent, Store } from './store/store';
 

@@ -5,12 +5,14 @@
  *   hivewire case-request <file|->  the TheHive requests "Create Case" would send (no network)
  *   hivewire serve                  the bot, locally (sandbox when no Slack token is configured)
  *   hivewire audit <case|fingerprint>  the audit timeline, also while `serve` runs
+ *   hivewire config <file|->        a config file checked, as the JSON kept in SSM for AWS
  */
 import { readFileSync } from 'node:fs';
 import { alertMessage } from '../blocks/alert';
 import { alertMessageOptions, newAlertRecord } from './alerts/ingest';
 import { caseRequests } from './cases/case-content';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, type Config } from './config';
+import { loadConfig, parseConfigFile } from './config-file';
 import { enrichFromConfig, routeFor } from './enrich/enrich';
 import { parseEvent } from './findings/parse';
 import type { Finding } from './findings/finding';
@@ -20,7 +22,8 @@ const USAGE = `Usage:
   hivewire render <file|->           print the Slack alert(s) for an event as JSON
   hivewire case-request <file|->     print the TheHive requests "Create Case" would send
   hivewire serve [--sandbox-samples] run the bot locally (sandbox when SLACK_BOT_TOKEN is unset)
-  hivewire audit <case-number|fingerprint>  print an alert's audit timeline`;
+  hivewire audit <case-number|fingerprint>  print an alert's audit timeline
+  hivewire config <file|->           check a config file (YAML or JSON) and print it as JSON for SSM`;
 
 class UsageError extends Error {}
 
@@ -120,6 +123,29 @@ function caseRequest(target: string | undefined, env: NodeJS.ProcessEnv): number
   return alerts.length === 0 && rejected.length > 0 ? 1 : 0;
 }
 
+/**
+ * Checks a config file and prints it as one line of JSON: what the AWS functions read from the SSM
+ * parameter `configParam` names, with every default filled in. Exit 1 when the file is refused.
+ */
+function configJson(target: string | undefined): number {
+  let text: string;
+  try {
+    text = readInput(target);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    process.stderr.write(`hivewire config: cannot read ${target}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  try {
+    process.stdout.write(`${JSON.stringify(parseConfigFile(text, target === '-' ? 'stdin' : target))}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`hivewire config: ${error.message}\n`);
+    return 1;
+  }
+}
+
 /** Runs the command; resolves to the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...args] = argv;
@@ -137,6 +163,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         const { printAudit } = await import('./audit');
         return await printAudit(args[0], env);
       }
+      case 'config':
+        return configJson(args[0]);
       case undefined:
       case 'help':
       case '--help':

@@ -2,9 +2,7 @@
  * Configuration: environment variables plus an optional YAML/JSON file (`HIVEWIRE_CONFIG`), both
  * parsed with zod. A bad value fails at start with a message naming the key.
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from './zod';
 import { SEVERITIES, type Severity } from './findings/finding';
 
 /** Documented sandbox values, used only when no Slack bot token is configured. */
@@ -17,104 +15,114 @@ export const SANDBOX_DEFAULTS = {
 } as const;
 
 const severity = z.enum(SEVERITIES);
-const tlp = z.number().int().min(0).max(4);
-const pap = z.number().int().min(0).max(3);
-const slackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id (U…)');
-const slackGroupId = z.string().regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id (S…)');
+const tlp = z.int().check(z.gte(0), z.lte(4));
+const pap = z.int().check(z.gte(0), z.lte(3));
+const nonEmpty = () => z.string().check(z.minLength(1));
+const slackUserId = z.string().check(z.regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id (U…)'));
+const slackGroupId = z.string().check(z.regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id (S…)'));
 
 const customerSettings = z.strictObject({
-  channel: z.string().min(1).optional(),
-  tlp: tlp.optional(),
-  pap: pap.optional(),
-  caseTemplate: z.string().min(1).optional(),
-  severityThreshold: severity.optional(),
+  channel: z.optional(nonEmpty()),
+  tlp: z.optional(tlp),
+  pap: z.optional(pap),
+  caseTemplate: z.optional(nonEmpty()),
+  severityThreshold: z.optional(severity),
 });
 
-export const configFileSchema = z.strictObject({
-  accounts: z
-    .record(
-      z.string().regex(/^\d{12}$/, 'account ids are 12 digits'),
-      z.strictObject({ name: z.string().min(1).optional(), customer: z.string().min(1).optional() }),
-    )
-    .default({}),
-  customers: z.record(z.string().min(1), customerSettings).default({}),
-  defaults: z
-    .strictObject({
-      channel: z.string().min(1).optional(),
-      tlp: tlp.default(2),
-      pap: pap.default(2),
-      severityThreshold: severity.optional(),
-      customer: z.string().min(1).default('internal'),
-      caseTemplate: z.string().min(1).optional(),
-    })
-    .default({ tlp: 2, pap: 2, customer: 'internal' }),
-  slack: z
-    .strictObject({
-      admins: z.array(slackUserId).default([]),
-      adminGroups: z.array(slackGroupId).default([]),
-      onCall: slackGroupId.optional(),
-    })
-    .default({ admins: [], adminGroups: [] }),
-  users: z.record(z.string().min(1), z.email()).default({}),
-  /** "Was this you?": finding types (globs) asked automatically, how long to wait, where a SIEM reads answers. */
-  triage: z
-    .strictObject({
-      autoAsk: z.array(z.string().min(1)).default([]),
-      timeoutMinutes: z.number().int().min(1).max(10_080).default(60),
-      siemQueueUrl: z.url({ protocol: /^https$/ }).optional(),
-    })
-    .optional(),
-  /** Buttons that run a Lambda function or an SSM Automation runbook with the finding. */
-  responseActions: z
-    .array(
+const responseAction = z
+  .strictObject({
+    id: z
+      .string()
+      .check(z.regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, - and _ (at most 40)')),
+    label: z.string().check(z.minLength(1), z.maxLength(75)),
+    findingTypes: z.array(nonEmpty()).check(z.minLength(1)),
+    lambda: z.optional(
       z
-        .strictObject({
-          id: z
-            .string()
-            .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, - and _ (at most 40)'),
-          label: z.string().min(1).max(75),
-          findingTypes: z.array(z.string().min(1)).min(1),
-          lambda: z
-            .string()
-            .regex(
-              /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/,
-              'must be a Lambda function ARN',
-            )
-            .optional(),
-          ssmDocument: z
-            .string()
-            .regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'must be an SSM document name or ARN')
-            .optional(),
-          allowedUsers: z.array(slackUserId).optional(),
-          allowedGroups: z.array(slackGroupId).optional(),
-        })
-        .refine((action) => (action.lambda === undefined) !== (action.ssmDocument === undefined), {
-          message: 'give exactly one of lambda or ssmDocument',
-        }),
-    )
-    .refine((actions) => new Set(actions.map((action) => action.id)).size === actions.length, {
-      message: 'ids must be unique',
-    })
-    .default([]),
+        .string()
+        .check(
+          z.regex(
+            /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/,
+            'must be a Lambda function ARN',
+          ),
+        ),
+    ),
+    ssmDocument: z.optional(
+      z.string().check(z.regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'must be an SSM document name or ARN')),
+    ),
+    allowedUsers: z.optional(z.array(slackUserId)),
+    allowedGroups: z.optional(z.array(slackGroupId)),
+  })
+  .check(
+    z.refine((action) => (action.lambda === undefined) !== (action.ssmDocument === undefined), {
+      message: 'give exactly one of lambda or ssmDocument',
+    }),
+  );
+
+export const configFileSchema = z.strictObject({
+  accounts: z._default(
+    z.record(
+      z.string().check(z.regex(/^\d{12}$/, 'account ids are 12 digits')),
+      z.strictObject({ name: z.optional(nonEmpty()), customer: z.optional(nonEmpty()) }),
+    ),
+    {},
+  ),
+  customers: z._default(z.record(nonEmpty(), customerSettings), {}),
+  defaults: z._default(
+    z.strictObject({
+      channel: z.optional(nonEmpty()),
+      tlp: z._default(tlp, 2),
+      pap: z._default(pap, 2),
+      severityThreshold: z.optional(severity),
+      customer: z._default(nonEmpty(), 'internal'),
+      caseTemplate: z.optional(nonEmpty()),
+    }),
+    { tlp: 2, pap: 2, customer: 'internal' },
+  ),
+  slack: z._default(
+    z.strictObject({
+      admins: z._default(z.array(slackUserId), []),
+      adminGroups: z._default(z.array(slackGroupId), []),
+      onCall: z.optional(slackGroupId),
+    }),
+    { admins: [], adminGroups: [] },
+  ),
+  users: z._default(z.record(nonEmpty(), z.email()), {}),
+  /** "Was this you?": finding types (globs) asked automatically, how long to wait, where a SIEM reads answers. */
+  triage: z.optional(
+    z.strictObject({
+      autoAsk: z._default(z.array(nonEmpty()), []),
+      timeoutMinutes: z._default(z.int().check(z.gte(1), z.lte(10_080)), 60),
+      siemQueueUrl: z.optional(z.url({ protocol: /^https$/ })),
+    }),
+  ),
+  /** Buttons that run a Lambda function or an SSM Automation runbook with the finding. */
+  responseActions: z._default(
+    z.array(responseAction).check(
+      z.refine((actions) => new Set(actions.map((action) => action.id)).size === actions.length, {
+        message: 'ids must be unique',
+      }),
+    ),
+    [],
+  ),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 
 const envSchema = z.object({
-  SLACK_BOT_TOKEN: z.string().min(1).optional(),
-  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  SLACK_APP_TOKEN: z.string().startsWith('xapp-').optional(),
-  SLACK_ALERT_CHANNEL: z.string().min(1).optional(),
-  SLACK_API_URL: z.url().optional(),
-  THEHIVE_URL: z.url().optional(),
-  THEHIVE_API_KEY: z.string().min(1).optional(),
-  THEHIVE_ORGANISATION: z.string().min(1).optional(),
-  THEHIVE_WEBHOOK_SECRET: z.string().min(1).optional(),
-  INGEST_SECRET: z.string().min(1).optional(),
-  SEVERITY_THRESHOLD: severity.optional(),
-  HIVEWIRE_CONFIG: z.string().min(1).optional(),
-  HIVEWIRE_DATA_DIR: z.string().min(1).default('.hivewire'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: z.url().optional(),
+  SLACK_BOT_TOKEN: z.optional(nonEmpty()),
+  SLACK_SIGNING_SECRET: z.optional(nonEmpty()),
+  SLACK_APP_TOKEN: z.optional(z.string().check(z.startsWith('xapp-'))),
+  SLACK_ALERT_CHANNEL: z.optional(nonEmpty()),
+  SLACK_API_URL: z.optional(z.url()),
+  THEHIVE_URL: z.optional(z.url()),
+  THEHIVE_API_KEY: z.optional(nonEmpty()),
+  THEHIVE_ORGANISATION: z.optional(nonEmpty()),
+  THEHIVE_WEBHOOK_SECRET: z.optional(nonEmpty()),
+  INGEST_SECRET: z.optional(nonEmpty()),
+  SEVERITY_THRESHOLD: z.optional(severity),
+  HIVEWIRE_CONFIG: z.optional(nonEmpty()),
+  HIVEWIRE_DATA_DIR: z._default(nonEmpty(), '.hivewire'),
+  PORT: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(65535))), 3000),
+  PUBLIC_URL: z.optional(z.url()),
 });
 
 export interface Config {
@@ -148,46 +156,36 @@ export class ConfigError extends Error {
   }
 }
 
-function describeIssues(error: z.ZodError, prefix: string): string {
+function describeIssues(error: z.core.$ZodError, prefix: string): string {
   return error.issues
     .map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.')}: ${issue.message}`)
     .join('; ');
 }
 
-/** Parses a config file's text (YAML, which also reads JSON). */
-export function parseConfigFile(text: string, origin = 'config'): ConfigFile {
-  let data: unknown;
-  try {
-    data = parseYaml(text) ?? {};
-  } catch (error) {
-    throw new ConfigError(`${origin}: not valid YAML or JSON: ${(error as Error).message}`);
-  }
+/** Validates a config file's content, parsed from YAML or JSON; `origin` names it in errors. */
+export function checkConfigFile(data: unknown, origin = 'config'): ConfigFile {
   const parsed = configFileSchema.safeParse(data);
   if (!parsed.success) throw new ConfigError(`${origin}: ${describeIssues(parsed.error, '')}`);
   return parsed.data;
 }
 
+/** The config file's values when there is none. */
+export function defaultConfigFile(): ConfigFile {
+  return configFileSchema.parse({});
+}
+
 /**
- * Reads the configuration from the environment (and the file it names).
+ * The configuration from the environment and an already-read config file. Reading the file is the
+ * caller's: `loadConfig` (config-file.ts) reads YAML from disk; in AWS the file is JSON from SSM, so
+ * the Lambda bundles carry no YAML parser.
  *
  * @example
- *   const config = loadConfig(process.env);
+ *   const config = resolveConfig(process.env, defaultConfigFile());
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function resolveConfig(env: NodeJS.ProcessEnv, file: ConfigFile): Config {
   const parsedEnv = envSchema.safeParse(env);
   if (!parsedEnv.success) throw new ConfigError(`environment: ${describeIssues(parsedEnv.error, '')}`);
   const e = parsedEnv.data;
-
-  let file: ConfigFile = configFileSchema.parse({});
-  if (e.HIVEWIRE_CONFIG) {
-    let text: string;
-    try {
-      text = readFileSync(e.HIVEWIRE_CONFIG, 'utf8');
-    } catch (error) {
-      throw new ConfigError(`HIVEWIRE_CONFIG: cannot read ${e.HIVEWIRE_CONFIG}: ${(error as Error).message}`);
-    }
-    file = parseConfigFile(text, e.HIVEWIRE_CONFIG);
-  }
 
   const sandbox = !e.SLACK_BOT_TOKEN;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');

@@ -3,7 +3,8 @@
  * served by local stand-ins on the same port, reached by the bot through its normal clients.
  */
 import { join } from 'node:path';
-import { loadConfig, type Config } from './config';
+import type { Config } from './config';
+import { loadConfig } from './config-file';
 import { createLocalRuntime } from './runtime';
 import { loadSamples, type SampleFinding } from './samples';
 import { createSandbox, type Sandbox } from './sandbox';

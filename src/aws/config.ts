@@ -1,24 +1,22 @@
 /**
- * Configuration in AWS: the same `loadConfig` as everywhere, fed with the function's environment, its
- * secrets resolved from SSM, and the optional config file kept in an SSM parameter.
+ * Configuration in AWS: the same `resolveConfig` as everywhere, fed with the function's environment, its
+ * secrets resolved from SSM, and the optional config file kept in an SSM parameter as JSON
+ * (`hivewire config <file>` checks a YAML file and prints that JSON), so no function carries a YAML parser.
  */
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../config';
+import { checkConfigFile, ConfigError, defaultConfigFile, resolveConfig, type Config } from '../config';
 import { resolveSecrets, secretsForConfig, SecretUnavailableError, type SecretSource } from './secrets';
 
-/** Environment variable naming the SSM parameter that holds the config file (YAML). */
+/** Environment variable naming the SSM parameter that holds the config file (JSON). */
 export const CONFIG_PARAM = 'HIVEWIRE_CONFIG_PARAM';
 
 /**
- * Resolves the secrets and the config file, then calls `loadConfig`.
+ * Resolves the secrets and the config file, then calls `resolveConfig`.
  *
  * @example
  *   const config = await loadAwsConfig(process.env, ssmSecretSource());
  */
 export async function loadAwsConfig(env: NodeJS.ProcessEnv, secrets: SecretSource): Promise<Config> {
-  // The template writes '' for parameters left unset; to loadConfig, unset is what they mean.
+  // The template writes '' for parameters left unset; to resolveConfig, unset is what they mean.
   const base: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') base[key] = value;
 
@@ -27,17 +25,23 @@ export async function loadAwsConfig(env: NodeJS.ProcessEnv, secrets: SecretSourc
 
   const resolved = await resolveSecrets(base, secrets);
   const configParam = base[CONFIG_PARAM];
+  let file = defaultConfigFile();
   if (configParam) {
-    // loadConfig reads the file from a path; /tmp is the only writable place in Lambda.
-    const path = join(tmpdir(), 'hivewire-config.yaml');
     let text: string;
     try {
       text = await secrets.get(configParam);
     } catch (error) {
       throw new SecretUnavailableError(CONFIG_PARAM, configParam, error);
     }
-    writeFileSync(path, text, { mode: 0o600 });
-    base.HIVEWIRE_CONFIG = path;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new ConfigError(
+        `${CONFIG_PARAM}: SSM parameter ${configParam} is not JSON; store the output of \`hivewire config <file>\``,
+      );
+    }
+    file = checkConfigFile(data, `${CONFIG_PARAM} (${configParam})`);
   }
-  return loadConfig({ ...base, ...secretsForConfig(resolved) });
+  return resolveConfig({ ...base, ...secretsForConfig(resolved) }, file);
 }

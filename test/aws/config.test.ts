@@ -1,9 +1,18 @@
-import { readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadAwsConfig } from '../../src/aws/config';
 import { SecretUnavailableError, type SecretSource } from '../../src/aws/secrets';
 import { ConfigError } from '../../src/config';
+
+/** What `hivewire config -` prints for a YAML file: the parameter's value as the README has it stored. */
+function configJson(yaml: string): string {
+  const run = spawnSync(process.execPath, [join(__dirname, '../../bin/hivewire.js'), 'config', '-'], {
+    input: yaml,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`hivewire config exited ${run.status}: ${run.stderr}`);
+  return run.stdout;
+}
 
 function mapSource(values: Record<string, string>): SecretSource {
   return {
@@ -60,7 +69,7 @@ describe('loadAwsConfig', () => {
     );
   });
 
-  it('reads the config file from the SSM parameter HIVEWIRE_CONFIG_PARAM names', async () => {
+  it('reads the config file, as `hivewire config` prints it, from the SSM parameter HIVEWIRE_CONFIG_PARAM names', async () => {
     const yaml = [
       'accounts:',
       '  "111122223333": { name: payments-prod, customer: acme }',
@@ -70,12 +79,45 @@ describe('loadAwsConfig', () => {
     ].join('\n');
     const config = await loadAwsConfig(
       { ...SLACK_FUNCTION_ENV, SEVERITY_THRESHOLD: '', HIVEWIRE_CONFIG_PARAM: '/hivewire/test/config' },
-      mapSource({ ...SECRETS, '/hivewire/test/config': yaml }),
+      mapSource({ ...SECRETS, '/hivewire/test/config': configJson(yaml) }),
     );
     expect(config.file.accounts['111122223333']).toEqual({ name: 'payments-prod', customer: 'acme' });
     expect(config.file.customers.acme).toEqual({ channel: 'C0ACME' });
+    expect(config.file.defaults).toEqual({
+      channel: 'C0SECOPS',
+      severityThreshold: 'HIGH',
+      tlp: 2,
+      pap: 2,
+      customer: 'internal',
+    });
     expect(config.slack.alertChannel).toBe('C0SECOPS');
     expect(config.severityThreshold).toBe('HIGH');
+  });
+
+  it('refuses a parameter holding YAML, saying how to store it', async () => {
+    await expect(
+      loadAwsConfig(
+        { ...SLACK_FUNCTION_ENV, HIVEWIRE_CONFIG_PARAM: '/hivewire/test/config' },
+        mapSource({ ...SECRETS, '/hivewire/test/config': 'defaults: { channel: C0SECOPS }' }),
+      ),
+    ).rejects.toThrow(
+      new ConfigError(
+        'HIVEWIRE_CONFIG_PARAM: SSM parameter /hivewire/test/config is not JSON; store the output of `hivewire config <file>`',
+      ),
+    );
+  });
+
+  it('names the parameter and the key of a bad value in the config file', async () => {
+    await expect(
+      loadAwsConfig(
+        { ...SLACK_FUNCTION_ENV, HIVEWIRE_CONFIG_PARAM: '/hivewire/test/config' },
+        mapSource({ ...SECRETS, '/hivewire/test/config': '{"defaults":{"tlp":7}}' }),
+      ),
+    ).rejects.toThrow(
+      new ConfigError(
+        'HIVEWIRE_CONFIG_PARAM (/hivewire/test/config): defaults.tlp: Too big: expected number to be <=4',
+      ),
+    );
   });
 
   it('names the config parameter when it cannot be read', async () => {
@@ -89,19 +131,9 @@ describe('loadAwsConfig', () => {
     );
   });
 
-  it('fails on a bad value with loadConfig’s message naming the key', async () => {
+  it('fails on a bad value with resolveConfig’s message naming the key', async () => {
     await expect(
       loadAwsConfig({ ...SLACK_FUNCTION_ENV, SEVERITY_THRESHOLD: 'SEVERE' }, mapSource(SECRETS)),
     ).rejects.toThrow(/^environment: SEVERITY_THRESHOLD: /);
-  });
-
-  it('writes the config file only to the temporary directory, readable by the function alone', async () => {
-    await loadAwsConfig(
-      { ...SLACK_FUNCTION_ENV, HIVEWIRE_CONFIG_PARAM: '/hivewire/test/config' },
-      mapSource({ ...SECRETS, '/hivewire/test/config': 'defaults: { channel: C0SECOPS }' }),
-    );
-    const path = join(tmpdir(), 'hivewire-config.yaml');
-    expect(readFileSync(path, 'utf8')).toBe('defaults: { channel: C0SECOPS }');
-    expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 });

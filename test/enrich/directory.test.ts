@@ -1,4 +1,4 @@
-import { parseConfigFile } from '../../src/config';
+import { parseConfigFile } from '../../src/config-file';
 import { AccountDirectory, configuredOwner, type AccountNameSource } from '../../src/enrich/directory';
 
 const CONFIG = parseConfigFile(`
