@@ -34,4 +34,23 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
+  {
+    // What the Lambda bundles carry is decided here: classic zod cannot be tree-shaken (~450 KB a
+    // bundle) and YAML is read only from disk, locally (the functions read their config as JSON).
+    files: ['src/**/*.ts', 'clients/**/*.ts', 'blocks/**/*.ts'],
+    ignores: ['src/zod.ts', 'src/config-file.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'zod', message: "Import zod as `import * as z from '<path>/src/zod'` (zod/mini)." },
+            { name: 'zod/mini', message: "Import zod as `import * as z from '<path>/src/zod'`." },
+            { name: 'yaml', message: 'Only src/config-file.ts reads YAML.' },
+          ],
+          patterns: [{ group: ['zod/*'], message: "Import zod as `import * as z from '<path>/src/zod'`." }],
+        },
+      ],
+    },
+  },
 );
