@@ -8,8 +8,8 @@
  *   hivewire config <file|->        a config file checked, as the JSON kept in SSM for AWS
  */
 import { readFileSync } from 'node:fs';
-import { alertMessage } from '../blocks/alert';
-import { alertMessageOptions, newAlertRecord } from './alerts/ingest';
+import { newAlertRecord } from './alerts/ingest';
+import { renderAlert } from './alerts/render';
 import { caseRequests } from './cases/case-content';
 import { ConfigError, type Config } from './config';
 import { loadConfig, parseConfigFile } from './config-file';
@@ -87,7 +87,7 @@ function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
   const { alerts, rejected } = offlineAlerts(event, config);
   const output = {
     findings: alerts.map(({ finding, record }) => {
-      const message = alertMessage(record, alertMessageOptions(record, config));
+      const message = renderAlert(record, config);
       return {
         fingerprint: finding.fingerprint,
         source: finding.source,

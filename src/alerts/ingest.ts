@@ -3,8 +3,6 @@
  * republishes with a growing `service.count`; a GuardDuty finding also arrives through Security Hub)
  * edits the existing message instead of posting a new one.
  */
-import { alertMessage, type AlertMessageOptions } from '../../blocks/alert';
-import { responseActionsFor } from '../analyst/response-actions';
 import { askAutomatically } from '../analyst/triage';
 import { severityRaisedReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
@@ -17,7 +15,8 @@ import {
   type Severity,
 } from '../findings/finding';
 import { parseEvent } from '../findings/parse';
-import type { Config } from '../config';
+import { renderAlert } from './render';
+import { THRESHOLD_SETTING } from '../analyst/threshold';
 import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
 
 export type IngestOutcome = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
@@ -31,20 +30,6 @@ export interface IngestResult {
 const POSTING_LEASE_MS = 60_000;
 /** The raw event kept in the audit trail is capped: the store's items are limited to 400 KB. */
 const AUDIT_RAW_LIMIT = 64 * 1024;
-
-/** The store setting written by `/hivewire threshold`. */
-export const THRESHOLD_SETTING = 'severityThreshold';
-
-/**
- * The options every alert message is rendered with, wherever it is re-rendered: TheHive's URL and
- * the configured response actions that apply to the finding's type.
- */
-export function alertMessageOptions(
-  alert: Pick<AlertRecord, 'finding'>,
-  config: Pick<Config, 'file' | 'theHive'>,
-): AlertMessageOptions {
-  return { theHiveUrl: config.theHive.url, responseActions: responseActionsFor(alert.finding, config) };
-}
 
 function snapshot(finding: Finding): FindingSnapshot {
   const { raw: _raw, ...rest } = finding;
@@ -156,10 +141,7 @@ async function postRootMessage(fingerprint: string, deps: Deps): Promise<void> {
   });
   if (!claimed) return;
 
-  const ts = await slack.post(
-    claimed.after.channel,
-    alertMessage(claimed.after, alertMessageOptions(claimed.after, deps.config)),
-  );
+  const ts = await slack.post(claimed.after.channel, renderAlert(claimed.after, deps.config));
   const permalink = await slack.permalink(claimed.after.channel, ts);
   const saved = await updateAlert(store, fingerprint, (alert) => ({
     ...alert,
@@ -175,11 +157,7 @@ async function postRootMessage(fingerprint: string, deps: Deps): Promise<void> {
   });
   // Deliveries that arrived while we were posting changed the record: show their counts too.
   if (saved && saved.before.version !== claimed.after.version) {
-    await slack.update(
-      saved.after.channel,
-      ts,
-      alertMessage(saved.after, alertMessageOptions(saved.after, deps.config)),
-    );
+    await slack.update(saved.after.channel, ts, renderAlert(saved.after, deps.config));
   }
 }
 
@@ -219,7 +197,7 @@ async function updateExistingAlert(finding: Finding, deps: Deps): Promise<Ingest
     },
   });
   if (after.ts) {
-    await slack.update(after.channel, after.ts, alertMessage(after, alertMessageOptions(after, deps.config)));
+    await slack.update(after.channel, after.ts, renderAlert(after, deps.config));
     if (rose) {
       await slack.reply(
         after.channel,

@@ -3,10 +3,12 @@
  * not posted; only Slack admins (users or members of admin user groups in the config file) may
  * change it. The value lives in the store, where ingest reads it for every new finding.
  */
-import { THRESHOLD_SETTING } from '../alerts/ingest';
 import type { Deps } from '../deps';
 import { SEVERITIES, type Severity } from '../findings/finding';
 import { isAllowed, type GroupMembers } from './permissions';
+
+/** The store setting `/hivewire threshold` writes and ingest reads. */
+export const THRESHOLD_SETTING = 'severityThreshold';
 
 /** Where the audit trail keeps settings changes (audit events are keyed like alerts). */
 export const SETTINGS_AUDIT_KEY = 'settings';

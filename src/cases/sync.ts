@@ -8,8 +8,7 @@
  * delivered (and retried) until done: nothing posts twice, nothing is lost.
  */
 import { randomUUID } from 'node:crypto';
-import { alertMessage } from '../../blocks/alert';
-import { alertMessageOptions } from '../alerts/ingest';
+import { renderAlert } from '../alerts/render';
 import { caseChangeReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import type { SlackUserDirectory } from '../slack/users';
@@ -191,8 +190,7 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
   }
   // The root before Security Hub: a Security Hub that refuses for good must not leave the root
   // showing a state the thread has moved past.
-  if (alert.ts)
-    await slack.update(alert.channel, alert.ts, alertMessage(alert, alertMessageOptions(alert, deps.config)));
+  if (alert.ts) await slack.update(alert.channel, alert.ts, renderAlert(alert, deps.config));
   const workflow = alert.pendingWorkflow;
   if (workflow && alert.finding.securityHub) {
     await deps.securityHub.setWorkflow(alert.finding.securityHub, workflow.status, workflow.note);

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
-import { ingestEvent, ingestFinding, THRESHOLD_SETTING } from '../../src/alerts/ingest';
+import { ingestEvent, ingestFinding } from '../../src/alerts/ingest';
+import { THRESHOLD_SETTING } from '../../src/analyst/threshold';
 import type { NormalisedFinding } from '../../src/findings/finding';
 import { parseEvent } from '../../src/findings/parse';
 import { SlackDeliveryError } from '../../src/slack/delivery';

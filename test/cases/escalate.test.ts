@@ -4,8 +4,7 @@
  */
 import nock from 'nock';
 import { CREATE_CASE, OPEN_CASE } from '../../blocks/actions';
-import { alertMessage } from '../../blocks/alert';
-import { alertMessageOptions } from '../../src/alerts/ingest';
+import { renderAlert } from '../../src/alerts/render';
 import { alreadyEscalatedEphemeral, caseOpenedReply, escalationFailedReply } from '../../blocks/replies';
 import type { AlertRecord } from '../../src/store/store';
 import { theHiveAlert, theHiveCase, theHiveComment } from '../clients/thehive/fixtures';
@@ -123,7 +122,7 @@ describe('the Create Case click', () => {
         requestedAt: harness.clock.now.toISOString(),
       },
     ]);
-    const shown = alertMessage(after, alertMessageOptions(after, harness.config));
+    const shown = renderAlert(after, harness.config);
     expect(slack.map((call) => call.method)).toEqual(['chat.update']);
     expect(slack[0]!.fields).toMatchObject({ channel: 'C0SECOPS', ts: ALERT_TS, text: shown.text });
     expect(slack[0]!.fields.blocks).toEqual(shown.blocks);
@@ -221,7 +220,7 @@ describe('the worker creating the case', () => {
       userId: 'U0ALICE',
       observableCount: 3,
     });
-    const root = alertMessage(after, alertMessageOptions(after, harness.config));
+    const root = renderAlert(after, harness.config);
     expect(slack.map((call) => call.method)).toEqual(['chat.update', 'chat.postMessage', 'chat.update']);
     expect(slack[1]!.fields).toMatchObject({ channel: 'C0SECOPS', thread_ts: ALERT_TS, text: reply.text });
     expect(slack[1]!.fields.text).toContain(CASE_URL);
@@ -510,9 +509,7 @@ describe('TheHive failing', () => {
       text: escalationFailedReply({ reason: AUTH_FAILURE, userId: 'U0ALICE' }).text,
     });
     expect(slack[1]!.fields.text).toContain("TheHive refused Hivewire's credentials (HTTP 401)");
-    expect(slack[2]!.fields.blocks).toEqual(
-      alertMessage(after, alertMessageOptions(after, harness.config)).blocks,
-    );
+    expect(slack[2]!.fields.blocks).toEqual(renderAlert(after, harness.config).blocks);
     expect(JSON.stringify(slack[2]!.fields.blocks)).toContain(`"action_id":"${CREATE_CASE}"`);
     expect(await harness.deps.store.listDeadLetters(10)).toEqual([
       expect.objectContaining({ kind: 'job:create-case', payload: job, error: 'Authentication failure' }),

@@ -1,0 +1,17 @@
+/**
+ * An alert's Slack message as every path renders it (first post, edits, re-renders after a click or a
+ * case change), with the options that come from configuration. Kept apart from ingest so that the
+ * Slack function, which only re-renders, does not carry the finding parsers.
+ */
+import { alertMessage, type AlertMessage } from '../../blocks/alert';
+import { responseActionsFor } from '../analyst/response-actions';
+import type { Config } from '../config';
+import type { AlertRecord } from '../store/store';
+
+/** The alert's message: TheHive's URL and the configured response actions that apply to its finding. */
+export function renderAlert(alert: AlertRecord, config: Pick<Config, 'file' | 'theHive'>): AlertMessage {
+  return alertMessage(alert, {
+    theHiveUrl: config.theHive.url,
+    responseActions: responseActionsFor(alert.finding, config),
+  });
+}
