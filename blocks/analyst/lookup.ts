@@ -4,13 +4,8 @@
  * only links are report pages Hivewire builds itself or checks the host of.
  */
 import type { KnownBlock } from '@slack/types';
-import type {
-  IntelAnswer,
-  LookupTarget,
-  SourceName,
-  SourceResult,
-  TargetReport,
-} from '../../src/analyst/lookup';
+import type { IntelAnswer, SourceName, SourceResult, TargetReport } from '../../src/analyst/lookup';
+import type { LookupTarget } from '../../src/analyst/lookup-targets';
 import { context, mrkdwn, section, slackLink, webUrlHost } from '../elements';
 import { literal } from '../escape';
 import {

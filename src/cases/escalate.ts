@@ -1,13 +1,13 @@
 /**
- * Escalation ("Create Case"). The click records the intent with a conditional write and queues a job;
- * the worker creates a TheHive alert with the observables inline and promotes it to a case.
+ * Escalation ("Create Case"), the worker's part. The click records the intent with a conditional write
+ * and queues a job (request-escalation.ts); the worker creates a TheHive alert with the observables
+ * inline and promotes it to a case.
  *
  * Exactly one case per alert: concurrent clicks lose the conditional write (open → escalating); a worker
  * retried after TheHive answered finds its alert again, because TheHive rejects a second alert with the
  * same type/source/sourceRef, and reuses (or finishes) its promotion.
  */
-import { alertMessage } from '../../blocks/alert';
-import { alertMessageOptions } from '../alerts/ingest';
+import { renderAlert } from '../alerts/render';
 import { literal, mention } from '../../blocks/escape';
 import { PROSE_VALUE_MAX } from '../../blocks/limits';
 import { caseOpenedReply, escalationFailedReply, notice } from '../../blocks/replies';
@@ -18,59 +18,6 @@ import type { JobOf } from '../queue/jobs';
 import { updateAlert, type AlertRecord } from '../store/store';
 import { snapshotOfCase } from './case-change';
 import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
-
-export type EscalationRequest =
-  | { outcome: 'requested'; alert: AlertRecord }
-  | { outcome: 'already-escalated'; alert: AlertRecord }
-  | { outcome: 'in-progress'; alert: AlertRecord }
-  | { outcome: 'ignored'; alert: AlertRecord }
-  | { outcome: 'unknown-alert' };
-
-/**
- * Records an analyst's click: open → escalating (who, when), audit, and a `create-case` job.
- * Fast by design: it runs before Slack's 3-second deadline.
- */
-export async function requestEscalation(
-  input: { fingerprint: string; userId: string },
-  deps: Pick<Deps, 'store' | 'queue' | 'now'>,
-): Promise<EscalationRequest> {
-  const { store, queue } = deps;
-  const at = deps.now().toISOString();
-  const won = await updateAlert(store, input.fingerprint, (alert) =>
-    alert.state === 'open'
-      ? { ...alert, state: 'escalating', escalatedBy: input.userId, escalatedAt: at, lastError: undefined }
-      : undefined,
-  );
-  if (!won) {
-    const alert = await store.getAlert(input.fingerprint);
-    if (!alert) return { outcome: 'unknown-alert' };
-    if (alert.state === 'escalated') return { outcome: 'already-escalated', alert };
-    if (alert.state === 'ignored') return { outcome: 'ignored', alert };
-    return { outcome: 'in-progress', alert };
-  }
-  await store.appendAudit({
-    fingerprint: input.fingerprint,
-    actor: { kind: 'slack', id: input.userId },
-    action: 'escalation-requested',
-  });
-  try {
-    await queue.enqueue({
-      kind: 'create-case',
-      fingerprint: input.fingerprint,
-      userId: input.userId,
-      requestedAt: at,
-    });
-  } catch (error) {
-    // Without a job nothing would ever create the case: give the button back.
-    await updateAlert(store, input.fingerprint, (alert) =>
-      alert.state === 'escalating' && !alert.caseId
-        ? { ...alert, state: 'open', escalatedBy: undefined, escalatedAt: undefined }
-        : undefined,
-    );
-    throw error;
-  }
-  return { outcome: 'requested', alert: won.after };
-}
 
 /** Creates (or finds) the TheHive alert and its case. Two requests on the happy path. */
 async function openCase(alert: AlertRecord, deps: Deps) {
@@ -173,8 +120,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
       details: { threadTs: alert.ts, replyTs, permalink: alert.permalink, caseUrl: alert.caseUrl },
     });
   }
-  if (alert.ts)
-    await slack.update(alert.channel, alert.ts, alertMessage(alert, alertMessageOptions(alert, deps.config)));
+  if (alert.ts) await slack.update(alert.channel, alert.ts, renderAlert(alert, deps.config));
 
   const ref = alert.finding.securityHub;
   if (ref && !alert.securityHubNotifiedAt && alert.caseUrl) {
@@ -234,9 +180,5 @@ export async function escalationFailed(job: JobOf<'create-case'>, error: unknown
         )
       : escalationFailedReply({ reason, userId: job.userId });
   await deps.slack.reply(alert.channel, alert.ts, reply);
-  await deps.slack.update(
-    alert.channel,
-    alert.ts,
-    alertMessage(alert, alertMessageOptions(alert, deps.config)),
-  );
+  await deps.slack.update(alert.channel, alert.ts, renderAlert(alert, deps.config));
 }

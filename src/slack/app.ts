@@ -12,11 +12,10 @@ import {
 } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { CREATE_CASE } from '../../blocks/actions';
-import { alertMessage } from '../../blocks/alert';
 import { mention } from '../../blocks/escape';
-import { alertMessageOptions } from '../alerts/ingest';
+import { renderAlert } from '../alerts/render';
 import { alreadyEscalatedEphemeral, notice } from '../../blocks/replies';
-import { requestEscalation, type EscalationRequest } from '../cases/escalate';
+import { requestEscalation, type EscalationRequest } from '../cases/request-escalation';
 import type { Deps } from '../deps';
 import { requestPathClientOptions } from './delivery';
 import { registerCommand } from './listeners/command';
@@ -62,7 +61,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
         .update({
           channel: alert.channel,
           ts: alert.ts,
-          ...alertMessage(alert, alertMessageOptions(alert, deps.config)),
+          ...renderAlert(alert, deps.config),
         } as never)
         .catch((error: unknown) =>
           log.warn('alert not re-rendered after the click', { error: String(error) }),

@@ -1,4 +1,8 @@
-import { LOOKUP_TARGETS_MAX, lookupTargetsFromText, lookupTargetsOfAlert } from '../../src/analyst/lookup';
+import {
+  LOOKUP_TARGETS_MAX,
+  lookupTargetsFromText,
+  lookupTargetsOfAlert,
+} from '../../src/analyst/lookup-targets';
 import { makeAlertRecord } from '../helpers/alerts';
 
 describe('lookupTargetsFromText', () => {

@@ -10,7 +10,7 @@ import { helpMessage, unknownSubcommand, usageHelp } from '../../../blocks/analy
 import { lookupStarted } from '../../../blocks/analyst/lookup';
 import { thresholdChanged, thresholdShown } from '../../../blocks/analyst/threshold';
 import { lookupCase, parseCaseNumber } from '../../analyst/case-lookup';
-import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../analyst/lookup';
+import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../analyst/lookup-targets';
 import { changeThreshold, parseSeverity, readThreshold } from '../../analyst/threshold';
 import type { Severity } from '../../findings/finding';
 import type { SlackAppDeps } from '../app';

@@ -1,0 +1,59 @@
+/**
+ * Escalation ("Create Case"), the click's part: it runs in the Slack function, before Slack's 3-second
+ * deadline, and needs only the store and the queue (the worker's part, with TheHive, is escalate.ts).
+ */
+import type { Deps } from '../deps';
+import { updateAlert, type AlertRecord } from '../store/store';
+
+export type EscalationRequest =
+  | { outcome: 'requested'; alert: AlertRecord }
+  | { outcome: 'already-escalated'; alert: AlertRecord }
+  | { outcome: 'in-progress'; alert: AlertRecord }
+  | { outcome: 'ignored'; alert: AlertRecord }
+  | { outcome: 'unknown-alert' };
+
+/**
+ * Records an analyst's click: open → escalating (who, when), audit, and a `create-case` job.
+ * Fast by design: it runs before Slack's 3-second deadline.
+ */
+export async function requestEscalation(
+  input: { fingerprint: string; userId: string },
+  deps: Pick<Deps, 'store' | 'queue' | 'now'>,
+): Promise<EscalationRequest> {
+  const { store, queue } = deps;
+  const at = deps.now().toISOString();
+  const won = await updateAlert(store, input.fingerprint, (alert) =>
+    alert.state === 'open'
+      ? { ...alert, state: 'escalating', escalatedBy: input.userId, escalatedAt: at, lastError: undefined }
+      : undefined,
+  );
+  if (!won) {
+    const alert = await store.getAlert(input.fingerprint);
+    if (!alert) return { outcome: 'unknown-alert' };
+    if (alert.state === 'escalated') return { outcome: 'already-escalated', alert };
+    if (alert.state === 'ignored') return { outcome: 'ignored', alert };
+    return { outcome: 'in-progress', alert };
+  }
+  await store.appendAudit({
+    fingerprint: input.fingerprint,
+    actor: { kind: 'slack', id: input.userId },
+    action: 'escalation-requested',
+  });
+  try {
+    await queue.enqueue({
+      kind: 'create-case',
+      fingerprint: input.fingerprint,
+      userId: input.userId,
+      requestedAt: at,
+    });
+  } catch (error) {
+    // Without a job nothing would ever create the case: give the button back.
+    await updateAlert(store, input.fingerprint, (alert) =>
+      alert.state === 'escalating' && !alert.caseId
+        ? { ...alert, state: 'open', escalatedBy: undefined, escalatedAt: undefined }
+        : undefined,
+    );
+    throw error;
+  }
+  return { outcome: 'requested', alert: won.after };
+}
