@@ -10,7 +10,8 @@
 import type { Agent } from 'node:http';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type * as z from '../../src/zod';
-import packageJson from '../../package.json';
+// A named import: bundles then carry the version alone, not the whole package.json.
+import { version } from '../../package.json';
 import type { components, paths } from './schema';
 import {
   describeIssue,
@@ -179,7 +180,7 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-const USER_AGENT = `hivewire/${packageJson.version}`;
+const USER_AGENT = `hivewire/${version}`;
 const DEFAULTS = { timeoutMs: 10_000, retries: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
 /** Cases fetched per query page by `listChangedSince`. */
 const CASE_PAGE_SIZE = 100;
