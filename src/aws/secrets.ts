@@ -5,7 +5,7 @@
  * `/aws/reference/secretsmanager/<secret-id>`.
  */
 import { randomBytes } from 'node:crypto';
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 
 /** Environment variable naming an SSM parameter → the configuration variable its value fills. */
 export const SECRET_PARAMETERS = {
@@ -51,12 +51,16 @@ export class SecretUnavailableError extends Error {
 /**
  * SSM Parameter Store through Powertools Parameters, decrypting SecureStrings. Values are cached for
  * the container's life: the composition root reads them once, and a rotated secret reaches a container
- * when it is recycled (a deploy or a configuration update recycles them all).
+ * when it is recycled (a deploy or a configuration update recycles them all). Without a `provider`, the
+ * SSM client is loaded by the first read, not with the module (see src/aws/edge.ts).
  */
-export function ssmSecretSource(provider: SSMProvider = new SSMProvider()): SecretSource {
+export function ssmSecretSource(provider?: SSMProvider): SecretSource {
+  let ready: Promise<SSMProvider> | undefined = provider && Promise.resolve(provider);
   return {
     async get(parameterName) {
-      const value = await provider.get(parameterName, { decrypt: true, maxAge: Number.MAX_SAFE_INTEGER });
+      ready ??= import('@aws-lambda-powertools/parameters/ssm').then(({ SSMProvider }) => new SSMProvider());
+      const ssm = await ready;
+      const value = await ssm.get(parameterName, { decrypt: true, maxAge: Number.MAX_SAFE_INTEGER });
       if (typeof value !== 'string' || value.length === 0) throw new Error('empty value');
       return value;
     },
