@@ -55,9 +55,15 @@ export interface BundleFigures {
   zipBytesWithMap: number;
   /** Median of `require()` in a fresh node process, milliseconds. */
   coldLoadMs: number;
-  /** The same with the @aws-sdk modules it requires already loaded: the bundle's own cost. */
+  /** The same with the @aws-sdk modules it may load already loaded: the bundle's own cost. */
   coldLoadMsWithoutSdk: number;
-  /** The @aws-sdk modules the bundle requires at load (from the Lambda runtime in AWS). */
+  /**
+   * `require()` and then every @aws-sdk module the bundle may load, at load or at its first request (the
+   * edge functions defer them, src/aws/edge.ts): the loading a cold container does before the first
+   * request's own work.
+   */
+  firstRequestLoadMs: number;
+  /** The @aws-sdk modules the bundle may load (from the Lambda runtime in AWS). */
   sdkModules: string[];
   topPackages: { name: string; bytes: number }[];
   topFiles: { path: string; bytes: number }[];
@@ -149,15 +155,17 @@ function median(values: number[]): number {
 
 /**
  * Loads the bundle in fresh node processes and returns the median load time in ms. `preloaded`
- * modules are required before the clock starts (to tell the bundle's own cost from the SDK's).
+ * modules are required before the clock starts (to tell the bundle's own cost from the SDK's);
+ * `loadedAfter` ones after the bundle, with the clock running (what its first request loads).
  */
 function coldLoad(
   file: string,
   runs: number,
-  options: { nodeOptions?: string; preloaded?: string[] } = {},
+  options: { nodeOptions?: string; preloaded?: string[]; loadedAfter?: string[] } = {},
 ): number {
-  const preload = (options.preloaded ?? []).map((name) => `require(${JSON.stringify(name)});`).join('');
-  const script = `${preload}const t=process.hrtime.bigint();require(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  const requires = (names: string[] = []) =>
+    names.map((name) => `require(${JSON.stringify(name)});`).join('');
+  const script = `${requires(options.preloaded)}const t=process.hrtime.bigint();require(${JSON.stringify(file)});${requires(options.loadedAfter)}console.log(Number(process.hrtime.bigint()-t)/1e6)`;
   const times: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     const result = spawnSync(process.execPath, ['-e', script], {
@@ -211,6 +219,7 @@ async function measure(
       .length,
     coldLoadMs: coldLoad(outfile, runs),
     coldLoadMsWithoutSdk: coldLoad(outfile, runs, { preloaded: sdkModules }),
+    firstRequestLoadMs: coldLoad(outfile, runs, { loadedAfter: sdkModules }),
     sdkModules,
     ...topInputs(metafile, outfile),
     metafile,

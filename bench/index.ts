@@ -31,9 +31,13 @@ async function main(): Promise<void> {
     functions: Record<string, BundleFigures>;
     slack: Record<string, unknown>;
   };
+  const ms = (value: number) => `${value.toFixed(1).padStart(6)} ms`;
+  console.log(
+    'cold = module load; own = with the AWS SDK already loaded; 1st request = module load + every AWS SDK client it loads, then or at its first request',
+  );
   const row = (name: string, f: BundleFigures) =>
     console.log(
-      `${name.padEnd(16)} js ${kib(f.jsBytes).padStart(9)}  zip ${kib(f.zipBytes).padStart(8)}  cold ${f.coldLoadMs.toFixed(1).padStart(6)} ms  (without SDK ${f.coldLoadMsWithoutSdk.toFixed(1)} ms)`,
+      `${name.padEnd(16)} js ${kib(f.jsBytes).padStart(9)}  zip ${kib(f.zipBytes).padStart(8)}  cold ${ms(f.coldLoadMs)}  own ${ms(f.coldLoadMsWithoutSdk)}  1st request ${ms(f.firstRequestLoadMs)}`,
     );
   row('floor (Bolt)', bundles.floor);
   for (const [name, figures] of Object.entries(bundles.functions)) row(name, figures);
