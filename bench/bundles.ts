@@ -69,11 +69,14 @@ export interface BundleFigures {
   topFiles: { path: string; bytes: number }[];
 }
 
-function readTemplate(): Template {
+export function readTemplate(): Template {
   return parseYaml(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as Template;
 }
 
-/** The esbuild options serverless-esbuild derives from `custom.esbuild` (its `exclude` is esbuild's `external`). */
+/**
+ * The esbuild options serverless-esbuild derives from `custom.esbuild` (its `exclude` is esbuild's
+ * `external`). test/handlers/slack.test.ts runs the slack bundle built with them.
+ */
 export function esbuildOptions(settings: EsbuildSettings): BuildOptions {
   return {
     bundle: true,

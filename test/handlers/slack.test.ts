@@ -1,9 +1,14 @@
 /**
  * The slack function as Lambda runs it: API Gateway v2 events in, the real Bolt app, the store on a
- * local DynamoDB, SSM, SQS and Slack mocked at the HTTP layer.
+ * local DynamoDB, SSM, SQS and Slack mocked at the HTTP layer. Run twice: from the TypeScript source,
+ * and from the bundle esbuild makes of it with serverless.yml's options (minified, the AWS SDK left
+ * to the runtime, its clients loaded at the first request).
  */
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import nock from 'nock';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { esbuildOptions, readTemplate } from '../../bench/bundles';
 import { CREATE_CASE } from '../../blocks/actions';
 import { newAlertRecord } from '../../src/alerts/ingest';
 import { configFileSchema } from '../../src/config';
@@ -33,7 +38,25 @@ let fingerprint: string;
 let ssm: ReturnType<typeof mockSsm>;
 let queue: ReturnType<typeof mockJobsQueue>;
 const slackCalls: { method: string; body: Record<string, string> }[] = [];
-let handler: typeof import('../../src/handlers/slack').handler;
+type SlackHandler = typeof import('../../src/handlers/slack').handler;
+let handler: SlackHandler;
+
+/** The slack function's bundle, as `osls package` builds it, written where it resolves the SDK from node_modules. */
+async function bundledHandler(): Promise<SlackHandler> {
+  const outfile = join(__dirname, '../../.test-results/bundles/slack.js');
+  await build({
+    ...esbuildOptions(readTemplate().custom.esbuild),
+    entryPoints: [join(__dirname, '../../src/handlers/slack.ts')],
+    outfile,
+    sourcemap: false,
+  });
+  return ((await import(outfile)) as { handler: SlackHandler }).handler;
+}
+
+const HANDLERS: [string, () => Promise<SlackHandler>][] = [
+  ['TypeScript source', async () => (await import('../../src/handlers/slack')).handler],
+  ['esbuild bundle', bundledHandler],
+];
 
 function clickEvent(options: { secret?: string; user?: string } = {}) {
   const payload = {
@@ -104,8 +127,6 @@ beforeAll(async () => {
   fingerprint = finding.fingerprint;
   await opened.store.createAlert(newAlertRecord(finding, 'C0SECOPS', new Date()));
   await updateAlert(opened.store, fingerprint, (alert) => ({ ...alert, ts: ALERT_TS }));
-
-  ({ handler } = await import('../../src/handlers/slack'));
 });
 
 afterAll(async () => {
@@ -116,7 +137,21 @@ afterAll(async () => {
   nock.restore();
 });
 
-describe('slack handler', () => {
+describe.each(HANDLERS)('slack handler (%s)', (_name, load) => {
+  beforeAll(async () => {
+    // Each handler is a fresh container: nothing queued, posted or read from SSM yet, the alert open.
+    queue.sent.length = 0;
+    slackCalls.length = 0;
+    for (const name of Object.keys(ssm.reads)) delete ssm.reads[name];
+    await updateAlert(opened.store, fingerprint, (alert) => ({
+      ...alert,
+      state: 'open',
+      escalatedBy: undefined,
+      escalatedAt: undefined,
+    }));
+    handler = await load();
+  });
+
   it('is a 2-argument async handler (Node.js 24 refuses callback handlers)', () => {
     expect(handler.length).toBe(2);
   });
