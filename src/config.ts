@@ -14,6 +14,8 @@ export const SANDBOX_DEFAULTS = {
   alertChannel: 'C0SANDBOX',
 } as const;
 
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
+
 const severity = z.enum(SEVERITIES);
 const tlp = z.int().check(z.gte(0), z.lte(4));
 const pap = z.int().check(z.gte(0), z.lte(3));
@@ -123,6 +125,21 @@ const envSchema = z.object({
   HIVEWIRE_DATA_DIR: z._default(nonEmpty(), '.hivewire'),
   PORT: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(65535))), 3000),
   PUBLIC_URL: z.optional(z.url()),
+  INGEST_SNS_TOPIC_ARNS: z._default(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((list) =>
+          list
+            .split(',')
+            .map((arn) => arn.trim())
+            .filter(Boolean),
+        ),
+      ),
+      z.array(z.string().check(z.regex(SNS_TOPIC_ARN, 'must be SNS topic ARNs, separated by commas'))),
+    ),
+    [],
+  ),
 });
 
 export interface Config {
@@ -144,6 +161,11 @@ export interface Config {
   };
   theHive: { url: string; apiKey: string; organisation?: string; webhookSecret: string };
   ingestSecret: string;
+  /**
+   * The SNS topics whose signed deliveries `POST /ingest` accepts: a valid signature proves only that
+   * SNS sent the message, and anyone can subscribe the route to a topic of their own. None by default.
+   */
+  ingestSnsTopicArns: string[];
   severityThreshold: Severity;
   file: ConfigFile;
 }
@@ -218,6 +240,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv, file: ConfigFile): Config 
       webhookSecret: required('THEHIVE_WEBHOOK_SECRET', SANDBOX_DEFAULTS.theHiveWebhookSecret),
     },
     ingestSecret: required('INGEST_SECRET', SANDBOX_DEFAULTS.ingestSecret),
+    ingestSnsTopicArns: e.INGEST_SNS_TOPIC_ARNS,
     severityThreshold: e.SEVERITY_THRESHOLD ?? file.defaults.severityThreshold ?? 'MEDIUM',
     file,
   };

@@ -9,7 +9,7 @@ import { SocketModeReceiver } from '@slack/bolt';
 import { handleTriageRequest } from './analyst/triage-endpoint';
 import { createIngestEndpoint } from './alerts/ingest-endpoint';
 import { handleTheHiveWebhook } from './cases/webhook-endpoint';
-import { SnsVerifier } from './http/sns';
+import { ingestSns } from './http/ingest-sns';
 import type { LocalRuntime } from './runtime';
 import { createSlackApp } from './slack/app';
 import { jsonResponse, type HttpRequest, type HttpResponse } from './http/request';
@@ -54,13 +54,12 @@ function send(res: ServerResponse, response: HttpResponse): void {
 export function createRouter(runtime: LocalRuntime) {
   const { deps } = runtime;
   const slackEvents = createSlackEventsEndpoint(deps);
-  const sns = new SnsVerifier();
 
   const routes: Record<string, (request: HttpRequest) => Promise<HttpResponse>> = {
     'POST /slack/events': slackEvents,
     'POST /thehive/webhook': (request) => handleTheHiveWebhook(request, deps),
     'POST /triage': (request) => handleTriageRequest(request, deps),
-    'POST /ingest': createIngestEndpoint(deps, sns),
+    'POST /ingest': createIngestEndpoint(deps, ingestSns(deps.config.ingestSnsTopicArns)),
     'GET /healthz': async () => jsonResponse(200, { ok: true, sandbox: deps.config.sandbox }),
   };
 

@@ -87,6 +87,10 @@ describe('the environment', () => {
     [{ SLACK_APP_TOKEN: 'xoxb-1' }, 'environment: SLACK_APP_TOKEN: Invalid string: must start with "xapp-"'],
     [{ THEHIVE_URL: 'thehive.example.com' }, 'environment: THEHIVE_URL: Invalid URL'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set'],
+    [
+      { INGEST_SNS_TOPIC_ARNS: 'arn:aws:sns:eu-west-1:111122223333:ok,hivewire-findings' },
+      'environment: INGEST_SNS_TOPIC_ARNS.1: must be SNS topic ARNs, separated by commas',
+    ],
   ])('refuses %j naming the key', (env, message) => {
     expect(() => resolveConfig(env, defaultConfigFile())).toThrow(new ConfigError(message));
   });
@@ -100,6 +104,19 @@ describe('the environment', () => {
     expect(config.severityThreshold).toBe('HIGH');
     expect(config.slack.alertChannel).toBe('C0SECOPS');
     expect(config.sandbox).toBe(true);
+  });
+
+  it('reads the SNS topics POST /ingest accepts as a comma-separated list, none by default', () => {
+    expect(resolveConfig({}, defaultConfigFile()).ingestSnsTopicArns).toEqual([]);
+    expect(
+      resolveConfig(
+        {
+          INGEST_SNS_TOPIC_ARNS:
+            ' arn:aws:sns:eu-west-1:111122223333:a , ,arn:aws-us-gov:sns:us-gov-west-1:111122223333:b',
+        },
+        defaultConfigFile(),
+      ).ingestSnsTopicArns,
+    ).toEqual(['arn:aws:sns:eu-west-1:111122223333:a', 'arn:aws-us-gov:sns:us-gov-west-1:111122223333:b']);
   });
 });
 

@@ -6,9 +6,9 @@
 import { createIngestEndpoint } from '../alerts/ingest-endpoint';
 import { edgeDeps, logger } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
-import { ingestSns } from '../aws/ingest-sns';
+import { ingestSns } from '../http/ingest-sns';
 
-export const handler = serveEndpoint(
-  async () => createIngestEndpoint(await edgeDeps(), ingestSns(process.env)),
-  logger,
-);
+export const handler = serveEndpoint(async () => {
+  const deps = await edgeDeps();
+  return createIngestEndpoint(deps, ingestSns(deps.config.ingestSnsTopicArns));
+}, logger);
