@@ -21,7 +21,7 @@ import { SlackDeliveryError } from './slack/delivery';
 /** Whether another attempt could succeed. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof TheHiveError || error instanceof SlackDeliveryError) return error.retryable;
-  if (error instanceof z.core.$ZodError) return false;
+  if (error instanceof z.$ZodError) return false;
   return true;
 }
 
