@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   );
   const bundles = (await benchBundles()) as {
     floor: BundleFigures;
+    bolt: BundleFigures;
     functions: Record<string, BundleFigures>;
     slack: Record<string, unknown>;
   };
@@ -35,11 +36,15 @@ async function main(): Promise<void> {
   console.log(
     'cold = module load; own = with the AWS SDK already loaded; 1st request = module load + every AWS SDK client it loads, then or at its first request',
   );
+  console.log(
+    "floor = Bolt's App on an AwsLambdaReceiver, bundled with no aliases; Bolt, aliased = the same with serverless.yml's aliases (src/aws/other-receivers.ts)",
+  );
   const row = (name: string, f: BundleFigures) =>
     console.log(
       `${name.padEnd(16)} js ${kib(f.jsBytes).padStart(9)}  zip ${kib(f.zipBytes).padStart(8)}  cold ${ms(f.coldLoadMs)}  own ${ms(f.coldLoadMsWithoutSdk)}  1st request ${ms(f.firstRequestLoadMs)}`,
     );
   row('floor (Bolt)', bundles.floor);
+  row('Bolt, aliased', bundles.bolt);
   for (const [name, figures] of Object.entries(bundles.functions)) row(name, figures);
   const { importChains: _chains, ...slackChecks } = bundles.slack;
   console.log(`slack targets: ${JSON.stringify(slackChecks)}`);
