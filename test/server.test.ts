@@ -3,18 +3,12 @@
  * in `INGEST_SNS_TOPIC_ARNS`, as in AWS (a valid signature proves only that SNS sent it). The sandbox
  * Slack is mounted so the accepted finding is posted as it would be by `npm start`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { SANDBOX_DEFAULTS } from '../src/config';
-import { loadConfig } from '../src/config-file';
-import { createLocalRuntime, type LocalRuntime } from '../src/runtime';
-import type { Sandbox } from '../src/sandbox';
-import { sandboxFor } from '../src/serve';
-import { startServer, type RunningServer } from '../src/server';
-import { freePort } from './helpers/sandbox-server';
 import { CERT_HOST, CERT_PATH, notification, TEST_CERTIFICATE, TOPIC_ARN } from './http/signed-sns';
+import { startInProcessSandbox, type InProcessSandbox } from './helpers/sandbox-server';
 
 const GUARDDUTY_EVENT = readFileSync(
   join(__dirname, '..', 'fixtures', 'derived', 'guardduty-event-impact-s3-maliciousipcaller.json'),
@@ -22,25 +16,12 @@ const GUARDDUTY_EVENT = readFileSync(
 );
 const OTHER_TOPIC = 'arn:aws:sns:us-east-1:444455556666:someone-elses-topic';
 
-let dataDir: string;
-let runtime: LocalRuntime;
-let sandbox: Sandbox;
-let server: RunningServer;
+let product: InProcessSandbox;
 
 beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1'));
-  dataDir = mkdtempSync(join(tmpdir(), 'hivewire-server-'));
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    HIVEWIRE_DATA_DIR: dataDir,
-    INGEST_SNS_TOPIC_ARNS: TOPIC_ARN,
-  });
-  runtime = await createLocalRuntime(config, { slackPostIntervalMs: 0 });
-  sandbox = sandboxFor(config, []);
-  server = await startServer(runtime, { port, host: '127.0.0.1', mounted: [sandbox], reconcileEveryMs: 0 });
+  product = await startInProcessSandbox({ INGEST_SNS_TOPIC_ARNS: TOPIC_ARN });
 });
 
 afterEach(() => {
@@ -49,18 +30,14 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await runtime?.queue.drain();
-  await server?.close();
-  await sandbox?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await product?.close();
   nock.cleanAll();
   nock.enableNetConnect();
   nock.restore();
 });
 
 async function deliver(topicArn: string) {
-  const response = await fetch(`${server.url}/ingest`, {
+  const response = await fetch(`${product.server.url}/ingest`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
     body: JSON.stringify(notification(GUARDDUTY_EVENT, { TopicArn: topicArn })),
@@ -80,8 +57,8 @@ describe('POST /ingest on the local server', () => {
       rejected: [],
     });
 
-    await runtime.queue.drain();
-    const posted = sandbox.workspace.history(SANDBOX_DEFAULTS.alertChannel).messages;
+    await product.runtime.queue.drain();
+    const posted = product.sandbox.workspace.history(SANDBOX_DEFAULTS.alertChannel).messages;
     expect(posted.map((message) => message.metadata?.event_payload.fingerprint)).toEqual(fingerprints);
   });
 

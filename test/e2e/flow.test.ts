@@ -4,25 +4,22 @@
  * with a signed click, worked and closed in the sandbox TheHive (whose webhooks reach the bot), and
  * `hivewire audit` prints the whole timeline.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CREATE_CASE } from '../../blocks/actions';
 import { printAudit } from '../../src/audit';
 import { SANDBOX_DEFAULTS, type Config } from '../../src/config';
-import { loadConfig } from '../../src/config-file';
-import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
+import type { LocalRuntime } from '../../src/runtime';
 import type { Sandbox } from '../../src/sandbox';
-import { sandboxFor } from '../../src/serve';
-import { startServer, type RunningServer } from '../../src/server';
-import { freePort } from '../helpers/sandbox-server';
+import type { RunningServer } from '../../src/server';
+import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 
 const FIXTURE = resolve(__dirname, '../../fixtures/aws/asff-guardduty-recon-iamuser-maliciousipcaller.json');
 const CHANNEL = SANDBOX_DEFAULTS.alertChannel;
 /** How long a webhook may take to come back from the sandbox TheHive (it is sent on a later turn). */
 const SETTLE_TIMEOUT_MS = 5_000;
 
-let dataDir: string;
+let product: InProcessSandbox;
 let env: NodeJS.ProcessEnv;
 let config: Config;
 let runtime: LocalRuntime;
@@ -30,21 +27,12 @@ let sandbox: Sandbox;
 let server: RunningServer;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'hivewire-flow-'));
-  const port = await freePort();
-  env = { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, HIVEWIRE_DATA_DIR: dataDir };
-  config = loadConfig(env);
-  runtime = await createLocalRuntime(config, { slackPostIntervalMs: 0 });
-  sandbox = sandboxFor(config, []);
-  server = await startServer(runtime, { port, host: '127.0.0.1', mounted: [sandbox], reconcileEveryMs: 0 });
+  product = await startInProcessSandbox();
+  ({ env, config, runtime, sandbox, server } = product);
 });
 
 afterAll(async () => {
-  await runtime?.queue.drain();
-  await server?.close();
-  await sandbox?.close();
-  await runtime?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await product?.close();
 });
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {

@@ -1,14 +1,20 @@
 /**
  * Starts the real product (`node bin/hivewire.js serve --sandbox-samples`) as a child process for the
  * end-to-end tests: its own process group (so stopping it leaves nothing behind), a free port, and a
- * data dir the caller chooses (so a test can stop it and start it again on the same state).
+ * data dir the caller chooses (so a test can stop it and start it again on the same state). Or the
+ * same product inside the test's own process, for tests that reach into its state.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SANDBOX_DEFAULTS } from '../../src/config';
+import { SANDBOX_DEFAULTS, type Config } from '../../src/config';
+import { loadConfig } from '../../src/config-file';
+import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
+import type { Sandbox } from '../../src/sandbox';
+import { sandboxFor } from '../../src/serve';
+import { startServer, type RunningServer } from '../../src/server';
 
 const ROOT = resolve(__dirname, '../..');
 const HEALTH_TIMEOUT_MS = 15_000;
@@ -136,3 +142,53 @@ export async function startSandboxServer(
 
 /** The sandbox's default ingest secret (the server runs without INGEST_SECRET set). */
 export const SANDBOX_INGEST_SECRET = SANDBOX_DEFAULTS.ingestSecret;
+
+/** The product in this process: runtime, routes and sandbox stand-ins on one 127.0.0.1 port. */
+export interface InProcessSandbox {
+  /** The environment it was configured from (`hivewire audit` reads the same). */
+  env: NodeJS.ProcessEnv;
+  config: Config;
+  runtime: LocalRuntime;
+  sandbox: Sandbox;
+  server: RunningServer;
+  /** Drains the jobs, stops everything and removes the data dir. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the product in this process with `serve`'s own sandbox wiring, an on-disk embedded store in a
+ * fresh data dir, no Slack pacing and no reconcile timer; `extraEnv` adds to the environment.
+ */
+export async function startInProcessSandbox(extraEnv: NodeJS.ProcessEnv = {}): Promise<InProcessSandbox> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hivewire-in-process-'));
+  const port = await freePort();
+  const env = {
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    HIVEWIRE_DATA_DIR: dataDir,
+    ...extraEnv,
+  };
+  const config = loadConfig(env);
+  const runtime = await createLocalRuntime(config, { slackPostIntervalMs: 0 });
+  const sandbox = sandboxFor(config, []);
+  const server = await startServer(runtime, {
+    port,
+    host: '127.0.0.1',
+    mounted: [sandbox],
+    reconcileEveryMs: 0,
+  });
+  return {
+    env,
+    config,
+    runtime,
+    sandbox,
+    server,
+    async close() {
+      await runtime.queue.drain();
+      await server.close();
+      await sandbox.close();
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
