@@ -2,7 +2,7 @@
  * The Store on DynamoDB: AWS DynamoDB in the cloud, dynalite (the same protocol on LevelDB) locally
  * and in tests, so both run one adapter and one set of conditional-write rules.
  *
- * Single-table design (the full description, with sizes and access patterns, is in TABLE.md):
+ * Single-table design (the full description, with sizes and access patterns, is the README's "The table"):
  *
  *   pk                 sk                          what                                  gsi1pk / gsi1sk
  *   ALERT#<fp>         ALERT                       alert record (`record` = JSON)        ALERTS or ALERTS#FOLLOWED / <createdAt>#<fp>
@@ -176,7 +176,7 @@ function storedAuditEvent(event: AuditEvent): AuditEvent {
   };
 }
 
-/** The Store port on one DynamoDB table (see the design above and TABLE.md). */
+/** The Store port on one DynamoDB table (see the design above and the README's "The table"). */
 export class DynamoStore implements Store {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;

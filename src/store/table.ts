@@ -1,6 +1,6 @@
 /**
- * The one DynamoDB table behind the Store (single-table design, see TABLE.md): its keys, its one global
- * secondary index and its billing mode. `ensureTable` creates it locally (dynalite); in AWS the same shape
+ * The one DynamoDB table behind the Store (single-table design, described under "The table" in the
+ * README): its keys, its one global secondary index and its billing mode. `ensureTable` creates it locally (dynalite); in AWS the same shape
  * is declared in serverless.yml, and a test compares the two.
  */
 import {
