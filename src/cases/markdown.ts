@@ -3,7 +3,8 @@
  * must not inject links, images, HTML or table structure into the case an analyst reads.
  */
 
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~&]/g;
+// `=` and `-` too: a line of either under a line of text would make that text a setext heading.
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~&=]/g;
 
 /** Escapes inline text so Markdown renders it literally (newlines kept as line breaks). */
 export function escapeMarkdown(text: string): string {

@@ -26,7 +26,7 @@ describe('caseDescription', () => {
     });
     expect(descriptionSection(caseDescription(alert))).toBe(
       'See \\[click\\]\\(https://evil\\.example/login\\) \\!\\[pixel\\]\\(https://evil\\.example/p\\.png\\) ' +
-        '&lt;img src=x onerror=alert\\(1\\)&gt;',
+        '&lt;img src\\=x onerror\\=alert\\(1\\)&gt;',
     );
   });
 
@@ -35,9 +35,14 @@ describe('caseDescription', () => {
     expect(descriptionSection(caseDescription(alert))).toBe('first\n\\| a \\| b \\|\n\\# Heading\n\\* item');
   });
 
+  it('keeps a line of = or - from making the line above it a heading', () => {
+    const alert = makeAlertRecord({ finding: { description: 'Forged heading\n===\nAnother\n---' } });
+    expect(descriptionSection(caseDescription(alert))).toBe('Forged heading\n\\=\\=\\=\nAnother\n\\-\\-\\-');
+  });
+
   it('keeps a multi-line title on its heading line', () => {
     const alert = makeAlertRecord({ finding: { title: 'Port probe\nforged heading\n===' } });
-    expect(caseDescription(alert).split('\n')[0]).toBe('### Port probe forged heading ===');
+    expect(caseDescription(alert).split('\n')[0]).toBe('### Port probe forged heading \\=\\=\\=');
   });
 
   it('keeps a hostile value inside its own table cell', () => {

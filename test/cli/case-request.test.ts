@@ -41,7 +41,7 @@ const EXPECTED = {
           '#### Description',
           '',
           'Session opened on sensitive host by \\(1\\): tester \\[test@website\\.com\\]',
-          'pam\\_unix\\(sshd:session\\): session opened for user tester by \\(uid=0\\)',
+          'pam\\_unix\\(sshd:session\\): session opened for user tester by \\(uid\\=0\\)',
           '',
           '_Escalated from Slack by Hivewire (fingerprint mzd\\-18f4b620f64e29772deddecda62c0c55)._',
         ].join('\n'),
