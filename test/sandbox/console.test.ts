@@ -180,9 +180,16 @@ describe('the console state', () => {
     const stream = request(`${server.url}/sandbox/console/events`, (response) => {
       expect(response.headers['content-type']).toBe('text/event-stream');
       response.setEncoding('utf8');
+      // An event ends at a blank line; a read may hold part of one, or several.
+      let buffered = '';
       response.on('data', (chunk: string) => {
-        received.push(...chunk.split('\n').filter((line) => line.startsWith('data: ')));
-        if (received.length === 1)
+        buffered += chunk;
+        const events = buffered.split('\n\n');
+        buffered = events.pop()!;
+        const before = received.length;
+        for (const event of events)
+          received.push(...event.split('\n').filter((line) => line.startsWith('data: ')));
+        if (before === 0 && received.length >= 1)
           sandbox.workspace.postMessage({
             channel: 'C0SANDBOX',
             user: 'U0HIVEWIRE',
