@@ -96,6 +96,12 @@ async function reportFailure(job: Job, error: unknown, deps: SyncDeps): Promise<
   if (job.kind === 'create-case') await escalationFailed(job, error, deps);
 }
 
+/** The finding a job is about, for its log lines (the case id is added by the use cases that learn it). */
+function correlationKeys(job: Job): { fingerprint?: string } {
+  if (job.kind === 'ingest') return { fingerprint: job.finding.fingerprint };
+  return 'fingerprint' in job ? { fingerprint: job.fingerprint } : {};
+}
+
 /**
  * Builds the job handler for a queue adapter.
  *
@@ -103,7 +109,9 @@ async function reportFailure(job: Job, error: unknown, deps: SyncDeps): Promise<
  */
 export function createJobHandler(deps: SyncDeps, maxAttempts: number): JobHandler {
   return async (job, attempt) => {
-    const log = deps.logger.createChild({ persistentKeys: { job: job.kind, attempt } });
+    const log = deps.logger.createChild({
+      persistentKeys: { job: job.kind, attempt, ...correlationKeys(job) },
+    });
     try {
       await run(job, deps);
     } catch (error) {

@@ -81,6 +81,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
     if (!saved) return;
     alert = saved.after;
     log.appendKeys({ caseId: theCase._id });
+    log.info('case opened', { caseNumber: theCase.number });
     await store.appendAudit({
       fingerprint: job.fingerprint,
       caseId: theCase._id,
