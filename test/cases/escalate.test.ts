@@ -10,6 +10,7 @@ import type { AlertRecord } from '../../src/store/store';
 import { theHiveAlert, theHiveCase, theHiveComment } from '../clients/thehive/fixtures';
 import { makeAlertRecord, type AlertRecordOverrides } from '../helpers/alerts';
 import { SIGNING_SECRET, THEHIVE_URL } from '../helpers/analyst';
+import { captureLogs } from '../helpers/logs';
 import {
   mockSecurityHub,
   mockSlack,
@@ -238,6 +239,31 @@ describe('the worker creating the case', () => {
       'case-created',
       'case-linked',
     ]);
+  });
+
+  it('logs the opened case with the finding fingerprint and the case id', async () => {
+    const record = await seed();
+    mockSlack();
+    mockTheHive(healthyTheHive(record.fingerprint));
+    harness.deps.logger.setLogLevel('INFO');
+    const logs = captureLogs();
+    try {
+      await harness.click(record.fingerprint, { userId: 'U0ALICE' });
+      await harness.work(1);
+    } finally {
+      logs.restore();
+    }
+    expect(logs.lines.find((line) => line.message === 'create case clicked')).toMatchObject({
+      fingerprint: record.fingerprint,
+      action: CREATE_CASE,
+      userId: 'U0ALICE',
+    });
+    expect(logs.lines.find((line) => line.message === 'case opened')).toMatchObject({
+      level: 'INFO',
+      fingerprint: record.fingerprint,
+      caseId: CASE_ID,
+      caseNumber: 42,
+    });
   });
 
   it.each([

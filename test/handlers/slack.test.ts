@@ -14,6 +14,7 @@ import { newAlertRecord } from '../../src/alerts/ingest';
 import { configFileSchema } from '../../src/config';
 import { enrichFromConfig } from '../../src/enrich/enrich';
 import { parseEvent } from '../../src/findings/parse';
+import { captureLogs } from '../helpers/logs';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
 import { updateAlert } from '../../src/store/store';
 import {
@@ -38,6 +39,7 @@ let fingerprint: string;
 let ssm: ReturnType<typeof mockSsm>;
 let queue: ReturnType<typeof mockJobsQueue>;
 const slackCalls: { method: string; body: Record<string, string> }[] = [];
+let logs: ReturnType<typeof captureLogs>;
 type SlackHandler = typeof import('../../src/handlers/slack').handler;
 let handler: SlackHandler;
 
@@ -104,7 +106,9 @@ beforeAll(async () => {
       opened.endpoint,
       TABLE_NAME,
     ),
+    POWERTOOLS_LOG_LEVEL: 'INFO',
   };
+  logs = captureLogs();
   nock.disableNetConnect();
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1'));
   ssm = mockSsm();
@@ -130,6 +134,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  logs?.restore();
   process.env = savedEnv;
   await opened?.close();
   nock.cleanAll();
@@ -172,6 +177,20 @@ describe.each(HANDLERS)('slack handler (%s)', (_name, load) => {
     expect(slackCalls[0]!.body).toMatchObject({ channel: 'C0SECOPS', ts: ALERT_TS });
   });
 
+  it('logs the click as a JSON line carrying the fingerprint, the action id, the user and the Lambda request', () => {
+    expect(logs.lines.filter((line) => line.message === 'create case clicked').at(-1)).toMatchObject({
+      level: 'INFO',
+      service: 'hivewire',
+      fingerprint,
+      action: CREATE_CASE,
+      userId: 'U0ANALYST',
+      outcome: 'requested',
+      function_name: 'hivewire-test-slack',
+      function_request_id: 'lambda-request-1',
+      route: 'POST /slack/events',
+    });
+  });
+
   it('answers a second click privately, queues nothing, and reads the secrets from SSM only once', async () => {
     const response = (await handler(
       clickEvent({ user: 'U0SECOND' }),
@@ -204,5 +223,11 @@ describe.each(HANDLERS)('slack handler (%s)', (_name, load) => {
     expect(response).toEqual({ statusCode: 401, headers: {}, body: '' });
     expect(queue.sent).toHaveLength(1);
     expect((await opened.store.getAlert(fingerprint))?.state).toBe('open');
+  });
+
+  it('never writes a secret to its logs', () => {
+    expect(logs.lines.map((line) => line.message)).toContain('slack request refused');
+    const logged = JSON.stringify(logs.lines);
+    for (const secret of Object.values(SECRETS)) expect(logged).not.toContain(secret);
   });
 });

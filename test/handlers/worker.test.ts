@@ -4,7 +4,8 @@
  */
 import nock from 'nock';
 import { parseEvent } from '../../src/findings/parse';
-import type { Job } from '../../src/queue/jobs';
+import type { Job, JobOf } from '../../src/queue/jobs';
+import { captureLogs } from '../helpers/logs';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
 import {
   fixture,
@@ -19,6 +20,7 @@ import {
 const savedEnv = process.env;
 let opened: OpenedStore;
 let ssm: ReturnType<typeof mockSsm>;
+let logs: ReturnType<typeof captureLogs>;
 const posts: Record<string, string>[] = [];
 
 function ingestJob(path: string): Job {
@@ -40,7 +42,9 @@ beforeAll(async () => {
   process.env = {
     ...savedEnv,
     ...functionEnvironment(['SLACK_BOT_TOKEN_PARAM', 'THEHIVE_API_KEY_PARAM'], opened.endpoint, TABLE_NAME),
+    POWERTOOLS_LOG_LEVEL: 'INFO',
   };
+  logs = captureLogs();
   nock.disableNetConnect();
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1'));
   ssm = mockSsm();
@@ -55,6 +59,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  logs?.restore();
   process.env = savedEnv;
   await opened?.close();
   nock.cleanAll();
@@ -88,6 +93,16 @@ describe('worker handler', () => {
       { kind: 'rejected-job', payload: { kind: 'create-case' } },
     ]);
     expect(letters[0]!.error).toMatch(/fingerprint/);
+    const job = JSON.parse(event.Records[2]!.body) as JobOf<'ingest'>;
+    expect(logs.lines.find((line) => line.message === 'job failed')).toMatchObject({
+      level: 'WARN',
+      job: 'ingest',
+      attempt: 1,
+      fingerprint: job.finding.fingerprint,
+      function_request_id: 'lambda-request-1',
+      error: 'Slack chat.postMessage failed: internal_error',
+      final: false,
+    });
   });
 
   it('on the last attempt keeps the failed job as a dead letter instead of asking SQS again', async () => {
