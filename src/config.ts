@@ -178,7 +178,7 @@ export class ConfigError extends Error {
   }
 }
 
-function describeIssues(error: z.core.$ZodError, prefix: string): string {
+function describeIssues(error: z.$ZodError, prefix: string): string {
   return error.issues
     .map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.')}: ${issue.message}`)
     .join('; ');

@@ -159,7 +159,7 @@ export const queryResultSchemas = {
 export type QueryEntity = keyof typeof queryResultSchemas;
 
 /** The first problem of a failed parse, as `field.path: message` (`[0].stage: Invalid option…`). */
-export function describeIssue(error: z.core.$ZodError): { field: string; problem: string } {
+export function describeIssue(error: z.$ZodError): { field: string; problem: string } {
   const issue = error.issues[0];
   const field = (issue?.path ?? [])
     .map((key, index) =>

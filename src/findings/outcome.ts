@@ -35,7 +35,7 @@ export function childPath(path: string, key: PropertyKey): string {
 const MAX_ISSUES = 3;
 
 /** A rejection naming each failing field (up to three) under the finding's path. */
-export function schemaRejection(path: string, error: z.core.$ZodError): { error: string } {
+export function schemaRejection(path: string, error: z.$ZodError): { error: string } {
   const messages = error.issues.slice(0, MAX_ISSUES).map((issue) => {
     const field = issue.path.reduce<string>((at, key) => childPath(at, key), path);
     return `${field || 'input'}: ${issue.message}`;
