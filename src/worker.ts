@@ -96,10 +96,32 @@ async function reportFailure(job: Job, error: unknown, deps: SyncDeps): Promise<
   if (job.kind === 'create-case') await escalationFailed(job, error, deps);
 }
 
-/** The finding a job is about, for its log lines (the case id is added by the use cases that learn it). */
-function correlationKeys(job: Job): { fingerprint?: string } {
-  if (job.kind === 'ingest') return { fingerprint: job.finding.fingerprint };
-  return 'fingerprint' in job ? { fingerprint: job.fingerprint } : {};
+/**
+ * What a job is about, for its log lines: the finding, or the "was this you?" question (the case id is
+ * added by the use cases that learn it). Exhaustive, so a new kind of job decides what it names.
+ */
+export function correlationKeys(job: Job): { fingerprint?: string; triageId?: string } {
+  switch (job.kind) {
+    case 'ingest':
+      return { fingerprint: job.finding.fingerprint };
+    case 'create-case':
+    case 'ignore-followup':
+    case 'response-action':
+      return { fingerprint: job.fingerprint };
+    case 'lookup':
+      return job.reply.to === 'thread' ? { fingerprint: job.reply.fingerprint } : {};
+    case 'triage-ask':
+      return {
+        triageId: job.triageId,
+        ...(job.request.origin === 'alert' ? { fingerprint: job.request.fingerprint } : {}),
+      };
+    case 'triage-followup':
+    case 'triage-timeout':
+      return { triageId: job.triageId };
+    case 'case-changed':
+    case 'reconcile':
+      return {};
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
-/** Which job failures the worker retries. */
+/** Which job failures the worker retries, and what its log lines name. */
 import { TheHiveError } from '../clients/thehive/client';
 import { createCaseJob } from '../src/queue/jobs';
 import { SlackDeliveryError } from '../src/slack/delivery';
-import { isRetryable } from '../src/worker';
+import { correlationKeys, isRetryable } from '../src/worker';
 
 function parseFailure(): unknown {
   try {
@@ -29,5 +29,46 @@ describe('isRetryable', () => {
 
   it('retries anything else, which may be a passing outage', () => {
     expect(isRetryable(new Error('socket hang up'))).toBe(true);
+  });
+});
+
+describe('correlationKeys', () => {
+  const at = '2026-11-25T05:00:00.000Z';
+  it('names the finding a job is about, wherever the job keeps it', () => {
+    expect(
+      correlationKeys({ kind: 'create-case', fingerprint: 'gd-1', userId: 'U0A', requestedAt: at }),
+    ).toEqual({
+      fingerprint: 'gd-1',
+    });
+    expect(
+      correlationKeys({
+        kind: 'lookup',
+        targets: [{ dataType: 'ip', value: '198.51.100.23' }],
+        userId: 'U0A',
+        reply: { to: 'thread', fingerprint: 'gd-2' },
+        requestedAt: at,
+      }),
+    ).toEqual({ fingerprint: 'gd-2' });
+    expect(
+      correlationKeys({
+        kind: 'triage-ask',
+        triageId: 't-1',
+        request: { origin: 'alert', fingerprint: 'gd-3', requestedBy: 'auto' },
+        requestedAt: at,
+      }),
+    ).toEqual({ triageId: 't-1', fingerprint: 'gd-3' });
+  });
+
+  it('names nothing it does not know', () => {
+    expect(
+      correlationKeys({
+        kind: 'lookup',
+        targets: [{ dataType: 'ip', value: '198.51.100.23' }],
+        userId: 'U0A',
+        reply: { to: 'response-url', url: 'https://hooks.slack.com/commands/T0/1/x' },
+        requestedAt: at,
+      }),
+    ).toEqual({});
+    expect(correlationKeys({ kind: 'reconcile', requestedAt: at })).toEqual({});
   });
 });
