@@ -1,7 +1,6 @@
-/** The product's log lines in tests. */
 /**
- * Collects the JSON log lines the functions write (Powertools Logger: stdout, and stderr for warnings
- * and errors) instead of printing them. Tests log SILENT unless they set
+ * The product's log lines in tests: collects the JSON lines Powertools Logger writes (stdout, and
+ * stderr for warnings and errors) instead of printing them. Tests log SILENT unless they set
  * `POWERTOOLS_LOG_LEVEL` (or the logger's level) to INFO.
  */
 export function captureLogs(): { lines: Record<string, unknown>[]; restore(): void } {
