@@ -1,6 +1,6 @@
 /** Which job failures the worker retries, and what its log lines name. */
 import { TheHiveError } from '../clients/thehive/client';
-import { createCaseJob } from '../src/queue/jobs';
+import { createCaseJob, type JobOf } from '../src/queue/jobs';
 import { SlackDeliveryError } from '../src/slack/delivery';
 import { correlationKeys, isRetryable } from '../src/worker';
 
@@ -34,21 +34,20 @@ describe('isRetryable', () => {
 
 describe('correlationKeys', () => {
   const at = '2026-11-25T05:00:00.000Z';
+  const lookup = (reply: JobOf<'lookup'>['reply']): JobOf<'lookup'> => ({
+    kind: 'lookup',
+    targets: [{ dataType: 'ip', value: '198.51.100.23' }],
+    userId: 'U0A',
+    reply,
+    requestedAt: at,
+  });
   it('names the finding a job is about, wherever the job keeps it', () => {
     expect(
       correlationKeys({ kind: 'create-case', fingerprint: 'gd-1', userId: 'U0A', requestedAt: at }),
     ).toEqual({
       fingerprint: 'gd-1',
     });
-    expect(
-      correlationKeys({
-        kind: 'lookup',
-        targets: [{ dataType: 'ip', value: '198.51.100.23' }],
-        userId: 'U0A',
-        reply: { to: 'thread', fingerprint: 'gd-2' },
-        requestedAt: at,
-      }),
-    ).toEqual({ fingerprint: 'gd-2' });
+    expect(correlationKeys(lookup({ to: 'thread', fingerprint: 'gd-2' }))).toEqual({ fingerprint: 'gd-2' });
     expect(
       correlationKeys({
         kind: 'triage-ask',
@@ -61,13 +60,7 @@ describe('correlationKeys', () => {
 
   it('names nothing it does not know', () => {
     expect(
-      correlationKeys({
-        kind: 'lookup',
-        targets: [{ dataType: 'ip', value: '198.51.100.23' }],
-        userId: 'U0A',
-        reply: { to: 'response-url', url: 'https://hooks.slack.com/commands/T0/1/x' },
-        requestedAt: at,
-      }),
+      correlationKeys(lookup({ to: 'response-url', url: 'https://hooks.slack.com/commands/T0/1/x' })),
     ).toEqual({});
     expect(correlationKeys({ kind: 'reconcile', requestedAt: at })).toEqual({});
   });
