@@ -7,7 +7,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import nock from 'nock';
 import type { Job } from '../../src/queue/jobs';
-import { parseSqsJobs, runSqsBatch, SqsQueue } from '../../src/queue/sqs';
+import { SqsQueue } from '../../src/queue/sqs';
+import { parseSqsJob, runSqsBatch } from '../../src/queue/sqs-batch';
 import { InvalidJobError } from '../../src/queue/wire';
 import type { DeadLetter } from '../../src/store/store';
 
@@ -116,14 +117,14 @@ describe('SqsQueue', () => {
   });
 });
 
-describe('parseSqsJobs', () => {
+describe('parseSqsJob', () => {
   it('reads each record: the job and its receive count, or why the body is not a job', () => {
     const event = sqsEvent([
       { messageId: 'm-1', body: JSON.stringify(createCase), receiveCount: 3 },
       { messageId: 'm-2', body: 'not json' },
       { messageId: 'm-3', body: JSON.stringify({ kind: 'explode' }) },
     ]);
-    expect(parseSqsJobs(event)).toEqual([
+    expect(event.Records.map(parseSqsJob)).toEqual([
       { messageId: 'm-1', ok: true, job: createCase, attempt: 3 },
       { messageId: 'm-2', ok: false, error: 'body: not JSON', payload: 'not json' },
       {
