@@ -55,25 +55,26 @@ export type Deadline = () => AbortSignal | undefined;
 
 /**
  * WebClient options for the worker: bounded retries, pausing on 429 for `Retry-After`. With a
- * `deadline`, an HTTP request in flight when it passes is cancelled and none starts after it, so
- * WebClient's own retries of a call given up on never reach Slack (a late duplicate post).
+ * `deadline`, an HTTP request in flight when it passes is cancelled, and WebClient's retries end there:
+ * a call given up on must not reach Slack later (a late duplicate post in the next invocation).
  */
 export function workerClientOptions(apiUrl?: string, deadline?: Deadline): WebClientOptions {
+  const retryConfig = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 8_000, randomize: true };
+  if (!deadline) return { slackApiUrl: apiUrl, timeout: 10_000, retryConfig, rejectRateLimitedCalls: false };
   return {
     slackApiUrl: apiUrl,
     timeout: 10_000,
-    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 8_000, randomize: true },
+    retryConfig: {
+      ...retryConfig,
+      // WebClient hands retryConfig to p-retry, which stops retrying when onFailedAttempt throws.
+      onFailedAttempt: () => deadline()?.throwIfAborted(),
+    } as WebClientOptions['retryConfig'],
     rejectRateLimitedCalls: false,
-    ...(deadline && {
-      fetch: (url, init) => {
-        const signal = deadline();
-        if (!signal) return fetch(url, init);
-        return fetch(url, {
-          ...init,
-          signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
-        });
-      },
-    }),
+    fetch: (url, init) => {
+      const signal = deadline();
+      if (!signal) return fetch(url, init);
+      return fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+    },
   };
 }
 

@@ -1,0 +1,136 @@
+/**
+ * The ingest function against its own timeout: a Slack that takes requests and never answers, and a
+ * Lambda context whose time runs out on the real clock. Each findings event checks the time left before
+ * it starts and runs under a deadline, so the batch is answered before AWS would stop the function; on
+ * the last receive the events are kept as dead letters instead of going silently to the SQS DLQ.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
+import nock from 'nock';
+import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
+import { fixture, functionEnvironment, lambdaContext, mockSsm, sqsEvent, TABLE_NAME } from './lambda-events';
+
+/** The function's timeout in these tests: short, so that running out of it takes seconds. */
+const TIMEOUT_MS = 5_000;
+const MAX_RECEIVE_COUNT = 5;
+
+interface GuardDutyEvent {
+  detail: { id: string; arn: string };
+}
+const GUARDDUTY_EVENT = fixture<GuardDutyEvent>('derived/guardduty-event-impact-s3-maliciousipcaller.json');
+
+const savedEnv = process.env;
+let opened: OpenedStore;
+let slack: Server;
+/** Slack Web API methods called (never answered). */
+const slackRequests: string[] = [];
+
+type Handler = typeof import('../../src/handlers/ingest').handler;
+
+/** A fresh module registry is a fresh Lambda container. */
+async function newContainer(): Promise<Handler> {
+  let loaded: Handler | undefined;
+  await jest.isolateModulesAsync(async () => {
+    loaded = (await import('../../src/handlers/ingest')).handler;
+  });
+  return loaded!;
+}
+
+/** A Lambda context whose remaining time runs down on the real clock from `timeoutMs`. */
+function runningOutContext(timeoutMs: number, requestId: string): Context {
+  const endsAt = Date.now() + timeoutMs;
+  return { ...lambdaContext('ingest', requestId), getRemainingTimeInMillis: () => endsAt - Date.now() };
+}
+
+/** The GuardDuty event for a finding no test has seen, as a findings-queue message. */
+function findingMessage(messageId: string, findingId: string, receiveCount: number) {
+  const event = structuredClone(GUARDDUTY_EVENT);
+  event.detail.id = findingId;
+  event.detail.arn = event.detail.arn.replace(/finding\/.*$/, `finding/${findingId}`);
+  return { messageId, body: JSON.stringify(event), receiveCount };
+}
+
+beforeAll(async () => {
+  opened = await startEmbeddedStore({ inMemory: true, tableName: TABLE_NAME });
+  slack = createServer((request: IncomingMessage) => {
+    slackRequests.push(String(request.url));
+    request.resume();
+  });
+  await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
+  process.env = {
+    ...savedEnv,
+    ...functionEnvironment(['SLACK_BOT_TOKEN_PARAM'], opened.endpoint, TABLE_NAME),
+    JOB_MAX_ATTEMPTS: String(MAX_RECEIVE_COUNT),
+    SLACK_API_URL: `http://127.0.0.1:${(slack.address() as AddressInfo).port}/api/`,
+  };
+  nock.disableNetConnect();
+  nock.enableNetConnect((host) => host.startsWith('127.0.0.1'));
+  mockSsm();
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  slack?.closeAllConnections();
+  await new Promise((resolve) => slack?.close(resolve));
+  await opened?.close();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  nock.restore();
+});
+
+beforeEach(() => {
+  slackRequests.length = 0;
+});
+
+describe('ingest handler against its timeout', () => {
+  it('gives back an event Slack never answers before the time is up, and does not start the next', async () => {
+    const handler = await newContainer();
+    const context = runningOutContext(TIMEOUT_MS, 'lambda-request-time-1');
+
+    const response = await handler(
+      sqsEvent('findings', [
+        findingMessage('first', 'time-first', 1),
+        findingMessage('second', 'time-second', 1),
+      ]),
+      context,
+    );
+
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'first' }, { itemIdentifier: 'second' }],
+    });
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    // One post for the first event, cancelled at its deadline and not retried; the second never started.
+    expect(slackRequests).toEqual(['/api/chat.postMessage']);
+    expect(await opened.store.listDeadLetters(10)).toEqual([]);
+  });
+
+  it('on the last receive keeps both events as dead letters, saying what failed', async () => {
+    const handler = await newContainer();
+    const context = runningOutContext(TIMEOUT_MS, 'lambda-request-time-2');
+    const first = findingMessage('first', 'time-last-first', MAX_RECEIVE_COUNT);
+    const second = findingMessage('second', 'time-last-second', MAX_RECEIVE_COUNT);
+
+    const response = await handler(sqsEvent('findings', [first, second]), context);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(slackRequests).toEqual(['/api/chat.postMessage']);
+    const letters = await opened.store.listDeadLetters(10);
+    const byFinding = Object.fromEntries(
+      letters.map((letter) => [(letter.payload as GuardDutyEvent).detail.id, letter]),
+    );
+    expect(byFinding['time-last-first']).toMatchObject({
+      kind: 'failed-finding',
+      error: 'Slack chat.postMessage failed: deadline_exceeded',
+      payload: JSON.parse(first.body),
+    });
+    expect(byFinding['time-last-second']).toMatchObject({
+      kind: 'failed-finding',
+      error: expect.stringMatching(
+        /^Hivewire ran out of time before it could try \(\d+\.\d s left, a try needs 3\.0 s\)$/,
+      ),
+      payload: JSON.parse(second.body),
+    });
+  });
+});
