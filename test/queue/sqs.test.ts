@@ -206,6 +206,28 @@ describe('runSqsBatch', () => {
     });
   });
 
+  it('runs the records one after another, those closest to the dead-letter queue first', async () => {
+    const runs: number[] = [];
+    let running = 0;
+    const response = await runSqsBatch(
+      sqsEvent([
+        { messageId: 'first-try', body: JSON.stringify(createCase), receiveCount: 1 },
+        { messageId: 'last-try', body: JSON.stringify(createCase), receiveCount: 5 },
+        { messageId: 'third-try', body: JSON.stringify(createCase), receiveCount: 3 },
+      ]),
+      async (_job, attempt) => {
+        running += 1;
+        expect(running).toBe(1);
+        await new Promise((resolve) => setImmediate(resolve));
+        runs.push(attempt);
+        running -= 1;
+      },
+      deps(kept),
+    );
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(runs).toEqual([5, 3, 1]);
+  });
+
   it('answers no failures for an empty batch', async () => {
     expect(await runSqsBatch(sqsEvent([]), async () => undefined, deps(kept))).toEqual({
       batchItemFailures: [],
