@@ -4,12 +4,18 @@
  * it starts and runs under a deadline, so the batch is answered before AWS would stop the function; on
  * the last receive the events are kept as dead letters instead of going silently to the SQS DLQ.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Context } from 'aws-lambda';
 import nock from 'nock';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
-import { fixture, functionEnvironment, lambdaContext, mockSsm, sqsEvent, TABLE_NAME } from './lambda-events';
+import {
+  fixture,
+  functionEnvironment,
+  mockSsm,
+  runningOutContext,
+  silentService,
+  sqsEvent,
+  TABLE_NAME,
+  type SilentService,
+} from './lambda-events';
 
 /** The function's timeout in these tests: short, so that running out of it takes seconds. */
 const TIMEOUT_MS = 5_000;
@@ -22,9 +28,8 @@ const GUARDDUTY_EVENT = fixture<GuardDutyEvent>('derived/guardduty-event-impact-
 
 const savedEnv = process.env;
 let opened: OpenedStore;
-let slack: Server;
-/** Slack Web API methods called (never answered). */
-const slackRequests: string[] = [];
+/** Slack's Web API: takes requests, never answers. */
+let slack: SilentService;
 
 type Handler = typeof import('../../src/handlers/ingest').handler;
 
@@ -37,12 +42,6 @@ async function newContainer(): Promise<Handler> {
   return loaded!;
 }
 
-/** A Lambda context whose remaining time runs down on the real clock from `timeoutMs`. */
-function runningOutContext(timeoutMs: number, requestId: string): Context {
-  const endsAt = Date.now() + timeoutMs;
-  return { ...lambdaContext('ingest', requestId), getRemainingTimeInMillis: () => endsAt - Date.now() };
-}
-
 /** The GuardDuty event for a finding no test has seen, as a findings-queue message. */
 function findingMessage(messageId: string, findingId: string, receiveCount: number) {
   const event = structuredClone(GUARDDUTY_EVENT);
@@ -53,16 +52,12 @@ function findingMessage(messageId: string, findingId: string, receiveCount: numb
 
 beforeAll(async () => {
   opened = await startEmbeddedStore({ inMemory: true, tableName: TABLE_NAME });
-  slack = createServer((request: IncomingMessage) => {
-    slackRequests.push(String(request.url));
-    request.resume();
-  });
-  await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
+  slack = await silentService();
   process.env = {
     ...savedEnv,
     ...functionEnvironment(['SLACK_BOT_TOKEN_PARAM'], opened.endpoint, TABLE_NAME),
     JOB_MAX_ATTEMPTS: String(MAX_RECEIVE_COUNT),
-    SLACK_API_URL: `http://127.0.0.1:${(slack.address() as AddressInfo).port}/api/`,
+    SLACK_API_URL: `${slack.url}/api/`,
   };
   nock.disableNetConnect();
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1'));
@@ -71,8 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.env = savedEnv;
-  slack?.closeAllConnections();
-  await new Promise((resolve) => slack?.close(resolve));
+  await slack?.close();
   await opened?.close();
   nock.cleanAll();
   nock.enableNetConnect();
@@ -80,13 +74,13 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  slackRequests.length = 0;
+  slack.requests.length = 0;
 });
 
 describe('ingest handler against its timeout', () => {
   it('gives back an event Slack never answers before the time is up, and does not start the next', async () => {
     const handler = await newContainer();
-    const context = runningOutContext(TIMEOUT_MS, 'lambda-request-time-1');
+    const context = runningOutContext('ingest', TIMEOUT_MS, 'lambda-request-time-1');
 
     const response = await handler(
       sqsEvent('findings', [
@@ -101,13 +95,13 @@ describe('ingest handler against its timeout', () => {
     });
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
     // One post for the first event, cancelled at its deadline and not retried; the second never started.
-    expect(slackRequests).toEqual(['/api/chat.postMessage']);
+    expect(slack.requests).toEqual(['POST /api/chat.postMessage']);
     expect(await opened.store.listDeadLetters(10)).toEqual([]);
   });
 
   it('on the last receive keeps both events as dead letters, saying what failed', async () => {
     const handler = await newContainer();
-    const context = runningOutContext(TIMEOUT_MS, 'lambda-request-time-2');
+    const context = runningOutContext('ingest', TIMEOUT_MS, 'lambda-request-time-2');
     const first = findingMessage('first', 'time-last-first', MAX_RECEIVE_COUNT);
     const second = findingMessage('second', 'time-last-second', MAX_RECEIVE_COUNT);
 
@@ -115,7 +109,7 @@ describe('ingest handler against its timeout', () => {
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
-    expect(slackRequests).toEqual(['/api/chat.postMessage']);
+    expect(slack.requests).toEqual(['POST /api/chat.postMessage']);
     const letters = await opened.store.listDeadLetters(10);
     const byFinding = Object.fromEntries(
       letters.map((letter) => [(letter.payload as GuardDutyEvent).detail.id, letter]),

@@ -4,6 +4,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import nock from 'nock';
@@ -121,6 +123,38 @@ export function lambdaContext(functionName: string, requestId = 'lambda-request-
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
+  };
+}
+
+/** A Lambda context whose remaining time runs down on the real clock from `timeoutMs`. */
+export function runningOutContext(functionName: string, timeoutMs: number, requestId: string): Context {
+  const endsAt = Date.now() + timeoutMs;
+  return { ...lambdaContext(functionName, requestId), getRemainingTimeInMillis: () => endsAt - Date.now() };
+}
+
+/** A service on loopback that takes every request and never answers (TheHive or Slack hanging). */
+export interface SilentService {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** The requests taken, as `METHOD /path`. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function silentService(): Promise<SilentService> {
+  const requests: string[] = [];
+  const server = createServer((request) => {
+    requests.push(`${request.method} ${request.url}`);
+    request.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
   };
 }
 

@@ -4,14 +4,19 @@
  * and runs under a deadline, so the batch is answered before AWS would stop the function; on the last
  * receive the jobs are kept and reported instead of going silently to the SQS dead-letter queue.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Context } from 'aws-lambda';
 import nock from 'nock';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
 import type { AlertRecord } from '../../src/store/store';
 import { makeAlertRecord } from '../helpers/alerts';
-import { functionEnvironment, lambdaContext, mockSsm, sqsEvent, TABLE_NAME } from './lambda-events';
+import {
+  functionEnvironment,
+  mockSsm,
+  runningOutContext,
+  silentService,
+  sqsEvent,
+  TABLE_NAME,
+  type SilentService,
+} from './lambda-events';
 
 /** The function's timeout in these tests: short, so that running out of it takes seconds. */
 const TIMEOUT_MS = 5_000;
@@ -19,9 +24,8 @@ const MAX_RECEIVE_COUNT = 5;
 
 const savedEnv = process.env;
 let opened: OpenedStore;
-let theHive: Server;
-/** Requests TheHive took (and never answered). */
-const theHiveRequests: string[] = [];
+/** TheHive: takes requests, never answers. */
+let theHive: SilentService;
 const slackCalls: { method: string; body: Record<string, string> }[] = [];
 
 type Handler = typeof import('../../src/handlers/worker').handler;
@@ -33,12 +37,6 @@ async function newContainer(): Promise<Handler> {
     loaded = (await import('../../src/handlers/worker')).handler;
   });
   return loaded!;
-}
-
-/** A Lambda context whose remaining time runs down on the real clock from `timeoutMs`. */
-function runningOutContext(timeoutMs: number, requestId: string): Context {
-  const endsAt = Date.now() + timeoutMs;
-  return { ...lambdaContext('worker', requestId), getRemainingTimeInMillis: () => endsAt - Date.now() };
 }
 
 /** An alert whose Create Case click was recorded: the job for it is on the queue. */
@@ -68,16 +66,12 @@ function createCaseMessage(messageId: string, fingerprint: string, receiveCount:
 
 beforeAll(async () => {
   opened = await startEmbeddedStore({ inMemory: true, tableName: TABLE_NAME });
-  theHive = createServer((request: IncomingMessage) => {
-    theHiveRequests.push(`${request.method} ${request.url}`);
-    request.resume();
-  });
-  await new Promise<void>((resolve) => theHive.listen(0, '127.0.0.1', resolve));
+  theHive = await silentService();
   process.env = {
     ...savedEnv,
     ...functionEnvironment(['SLACK_BOT_TOKEN_PARAM', 'THEHIVE_API_KEY_PARAM'], opened.endpoint, TABLE_NAME),
     JOB_MAX_ATTEMPTS: String(MAX_RECEIVE_COUNT),
-    THEHIVE_URL: `http://127.0.0.1:${(theHive.address() as AddressInfo).port}`,
+    THEHIVE_URL: theHive.url,
   };
   nock.disableNetConnect();
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1'));
@@ -96,8 +90,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.env = savedEnv;
-  theHive?.closeAllConnections();
-  await new Promise((resolve) => theHive?.close(resolve));
+  await theHive?.close();
   await opened?.close();
   nock.cleanAll();
   nock.enableNetConnect();
@@ -105,7 +98,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  theHiveRequests.length = 0;
+  theHive.requests.length = 0;
   slackCalls.length = 0;
 });
 
@@ -114,7 +107,7 @@ describe('worker handler against its timeout', () => {
     await escalatingAlert('gd-time-first', 'C0SECOPS', '1764064800.000101');
     await escalatingAlert('gd-time-second', 'C0SECOPS', '1764064800.000102');
     const handler = await newContainer();
-    const context = runningOutContext(TIMEOUT_MS, 'lambda-request-time-1');
+    const context = runningOutContext('worker', TIMEOUT_MS, 'lambda-request-time-1');
 
     const response = await handler(
       sqsEvent('jobs', [
@@ -129,7 +122,7 @@ describe('worker handler against its timeout', () => {
     });
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
     // One attempt at the first job, cut at its deadline; the second job never reached TheHive.
-    expect(theHiveRequests).toEqual(['POST /api/v1/alert']);
+    expect(theHive.requests).toEqual(['POST /api/v1/alert']);
     expect(await opened.store.getAlert('gd-time-first')).toMatchObject({ state: 'escalating' });
     expect(await opened.store.getAlert('gd-time-second')).toMatchObject({ state: 'escalating' });
     expect(await opened.store.listDeadLetters(10)).toEqual([]);
@@ -141,7 +134,7 @@ describe('worker handler against its timeout', () => {
     const first = await escalatingAlert('gd-time-last-first', 'C0SECOPS', '1764064800.000201');
     const second = await escalatingAlert('gd-time-last-second', 'C0PAYMENTS', '1764064800.000202');
     const handler = await newContainer();
-    const context = runningOutContext(TIMEOUT_MS, 'lambda-request-time-2');
+    const context = runningOutContext('worker', TIMEOUT_MS, 'lambda-request-time-2');
 
     const response = await handler(
       sqsEvent('jobs', [
@@ -153,7 +146,7 @@ describe('worker handler against its timeout', () => {
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
-    expect(theHiveRequests).toEqual(['POST /api/v1/alert']);
+    expect(theHive.requests).toEqual(['POST /api/v1/alert']);
 
     const letters = await opened.store.listDeadLetters(10);
     const byFingerprint = Object.fromEntries(
