@@ -10,7 +10,7 @@ import {
   fixture,
   functionEnvironment,
   mockSsm,
-  runningOutContext,
+  invokeWithTimeout,
   silentService,
   sqsEvent,
   TABLE_NAME,
@@ -79,36 +79,43 @@ beforeEach(() => {
 
 describe('ingest handler against its timeout', () => {
   it('gives back an event Slack never answers before the time is up, and does not start the next', async () => {
-    const handler = await newContainer();
-    const context = runningOutContext('ingest', TIMEOUT_MS, 'lambda-request-time-1');
-
-    const response = await handler(
+    const { answer: response, leftMs } = await invokeWithTimeout(
+      await newContainer(),
       sqsEvent('findings', [
         findingMessage('first', 'time-first', 1),
         findingMessage('second', 'time-second', 1),
       ]),
-      context,
+      {
+        functionName: 'ingest',
+        timeoutMs: TIMEOUT_MS,
+        requestId: 'lambda-request-time-1',
+      },
     );
 
     expect(response).toEqual({
       batchItemFailures: [{ itemIdentifier: 'first' }, { itemIdentifier: 'second' }],
     });
-    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(leftMs).toBeGreaterThan(0);
     // One post for the first event, cancelled at its deadline and not retried; the second never started.
     expect(slack.requests).toEqual(['POST /api/chat.postMessage']);
     expect(await opened.store.listDeadLetters(10)).toEqual([]);
   });
 
   it('on the last receive keeps both events as dead letters, saying what failed', async () => {
-    const handler = await newContainer();
-    const context = runningOutContext('ingest', TIMEOUT_MS, 'lambda-request-time-2');
     const first = findingMessage('first', 'time-last-first', MAX_RECEIVE_COUNT);
     const second = findingMessage('second', 'time-last-second', MAX_RECEIVE_COUNT);
-
-    const response = await handler(sqsEvent('findings', [first, second]), context);
+    const { answer: response, leftMs } = await invokeWithTimeout(
+      await newContainer(),
+      sqsEvent('findings', [first, second]),
+      {
+        functionName: 'ingest',
+        timeoutMs: TIMEOUT_MS,
+        requestId: 'lambda-request-time-2',
+      },
+    );
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(leftMs).toBeGreaterThan(0);
     expect(slack.requests).toEqual(['POST /api/chat.postMessage']);
     const letters = await opened.store.listDeadLetters(10);
     const byFinding = Object.fromEntries(

@@ -126,10 +126,22 @@ export function lambdaContext(functionName: string, requestId = 'lambda-request-
   };
 }
 
-/** A Lambda context whose remaining time runs down on the real clock from `timeoutMs`. */
-export function runningOutContext(functionName: string, timeoutMs: number, requestId: string): Context {
-  const endsAt = Date.now() + timeoutMs;
-  return { ...lambdaContext(functionName, requestId), getRemainingTimeInMillis: () => endsAt - Date.now() };
+/**
+ * Invokes an SQS handler as Lambda would with `timeoutMs` to run: its context's remaining time runs down
+ * on the real clock. Resolves to the handler's answer and the time it had left when it answered.
+ */
+export async function invokeWithTimeout<Answer>(
+  handler: (event: SQSEvent, context: Context) => Promise<Answer>,
+  event: SQSEvent,
+  options: { functionName: string; timeoutMs: number; requestId: string },
+): Promise<{ answer: Answer; leftMs: number }> {
+  const endsAt = Date.now() + options.timeoutMs;
+  const context: Context = {
+    ...lambdaContext(options.functionName, options.requestId),
+    getRemainingTimeInMillis: () => endsAt - Date.now(),
+  };
+  const answer = await handler(event, context);
+  return { answer, leftMs: context.getRemainingTimeInMillis() };
 }
 
 /** A service on loopback that takes every request and never answers (TheHive or Slack hanging). */

@@ -11,7 +11,7 @@ import { makeAlertRecord } from '../helpers/alerts';
 import {
   functionEnvironment,
   mockSsm,
-  runningOutContext,
+  invokeWithTimeout,
   silentService,
   sqsEvent,
   TABLE_NAME,
@@ -106,21 +106,23 @@ describe('worker handler against its timeout', () => {
   it('gives back a job TheHive never answers before the time is up, and does not start the next', async () => {
     await escalatingAlert('gd-time-first', 'C0SECOPS', '1764064800.000101');
     await escalatingAlert('gd-time-second', 'C0SECOPS', '1764064800.000102');
-    const handler = await newContainer();
-    const context = runningOutContext('worker', TIMEOUT_MS, 'lambda-request-time-1');
-
-    const response = await handler(
+    const { answer: response, leftMs } = await invokeWithTimeout(
+      await newContainer(),
       sqsEvent('jobs', [
         createCaseMessage('first', 'gd-time-first', 1),
         createCaseMessage('second', 'gd-time-second', 1),
       ]),
-      context,
+      {
+        functionName: 'worker',
+        timeoutMs: TIMEOUT_MS,
+        requestId: 'lambda-request-time-1',
+      },
     );
 
     expect(response).toEqual({
       batchItemFailures: [{ itemIdentifier: 'first' }, { itemIdentifier: 'second' }],
     });
-    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(leftMs).toBeGreaterThan(0);
     // One attempt at the first job, cut at its deadline; the second job never reached TheHive.
     expect(theHive.requests).toEqual(['POST /api/v1/alert']);
     expect(await opened.store.getAlert('gd-time-first')).toMatchObject({ state: 'escalating' });
@@ -133,19 +135,21 @@ describe('worker handler against its timeout', () => {
     // Two channels: Slack's pace of one post per second per channel would not fit these short budgets.
     const first = await escalatingAlert('gd-time-last-first', 'C0SECOPS', '1764064800.000201');
     const second = await escalatingAlert('gd-time-last-second', 'C0PAYMENTS', '1764064800.000202');
-    const handler = await newContainer();
-    const context = runningOutContext('worker', TIMEOUT_MS, 'lambda-request-time-2');
-
-    const response = await handler(
+    const { answer: response, leftMs } = await invokeWithTimeout(
+      await newContainer(),
       sqsEvent('jobs', [
         createCaseMessage('first', first.fingerprint, MAX_RECEIVE_COUNT),
         createCaseMessage('second', second.fingerprint, MAX_RECEIVE_COUNT),
       ]),
-      context,
+      {
+        functionName: 'worker',
+        timeoutMs: TIMEOUT_MS,
+        requestId: 'lambda-request-time-2',
+      },
     );
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(leftMs).toBeGreaterThan(0);
     expect(theHive.requests).toEqual(['POST /api/v1/alert']);
 
     const letters = await opened.store.listDeadLetters(10);
