@@ -246,8 +246,8 @@ class TheHiveTransport {
   async send<T>(request: Request<T>): Promise<T> {
     const attempts = this.settings.retries + 1;
     const deadline = this.options.deadline?.();
+    if (deadline?.aborted) throw this.outOfTime(request, 0);
     for (let attempt = 1; ; attempt += 1) {
-      if (deadline?.aborted) throw this.outOfTime(request, attempt - 1);
       const outcome = await this.attempt(request, attempt, deadline);
       if (outcome.kind === 'done') return outcome.value;
       const { error } = outcome;
@@ -275,6 +275,8 @@ class TheHiveTransport {
         delayMs,
       });
       await this.sleep(delayMs, deadline).catch(() => undefined);
+      // The deadline passed during the wait: no attempt starts after it, and the last failure says why.
+      if (deadline?.aborted) throw error;
     }
   }
 
