@@ -15,6 +15,7 @@ import {
   sqsEvent,
   TABLE_NAME,
   type SilentService,
+  newContainer,
 } from './lambda-events';
 
 // Each invocation runs out a function's time: seconds, more on a loaded machine.
@@ -34,16 +35,8 @@ let opened: OpenedStore;
 /** Slack's Web API: takes requests, never answers. */
 let slack: SilentService;
 
-type Handler = typeof import('../../src/handlers/ingest').handler;
-
-/** A fresh module registry is a fresh Lambda container. */
-async function newContainer(): Promise<Handler> {
-  let loaded: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    loaded = (await import('../../src/handlers/ingest')).handler;
-  });
-  return loaded!;
-}
+/** Loads the handler in a fresh Lambda container. */
+const freshHandler = () => newContainer(async () => (await import('../../src/handlers/ingest')).handler);
 
 /** The GuardDuty event for a finding no test has seen, as a findings-queue message. */
 function findingMessage(messageId: string, findingId: string, receiveCount: number) {
@@ -83,7 +76,7 @@ beforeEach(() => {
 describe('ingest handler against its timeout', () => {
   it('gives back an event Slack never answers before the time is up, and does not start the next', async () => {
     const { answer: response, leftMs } = await invokeWithTimeout(
-      await newContainer(),
+      await freshHandler(),
       sqsEvent('findings', [
         findingMessage('first', 'time-first', 1),
         findingMessage('second', 'time-second', 1),
@@ -108,7 +101,7 @@ describe('ingest handler against its timeout', () => {
     const first = findingMessage('first', 'time-last-first', MAX_RECEIVE_COUNT);
     const second = findingMessage('second', 'time-last-second', MAX_RECEIVE_COUNT);
     const { answer: response, leftMs } = await invokeWithTimeout(
-      await newContainer(),
+      await freshHandler(),
       sqsEvent('findings', [first, second]),
       {
         functionName: 'ingest',

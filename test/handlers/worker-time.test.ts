@@ -16,6 +16,7 @@ import {
   sqsEvent,
   TABLE_NAME,
   type SilentService,
+  newContainer,
 } from './lambda-events';
 
 // Each invocation runs out a function's time: seconds, more on a loaded machine.
@@ -31,16 +32,8 @@ let opened: OpenedStore;
 let theHive: SilentService;
 const slackCalls: { method: string; body: Record<string, string> }[] = [];
 
-type Handler = typeof import('../../src/handlers/worker').handler;
-
-/** A fresh module registry is a fresh Lambda container. */
-async function newContainer(): Promise<Handler> {
-  let loaded: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    loaded = (await import('../../src/handlers/worker')).handler;
-  });
-  return loaded!;
-}
+/** Loads the handler in a fresh Lambda container. */
+const freshHandler = () => newContainer(async () => (await import('../../src/handlers/worker')).handler);
 
 /** An alert whose Create Case click was recorded: the job for it is on the queue. */
 async function escalatingAlert(fingerprint: string, channel: string, ts: string): Promise<AlertRecord> {
@@ -110,7 +103,7 @@ describe('worker handler against its timeout', () => {
     await escalatingAlert('gd-time-first', 'C0SECOPS', '1764064800.000101');
     await escalatingAlert('gd-time-second', 'C0SECOPS', '1764064800.000102');
     const { answer: response, leftMs } = await invokeWithTimeout(
-      await newContainer(),
+      await freshHandler(),
       sqsEvent('jobs', [
         createCaseMessage('first', 'gd-time-first', 1),
         createCaseMessage('second', 'gd-time-second', 1),
@@ -139,7 +132,7 @@ describe('worker handler against its timeout', () => {
     const first = await escalatingAlert('gd-time-last-first', 'C0SECOPS', '1764064800.000201');
     const second = await escalatingAlert('gd-time-last-second', 'C0PAYMENTS', '1764064800.000202');
     const { answer: response, leftMs } = await invokeWithTimeout(
-      await newContainer(),
+      await freshHandler(),
       sqsEvent('jobs', [
         createCaseMessage('first', first.fingerprint, MAX_RECEIVE_COUNT),
         createCaseMessage('second', second.fingerprint, MAX_RECEIVE_COUNT),
