@@ -22,7 +22,7 @@ const USAGE = `Usage:
   hivewire render <file|->           print the Slack alert(s) for an event as JSON
   hivewire case-request <file|->     print the TheHive requests "Create Case" would send
   hivewire serve [--sandbox-samples] run the bot locally (sandbox when SLACK_BOT_TOKEN is unset)
-  hivewire audit <case-number|fingerprint>  print an alert's audit timeline
+  hivewire audit <case-number|fingerprint> [--json]  print an alert's audit timeline
   hivewire config <file|->           check a config file (YAML or JSON) and print it as JSON for SSM`;
 
 class UsageError extends Error {}
@@ -167,7 +167,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
       case 'audit': {
         const { printAudit } = await import('./audit');
-        return await printAudit(args[0], env);
+        return await printAudit(args, env);
       }
       case 'config':
         return configJson(args[0]);

@@ -169,6 +169,8 @@ export interface SandboxTheHiveOptions {
   users: string[];
   notifier?: WebhookNotifier;
   stateFile?: string;
+  /** Where the sandbox is reached now: saved links under another address are moved to it. */
+  publicUrl?: string;
   /** The clock, in epoch milliseconds (tests pin it). */
   now?: () => number;
 }
@@ -198,7 +200,7 @@ export class SandboxTheHive extends EventEmitter {
     this.notifier = options.notifier;
     this.users = new Set([SANDBOX_API_USER, ...options.users.map((user) => user.toLowerCase())]);
     if (options.stateFile) {
-      this.stateFile = new StateFile<TheHiveState>(options.stateFile);
+      this.stateFile = new StateFile<TheHiveState>(options.stateFile, options.publicUrl);
       const saved = this.stateFile.load();
       if (saved?.version === 1) this.restore(saved);
     }
