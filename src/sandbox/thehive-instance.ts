@@ -233,7 +233,7 @@ export class SandboxTheHive extends EventEmitter {
       ...this.labelled({ severity: input.severity ?? 2, tlp: input.tlp ?? 2, pap: input.pap ?? 2 }),
       date: input.date ?? at,
       tags: unique(input.tags ?? []),
-      flag: input.flag ?? false,
+      // TheHive takes an alert's `flag` but its OutputAlert has none: the stand-in does not invent one.
       follow: true,
       customFields: [],
       observableCount: observables.length,
@@ -442,6 +442,8 @@ export class SandboxTheHive extends EventEmitter {
       message: input.message,
       isEdited: false,
       extraData: {},
+      // Required in TheHive's OutputComment, as on observables.
+      external: false,
     };
     this.comments.set(theCase._id, [...(this.comments.get(theCase._id) ?? []), comment]);
     this.changed({ objectType: 'Case', objectId: theCase._id });
@@ -551,6 +553,8 @@ export class SandboxTheHive extends EventEmitter {
       ...(input.message ? { message: input.message } : {}),
       extraData: {},
       ignoreSimilarity: input.ignoreSimilarity ?? false,
+      // Required in TheHive's OutputObservable; false for an observable of the organisation's own case.
+      external: false,
     }));
   }
 
