@@ -190,15 +190,16 @@ type Issue = z.$ZodError['issues'][number];
 /** A schema's parts as zod keeps them: enough to find the keys an object at some path may hold. */
 interface SchemaDef {
   type: string;
-  shape?: Record<string, { _zod: { def: SchemaDef } }>;
-  innerType?: { _zod: { def: SchemaDef } };
-  valueType?: { _zod: { def: SchemaDef } };
-  element?: { _zod: { def: SchemaDef } };
+  shape?: Record<string, SchemaParts>;
+  innerType?: SchemaParts;
+  valueType?: SchemaParts;
+  element?: SchemaParts;
 }
+type SchemaParts = { _zod: { def: SchemaDef } };
 
-/** The keys `schema` allows for the object at `path` (empty when it is not a fixed-key object). */
-function keysAt(schema: { _zod: { def: SchemaDef } }, path: readonly PropertyKey[]): string[] {
-  let def = schema._zod.def;
+/** The keys the config file allows for the object at `path` (empty when it is not a fixed-key object). */
+function keysAt(path: readonly PropertyKey[]): string[] {
+  let def = (configFileSchema as unknown as SchemaParts)._zod.def;
   let step = 0;
   for (;;) {
     if (def.innerType) def = def.innerType._zod.def;
@@ -244,9 +245,14 @@ function issueWhere(path: readonly PropertyKey[], prefix = ''): string {
   return [prefix, ...path.map(String)].filter(Boolean).join('.') || 'top level';
 }
 
-function describeIssue(issue: Issue, prefix: string, schema?: { _zod: { def: SchemaDef } }): string[] {
+/** `knownKeys`: where the keys an object may hold are known (the config file), "did you mean" can be said. */
+function describeIssue(
+  issue: Issue,
+  prefix: string,
+  knownKeys?: (path: readonly PropertyKey[]) => string[],
+): string[] {
   if (issue.code === 'unrecognized_keys') {
-    const known = schema ? keysAt(schema, issue.path) : [];
+    const known = knownKeys?.(issue.path) ?? [];
     return issue.keys.map((key) => {
       const nearest = nearestKey(key, known);
       const hint = nearest
@@ -262,15 +268,18 @@ function describeIssue(issue: Issue, prefix: string, schema?: { _zod: { def: Sch
   return [`${issueWhere(issue.path, prefix)}: ${reason ?? issue.message}`];
 }
 
-function describeIssues(error: z.$ZodError, prefix: string, schema?: { _zod: { def: SchemaDef } }): string {
-  return error.issues.flatMap((issue) => describeIssue(issue, prefix, schema)).join('; ');
+function describeIssues(
+  error: z.$ZodError,
+  prefix: string,
+  knownKeys?: (path: readonly PropertyKey[]) => string[],
+): string {
+  return error.issues.flatMap((issue) => describeIssue(issue, prefix, knownKeys)).join('; ');
 }
 
 /** Validates a config file's content, parsed from YAML or JSON; `origin` names it in errors. */
 export function checkConfigFile(data: unknown, origin = 'config'): ConfigFile {
   const parsed = configFileSchema.safeParse(data);
-  if (!parsed.success)
-    throw new ConfigError(`${origin}: ${describeIssues(parsed.error, '', configFileSchema as never)}`);
+  if (!parsed.success) throw new ConfigError(`${origin}: ${describeIssues(parsed.error, '', keysAt)}`);
   return parsed.data;
 }
 
