@@ -5,7 +5,7 @@
 set -u
 command -v chromium >/dev/null 2>&1 && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Installing Debian's chromium for the browser test (about 16 s)…"
+  echo "Installing Debian's chromium for the browser test with apt-get, as root (about two minutes on a fresh machine)…"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
     || echo "Could not install chromium: the browser test will fail. Install it with: apt-get install chromium"
 else

@@ -12,7 +12,7 @@ import { newAlertRecord } from './alerts/ingest';
 import { renderAlert } from './alerts/render';
 import { caseRequests } from './cases/case-content';
 import { ConfigError, type Config } from './config';
-import { loadConfig, parseConfigFile } from './config-file';
+import { ConfigSyntaxError, loadConfig, parseConfigFile } from './config-file';
 import { enrichFromConfig, routeFor } from './enrich/enrich';
 import { parseEvent } from './findings/parse';
 import type { Finding } from './findings/finding';
@@ -22,7 +22,7 @@ const USAGE = `Usage:
   hivewire render <file|->           print the Slack alert(s) for an event as JSON
   hivewire case-request <file|->     print the TheHive requests "Create Case" would send
   hivewire serve [--sandbox-samples] run the bot locally (sandbox when SLACK_BOT_TOKEN is unset)
-  hivewire audit <case-number|fingerprint>  print an alert's audit timeline
+  hivewire audit <case-number|fingerprint> [--json]  print an alert's audit timeline
   hivewire config <file|->           check a config file (YAML or JSON) and print it as JSON for SSM`;
 
 class UsageError extends Error {}
@@ -72,9 +72,15 @@ function offlineAlerts(event: unknown, config: Config) {
       } as AlertRecord,
     };
   });
-  for (const skipped of parsed.skipped)
-    process.stderr.write(`skipped [${skipped.index}]: ${skipped.reason}\n`);
-  return { alerts, rejected: parsed.rejected };
+  return { alerts, skipped: parsed.skipped, rejected: parsed.rejected };
+}
+
+/**
+ * One rule for every command that reads an event (unreadable input is 2, decided before): 0 when at
+ * least one finding was accepted, 1 when none was (all rejected or skipped, each named in the JSON).
+ */
+function exitCode(accepted: number): number {
+  return accepted > 0 ? 0 : 1;
 }
 
 function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
@@ -84,7 +90,7 @@ function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
     process.stderr.write(`hivewire render: ${error}\n`);
     return 2;
   }
-  const { alerts, rejected } = offlineAlerts(event, config);
+  const { alerts, skipped, rejected } = offlineAlerts(event, config);
   const output = {
     findings: alerts.map(({ finding, record }) => {
       const message = renderAlert(record, config);
@@ -100,10 +106,11 @@ function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
         message: { text: message.text, blocks: message.blocks },
       };
     }),
+    skipped,
     rejected,
   };
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-  return alerts.length === 0 && rejected.length > 0 ? 1 : 0;
+  return exitCode(alerts.length);
 }
 
 function caseRequest(target: string | undefined, env: NodeJS.ProcessEnv): number {
@@ -113,19 +120,18 @@ function caseRequest(target: string | undefined, env: NodeJS.ProcessEnv): number
     process.stderr.write(`hivewire case-request: ${error}\n`);
     return 2;
   }
-  const { alerts, rejected } = offlineAlerts(event, config);
-  for (const rejection of rejected)
-    process.stderr.write(`rejected [${rejection.index}]: ${rejection.error}\n`);
+  const { alerts, skipped, rejected } = offlineAlerts(event, config);
   const requests = alerts.flatMap(({ record, route }) =>
     caseRequests(record, { tlp: route.tlp, pap: route.pap, caseTemplate: route.caseTemplate }),
   );
-  process.stdout.write(`${JSON.stringify({ requests }, null, 2)}\n`);
-  return alerts.length === 0 && rejected.length > 0 ? 1 : 0;
+  process.stdout.write(`${JSON.stringify({ requests, skipped, rejected }, null, 2)}\n`);
+  return exitCode(alerts.length);
 }
 
 /**
  * Checks a config file and prints it as one line of JSON: what the AWS functions read from the SSM
- * parameter `configParam` names, with every default filled in. Exit 1 when the file is refused.
+ * parameter `configParam` names, with every default filled in. Exit 2 when the file cannot be read or
+ * is not YAML/JSON, 1 when its content is refused (stdout stays empty: nothing to store).
  */
 function configJson(target: string | undefined): number {
   let text: string;
@@ -142,7 +148,7 @@ function configJson(target: string | undefined): number {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`hivewire config: ${error.message}\n`);
-    return 1;
+    return error instanceof ConfigSyntaxError ? 2 : 1;
   }
 }
 
@@ -161,7 +167,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
       case 'audit': {
         const { printAudit } = await import('./audit');
-        return await printAudit(args[0], env);
+        return await printAudit(args, env);
       }
       case 'config':
         return configJson(args[0]);

@@ -13,13 +13,21 @@ import {
   type ConfigFile,
 } from './config';
 
+/** A config file that is not YAML or JSON at all: unreadable, where a refused value is a `ConfigError`. */
+export class ConfigSyntaxError extends ConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigSyntaxError';
+  }
+}
+
 /** Parses a config file's text (YAML, which also reads JSON). */
 export function parseConfigFile(text: string, origin = 'config'): ConfigFile {
   let data: unknown;
   try {
     data = parseYaml(text) ?? {};
   } catch (error) {
-    throw new ConfigError(`${origin}: not valid YAML or JSON: ${(error as Error).message}`);
+    throw new ConfigSyntaxError(`${origin}: not valid YAML or JSON: ${(error as Error).message}`);
   }
   return checkConfigFile(data, origin);
 }

@@ -63,7 +63,14 @@ const responseAction = z
 export const configFileSchema = z.strictObject({
   accounts: z._default(
     z.record(
-      z.string().check(z.regex(/^\d{12}$/, 'account ids are 12 digits')),
+      z
+        .string()
+        .check(
+          z.regex(
+            /^\d{12}$/,
+            'not an account id: expected a 12-digit AWS account id, quoted ("012345678901")',
+          ),
+        ),
       z.strictObject({ name: z.optional(nonEmpty()), customer: z.optional(nonEmpty()) }),
     ),
     {},
@@ -184,16 +191,101 @@ export class ConfigError extends Error {
   }
 }
 
-function describeIssues(error: z.$ZodError, prefix: string): string {
-  return error.issues
-    .map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.')}: ${issue.message}`)
-    .join('; ');
+type Issue = z.$ZodError['issues'][number];
+
+/** A schema's parts as zod keeps them: enough to find the keys an object at some path may hold. */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, SchemaParts>;
+  innerType?: SchemaParts;
+  valueType?: SchemaParts;
+  element?: SchemaParts;
+}
+type SchemaParts = { _zod: { def: SchemaDef } };
+
+/** The keys the config file allows for the object at `path` (empty when it is not a fixed-key object). */
+function keysAt(path: readonly PropertyKey[]): string[] {
+  let def = (configFileSchema as unknown as SchemaParts)._zod.def;
+  let step = 0;
+  for (;;) {
+    if (def.innerType) def = def.innerType._zod.def;
+    else if (step === path.length) return def.shape ? Object.keys(def.shape) : [];
+    else {
+      const next = def.shape?.[String(path[step])] ?? def.valueType ?? def.element;
+      if (!next) return [];
+      def = next._zod.def;
+      step += 1;
+    }
+  }
+}
+
+/** Edit distance (insertions, deletions, substitutions) between two short strings. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** The known key a typo most likely meant: at most two edits away, and closer than a third of its length. */
+function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const ranked = known
+    .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+    .filter(({ candidate, distance }) => distance <= Math.min(2, Math.ceil(candidate.length / 3)))
+    .sort((a, b) => a.distance - b.distance);
+  return ranked[0]?.candidate;
+}
+
+/** Where an issue is, as a reader finds it in the file (`accounts.11112222`); the file's top level has no path. */
+function issueWhere(path: readonly PropertyKey[], prefix = ''): string {
+  return [prefix, ...path.map(String)].filter(Boolean).join('.') || 'top level';
+}
+
+/** `knownKeys`: where the keys an object may hold are known (the config file), "did you mean" can be said. */
+function describeIssue(
+  issue: Issue,
+  prefix: string,
+  knownKeys?: (path: readonly PropertyKey[]) => string[],
+): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeys?.(issue.path) ?? [];
+    return issue.keys.map((key) => {
+      const nearest = nearestKey(key, known);
+      const hint = nearest
+        ? `did you mean "${nearest}"?`
+        : known.length > 0
+          ? `expected one of ${known.join(', ')}`
+          : 'not expected here';
+      return `${issueWhere([...issue.path, key], prefix)}: unknown key (${hint})`;
+    });
+  }
+  // A record key that failed its own check: say what a key must be, not just that it is invalid.
+  const reason = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+  return [`${issueWhere(issue.path, prefix)}: ${reason ?? issue.message}`];
+}
+
+function describeIssues(
+  error: z.$ZodError,
+  prefix: string,
+  knownKeys?: (path: readonly PropertyKey[]) => string[],
+): string {
+  return error.issues.flatMap((issue) => describeIssue(issue, prefix, knownKeys)).join('; ');
 }
 
 /** Validates a config file's content, parsed from YAML or JSON; `origin` names it in errors. */
 export function checkConfigFile(data: unknown, origin = 'config'): ConfigFile {
   const parsed = configFileSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(`${origin}: ${describeIssues(parsed.error, '')}`);
+  if (!parsed.success) throw new ConfigError(`${origin}: ${describeIssues(parsed.error, '', keysAt)}`);
   return parsed.data;
 }
 

@@ -33,7 +33,10 @@ describe('the config file', () => {
   });
 
   it.each([
-    [{ accounts: { '1234': {} } }, 'hivewire.yml: accounts.1234: Invalid key in record'],
+    [
+      { accounts: { '1234': {} } },
+      'hivewire.yml: accounts.1234: not an account id: expected a 12-digit AWS account id, quoted ("012345678901")',
+    ],
     [{ defaults: { tlp: 7 } }, 'hivewire.yml: defaults.tlp: Too big: expected number to be <=4'],
     [{ defaults: { pap: 1.5 } }, 'hivewire.yml: defaults.pap: Invalid input: expected int, received number'],
     [{ slack: { admins: ['alice'] } }, 'hivewire.yml: slack.admins.0: must be a Slack user id (U…)'],
@@ -42,8 +45,14 @@ describe('the config file', () => {
     [{ triage: { siemQueueUrl: 'http://sqs.example' } }, 'hivewire.yml: triage.siemQueueUrl: Invalid URL'],
     [
       { customers: { acme: { chanel: 'C0ACME' } } },
-      'hivewire.yml: customers.acme: Unrecognized key: "chanel"',
+      'hivewire.yml: customers.acme.chanel: unknown key (did you mean "channel"?)',
     ],
+    [{ custmers: {} }, 'hivewire.yml: custmers: unknown key (did you mean "customers"?)'],
+    [
+      { defaults: { colour: 'red' } },
+      'hivewire.yml: defaults.colour: unknown key (expected one of channel, tlp, pap, severityThreshold, customer, caseTemplate)',
+    ],
+    [[], 'hivewire.yml: top level: Invalid input: expected object, received array'],
     [
       { responseActions: [{ id: 'isolate', label: 'Isolate', findingTypes: ['*'] }] },
       'hivewire.yml: responseActions.0: give exactly one of lambda or ssmDocument',

@@ -13,6 +13,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type * as z from '../../src/zod';
 // A named import: bundles then carry the version alone, not the whole package.json.
 import { version } from '../../package.json';
+import { caseUrlOf } from './case-url';
 import type { components, paths } from './schema';
 import {
   describeIssue,
@@ -580,9 +581,9 @@ export class TheHiveClient {
     this.comments = new CommentEndpoint(this.transport);
   }
 
-  /** The case's page in TheHive's web UI: the only place Hivewire builds a TheHive URL. */
+  /** The case's page in TheHive's web UI (see `caseUrlOf`). */
   caseUrl(caseId: string): string {
-    return `${this.baseUrl}/cases/${segment(caseId)}/details`;
+    return caseUrlOf(this.baseUrl, caseId);
   }
 
   /** TheHive's version (`GET /api/v1/status/public`, no authentication needed): a reachability check. */

@@ -6,17 +6,11 @@
 import { askAutomatically } from '../analyst/triage';
 import { severityRaisedReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
-import { enrichFinding, routeFor } from '../enrich/enrich';
-import {
-  isAtLeast,
-  severityRank,
-  type Finding,
-  type NormalisedFinding,
-  type Severity,
-} from '../findings/finding';
+import { enrichFinding } from '../enrich/enrich';
+import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../findings/finding';
 import { parseEvent } from '../findings/parse';
 import { renderAlert } from './render';
-import { THRESHOLD_SETTING } from '../analyst/threshold';
+import { admitNewFinding } from './admission';
 import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
 
 export type IngestOutcome = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
@@ -84,9 +78,8 @@ export async function ingestFinding(normalised: NormalisedFinding, deps: Deps): 
 
   const existing = await store.getAlert(fingerprint);
   if (!existing) {
-    const thresholdOverride = await store.getSetting<Severity>(THRESHOLD_SETTING);
-    const route = routeFor(finding, deps.config, { thresholdOverride });
-    if (!isAtLeast(finding.severity, route.severityThreshold)) {
+    const { route, posted } = await admitNewFinding(finding, deps);
+    if (!posted) {
       log.info('finding below the severity threshold: not posted', {
         metric: 'findings_below_threshold',
         severity: finding.severity,

@@ -7,10 +7,17 @@ import { alertMessage, type AlertMessage } from '../../blocks/alert';
 import { responseActionsFor } from '../analyst/response-actions';
 import type { Config } from '../config';
 import type { AlertRecord } from '../store/store';
+import { withCurrentLinks } from './links';
 
-/** The alert's message: TheHive's URL and the configured response actions that apply to its finding. */
-export function renderAlert(alert: AlertRecord, config: Pick<Config, 'file' | 'theHive'>): AlertMessage {
-  return alertMessage(alert, {
+/**
+ * The alert's message: TheHive's URL and the configured response actions that apply to its finding,
+ * with its links as they are today (see links.ts).
+ */
+export function renderAlert(
+  alert: AlertRecord,
+  config: Pick<Config, 'file' | 'theHive' | 'sandbox' | 'publicUrl'>,
+): AlertMessage {
+  return alertMessage(withCurrentLinks(alert, config), {
     theHiveUrl: config.theHive.url,
     responseActions: responseActionsFor(alert.finding, config),
   });

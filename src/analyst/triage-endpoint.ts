@@ -1,12 +1,12 @@
 /**
  * `POST /triage`: a SIEM asks a user "was this you?" directly, as MozDef's triage bot is asked:
  * `{identifier, user (e-mail), alert, summary, identityConfidence}`. Authenticated before parsing
- * (Bearer `INGEST_SECRET`, compared in constant time), answered at once with 202: the DM goes out from
+ * (`INGEST_SECRET` as Bearer or Basic, like `/ingest`, compared in constant time), answered at once with 202: the DM goes out from
  * the worker, and the answer reaches the SIEM's SQS queue. `handleTriageInvocation` is the same for a
  * direct Lambda invocation, where IAM has already authenticated the caller.
  */
 import type { Deps } from '../deps';
-import { checkBearer } from '../http/auth';
+import { checkBearerOrBasic } from '../http/auth';
 import {
   headerOf,
   jsonResponse as json,
@@ -25,7 +25,8 @@ const MAX_BODY_CHARS = 64 * 1024;
 /** Handles one HTTP request. */
 export async function handleTriageRequest(request: HttpRequest, deps: EndpointDeps): Promise<HttpResponse> {
   const authorization = headerOf(request.headers, 'authorization');
-  if (!checkBearer(authorization, deps.config.ingestSecret)) return json(401, { error: 'unauthorized' });
+  if (!checkBearerOrBasic(authorization, deps.config.ingestSecret))
+    return json(401, { error: 'unauthorized' });
   const rawBody = rawBodyOf(request);
   if (rawBody.length > MAX_BODY_CHARS) return json(413, { error: 'body: too large' });
   const parsed = await parseJsonBody(rawBody, 'rejected-triage', deps.store, 4096);

@@ -8,6 +8,7 @@
  * same type/source/sourceRef, and reuses (or finishes) its promotion.
  */
 import { renderAlert } from '../alerts/render';
+import { withCurrentLinks } from '../alerts/links';
 import { literal, mention } from '../../blocks/escape';
 import { PROSE_VALUE_MAX } from '../../blocks/limits';
 import { caseOpenedReply, escalationFailedReply, notice } from '../../blocks/replies';
@@ -55,11 +56,13 @@ async function openCase(alert: AlertRecord, deps: Deps) {
 export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise<void> {
   const { store, slack, logger } = deps;
   const log = logger.createChild({ persistentKeys: { fingerprint: job.fingerprint } });
-  let alert = await store.getAlert(job.fingerprint);
-  if (!alert) {
+  const stored = await store.getAlert(job.fingerprint);
+  if (!stored) {
     log.warn('create-case for an unknown alert: nothing to do');
     return;
   }
+  // The case description, its first comment and the thread reply carry today's links.
+  let alert = withCurrentLinks(stored, deps.config);
   if (alert.state !== 'escalating' && alert.state !== 'escalated') {
     log.info('create-case no longer wanted', { state: alert.state });
     return;
@@ -79,7 +82,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
       lastError: undefined,
     }));
     if (!saved) return;
-    alert = saved.after;
+    alert = withCurrentLinks(saved.after, deps.config);
     log.appendKeys({ caseId: theCase._id });
     log.info('case opened', { caseNumber: theCase.number });
     await store.appendAudit({
@@ -112,7 +115,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
       ...current,
       caseReplyTs: replyTs,
     }));
-    if (saved) alert = saved.after;
+    if (saved) alert = withCurrentLinks(saved.after, deps.config);
     await store.appendAudit({
       fingerprint: job.fingerprint,
       caseId: alert.caseId,

@@ -7,6 +7,7 @@
  * is decided with one conditional write that also records the replies it owes, which are then
  * delivered (and retried) until done: nothing posts twice, nothing is lost.
  */
+import { withCurrentLinks } from '../alerts/links';
 import { randomUUID } from 'node:crypto';
 import { renderAlert } from '../alerts/render';
 import { caseChangeReply } from '../../blocks/replies';
@@ -90,7 +91,7 @@ export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<
     );
     const reply = caseChangeReply({
       caseNumber: current.caseNumber,
-      caseUrl: current.caseUrl,
+      caseUrl: withCurrentLinks(current, deps.config).caseUrl,
       changes: resolved,
       actor: input.actor,
     });

@@ -19,6 +19,10 @@ const FINDING_EVENTS: Record<string, FindingFormat> = {
   'GuardDuty Finding': 'guardduty',
   'Security Hub Findings - Imported': 'asff',
   'Security Hub Findings - Custom Action': 'asff',
+  // Security Hub's 2018 (preview) name for a custom action event: the same `action name/description/id`
+  // and ASFF `detail.findings[]`. Rules written then, and replays of archived events, still send it;
+  // its findings are validated by the ASFF schema like any other, so skipping it would only lose them.
+  'Security Hub Finding Notification': 'asff',
   'Findings Imported V2': 'ocsf',
 };
 

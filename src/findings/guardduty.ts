@@ -205,9 +205,11 @@ function guardDutyResource(finding: GuardDutyFinding): FindingResource | undefin
 }
 
 /** Threat-list context (`threat-list:…`, `threat:…`) for the indicators of a finding. */
-function threatTags(finding: GuardDutyFinding): string[] {
+type GuardDutyService = NonNullable<z.output<typeof service>>;
+
+function threatTags(service: GuardDutyService): string[] {
   const result: string[] = [];
-  for (const detail of finding.service?.evidence?.threatIntelligenceDetails ?? []) {
+  for (const detail of service.evidence?.threatIntelligenceDetails ?? []) {
     if (detail.threatListName && !isPlaceholder(detail.threatListName)) {
       result.push(`threat-list:${detail.threatListName}`);
     }
@@ -216,13 +218,13 @@ function threatTags(finding: GuardDutyFinding): string[] {
   return result;
 }
 
-function actionObservables(finding: GuardDutyFinding, set: ObservableSet): void {
-  const action = finding.service?.action;
+function actionObservables(service: GuardDutyService, set: ObservableSet): void {
+  const action = service.action;
   if (!action) return;
   // resourceRole ACTOR: our resource is the one attacking (outbound brute force, DoS), so the
   // remote addresses are its victims, not indicators against us.
-  const role: AddressRole = finding.service?.resourceRole === 'ACTOR' ? 'victim' : 'attacker';
-  const threats = threatTags(finding);
+  const role: AddressRole = service.resourceRole === 'ACTOR' ? 'victim' : 'attacker';
+  const threats = threatTags(service);
 
   const connection = action.networkConnectionAction;
   if (connection) {
@@ -260,6 +262,16 @@ function actionObservables(finding: GuardDutyFinding, set: ObservableSet): void 
     ['remote-ip', 'rds-login', ...threats],
     role,
   );
+}
+
+/**
+ * Adds the observables of a GuardDuty finding's `service` (its action's remote addresses, domains and
+ * ports) found inside another source's record: a SIEM that normalised a GuardDuty finding keeps this
+ * known shape under a name of its own (MozDef: `details.finding`). Adds nothing when `value` lacks it.
+ */
+export function addGuardDutyServiceObservables(value: unknown, set: ObservableSet): void {
+  const parsed = service.safeParse(value);
+  if (parsed.success && parsed.data) actionObservables(parsed.data, set);
 }
 
 function resourceObservables(finding: GuardDutyFinding, set: ObservableSet): void {
@@ -371,7 +383,7 @@ export function normaliseGuardDuty(input: unknown, ctx: SourceContext): SourceOu
   const description = firstOf(finding.description?.trim(), baseTitle) ?? baseTitle;
 
   const observables = new ObservableSet();
-  actionObservables(finding, observables);
+  if (finding.service) actionObservables(finding.service, observables);
   runtimeObservables(finding, observables);
   resourceObservables(finding, observables);
   observables.text(`${finding.title ?? ''}\n${finding.description ?? ''}`);

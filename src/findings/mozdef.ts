@@ -6,6 +6,7 @@ import * as z from '../zod';
 import { firstOf, list, longText, requiredId, stringMap, text, timestamp, lenient } from './fields';
 import type { FindingActor, FindingResource, NormalisedFinding } from './finding';
 import { fingerprintOf } from './fingerprint';
+import { addGuardDutyServiceObservables } from './guardduty';
 import { ObservableSet, isHostname } from './observables';
 import {
   childPath,
@@ -51,6 +52,36 @@ function detailObservables(details: Record<string, string>, set: ObservableSet):
       set.other(value, ['user-name']);
     }
   }
+}
+
+/** Deepest nesting searched for a GuardDuty finding inside an alert (alert → events → documentsource → details → finding). */
+const MAX_NESTING = 12;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** GuardDuty's `service` object, whatever the SIEM named it: an `action` saying what happened. */
+function isGuardDutyService(value: Record<string, unknown>): boolean {
+  const action = value.action;
+  return (
+    isRecord(action) &&
+    (typeof action.actionType === 'string' || Object.keys(action).some((key) => key.endsWith('Action')))
+  );
+}
+
+/**
+ * Adds the observables of every GuardDuty finding an alert carries, at any depth: MozDef's GuardDuty
+ * normalisation keeps the finding's `service` as `details.finding`, so its remote IPs sit in
+ * `…remoteIpDetails.ipAddressV4`, out of reach of the flat `*ipaddress` keys.
+ */
+function nestedGuardDutyObservables(value: unknown, set: ObservableSet, depth = 0): void {
+  if (!isRecord(value) || depth > MAX_NESTING) return;
+  if (!Array.isArray(value) && isGuardDutyService(value)) {
+    addGuardDutyServiceObservables(value, set);
+    return;
+  }
+  for (const child of Object.values(value)) nestedGuardDutyObservables(child, set, depth + 1);
 }
 
 /** The user the alert is about: a user name from its details that the summary names, with the e-mail written next to it. */
@@ -119,6 +150,7 @@ export function normaliseMozdefAlert(input: unknown, ctx: SourceContext): Source
     if (event.documentsource) detailObservables(event.documentsource.details, observables);
     observables.hostname(event.documentsource?.hostname, ['host']);
   }
+  nestedGuardDutyObservables(body, observables);
   observables.text(alert.summary);
 
   const normalised: NormalisedFinding = {

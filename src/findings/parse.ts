@@ -29,25 +29,39 @@ const NORMALISERS: Record<FindingFormat, (input: unknown, ctx: SourceContext) =>
   mozdef: normaliseMozdefAlert,
 };
 
+/** One entry of an input, with its position: a finding, or the reason it was skipped or rejected. */
+export type ParsedEntry = { index: number } & (
+  { finding: NormalisedFinding } | { skipped: string } | { rejected: string }
+);
+
 /**
- * Normalises every finding an input carries. `index` numbers the entries of the input in order:
- * 0 for a single finding, the position in `detail.findings[]` or in an array otherwise.
+ * Every entry of an input in order, each with its `index`: 0 for a single finding, the position in
+ * `detail.findings[]` or in an array otherwise. For callers that answer per entry (`POST /ingest`).
+ */
+export function parseEntries(input: unknown): ParsedEntry[] {
+  return unwrap(input).map((unit, index): ParsedEntry => {
+    if (unit.kind === 'skipped') return { index, skipped: unit.reason };
+    if (unit.kind === 'rejected') return { index, rejected: unit.error };
+    const outcome = normaliseSafely(unit.format, unit.value, unit.ctx);
+    if ('finding' in outcome) return { index, finding: outcome.finding };
+    if ('skipped' in outcome) return { index, skipped: outcome.skipped };
+    return { index, rejected: outcome.error };
+  });
+}
+
+/**
+ * Normalises every finding an input carries, grouped by fate (see `parseEntries` for `index`).
  *
  * @example
  *   const { findings, skipped, rejected } = parseEvent(JSON.parse(body));
  */
 export function parseEvent(input: unknown): ParseResult {
   const result: ParseResult = { findings: [], skipped: [], rejected: [] };
-  unwrap(input).forEach((unit, index) => {
-    if (unit.kind === 'skipped') result.skipped.push({ index, reason: unit.reason });
-    else if (unit.kind === 'rejected') result.rejected.push({ index, error: unit.error });
-    else {
-      const outcome = normaliseSafely(unit.format, unit.value, unit.ctx);
-      if ('finding' in outcome) result.findings.push(outcome.finding);
-      else if ('skipped' in outcome) result.skipped.push({ index, reason: outcome.skipped });
-      else result.rejected.push({ index, error: outcome.error });
-    }
-  });
+  for (const entry of parseEntries(input)) {
+    if ('finding' in entry) result.findings.push(entry.finding);
+    else if ('skipped' in entry) result.skipped.push({ index: entry.index, reason: entry.skipped });
+    else result.rejected.push({ index: entry.index, error: entry.rejected });
+  }
   return result;
 }
 

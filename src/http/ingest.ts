@@ -19,11 +19,23 @@ export interface IngestRequest {
   rawBody: string;
 }
 
-/** What became of the findings in one event (the shape `parseEvent` gives). */
+/**
+ * An entry of the event that was not queued, with a sentence saying why. A finding below the severity
+ * threshold also names its fingerprint and the threshold; an entry skipped while parsing (not a
+ * finding event, our own echo) has neither.
+ */
+export interface SkippedEntry {
+  index: number;
+  reason: string;
+  fingerprint?: string;
+  threshold?: string;
+}
+
+/** What became of the findings in one event. */
 export interface AcceptedEvent {
   fingerprints: string[];
   rejected: { index: number; error: string }[];
-  skipped: { index: number; reason: string }[];
+  skipped: SkippedEntry[];
 }
 
 export interface IngestDeps {

@@ -1,7 +1,9 @@
 /**
  * The Block Kit checks Slack applies when a message or a modal is posted, so the sandbox rejects what
  * Slack would reject (`invalid_blocks` with a json-pointer, `msg_blocks_too_long`) instead of letting a
- * bot bug through to production. Limits from Slack's Block Kit reference (see notes/slack.md §7).
+ * bot bug through to production. The limits are those of Slack's Block Kit reference
+ * (https://api.slack.com/reference/block-kit/blocks), as `@slack/types` documents them on each block and
+ * element type.
  */
 import { randomBytes } from 'node:crypto';
 

@@ -64,6 +64,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const workspace = new SlackWorkspace({
     alertChannel: options.alertChannel,
     stateFile: options.dataDir ? join(options.dataDir, 'slack.json') : undefined,
+    publicUrl,
     now: options.now,
   });
   const notifier = new WebhookNotifier({
@@ -75,6 +76,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     users: SANDBOX_USERS.map((user) => user.email),
     notifier,
     stateFile: options.dataDir ? join(options.dataDir, 'thehive.json') : undefined,
+    publicUrl,
     now: options.now,
   });
   const interactions = new InteractionSender({

@@ -5,6 +5,19 @@
  * `@slack/web-api` sends) or as a JSON body, and the token in `Authorization: Bearer`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  AuthTestResponse,
+  ChatGetPermalinkResponse,
+  ChatPostEphemeralResponse,
+  ChatPostMessageResponse,
+  ChatUpdateResponse,
+  ConversationsHistoryResponse,
+  ConversationsOpenResponse,
+  ConversationsRepliesResponse,
+  UsersInfoResponse,
+  UsersLookupByEmailResponse,
+  ViewsOpenResponse,
+} from '@slack/web-api';
 import { mediaType, readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './http';
 import {
   SANDBOX_BOT,
@@ -67,7 +80,7 @@ function contentArgs(args: Args): MessageContent {
 }
 
 /** A user as `users.info` answers it. */
-function apiUser(user: SandboxUser): Record<string, unknown> {
+function apiUser(user: SandboxUser): NonNullable<UsersInfoResponse['user']> {
   return {
     id: user.id,
     team_id: SANDBOX_TEAM.id,
@@ -104,6 +117,13 @@ function withWarnings(body: Args, warnings: string[]): Args {
 
 type Method = (args: Args) => Args;
 
+/**
+ * A method's answer before `ok: true` is added, held to `@slack/web-api`'s type of that method's
+ * response with `satisfies`: the compiler refuses a field Slack's type does not have or of another type,
+ * so the bot cannot come to read a field the real Slack never sends.
+ */
+type Answer<T> = Omit<T, 'ok'>;
+
 /** Builds the handler for the Web API and `response_url` paths; resolves false for any other path. */
 export function createSlackApi(options: SlackApiOptions) {
   const { workspace } = options;
@@ -120,15 +140,16 @@ export function createSlackApi(options: SlackApiOptions) {
   };
 
   const methods: Record<string, Method> = {
-    'auth.test': () => ({
-      url: `https://${SANDBOX_TEAM.domain}.slack.com/`,
-      team: SANDBOX_TEAM.name,
-      user: SANDBOX_BOT.name,
-      team_id: SANDBOX_TEAM.id,
-      user_id: bot,
-      bot_id: SANDBOX_BOT.botId,
-      is_enterprise_install: false,
-    }),
+    'auth.test': () =>
+      ({
+        url: `https://${SANDBOX_TEAM.domain}.slack.com/`,
+        team: SANDBOX_TEAM.name,
+        user: SANDBOX_BOT.name,
+        team_id: SANDBOX_TEAM.id,
+        user_id: bot,
+        bot_id: SANDBOX_BOT.botId,
+        is_enterprise_install: false,
+      }) satisfies Answer<AuthTestResponse>,
     'chat.postMessage': (args) => {
       const { message, warnings } = workspace.postMessage({
         channel: stringArg(args, 'channel'),
@@ -139,7 +160,11 @@ export function createSlackApi(options: SlackApiOptions) {
         broadcast: booleanArg(args, 'reply_broadcast'),
       });
       return withWarnings(
-        { channel: message.channel, ts: message.ts, message: workspace.apiMessage(message, true) },
+        {
+          channel: message.channel,
+          ts: message.ts,
+          message: workspace.apiMessage(message, true),
+        } satisfies Answer<ChatPostMessageResponse>,
         warnings,
       );
     },
@@ -150,12 +175,18 @@ export function createSlackApi(options: SlackApiOptions) {
       if (!ts) throw new SlackPlatformError('message_not_found');
       const { message, warnings } = workspace.updateMessage(channel, ts, bot, contentArgs(args));
       const shown = workspace.apiMessage(message, true);
-      return withWarnings({ channel, ts, text: message.text, message: shown }, warnings);
+      return withWarnings(
+        { channel, ts, text: message.text, message: shown } satisfies Answer<ChatUpdateResponse>,
+        warnings,
+      );
     },
     'chat.getPermalink': (args) => {
       const channel = stringArg(args, 'channel');
       if (!channel) throw new SlackPlatformError('channel_not_found');
-      return { channel, permalink: permalink(channel, stringArg(args, 'message_ts') ?? '') };
+      return {
+        channel,
+        permalink: permalink(channel, stringArg(args, 'message_ts') ?? ''),
+      } satisfies Answer<ChatGetPermalinkResponse>;
     },
     'chat.postEphemeral': (args) => {
       const ephemeral = workspace.postEphemeral({
@@ -164,7 +195,7 @@ export function createSlackApi(options: SlackApiOptions) {
         content: contentArgs(args),
         threadTs: stringArg(args, 'thread_ts') || undefined,
       });
-      return { message_ts: ephemeral.ts };
+      return { message_ts: ephemeral.ts } satisfies Answer<ChatPostEphemeralResponse>;
     },
     'conversations.history': (args) => {
       const channel = stringArg(args, 'channel');
@@ -182,9 +213,8 @@ export function createSlackApi(options: SlackApiOptions) {
         has_more: nextCursor !== undefined,
         pin_count: 0,
         channel_actions_count: 0,
-        channel_actions_ts: null,
         response_metadata: { next_cursor: nextCursor ?? '' },
-      };
+      } satisfies Answer<ConversationsHistoryResponse>;
     },
     'conversations.replies': (args) => {
       const channel = stringArg(args, 'channel');
@@ -198,11 +228,14 @@ export function createSlackApi(options: SlackApiOptions) {
         messages: messages.map((m) => workspace.apiMessage(m, includeMetadata)),
         has_more: nextCursor !== undefined,
         response_metadata: { next_cursor: nextCursor ?? '' },
-      };
+      } satisfies Answer<ConversationsRepliesResponse>;
     },
     'conversations.open': (args) => {
       const channel = stringArg(args, 'channel');
-      if (channel) return { channel: { id: workspace.conversation(channel).id } };
+      if (channel)
+        return {
+          channel: { id: workspace.conversation(channel).id },
+        } satisfies Answer<ConversationsOpenResponse>;
       const users = (stringArg(args, 'users') ?? '').split(',');
       const { conversation, alreadyOpen } = workspace.openConversation(users);
       const full = booleanArg(args, 'return_im');
@@ -212,27 +245,26 @@ export function createSlackApi(options: SlackApiOptions) {
           ? {
               id: conversation.id,
               is_im: conversation.kind === 'im',
-              is_mpim: conversation.kind === 'mpim',
               user: conversation.kind === 'im' ? conversation.members?.[0] : undefined,
               is_open: true,
             }
           : { id: conversation.id },
-      };
+      } satisfies Answer<ConversationsOpenResponse>;
     },
     'users.info': (args) => {
       const user = workspace.userById(stringArg(args, 'user') ?? '');
       if (!user) throw new SlackPlatformError('user_not_found');
-      return { user: apiUser(user) };
+      return { user: apiUser(user) } satisfies Answer<UsersInfoResponse>;
     },
     'users.lookupByEmail': (args) => {
       const user = workspace.userByEmail(stringArg(args, 'email') ?? '');
       if (!user) throw new SlackPlatformError('users_not_found');
-      return { user: apiUser(user) };
+      return { user: apiUser(user) } satisfies Answer<UsersLookupByEmailResponse>;
     },
     'views.open': (args) => {
       const view = jsonArg(args, 'view', 'invalid_arguments');
       const modal = workspace.openModal(stringArg(args, 'trigger_id') || undefined, view);
-      return { view: modal.view };
+      return { view: modal.view } satisfies Answer<ViewsOpenResponse>;
     },
   };
 
@@ -283,13 +315,14 @@ export function createSlackApi(options: SlackApiOptions) {
         return;
       }
       if (!(error instanceof SlackPlatformError)) throw error;
+      // Every method fails with this shape; chat.postMessage's response type names all of its fields.
       sendJson(res, 200, {
         ok: false,
         error: error.code,
         ...(error.errors.length
           ? { errors: error.errors, response_metadata: { messages: error.errors.map((e) => `[ERROR] ${e}`) } }
           : {}),
-      });
+      } satisfies ChatPostMessageResponse);
     }
   }
 

@@ -175,6 +175,8 @@ export interface SlackWorkspaceOptions {
   alertChannel: string;
   /** Where to keep the workspace across restarts (a JSON file); in memory only when absent. */
   stateFile?: string;
+  /** Where the sandbox is reached now: saved links under another address are moved to it. */
+  publicUrl?: string;
   /** The clock, in epoch milliseconds (tests pin it). */
   now?: () => number;
 }
@@ -206,7 +208,7 @@ export class SlackWorkspace extends EventEmitter {
     this.alertChannel = options.alertChannel;
     this.now = options.now ?? Date.now;
     if (options.stateFile) {
-      this.stateFile = new StateFile<WorkspaceState>(options.stateFile);
+      this.stateFile = new StateFile<WorkspaceState>(options.stateFile, options.publicUrl);
       const saved = this.stateFile.load();
       if (saved?.version === 1) this.restore(saved);
     }

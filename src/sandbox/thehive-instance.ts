@@ -169,6 +169,8 @@ export interface SandboxTheHiveOptions {
   users: string[];
   notifier?: WebhookNotifier;
   stateFile?: string;
+  /** Where the sandbox is reached now: saved links under another address are moved to it. */
+  publicUrl?: string;
   /** The clock, in epoch milliseconds (tests pin it). */
   now?: () => number;
 }
@@ -198,7 +200,7 @@ export class SandboxTheHive extends EventEmitter {
     this.notifier = options.notifier;
     this.users = new Set([SANDBOX_API_USER, ...options.users.map((user) => user.toLowerCase())]);
     if (options.stateFile) {
-      this.stateFile = new StateFile<TheHiveState>(options.stateFile);
+      this.stateFile = new StateFile<TheHiveState>(options.stateFile, options.publicUrl);
       const saved = this.stateFile.load();
       if (saved?.version === 1) this.restore(saved);
     }
@@ -231,7 +233,7 @@ export class SandboxTheHive extends EventEmitter {
       ...this.labelled({ severity: input.severity ?? 2, tlp: input.tlp ?? 2, pap: input.pap ?? 2 }),
       date: input.date ?? at,
       tags: unique(input.tags ?? []),
-      flag: input.flag ?? false,
+      // TheHive takes an alert's `flag` but its OutputAlert has none: the stand-in does not invent one.
       follow: true,
       customFields: [],
       observableCount: observables.length,
@@ -440,6 +442,8 @@ export class SandboxTheHive extends EventEmitter {
       message: input.message,
       isEdited: false,
       extraData: {},
+      // Required in TheHive's OutputComment, as on observables.
+      external: false,
     };
     this.comments.set(theCase._id, [...(this.comments.get(theCase._id) ?? []), comment]);
     this.changed({ objectType: 'Case', objectId: theCase._id });
@@ -549,6 +553,8 @@ export class SandboxTheHive extends EventEmitter {
       ...(input.message ? { message: input.message } : {}),
       extraData: {},
       ignoreSimilarity: input.ignoreSimilarity ?? false,
+      // Required in TheHive's OutputObservable; false for an observable of the organisation's own case.
+      external: false,
     }));
   }
 

@@ -45,6 +45,10 @@ afterEach(async () => {
   await harness.close();
 });
 
+function basic(userAndPassword: string): string {
+  return `Basic ${Buffer.from(userAndPassword).toString('base64')}`;
+}
+
 function post(body: string, authorization?: string) {
   return handleTriageRequest(
     {
@@ -75,17 +79,25 @@ function mockSqs(region: string, sent: { QueueUrl: string; MessageBody: string }
 }
 
 describe('POST /triage', () => {
-  it('refuses a missing or wrong Bearer secret with 401 before reading the body', async () => {
+  it('refuses a missing or wrong secret, Bearer or Basic, with 401 before reading the body', async () => {
     await expect(post(JSON.stringify(REQUEST))).resolves.toMatchObject({
       status: 401,
       body: '{"error":"unauthorized"}',
     });
     await expect(post('not json at all', 'Bearer wrong')).resolves.toMatchObject({ status: 401 });
+    await expect(post('not json at all', basic('siem:wrong'))).resolves.toMatchObject({ status: 401 });
+    // Basic carries base64(user:password): the bare secret is not Basic credentials.
     await expect(post(JSON.stringify(REQUEST), `Basic ${INGEST_SECRET}`)).resolves.toMatchObject({
       status: 401,
     });
     expect(harness.jobs).toEqual([]);
     await expect(harness.deps.store.listDeadLetters(10)).resolves.toEqual([]);
+  });
+
+  it('accepts the ingest secret as the Basic password, as /ingest does', async () => {
+    const accepted = await post(JSON.stringify(REQUEST), basic(`siem:${INGEST_SECRET}`));
+    expect(accepted.status).toBe(202);
+    expect(harness.jobs).toEqual([expect.objectContaining({ kind: 'triage-ask' })]);
   });
 
   it('answers 400 naming the bad field, and keeps the request', async () => {

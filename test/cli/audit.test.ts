@@ -53,7 +53,7 @@ async function seed(opened: OpenedStore): Promise<void> {
 
 const TIMELINE = [
   'Alert gd-4f1c2a9e7b3d5c60: API ListBuckets was invoked from a Tor exit node',
-  '  state escalated · case #42',
+  '  state: case #42 Closed (TruePositive)',
   `  Slack: ${PERMALINK}`,
   `  TheHive: ${CASE_URL}`,
   '',
@@ -61,13 +61,13 @@ const TIMELINE = [
 
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'hivewire-audit-'));
-  env = { HIVEWIRE_DATA_DIR: dataDir };
+  env = { HIVEWIRE_DATA_DIR: dataDir, THEHIVE_URL: 'https://thehive.example.test' };
 });
 afterEach(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function run(key: string | undefined): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const out = jest
@@ -77,7 +77,7 @@ async function run(key: string | undefined): Promise<{ code: number; stdout: str
     .spyOn(process.stderr, 'write')
     .mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
   try {
-    const code = await printAudit(key, env);
+    const code = await printAudit(args, env);
     return { code, stdout: stdout.join(''), stderr: stderr.join('') };
   } finally {
     out.mockRestore();
@@ -104,11 +104,11 @@ describe('with a running server holding the store (reached through its endpoint 
       ...TIMELINE,
       `2026-11-25T10:00:00.000Z  received               system                   finding received from guardduty (gd-1)`,
       `2026-11-25T10:01:00.000Z  posted                 system                   alert posted ${PERMALINK}`,
-      '2026-11-25T10:02:00.000Z  escalation-requested   slack:U0ALICE',
+      '2026-11-25T10:02:00.000Z  escalation-requested   slack:U0ALICE            Create Case clicked',
       `2026-11-25T10:03:00.000Z  case-created           slack:U0ALICE            case #42 created ${CASE_URL}`,
       '2026-11-25T10:04:00.000Z  status-changed         thehive:bob@example.com  status New → InProgress, assignee — → bob@example.com',
       '2026-11-25T10:05:00.000Z  status-changed         thehive:bob@example.com  status InProgress → TruePositive',
-      '2026-11-25T10:06:00.000Z  securityhub-workflow   system                   {"status":"RESOLVED"}',
+      '2026-11-25T10:06:00.000Z  securityhub-workflow   system                   Security Hub workflow set to RESOLVED',
       '',
     ]);
   });
@@ -123,7 +123,7 @@ describe('with a running server holding the store (reached through its endpoint 
 });
 
 test('no key: exit 2 with the usage', async () => {
-  expect(await run(undefined)).toEqual({
+  expect(await run()).toEqual({
     code: 2,
     stdout: '',
     stderr: 'hivewire audit: missing <case-number|fingerprint>\n',
@@ -138,4 +138,72 @@ test('no running server: the store is opened from the data dir', async () => {
   const result = await run('#42');
   expect(result.code).toBe(0);
   expect(result.stdout.split('\n').slice(0, 5)).toEqual(TIMELINE);
+});
+
+test('--json prints the alert and its events for machines: current state, readable text, no raw event', async () => {
+  const opened = await startEmbeddedStore({ dataDir });
+  await seed(opened);
+  await opened.close();
+
+  const result = await run('--json', '#42');
+  expect(result.code).toBe(0);
+  const printed = JSON.parse(result.stdout) as {
+    alert: Record<string, unknown>;
+    events: Record<string, unknown>[];
+  };
+  expect(printed.alert).toEqual({
+    fingerprint: 'gd-4f1c2a9e7b3d5c60',
+    title: 'API ListBuckets was invoked from a Tor exit node',
+    severity: expect.any(String),
+    alertState: 'escalated',
+    state: 'case #42 Closed (TruePositive)',
+    case: { status: 'TruePositive', stage: 'Closed' },
+    caseId: '~41000',
+    caseNumber: 42,
+    permalink: PERMALINK,
+    caseUrl: CASE_URL,
+  });
+  expect(printed.events[0]).toEqual({
+    at: '2026-11-25T10:00:00.000Z',
+    action: 'received',
+    actor: { kind: 'system' },
+    caseId: null,
+    details: { source: 'guardduty', sourceId: 'gd-1' },
+    text: 'finding received from guardduty (gd-1)',
+  });
+  expect(printed.events.map((event) => event.text)).toContain('Security Hub workflow set to RESOLVED');
+});
+
+test('links stored by a sandbox on port 3000 are printed for the port it runs on now', async () => {
+  const opened = await startEmbeddedStore({ dataDir });
+  const { version: _version, ...record } = makeAlertRecord({
+    state: 'escalated',
+    caseId: '~8',
+    caseNumber: 3,
+    permalink: 'http://localhost:3000/#/C0SANDBOX/1764064800.000100',
+    caseUrl: 'http://localhost:3000/sandbox/thehive/cases/~8/details',
+    case: { status: 'New', stage: 'New' },
+  });
+  await opened.store.createAlert(record);
+  await opened.store.appendAudit({
+    fingerprint: record.fingerprint,
+    caseId: '~8',
+    actor: { kind: 'system' },
+    action: 'case-linked',
+    details: { permalink: record.permalink, caseUrl: record.caseUrl },
+  });
+  await opened.close();
+
+  env = { HIVEWIRE_DATA_DIR: dataDir, PORT: '3001' };
+  const result = await run('#3');
+  expect(result.code).toBe(0);
+  expect(result.stdout).not.toContain('localhost:3000');
+  expect(result.stdout.split('\n').slice(1, 4)).toEqual([
+    '  state: case #3 New',
+    '  Slack: http://localhost:3001/#/C0SANDBOX/1764064800.000100',
+    '  TheHive: http://localhost:3001/sandbox/thehive/cases/~8/details',
+  ]);
+  expect(result.stdout).toContain(
+    'case link threaded under the alert http://localhost:3001/#/C0SANDBOX/1764064800.000100',
+  );
 });

@@ -61,6 +61,8 @@ const EXPECTED = {
     },
     { method: 'POST', path: '/api/v1/alert/{alertId}/case', body: {} },
   ],
+  skipped: [],
+  rejected: [],
 };
 
 /** Runs `main` in-process, capturing what it writes. */
@@ -122,11 +124,28 @@ describe('hivewire case-request', () => {
     );
   });
 
-  it('exits 1 with no requests when every finding is rejected', async () => {
+  it('exits 1 with no requests when every finding is rejected, the rejections in the JSON', async () => {
     const { code, stdout, stderr } = await run(['case-request', tempFile('{"foo":1}')]);
 
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toEqual({ requests: [] });
-    expect(stderr).toMatch(/^rejected \[0\]: input: unrecognised input/);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toEqual({
+      requests: [],
+      skipped: [],
+      rejected: [{ index: 0, error: expect.stringMatching(/^input: unrecognised input: /) }],
+    });
+  });
+
+  it('exits 1 with no requests when the event holds no finding, the skip in the JSON', async () => {
+    const cloudTrail = join(ROOT, 'fixtures/aws/eventbridge-cloudtrail-guardduty-createsamplefindings.json');
+    const { code, stdout, stderr } = await run(['case-request', cloudTrail]);
+
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toEqual({
+      requests: [],
+      skipped: [{ index: 0, reason: 'detail-type "AWS API Call via CloudTrail" is not a finding event' }],
+      rejected: [],
+    });
   });
 });

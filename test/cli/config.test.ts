@@ -38,6 +38,28 @@ describe('hivewire config', () => {
     });
   });
 
+  it('says what a key must be and which key a typo meant, never an empty path', () => {
+    expect(
+      hivewireConfig(
+        ['-'],
+        'accounts:\n  "11112222": { customer: acme }\ncustmers:\n  acme: { channel: C0ACME }\n',
+      ),
+    ).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'hivewire config: stdin: accounts.11112222: not an account id: expected a 12-digit AWS account id, ' +
+        'quoted ("012345678901"); custmers: unknown key (did you mean "customers"?)\n',
+    });
+  });
+
+  it('exits 2 on a file that is not YAML or JSON, as render and case-request do on unreadable input', () => {
+    const run = hivewireConfig(['-'], 'defaults: {tlp: 2\n  x: [');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^hivewire config: stdin: not valid YAML or JSON: /);
+  });
+
   it('exits 2 when the file cannot be read', () => {
     const run = hivewireConfig(['/nonexistent/hivewire.yml']);
     expect(run.code).toBe(2);

@@ -33,6 +33,7 @@ interface Rendered {
     observables: Record<string, unknown>[];
     message: { text: string; blocks: unknown[] } & Record<string, unknown>;
   }[];
+  skipped: { index: number; reason: string }[];
   rejected: { index: number; error: string }[];
 }
 
@@ -74,6 +75,16 @@ function spawnRender(args: string[], input?: string): Run {
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The fixtures that hold no finding, each with the reason `render` gives for skipping it. */
+const NOT_FINDINGS: Record<string, string> = {
+  'aws/eventbridge-cloudtrail-guardduty-createsamplefindings.json':
+    'detail-type "AWS API Call via CloudTrail" is not a finding event',
+  'aws/eventbridge-guardduty-malware-scan-result.json':
+    'detail-type "GuardDuty Malware Protection Object Scan Result" is not a finding event',
+  'derived/securityhub-imported-guardduty-sshbruteforce-hivewire-echo.json':
+    'Security Hub echo of Hivewire\'s own update (Note.UpdatedBy "hivewire")',
+};
+
 const fixtureFiles = ['aws', 'siem', 'derived'].flatMap((dir) =>
   readdirSync(join(FIXTURES, dir))
     .filter((name) => name.endsWith('.json'))
@@ -99,28 +110,45 @@ describe('hivewire render, for every fixture', () => {
     expect(fixtureFiles.filter((file) => file.startsWith('derived/')).length).toBeGreaterThan(0);
   });
 
-  it.each(fixtureFiles)('%s prints exactly the contract shape and exits 0', async (file) => {
-    const run = await render(join(FIXTURES, file));
-    expect(run.code).toBe(0);
-    const output = JSON.parse(run.stdout) as Rendered;
-    expect(Object.keys(output).sort()).toEqual(['findings', 'rejected']);
-    expect(output.rejected).toEqual([]);
-    for (const finding of output.findings) {
-      expect(Object.keys(finding).sort()).toEqual(FINDING_KEYS);
-      expect(finding.fingerprint).toMatch(/^(gd|sh|usm|mzd)-[0-9a-f]{32}$/);
-      expect(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).toContain(finding.severity);
-      expect(['guardduty', 'securityhub', 'siem']).toContain(finding.source);
-      expect(finding.customer).toBe('internal');
-      for (const observable of finding.observables) {
-        expect(Object.keys(observable).sort()).toEqual(['data', 'dataType']);
-        expect(typeof observable.data).toBe('string');
-        expect(typeof observable.dataType).toBe('string');
+  it.each(fixtureFiles.filter((file) => !(file in NOT_FINDINGS)))(
+    '%s prints exactly the contract shape and exits 0',
+    async (file) => {
+      const run = await render(join(FIXTURES, file));
+      expect(run.code).toBe(0);
+      const output = JSON.parse(run.stdout) as Rendered;
+      expect(Object.keys(output).sort()).toEqual(['findings', 'rejected', 'skipped']);
+      expect(output.rejected).toEqual([]);
+      expect(output.skipped).toEqual([]);
+      expect(output.findings.length).toBeGreaterThan(0);
+      for (const finding of output.findings) {
+        expect(Object.keys(finding).sort()).toEqual(FINDING_KEYS);
+        expect(finding.fingerprint).toMatch(/^(gd|sh|usm|mzd)-[0-9a-f]{32}$/);
+        expect(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).toContain(finding.severity);
+        expect(['guardduty', 'securityhub', 'siem']).toContain(finding.source);
+        expect(finding.customer).toBe('internal');
+        for (const observable of finding.observables) {
+          expect(Object.keys(observable).sort()).toEqual(['data', 'dataType']);
+          expect(typeof observable.data).toBe('string');
+          expect(typeof observable.dataType).toBe('string');
+        }
+        expect(Object.keys(finding.message).sort()).toEqual(['blocks', 'text']);
+        expect(finding.message.text).toContain(`[${finding.severity}]`);
+        expect(finding.message.blocks.length).toBeGreaterThan(0);
       }
-      expect(Object.keys(finding.message).sort()).toEqual(['blocks', 'text']);
-      expect(finding.message.text).toContain(`[${finding.severity}]`);
-      expect(finding.message.blocks.length).toBeGreaterThan(0);
-    }
-  });
+    },
+  );
+
+  it.each(Object.entries(NOT_FINDINGS))(
+    '%s holds no finding: the skip and its reason are in the JSON, exit 1',
+    async (file, reason) => {
+      const run = await render(join(FIXTURES, file));
+      expect(run).toEqual({
+        code: 1,
+        stdout: `${JSON.stringify({ findings: [], skipped: [{ index: 0, reason }], rejected: [] }, null, 2)}\n`,
+        stderr: '',
+      });
+    },
+  );
 });
 
 describe('hivewire render, fingerprints and severities', () => {
@@ -205,15 +233,21 @@ describe('hivewire render, fingerprints and severities', () => {
     ]);
   });
 
-  it('prints an event that holds no finding (a CloudTrail call) as empty, naming the skip on stderr, exit 0', async () => {
-    const run = await render(
-      join(FIXTURES, 'aws/eventbridge-cloudtrail-guardduty-createsamplefindings.json'),
+  it('renders the findings it can and names the entries it skips: exit 0 when one was accepted', async () => {
+    const cloudTrail = JSON.parse(
+      readFileSync(join(FIXTURES, 'aws/eventbridge-cloudtrail-guardduty-createsamplefindings.json'), 'utf8'),
     );
+    const finding = JSON.parse(
+      readFileSync(join(FIXTURES, 'aws/guardduty-iamuser-toripcaller.json'), 'utf8'),
+    );
+    const run = await render(scratchFile('mixed.json', JSON.stringify([cloudTrail, finding])));
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ findings: [], rejected: [] });
-    expect(run.stderr).toBe(
-      'skipped [0]: detail-type "AWS API Call via CloudTrail" is not a finding event\n',
-    );
+    const output = JSON.parse(run.stdout) as Rendered;
+    expect(output.findings).toHaveLength(1);
+    expect(output.skipped).toEqual([
+      { index: 0, reason: 'detail-type "AWS API Call via CloudTrail" is not a finding event' },
+    ]);
+    expect(output.rejected).toEqual([]);
   });
 });
 
@@ -224,6 +258,7 @@ describe('hivewire render, exit codes', () => {
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toEqual({
       findings: [],
+      skipped: [],
       rejected: [{ index: 0, error: '[0].ProductArn: required; [0].AwsAccountId: required' }],
     });
   });
@@ -241,6 +276,7 @@ describe('hivewire render, exit codes', () => {
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toEqual({
       findings: [],
+      skipped: [],
       rejected: [{ index: 0, error: 'detail.severity: required' }],
     });
   });

@@ -152,7 +152,7 @@ test('finding → alert → Create Case → status changes and close threaded ba
     return true;
   });
   try {
-    expect(await printAudit(String(caseNumber), env)).toBe(0);
+    expect(await printAudit([String(caseNumber)], env)).toBe(0);
   } finally {
     write.mockRestore();
   }
@@ -160,7 +160,8 @@ test('finding → alert → Create Case → status changes and close threaded ba
   const alert = await runtime.deps.store.findAlertByCase(caseNumber);
   expect(printed.slice(0, 4)).toEqual([
     `Alert ${alert!.fingerprint}: ${alert!.finding.title}`,
-    `  state escalated · case #${caseNumber}`,
+    // The case's own state: it is closed, not merely "escalated".
+    `  state: case #${caseNumber} Closed (TruePositive)`,
     `  Slack: ${alert!.permalink}`,
     `  TheHive: ${caseUrl}`,
   ]);

@@ -92,6 +92,32 @@ describe('EventBridge events', () => {
     });
   });
 
+  it('reads the findings of Security Hub\'s 2018 "Security Hub Finding Notification" event as ASFF', () => {
+    const finding = loadFixtureObject('aws/asff-guardduty-sshbruteforce.json');
+    const event = {
+      version: '0',
+      id: 'CWE-event-id',
+      'detail-type': 'Security Hub Finding Notification',
+      source: 'aws.securityhub',
+      account: '111122223333',
+      time: '2018-11-27T18:43:48Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {
+        'action name': 'Send to Slack',
+        'action description': 'Escalate to the SOC',
+        'action id': 'arn:aws:securityhub:us-east-1:111122223333:action/custom/slack',
+        findings: [finding],
+      },
+    };
+    const parsed = parseEvent(event);
+    expect(parsed.skipped).toEqual([]);
+    expect(parsed.rejected).toEqual([]);
+    expect(parsed.findings.map(({ fingerprint, source }) => ({ fingerprint, source }))).toEqual([
+      { fingerprint: onlyFinding(parseEvent(finding)).fingerprint, source: 'securityhub' },
+    ]);
+  });
+
   it('skips Security Hub insight results', () => {
     const event = {
       version: '0',

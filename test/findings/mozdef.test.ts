@@ -9,6 +9,53 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const SSH = 'siem/mozdef-alert-ssh-sensitive-host.json';
 
+describe('MozDef alerts carrying a GuardDuty finding', () => {
+  it('keeps the remote IPs of the normalised finding nested in an event (details.finding…remoteIpDetails)', () => {
+    const finding = onlyFinding(
+      parseEvent(loadFixtureObject('derived/mozdef-alert-guardduty-port-probe.json')),
+    );
+    const ips = finding.observables.filter((observable) => observable.dataType === 'ip');
+    expect(ips).toEqual([
+      {
+        dataType: 'ip',
+        data: '211.44.226.158',
+        tags: ['remote-ip', 'port-probe', 'asn:9318', 'as-org:SK Broadband Co Ltd', 'country:South Korea'],
+        ioc: true,
+      },
+      // Named nowhere but in the nested finding: the summary names only the first prober.
+      {
+        dataType: 'ip',
+        data: '112.175.127.179',
+        tags: ['remote-ip', 'port-probe', 'asn:4766', 'as-org:Korea Telecom', 'country:South Korea'],
+        ioc: true,
+      },
+    ]);
+  });
+
+  it('reads the GuardDuty shape at any depth, and a victim as a victim (resourceRole ACTOR)', () => {
+    const alert: Json = loadFixtureObject('derived/mozdef-alert-guardduty-port-probe.json');
+    const service = alert.events[0].documentsource.details.finding;
+    const deeper = {
+      ...alert,
+      summary: 'Outbound probe',
+      events: [
+        {
+          documentsource: {
+            details: { guardduty: { original: { service: { ...service, resourceRole: 'ACTOR' } } } },
+          },
+        },
+      ],
+    };
+    const ips = onlyFinding(parseEvent(deeper)).observables.filter(
+      (observable) => observable.dataType === 'ip',
+    );
+    expect(ips.map(({ data, ioc }) => ({ data, ioc }))).toEqual([
+      { data: '211.44.226.158', ioc: false },
+      { data: '112.175.127.179', ioc: false },
+    ]);
+  });
+});
+
 describe('MozDef alerts', () => {
   it('reads the alert of an Elasticsearch hit, identified by the document id', () => {
     const finding = onlyFinding(parseEvent(loadFixtureObject(SSH)));

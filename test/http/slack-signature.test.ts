@@ -4,7 +4,10 @@ import {
   type SlackRequestToVerify,
 } from '../../src/http/slack-signature';
 
-/** Slack's published worked example ("Verifying requests from Slack"), see notes/slack.md §4. */
+/**
+ * The worked example on Slack's page "Verifying requests from Slack"
+ * (https://api.slack.com/authentication/verifying-requests-from-slack).
+ */
 const VECTOR = {
   signingSecret: '8f742231b10e8888abcd99yyyzzz85a5',
   timestamp: '1531420618',

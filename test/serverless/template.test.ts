@@ -498,16 +498,25 @@ describe('IAM, least privilege per function', () => {
     expect(grant('TriageRole', 'dynamodb:PutItem').statement.Resource).toEqual(TABLE);
   });
 
-  it.each(['IngestHttpRole', 'TheHiveWebhookRole'])(
-    '%s: enqueue jobs and keep dead letters, nothing else',
-    (role) => {
-      expect(actions(role)).toEqual(
-        [...LOGS, 'dynamodb:PutItem', 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:GetParameter'].sort(),
-      );
-      expect(grant(role, 'dynamodb:PutItem').statement.Resource).toEqual({ 'Fn::GetAtt': ['Table', 'Arn'] });
-      expect(grant(role, 'sqs:SendMessage').statement.Resource).toEqual(JOBS_QUEUE);
-    },
-  );
+  it.each([
+    ['IngestHttpRole', ['dynamodb:GetItem']],
+    ['TheHiveWebhookRole', []],
+  ])('%s: enqueue jobs and keep dead letters, read items by key (%j), nothing else', (role, reads) => {
+    expect(actions(role)).toEqual(
+      [
+        ...LOGS,
+        ...reads,
+        'dynamodb:PutItem',
+        'sqs:SendMessage',
+        'ssm:GetParameter',
+        'ssm:GetParameter',
+      ].sort(),
+    );
+    expect(grant(role, 'dynamodb:PutItem').statement.Resource).toEqual({ 'Fn::GetAtt': ['Table', 'Arn'] });
+    for (const read of reads)
+      expect(grant(role, read).statement.Resource).toEqual({ 'Fn::GetAtt': ['Table', 'Arn'] });
+    expect(grant(role, 'sqs:SendMessage').statement.Resource).toEqual(JOBS_QUEUE);
+  });
 
   it('reconcile may only enqueue; healthz may only log', () => {
     expect(actions('ReconcileRole', false)).toEqual([...LOGS, 'sqs:SendMessage'].sort());

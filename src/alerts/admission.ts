@@ -1,0 +1,36 @@
+/**
+ * Whether a finding with no alert yet is posted, and where: one decision for the worker's ingest and
+ * for `POST /ingest`, which answers it at once so that a sender sees a finding skipped below the
+ * threshold instead of a fingerprint that never shows up.
+ */
+import { THRESHOLD_SETTING } from '../analyst/threshold';
+import type { Deps } from '../deps';
+import { routeFor, type Route } from '../enrich/enrich';
+import { isAtLeast, type Finding, type Severity } from '../findings/finding';
+
+export interface Admission {
+  route: Route;
+  /** False when the finding's severity is below `route.severityThreshold`. */
+  posted: boolean;
+}
+
+/**
+ * The route of a new finding and whether it reaches the threshold in force for it: the customer's own,
+ * else the one set with `/hivewire threshold` (kept in the store), else `SEVERITY_THRESHOLD`.
+ *
+ * @example
+ *   const { route, posted } = await admitNewFinding(finding, deps); // posted: false for LOW under MEDIUM
+ */
+export async function admitNewFinding(
+  finding: Pick<Finding, 'customer' | 'severity'>,
+  deps: Pick<Deps, 'config' | 'store'>,
+): Promise<Admission> {
+  const thresholdOverride = await deps.store.getSetting<Severity>(THRESHOLD_SETTING);
+  const route = routeFor(finding, deps.config, { thresholdOverride });
+  return { route, posted: isAtLeast(finding.severity, route.severityThreshold) };
+}
+
+/** What `POST /ingest` says of a finding below the threshold. */
+export function belowThresholdReason(severity: Severity, threshold: Severity): string {
+  return `severity ${severity} is below the severity threshold ${threshold}: no alert is posted`;
+}
