@@ -17,6 +17,8 @@ import { TheHiveApiError } from './thehive-error';
 import { CASE_STATUSES, IMPACT_STATUSES, type SandboxTheHive } from './thehive-instance';
 
 const CONSOLE_PATH = '/sandbox/console/';
+/** The console's emoji images (`console/emoji/<code points>.svg`), shown in place of emoji characters. */
+const EMOJI_FILE = /^emoji\/([0-9a-f]+(?:-[0-9a-f]+)*|unknown)\.svg$/;
 
 /** The console's own files, by the name they are served under. */
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
@@ -265,16 +267,31 @@ export function createConsole(options: ConsoleOptions) {
     inject: (body) => inject(parseRequest(requests.inject, body)),
   };
 
-  async function serveStatic(res: ServerResponse, file: { file: string; type: string }) {
+  async function serveStatic(
+    res: ServerResponse,
+    file: { file: string; type: string },
+    cacheControl = 'no-store',
+  ) {
     const content = await readFile(join(__dirname, 'console', file.file));
     res.writeHead(200, {
       'content-type': file.type,
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      'cache-control': 'no-store',
+      'cache-control': cacheControl,
     });
     res.end(content);
+  }
+
+  /** An emoji image; 404 for one the console has no drawing for (the page then shows `unknown`). */
+  async function serveEmoji(res: ServerResponse, name: string) {
+    try {
+      // Cached: the page rebuilds its DOM on every live update, and an emoji never changes within a run.
+      await serveStatic(res, { file: `emoji/${name}.svg`, type: 'image/svg+xml' }, 'max-age=3600');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      sendJson(res, 404, { error: 'no such emoji' });
+    }
   }
 
   function serveEvents(req: IncomingMessage, res: ServerResponse) {
@@ -347,6 +364,11 @@ export function createConsole(options: ConsoleOptions) {
     const name = path.slice(CONSOLE_PATH.length);
     if (method === 'GET' && name === 'state') {
       sendJson(res, 200, state(query.get('user') ?? ''), { 'cache-control': 'no-store' });
+      return true;
+    }
+    const emoji = EMOJI_FILE.exec(name);
+    if (method === 'GET' && emoji) {
+      await serveEmoji(res, emoji[1]!);
       return true;
     }
     if (method === 'GET' && name === 'events') {

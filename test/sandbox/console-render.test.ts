@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as render from '../../src/sandbox/console/render';
 import type { RenderNode } from '../../src/sandbox/console/render';
 
@@ -58,9 +60,10 @@ const testids = (tree: RenderNode | RenderNode[]) =>
     .map((node) => node.attrs?.['data-testid'])
     .filter(Boolean);
 
+/** The text shown, an emoji image standing for its character (its alt text). */
 const textOf = (tree: RenderNode | RenderNode[]): string =>
   nodes(tree)
-    .map((node) => node.text ?? '')
+    .map((node) => node.text ?? (node.tag === 'img' ? String(node.attrs?.alt) : ''))
     .join('');
 
 describe('mrkdwn rendering', () => {
@@ -132,12 +135,91 @@ describe('mrkdwn rendering', () => {
 
   it('renders quotes, line breaks, code blocks and emoji', () => {
     expect(render.mrkdwn(':rotating_light: first\n> quoted\nlast\n```\n<b>raw</b>\n```')).toEqual([
-      { text: '🚨 first' },
+      {
+        tag: 'img',
+        cls: 'emoji',
+        attrs: {
+          src: '/sandbox/console/emoji/1f6a8.svg',
+          alt: '🚨',
+          title: ':rotating_light:',
+          'data-emoji': 'rotating_light',
+        },
+      },
+      { text: ' first' },
       { tag: 'blockquote', cls: 'mk-quote', children: [{ text: 'quoted' }] },
       { text: 'last' },
       { tag: 'br' },
       { tag: 'pre', cls: 'mk-pre', text: '<b>raw</b>\n' },
     ]);
+  });
+});
+
+describe('emoji', () => {
+  const EMOJI_DIR = join(__dirname, '../../src/sandbox/console/emoji');
+  const images = (tree: RenderNode[]) => nodes(tree).filter((node) => node.tag === 'img');
+
+  it('shows emoji characters and :shortcodes: as the console’s images, and text symbols as text', () => {
+    const tree = render.mrkdwn('🟠 *HIGH* · ✅ closed :white_check_mark: ⚠️ ⚠ → ↗ :no_such_emoji:');
+    expect(images(tree).map((image) => image.attrs?.['data-emoji'])).toEqual([
+      'large_orange_circle',
+      'white_check_mark',
+      'white_check_mark',
+      'warning',
+    ]);
+    expect(textOf(tree)).toBe('🟠 HIGH · ✅ closed ✅ ⚠️ ⚠ → ↗ :no_such_emoji:');
+  });
+
+  it('shows an emoji it has no drawing for as a neutral image carrying the character', () => {
+    expect(render.emojiNodes('a 🦄 b')).toEqual([
+      { text: 'a ' },
+      {
+        tag: 'img',
+        cls: 'emoji',
+        attrs: { src: '/sandbox/console/emoji/unknown.svg', alt: '🦄', title: '🦄', 'data-emoji': '1f984' },
+      },
+      { text: ' b' },
+    ]);
+  });
+
+  it('keeps emoji in plain_text as images unless the text says emoji: false', () => {
+    const [header, plainHeader] = render.renderBlocks([
+      { type: 'header', text: { type: 'plain_text', text: '🔴 HIGH' } },
+      { type: 'header', text: { type: 'plain_text', text: '🔴 HIGH', emoji: false } },
+    ]);
+    expect(images([header!])).toHaveLength(1);
+    expect(plainHeader!.children).toEqual([{ text: '🔴 HIGH' }]);
+  });
+
+  it('has a drawing for every emoji Hivewire’s messages use', () => {
+    const sources = ['blocks', 'src'].flatMap((dir) =>
+      readdirSync(join(__dirname, '../..', dir), { recursive: true, encoding: 'utf8' })
+        .filter((file) => /\.(ts|js)$/.test(file))
+        .map((file) => readFileSync(join(__dirname, '../..', dir, file), 'utf8')),
+    );
+    const used = new Set(
+      sources.flatMap((source) => images(render.emojiNodes(source)).map((image) => image.attrs?.alt)),
+    );
+    expect(used.size).toBeGreaterThan(20);
+    const undrawn = [...used].filter(
+      (emoji) =>
+        images(render.emojiNodes(String(emoji)))[0]!.attrs?.src === '/sandbox/console/emoji/unknown.svg',
+    );
+    expect(undrawn).toEqual([]);
+    for (const emoji of Object.values(render.EMOJI)) {
+      const src = String(images(render.emojiNodes(emoji))[0]!.attrs?.src);
+      expect(existsSync(join(EMOJI_DIR, src.split('/').pop()!))).toBe(true);
+    }
+  });
+
+  it('allows only the console’s own emoji images in the DOM', () => {
+    const image = (src: string) =>
+      render.toDom<FakeElement>({ tag: 'img', attrs: { src, alt: 'x' } }, fakeDocument).attributes;
+    expect(image('/sandbox/console/emoji/1f534.svg')).toEqual({
+      src: '/sandbox/console/emoji/1f534.svg',
+      alt: 'x',
+    });
+    for (const src of ['https://evil.test/a.svg', '/sandbox/console/app.js', 'data:image/svg+xml,<svg/>'])
+      expect(image(src)).toEqual({ alt: 'x' });
   });
 });
 
@@ -268,7 +350,7 @@ describe('message rendering', () => {
     ]);
     const buttons = nodes(tree).filter((n) => n.attrs?.['data-testid'] === 'action-button');
     expect(
-      buttons.map((b) => [b.attrs?.['data-action-id'], b.attrs?.['data-block-id'], b.cls, b.text]),
+      buttons.map((b) => [b.attrs?.['data-action-id'], b.attrs?.['data-block-id'], b.cls, textOf(b)]),
     ).toEqual([
       ['hivewire.details', 's', 'bk-button', 'Details'],
       ['hivewire.create_case', 'alert_actions', 'bk-button bk-primary', 'Create Case'],

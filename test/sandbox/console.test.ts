@@ -109,6 +109,18 @@ describe('the console page', () => {
     );
   });
 
+  it('serves its emoji images, cached, and nothing else from the emoji path', async () => {
+    const emoji = await fetch(`${server.url}/sandbox/console/emoji/1f534.svg`);
+    expect([emoji.status, emoji.headers.get('content-type'), emoji.headers.get('cache-control')]).toEqual([
+      200,
+      'image/svg+xml',
+      'max-age=3600',
+    ]);
+    expect(await emoji.text()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 36 36">/);
+    for (const path of ['emoji/1f984.svg', 'emoji/..%2fapp.js', 'emoji/app.js', 'emoji/1F534.svg'])
+      expect((await fetch(`${server.url}/sandbox/console/${path}`)).status).toBe(404);
+  });
+
   it('never uses markup-parsing DOM APIs in its scripts', () => {
     for (const file of ['render.js', 'app.js']) {
       const source = readFileSync(join(__dirname, '../../src/sandbox/console', file), 'utf8');

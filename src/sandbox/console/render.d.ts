@@ -45,6 +45,9 @@ export interface CasePanelState {
 
 export function decodeEntities(text: string): string;
 export function emojify(text: string): string;
+export function emojiNodes(text: string): RenderNode[];
+/** Slack shortcode → emoji character, for every emoji the console has an image of. */
+export const EMOJI: Record<string, string>;
 export function safeUrl(url: string): string | null;
 export function mrkdwn(text: string | undefined, ctx?: RenderContext): RenderNode[];
 export function renderBlocks(

@@ -20,7 +20,12 @@
     return String(text).replace(/&(lt|gt|amp);/g, (_match, name) => ENTITIES[name]);
   }
 
-  /** The emoji Hivewire's messages and Slack's defaults commonly use; others stay as `:name:`. */
+  /**
+   * Slack's emoji, by shortcode: those Hivewire's messages use and a few common ones. The console shows
+   * each as an image it serves (`emoji/<code points>.svg`, drawn for the console), as Slack does, so
+   * nothing depends on the viewer's fonts. An unknown `:name:` stays text, as in Slack.
+   */
+  const EMOJI_PATH = '/sandbox/console/emoji/';
   const EMOJI = {
     rotating_light: '🚨',
     red_circle: '🔴',
@@ -30,58 +35,99 @@
     yellow_circle: '🟡',
     large_blue_circle: '🔵',
     blue_circle: '🔵',
-    white_circle: '⚪',
     large_green_circle: '🟢',
     green_circle: '🟢',
+    white_circle: '⚪',
     black_circle: '⚫',
     warning: '⚠️',
     white_check_mark: '✅',
     heavy_check_mark: '✔️',
     x: '❌',
     no_entry: '⛔',
-    no_entry_sign: '🚫',
-    lock: '🔒',
-    unlock: '🔓',
-    key: '🔑',
+    question: '❓',
     mag: '🔍',
-    link: '🔗',
-    bust_in_silhouette: '👤',
-    busts_in_silhouette: '👥',
-    clock1: '🕐',
+    mag_right: '🔎',
+    new: '🆕',
+    file_folder: '📁',
+    wastebasket: '🗑️',
+    twisted_rightwards_arrows: '🔀',
+    arrows_counterclockwise: '🔄',
+    repeat: '🔁',
+    arrow_forward: '▶️',
+    arrow_right: '➡️',
+    arrow_up: '⬆️',
     hourglass: '⌛',
     hourglass_flowing_sand: '⏳',
-    fire: '🔥',
-    shield: '🛡️',
-    bee: '🐝',
-    honeybee: '🐝',
-    eyes: '👀',
-    memo: '📝',
-    pushpin: '📌',
-    bell: '🔔',
-    no_bell: '🔕',
-    cloud: '☁️',
-    globe_with_meridians: '🌐',
-    computer: '💻',
-    file_folder: '📁',
-    package: '📦',
-    arrow_right: '➡️',
-    repeat: '🔁',
+    see_no_evil: '🙈',
+    wave: '👋',
+    speech_balloon: '💬',
+    bust_in_silhouette: '👤',
+    level_slider: '🎚️',
+    pencil2: '✏️',
+    label: '🏷️',
     information_source: 'ℹ️',
-    question: '❓',
+    eye: '👁️',
+    eyes: '👀',
+    frame_with_picture: '🖼️',
     thumbsup: '👍',
     '+1': '👍',
     thumbsdown: '👎',
     '-1': '👎',
-    wave: '👋',
-    skull: '💀',
-    zap: '⚡',
-    bug: '🐛',
-    spider: '🕷️',
-    satellite: '📡',
   };
 
+  /** An emoji's image name: its code points in hex, without the emoji presentation selector (U+FE0F). */
+  function emojiCode(emoji) {
+    return Array.from(emoji)
+      .map((char) => char.codePointAt(0))
+      .filter((point) => point !== 0xfe0f)
+      .map((point) => point.toString(16))
+      .join('-');
+  }
+
+  const EMOJI_NAMES = {};
+  for (const [name, emoji] of Object.entries(EMOJI))
+    if (!EMOJI_NAMES[emojiCode(emoji)]) EMOJI_NAMES[emojiCode(emoji)] = name;
+
+  /**
+   * What shows as an emoji: characters drawn as emoji by default, others followed by U+FE0F (`⚠️`;
+   * a bare `↗` or `⚠` is text), with skin tones and ZWJ sequences, and flags.
+   */
+  const EMOJI_SEQUENCE =
+    /[\u{1F1E6}-\u{1F1FF}]{2}|(?:\p{Emoji_Presentation}\uFE0F?|\p{Extended_Pictographic}\uFE0F)[\u{1F3FB}-\u{1F3FF}]?(?:\u200D\p{Extended_Pictographic}\uFE0F?[\u{1F3FB}-\u{1F3FF}]?)*/gu;
+
+  /** Where the console serves an emoji's image; one it has no drawing for gets a neutral tile. */
+  function emojiImage(emoji) {
+    const code = emojiCode(emoji);
+    const name = EMOJI_NAMES[code];
+    return {
+      tag: 'img',
+      cls: 'emoji',
+      attrs: {
+        src: `${EMOJI_PATH}${name ? code : 'unknown'}.svg`,
+        alt: emoji,
+        title: name ? `:${name}:` : emoji,
+        'data-emoji': name || code,
+      },
+    };
+  }
+
+  /** `:name:` shortcodes as their emoji characters (for places that hold only text: options, titles). */
   function emojify(text) {
     return String(text).replace(/:([a-z0-9_+-]+):/g, (match, name) => EMOJI[name] || match);
+  }
+
+  /** Text with its emoji (characters and shortcodes) as images. */
+  function emojiNodes(value) {
+    const source = emojify(value);
+    const out = [];
+    let last = 0;
+    for (const match of source.matchAll(EMOJI_SEQUENCE)) {
+      if (match.index > last) out.push(text(source.slice(last, match.index)));
+      out.push(emojiImage(match[0]));
+      last = match.index + match[0].length;
+    }
+    if (last < source.length) out.push(text(source.slice(last)));
+    return out;
   }
 
   /**
@@ -198,7 +244,7 @@
     const out = [];
     let buffer = '';
     const flush = () => {
-      if (buffer) out.push(text(emojify(decodeEntities(buffer))));
+      if (buffer) out.push(...emojiNodes(decodeEntities(buffer)));
       buffer = '';
     };
     let i = 0;
@@ -278,13 +324,25 @@
   function textObject(object, ctx) {
     if (!object || typeof object.text !== 'string') return [];
     if (object.type === 'mrkdwn') return mrkdwn(object.text, ctx);
-    return [
-      text(object.emoji === false ? decodeEntities(object.text) : emojify(decodeEntities(object.text))),
-    ];
+    return plainNodes(object);
   }
 
+  /** A plain_text object's text, for places that hold only text (options, placeholders, titles). */
   function plain(object) {
     return object && typeof object.text === 'string' ? emojify(decodeEntities(object.text)) : '';
+  }
+
+  /** A plain_text object's text with its emoji as images (unless it says `emoji: false`). */
+  function plainNodes(object) {
+    if (!object || typeof object.text !== 'string') return [];
+    return object.emoji === false
+      ? [text(decodeEntities(object.text))]
+      : emojiNodes(decodeEntities(object.text));
+  }
+
+  /** Images are not fetched (the console loads nothing from elsewhere): their alt text stands in. */
+  function imageAlt(alt) {
+    return { tag: 'span', cls: 'bk-image-alt', children: emojiNodes(`🖼️ ${alt || 'image'}`) };
   }
 
   const BUTTON_STYLES = { primary: 'bk-primary', danger: 'bk-danger' };
@@ -328,7 +386,7 @@
             'data-testid': 'link-button',
             'data-value': element.value,
           },
-          text: `${plain(element.text)} ↗`,
+          children: [...plainNodes(element.text), text(' ↗')],
         };
       return {
         tag: 'button',
@@ -341,7 +399,7 @@
           'data-value': element.value,
           'data-style': element.style,
         },
-        text: plain(element.text),
+        children: plainNodes(element.text),
       };
     }
     if (['static_select', 'overflow'].includes(element.type)) {
@@ -354,8 +412,7 @@
         children: optionNodes(element, initial, placeholder),
       };
     }
-    if (element.type === 'image')
-      return { tag: 'span', cls: 'bk-image-alt', text: `🖼 ${element.alt_text || 'image'}` };
+    if (element.type === 'image') return imageAlt(element.alt_text);
     return { tag: 'span', cls: 'bk-unsupported', text: `[${element.type}]` };
   }
 
@@ -400,7 +457,7 @@
         case 'broadcast':
           return { tag: 'span', cls: 'mk-mention mk-broadcast', text: `@${element.range}` };
         case 'emoji':
-          return text(EMOJI[element.name] || `:${element.name}:`);
+          return EMOJI[element.name] ? emojiImage(EMOJI[element.name]) : text(`:${element.name}:`);
         default:
           return text('');
       }
@@ -514,7 +571,8 @@
                   checked: initial.includes(option.value),
                 },
               },
-              text(` ${plain(option.text)}`),
+              text(' '),
+              ...plainNodes(option.text),
             ],
           })),
         };
@@ -529,7 +587,7 @@
     const blockAttrs = { 'data-block-id': block.block_id, 'data-block-type': block.type };
     switch (block.type) {
       case 'header':
-        return { tag: 'div', cls: 'bk-header', attrs: blockAttrs, text: plain(block.text) };
+        return { tag: 'div', cls: 'bk-header', attrs: blockAttrs, children: plainNodes(block.text) };
       case 'section': {
         const main = [];
         if (block.text) main.push({ tag: 'div', cls: 'bk-text', children: textObject(block.text, ctx) });
@@ -559,7 +617,7 @@
           attrs: blockAttrs,
           children: (block.elements || []).map((element) =>
             element.type === 'image'
-              ? { tag: 'span', cls: 'bk-image-alt', text: `🖼 ${element.alt_text || 'image'}` }
+              ? imageAlt(element.alt_text)
               : { tag: 'span', cls: 'bk-context-item', children: textObject(element, ctx) },
           ),
         };
@@ -577,7 +635,7 @@
           tag: 'div',
           cls: 'bk-image',
           attrs: blockAttrs,
-          text: `🖼 ${plain(block.title) || block.alt_text || 'image'}`,
+          children: [imageAlt(plain(block.title) || block.alt_text)],
         };
       case 'rich_text':
         return { tag: 'div', cls: 'bk-rich-text', attrs: blockAttrs, children: richText(block, ctx) };
@@ -595,12 +653,12 @@
               tag: 'label',
               cls: 'bk-label',
               children: [
-                text(plain(block.label)),
+                ...plainNodes(block.label),
                 ...(block.optional ? [{ tag: 'span', cls: 'bk-optional', text: ' (optional)' }] : []),
               ],
             },
             inputControl(block, ctx),
-            ...(block.hint ? [{ tag: 'div', cls: 'bk-hint', text: plain(block.hint) }] : []),
+            ...(block.hint ? [{ tag: 'div', cls: 'bk-hint', children: plainNodes(block.hint) }] : []),
             ...(error
               ? [
                   {
@@ -743,7 +801,7 @@
           cls: 'msg-main',
           children: [
             messageMeta(author, ephemeral.ts, ctx, [
-              { tag: 'span', cls: 'msg-note', text: '👁 Only visible to you' },
+              { tag: 'span', cls: 'msg-note', children: emojiNodes('👁️ Only visible to you') },
               {
                 tag: 'button',
                 cls: 'link-button',
@@ -961,7 +1019,7 @@
               tag: 'div',
               cls: 'modal-title',
               attrs: { 'data-testid': 'modal-title' },
-              text: plain(view.title),
+              children: plainNodes(view.title),
             },
             { tag: 'div', cls: 'modal-body', children: renderBlocks(view.blocks, ctx, 'modal', errors) },
             {
@@ -1003,7 +1061,11 @@
           cls: 'modal modal-confirm',
           attrs: { 'data-testid': 'confirm-dialog', role: 'alertdialog', 'aria-modal': 'true' },
           children: [
-            { tag: 'div', cls: 'modal-title', text: plain(confirm.title) || 'Are you sure?' },
+            {
+              tag: 'div',
+              cls: 'modal-title',
+              children: confirm.title ? plainNodes(confirm.title) : [text('Are you sure?')],
+            },
             { tag: 'div', cls: 'modal-body', children: textObject(confirm.text, {}) },
             {
               tag: 'div',
@@ -1163,7 +1225,7 @@
             {
               tag: 'span',
               cls: 'case-assignee-label',
-              text: theCase.assignee ? `👤 ${theCase.assignee}` : 'Unassigned',
+              children: theCase.assignee ? emojiNodes(`👤 ${theCase.assignee}`) : [text('Unassigned')],
             },
           ],
         },
@@ -1286,11 +1348,22 @@
     'li',
     'h2',
     'h3',
+    'h4',
+    'img',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'p',
   ]);
   const ATTRIBUTE =
-    /^(data-[a-z0-9-]+|aria-[a-z-]+|title|type|role|name|value|placeholder|target|rel|href|id|rows|disabled|selected|checked|multiple)$/;
+    /^(data-[a-z0-9-]+|aria-[a-z-]+|title|type|role|name|value|placeholder|target|rel|href|id|rows|disabled|selected|checked|multiple|src|alt|for)$/;
   const BOOLEAN_ATTRIBUTES = new Set(['disabled', 'selected', 'checked', 'multiple']);
   const COLOUR = /^#[0-9a-f]{3,6}$/i;
+  /** The only images the console shows: its own emoji. */
+  const EMOJI_IMAGE = /^\/sandbox\/console\/emoji\/[0-9a-z-]+\.svg$/;
 
   /**
    * Builds DOM from a node tree with createElement, setAttribute (allow-listed names, checked URLs) and
@@ -1312,6 +1385,10 @@
         if (href) element.setAttribute('href', href);
         continue;
       }
+      if (name === 'src') {
+        if (EMOJI_IMAGE.test(String(value))) element.setAttribute('src', String(value));
+        continue;
+      }
       element.setAttribute(name, String(value));
     }
     if (node.style && COLOUR.test(node.style.borderLeftColor || ''))
@@ -1324,6 +1401,8 @@
   return {
     decodeEntities,
     emojify,
+    emojiNodes,
+    EMOJI,
     safeUrl,
     mrkdwn,
     renderBlocks,
