@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { caseDescription } from '../../src/cases/case-content';
 import * as render from '../../src/sandbox/console/render';
+import { makeAlertRecord } from '../helpers/alerts';
 import type { RenderNode } from '../../src/sandbox/console/render';
 
 const USERS = [
@@ -220,6 +222,81 @@ describe('emoji', () => {
     });
     for (const src of ['https://evil.test/a.svg', '/sandbox/console/app.js', 'data:image/svg+xml,<svg/>'])
       expect(image(src)).toEqual({ alt: 'x' });
+  });
+});
+
+describe('TheHive markdown (the case page)', () => {
+  const links = (tree: RenderNode[]) => nodes(tree).filter((node) => node.tag === 'a');
+
+  it('renders a case description as TheHive does: heading, field table, links, description, emphasis', () => {
+    const alert = makeAlertRecord({
+      permalink: 'http://localhost:3000/#/C0SANDBOX/1700000000.000100',
+      finding: {
+        title: 'SSH *brute* force',
+        description: 'Line one\nline two with `x` & <b>bold</b>',
+        consoleUrl: 'https://console.aws.amazon.com/guardduty/home?region=us-east-1#/findings?fId=abc',
+      },
+    });
+    const tree = render.markdown(caseDescription(alert));
+
+    expect(tree[0]).toEqual({
+      tag: 'div',
+      cls: 'md-heading md-h3',
+      attrs: { role: 'heading', 'aria-level': 3 },
+      children: [{ text: 'SSH *brute* force' }],
+    });
+    const table = tree.find((node) => node.tag === 'table')!;
+    const rows = nodes(table).filter((node) => node.tag === 'tr');
+    expect(rows.map((row) => row.children!.map((cell) => textOf(cell.children!)))).toContainEqual([
+      'Finding id',
+      alert.finding.sourceId,
+    ]);
+    expect(textOf(rows[0]!)).toBe('FieldValue');
+    expect(links(tree).map((link) => [textOf(link.children!), link.attrs?.href])).toEqual([
+      ['Open in the AWS console', alert.finding.consoleUrl],
+      ['Slack alert', alert.permalink],
+    ]);
+    expect(textOf(tree)).toContain('Line one');
+    const description = tree.find((node) => node.tag === 'p' && textOf(node).startsWith('Line one'))!;
+    expect(description.children).toEqual([
+      { text: 'Line one' },
+      { tag: 'br' },
+      { text: 'line two with `x` & <b>bold</b>' },
+    ]);
+    expect(
+      nodes(tree).some((node) => node.tag === 'em' && textOf(node).startsWith('Escalated from Slack')),
+    ).toBe(true);
+  });
+
+  it('keeps finding text inert: no links, images, HTML, headings or rows from it, and bare URLs not clickable', () => {
+    const hostile =
+      'See [click](https://evil.example/login) ![pixel](https://evil.example/p.png) <img src=x onerror=alert(1)>\n' +
+      '| a | b |\n# Heading\n* item\nhttps://evil.example/bare';
+    const alert = makeAlertRecord({
+      permalink: undefined,
+      finding: { description: hostile, consoleUrl: undefined, sourceId: 'id|forged | row' },
+    });
+    const tree = render.markdown(caseDescription(alert));
+
+    expect(links(tree)).toEqual([]);
+    expect(nodes(tree).filter((node) => ['img', 'table', 'ul', 'div'].includes(node.tag ?? ''))).toHaveLength(
+      3, // the title heading, the "Description" heading and the field table
+    );
+    expect(textOf(tree)).toContain(hostile.replace(/\n/g, ''));
+    expect(textOf(tree)).toContain('id|forged | row');
+  });
+
+  it('renders lists, quotes, code, rules and strong text; unsafe or bare links stay text', () => {
+    const tree = render.markdown(
+      '- one\n- **two**\n\n1. first\n2. ~~second~~\n\n> quoted\n\n---\n\n```\n<b>code</b>\n```\n' +
+        '[bad](javascript:alert(1)) [ok](https://thehive.example/x) https://bare.example &#60;&#x3E;&amp;',
+    );
+    expect(tree.map((node) => node.tag)).toEqual(['ul', 'ol', 'blockquote', 'hr', 'pre', 'p']);
+    expect(nodes(tree[0]!).some((node) => node.tag === 'strong' && textOf(node) === 'two')).toBe(true);
+    expect(nodes(tree[1]!).some((node) => node.tag === 's' && textOf(node) === 'second')).toBe(true);
+    expect(tree[4]).toEqual({ tag: 'pre', cls: 'mk-pre', text: '<b>code</b>' });
+    expect(links(tree).map((link) => link.attrs?.href)).toEqual(['https://thehive.example/x']);
+    expect(textOf(tree[5]!)).toBe('bad ok https://bare.example <>&');
   });
 });
 
@@ -521,8 +598,8 @@ describe('modal and case panel rendering', () => {
       'case-closing',
       'case-summary',
       'case-impact',
-      'case-close',
       'case-close-cancel',
+      'case-close',
     ]);
     const assignee = nodes(open).find((n) => n.attrs?.['data-testid'] === 'case-assignee')!;
     expect((assignee.children ?? []).map((o) => [o.attrs?.value, o.attrs?.selected])).toEqual([
