@@ -11,6 +11,8 @@
   const DEFAULT_USER = 'U0ALICE';
   /** Older toasts go when a newer one would make the stack taller than this. */
   const TOASTS_SHOWN = 3;
+  /** How long after a click a private answer to it is scrolled into view. */
+  const ANSWER_WAIT_MS = 10_000;
 
   const ui = {
     user: window.localStorage.getItem('hivewire.user') || DEFAULT_USER,
@@ -20,6 +22,8 @@
     caseId: null,
     /** The channel whose timeline was placed at its first unread message since it was opened. */
     positioned: null,
+    /** After a click: private answers newer than `after` are brought into view until `until`. */
+    awaitingAnswer: null,
     expanded: new Set(),
     highlight: undefined,
     scrollToHighlight: false,
@@ -157,6 +161,29 @@
     byId('thehive-link').className = ui.casesPage || ui.caseId ? 'active' : '';
   }
 
+  /** Notes a click, so that the app's private answer to it is shown even far from the clicked message. */
+  function awaitAnswer() {
+    const newest = ui.state.ephemerals.reduce((ts, e) => (R.compareTs(e.ts, ts) > 0 ? e.ts : ts), '0');
+    ui.awaitingAnswer = { after: newest, until: Date.now() + ANSWER_WAIT_MS };
+  }
+
+  /** The first private answer to the last click once it has come, its thread opened to show it. */
+  function privateAnswer() {
+    const awaiting = ui.awaitingAnswer;
+    if (!awaiting) return null;
+    if (Date.now() > awaiting.until) {
+      ui.awaitingAnswer = null;
+      return null;
+    }
+    const answer = ui.state.ephemerals.find(
+      (e) => e.channel === ui.channel && R.compareTs(e.ts, awaiting.after) > 0,
+    );
+    if (!answer) return null;
+    ui.awaitingAnswer = null;
+    if (answer.threadTs) ui.expanded.add(answer.threadTs);
+    return answer;
+  }
+
   function renderCasesPage() {
     byId('channel-title').textContent = 'TheHive · Cases';
     byId('channel-topic').textContent = 'The cases in the TheHive stand-in; open one to read it.';
@@ -211,9 +238,13 @@
     const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 48;
     const previousTop = timeline.scrollTop;
     const messages = ui.state.messages[ui.channel] || [];
+    const answer = privateAnswer();
     mount(timeline, R.renderTimeline(ui.channel, messages, ui.state.ephemerals, context()));
     const target = ui.highlight && byId(`msg-${ui.highlight.replace('.', '-')}`);
-    if (ui.scrollToHighlight && target) {
+    const answerElement =
+      answer && document.querySelector(`[data-testid="ephemeral"][data-ts="${answer.ts}"]`);
+    if (answerElement) answerElement.scrollIntoView({ block: 'nearest' });
+    else if (ui.scrollToHighlight && target) {
       target.scrollIntoView({ block: 'center' });
       ui.scrollToHighlight = false;
     } else if (ui.positioned !== ui.channel) openAtFirstUnread(timeline, messages);
@@ -380,6 +411,7 @@
     if (element && element.confirm && !(await confirmFirst(element.confirm))) return;
     const busyKey = `${blockId}/${actionId}`;
     ui.busy.add(busyKey);
+    awaitAnswer();
     render();
     try {
       const { ok, data } = await post('click', {
@@ -433,6 +465,7 @@
   }
 
   async function replayClick(ts) {
+    awaitAnswer();
     const { ok, data } = await post('click/replay', { channel: ui.channel, ts, userId: ui.user });
     if (ok) reportOutcome(data);
     scheduleRefresh();
