@@ -1567,12 +1567,10 @@
     return out;
   }
 
-  /** A finding the console sent that Hivewire did not post: which one, why, and the threshold it missed. */
+  /** A finding the console sent that Hivewire did not post: which one and why. */
   function renderSkipNotice(notice) {
-    const details = [
-      notice.threshold ? `Severity threshold: ${notice.threshold}.` : '',
-      notice.fingerprint ? `Fingerprint ${notice.fingerprint}.` : '',
-    ].filter(Boolean);
+    // The reason names the threshold when there is one.
+    const details = notice.fingerprint ? [`Fingerprint ${notice.fingerprint}.`] : [];
     return {
       tag: 'div',
       cls: 'notice',
