@@ -609,3 +609,70 @@ describe('modal and case panel rendering', () => {
     ]);
   });
 });
+
+describe('sandbox affordances', () => {
+  it('offers to send a click again under the message it was made on, named by what was clicked', () => {
+    const replayable = [
+      { channel: 'C0SANDBOX', ts: alert.ts, actionId: 'hivewire.create_case', label: 'Create Case' },
+    ];
+    const tree = render.renderMessage(alert, { ...ctx, replayable }, { channel: 'C0SANDBOX' });
+    const button = nodes(tree).find((node) => node.attrs?.['data-testid'] === 'replay-click');
+
+    expect(button).toMatchObject({ text: 'Click “Create Case” again', attrs: { 'data-ts': alert.ts } });
+    const elsewhere = render.renderMessage(alert, { ...ctx, replayable }, { channel: 'C0OTHER' });
+    expect(testids(elsewhere)).not.toContain('replay-click');
+  });
+
+  it('shows a skipped finding as a notice naming its source, the reason and its fingerprint', () => {
+    const notice = render.renderSkipNotice({
+      id: 3,
+      source: 'USM Anywhere: password reset attempts',
+      index: 0,
+      reason: 'severity LOW is below the severity threshold MEDIUM',
+      fingerprint: 'usm-1',
+      threshold: 'MEDIUM',
+    });
+
+    expect(notice.attrs).toMatchObject({
+      'data-testid': 'skip-notice',
+      'data-notice-id': 3,
+      'data-threshold': 'MEDIUM',
+    });
+    expect(textOf(notice)).toBe(
+      '⚠️ USM Anywhere: password reset attempts was not posted: severity LOW is below the severity threshold MEDIUM' +
+        'Fingerprint usm-1.Dismiss',
+    );
+    const parseSkip = render.renderSkipNotice({
+      id: 4,
+      source: 'Pasted event',
+      index: 2,
+      reason: 'not a finding',
+    });
+    expect(textOf(parseSkip)).toBe('⚠️ Pasted event (finding 3) was not posted: not a finding' + 'Dismiss');
+  });
+
+  it('lists TheHive cases newest first, each linking to its page', () => {
+    const theCase = (number: number, status: string) => ({
+      _id: `~${number}`,
+      number,
+      title: `Case ${number}`,
+      status,
+      stage: status === 'New' ? 'New' : 'Closed',
+      severity: 2,
+      _createdAt: Date.UTC(2026, 0, number),
+    });
+    const table = render.renderCaseList([theCase(1, 'TruePositive'), theCase(2, 'New')]);
+    const rows = nodes(table).filter((node) => node.attrs?.['data-testid'] === 'case-list-row');
+
+    expect(rows.map((row) => textOf(row))).toEqual([
+      '#2Case 2MEDIUMNewUnassigned2026-01-02 00:00',
+      '#1Case 1MEDIUMTruePositiveUnassigned2026-01-01 00:00',
+    ]);
+    expect(
+      nodes(rows[0]!)
+        .filter((node) => node.tag === 'a')
+        .map((link) => link.attrs?.href),
+    ).toEqual(['#/thehive/~2', '#/thehive/~2']);
+    expect(render.renderCaseList([])).toMatchObject({ cls: 'empty' });
+  });
+});
