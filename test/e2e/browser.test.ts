@@ -287,7 +287,17 @@ describe('working an alert in the console', () => {
     await expectText(thread, 'TruePositive');
     await expectText(thread, 'Brute force blocked at the security group');
     await expectText(alert.locator('[data-testid="message-body"]').first(), 'TruePositive');
+    await alert.evaluate((element) => element.scrollIntoView({ block: 'start' }));
     await shot(page(), '5-closed');
+  });
+
+  it('shows the resolution live in the other open console too', async () => {
+    const ts = (await alert.getAttribute('data-ts'))!;
+    const elsewhere = pages[900].locator(`[data-testid="message"][data-ts="${ts}"]`);
+    await expectText(elsewhere.locator('[data-testid="message-body"]').first(), 'TruePositive');
+    await expectText(pages[900].locator('[data-testid="case-status-label"]'), 'TruePositive');
+    await elsewhere.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await shot(pages[900], '5-closed');
   });
 
   it('shows a notice when an injected finding is below the severity threshold', async () => {
