@@ -116,7 +116,9 @@ describe('the console page', () => {
       'image/svg+xml',
       'max-age=3600',
     ]);
-    expect(await emoji.text()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="36" height="36" viewBox="0 0 36 36">/);
+    expect(await emoji.text()).toMatch(
+      /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="36" height="36" viewBox="0 0 36 36">/,
+    );
     for (const path of ['emoji/1f984.svg', 'emoji/..%2fapp.js', 'emoji/app.js', 'emoji/1F534.svg'])
       expect((await fetch(`${server.url}/sandbox/console/${path}`)).status).toBe(404);
   });
