@@ -1776,7 +1776,6 @@
     'li',
     'h2',
     'h3',
-    'h4',
     'img',
     'table',
     'thead',
@@ -1787,7 +1786,7 @@
     'p',
   ]);
   const ATTRIBUTE =
-    /^(data-[a-z0-9-]+|aria-[a-z-]+|title|type|role|name|value|placeholder|target|rel|href|id|rows|disabled|selected|checked|multiple|src|alt|for)$/;
+    /^(data-[a-z0-9-]+|aria-[a-z-]+|title|type|role|name|value|placeholder|target|rel|href|id|rows|disabled|selected|checked|multiple|src|alt)$/;
   const BOOLEAN_ATTRIBUTES = new Set(['disabled', 'selected', 'checked', 'multiple']);
   const COLOUR = /^#[0-9a-f]{3,6}$/i;
   /** The only images the console shows: its own emoji. */
