@@ -62,14 +62,11 @@ export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean 
   await resumeEscalations(runtime);
 
   if (sandbox && options.samples && (await runtime.deps.store.listAlerts(1)).length === 0) {
-    for (const sample of samples.filter((s) => s.loadAtStart)) {
-      const response = await fetch(`${running.url}/ingest`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${config.ingestSecret}`, 'content-type': 'application/json' },
-        body: JSON.stringify(sample.event),
-      });
-      if (response.status !== 202)
-        logger.warn('sample not loaded', { sample: sample.name, status: response.status });
+    // Through the console's own Inject, so a sample Hivewire skips shows there as a notice.
+    for (const [index, sample] of samples.entries()) {
+      if (!sample.loadAtStart) continue;
+      const { status } = await sandbox.injectSample(index);
+      if (status !== 202) logger.warn('sample not loaded', { sample: sample.name, status });
     }
   }
 

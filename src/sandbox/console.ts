@@ -17,6 +17,8 @@ import { TheHiveApiError } from './thehive-error';
 import { CASE_STATUSES, IMPACT_STATUSES, type SandboxTheHive } from './thehive-instance';
 
 const CONSOLE_PATH = '/sandbox/console/';
+/** The console's emoji images (`console/emoji/<code points>.svg`), shown in place of emoji characters. */
+const EMOJI_FILE = /^emoji\/([0-9a-f]+(?:-[0-9a-f]+)*|unknown)\.svg$/;
 
 /** The console's own files, by the name they are served under. */
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
@@ -40,6 +42,8 @@ const CONTENT_SECURITY_POLICY = [
 
 /** Messages per conversation the console shows (the most recent). */
 const MESSAGES_SHOWN = 200;
+/** Skip notices kept (the most recent). */
+const NOTICES_KEPT = 20;
 /** Console requests are small; a pasted finding may be large. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const SSE_HEARTBEAT_MS = 20_000;
@@ -56,6 +60,35 @@ export interface ConsoleSample {
   name: string;
   event: unknown;
 }
+
+/** A finding the console sent to `/ingest` that Hivewire accepted but did not post, and why. */
+export interface SkipNotice {
+  id: number;
+  /** Epoch milliseconds. */
+  at: number;
+  /** The sample's name, or "Pasted event". */
+  source: string;
+  /** The finding's position in the event. */
+  index: number;
+  reason: string;
+  fingerprint?: string;
+  /** The severity threshold the finding was below. */
+  threshold?: string;
+}
+
+/** The part of `/ingest`'s 202 answer the console reads: the findings it skipped. */
+const ingestAnswer = z.object({
+  skipped: z.optional(
+    z.array(
+      z.object({
+        index: z.int(),
+        reason: z.string(),
+        fingerprint: z.optional(z.string()),
+        threshold: z.optional(z.string()),
+      }),
+    ),
+  ),
+});
 
 export interface ConsoleOptions {
   workspace: SlackWorkspace;
@@ -94,6 +127,12 @@ const requests = {
     ),
   }),
   viewClose: z.object({ viewId: z.string().check(z.minLength(1)), userId }),
+  replay: z.object({
+    channel: z.string().check(z.minLength(1)),
+    ts: z.string().check(z.minLength(1)),
+    userId,
+  }),
+  noticeDismiss: z.object({ id: z.int() }),
   dismiss: z.object({ ts: z.string().check(z.minLength(1)), userId }),
   message: z.object({
     channel: z.string().check(z.minLength(1)),
@@ -142,6 +181,8 @@ export function createConsole(options: ConsoleOptions) {
   const { workspace, theHive, interactions, logger } = options;
   const streams = new Set<ServerResponse>();
   let version = 0;
+  let notices: SkipNotice[] = [];
+  let lastNoticeId = 0;
 
   const announce = () => {
     version += 1;
@@ -206,16 +247,40 @@ export function createConsole(options: ConsoleOptions) {
       caseStatuses: CASE_STATUSES,
       impactStatuses: IMPACT_STATUSES,
       samples: options.samples.map((sample, index) => ({ index, name: sample.name })),
+      replayable: interactions.replayableClicks(),
+      notices,
     };
+  }
+
+  /** Keeps a notice for each finding `/ingest` skipped, so the console shows what became of it. */
+  function noteSkipped(source: string, answer: unknown) {
+    const parsed = ingestAnswer.safeParse(answer);
+    if (!parsed.success) {
+      logger.warn('sandbox console: /ingest answered 202 with an unexpected body', {
+        issue: parsed.error.issues[0]?.message,
+      });
+      return;
+    }
+    const skipped = parsed.data.skipped ?? [];
+    if (skipped.length === 0) return;
+    const at = Date.now();
+    const added = skipped.map((skip) => ({ ...skip, id: (lastNoticeId += 1), at, source }));
+    notices = [...notices, ...added].slice(-NOTICES_KEPT);
+    announce();
   }
 
   async function inject(body: z.infer<typeof requests.inject>) {
     let payload: string;
+    let source: string;
     if (body.sample !== undefined) {
       const sample = options.samples[body.sample];
       if (!sample) throw new ConsoleRequestError(`sample: no sample ${body.sample}`);
       payload = JSON.stringify(sample.event);
-    } else payload = body.raw ?? '';
+      source = sample.name;
+    } else {
+      payload = body.raw ?? '';
+      source = 'Pasted event';
+    }
     try {
       const response = await fetch(options.ingestUrl, {
         method: 'POST',
@@ -230,6 +295,7 @@ export function createConsole(options: ConsoleOptions) {
       } catch {
         // Not JSON: shown as text.
       }
+      if (response.status === 202) noteSkipped(source, answer);
       return { status: response.status, body: answer };
     } catch (error) {
       logger.warn('sandbox console: ingest unreachable', { error: (error as { message?: string }).message });
@@ -240,6 +306,13 @@ export function createConsole(options: ConsoleOptions) {
   const actions: Record<string, (body: unknown) => Promise<unknown> | unknown> = {
     click: (body) => interactions.clickMessageAction(parseRequest(requests.click, body)),
     'view/submit': (body) => interactions.submitModal(parseRequest(requests.viewSubmit, body)),
+    'click/replay': (body) => interactions.replayClick(parseRequest(requests.replay, body)),
+    'notice/dismiss': (body) => {
+      const { id } = parseRequest(requests.noticeDismiss, body);
+      notices = notices.filter((notice) => notice.id !== id);
+      announce();
+      return {};
+    },
     'view/close': async (body) =>
       (await interactions.closeModal(parseRequest(requests.viewClose, body))) ?? {},
     'ephemeral/dismiss': (body) => {
@@ -265,16 +338,31 @@ export function createConsole(options: ConsoleOptions) {
     inject: (body) => inject(parseRequest(requests.inject, body)),
   };
 
-  async function serveStatic(res: ServerResponse, file: { file: string; type: string }) {
+  async function serveStatic(
+    res: ServerResponse,
+    file: { file: string; type: string },
+    cacheControl = 'no-store',
+  ) {
     const content = await readFile(join(__dirname, 'console', file.file));
     res.writeHead(200, {
       'content-type': file.type,
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      'cache-control': 'no-store',
+      'cache-control': cacheControl,
     });
     res.end(content);
+  }
+
+  /** An emoji image; 404 for one the console has no drawing for (the page then shows `unknown`). */
+  async function serveEmoji(res: ServerResponse, name: string) {
+    try {
+      // Cached: the page rebuilds its DOM on every live update, and an emoji never changes within a run.
+      await serveStatic(res, { file: `emoji/${name}.svg`, type: 'image/svg+xml' }, 'max-age=3600');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      sendJson(res, 404, { error: 'no such emoji' });
+    }
   }
 
   function serveEvents(req: IncomingMessage, res: ServerResponse) {
@@ -349,6 +437,11 @@ export function createConsole(options: ConsoleOptions) {
       sendJson(res, 200, state(query.get('user') ?? ''), { 'cache-control': 'no-store' });
       return true;
     }
+    const emoji = EMOJI_FILE.exec(name);
+    if (method === 'GET' && emoji) {
+      await serveEmoji(res, emoji[1]!);
+      return true;
+    }
     if (method === 'GET' && name === 'events') {
       serveEvents(req, res);
       return true;
@@ -378,6 +471,8 @@ export function createConsole(options: ConsoleOptions) {
 
   return {
     handle,
+    /** Sends sample `index` to `/ingest` as the console's Inject does (for the samples loaded at start). */
+    injectSample: (index: number) => inject({ sample: index }),
     /** Ends the live-update streams and stops listening to the stand-ins. */
     close(): void {
       clearInterval(heartbeat);

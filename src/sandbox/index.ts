@@ -47,6 +47,11 @@ export interface Sandbox {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   workspace: SlackWorkspace;
   theHive: SandboxTheHive;
+  /**
+   * Sends sample `index` to the bot's `/ingest` as the console's Inject does, so a finding it skips
+   * shows in the console as a notice; resolves to `/ingest`'s answer (status 0: unreachable).
+   */
+  injectSample(index: number): Promise<{ status: number; body: unknown }>;
   /** Ends the console's streams, waits for webhook deliveries and saves the state. */
   close(): Promise<void>;
 }
@@ -104,6 +109,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     workspace,
     theHive,
+    injectSample: webConsole.injectSample,
     async close() {
       webConsole.close();
       await notifier.idle();

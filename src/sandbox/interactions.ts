@@ -60,6 +60,39 @@ export interface InteractionSenderOptions {
 
 type Option = { text: unknown; value: string; description?: unknown };
 
+/** A click on a channel message, kept so it can be sent again from the message as it was then. */
+interface RecordedClick {
+  /** The `actions[0]` Slack sent, without its `action_ts`. */
+  action: Record<string, unknown>;
+  /** The message as the user saw it when clicking (Slack's `message` field). */
+  message: Record<string, unknown>;
+}
+
+/** A click that can be sent again, for the console to offer. */
+export interface ReplayableClick {
+  channel: string;
+  ts: string;
+  actionId: string;
+  /** What the user clicked: the button's text or the chosen option's. */
+  label: string;
+}
+
+/** The interactive element `actionId` of block `blockId` in a message, if the message still has it. */
+function elementOf(
+  message: { blocks?: { block_id?: string; elements?: unknown; accessory?: unknown }[] },
+  blockId: string,
+  actionId: string,
+): Record<string, unknown> | undefined {
+  const block = message.blocks?.find((b) => b.block_id === blockId);
+  if (!block) return undefined;
+  const elements = [...(Array.isArray(block.elements) ? block.elements : []), block.accessory];
+  return elements.find((e): e is Record<string, unknown> => isObject(e) && e.action_id === actionId);
+}
+
+function textOf(object: unknown): string | undefined {
+  return isObject(object) && typeof object.text === 'string' ? object.text : undefined;
+}
+
 /** Every option of a select-like element (option groups flattened). */
 function optionsOf(element: Record<string, unknown>): Option[] {
   const direct = Array.isArray(element.options) ? element.options : [];
@@ -73,6 +106,8 @@ function optionsOf(element: Record<string, unknown>): Option[] {
 
 export class InteractionSender {
   private readonly now: () => number;
+  /** The last click on each channel message, by `<channel>/<ts>`. */
+  private readonly clicks = new Map<string, RecordedClick>();
 
   constructor(private readonly options: InteractionSenderOptions) {
     this.now = options.now ?? Date.now;
@@ -93,31 +128,20 @@ export class InteractionSender {
     /** For selects and overflow menus: the chosen option's value. */
     selectedValue?: string;
   }): Promise<InteractionOutcome> {
-    const { workspace, publicUrl } = this.options;
+    const { workspace } = this.options;
     const user = this.user(input.userId);
     const source = input.ephemeral
       ? workspace.getEphemeral(user.id, input.ts)
       : workspace.getMessage(input.channel, input.ts);
     if (!source || (!input.ephemeral && 'tombstone' in source && source.tombstone))
       throw new InteractionRequestError(`no message ${input.ts} in ${input.channel}`);
-    const block = source.blocks?.find((b) => b.block_id === input.blockId);
-    const elements = block
-      ? [
-          ...(Array.isArray(block.elements) ? block.elements : []),
-          ...(isObject(block.accessory) ? [block.accessory] : []),
-        ]
-      : [];
-    const element = elements.find(
-      (e): e is Record<string, unknown> => isObject(e) && e.action_id === input.actionId,
-    );
+    const element = elementOf(source, input.blockId, input.actionId);
     if (!element) throw new InteractionRequestError(`no element ${input.actionId} in block ${input.blockId}`);
 
-    const actionTs = this.slackTime();
     const action: Record<string, unknown> = {
       type: element.type,
       action_id: input.actionId,
       block_id: input.blockId,
-      action_ts: actionTs,
     };
     if (element.type === 'button') {
       Object.assign(action, {
@@ -132,13 +156,73 @@ export class InteractionSender {
         throw new InteractionRequestError(`no option ${String(input.selectedValue)} in ${input.actionId}`);
       action.selected_option = option;
     }
+    // Slack sends no `message` for an ephemeral message: the app only has the response_url.
+    if (input.ephemeral) return this.sendBlockActions({ user, source, ephemeral: true, action });
+    const message = workspace.apiMessage(workspace.getMessage(input.channel, input.ts)!, true);
+    this.clicks.set(`${source.channel}/${source.ts}`, { action, message });
+    return this.sendBlockActions({ user, source, ephemeral: false, action, message });
+  }
 
+  /**
+   * Sends the last click on a channel message again, with the message as it was when clicked: what
+   * Slack sends when someone clicks twice before the message updates, or a second analyst clicks on a
+   * screen that has not refreshed yet. By `userId`, who may be someone else than the first clicker.
+   */
+  async replayClick(input: { channel: string; ts: string; userId: string }): Promise<InteractionOutcome> {
+    const user = this.user(input.userId);
+    const click = this.clicks.get(`${input.channel}/${input.ts}`);
+    const source = this.options.workspace.getMessage(input.channel, input.ts);
+    if (!click || !source)
+      throw new InteractionRequestError(`no click on ${input.ts} in ${input.channel} to repeat`);
+    return this.sendBlockActions({
+      user,
+      source,
+      ephemeral: false,
+      action: click.action,
+      message: click.message,
+    });
+  }
+
+  /**
+   * The clicks that can be sent again because the message no longer offers what was clicked (a
+   * "Create Case" button that became "Open in TheHive").
+   */
+  replayableClicks(): ReplayableClick[] {
+    const { workspace } = this.options;
+    const replayable: ReplayableClick[] = [];
+    for (const [key, click] of this.clicks) {
+      const [channel, ts] = key.split('/') as [string, string];
+      const current = workspace.getMessage(channel, ts);
+      if (!current || ('tombstone' in current && current.tombstone)) continue;
+      if (elementOf(current, String(click.action.block_id), String(click.action.action_id))) continue;
+      const label =
+        textOf(click.action.text) ?? textOf((click.action.selected_option as Option | undefined)?.text);
+      replayable.push({
+        channel,
+        ts,
+        actionId: String(click.action.action_id),
+        label: label ?? String(click.action.action_id),
+      });
+    }
+    return replayable;
+  }
+
+  /** Signs and sends one `block_actions` payload, with a fresh trigger, `response_url` and `action_ts`. */
+  private sendBlockActions(input: {
+    user: { id: string; name: string };
+    source: { channel: string; ts: string; threadTs?: string };
+    ephemeral: boolean;
+    action: Record<string, unknown>;
+    message?: Record<string, unknown>;
+  }): Promise<InteractionOutcome> {
+    const { workspace, publicUrl } = this.options;
+    const { user, source } = input;
     const threadTs = source.threadTs && source.threadTs !== source.ts ? source.threadTs : undefined;
     const target = workspace.issueResponseTarget({
       userId: user.id,
       channel: source.channel,
       messageTs: source.ts,
-      ephemeral: Boolean(input.ephemeral),
+      ephemeral: input.ephemeral,
       ...(threadTs ? { threadTs } : {}),
     });
     const conversation = workspace.conversation(source.channel);
@@ -151,7 +235,7 @@ export class InteractionSender {
         type: 'message',
         message_ts: source.ts,
         channel_id: source.channel,
-        is_ephemeral: Boolean(input.ephemeral),
+        is_ephemeral: input.ephemeral,
         ...(threadTs ? { thread_ts: threadTs } : {}),
       },
       trigger_id: workspace.issueTrigger(user.id),
@@ -162,13 +246,10 @@ export class InteractionSender {
         id: conversation.id,
         name: conversation.kind === 'channel' ? conversation.name : 'directmessage',
       },
-      // Slack sends no `message` for an ephemeral message: the app only has the response_url.
-      ...(input.ephemeral
-        ? {}
-        : { message: workspace.apiMessage(workspace.getMessage(input.channel, input.ts)!, true) }),
+      ...(input.message ? { message: input.message } : {}),
       state: { values: {} },
       response_url: `${publicUrl.replace(/\/$/, '')}/sandbox/slack/response/${target.id}`,
-      actions: [action],
+      actions: [{ ...input.action, action_ts: this.slackTime() }],
     };
     return this.send(payload);
   }

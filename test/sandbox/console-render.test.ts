@@ -1,4 +1,8 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { caseDescription } from '../../src/cases/case-content';
 import * as render from '../../src/sandbox/console/render';
+import { makeAlertRecord } from '../helpers/alerts';
 import type { RenderNode } from '../../src/sandbox/console/render';
 
 const USERS = [
@@ -58,9 +62,10 @@ const testids = (tree: RenderNode | RenderNode[]) =>
     .map((node) => node.attrs?.['data-testid'])
     .filter(Boolean);
 
+/** The text shown, an emoji image standing for its character (its alt text). */
 const textOf = (tree: RenderNode | RenderNode[]): string =>
   nodes(tree)
-    .map((node) => node.text ?? '')
+    .map((node) => node.text ?? (node.tag === 'img' ? String(node.attrs?.alt) : ''))
     .join('');
 
 describe('mrkdwn rendering', () => {
@@ -132,12 +137,166 @@ describe('mrkdwn rendering', () => {
 
   it('renders quotes, line breaks, code blocks and emoji', () => {
     expect(render.mrkdwn(':rotating_light: first\n> quoted\nlast\n```\n<b>raw</b>\n```')).toEqual([
-      { text: '🚨 first' },
+      {
+        tag: 'img',
+        cls: 'emoji',
+        attrs: {
+          src: '/sandbox/console/emoji/1f6a8.svg',
+          alt: '🚨',
+          title: ':rotating_light:',
+          'data-emoji': 'rotating_light',
+        },
+      },
+      { text: ' first' },
       { tag: 'blockquote', cls: 'mk-quote', children: [{ text: 'quoted' }] },
       { text: 'last' },
       { tag: 'br' },
       { tag: 'pre', cls: 'mk-pre', text: '<b>raw</b>\n' },
     ]);
+  });
+});
+
+describe('emoji', () => {
+  const EMOJI_DIR = join(__dirname, '../../src/sandbox/console/emoji');
+  const images = (tree: RenderNode[]) => nodes(tree).filter((node) => node.tag === 'img');
+
+  it('shows emoji characters and :shortcodes: as the console’s images, and text symbols as text', () => {
+    const tree = render.mrkdwn('🟠 *HIGH* · ✅ closed :white_check_mark: ⚠️ ⚠ → ↗ :no_such_emoji:');
+    expect(images(tree).map((image) => image.attrs?.['data-emoji'])).toEqual([
+      'large_orange_circle',
+      'white_check_mark',
+      'white_check_mark',
+      'warning',
+    ]);
+    expect(textOf(tree)).toBe('🟠 HIGH · ✅ closed ✅ ⚠️ ⚠ → ↗ :no_such_emoji:');
+  });
+
+  it('shows an emoji it has no drawing for as a neutral image carrying the character', () => {
+    expect(render.emojiNodes('a 🦄 b')).toEqual([
+      { text: 'a ' },
+      {
+        tag: 'img',
+        cls: 'emoji',
+        attrs: { src: '/sandbox/console/emoji/unknown.svg', alt: '🦄', title: '🦄', 'data-emoji': '1f984' },
+      },
+      { text: ' b' },
+    ]);
+  });
+
+  it('keeps emoji in plain_text as images unless the text says emoji: false', () => {
+    const [header, plainHeader] = render.renderBlocks([
+      { type: 'header', text: { type: 'plain_text', text: '🔴 HIGH' } },
+      { type: 'header', text: { type: 'plain_text', text: '🔴 HIGH', emoji: false } },
+    ]);
+    expect(images([header!])).toHaveLength(1);
+    expect(plainHeader!.children).toEqual([{ text: '🔴 HIGH' }]);
+  });
+
+  it('has a drawing for every emoji Hivewire’s messages use', () => {
+    const sources = ['blocks', 'src'].flatMap((dir) =>
+      readdirSync(join(__dirname, '../..', dir), { recursive: true, encoding: 'utf8' })
+        .filter((file) => /\.(ts|js)$/.test(file))
+        .map((file) => readFileSync(join(__dirname, '../..', dir, file), 'utf8')),
+    );
+    const used = new Set(
+      sources.flatMap((source) => images(render.emojiNodes(source)).map((image) => image.attrs?.alt)),
+    );
+    expect(used.size).toBeGreaterThan(20);
+    const undrawn = [...used].filter(
+      (emoji) =>
+        images(render.emojiNodes(String(emoji)))[0]!.attrs?.src === '/sandbox/console/emoji/unknown.svg',
+    );
+    expect(undrawn).toEqual([]);
+    for (const emoji of Object.values(render.EMOJI)) {
+      const src = String(images(render.emojiNodes(emoji))[0]!.attrs?.src);
+      expect(existsSync(join(EMOJI_DIR, src.split('/').pop()!))).toBe(true);
+    }
+  });
+
+  it('allows only the console’s own emoji images in the DOM', () => {
+    const image = (src: string) =>
+      render.toDom<FakeElement>({ tag: 'img', attrs: { src, alt: 'x' } }, fakeDocument).attributes;
+    expect(image('/sandbox/console/emoji/1f534.svg')).toEqual({
+      src: '/sandbox/console/emoji/1f534.svg',
+      alt: 'x',
+    });
+    for (const src of ['https://evil.test/a.svg', '/sandbox/console/app.js', 'data:image/svg+xml,<svg/>'])
+      expect(image(src)).toEqual({ alt: 'x' });
+  });
+});
+
+describe('TheHive markdown (the case page)', () => {
+  const links = (tree: RenderNode[]) => nodes(tree).filter((node) => node.tag === 'a');
+
+  it('renders a case description as TheHive does: heading, field table, links, description, emphasis', () => {
+    const alert = makeAlertRecord({
+      permalink: 'http://localhost:3000/#/C0SANDBOX/1700000000.000100',
+      finding: {
+        title: 'SSH *brute* force',
+        description: 'Line one\nline two with `x` & <b>bold</b>',
+        consoleUrl: 'https://console.aws.amazon.com/guardduty/home?region=us-east-1#/findings?fId=abc',
+      },
+    });
+    const tree = render.markdown(caseDescription(alert));
+
+    expect(tree[0]).toEqual({
+      tag: 'div',
+      cls: 'md-heading md-h3',
+      attrs: { role: 'heading', 'aria-level': 3 },
+      children: [{ text: 'SSH *brute* force' }],
+    });
+    const table = tree.find((node) => node.tag === 'table')!;
+    const rows = nodes(table).filter((node) => node.tag === 'tr');
+    expect(rows.map((row) => row.children!.map((cell) => textOf(cell.children!)))).toContainEqual([
+      'Finding id',
+      alert.finding.sourceId,
+    ]);
+    expect(textOf(rows[0]!)).toBe('FieldValue');
+    expect(links(tree).map((link) => [textOf(link.children!), link.attrs?.href])).toEqual([
+      ['Open in the AWS console', alert.finding.consoleUrl],
+      ['Slack alert', alert.permalink],
+    ]);
+    expect(textOf(tree)).toContain('Line one');
+    const description = tree.find((node) => node.tag === 'p' && textOf(node).startsWith('Line one'))!;
+    expect(description.children).toEqual([
+      { text: 'Line one' },
+      { tag: 'br' },
+      { text: 'line two with `x` & <b>bold</b>' },
+    ]);
+    expect(
+      nodes(tree).some((node) => node.tag === 'em' && textOf(node).startsWith('Escalated from Slack')),
+    ).toBe(true);
+  });
+
+  it('keeps finding text inert: no links, images, HTML, headings or rows from it, and bare URLs not clickable', () => {
+    const hostile =
+      'See [click](https://evil.example/login) ![pixel](https://evil.example/p.png) <img src=x onerror=alert(1)>\n' +
+      '| a | b |\n# Heading\n* item\nhttps://evil.example/bare';
+    const alert = makeAlertRecord({
+      permalink: undefined,
+      finding: { description: hostile, consoleUrl: undefined, sourceId: 'id|forged | row' },
+    });
+    const tree = render.markdown(caseDescription(alert));
+
+    expect(links(tree)).toEqual([]);
+    expect(nodes(tree).filter((node) => ['img', 'table', 'ul', 'div'].includes(node.tag ?? ''))).toHaveLength(
+      3, // the title heading, the "Description" heading and the field table
+    );
+    expect(textOf(tree)).toContain(hostile.replace(/\n/g, ''));
+    expect(textOf(tree)).toContain('id|forged | row');
+  });
+
+  it('renders lists, quotes, code, rules and strong text; unsafe or bare links stay text', () => {
+    const tree = render.markdown(
+      '- one\n- **two**\n\n1. first\n2. ~~second~~\n\n> quoted\n\n---\n\n```\n<b>code</b>\n```\n' +
+        '[bad](javascript:alert(1)) [ok](https://thehive.example/x) https://bare.example &#60;&#x3E;&amp;',
+    );
+    expect(tree.map((node) => node.tag)).toEqual(['ul', 'ol', 'blockquote', 'hr', 'pre', 'p']);
+    expect(nodes(tree[0]!).some((node) => node.tag === 'strong' && textOf(node) === 'two')).toBe(true);
+    expect(nodes(tree[1]!).some((node) => node.tag === 's' && textOf(node) === 'second')).toBe(true);
+    expect(tree[4]).toEqual({ tag: 'pre', cls: 'mk-pre', text: '<b>code</b>' });
+    expect(links(tree).map((link) => link.attrs?.href)).toEqual(['https://thehive.example/x']);
+    expect(textOf(tree[5]!)).toBe('bad ok https://bare.example <>&');
   });
 });
 
@@ -268,7 +427,7 @@ describe('message rendering', () => {
     ]);
     const buttons = nodes(tree).filter((n) => n.attrs?.['data-testid'] === 'action-button');
     expect(
-      buttons.map((b) => [b.attrs?.['data-action-id'], b.attrs?.['data-block-id'], b.cls, b.text]),
+      buttons.map((b) => [b.attrs?.['data-action-id'], b.attrs?.['data-block-id'], b.cls, textOf(b)]),
     ).toEqual([
       ['hivewire.details', 's', 'bk-button', 'Details'],
       ['hivewire.create_case', 'alert_actions', 'bk-button bk-primary', 'Create Case'],
@@ -439,8 +598,8 @@ describe('modal and case panel rendering', () => {
       'case-closing',
       'case-summary',
       'case-impact',
-      'case-close',
       'case-close-cancel',
+      'case-close',
     ]);
     const assignee = nodes(open).find((n) => n.attrs?.['data-testid'] === 'case-assignee')!;
     expect((assignee.children ?? []).map((o) => [o.attrs?.value, o.attrs?.selected])).toEqual([
@@ -448,5 +607,72 @@ describe('modal and case panel rendering', () => {
       ['alice@example.com', true],
       ['bob@example.com', false],
     ]);
+  });
+});
+
+describe('sandbox affordances', () => {
+  it('offers to send a click again under the message it was made on, named by what was clicked', () => {
+    const replayable = [
+      { channel: 'C0SANDBOX', ts: alert.ts, actionId: 'hivewire.create_case', label: 'Create Case' },
+    ];
+    const tree = render.renderMessage(alert, { ...ctx, replayable }, { channel: 'C0SANDBOX' });
+    const button = nodes(tree).find((node) => node.attrs?.['data-testid'] === 'replay-click');
+
+    expect(button).toMatchObject({ text: 'Click “Create Case” again', attrs: { 'data-ts': alert.ts } });
+    const elsewhere = render.renderMessage(alert, { ...ctx, replayable }, { channel: 'C0OTHER' });
+    expect(testids(elsewhere)).not.toContain('replay-click');
+  });
+
+  it('shows a skipped finding as a notice naming its source, the reason and its fingerprint', () => {
+    const notice = render.renderSkipNotice({
+      id: 3,
+      source: 'USM Anywhere: password reset attempts',
+      index: 0,
+      reason: 'severity LOW is below the severity threshold MEDIUM',
+      fingerprint: 'usm-1',
+      threshold: 'MEDIUM',
+    });
+
+    expect(notice.attrs).toMatchObject({
+      'data-testid': 'skip-notice',
+      'data-notice-id': 3,
+      'data-threshold': 'MEDIUM',
+    });
+    expect(textOf(notice)).toBe(
+      '⚠️ USM Anywhere: password reset attempts was not posted: severity LOW is below the severity threshold MEDIUM' +
+        'Fingerprint usm-1.Dismiss',
+    );
+    const parseSkip = render.renderSkipNotice({
+      id: 4,
+      source: 'Pasted event',
+      index: 2,
+      reason: 'not a finding',
+    });
+    expect(textOf(parseSkip)).toBe('⚠️ Pasted event (finding 3) was not posted: not a finding' + 'Dismiss');
+  });
+
+  it('lists TheHive cases newest first, each linking to its page', () => {
+    const theCase = (number: number, status: string) => ({
+      _id: `~${number}`,
+      number,
+      title: `Case ${number}`,
+      status,
+      stage: status === 'New' ? 'New' : 'Closed',
+      severity: 2,
+      _createdAt: Date.UTC(2026, 0, number),
+    });
+    const table = render.renderCaseList([theCase(1, 'TruePositive'), theCase(2, 'New')]);
+    const rows = nodes(table).filter((node) => node.attrs?.['data-testid'] === 'case-list-row');
+
+    expect(rows.map((row) => textOf(row))).toEqual([
+      '#2Case 2MEDIUMNewUnassigned2026-01-02 00:00',
+      '#1Case 1MEDIUMTruePositiveUnassigned2026-01-01 00:00',
+    ]);
+    expect(
+      nodes(rows[0]!)
+        .filter((node) => node.tag === 'a')
+        .map((link) => link.attrs?.href),
+    ).toEqual(['#/thehive/~2', '#/thehive/~2']);
+    expect(render.renderCaseList([])).toMatchObject({ cls: 'empty' });
   });
 });

@@ -90,8 +90,8 @@ describe('the console page', () => {
       'timeline',
       'case-panel',
       'case-list',
-      'inject-sample',
-      'inject-submit',
+      'notices',
+      'inject-samples',
       'inject-json',
     ])
       expect(html).toContain(`data-testid="${testid}"`);
@@ -107,6 +107,20 @@ describe('the console page', () => {
     expect(await response.text()).toBe(
       readFileSync(join(__dirname, '../../src/sandbox/console', file), 'utf8'),
     );
+  });
+
+  it('serves its emoji images, cached, and nothing else from the emoji path', async () => {
+    const emoji = await fetch(`${server.url}/sandbox/console/emoji/1f534.svg`);
+    expect([emoji.status, emoji.headers.get('content-type'), emoji.headers.get('cache-control')]).toEqual([
+      200,
+      'image/svg+xml',
+      'max-age=3600',
+    ]);
+    expect(await emoji.text()).toMatch(
+      /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="36" height="36" viewBox="0 0 36 36">/,
+    );
+    for (const path of ['emoji/1f984.svg', 'emoji/..%2fapp.js', 'emoji/app.js', 'emoji/1F534.svg'])
+      expect((await fetch(`${server.url}/sandbox/console/${path}`)).status).toBe(404);
   });
 
   it('never uses markup-parsing DOM APIs in its scripts', () => {
@@ -217,6 +231,46 @@ describe('console actions', () => {
     expect(ingest.headers.authorization).toBe(`Bearer ${INGEST_SECRET}`);
     expect(ingest.headers['content-type']).toBe('application/json');
     expect(JSON.parse(ingest.body)).toEqual(SAMPLES[1]!.event);
+  });
+
+  it('keeps a notice for each finding /ingest skipped, from Inject, a paste or a sample loaded at start', async () => {
+    bot.answer = {
+      status: 202,
+      body: JSON.stringify({
+        fingerprints: ['fp-low'],
+        skipped: [
+          { index: 0, reason: 'below the severity threshold', fingerprint: 'fp-low', threshold: 'MEDIUM' },
+        ],
+        rejected: [],
+      }),
+      headers: { 'content-type': 'application/json' },
+    };
+    await consolePost('inject', { sample: 0 });
+    await sandbox.injectSample(1);
+    bot.answer = {
+      status: 202,
+      body: '{"fingerprints":[],"skipped":[{"index":2,"reason":"detail-type AWS API Call via CloudTrail"}],"rejected":[]}',
+      headers: { 'content-type': 'application/json' },
+    };
+    await consolePost('inject', { raw: '{"detail-type":"AWS API Call via CloudTrail"}' });
+    bot.answer = { status: 202, body: '{"fingerprints":["fp-1"],"skipped":[],"rejected":[]}' };
+    await consolePost('inject', { sample: 1 });
+
+    const { notices } = (await state()) as { notices: Record<string, unknown>[] };
+    const below = {
+      index: 0,
+      reason: 'below the severity threshold',
+      fingerprint: 'fp-low',
+      threshold: 'MEDIUM',
+    };
+    expect(notices.map(({ id: _id, at: _at, ...notice }) => notice)).toEqual([
+      { ...below, source: SAMPLES[0]!.name },
+      { ...below, source: SAMPLES[1]!.name },
+      { index: 2, reason: 'detail-type AWS API Call via CloudTrail', source: 'Pasted event' },
+    ]);
+
+    await consolePost('notice/dismiss', { id: notices[0]!.id });
+    expect(((await state()) as { notices: unknown[] }).notices).toHaveLength(2);
   });
 
   it('sends pasted JSON to /ingest as it was pasted', async () => {

@@ -183,6 +183,56 @@ describe('a click in the console, received by a recording app', () => {
     expect((payload.actions as { action_ts: string }[])[0]!.action_ts).toMatch(/^\d+\.\d{6}$/);
   });
 
+  it('sends a click again, signed, from the message as it was, once the message no longer offers it', async () => {
+    const ts = postAlert();
+    const click = { channel: 'C0SANDBOX', ts, actionId: 'hivewire.create_case', blockId: 'alert_actions' };
+    await consolePost('click', { ...click, userId: 'U0ALICE' });
+    const first = payloadOf((await bot.next()).body);
+    const asClicked = sandbox.workspace.getMessage('C0SANDBOX', ts)!.blocks;
+    const state = async () =>
+      (await (await fetch(`${server.url}/sandbox/console/state?user=U0BOB`)).json()) as {
+        replayable: unknown[];
+      };
+
+    // The button is still there: clicking it again is the way, no replay is offered.
+    expect((await state()).replayable).toEqual([]);
+    sandbox.workspace.updateMessage('C0SANDBOX', ts, 'U0HIVEWIRE', {
+      text: 'Case #1',
+      blocks: [{ type: 'section', block_id: 'case', text: { type: 'mrkdwn', text: 'Case #1' } }],
+    });
+    expect((await state()).replayable).toEqual([
+      { channel: 'C0SANDBOX', ts, actionId: 'hivewire.create_case', label: 'Create Case' },
+    ]);
+
+    const outcome = await consolePost('click/replay', { channel: 'C0SANDBOX', ts, userId: 'U0BOB' });
+    const request = await bot.next();
+    const again = payloadOf(request.body);
+    const timestamp = Number(request.headers['x-slack-request-timestamp']);
+
+    expect(outcome.body).toEqual({ status: 200, body: '', result: 'ok' });
+    expect(request.headers['x-slack-signature']).toBe(
+      slackSignature(SIGNING_SECRET, timestamp, request.body),
+    );
+    expect(again).toMatchObject({
+      type: 'block_actions',
+      user: { id: 'U0BOB' },
+      container: { message_ts: ts, channel_id: 'C0SANDBOX' },
+      message: { ts, blocks: asClicked },
+      actions: [{ action_id: 'hivewire.create_case', block_id: 'alert_actions', value: 'fp-1' }],
+    });
+    expect(again.trigger_id).not.toBe(first.trigger_id);
+    expect(again.response_url).not.toBe(first.response_url);
+  });
+
+  it('refuses to replay a message nobody clicked', async () => {
+    const ts = postAlert();
+    const outcome = await consolePost('click/replay', { channel: 'C0SANDBOX', ts, userId: 'U0ALICE' });
+    expect(outcome).toEqual({
+      status: 400,
+      body: { error: `no click on ${ts} in C0SANDBOX to repeat` },
+    });
+  });
+
   it('names the thread of a reply in the container', async () => {
     const parent = postAlert();
     const reply = sandbox.workspace.postMessage({

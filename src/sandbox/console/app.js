@@ -9,11 +9,21 @@
 
   const R = HivewireRender;
   const DEFAULT_USER = 'U0ALICE';
+  /** Older toasts go when a newer one would make the stack taller than this. */
+  const TOASTS_SHOWN = 3;
+  /** How long after a click a private answer to it is scrolled into view. */
+  const ANSWER_WAIT_MS = 10_000;
 
   const ui = {
     user: window.localStorage.getItem('hivewire.user') || DEFAULT_USER,
     channel: null,
+    /** `#/thehive`: the TheHive case list in place of the channel. */
+    casesPage: false,
     caseId: null,
+    /** The channel whose timeline was placed at its first unread message since it was opened. */
+    positioned: null,
+    /** After a click: private answers newer than `after` are brought into view until `until`. */
+    awaitingAnswer: null,
     expanded: new Set(),
     highlight: undefined,
     scrollToHighlight: false,
@@ -33,7 +43,9 @@
     element.className = `toast ${kind === 'ok' ? 'toast-ok' : 'toast-error'}`;
     element.setAttribute('data-testid', 'toast');
     element.textContent = message;
-    byId('toasts').appendChild(element);
+    const toasts = byId('toasts');
+    toasts.appendChild(element);
+    while (toasts.children.length > TOASTS_SHOWN) toasts.firstElementChild.remove();
     window.setTimeout(() => element.remove(), 6000);
   }
 
@@ -88,6 +100,7 @@
       highlight: ui.highlight,
       drafts: ui.drafts,
       busy: ui.busy,
+      replayable: ui.state.replayable,
       userName,
       channelName,
       formatTime,
@@ -135,7 +148,7 @@
       link.setAttribute('data-testid', testid);
       link.setAttribute('data-channel', conversation.id);
       link.textContent = conversationLabel(conversation);
-      if (!ui.caseId && conversation.id === ui.channel) link.className = 'active';
+      if (!ui.caseId && !ui.casesPage && conversation.id === ui.channel) link.className = 'active';
       li.appendChild(link);
       return li;
     };
@@ -145,6 +158,52 @@
     byId('dm-list').replaceChildren(
       ...ui.state.conversations.filter((c) => c.kind !== 'channel').map((c) => item(c, 'dm-link')),
     );
+    byId('thehive-link').className = ui.casesPage || ui.caseId ? 'active' : '';
+  }
+
+  /** Notes a click, so that the app's private answer to it is shown even far from the clicked message. */
+  function awaitAnswer() {
+    const newest = ui.state.ephemerals.reduce((ts, e) => (R.compareTs(e.ts, ts) > 0 ? e.ts : ts), '0');
+    ui.awaitingAnswer = { after: newest, until: Date.now() + ANSWER_WAIT_MS };
+  }
+
+  /** The first private answer to the last click once it has come, its thread opened to show it. */
+  function privateAnswer() {
+    const awaiting = ui.awaitingAnswer;
+    if (!awaiting) return null;
+    if (Date.now() > awaiting.until) {
+      ui.awaitingAnswer = null;
+      return null;
+    }
+    const answer = ui.state.ephemerals.find(
+      (e) => e.channel === ui.channel && R.compareTs(e.ts, awaiting.after) > 0,
+    );
+    if (!answer) return null;
+    ui.awaitingAnswer = null;
+    if (answer.threadTs) ui.expanded.add(answer.threadTs);
+    return answer;
+  }
+
+  function renderCasesPage() {
+    byId('channel-title').textContent = 'TheHive · Cases';
+    byId('channel-topic').textContent = 'The cases in the TheHive stand-in; open one to read it.';
+    mount(byId('timeline'), [R.renderCaseList(ui.state.cases)]);
+  }
+
+  /** Where a user last read a channel: the newest message shown to them there. */
+  const readKey = (channel) => `hivewire.read.${ui.user}.${channel}`;
+
+  /**
+   * Opens a channel as Slack does, at the first message the user has not seen (the whole channel is
+   * unread the first time), or at its end when everything was seen.
+   */
+  function openAtFirstUnread(timeline, messages) {
+    const lastRead = window.localStorage.getItem(readKey(ui.channel));
+    const unread = messages.find((m) => !lastRead || R.compareTs(m.ts, lastRead) > 0);
+    const element = unread && byId(`msg-${unread.ts.replace('.', '-')}`);
+    if (element)
+      timeline.scrollTop += element.getBoundingClientRect().top - timeline.getBoundingClientRect().top;
+    else timeline.scrollTop = timeline.scrollHeight;
   }
 
   async function renderCaseDetail() {
@@ -165,6 +224,10 @@
       void renderCaseDetail();
       return;
     }
+    if (ui.casesPage) {
+      renderCasesPage();
+      return;
+    }
     const conversation = ui.state.conversations.find((c) => c.id === ui.channel);
     byId('channel-title').textContent = conversation ? conversationLabel(conversation) : ui.channel;
     byId('channel-topic').textContent =
@@ -175,13 +238,21 @@
     const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 48;
     const previousTop = timeline.scrollTop;
     const messages = ui.state.messages[ui.channel] || [];
+    const answer = privateAnswer();
     mount(timeline, R.renderTimeline(ui.channel, messages, ui.state.ephemerals, context()));
     const target = ui.highlight && byId(`msg-${ui.highlight.replace('.', '-')}`);
-    if (ui.scrollToHighlight && target) {
+    const answerElement =
+      answer && document.querySelector(`[data-testid="ephemeral"][data-ts="${answer.ts}"]`);
+    if (answerElement) answerElement.scrollIntoView({ block: 'nearest' });
+    else if (ui.scrollToHighlight && target) {
       target.scrollIntoView({ block: 'center' });
       ui.scrollToHighlight = false;
-    } else if (atBottom) timeline.scrollTop = timeline.scrollHeight;
+    } else if (ui.positioned !== ui.channel) openAtFirstUnread(timeline, messages);
+    else if (atBottom) timeline.scrollTop = timeline.scrollHeight;
     else timeline.scrollTop = previousTop;
+    if (messages.length === 0) return;
+    ui.positioned = ui.channel;
+    window.localStorage.setItem(readKey(ui.channel), messages[messages.length - 1].ts);
   }
 
   function renderCases() {
@@ -224,19 +295,32 @@
   function renderSamples() {
     if (ui.samplesShown) return;
     ui.samplesShown = true;
-    byId('inject-sample').replaceChildren(
+    byId('inject-samples').replaceChildren(
       ...ui.state.samples.map((sample) => {
-        const option = document.createElement('option');
-        option.value = String(sample.index);
-        option.textContent = sample.name;
-        return option;
+        const item = document.createElement('li');
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'sample-button';
+        button.setAttribute('data-testid', 'inject-sample');
+        button.setAttribute('data-sample-index', String(sample.index));
+        button.textContent = sample.name;
+        item.appendChild(button);
+        return item;
       }),
+    );
+  }
+
+  function renderNotices() {
+    mount(
+      byId('notices'),
+      ui.state.notices.map((notice) => R.renderSkipNotice(notice)),
     );
   }
 
   function render() {
     if (!ui.state) return;
     if (!ui.channel) ui.channel = ui.state.alertChannel;
+    renderNotices();
     renderSidebar();
     renderTimeline();
     renderCases();
@@ -264,9 +348,12 @@
     const parts = path.split('/').filter(Boolean);
     const query = new URLSearchParams(queryString || '');
     ui.caseId = null;
+    ui.casesPage = false;
     if (parts[0] === 'thehive') {
       if (parts[1]) ui.caseId = parts[1];
-      else byId('case-panel').scrollIntoView({ block: 'start' });
+      else ui.casesPage = true;
+      // Back in the channel, it opens where the user left off reading.
+      ui.positioned = null;
     } else if (parts[0]) {
       ui.channel = parts[0];
       if (parts[1]) {
@@ -324,6 +411,7 @@
     if (element && element.confirm && !(await confirmFirst(element.confirm))) return;
     const busyKey = `${blockId}/${actionId}`;
     ui.busy.add(busyKey);
+    awaitAnswer();
     render();
     try {
       const { ok, data } = await post('click', {
@@ -371,7 +459,16 @@
       );
     } else if (testid === 'thread-composer-send') {
       void sendReply(control.getAttribute('data-thread-ts'));
+    } else if (testid === 'replay-click') {
+      void replayClick(control.getAttribute('data-ts'));
     }
+  }
+
+  async function replayClick(ts) {
+    awaitAnswer();
+    const { ok, data } = await post('click/replay', { channel: ui.channel, ts, userId: ui.user });
+    if (ok) reportOutcome(data);
+    scheduleRefresh();
   }
 
   function onTimelineChange(event) {
@@ -534,12 +631,20 @@
       window.localStorage.setItem('hivewire.user', ui.user);
       ui.closing = null;
       ui.modalShown = null;
+      ui.positioned = null;
       void refresh();
     });
-    byId('inject-submit').addEventListener(
-      'click',
-      () => void inject({ sample: Number(byId('inject-sample').value) }),
-    );
+    byId('notices').addEventListener('click', (event) => {
+      const dismiss = event.target.closest('[data-testid="skip-notice-dismiss"]');
+      if (dismiss)
+        void post('notice/dismiss', { id: Number(dismiss.getAttribute('data-notice-id')) }).then(
+          scheduleRefresh,
+        );
+    });
+    byId('inject-samples').addEventListener('click', (event) => {
+      const button = event.target.closest('[data-sample-index]');
+      if (button) void inject({ sample: Number(button.getAttribute('data-sample-index')) });
+    });
     byId('inject-json-submit').addEventListener('click', () => {
       const raw = byId('inject-json').value;
       if (raw.trim()) void inject({ raw });

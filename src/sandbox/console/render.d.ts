@@ -31,6 +31,8 @@ export interface RenderContext {
   drafts?: Record<string, unknown>;
   /** Buttons waiting for the app's answer, as `<block_id>/<action_id>`. */
   busy?: Set<string>;
+  /** Clicks the sandbox can send again (their message no longer offers what was clicked). */
+  replayable?: { channel: string; ts: string; actionId: string; label: string }[];
 }
 
 export type ConsoleMessage = Record<string, unknown> & { ts: string; replies?: ConsoleMessage[] };
@@ -45,8 +47,13 @@ export interface CasePanelState {
 
 export function decodeEntities(text: string): string;
 export function emojify(text: string): string;
+export function emojiNodes(text: string): RenderNode[];
+/** Slack shortcode → emoji character, for every emoji the console has an image of. */
+export const EMOJI: Record<string, string>;
 export function safeUrl(url: string): string | null;
 export function mrkdwn(text: string | undefined, ctx?: RenderContext): RenderNode[];
+/** TheHive Markdown (descriptions, comments) → nodes; raw HTML stays text, only explicit safe links link. */
+export function markdown(text: string | undefined): RenderNode[];
 export function renderBlocks(
   blocks: unknown[] | undefined,
   ctx?: RenderContext,
@@ -82,6 +89,15 @@ export function renderCaseRow(
   ctx: RenderContext,
   panel: CasePanelState,
 ): RenderNode;
+export function renderSkipNotice(notice: {
+  id: number;
+  source: string;
+  index: number;
+  reason: string;
+  fingerprint?: string;
+  threshold?: string;
+}): RenderNode;
+export function renderCaseList(cases: Record<string, unknown>[]): RenderNode;
 export function renderCaseDetail(detail: {
   case: Record<string, unknown>;
   observables: Record<string, unknown>[];

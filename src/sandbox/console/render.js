@@ -20,7 +20,12 @@
     return String(text).replace(/&(lt|gt|amp);/g, (_match, name) => ENTITIES[name]);
   }
 
-  /** The emoji Hivewire's messages and Slack's defaults commonly use; others stay as `:name:`. */
+  /**
+   * Slack's emoji, by shortcode: those Hivewire's messages use and a few common ones. The console shows
+   * each as an image it serves (`emoji/<code points>.svg`, drawn for the console), as Slack does, so
+   * nothing depends on the viewer's fonts. An unknown `:name:` stays text, as in Slack.
+   */
+  const EMOJI_PATH = '/sandbox/console/emoji/';
   const EMOJI = {
     rotating_light: '🚨',
     red_circle: '🔴',
@@ -30,58 +35,99 @@
     yellow_circle: '🟡',
     large_blue_circle: '🔵',
     blue_circle: '🔵',
-    white_circle: '⚪',
     large_green_circle: '🟢',
     green_circle: '🟢',
+    white_circle: '⚪',
     black_circle: '⚫',
     warning: '⚠️',
     white_check_mark: '✅',
     heavy_check_mark: '✔️',
     x: '❌',
     no_entry: '⛔',
-    no_entry_sign: '🚫',
-    lock: '🔒',
-    unlock: '🔓',
-    key: '🔑',
+    question: '❓',
     mag: '🔍',
-    link: '🔗',
-    bust_in_silhouette: '👤',
-    busts_in_silhouette: '👥',
-    clock1: '🕐',
+    mag_right: '🔎',
+    new: '🆕',
+    file_folder: '📁',
+    wastebasket: '🗑️',
+    twisted_rightwards_arrows: '🔀',
+    arrows_counterclockwise: '🔄',
+    repeat: '🔁',
+    arrow_forward: '▶️',
+    arrow_right: '➡️',
+    arrow_up: '⬆️',
     hourglass: '⌛',
     hourglass_flowing_sand: '⏳',
-    fire: '🔥',
-    shield: '🛡️',
-    bee: '🐝',
-    honeybee: '🐝',
-    eyes: '👀',
-    memo: '📝',
-    pushpin: '📌',
-    bell: '🔔',
-    no_bell: '🔕',
-    cloud: '☁️',
-    globe_with_meridians: '🌐',
-    computer: '💻',
-    file_folder: '📁',
-    package: '📦',
-    arrow_right: '➡️',
-    repeat: '🔁',
+    see_no_evil: '🙈',
+    wave: '👋',
+    speech_balloon: '💬',
+    bust_in_silhouette: '👤',
+    level_slider: '🎚️',
+    pencil2: '✏️',
+    label: '🏷️',
     information_source: 'ℹ️',
-    question: '❓',
+    eye: '👁️',
+    eyes: '👀',
+    frame_with_picture: '🖼️',
     thumbsup: '👍',
     '+1': '👍',
     thumbsdown: '👎',
     '-1': '👎',
-    wave: '👋',
-    skull: '💀',
-    zap: '⚡',
-    bug: '🐛',
-    spider: '🕷️',
-    satellite: '📡',
   };
 
+  /** An emoji's image name: its code points in hex, without the emoji presentation selector (U+FE0F). */
+  function emojiCode(emoji) {
+    return Array.from(emoji)
+      .map((char) => char.codePointAt(0))
+      .filter((point) => point !== 0xfe0f)
+      .map((point) => point.toString(16))
+      .join('-');
+  }
+
+  const EMOJI_NAMES = {};
+  for (const [name, emoji] of Object.entries(EMOJI))
+    if (!EMOJI_NAMES[emojiCode(emoji)]) EMOJI_NAMES[emojiCode(emoji)] = name;
+
+  /**
+   * What shows as an emoji: characters drawn as emoji by default, others followed by U+FE0F (`⚠️`;
+   * a bare `↗` or `⚠` is text), with skin tones and ZWJ sequences, and flags.
+   */
+  const EMOJI_SEQUENCE =
+    /[\u{1F1E6}-\u{1F1FF}]{2}|(?:\p{Emoji_Presentation}\uFE0F?|\p{Extended_Pictographic}\uFE0F)[\u{1F3FB}-\u{1F3FF}]?(?:\u200D\p{Extended_Pictographic}\uFE0F?[\u{1F3FB}-\u{1F3FF}]?)*/gu;
+
+  /** Where the console serves an emoji's image; one it has no drawing for gets a neutral tile. */
+  function emojiImage(emoji) {
+    const code = emojiCode(emoji);
+    const name = EMOJI_NAMES[code];
+    return {
+      tag: 'img',
+      cls: 'emoji',
+      attrs: {
+        src: `${EMOJI_PATH}${name ? code : 'unknown'}.svg`,
+        alt: emoji,
+        title: name ? `:${name}:` : emoji,
+        'data-emoji': name || code,
+      },
+    };
+  }
+
+  /** `:name:` shortcodes as their emoji characters (for places that hold only text: options, titles). */
   function emojify(text) {
     return String(text).replace(/:([a-z0-9_+-]+):/g, (match, name) => EMOJI[name] || match);
+  }
+
+  /** Text with its emoji (characters and shortcodes) as images. */
+  function emojiNodes(value) {
+    const source = emojify(value);
+    const out = [];
+    let last = 0;
+    for (const match of source.matchAll(EMOJI_SEQUENCE)) {
+      if (match.index > last) out.push(text(source.slice(last, match.index)));
+      out.push(emojiImage(match[0]));
+      last = match.index + match[0].length;
+    }
+    if (last < source.length) out.push(text(source.slice(last)));
+    return out;
   }
 
   /**
@@ -117,6 +163,7 @@
       highlight: c.highlight,
       drafts: c.drafts || {},
       busy: c.busy || new Set(),
+      replayable: c.replayable || [],
     };
   }
 
@@ -198,7 +245,7 @@
     const out = [];
     let buffer = '';
     const flush = () => {
-      if (buffer) out.push(text(emojify(decodeEntities(buffer))));
+      if (buffer) out.push(...emojiNodes(decodeEntities(buffer)));
       buffer = '';
     };
     let i = 0;
@@ -278,13 +325,25 @@
   function textObject(object, ctx) {
     if (!object || typeof object.text !== 'string') return [];
     if (object.type === 'mrkdwn') return mrkdwn(object.text, ctx);
-    return [
-      text(object.emoji === false ? decodeEntities(object.text) : emojify(decodeEntities(object.text))),
-    ];
+    return plainNodes(object);
   }
 
+  /** A plain_text object's text, for places that hold only text (options, placeholders, titles). */
   function plain(object) {
     return object && typeof object.text === 'string' ? emojify(decodeEntities(object.text)) : '';
+  }
+
+  /** A plain_text object's text with its emoji as images (unless it says `emoji: false`). */
+  function plainNodes(object) {
+    if (!object || typeof object.text !== 'string') return [];
+    return object.emoji === false
+      ? [text(decodeEntities(object.text))]
+      : emojiNodes(decodeEntities(object.text));
+  }
+
+  /** Images are not fetched (the console loads nothing from elsewhere): their alt text stands in. */
+  function imageAlt(alt) {
+    return { tag: 'span', cls: 'bk-image-alt', children: emojiNodes(`🖼️ ${alt || 'image'}`) };
   }
 
   const BUTTON_STYLES = { primary: 'bk-primary', danger: 'bk-danger' };
@@ -328,7 +387,7 @@
             'data-testid': 'link-button',
             'data-value': element.value,
           },
-          text: `${plain(element.text)} ↗`,
+          children: [...plainNodes(element.text), text(' ↗')],
         };
       return {
         tag: 'button',
@@ -341,7 +400,7 @@
           'data-value': element.value,
           'data-style': element.style,
         },
-        text: plain(element.text),
+        children: plainNodes(element.text),
       };
     }
     if (['static_select', 'overflow'].includes(element.type)) {
@@ -354,8 +413,7 @@
         children: optionNodes(element, initial, placeholder),
       };
     }
-    if (element.type === 'image')
-      return { tag: 'span', cls: 'bk-image-alt', text: `🖼 ${element.alt_text || 'image'}` };
+    if (element.type === 'image') return imageAlt(element.alt_text);
     return { tag: 'span', cls: 'bk-unsupported', text: `[${element.type}]` };
   }
 
@@ -400,7 +458,7 @@
         case 'broadcast':
           return { tag: 'span', cls: 'mk-mention mk-broadcast', text: `@${element.range}` };
         case 'emoji':
-          return text(EMOJI[element.name] || `:${element.name}:`);
+          return EMOJI[element.name] ? emojiImage(EMOJI[element.name]) : text(`:${element.name}:`);
         default:
           return text('');
       }
@@ -514,7 +572,8 @@
                   checked: initial.includes(option.value),
                 },
               },
-              text(` ${plain(option.text)}`),
+              text(' '),
+              ...plainNodes(option.text),
             ],
           })),
         };
@@ -529,7 +588,7 @@
     const blockAttrs = { 'data-block-id': block.block_id, 'data-block-type': block.type };
     switch (block.type) {
       case 'header':
-        return { tag: 'div', cls: 'bk-header', attrs: blockAttrs, text: plain(block.text) };
+        return { tag: 'div', cls: 'bk-header', attrs: blockAttrs, children: plainNodes(block.text) };
       case 'section': {
         const main = [];
         if (block.text) main.push({ tag: 'div', cls: 'bk-text', children: textObject(block.text, ctx) });
@@ -559,7 +618,7 @@
           attrs: blockAttrs,
           children: (block.elements || []).map((element) =>
             element.type === 'image'
-              ? { tag: 'span', cls: 'bk-image-alt', text: `🖼 ${element.alt_text || 'image'}` }
+              ? imageAlt(element.alt_text)
               : { tag: 'span', cls: 'bk-context-item', children: textObject(element, ctx) },
           ),
         };
@@ -577,7 +636,7 @@
           tag: 'div',
           cls: 'bk-image',
           attrs: blockAttrs,
-          text: `🖼 ${plain(block.title) || block.alt_text || 'image'}`,
+          children: [imageAlt(plain(block.title) || block.alt_text)],
         };
       case 'rich_text':
         return { tag: 'div', cls: 'bk-rich-text', attrs: blockAttrs, children: richText(block, ctx) };
@@ -595,12 +654,12 @@
               tag: 'label',
               cls: 'bk-label',
               children: [
-                text(plain(block.label)),
+                ...plainNodes(block.label),
                 ...(block.optional ? [{ tag: 'span', cls: 'bk-optional', text: ' (optional)' }] : []),
               ],
             },
             inputControl(block, ctx),
-            ...(block.hint ? [{ tag: 'div', cls: 'bk-hint', text: plain(block.hint) }] : []),
+            ...(block.hint ? [{ tag: 'div', cls: 'bk-hint', children: plainNodes(block.hint) }] : []),
             ...(error
               ? [
                   {
@@ -743,7 +802,7 @@
           cls: 'msg-main',
           children: [
             messageMeta(author, ephemeral.ts, ctx, [
-              { tag: 'span', cls: 'msg-note', text: '👁 Only visible to you' },
+              { tag: 'span', cls: 'msg-note', children: emojiNodes('👁️ Only visible to you') },
               {
                 tag: 'button',
                 cls: 'link-button',
@@ -797,6 +856,30 @@
         children: renderMessageBody(message, ctx),
       },
     ];
+    const replay = ctx.replayable.find((r) => r.ts === message.ts && r.channel === opts.channel);
+    if (replay && !isReply)
+      main.push({
+        tag: 'div',
+        cls: 'msg-replay',
+        children: [
+          {
+            tag: 'button',
+            cls: 'link-button',
+            attrs: {
+              type: 'button',
+              'data-testid': 'replay-click',
+              'data-ts': message.ts,
+              'data-action-id': replay.actionId,
+            },
+            text: `Click “${replay.label}” again`,
+          },
+          {
+            tag: 'span',
+            cls: 'msg-replay-help',
+            text: 'Sandbox: sends the click as it was, like a double-click or a colleague whose screen had not updated yet.',
+          },
+        ],
+      });
     if (message.metadata && message.metadata.event_type)
       main.push({
         tag: 'div',
@@ -961,7 +1044,7 @@
               tag: 'div',
               cls: 'modal-title',
               attrs: { 'data-testid': 'modal-title' },
-              text: plain(view.title),
+              children: plainNodes(view.title),
             },
             { tag: 'div', cls: 'modal-body', children: renderBlocks(view.blocks, ctx, 'modal', errors) },
             {
@@ -1003,7 +1086,11 @@
           cls: 'modal modal-confirm',
           attrs: { 'data-testid': 'confirm-dialog', role: 'alertdialog', 'aria-modal': 'true' },
           children: [
-            { tag: 'div', cls: 'modal-title', text: plain(confirm.title) || 'Are you sure?' },
+            {
+              tag: 'div',
+              cls: 'modal-title',
+              children: confirm.title ? plainNodes(confirm.title) : [text('Are you sure?')],
+            },
             { tag: 'div', cls: 'modal-body', children: textObject(confirm.text, {}) },
             {
               tag: 'div',
@@ -1050,43 +1137,36 @@
         text: label,
       })),
     });
+    const labelled = (label, control) => ({
+      tag: 'label',
+      cls: 'case-control',
+      children: [{ tag: 'span', cls: 'case-control-label', text: label }, control],
+    });
     const controls = [
-      {
-        tag: 'label',
-        cls: 'case-control',
-        children: [
-          text('Status'),
-          select(
-            'case-status',
-            Object.keys(statuses).map((s) => [s, statuses[s] === 'Closed' ? `Close: ${s}` : s]),
-            chosenStatus,
-          ),
-        ],
-      },
-      {
-        tag: 'label',
-        cls: 'case-control',
-        children: [
-          text('Assignee'),
-          select(
-            'case-assignee',
-            [['', 'Unassigned'], ...ctx.users.map((u) => [u.email, u.email])],
-            theCase.assignee || '',
-          ),
-        ],
-      },
-      {
-        tag: 'label',
-        cls: 'case-control',
-        children: [
-          text('Severity'),
-          select(
-            'case-severity',
-            [1, 2, 3, 4].map((n) => [String(n), SEVERITY_LABELS[n]]),
-            theCase.severity,
-          ),
-        ],
-      },
+      labelled(
+        'Status',
+        select(
+          'case-status',
+          Object.keys(statuses).map((s) => [s, statuses[s] === 'Closed' ? `Close: ${s}` : s]),
+          chosenStatus,
+        ),
+      ),
+      labelled(
+        'Assignee',
+        select(
+          'case-assignee',
+          [['', 'Unassigned'], ...ctx.users.map((u) => [u.email, u.email])],
+          theCase.assignee || '',
+        ),
+      ),
+      labelled(
+        'Severity',
+        select(
+          'case-severity',
+          [1, 2, 3, 4].map((n) => [String(n), SEVERITY_LABELS[n]]),
+          theCase.severity,
+        ),
+      ),
     ];
     if (closing)
       controls.push({
@@ -1094,7 +1174,7 @@
         cls: 'case-closing',
         attrs: { 'data-testid': 'case-closing', 'data-case-id': theCase._id },
         children: [
-          {
+          labelled('Summary', {
             tag: 'input',
             cls: 'case-summary',
             attrs: {
@@ -1103,25 +1183,34 @@
               'data-case-id': theCase._id,
               'data-draft': `summary/${theCase._id}`,
               value: ctx.drafts[`summary/${theCase._id}`] || '',
-              placeholder: 'Closing summary',
+              placeholder: 'What was found and done',
             },
-          },
-          select(
-            'case-impact',
-            panel.impactStatuses.map((s) => [s, s]),
-            closing.impactStatus || 'NotApplicable',
+          }),
+          labelled(
+            'Impact',
+            select(
+              'case-impact',
+              panel.impactStatuses.map((s) => [s, s]),
+              closing.impactStatus || 'NotApplicable',
+            ),
           ),
           {
-            tag: 'button',
-            cls: 'bk-button bk-danger',
-            attrs: { type: 'button', 'data-testid': 'case-close', 'data-case-id': theCase._id },
-            text: `Close as ${closing.status}`,
-          },
-          {
-            tag: 'button',
-            cls: 'link-button',
-            attrs: { type: 'button', 'data-testid': 'case-close-cancel', 'data-case-id': theCase._id },
-            text: 'Cancel',
+            tag: 'div',
+            cls: 'case-closing-actions',
+            children: [
+              {
+                tag: 'button',
+                cls: 'link-button',
+                attrs: { type: 'button', 'data-testid': 'case-close-cancel', 'data-case-id': theCase._id },
+                text: 'Cancel',
+              },
+              {
+                tag: 'button',
+                cls: 'bk-button bk-danger',
+                attrs: { type: 'button', 'data-testid': 'case-close', 'data-case-id': theCase._id },
+                text: `Close as ${closing.status}`,
+              },
+            ],
           },
         ],
       });
@@ -1163,7 +1252,7 @@
             {
               tag: 'span',
               cls: 'case-assignee-label',
-              text: theCase.assignee ? `👤 ${theCase.assignee}` : 'Unassigned',
+              children: theCase.assignee ? emojiNodes(`👤 ${theCase.assignee}`) : [text('Unassigned')],
             },
           ],
         },
@@ -1182,7 +1271,408 @@
     };
   }
 
-  /** A case's page: its fields, description (as text), observables and comments. */
+  /*
+   * TheHive renders case descriptions and comments as Markdown; so does the case page, with a small
+   * renderer for what Hivewire writes (headings, tables, lists, quotes, code, emphasis, links, escapes)
+   * that builds nodes, never HTML: raw HTML stays text, and only an explicit `[label](url)` with a safe
+   * URL becomes a link (bare URLs stay text, so a URL in finding text is never clickable).
+   */
+  const MD_PUNCTUATION = /[!-/:-@[-`{-~]/;
+  const MD_ENTITIES = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+  /** `&lt;`, `&#39;`, `&#x2F;`: the character, or undefined for an entity this renderer does not know. */
+  function mdEntity(name) {
+    if (name[0] !== '#') return MD_ENTITIES[name.toLowerCase()];
+    const point =
+      name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return point > 0 && point <= 0x10ffff && !(point >= 0xd800 && point <= 0xdfff)
+      ? String.fromCodePoint(point)
+      : undefined;
+  }
+
+  /** The index just past the closing `close` matching the `open` at `from`, skipping escapes; -1 if none. */
+  function mdMatching(s, from, open, close) {
+    let depth = 0;
+    for (let i = from; i < s.length; i += 1) {
+      if (s[i] === '\\') i += 1;
+      else if (s[i] === open) depth += 1;
+      else if (s[i] === close && (depth -= 1) === 0) return i + 1;
+    }
+    return -1;
+  }
+
+  /** `[label](url "title")` at `i`: its parts and where it ends, or undefined. */
+  function mdLink(s, i) {
+    const labelEnd = mdMatching(s, i, '[', ']');
+    if (labelEnd < 0 || s[labelEnd] !== '(') return undefined;
+    const end = mdMatching(s, labelEnd, '(', ')');
+    if (end < 0) return undefined;
+    const target = s
+      .slice(labelEnd + 1, end - 1)
+      .trim()
+      .replace(/\s+("[^"]*"|'[^']*')$/, '');
+    if (/\s/.test(target.replace(/^<(.*)>$/, ''))) return undefined;
+    return {
+      label: s.slice(i + 1, labelEnd - 1),
+      url: target.replace(/^<(.*)>$/, '$1').replace(/\\([!-/:-@[-`{-~])/g, '$1'),
+      end,
+    };
+  }
+
+  /** Where an emphasis run of `run` opened before `from` closes, or -1 (escapes and code spans skipped). */
+  function mdEmphasisEnd(s, from, run) {
+    const marker = run[0];
+    for (let j = from; j < s.length; j += 1) {
+      if (s[j] === '\\') {
+        j += 1;
+        continue;
+      }
+      if (s[j] === '`') {
+        const close = s.indexOf('`', j + 1);
+        if (close > j) j = close;
+        continue;
+      }
+      if (
+        s.startsWith(run, j) &&
+        j > from &&
+        !SPACE.test(s[j - 1]) &&
+        s[j + run.length] !== marker &&
+        (marker !== '_' || !WORD.test(s[j + run.length] || ''))
+      )
+        return j;
+    }
+    return -1;
+  }
+
+  const MD_EMPHASIS = { '*': ['em', 'strong'], _: ['em', 'strong'], '~': [undefined, 's'] };
+
+  /** Inline Markdown → nodes. */
+  function mdInline(s) {
+    const out = [];
+    let buffer = '';
+    const flush = () => {
+      if (buffer) out.push(...emojiNodes(buffer));
+      buffer = '';
+    };
+    let i = 0;
+    while (i < s.length) {
+      const c = s[i];
+      if (c === '\\' && MD_PUNCTUATION.test(s[i + 1] || '')) {
+        buffer += s[i + 1];
+        i += 2;
+        continue;
+      }
+      if (c === '&') {
+        const entity = /^&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]+);/.exec(s.slice(i));
+        const decoded = entity && mdEntity(entity[1]);
+        if (decoded) {
+          buffer += decoded;
+          i += entity[0].length;
+          continue;
+        }
+      }
+      if (c === '`') {
+        const run = /^`+/.exec(s.slice(i))[0];
+        const close = s.indexOf(run, i + run.length);
+        if (close > 0 && s[close + run.length] !== '`') {
+          flush();
+          const code = s.slice(i + run.length, close).replace(/\n/g, ' ');
+          out.push({ tag: 'code', cls: 'mk-code', text: /^ .* $/.test(code) ? code.slice(1, -1) : code });
+          i = close + run.length;
+          continue;
+        }
+        buffer += run;
+        i += run.length;
+        continue;
+      }
+      const image = c === '!' && s[i + 1] === '[';
+      if (c === '[' || image) {
+        const link = mdLink(s, image ? i + 1 : i);
+        if (link) {
+          flush();
+          const href = image ? null : safeUrl(link.url);
+          // Images are not fetched: their alt text stands in, as for Block Kit images.
+          if (image) out.push(imageAlt(link.label));
+          else if (href)
+            out.push({
+              tag: 'a',
+              cls: 'mk-link',
+              attrs: { href, target: '_blank', rel: 'noopener noreferrer', title: href },
+              children: mdInline(link.label),
+            });
+          else out.push(...mdInline(link.label));
+          i = link.end;
+          continue;
+        }
+      }
+      if (MD_EMPHASIS[c]) {
+        const run = s.startsWith(c + c, i) ? c + c : c;
+        const tag = MD_EMPHASIS[c][run.length - 1];
+        const opens =
+          tag && !SPACE.test(s[i + run.length] || ' ') && (c !== '_' || !WORD.test(s[i - 1] || ''));
+        const end = opens ? mdEmphasisEnd(s, i + run.length, run) : -1;
+        if (end > 0) {
+          flush();
+          out.push({ tag, children: mdInline(s.slice(i + run.length, end)) });
+          i = end + run.length;
+          continue;
+        }
+        buffer += run;
+        i += run.length;
+        continue;
+      }
+      buffer += c;
+      i += 1;
+    }
+    flush();
+    return out;
+  }
+
+  const MD_FENCE = /^ {0,3}(`{3,}|~{3,})/;
+  const MD_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+  const MD_RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+  const MD_QUOTE = /^ {0,3}> ?/;
+  const MD_ITEM = /^ {0,3}([-*+]|\d{1,9}[.)])[ \t]+/;
+  const MD_TABLE_SEPARATOR = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+
+  /** A table row's cells: split on `|` that are not escaped, outer pipes dropped. */
+  function mdCells(line) {
+    const cells = [];
+    let cell = '';
+    const row = line.trim().replace(/^\|/, '');
+    for (let i = 0; i < row.length; i += 1) {
+      if (row[i] === '\\' && row[i + 1] === '|') {
+        cell += '\\|';
+        i += 1;
+      } else if (row[i] === '|') {
+        cells.push(cell.trim());
+        cell = '';
+      } else cell += row[i];
+    }
+    if (cell.trim() || !/\|\s*$/.test(row)) cells.push(cell.trim());
+    return cells;
+  }
+
+  function mdTableAt(lines, i) {
+    if (i + 1 >= lines.length || !lines[i].includes('|') || !MD_TABLE_SEPARATOR.test(lines[i + 1]))
+      return false;
+    return mdCells(lines[i]).length === mdCells(lines[i + 1]).length;
+  }
+
+  function mdStartsBlock(lines, i) {
+    const line = lines[i];
+    return (
+      MD_FENCE.test(line) ||
+      MD_HEADING.test(line) ||
+      MD_RULE.test(line) ||
+      MD_QUOTE.test(line) ||
+      MD_ITEM.test(line) ||
+      mdTableAt(lines, i)
+    );
+  }
+
+  /** Block Markdown → nodes. */
+  function markdown(source) {
+    const lines = String(source == null ? '' : source)
+      .replace(/\r\n?/g, '\n')
+      .split('\n');
+    const out = [];
+    let i = 0;
+    while (i < lines.length) {
+      const line = lines[i];
+      if (!line.trim()) {
+        i += 1;
+        continue;
+      }
+      const fence = MD_FENCE.exec(line);
+      if (fence) {
+        const body = [];
+        i += 1;
+        while (i < lines.length && !lines[i].trim().startsWith(fence[1])) body.push(lines[i++]);
+        i += 1;
+        out.push({ tag: 'pre', cls: 'mk-pre', text: body.join('\n') });
+        continue;
+      }
+      const heading = MD_HEADING.exec(line);
+      if (heading) {
+        const level = heading[1].length;
+        out.push({
+          tag: 'div',
+          cls: `md-heading md-h${level}`,
+          attrs: { role: 'heading', 'aria-level': level },
+          children: mdInline(heading[2] || ''),
+        });
+        i += 1;
+        continue;
+      }
+      if (MD_RULE.test(line)) {
+        out.push({ tag: 'hr', cls: 'md-rule' });
+        i += 1;
+        continue;
+      }
+      if (mdTableAt(lines, i)) {
+        const header = mdCells(lines[i]);
+        const rows = [];
+        i += 2;
+        while (i < lines.length && lines[i].trim() && lines[i].includes('|')) rows.push(mdCells(lines[i++]));
+        const row = (cells, tag) => ({
+          tag: 'tr',
+          children: header.map((_, n) => ({ tag, children: mdInline(cells[n] || '') })),
+        });
+        out.push({
+          tag: 'table',
+          cls: 'md-table',
+          children: [
+            { tag: 'thead', children: [row(header, 'th')] },
+            { tag: 'tbody', children: rows.map((cells) => row(cells, 'td')) },
+          ],
+        });
+        continue;
+      }
+      if (MD_QUOTE.test(line)) {
+        const quoted = [];
+        while (i < lines.length && MD_QUOTE.test(lines[i])) quoted.push(lines[i++].replace(MD_QUOTE, ''));
+        out.push({ tag: 'blockquote', cls: 'mk-quote', children: markdown(quoted.join('\n')) });
+        continue;
+      }
+      const item = MD_ITEM.exec(line);
+      if (item) {
+        const ordered = /\d/.test(item[1]);
+        const items = [];
+        while (i < lines.length) {
+          const next = MD_ITEM.exec(lines[i]);
+          if (next && /\d/.test(next[1]) === ordered) items.push([lines[i++].slice(next[0].length)]);
+          else if (lines[i].trim() && /^\s/.test(lines[i]) && items.length)
+            items[items.length - 1].push(lines[i++].trim());
+          else break;
+        }
+        out.push({
+          tag: ordered ? 'ol' : 'ul',
+          cls: 'md-list',
+          children: items.map((parts) => ({ tag: 'li', children: mdInline(parts.join(' ')) })),
+        });
+        continue;
+      }
+      const paragraph = [line];
+      i += 1;
+      while (i < lines.length && lines[i].trim() && !mdStartsBlock(lines, i)) paragraph.push(lines[i++]);
+      // A line break is kept as one, as Hivewire's escaping expects ("newlines kept as line breaks").
+      const children = [];
+      paragraph.forEach((text_, n) => {
+        if (n > 0) children.push({ tag: 'br' });
+        children.push(...mdInline(text_.trim()));
+      });
+      out.push({ tag: 'p', cls: 'md-p', children });
+    }
+    return out;
+  }
+
+  /** A finding the console sent that Hivewire did not post: which one and why. */
+  function renderSkipNotice(notice) {
+    // The reason names the threshold when there is one.
+    const details = notice.fingerprint ? [`Fingerprint ${notice.fingerprint}.`] : [];
+    return {
+      tag: 'div',
+      cls: 'notice',
+      attrs: {
+        'data-testid': 'skip-notice',
+        'data-notice-id': notice.id,
+        ...(notice.threshold ? { 'data-threshold': notice.threshold } : {}),
+        role: 'status',
+      },
+      children: [
+        {
+          tag: 'div',
+          cls: 'notice-text',
+          children: [
+            ...emojiNodes('⚠️ '),
+            { tag: 'strong', text: notice.source },
+            text(
+              `${notice.index > 0 ? ` (finding ${notice.index + 1})` : ''} was not posted: ${notice.reason}`,
+            ),
+          ],
+        },
+        ...(details.length ? [{ tag: 'div', cls: 'notice-details', text: details.join(' ') }] : []),
+        {
+          tag: 'button',
+          cls: 'link-button',
+          attrs: { type: 'button', 'data-testid': 'skip-notice-dismiss', 'data-notice-id': notice.id },
+          text: 'Dismiss',
+        },
+      ],
+    };
+  }
+
+  /** TheHive's case list (`#/thehive`): every case, newest first, each a link to its page. */
+  function renderCaseList(cases) {
+    if (cases.length === 0)
+      return {
+        tag: 'div',
+        cls: 'empty',
+        attrs: { 'data-testid': 'case-list-page' },
+        text: 'No cases yet: click "Create Case" on an alert.',
+      };
+    const cell = (children, cls) => ({ tag: 'td', cls, children });
+    return {
+      tag: 'table',
+      cls: 'case-table',
+      attrs: { 'data-testid': 'case-list-page' },
+      children: [
+        {
+          tag: 'thead',
+          children: [
+            {
+              tag: 'tr',
+              children: ['#', 'Title', 'Severity', 'Status', 'Assignee', 'Updated'].map((label) => ({
+                tag: 'th',
+                text: label,
+              })),
+            },
+          ],
+        },
+        {
+          tag: 'tbody',
+          children: [...cases]
+            .sort((a, b) => b.number - a.number)
+            .map((theCase) => {
+              const severity = SEVERITY_LABELS[theCase.severity] || String(theCase.severity);
+              const stage = String(theCase.stage).toLowerCase();
+              return {
+                tag: 'tr',
+                attrs: { 'data-testid': 'case-list-row', 'data-case-number': theCase.number },
+                children: [
+                  cell([
+                    {
+                      tag: 'a',
+                      cls: 'case-number',
+                      attrs: { href: `#/thehive/${theCase._id}`, 'data-testid': 'case-link' },
+                      text: `#${theCase.number}`,
+                    },
+                  ]),
+                  cell(
+                    [{ tag: 'a', attrs: { href: `#/thehive/${theCase._id}` }, text: theCase.title }],
+                    'case-table-title',
+                  ),
+                  cell([{ tag: 'span', cls: `pill sev-pill sev-${severity.toLowerCase()}`, text: severity }]),
+                  cell([{ tag: 'span', cls: `pill stage-pill stage-${stage}`, text: theCase.status }]),
+                  cell([text(theCase.assignee || 'Unassigned')]),
+                  cell([
+                    text(
+                      new Date(theCase._updatedAt || theCase._createdAt)
+                        .toISOString()
+                        .slice(0, 16)
+                        .replace('T', ' '),
+                    ),
+                  ]),
+                ],
+              };
+            }),
+        },
+      ],
+    };
+  }
+
+  /** A case's page: its fields, description (as TheHive renders its markdown), observables and comments. */
   function renderCaseDetail(detail) {
     const c = detail.case;
     const row = (label, value) => ({
@@ -1226,10 +1716,10 @@
         },
         { tag: 'h3', text: 'Description' },
         {
-          tag: 'pre',
-          cls: 'case-description',
+          tag: 'div',
+          cls: 'case-description md',
           attrs: { 'data-testid': 'case-description' },
-          text: c.description || '',
+          children: markdown(c.description || ''),
         },
         { tag: 'h3', text: `Observables (${detail.observables.length})` },
         {
@@ -1253,8 +1743,8 @@
           children: detail.comments.map((comment) => ({
             tag: 'li',
             children: [
-              { tag: 'span', cls: 'comment-author', text: `${comment.createdBy}: ` },
-              text(comment.message),
+              { tag: 'div', cls: 'comment-author', text: comment.createdBy },
+              { tag: 'div', cls: 'md', children: markdown(comment.message) },
             ],
           })),
         },
@@ -1286,11 +1776,21 @@
     'li',
     'h2',
     'h3',
+    'img',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'p',
   ]);
   const ATTRIBUTE =
-    /^(data-[a-z0-9-]+|aria-[a-z-]+|title|type|role|name|value|placeholder|target|rel|href|id|rows|disabled|selected|checked|multiple)$/;
+    /^(data-[a-z0-9-]+|aria-[a-z-]+|title|type|role|name|value|placeholder|target|rel|href|id|rows|disabled|selected|checked|multiple|src|alt)$/;
   const BOOLEAN_ATTRIBUTES = new Set(['disabled', 'selected', 'checked', 'multiple']);
   const COLOUR = /^#[0-9a-f]{3,6}$/i;
+  /** The only images the console shows: its own emoji. */
+  const EMOJI_IMAGE = /^\/sandbox\/console\/emoji\/[0-9a-z-]+\.svg$/;
 
   /**
    * Builds DOM from a node tree with createElement, setAttribute (allow-listed names, checked URLs) and
@@ -1312,6 +1812,10 @@
         if (href) element.setAttribute('href', href);
         continue;
       }
+      if (name === 'src') {
+        if (EMOJI_IMAGE.test(String(value))) element.setAttribute('src', String(value));
+        continue;
+      }
       element.setAttribute(name, String(value));
     }
     if (node.style && COLOUR.test(node.style.borderLeftColor || ''))
@@ -1324,8 +1828,11 @@
   return {
     decodeEntities,
     emojify,
+    emojiNodes,
+    EMOJI,
     safeUrl,
     mrkdwn,
+    markdown,
     renderBlocks,
     renderMessageBody,
     renderMessage,
@@ -1334,6 +1841,8 @@
     renderModal,
     renderConfirm,
     renderCaseRow,
+    renderCaseList,
+    renderSkipNotice,
     renderCaseDetail,
     messageSeverity,
     compareTs,
