@@ -193,10 +193,15 @@ async function deliverAll(queue: StackQueue, consumer: string): Promise<void> {
   }
 }
 
-/** Hands each recorded request to its route's function, as API Gateway would; answers their responses. */
-async function deliverRecorded(): Promise<APIGatewayProxyStructuredResultV2[]> {
-  const requests = recorded;
-  recorded = [];
+/** Takes the recorded requests to `path` out of the record. */
+function takeRecorded(path: string): RecordedRequest[] {
+  const taken = recorded.filter((request) => request.path === path);
+  recorded = recorded.filter((request) => request.path !== path);
+  return taken;
+}
+
+/** Hands each request to its route's function, as API Gateway would; answers their responses. */
+async function deliver(requests: RecordedRequest[]): Promise<APIGatewayProxyStructuredResultV2[]> {
   const answers: APIGatewayProxyStructuredResultV2[] = [];
   for (const request of requests)
     answers.push(
@@ -268,8 +273,9 @@ async function clickCreateCase(fingerprint: string): Promise<void> {
     blockId: actions!.block_id,
     userId: ANALYST,
   });
-  expect(recorded.map((request) => request.path)).toEqual(['/slack/events']);
-  const [answer] = await deliverRecorded();
+  const clicks = takeRecorded('/slack/events');
+  expect(clicks).toHaveLength(1);
+  const [answer] = await deliver(clicks);
   expect(answer!.statusCode).toBe(200);
 }
 
@@ -393,7 +399,7 @@ describe('the packaged stack on moto', () => {
       recorded.some((request) => request.body.toString().includes('"InProgress"')),
     );
     // Every delivery since the case was opened, in order, as TheHive sent them.
-    const answers = await deliverRecorded();
+    const answers = await deliver(takeRecorded('/thehive/webhook'));
     expect(answers.map((answer) => answer.statusCode)).toEqual(answers.map(() => 202));
     expect(await queueDepth(moto, jobsQueue)).toBe(answers.length);
 
@@ -411,8 +417,11 @@ describe('the packaged stack on moto', () => {
       userId: SANDBOX_USERS[1]!.id,
       changes: { status: 'TruePositive', summary: 'Root access keys removed', impactStatus: 'NoImpact' },
     });
-    await waitFor('the close webhook', () => recorded.length > 0);
-    recorded = [];
+    await waitFor('the close webhook', () =>
+      recorded.some((request) => request.body.toString().includes('"TruePositive"')),
+    );
+    // Lost: TheHive does not retry a failed delivery.
+    takeRecorded('/thehive/webhook');
 
     const reconcile = fn('reconcile');
     await reconcile.invoke(scheduleEvent(new Date().toISOString()));
