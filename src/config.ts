@@ -125,6 +125,7 @@ const envSchema = z.object({
   HIVEWIRE_DATA_DIR: z._default(nonEmpty(), '.hivewire'),
   PORT: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(65535))), 3000),
   PUBLIC_URL: z.optional(z.url()),
+  JOB_MAX_ATTEMPTS: z.optional(z.pipe(z.coerce.number(), z.int().check(z.gte(1)))),
   INGEST_SNS_TOPIC_ARNS: z._default(
     z.pipe(
       z.pipe(
@@ -167,6 +168,11 @@ export interface Config {
    */
   ingestSnsTopicArns: string[];
   severityThreshold: Severity;
+  /**
+   * In AWS, the receive on which a job or findings event fails for good: serverless.yml sets
+   * `JOB_MAX_ATTEMPTS` from the same value as the queues' redrive `maxReceiveCount`.
+   */
+  jobMaxAttempts?: number;
   file: ConfigFile;
 }
 
@@ -255,6 +261,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv, file: ConfigFile): Config 
     ingestSecret: required('INGEST_SECRET', SANDBOX_DEFAULTS.ingestSecret),
     ingestSnsTopicArns: e.INGEST_SNS_TOPIC_ARNS,
     severityThreshold: e.SEVERITY_THRESHOLD ?? file.defaults.severityThreshold ?? 'MEDIUM',
+    jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
     file,
   };
 }

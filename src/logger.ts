@@ -10,3 +10,8 @@ export type { Logger };
 export function createLogger(serviceName = 'hivewire'): Logger {
   return new Logger({ serviceName });
 }
+
+/** What a log line or a dead letter says of a failure: its message, never its stack or its properties. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

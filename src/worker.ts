@@ -15,6 +15,8 @@ import { createCase, escalationFailed } from './cases/escalate';
 import { parseNotification } from './cases/notification';
 import { reconcile } from './cases/reconcile';
 import { applyCaseState, type SyncDeps } from './cases/sync';
+import { OutOfTimeError, withDeadline, type TimeBudget } from './queue/budget';
+import { errorMessage } from './logger';
 import type { Job, JobHandler } from './queue/jobs';
 import { SlackDeliveryError } from './slack/delivery';
 
@@ -124,30 +126,74 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
   }
 }
 
+/** One delivery of queued work: which receive it is, and the time it may take. */
+export interface Attempt {
+  /** The receive count, 1-based. */
+  attempt: number;
+  /** The attempt on which a failure is final (the queue's own retry limit: SQS's maxReceiveCount). */
+  maxAttempts: number;
+  /** In Lambda: the time the attempt may take (queue/budget.ts). */
+  budget?: TimeBudget;
+}
+
+/**
+ * Runs one attempt at queued work. A failure another attempt may heal is thrown, for the queue to
+ * deliver the work again. On the last attempt, or a failure no retry fixes, `failedForGood` keeps the
+ * work and tells people, and the attempt ends without error. With a budget, work that cannot finish in
+ * the time left is not started: that too is a failure, retried, or final on the last attempt, since
+ * giving the work back then would send it to the SQS dead-letter queue with nothing kept or said.
+ */
+export async function runAttempt(
+  { attempt, maxAttempts, budget }: Attempt,
+  work: {
+    run: () => Promise<void>;
+    failedForGood: (error: unknown) => Promise<void>;
+    /** Logs a failure; `final` tells whether it is for good. */
+    logFailure: (error: unknown, final: boolean) => void;
+  },
+): Promise<void> {
+  try {
+    if (!budget) return await work.run();
+    const neededMs = budget.runMs + budget.reportMs;
+    const leftMs = budget.timeLeftMs();
+    if (leftMs < neededMs) throw new OutOfTimeError(leftMs, neededMs);
+    await withDeadline(budget.runMs, work.run);
+  } catch (error) {
+    const final = attempt >= maxAttempts || !isRetryable(error);
+    work.logFailure(error, final);
+    if (!final) throw error;
+    await (budget
+      ? withDeadline(budget.reportMs, () => work.failedForGood(error))
+      : work.failedForGood(error));
+  }
+}
+
 /**
  * Builds the job handler for a queue adapter.
  *
  * @param maxAttempts the attempt on which a failure is final (the queue's own retry limit)
  */
 export function createJobHandler(deps: SyncDeps, maxAttempts: number): JobHandler {
-  return async (job, attempt) => {
+  return async (job, attempt, budget) => {
     const log = deps.logger.createChild({
       persistentKeys: { job: job.kind, attempt, ...correlationKeys(job) },
     });
-    try {
-      await run(job, deps);
-    } catch (error) {
-      const final = attempt >= maxAttempts || !isRetryable(error);
-      log.warn('job failed', { error: error instanceof Error ? error.message : String(error), final });
-      if (!final) throw error;
-      await deps.store.putDeadLetter({
-        kind: `job:${job.kind}`,
-        error: error instanceof Error ? error.message : String(error),
-        payload: job,
-      });
-      await reportFailure(job, error, deps).catch((reportError: unknown) =>
-        log.error('failure could not be reported', { error: String(reportError) }),
-      );
-    }
+    await runAttempt(
+      { attempt, maxAttempts, budget },
+      {
+        run: () => run(job, deps),
+        failedForGood: async (error) => {
+          await deps.store.putDeadLetter({
+            kind: `job:${job.kind}`,
+            error: errorMessage(error),
+            payload: job,
+          });
+          await reportFailure(job, error, deps).catch((reportError: unknown) =>
+            log.error('failure could not be reported', { error: String(reportError) }),
+          );
+        },
+        logFailure: (error, final) => log.warn('job failed', { error: errorMessage(error), final }),
+      },
+    );
   };
 }

@@ -1,8 +1,9 @@
-/** Which job failures the worker retries, and what its log lines name. */
+/** Which job failures the worker retries, what its log lines name, and how an attempt uses its time. */
 import { TheHiveError } from '../clients/thehive/client';
+import { currentDeadline, OutOfTimeError, type TimeBudget } from '../src/queue/budget';
 import { createCaseJob, type JobOf } from '../src/queue/jobs';
 import { SlackDeliveryError } from '../src/slack/delivery';
-import { correlationKeys, isRetryable } from '../src/worker';
+import { correlationKeys, isRetryable, runAttempt } from '../src/worker';
 
 function parseFailure(): unknown {
   try {
@@ -63,5 +64,78 @@ describe('correlationKeys', () => {
       correlationKeys(lookup({ to: 'response-url', url: 'https://hooks.slack.com/commands/T0/1/x' })),
     ).toEqual({});
     expect(correlationKeys({ kind: 'reconcile', requestedAt: at })).toEqual({});
+  });
+});
+
+describe('runAttempt', () => {
+  /** A budget as a 60-second function gives it, with `leftMs` of the function's time left. */
+  const budget = (leftMs: number): TimeBudget => ({
+    runMs: 30_000,
+    reportMs: 6_000,
+    timeLeftMs: () => leftMs,
+  });
+
+  function work(run: () => Promise<void>) {
+    const calls = { failedForGood: [] as unknown[], logged: [] as [string, boolean][] };
+    return {
+      calls,
+      work: {
+        run,
+        failedForGood: async (error: unknown) => {
+          calls.failedForGood.push(error);
+        },
+        logFailure: (error: unknown, final: boolean) =>
+          calls.logged.push([error instanceof Error ? error.name : String(error), final]),
+      },
+    };
+  }
+
+  it('does not start work the time left cannot cover, and gives it back', async () => {
+    const run = jest.fn(async () => undefined);
+    const { calls, work: attemptWork } = work(run);
+    const attempt = runAttempt({ attempt: 1, maxAttempts: 5, budget: budget(35_999) }, attemptWork);
+    await expect(attempt).rejects.toEqual(new OutOfTimeError(35_999, 36_000));
+    expect(run).not.toHaveBeenCalled();
+    expect(calls).toEqual({ failedForGood: [], logged: [['OutOfTimeError', false]] });
+  });
+
+  it('on the last attempt, work that cannot start fails for good: kept and reported, not given back', async () => {
+    const run = jest.fn(async () => undefined);
+    const { calls, work: attemptWork } = work(run);
+    await runAttempt({ attempt: 5, maxAttempts: 5, budget: budget(10_000) }, attemptWork);
+    expect(run).not.toHaveBeenCalled();
+    expect(calls.failedForGood).toEqual([new OutOfTimeError(10_000, 36_000)]);
+    expect(calls.logged).toEqual([['OutOfTimeError', true]]);
+  });
+
+  it('runs the work under a deadline, and reports a failure for good under a fresh one', async () => {
+    const seen: { run?: AbortSignal; report?: AbortSignal } = {};
+    const attempt = runAttempt(
+      { attempt: 5, maxAttempts: 5, budget: budget(36_000) },
+      {
+        run: async () => {
+          seen.run = currentDeadline();
+          throw new Error('TheHive is down');
+        },
+        failedForGood: async () => {
+          seen.report = currentDeadline();
+        },
+        logFailure: () => undefined,
+      },
+    );
+    await expect(attempt).resolves.toBeUndefined();
+    expect(seen.run).toBeInstanceOf(AbortSignal);
+    expect(seen.report).toBeInstanceOf(AbortSignal);
+    expect(seen.report).not.toBe(seen.run);
+    expect(currentDeadline()).toBeUndefined();
+  });
+
+  it('without a budget (the local queue) runs the work with no deadline', async () => {
+    let deadline: AbortSignal | undefined = AbortSignal.abort();
+    const { work: attemptWork } = work(async () => {
+      deadline = currentDeadline();
+    });
+    await runAttempt({ attempt: 1, maxAttempts: 5 }, attemptWork);
+    expect(deadline).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@
  * 4xx), honouring `Retry-After`. The API key never appears in a log line or an error.
  */
 import type { Agent } from 'node:http';
+import { setTimeout as wait } from 'node:timers/promises';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type * as z from '../../src/zod';
 // A named import: bundles then carry the version alone, not the whole package.json.
@@ -95,8 +96,14 @@ export interface TheHiveClientOptions {
   logger?: TheHiveLogger;
   /** Connection pooling, proxies, custom CAs: used for the base URL's protocol. */
   httpAgent?: Agent;
-  /** Injected in tests so that backoff does not wait for real. */
-  sleep?: (ms: number) => Promise<void>;
+  /**
+   * The deadline of the work a request belongs to (in Lambda, the record being worked), read at each
+   * request: when it aborts, the attempt in flight is cancelled and no further wait or attempt starts,
+   * so the retries end before the function is stopped.
+   */
+  deadline?: () => AbortSignal | undefined;
+  /** Injected in tests so that backoff does not wait for real; it rejects when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Injected in tests to fix the jitter; returns [0, 1). */
   random?: () => number;
 }
@@ -203,7 +210,7 @@ function isRetryableStatus(status: number): boolean {
 class TheHiveTransport {
   private readonly http: AxiosInstance;
   private readonly settings: typeof DEFAULTS;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
 
   constructor(private readonly options: TheHiveClientOptions) {
@@ -213,7 +220,7 @@ class TheHiveTransport {
       baseDelayMs: options.baseDelayMs ?? DEFAULTS.baseDelayMs,
       maxDelayMs: options.maxDelayMs ?? DEFAULTS.maxDelayMs,
     };
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? ((ms, signal) => wait(ms, undefined, { signal }));
     this.random = options.random ?? Math.random;
     const agent = options.baseUrl.startsWith('https:')
       ? { httpsAgent: options.httpAgent }
@@ -238,11 +245,13 @@ class TheHiveTransport {
   /** Sends a request, retrying what may heal, and returns the validated answer. */
   async send<T>(request: Request<T>): Promise<T> {
     const attempts = this.settings.retries + 1;
+    const deadline = this.options.deadline?.();
+    if (deadline?.aborted) throw this.outOfTime(request, 0);
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.attempt(request, attempt);
+      const outcome = await this.attempt(request, attempt, deadline);
       if (outcome.kind === 'done') return outcome.value;
       const { error } = outcome;
-      if (!error.retryable || attempt >= attempts) throw error;
+      if (!error.retryable || attempt >= attempts || deadline?.aborted) throw error;
       const backoff = Math.floor(
         this.random() * Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** (attempt - 1)),
       );
@@ -265,11 +274,17 @@ class TheHiveTransport {
         code: error.code,
         delayMs,
       });
-      await this.sleep(delayMs);
+      await this.sleep(delayMs, deadline).catch(() => undefined);
+      // The deadline passed during the wait: no attempt starts after it, and the last failure says why.
+      if (deadline?.aborted) throw error;
     }
   }
 
-  private async attempt<T>(request: Request<T>, attempt: number): Promise<Outcome<T>> {
+  private async attempt<T>(
+    request: Request<T>,
+    attempt: number,
+    deadline: AbortSignal | undefined,
+  ): Promise<Outcome<T>> {
     const { method, path } = request;
     const startedAt = Date.now();
     let response: AxiosResponse<unknown>;
@@ -279,9 +294,12 @@ class TheHiveTransport {
         url: path,
         data: request.body === undefined ? undefined : JSON.stringify(request.body),
         headers: request.body === undefined ? {} : { 'Content-Type': 'application/json' },
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
+        signal: deadline
+          ? AbortSignal.any([AbortSignal.timeout(this.settings.timeoutMs), deadline])
+          : AbortSignal.timeout(this.settings.timeoutMs),
       });
     } catch (failure) {
+      if (deadline?.aborted) return { kind: 'failed', error: this.outOfTime(request, attempt) };
       return { kind: 'failed', error: this.networkError(request, failure, attempt) };
     }
     const { status } = response;
@@ -347,6 +365,19 @@ class TheHiveTransport {
       code: timedOut ? 'ETIMEDOUT' : code,
       retryable: true,
       attempts: attempt,
+    });
+  }
+
+  /** The deadline passed: retryable, since a later delivery of the work has time of its own. */
+  private outOfTime(request: Request<unknown>, attempts: number): TheHiveError {
+    const { method, path } = request;
+    return new TheHiveError({
+      message: `${method} ${path} gave no answer before the job's deadline (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'})`,
+      method,
+      path,
+      code: 'ETIMEDOUT',
+      retryable: true,
+      attempts,
     });
   }
 

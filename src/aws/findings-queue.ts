@@ -1,23 +1,23 @@
 /**
  * The findings queue: each message is one EventBridge event (GuardDuty or Security Hub) delivered by
- * the rules in serverless.yml. Records run one after another (Slack's per-channel pace); a record that
- * fails and may heal is reported back to SQS alone, so the rest of the batch is not redone.
+ * the rules in serverless.yml. Records run one after another (Slack's per-channel pace), each within
+ * its time budget; a record that fails and may heal is reported back to SQS alone, so the rest of the
+ * batch is not redone.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ingestEvent } from '../alerts/ingest';
 import type { Deps } from '../deps';
-import { isRetryable } from '../worker';
+import { errorMessage } from '../logger';
+import { processSqsBatch, receiveCount } from '../queue/sqs-batch';
+import { runAttempt, type Attempt } from '../worker';
 
 /** The payload kept for a dead letter: the store's items are capped at 400 KB. */
 const DEAD_LETTER_PAYLOAD_LIMIT = 256 * 1024;
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function ingestRecord(record: SQSRecord, deps: Deps, maxAttempts: number): Promise<'done' | 'retry'> {
-  const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-  const logger = deps.logger.createChild({ persistentKeys: { messageId: record.messageId, attempt } });
+async function ingestRecord(record: SQSRecord, deps: Deps, attempt: Attempt): Promise<void> {
+  const logger = deps.logger.createChild({
+    persistentKeys: { messageId: record.messageId, attempt: attempt.attempt },
+  });
   let event: unknown;
   try {
     event = JSON.parse(record.body);
@@ -29,50 +29,47 @@ async function ingestRecord(record: SQSRecord, deps: Deps, maxAttempts: number):
       payload: record.body.slice(0, DEAD_LETTER_PAYLOAD_LIMIT),
     });
     logger.warn('findings message is not JSON: dead-lettered');
-    return 'done';
+    return;
   }
-  try {
-    const result = await ingestEvent(event, { ...deps, logger });
-    logger.info('findings event ingested', {
-      outcomes: result.results.map(({ fingerprint, outcome }) => ({ fingerprint, outcome })),
-      skipped: result.skipped.length,
-      rejected: result.rejected.length,
-    });
-    return 'done';
-  } catch (error) {
-    const final = attempt >= maxAttempts || !isRetryable(error);
-    logger.warn('findings event failed', { error: errorMessage(error), final });
-    if (!final) return 'retry';
-    await deps.store.putDeadLetter({ kind: 'failed-finding', error: errorMessage(error), payload: event });
-    return 'done';
-  }
+  await runAttempt(attempt, {
+    run: async () => {
+      const result = await ingestEvent(event, { ...deps, logger });
+      logger.info('findings event ingested', {
+        outcomes: result.results.map(({ fingerprint, outcome }) => ({ fingerprint, outcome })),
+        skipped: result.skipped.length,
+        rejected: result.rejected.length,
+      });
+    },
+    failedForGood: async (error) => {
+      await deps.store.putDeadLetter({ kind: 'failed-finding', error: errorMessage(error), payload: event });
+    },
+    logFailure: (error, final) => logger.warn('findings event failed', { error: errorMessage(error), final }),
+  });
 }
 
 /**
  * Ingests a batch from the findings queue.
  *
- * @param maxAttempts the receive on which a failure is final (the queue's maxReceiveCount): the event
- *   is then kept as a dead letter in the store instead of being retried
+ * @param options.maxAttempts the receive on which a failure is final (the queue's maxReceiveCount):
+ *   the event is then kept as a dead letter in the store instead of being retried
+ * @param options.budget in Lambda, the time each event may take (queue/budget.ts)
  * @returns the records SQS should deliver again (a failure to even keep a dead letter is one of them,
  *   so after maxReceiveCount it lands in the findings DLQ and its alarm)
  */
 export async function ingestFindingsBatch(
   event: SQSEvent,
   deps: Deps,
-  maxAttempts: number,
+  options: Omit<Attempt, 'attempt'>,
 ): Promise<SQSBatchResponse> {
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
+  return processSqsBatch(event, async (record) => {
     try {
-      if ((await ingestRecord(record, deps, maxAttempts)) === 'retry')
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+      await ingestRecord(record, deps, { ...options, attempt: receiveCount(record) });
     } catch (error) {
-      deps.logger.error('findings message could not be handled', {
+      deps.logger.warn('findings message not done: SQS will deliver it again', {
         messageId: record.messageId,
         error: errorMessage(error),
       });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
+      throw error;
     }
-  }
-  return { batchItemFailures };
+  });
 }

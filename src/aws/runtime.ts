@@ -7,9 +7,10 @@ import { WebClient } from '@slack/web-api';
 import { SecurityHubClient } from '../../clients/securityhub/client';
 import { TheHiveClient } from '../../clients/thehive/client';
 import type { SyncDeps } from '../cases/sync';
-import { ConfigError } from '../config';
+import { ConfigError, type Config } from '../config';
 import { AccountDirectory } from '../enrich/directory';
 import { OrganizationsAccounts } from '../enrich/organizations';
+import { currentDeadline } from '../queue/budget';
 import type { JobHandler } from '../queue/jobs';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
@@ -26,37 +27,41 @@ export interface AwsRuntime {
 }
 
 /**
- * The attempt on which a job or a findings event fails for good: `JOB_MAX_ATTEMPTS`, which the template
- * sets from the same value as the queues' `maxReceiveCount`.
+ * The receive on which a job or a findings event fails for good: `JOB_MAX_ATTEMPTS`, which the template
+ * sets from the same value as the queues' `maxReceiveCount`, read with the rest of the environment.
  */
-export function maxAttemptsFrom(env: NodeJS.ProcessEnv): number {
-  const value = Number(env.JOB_MAX_ATTEMPTS);
-  if (!Number.isInteger(value) || value < 1)
+export function maxAttemptsFrom(config: Pick<Config, 'jobMaxAttempts'>): number {
+  if (config.jobMaxAttempts === undefined)
     throw new ConfigError('JOB_MAX_ATTEMPTS: required in AWS, a whole number ≥ 1 (set by serverless.yml)');
-  return value;
+  return config.jobMaxAttempts;
 }
 
 /** Builds the worker's dependencies on top of the shared ones. */
 export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRuntime {
   const { config } = edge;
-  const webClient = new WebClient(config.slack.botToken, workerClientOptions(config.slack.apiUrl));
+  // Every Slack and TheHive call stops at the deadline of the record it runs for (queue/budget.ts).
+  const webClient = new WebClient(
+    config.slack.botToken,
+    workerClientOptions(config.slack.apiUrl, currentDeadline),
+  );
   const organizations =
     env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true' ? new OrganizationsAccounts() : undefined;
   const deps: SyncDeps = {
     ...edge,
     // One container handles one batch at a time, so pacing per container is pacing per poller.
-    slack: new SlackDelivery(webClient),
+    slack: new SlackDelivery(webClient, 1_000, currentDeadline),
     users: new SlackUserDirectory(webClient),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,
       organisation: config.theHive.organisation,
       logger: edge.logger,
+      deadline: currentDeadline,
     }),
     securityHub: new SecurityHubClient(),
     directory: new AccountDirectory({ config: config.file, organizations, logger: edge.logger }),
   };
-  const maxAttempts = maxAttemptsFrom(env);
+  const maxAttempts = maxAttemptsFrom(config);
   return { deps, jobHandler: createJobHandler(deps, maxAttempts), maxAttempts };
 }
 

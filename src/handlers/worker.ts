@@ -2,11 +2,14 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../aws/edge';
 import { awsRuntime } from '../aws/runtime';
-import { runSqsBatch } from '../queue/sqs';
+import { invocationBudget } from '../queue/budget';
+import { runSqsBatch } from '../queue/sqs-batch';
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  // First: the time left now is the function's timeout, which sets each job's budget.
+  const budget = invocationBudget(context);
   logger.resetKeys();
   logger.addContext(context);
   const { deps, jobHandler } = await awsRuntime();
-  return runSqsBatch(event, jobHandler, { logger: deps.logger, store: deps.store });
+  return runSqsBatch(event, jobHandler, { logger: deps.logger, store: deps.store }, budget);
 };

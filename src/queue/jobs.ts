@@ -3,6 +3,7 @@
  * crosses a process boundary (SQS message bodies).
  */
 import * as z from '../zod';
+import type { TimeBudget } from './budget';
 import { SEVERITIES, type NormalisedFinding } from '../findings/finding';
 
 export const createCaseJob = z.object({
@@ -133,5 +134,8 @@ export interface Queue {
   enqueue(job: Job): Promise<void>;
 }
 
-/** Runs one job; throws to have it retried (and dead-lettered when retries are spent). */
-export type JobHandler = (job: Job, attempt: number) => Promise<void>;
+/**
+ * Runs one job; throws to have it retried (and dead-lettered when retries are spent). `budget` is the
+ * time the job may take in a Lambda invocation; the local queue has none.
+ */
+export type JobHandler = (job: Job, attempt: number, budget?: TimeBudget) => Promise<void>;

@@ -50,13 +50,31 @@ function toDeliveryError(method: string, error: unknown): SlackDeliveryError {
   return new SlackDeliveryError(method, code, !PERMANENT_ERRORS.has(code));
 }
 
-/** WebClient options for the worker: bounded retries, pausing on 429 for `Retry-After`. */
-export function workerClientOptions(apiUrl?: string): WebClientOptions {
+/** The deadline of the work a call belongs to, when it has one (queue/budget.ts `currentDeadline`). */
+export type Deadline = () => AbortSignal | undefined;
+
+/**
+ * WebClient options for the worker: bounded retries, pausing on 429 for `Retry-After`. With a
+ * `deadline`, an HTTP request in flight when it passes is cancelled, and WebClient's retries end there:
+ * a call given up on must not reach Slack later (a late duplicate post in the next invocation).
+ */
+export function workerClientOptions(apiUrl?: string, deadline?: Deadline): WebClientOptions {
+  const retryConfig = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 8_000, randomize: true };
+  if (!deadline) return { slackApiUrl: apiUrl, timeout: 10_000, retryConfig, rejectRateLimitedCalls: false };
   return {
     slackApiUrl: apiUrl,
     timeout: 10_000,
-    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 8_000, randomize: true },
+    retryConfig: {
+      ...retryConfig,
+      // WebClient hands retryConfig to p-retry, which stops retrying when onFailedAttempt throws.
+      onFailedAttempt: () => deadline()?.throwIfAborted(),
+    } as WebClientOptions['retryConfig'],
     rejectRateLimitedCalls: false,
+    fetch: (url, init) => {
+      const signal = deadline();
+      if (!signal) return fetch(url, init);
+      return fetch(url, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+    },
   };
 }
 
@@ -70,16 +88,31 @@ export function requestPathClientOptions(apiUrl?: string): WebClientOptions {
   };
 }
 
+/** Settles as `run()` does, or rejects as soon as `signal` aborts (the call is then left to settle alone). */
+function untilAborted<T>(run: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    run()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 export class SlackDelivery {
   private readonly lastPost = new Map<string, Promise<void>>();
 
   /**
    * @param client a WebClient built with `workerClientOptions`
    * @param postIntervalMs minimum time between two posts to one channel (tests pass 0)
+   * @param deadline when it passes, a call gives up at once (retryable), without waiting out WebClient's
+   *   retries; give the same to `workerClientOptions`
    */
   constructor(
     readonly client: WebClient,
     private readonly postIntervalMs = 1_000,
+    private readonly deadline?: Deadline,
   ) {}
 
   /** Posts a root message; resolves to its `ts`. */
@@ -153,9 +186,11 @@ export class SlackDelivery {
   }
 
   private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
+    const deadline = this.deadline?.();
     try {
-      return await run();
+      return await (deadline ? untilAborted(run, deadline) : run());
     } catch (error) {
+      if (deadline?.aborted) throw new SlackDeliveryError(method, 'deadline_exceeded', true);
       throw toDeliveryError(method, error);
     }
   }

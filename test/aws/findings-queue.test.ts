@@ -16,7 +16,7 @@ describe('ingestFindingsBatch', () => {
     const response = await ingestFindingsBatch(
       sqsEvent('findings', [{ messageId: 'unreadable', body: '<xml/>' }]),
       deps,
-      5,
+      { maxAttempts: 5 },
     );
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'unreadable' }] });
   });

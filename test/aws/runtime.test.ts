@@ -1,22 +1,33 @@
 import { maxAttemptsFrom, resolveIntelKeys } from '../../src/aws/runtime';
 import type { SecretSource } from '../../src/aws/secrets';
-import { ConfigError } from '../../src/config';
+import { ConfigError, defaultConfigFile, resolveConfig } from '../../src/config';
 import { JOB_MAX_ATTEMPTS } from '../../src/runtime';
 
 describe('maxAttemptsFrom', () => {
+  const fromEnv = (value: string | undefined) =>
+    maxAttemptsFrom(resolveConfig({ JOB_MAX_ATTEMPTS: value }, defaultConfigFile()));
+
   it('reads JOB_MAX_ATTEMPTS, which the template sets to the queues’ maxReceiveCount', () => {
-    expect(maxAttemptsFrom({ JOB_MAX_ATTEMPTS: '5' })).toBe(5);
+    expect(fromEnv('5')).toBe(5);
   });
 
   it('matches the attempts the local queue makes, so a job gets as many tries in AWS as locally', () => {
-    expect(maxAttemptsFrom({ JOB_MAX_ATTEMPTS: '5' })).toBe(JOB_MAX_ATTEMPTS);
+    expect(fromEnv('5')).toBe(JOB_MAX_ATTEMPTS);
   });
 
-  it.each([undefined, '', '0', '2.5', 'five'])('refuses %p, naming the variable', (value) => {
-    expect(() => maxAttemptsFrom({ JOB_MAX_ATTEMPTS: value })).toThrow(
+  it('refuses a function without it, naming the variable', () => {
+    expect(() => fromEnv(undefined)).toThrow(
       new ConfigError('JOB_MAX_ATTEMPTS: required in AWS, a whole number ≥ 1 (set by serverless.yml)'),
     );
   });
+
+  it.each(['0', '2.5', 'five'])(
+    'refuses %p with the rest of the environment, naming the variable',
+    (value) => {
+      expect(() => fromEnv(value)).toThrow(ConfigError);
+      expect(() => fromEnv(value)).toThrow(/^environment: JOB_MAX_ATTEMPTS: /);
+    },
+  );
 });
 
 describe('resolveIntelKeys', () => {

@@ -4,6 +4,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import nock from 'nock';
@@ -121,6 +123,50 @@ export function lambdaContext(functionName: string, requestId = 'lambda-request-
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
+  };
+}
+
+/**
+ * Invokes an SQS handler as Lambda would with `timeoutMs` to run: its context's remaining time runs down
+ * on the real clock. Resolves to the handler's answer and the time it had left when it answered.
+ */
+export async function invokeWithTimeout<Answer>(
+  handler: (event: SQSEvent, context: Context) => Promise<Answer>,
+  event: SQSEvent,
+  options: { functionName: string; timeoutMs: number; requestId: string },
+): Promise<{ answer: Answer; leftMs: number }> {
+  const endsAt = Date.now() + options.timeoutMs;
+  const context: Context = {
+    ...lambdaContext(options.functionName, options.requestId),
+    getRemainingTimeInMillis: () => endsAt - Date.now(),
+  };
+  const answer = await handler(event, context);
+  return { answer, leftMs: context.getRemainingTimeInMillis() };
+}
+
+/** A service on loopback that takes every request and never answers (TheHive or Slack hanging). */
+export interface SilentService {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** The requests taken, as `METHOD /path`. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+export async function silentService(): Promise<SilentService> {
+  const requests: string[] = [];
+  const server = createServer((request) => {
+    requests.push(`${request.method} ${request.url}`);
+    request.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
   };
 }
 

@@ -7,7 +7,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import nock from 'nock';
 import type { Job } from '../../src/queue/jobs';
-import { parseSqsJobs, runSqsBatch, SqsQueue } from '../../src/queue/sqs';
+import { SqsQueue } from '../../src/queue/sqs';
+import { parseSqsJob, runSqsBatch } from '../../src/queue/sqs-batch';
 import { InvalidJobError } from '../../src/queue/wire';
 import type { DeadLetter } from '../../src/store/store';
 
@@ -116,14 +117,14 @@ describe('SqsQueue', () => {
   });
 });
 
-describe('parseSqsJobs', () => {
+describe('parseSqsJob', () => {
   it('reads each record: the job and its receive count, or why the body is not a job', () => {
     const event = sqsEvent([
       { messageId: 'm-1', body: JSON.stringify(createCase), receiveCount: 3 },
       { messageId: 'm-2', body: 'not json' },
       { messageId: 'm-3', body: JSON.stringify({ kind: 'explode' }) },
     ]);
-    expect(parseSqsJobs(event)).toEqual([
+    expect(event.Records.map(parseSqsJob)).toEqual([
       { messageId: 'm-1', ok: true, job: createCase, attempt: 3 },
       { messageId: 'm-2', ok: false, error: 'body: not JSON', payload: 'not json' },
       {
@@ -203,6 +204,28 @@ describe('runSqsBatch', () => {
       messageId: 'garbage',
       error: 'ProvisionedThroughputExceededException',
     });
+  });
+
+  it('runs the records one after another, those closest to the dead-letter queue first', async () => {
+    const runs: number[] = [];
+    let running = 0;
+    const response = await runSqsBatch(
+      sqsEvent([
+        { messageId: 'first-try', body: JSON.stringify(createCase), receiveCount: 1 },
+        { messageId: 'last-try', body: JSON.stringify(createCase), receiveCount: 5 },
+        { messageId: 'third-try', body: JSON.stringify(createCase), receiveCount: 3 },
+      ]),
+      async (_job, attempt) => {
+        running += 1;
+        expect(running).toBe(1);
+        await new Promise((resolve) => setImmediate(resolve));
+        runs.push(attempt);
+        running -= 1;
+      },
+      deps(kept),
+    );
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(runs).toEqual([5, 3, 1]);
   });
 
   it('answers no failures for an empty batch', async () => {

@@ -477,6 +477,63 @@ describe('retries', () => {
     expect(slept).toEqual([250]);
   });
 
+  test('no request starts once the deadline of the work has passed', async () => {
+    const error = await client({ deadline: () => AbortSignal.abort() })
+      .cases.get(42)
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      message: "GET /api/v1/case/42 gave no answer before the job's deadline (0 attempts)",
+      retryable: true,
+      attempts: 0,
+    });
+    expect(sent).toEqual([]);
+  });
+
+  test('the deadline of the work cancels the attempt in flight and starts no retry', async () => {
+    // One interceptor: a second attempt would fail as an unmatched request, not as the deadline.
+    nock(BASE).get('/api/v1/case/42').delay(500).reply(answer(200, theHiveCase()));
+    const deadline = AbortSignal.timeout(50);
+
+    const error = await client({ timeoutMs: 10_000, retries: 4, deadline: () => deadline })
+      .cases.get(42)
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TheHiveError);
+    expect(error).toMatchObject({
+      message: "GET /api/v1/case/42 gave no answer before the job's deadline (1 attempt)",
+      status: undefined,
+      code: 'ETIMEDOUT',
+      retryable: true,
+      attempts: 1,
+    });
+    expect(slept).toEqual([]);
+  });
+
+  test('a retry wait is cut short by the deadline, and no attempt starts after it: the last failure is thrown', async () => {
+    nock(BASE)
+      .get('/api/v1/case/42')
+      .reply(answer(503, { type: 'X', message: 'busy' }));
+    const controller = new AbortController();
+
+    const error = await client({
+      retries: 4,
+      deadline: () => controller.signal,
+      // The deadline passes during the first wait.
+      sleep: async (ms, signal) => {
+        slept.push(ms);
+        controller.abort();
+        signal?.throwIfAborted();
+      },
+    })
+      .cases.get(42)
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ message: 'busy', status: 503, retryable: true, attempts: 1 });
+    expect(slept).toEqual([250]);
+    expect(sent).toHaveLength(1);
+  });
+
   test('an error page without TheHive’s error body still names the request', async () => {
     nock(BASE).get('/api/v1/case/42').reply(502, '<html>Bad Gateway</html>');
 
