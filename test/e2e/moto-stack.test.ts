@@ -10,7 +10,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   LambdaClient,
   ListEventSourceMappingsCommand,
@@ -23,7 +23,12 @@ import {
   SecurityHubClient,
   type AwsSecurityFinding,
 } from '@aws-sdk/client-securityhub';
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -434,24 +439,30 @@ describe('the packaged stack on moto', () => {
     expect((await securityHubFinding(securityHubAsff))?.Workflow?.Status).toBe('RESOLVED');
   });
 
-  it('5. a job that fails on every receive ends in the DLQ, with the store’s dead letter and the failure reply', async () => {
+  /**
+   * Polls the jobs queue once more than maxReceiveCount (that receive finds the message deleted, or moves
+   * it to the DLQ); answers how many messages were received.
+   */
+  async function pollPastMaxReceiveCount(): Promise<number> {
+    let receives = 0;
+    for (let poll = 0; poll <= maxReceiveCount; poll += 1)
+      receives += (await pollOnce(moto, jobsQueue, fn('worker'), batchSizes[jobsQueue.arn]!)).received;
+    return receives;
+  }
+
+  it('5. a job that fails on every receive is kept on its last: the store’s dead letter and the failure reply', async () => {
     theHiveDown = true;
     try {
       await clickCreateCase(guardDutyFingerprint);
       expect(await queueDepth(moto, jobsQueue)).toBe(1);
-      let receives = 0;
-      // One receive more than maxReceiveCount: that one moves the message to the DLQ instead.
-      for (let poll = 0; poll <= maxReceiveCount; poll += 1) {
-        const { received } = await pollOnce(moto, jobsQueue, fn('worker'), batchSizes[jobsQueue.arn]!);
-        receives += received;
-      }
-      expect(receives).toBe(maxReceiveCount);
+      expect(await pollPastMaxReceiveCount()).toBe(maxReceiveCount);
     } finally {
       theHiveDown = false;
     }
 
+    // Kept and reported, so not given back: the DLQ is for what could not even be recorded (step 6).
     expect(await queueDepth(moto, jobsQueue)).toBe(0);
-    expect(await queueDepth(moto, jobsDlq)).toBe(1);
+    expect(await queueDepth(moto, jobsDlq)).toBe(0);
     const { Items = [] } = await documents().send(
       new QueryCommand({
         TableName: tableName,
@@ -468,5 +479,23 @@ describe('the packaged stack on moto', () => {
     const texts = threadTexts(rootOf(guardDutyFingerprint).ts);
     expect(texts).toEqual([expect.stringContaining("Couldn't create the case")]);
     expect(sandbox.theHive.listCases()).toHaveLength(1);
+    expect(await alertItem(guardDutyFingerprint)).toMatchObject({ state: 'open' });
+  });
+
+  it('6. a job whose failure cannot even be recorded (the table gone) ends in the jobs dead-letter queue', async () => {
+    await clickCreateCase(guardDutyFingerprint);
+    expect(await queueDepth(moto, jobsQueue)).toBe(1);
+    await new DynamoDBClient(moto.client()).send(new DeleteTableCommand({ TableName: tableName }));
+
+    expect(await pollPastMaxReceiveCount()).toBe(maxReceiveCount);
+
+    expect(await queueDepth(moto, jobsQueue)).toBe(0);
+    expect(await queueDepth(moto, jobsDlq)).toBe(1);
+    const { Messages = [] } = await new SQSClient(moto.client()).send(
+      new ReceiveMessageCommand({ QueueUrl: jobsDlq.url, MaxNumberOfMessages: 10 }),
+    );
+    expect(Messages.map((message) => JSON.parse(message.Body!) as unknown)).toEqual([
+      expect.objectContaining({ kind: 'create-case', fingerprint: guardDutyFingerprint }),
+    ]);
   });
 });
