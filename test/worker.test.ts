@@ -71,7 +71,7 @@ describe('runAttempt', () => {
   /** A budget as a 60-second function gives it, with `leftMs` of the function's time left. */
   const budget = (leftMs: number): TimeBudget => ({
     runMs: 30_000,
-    reportMs: 6_000,
+    reportMs: 12_000,
     timeLeftMs: () => leftMs,
   });
 
@@ -93,8 +93,8 @@ describe('runAttempt', () => {
   it('does not start work the time left cannot cover, and gives it back', async () => {
     const run = jest.fn(async () => undefined);
     const { calls, work: attemptWork } = work(run);
-    const attempt = runAttempt({ attempt: 1, maxAttempts: 5, budget: budget(35_999) }, attemptWork);
-    await expect(attempt).rejects.toEqual(new OutOfTimeError(35_999, 36_000));
+    const attempt = runAttempt({ attempt: 1, maxAttempts: 5, budget: budget(41_999) }, attemptWork);
+    await expect(attempt).rejects.toEqual(new OutOfTimeError(41_999, 42_000));
     expect(run).not.toHaveBeenCalled();
     expect(calls).toEqual({ failedForGood: [], logged: [['OutOfTimeError', false]] });
   });
@@ -104,14 +104,14 @@ describe('runAttempt', () => {
     const { calls, work: attemptWork } = work(run);
     await runAttempt({ attempt: 5, maxAttempts: 5, budget: budget(10_000) }, attemptWork);
     expect(run).not.toHaveBeenCalled();
-    expect(calls.failedForGood).toEqual([new OutOfTimeError(10_000, 36_000)]);
+    expect(calls.failedForGood).toEqual([new OutOfTimeError(10_000, 42_000)]);
     expect(calls.logged).toEqual([['OutOfTimeError', true]]);
   });
 
   it('runs the work under a deadline, and reports a failure for good under a fresh one', async () => {
     const seen: { run?: AbortSignal; report?: AbortSignal } = {};
     const attempt = runAttempt(
-      { attempt: 5, maxAttempts: 5, budget: budget(36_000) },
+      { attempt: 5, maxAttempts: 5, budget: budget(42_000) },
       {
         run: async () => {
           seen.run = currentDeadline();

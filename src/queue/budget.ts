@@ -10,15 +10,18 @@
  * The budgets are set from the function's timeout, not the timeout from them: the timeout is the one
  * number AWS enforces, so raising or lowering it in serverless.yml cannot break the rule. A record may
  * run for half of it (60 s → 30 s: up to three TheHive attempts of 10 s, or three Slack attempts), and a
- * tenth is kept to keep and report a failure (6 s).
+ * fifth is kept to keep and report a failure (12 s).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'aws-lambda';
 
 /** Share of the function's timeout one record may run for. */
 const RUN_SHARE = 0.5;
-/** Share of the function's timeout kept after a record's run to keep and report its failure. */
-const REPORT_SHARE = 0.1;
+/**
+ * Share of the function's timeout kept after a record's run to keep and report its failure: at 60 s,
+ * room for the store's writes and one full Slack attempt (10 s) of the thread reply.
+ */
+const REPORT_SHARE = 0.2;
 
 /** The time one record may take in this invocation. */
 export interface TimeBudget {

@@ -13,6 +13,7 @@ import {
   sqsEvent,
   STAGE,
   TABLE_NAME,
+  newContainer,
 } from './lambda-events';
 
 interface GuardDutyEvent {
@@ -33,14 +34,8 @@ const slackCalls: { method: string; body: Record<string, string> }[] = [];
 type Handler = typeof import('../../src/handlers/ingest').handler;
 let handler: Handler;
 
-/** A fresh module registry is a fresh Lambda container (with its own Slack pacing). */
-async function newContainer(): Promise<Handler> {
-  let loaded: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    loaded = (await import('../../src/handlers/ingest')).handler;
-  });
-  return loaded!;
-}
+/** Loads the handler in a fresh Lambda container. */
+const freshHandler = () => newContainer(async () => (await import('../../src/handlers/ingest')).handler);
 
 beforeAll(async () => {
   opened = await startEmbeddedStore({ inMemory: true, tableName: TABLE_NAME });
@@ -62,7 +57,7 @@ beforeAll(async () => {
         return { ok: true, permalink: 'https://example.slack.com/archives/C0SECOPS/p1795582800000100' };
       return { ok: true, channel: 'C0SECOPS', ts: ROOT_TS };
     });
-  handler = await newContainer();
+  handler = await freshHandler();
 });
 
 afterAll(async () => {
@@ -122,7 +117,7 @@ describe('ingest handler', () => {
   });
 
   it('asks SQS to deliver again only the event Slack could not take', async () => {
-    const handler = await newContainer();
+    const handler = await freshHandler();
     slackUp = false;
     const fresh = structuredClone(GUARDDUTY_EVENT);
     fresh.detail.id = 'a-finding-never-seen-before';
@@ -138,7 +133,7 @@ describe('ingest handler', () => {
   });
 
   it('on the last receive keeps the event as a dead letter instead of failing it again', async () => {
-    const handler = await newContainer();
+    const handler = await freshHandler();
     slackUp = false;
     const fresh = structuredClone(GUARDDUTY_EVENT);
     fresh.detail.id = 'another-finding-never-seen';

@@ -127,6 +127,20 @@ export function lambdaContext(functionName: string, requestId = 'lambda-request-
 }
 
 /**
+ * Loads a handler in a fresh module registry: a fresh Lambda container (its own per-container clients,
+ * secrets cache and Slack pacing).
+ *
+ * @example const handler = await newContainer(async () => (await import('../../src/handlers/worker')).handler);
+ */
+export async function newContainer<Handler>(load: () => Promise<Handler>): Promise<Handler> {
+  let loaded: { handler: Handler } | undefined;
+  await jest.isolateModulesAsync(async () => {
+    loaded = { handler: await load() };
+  });
+  return loaded!.handler;
+}
+
+/**
  * Invokes an SQS handler as Lambda would with `timeoutMs` to run: its context's remaining time runs down
  * on the real clock. Resolves to the handler's answer and the time it had left when it answered.
  */

@@ -15,6 +15,7 @@ import {
   sqsEvent,
   STAGE,
   TABLE_NAME,
+  newContainer,
 } from './lambda-events';
 
 const savedEnv = process.env;
@@ -28,14 +29,8 @@ function ingestJob(path: string): Job {
   return { kind: 'ingest', finding, receivedAt: '2026-11-25T05:00:00.000Z' };
 }
 
-async function loadHandler(): Promise<typeof import('../../src/handlers/worker').handler> {
-  let loaded: typeof import('../../src/handlers/worker').handler | undefined;
-  // A fresh module registry is a fresh Lambda container.
-  await jest.isolateModulesAsync(async () => {
-    loaded = (await import('../../src/handlers/worker')).handler;
-  });
-  return loaded!;
-}
+/** Loads the handler in a fresh Lambda container. */
+const freshHandler = () => newContainer(async () => (await import('../../src/handlers/worker')).handler);
 
 beforeAll(async () => {
   opened = await startEmbeddedStore({ inMemory: true, tableName: TABLE_NAME });
@@ -69,7 +64,7 @@ afterAll(async () => {
 
 describe('worker handler', () => {
   it('reports only the job that may heal; a malformed message is dead-lettered, a good job done', async () => {
-    const handler = await loadHandler();
+    const handler = await freshHandler();
     expect(handler.length).toBe(2);
     const event = sqsEvent('jobs', [
       {
@@ -106,7 +101,7 @@ describe('worker handler', () => {
   });
 
   it('on the last attempt keeps the failed job as a dead letter instead of asking SQS again', async () => {
-    const handler = await loadHandler();
+    const handler = await freshHandler();
     const job = ingestJob('siem/mozdef-alert-ssh-sensitive-host.json');
     const response = await handler(
       sqsEvent('jobs', [{ messageId: 'last-try', body: JSON.stringify(job), receiveCount: 5 }]),
