@@ -25,7 +25,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { apiGatewayEvent, lambdaContext } from '../handlers/lambda-events';
+import { apiGatewayEvent, lambdaContext, newContainer } from '../handlers/lambda-events';
 import { PACKAGE_REGION, PACKAGE_STAGE } from './packaged-stack';
 import { freePort } from './sandbox-server';
 import { zipFile } from './zip';
@@ -247,7 +247,10 @@ export class PackagedFunction {
     try {
       if (!this.handler) {
         const exported = this.handlerPath.slice(this.handlerPath.lastIndexOf('.') + 1);
-        this.handler = ((await import(this.file)) as Record<string, Handler>)[exported]!;
+        // Its own module registry, as each function has its own containers: no SDK client is shared.
+        this.handler = await newContainer(
+          async () => ((await import(this.file)) as Record<string, Handler>)[exported]!,
+        );
       }
       return (await this.handler(event, lambdaContext(this.name))) as T;
     } finally {
