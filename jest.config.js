@@ -10,6 +10,9 @@ module.exports = {
     ],
   },
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
+  // One `osls package` per run, shared by the test files that read it (test/helpers/packaged-stack.ts).
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 20000,
   maxWorkers: 2,
 };

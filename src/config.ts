@@ -295,6 +295,19 @@ export function defaultConfigFile(): ConfigFile {
 }
 
 /**
+ * Where alerts go without a channel of their customer's. The sandbox's channel exists only in the
+ * sandbox: with a real workspace, a missing channel is a configuration error, not alerts posted to a
+ * channel that is not there.
+ */
+function alertChannel(configured: string | undefined, sandbox: boolean): string {
+  if (configured) return configured;
+  if (sandbox) return SANDBOX_DEFAULTS.alertChannel;
+  throw new ConfigError(
+    'SLACK_ALERT_CHANNEL: required when SLACK_BOT_TOKEN is set, unless the config file sets defaults.channel',
+  );
+}
+
+/**
  * The configuration from the environment and an already-read config file. Reading the file is the
  * caller's: `loadConfig` (config-file.ts) reads YAML from disk; in AWS the file is JSON from SSM, so
  * the Lambda bundles carry no YAML parser.
@@ -325,7 +338,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv, file: ConfigFile): Config 
       botToken: e.SLACK_BOT_TOKEN ?? 'xoxb-sandbox',
       signingSecret: required('SLACK_SIGNING_SECRET', SANDBOX_DEFAULTS.slackSigningSecret),
       appToken: e.SLACK_APP_TOKEN,
-      alertChannel: e.SLACK_ALERT_CHANNEL ?? file.defaults.channel ?? SANDBOX_DEFAULTS.alertChannel,
+      alertChannel: alertChannel(e.SLACK_ALERT_CHANNEL ?? file.defaults.channel, sandbox),
       apiUrl: e.SLACK_API_URL ?? (sandbox ? `${publicUrl}/sandbox/slack/api/` : undefined),
       admins: file.slack.admins,
       adminGroups: file.slack.adminGroups,

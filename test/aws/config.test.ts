@@ -24,14 +24,14 @@ function mapSource(values: Record<string, string>): SecretSource {
   };
 }
 
-/** The environment serverless.yml gives the slack function, with the parameters left at their defaults. */
+/** The environment serverless.yml gives the slack function, deployed with the README's parameters only. */
 const SLACK_FUNCTION_ENV = {
   TABLE_NAME: 'hivewire-test',
   JOBS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111122223333/hivewire-test-jobs',
   JOB_MAX_ATTEMPTS: '5',
   THEHIVE_URL: 'https://thehive.example.com/',
   THEHIVE_ORGANISATION: '',
-  SLACK_ALERT_CHANNEL: '',
+  SLACK_ALERT_CHANNEL: 'C0SECOPS',
   SEVERITY_THRESHOLD: 'MEDIUM',
   HIVEWIRE_CONFIG_PARAM: '',
   HIVEWIRE_ORGANIZATIONS_LOOKUP: 'false',
@@ -61,6 +61,17 @@ describe('loadAwsConfig', () => {
     expect(config.theHive.apiKey).toMatch(/^unavailable-[0-9a-f]{48}$/);
   });
 
+  it('refuses to start without an alert channel, naming the variable and the config file key', async () => {
+    // The sandbox's channel does not exist in a real workspace: alerts would fail channel_not_found.
+    await expect(
+      loadAwsConfig({ ...SLACK_FUNCTION_ENV, SLACK_ALERT_CHANNEL: '' }, mapSource(SECRETS)),
+    ).rejects.toThrow(
+      new ConfigError(
+        'SLACK_ALERT_CHANNEL: required when SLACK_BOT_TOKEN is set, unless the config file sets defaults.channel',
+      ),
+    );
+  });
+
   it('refuses to start without THEHIVE_URL, naming it', async () => {
     await expect(
       loadAwsConfig({ ...SLACK_FUNCTION_ENV, THEHIVE_URL: '' }, mapSource(SECRETS)),
@@ -78,7 +89,13 @@ describe('loadAwsConfig', () => {
       'defaults: { channel: C0SECOPS, severityThreshold: HIGH }',
     ].join('\n');
     const config = await loadAwsConfig(
-      { ...SLACK_FUNCTION_ENV, SEVERITY_THRESHOLD: '', HIVEWIRE_CONFIG_PARAM: '/hivewire/test/config' },
+      {
+        ...SLACK_FUNCTION_ENV,
+        // Left unset at deploy: the file's values apply.
+        SLACK_ALERT_CHANNEL: '',
+        SEVERITY_THRESHOLD: '',
+        HIVEWIRE_CONFIG_PARAM: '/hivewire/test/config',
+      },
       mapSource({ ...SECRETS, '/hivewire/test/config': configJson(yaml) }),
     );
     expect(config.file.accounts['111122223333']).toEqual({ name: 'payments-prod', customer: 'acme' });

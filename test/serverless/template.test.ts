@@ -1,26 +1,17 @@
 /**
- * Runs `osls package` once, offline and without AWS credentials, and checks the CloudFormation it
- * generates: functions, routes, rules, queues, alarms, the table, least-privilege roles — and that no
+ * Reads `osls package`'s output (test/helpers/packaged-stack.ts: offline, no AWS credentials) and
+ * checks the CloudFormation it generates: functions, routes, rules, queues, alarms, the table, least-privilege roles — and that no
  * secret value reaches the template.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { TABLE_DEFINITION, TTL_ATTRIBUTE } from '../../src/store/table';
-
-const ROOT = join(__dirname, '..', '..');
-const STAGE = 'citest';
-
-/** Values put in the packaging process's environment: none may appear in what it writes. */
-const ENV_SECRETS = {
-  SLACK_BOT_TOKEN: 'xoxb-template-test-bot-token',
-  SLACK_SIGNING_SECRET: 'template-test-signing-secret',
-  THEHIVE_API_KEY: 'template-test-thehive-api-key',
-  THEHIVE_WEBHOOK_SECRET: 'template-test-webhook-secret',
-  INGEST_SECRET: 'template-test-ingest-secret',
-};
+import {
+  packagedStack,
+  PACKAGE_STAGE as STAGE,
+  PACKAGING_ENV_SECRETS as ENV_SECRETS,
+} from '../helpers/packaged-stack';
+import { zipEntries } from '../helpers/zip';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -106,34 +97,11 @@ function ssmParameterArn(suffix: string): Json {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'hivewire-package-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, ...ENV_SECRETS };
-  // Packaging must need no AWS account at all.
-  delete env.AWS_ACCESS_KEY_ID;
-  delete env.AWS_SECRET_ACCESS_KEY;
-  delete env.AWS_PROFILE;
-  await promisify(execFile)(
-    join(ROOT, 'node_modules', '.bin', 'osls'),
-    [
-      'package',
-      '--stage',
-      STAGE,
-      '--region',
-      'eu-west-1',
-      '--package',
-      dir,
-      '--param=theHiveUrl=https://thehive.example.com',
-    ],
-    { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 },
-  );
+  dir = await packagedStack();
   templateText = readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8');
   stateText = readFileSync(join(dir, 'serverless-state.json'), 'utf8');
   resources = (JSON.parse(templateText) as { Resources: Record<string, Resource> }).Resources;
 }, 180_000);
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('osls package', () => {
   it('writes one zip per function holding only its bundle (no source map, no node_modules)', () => {
@@ -151,22 +119,6 @@ describe('osls package', () => {
     }
   });
 });
-
-/** File names in a zip's central directory. */
-function zipEntries(archive: Buffer): string[] {
-  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = archive.readUInt16LE(end + 10);
-  let offset = archive.readUInt32LE(end + 16);
-  const names: string[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const nameLength = archive.readUInt16LE(offset + 28);
-    const extraLength = archive.readUInt16LE(offset + 30);
-    const commentLength = archive.readUInt16LE(offset + 32);
-    names.push(archive.toString('utf8', offset + 46, offset + 46 + nameLength));
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return names.sort();
-}
 
 describe('functions', () => {
   it.each(Object.entries(FUNCTIONS))(
