@@ -1,7 +1,8 @@
 /**
  * Keeps a stand-in's state in a JSON file so the sandbox survives a restart. Saves are coalesced (a burst
  * of changes is one write) and atomic (write to a temporary file, then rename), so a crash mid-write
- * leaves the previous state, never half a file.
+ * leaves the previous state, never half a file. The API routes flush before they answer, so what a
+ * stand-in acknowledged survives a kill, as it does on the real service.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
