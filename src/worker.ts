@@ -140,14 +140,27 @@ export function createJobHandler(deps: SyncDeps, maxAttempts: number): JobHandle
       const final = attempt >= maxAttempts || !isRetryable(error);
       log.warn('job failed', { error: error instanceof Error ? error.message : String(error), final });
       if (!final) throw error;
-      await deps.store.putDeadLetter({
-        kind: `job:${job.kind}`,
-        error: error instanceof Error ? error.message : String(error),
-        payload: job,
-      });
-      await reportFailure(job, error, deps).catch((reportError: unknown) =>
-        log.error('failure could not be reported', { error: String(reportError) }),
-      );
+      await keepFailedJob(job, error, deps, log);
     }
   };
+}
+
+/**
+ * A job that failed for good: kept as a dead letter, and the people waiting on it told (a Create Case
+ * click gets the failure in its thread and its button back).
+ */
+export async function keepFailedJob(
+  job: Job,
+  error: unknown,
+  deps: SyncDeps,
+  log: SyncDeps['logger'] = deps.logger,
+): Promise<void> {
+  await deps.store.putDeadLetter({
+    kind: `job:${job.kind}`,
+    error: error instanceof Error ? error.message : String(error),
+    payload: job,
+  });
+  await reportFailure(job, error, deps).catch((reportError: unknown) =>
+    log.error('failure could not be reported', { error: String(reportError) }),
+  );
 }
