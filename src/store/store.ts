@@ -67,6 +67,8 @@ export interface AlertRecord {
   postingSince?: string;
   /** Which process holds that lease (see `Deps.leases`). */
   postingBy?: string;
+  /** When the first post not yet confirmed began (the message may exist in Slack without its `ts` here). */
+  postAttemptedAt?: string;
   /** Thread reply announcing the case, once posted. */
   caseReplyTs?: string;
   /** When the Security Hub finding was marked NOTIFIED with the case link. */
