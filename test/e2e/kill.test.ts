@@ -1,0 +1,216 @@
+/**
+ * Nothing accepted is lost when `hivewire serve` is killed (SIGKILL: no drain, no shutdown code) and
+ * started again on the same data directory. N distinct GuardDuty findings are sent and answered 202; the
+ * server is killed right after the 202s, again while it is posting them with a "Create Case" click just
+ * acknowledged, and started a third time. Then every accepted finding is in the Slack channel exactly
+ * once (read through the sandbox's Slack Web API), the clicked alert has exactly one case in the TheHive
+ * stand-in (read through its API), and no job is left pending or dead-lettered.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SANDBOX_DEFAULTS } from '../../src/config';
+import { connectToRunningStore, type OpenedStore } from '../../src/store/embedded';
+import { startSandboxServer, temporaryDataDir, type SandboxServer } from '../helpers/sandbox-server';
+
+jest.setTimeout(90_000);
+
+const FINDINGS = 6;
+const USER = 'U0ALICE';
+const WAIT_MS = 30_000;
+const POLL_MS = 50;
+/** Any bot token shape the sandbox Slack accepts: it checks the form, not the value. */
+const SLACK_TOKEN = 'xoxb-sandbox';
+
+const running = new Set<SandboxServer>();
+const stores = new Set<OpenedStore>();
+
+afterAll(async () => {
+  for (const store of stores) await store.close();
+  for (const server of running) await server.stop('SIGKILL');
+});
+
+async function start(dataDir: string): Promise<SandboxServer> {
+  const server = await startSandboxServer({ dataDir, samples: false });
+  running.add(server);
+  return server;
+}
+
+async function kill(server: SandboxServer): Promise<void> {
+  expect(await server.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+  running.delete(server);
+}
+
+/** Polls `probe` until it returns a value; fails after a bounded wait, saying what it waited for. */
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, POLL_MS));
+  }
+}
+
+/** N GuardDuty findings that differ only in their id (so each is its own alert). */
+function distinctFindings(): unknown[] {
+  const template = JSON.parse(
+    readFileSync(join(__dirname, '../../fixtures/aws/guardduty-impact-s3-maliciousipcaller.json'), 'utf8'),
+  ) as { id: string; arn: string };
+  return Array.from({ length: FINDINGS }, (_, index) => {
+    const id = `${template.id.slice(0, -2)}${String(index).padStart(2, '0')}`;
+    return { ...template, id, arn: template.arn.replace(template.id, id) };
+  });
+}
+
+async function ingest(
+  server: SandboxServer,
+  finding: unknown,
+): Promise<{ status: number; fingerprints: string[] }> {
+  const response = await fetch(`${server.url}/ingest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}`, 'content-type': 'application/json' },
+    body: JSON.stringify(finding),
+  });
+  const body = (await response.json()) as { fingerprints?: string[] };
+  return { status: response.status, fingerprints: body.fingerprints ?? [] };
+}
+
+interface AlertMessage {
+  ts: string;
+  fingerprint: string;
+  blockId?: string;
+}
+
+/** The alert channel's root messages that are Hivewire alerts, through the sandbox's Slack Web API. */
+async function alertMessages(server: SandboxServer): Promise<AlertMessage[]> {
+  const response = await fetch(`${server.url}/sandbox/slack/api/conversations.history`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SLACK_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      channel: SANDBOX_DEFAULTS.alertChannel,
+      include_all_metadata: 'true',
+      limit: '1000',
+    }),
+  });
+  const body = (await response.json()) as {
+    ok: boolean;
+    messages: {
+      ts: string;
+      metadata?: { event_type: string; event_payload: { fingerprint: string } };
+      blocks?: { block_id: string; elements?: { action_id?: string }[] }[];
+    }[];
+  };
+  expect(body.ok).toBe(true);
+  return body.messages
+    .filter((message) => message.metadata?.event_type === 'hivewire_alert')
+    .map((message) => ({
+      ts: message.ts,
+      fingerprint: message.metadata!.event_payload.fingerprint,
+      blockId: message.blocks?.find((block) =>
+        block.elements?.some((element) => element.action_id === 'hivewire.create_case'),
+      )?.block_id,
+    }));
+}
+
+/** Replies in an alert's thread, through the sandbox's Slack Web API. */
+async function threadReplies(server: SandboxServer, ts: string): Promise<string[]> {
+  const response = await fetch(`${server.url}/sandbox/slack/api/conversations.replies`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SLACK_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ channel: SANDBOX_DEFAULTS.alertChannel, ts }),
+  });
+  const body = (await response.json()) as { messages: { ts: string; text?: string }[] };
+  return body.messages.filter((message) => message.ts !== ts).map((message) => message.text ?? '');
+}
+
+/** Every case in the TheHive stand-in, through its API (`listCase`). */
+async function theHiveCases(server: SandboxServer): Promise<{ _id: string; sourceRef?: string }[]> {
+  const response = await fetch(`${server.url}/sandbox/thehive/api/v1/query`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${SANDBOX_DEFAULTS.theHiveApiKey}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ query: [{ _name: 'listCase' }] }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { _id: string }[];
+}
+
+/** Clicks "Create Case" as the console does: a signed interaction into /slack/events; resolves on its answer. */
+async function clickCreateCase(server: SandboxServer, alert: AlertMessage): Promise<void> {
+  const response = await fetch(`${server.url}/sandbox/console/click`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      channel: SANDBOX_DEFAULTS.alertChannel,
+      ts: alert.ts,
+      actionId: 'hivewire.create_case',
+      blockId: alert.blockId,
+      userId: USER,
+    }),
+  });
+  expect(response.status).toBe(200);
+  expect(await response.json()).toMatchObject({ result: 'ok', status: 200 });
+}
+
+async function storeOf(server: SandboxServer): Promise<OpenedStore> {
+  const store = await eventually('the running store', () => connectToRunningStore(server.dataDir));
+  stores.add(store);
+  return store;
+}
+
+describe('hivewire serve killed mid-work', () => {
+  it('posts every accepted finding exactly once and opens the clicked case exactly once', async () => {
+    const dataDir = temporaryDataDir();
+
+    // 1. N findings accepted (202), then killed at once: most are not even posted yet.
+    const first = await start(dataDir);
+    const answers = await Promise.all(distinctFindings().map((finding) => ingest(first, finding)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(FINDINGS).fill(202));
+    const accepted = answers.flatMap((answer) => answer.fingerprints);
+    expect(new Set(accepted).size).toBe(FINDINGS);
+    await kill(first);
+
+    // 2. Restarted: killed again while posting, right after a "Create Case" click was acknowledged.
+    const second = await start(dataDir);
+    const posted = await eventually('two alerts posted', async () => {
+      const messages = await alertMessages(second);
+      return messages.length >= 2 ? messages : undefined;
+    });
+    const clicked = posted[posted.length - 1]!;
+    await clickCreateCase(second, clicked);
+    await kill(second);
+
+    // 3. Restarted: everything owed finishes.
+    const third = await start(dataDir);
+    const messages = await eventually('every accepted finding posted', async () => {
+      const current = await alertMessages(third);
+      return new Set(current.map((message) => message.fingerprint)).size === FINDINGS ? current : undefined;
+    });
+    const store = await storeOf(third);
+    const escalated = await eventually('the escalation to complete', async () => {
+      const alert = await store.store.getAlert(clicked.fingerprint);
+      return alert?.state === 'escalated' && alert.caseReplyTs ? alert : undefined;
+    });
+    await eventually('no job left pending', async () =>
+      (await store.store.listPendingJobs()).length === 0 ? true : undefined,
+    );
+
+    // Exactly once each, in Slack as the Web API shows it, and the store names those messages.
+    expect(messages.map((message) => message.fingerprint).sort()).toEqual([...accepted].sort());
+    expect(await alertMessages(third)).toHaveLength(FINDINGS);
+    for (const message of messages)
+      expect((await store.store.getAlert(message.fingerprint))?.ts).toBe(message.ts);
+
+    // One case, the clicked alert's, announced once in its thread.
+    const cases = await theHiveCases(third);
+    expect(cases.map((theCase) => theCase._id)).toEqual([escalated.caseId]);
+    const replies = await threadReplies(third, clicked.ts);
+    expect(replies.filter((text) => /opened in TheHive/.test(text))).toHaveLength(1);
+    expect(await store.store.listDeadLetters(10)).toEqual([]);
+
+    expect(await third.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    running.delete(third);
+  });
+});
