@@ -96,7 +96,8 @@ function theHiveAnswer(fields: Record<string, unknown>): Record<string, unknown>
   };
 }
 
-function percentile(sorted: number[], p: number): number {
+/** The p-th percentile of ascending `sorted`. */
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
