@@ -2,9 +2,10 @@
  * Nothing accepted is lost when `hivewire serve` is killed (SIGKILL: no drain, no shutdown code) and
  * started again on the same data directory. N distinct GuardDuty findings are sent and answered 202; the
  * server is killed right after the 202s, again while it is posting them with a "Create Case" click just
- * acknowledged, and started a third time. Then every accepted finding is in the Slack channel exactly
- * once (read through the sandbox's Slack Web API), the clicked alert has exactly one case in the TheHive
- * stand-in (read through its API), and no job is left pending or dead-lettered.
+ * acknowledged, again as soon as TheHive has the case, and started a fourth time. Then every accepted
+ * finding is in the Slack channel exactly once (read through the sandbox's Slack Web API), the clicked
+ * alert has exactly one case in the TheHive stand-in (read through its API) announced once in its
+ * thread, and no job is left pending or dead-lettered.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -182,13 +183,21 @@ describe('hivewire serve killed mid-work', () => {
     await clickCreateCase(second, clicked);
     await kill(second);
 
-    // 3. Restarted: everything owed finishes.
+    // 3. Restarted: killed again mid-escalation, as soon as TheHive has the case (its thread reply,
+    // the alert's record and the remaining posts may still be owed).
     const third = await start(dataDir);
+    await eventually('the case in TheHive', async () =>
+      (await theHiveCases(third)).length > 0 ? true : undefined,
+    );
+    await kill(third);
+
+    // 4. Restarted: everything owed finishes.
+    const fourth = await start(dataDir);
     const messages = await eventually('every accepted finding posted', async () => {
-      const current = await alertMessages(third);
+      const current = await alertMessages(fourth);
       return new Set(current.map((message) => message.fingerprint)).size === FINDINGS ? current : undefined;
     });
-    const store = await storeOf(third);
+    const store = await storeOf(fourth);
     const escalated = await eventually('the escalation to complete', async () => {
       const alert = await store.store.getAlert(clicked.fingerprint);
       return alert?.state === 'escalated' && alert.caseReplyTs ? alert : undefined;
@@ -199,18 +208,18 @@ describe('hivewire serve killed mid-work', () => {
 
     // Exactly once each, in Slack as the Web API shows it, and the store names those messages.
     expect(messages.map((message) => message.fingerprint).sort()).toEqual([...accepted].sort());
-    expect(await alertMessages(third)).toHaveLength(FINDINGS);
+    expect(await alertMessages(fourth)).toHaveLength(FINDINGS);
     for (const message of messages)
       expect((await store.store.getAlert(message.fingerprint))?.ts).toBe(message.ts);
 
     // One case, the clicked alert's, announced once in its thread.
-    const cases = await theHiveCases(third);
+    const cases = await theHiveCases(fourth);
     expect(cases.map((theCase) => theCase._id)).toEqual([escalated.caseId]);
-    const replies = await threadReplies(third, clicked.ts);
+    const replies = await threadReplies(fourth, clicked.ts);
     expect(replies.filter((text) => /opened in TheHive/.test(text))).toHaveLength(1);
     expect(await store.store.listDeadLetters(10)).toEqual([]);
 
-    expect(await third.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    running.delete(third);
+    expect(await fourth.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    running.delete(fourth);
   });
 });
