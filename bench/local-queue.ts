@@ -12,7 +12,7 @@ import { parseEvent } from '../src/findings/parse';
 import { InProcessQueue } from '../src/queue/in-process';
 import type { Job } from '../src/queue/jobs';
 import { startEmbeddedStore } from '../src/store/embedded';
-import { percentile } from './escalation';
+import { latency, type Latency } from './latency';
 
 const ENQUEUES = 200;
 const BACKLOG = 500;
@@ -26,7 +26,7 @@ function ingestJob(index: number): Job {
 }
 
 export interface LocalQueueFigures {
-  enqueueMs: { p50: number; p99: number; runs: number };
+  enqueueMs: Latency;
   jobsPerSecond: number;
   resumeMs: { jobs: number; ms: number };
 }
@@ -56,7 +56,6 @@ export async function benchLocalQueue(): Promise<LocalQueueFigures> {
     }
     release();
     await queue.drain();
-    timings.sort((a, b) => a - b);
 
     // The round trip: kept, attempt recorded, run, deleted.
     queue = new InProcessQueue({ store: embedded.store, handler: async () => undefined, onDeadLetter });
@@ -80,11 +79,7 @@ export async function benchLocalQueue(): Promise<LocalQueueFigures> {
     await embedded.close();
 
     return {
-      enqueueMs: {
-        p50: Number(percentile(timings, 50).toFixed(2)),
-        p99: Number(percentile(timings, 99).toFixed(2)),
-        runs: timings.length,
-      },
+      enqueueMs: latency(timings),
       jobsPerSecond,
       resumeMs: { jobs: resumed, ms: Math.round(resumeMs) },
     };

@@ -10,46 +10,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SANDBOX_DEFAULTS } from '../../src/config';
-import { connectToRunningStore, type OpenedStore } from '../../src/store/embedded';
-import { startSandboxServer, temporaryDataDir, type SandboxServer } from '../helpers/sandbox-server';
+import { eventually } from '../helpers/eventually';
+import { ServerRuns, temporaryDataDir, type SandboxServer } from '../helpers/sandbox-server';
 
 jest.setTimeout(90_000);
 
 const FINDINGS = 6;
 const USER = 'U0ALICE';
+/** Bounds each wait below: posts are paced at one a second, and each start loads the TypeScript. */
 const WAIT_MS = 30_000;
-const POLL_MS = 50;
 /** Any bot token shape the sandbox Slack accepts: it checks the form, not the value. */
 const SLACK_TOKEN = 'xoxb-sandbox';
 
-const running = new Set<SandboxServer>();
-const stores = new Set<OpenedStore>();
+const runs = new ServerRuns();
 
-afterAll(async () => {
-  for (const store of stores) await store.close();
-  for (const server of running) await server.stop('SIGKILL');
-});
+afterAll(() => runs.release());
 
-async function start(dataDir: string): Promise<SandboxServer> {
-  const server = await startSandboxServer({ dataDir, samples: false });
-  running.add(server);
-  return server;
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) => eventually(what, probe, WAIT_MS);
 
 async function kill(server: SandboxServer): Promise<void> {
-  expect(await server.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
-  running.delete(server);
-}
-
-/** Polls `probe` until it returns a value; fails after a bounded wait, saying what it waited for. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, POLL_MS));
-  }
+  expect(await runs.stop(server, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
 }
 
 /** N GuardDuty findings that differ only in their id (so each is its own alert). */
@@ -155,18 +135,12 @@ async function clickCreateCase(server: SandboxServer, alert: AlertMessage): Prom
   expect(await response.json()).toMatchObject({ result: 'ok', status: 200 });
 }
 
-async function storeOf(server: SandboxServer): Promise<OpenedStore> {
-  const store = await eventually('the running store', () => connectToRunningStore(server.dataDir));
-  stores.add(store);
-  return store;
-}
-
 describe('hivewire serve killed mid-work', () => {
   it('posts every accepted finding exactly once and opens the clicked case exactly once', async () => {
     const dataDir = temporaryDataDir();
 
     // 1. N findings accepted (202), then killed at once: most are not even posted yet.
-    const first = await start(dataDir);
+    const first = await runs.start(dataDir);
     const answers = await Promise.all(distinctFindings().map((finding) => ingest(first, finding)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(FINDINGS).fill(202));
     const accepted = answers.flatMap((answer) => answer.fingerprints);
@@ -174,8 +148,8 @@ describe('hivewire serve killed mid-work', () => {
     await kill(first);
 
     // 2. Restarted: killed again while posting, right after a "Create Case" click was acknowledged.
-    const second = await start(dataDir);
-    const posted = await eventually('two alerts posted', async () => {
+    const second = await runs.start(dataDir);
+    const posted = await waitFor('two alerts posted', async () => {
       const messages = await alertMessages(second);
       return messages.length >= 2 ? messages : undefined;
     });
@@ -185,24 +159,24 @@ describe('hivewire serve killed mid-work', () => {
 
     // 3. Restarted: killed again mid-escalation, as soon as TheHive has the case (its thread reply,
     // the alert's record and the remaining posts may still be owed).
-    const third = await start(dataDir);
-    await eventually('the case in TheHive', async () =>
+    const third = await runs.start(dataDir);
+    await waitFor('the case in TheHive', async () =>
       (await theHiveCases(third)).length > 0 ? true : undefined,
     );
     await kill(third);
 
     // 4. Restarted: everything owed finishes.
-    const fourth = await start(dataDir);
-    const messages = await eventually('every accepted finding posted', async () => {
+    const fourth = await runs.start(dataDir);
+    const messages = await waitFor('every accepted finding posted', async () => {
       const current = await alertMessages(fourth);
       return new Set(current.map((message) => message.fingerprint)).size === FINDINGS ? current : undefined;
     });
-    const store = await storeOf(fourth);
-    const escalated = await eventually('the escalation to complete', async () => {
+    const store = await runs.storeOf(fourth);
+    const escalated = await waitFor('the escalation to complete', async () => {
       const alert = await store.store.getAlert(clicked.fingerprint);
       return alert?.state === 'escalated' && alert.caseReplyTs ? alert : undefined;
     });
-    await eventually('no job left pending', async () =>
+    await waitFor('no job left pending', async () =>
       (await store.store.listPendingJobs()).length === 0 ? true : undefined,
     );
 
@@ -219,7 +193,6 @@ describe('hivewire serve killed mid-work', () => {
     expect(replies.filter((text) => /opened in TheHive/.test(text))).toHaveLength(1);
     expect(await store.store.listDeadLetters(10)).toEqual([]);
 
-    expect(await fourth.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    running.delete(fourth);
+    expect(await runs.stop(fourth, 'SIGTERM')).toEqual({ code: 0, signal: null });
   });
 });

@@ -7,6 +7,7 @@ import { defaultBackoff, InProcessQueue, QueueClosedError, type JobStore } from 
 import type { Job, JobHandler } from '../../src/queue/jobs';
 import { InvalidJobError } from '../../src/queue/wire';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
+import { eventually } from '../helpers/eventually';
 
 let embedded: OpenedStore;
 let store: JobStore;
@@ -136,7 +137,7 @@ describe('InProcessQueue', () => {
     );
     const fingerprints = ['gd-1', 'gd-2', 'gd-3', 'gd-4', 'gd-5'];
     await Promise.all(fingerprints.map((fingerprint) => queue.enqueue(createCaseJob(fingerprint))));
-    await until('two jobs to be running', () => running === 2);
+    await eventually('two jobs to be running', () => running === 2 || undefined);
     open();
     await queue.drain();
     expect(most).toBe(2);
@@ -210,15 +211,6 @@ describe('InProcessQueue', () => {
   });
 });
 
-/** Resolves once `probe` is true, polling; fails after a bounded wait. */
-async function until(what: string, probe: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** A job as a previous process left it in the store. */
 async function leftPending(job: unknown, attempts: number, notBefore = '2026-11-25T10:00:00.000Z') {
   const id = `2026-11-25T10:00:00.000Z#left-${attempts}`;
@@ -265,7 +257,9 @@ describe('InProcessQueue durability', () => {
   it('runs again, at the next start, a job that was running when the process stopped; that attempt counts', async () => {
     const first = queueWith(() => new Promise<void>(() => undefined));
     await first.queue.enqueue(createCaseJob('gd-1'));
-    await until('the attempt to be recorded', async () => (await store.listPendingJobs())[0]?.attempts === 1);
+    await eventually('the attempt to be recorded', async () =>
+      (await store.listPendingJobs())[0]?.attempts === 1 ? true : undefined,
+    );
     // The process is gone here (the test stops using the first queue); the next one starts on the same store.
     const runs: [Job, number][] = [];
     const { queue } = queueWith(async (job, attempt) => void runs.push([job, attempt]));
@@ -295,9 +289,9 @@ describe('InProcessQueue durability', () => {
     });
     const before = Date.now();
     await queue.enqueue(reconcileJob);
-    await until('the failed attempt to be recorded', async () => {
+    await eventually('the failed attempt to be recorded', async () => {
       const [pending] = await store.listPendingJobs();
-      return pending !== undefined && Date.parse(pending.notBefore) >= before + 60_000;
+      return pending && Date.parse(pending.notBefore) >= before + 60_000 ? pending : undefined;
     });
     queue.close();
     await queue.drain();
