@@ -50,7 +50,6 @@ export interface InProcessQueueOptions {
   concurrency?: number;
   /** Where bookkeeping failures are reported (default: the service logger). */
   logger?: Pick<Logger, 'error' | 'warn'>;
-  now?: () => Date;
 }
 
 /** Exponential backoff from 500 ms, doubling to at most 30 s, with jitter: half of it fixed, half random. */
@@ -62,11 +61,13 @@ export function defaultBackoff(attempt: number): number {
 /** setTimeout's longest delay (about 24.8 days); a longer wait is waited in steps. */
 const TIMER_MAX_MS = 2_147_483_647;
 
-/** A job the process stopped during on every attempt (a kill, or a job that crashes the process). */
+/** A job found at start with its attempts used up: the process stopped during the last (a kill, or a job that crashes it). */
 export class StoppedDuringJobError extends Error {
   readonly code = 'STOPPED_DURING_JOB';
   constructor(readonly attempts: number) {
-    super(`the process stopped while the job ran, on all ${attempts} attempts`);
+    super(
+      `all ${attempts} attempts were used and the job never finished: the process stopped during the last`,
+    );
     this.name = 'StoppedDuringJobError';
   }
 }
@@ -102,7 +103,6 @@ export class InProcessQueue implements DelayingQueue {
   private readonly onDeadLetter: (job: Job, error: unknown) => Promise<void>;
   private readonly concurrency: number;
   private readonly logger: Pick<Logger, 'error' | 'warn'>;
-  private readonly now: () => Date;
   private readonly ready: Delivery[] = [];
   private running = 0;
   /** Timers of jobs waiting out their backoff before another attempt (drain waits for them). */
@@ -122,7 +122,6 @@ export class InProcessQueue implements DelayingQueue {
     this.onDeadLetter = options.onDeadLetter;
     this.concurrency = options.concurrency ?? 4;
     this.logger = options.logger ?? createLogger();
-    this.now = options.now ?? (() => new Date());
   }
 
   /**
@@ -131,14 +130,14 @@ export class InProcessQueue implements DelayingQueue {
    * (InvalidJobError when refused, and nothing is kept).
    */
   async enqueue(job: Job): Promise<void> {
-    await this.enqueueAt(job, this.now());
+    await this.enqueueAt(job, new Date());
   }
 
   /** Like `enqueue`, for a job that must not run before `notBefore` (it survives a restart while it waits). */
   async enqueueAt(job: Job, notBefore: Date): Promise<void> {
     if (this.closed) throw new QueueClosedError();
     const copy = storable(wireCopy(job));
-    const id = `${this.now().toISOString()}#${randomUUID()}`;
+    const id = `${new Date().toISOString()}#${randomUUID()}`;
     await this.store.putJob({ id, job: copy, attempts: 0, notBefore: notBefore.toISOString() });
     this.schedule({ id, job: copy, attempt: 1 }, notBefore);
   }
@@ -199,7 +198,7 @@ export class InProcessQueue implements DelayingQueue {
   /** Queues the delivery now, or arms a timer for when it is due. */
   private schedule(delivery: Delivery, notBefore: Date): void {
     this.scheduled.add(delivery.id);
-    const wait = notBefore.getTime() - this.now().getTime();
+    const wait = notBefore.getTime() - Date.now();
     if (!(wait > 0)) {
       this.ready.push(delivery);
       setImmediate(() => this.pump());
@@ -233,8 +232,14 @@ export class InProcessQueue implements DelayingQueue {
     const { id, job, attempt } = delivery;
     try {
       // Recorded first, so an attempt the process dies in counts (a job that crashes it cannot loop forever).
-      if (!(await this.store.updateJob(id, { attempts: attempt, notBefore: this.now().toISOString() })))
+      const pending = await this.store.updateJob(id, {
+        attempts: attempt,
+        notBefore: new Date().toISOString(),
+      });
+      if (!pending) {
+        this.scheduled.delete(id);
         return;
+      }
       await this.handler(job, attempt);
     } catch (error) {
       if (attempt < this.maxAttempts) await this.retry(delivery);
@@ -246,7 +251,7 @@ export class InProcessQueue implements DelayingQueue {
 
   private async retry({ id, job, attempt }: Delivery): Promise<void> {
     const wait = this.backoff(attempt);
-    const notBefore = new Date(this.now().getTime() + wait).toISOString();
+    const notBefore = new Date(Date.now() + wait).toISOString();
     await this.store.updateJob(id, { attempts: attempt, notBefore }).catch((updateError: unknown) =>
       // Only the wait after a restart is lost: the job is still pending.
       this.logger.warn('a retry wait could not be recorded', { job: job.kind, error: message(updateError) }),
