@@ -15,10 +15,13 @@ export interface SlackMessage {
 
 /** How many pages of 200 messages `findAlertMessage` reads before giving up (a lease left weeks ago). */
 const HISTORY_PAGES_SEARCHED = 5;
+/** How far before the claim `findAlertMessage` looks: Slack's `ts` is Slack's clock, the claim time ours. */
+const CLOCK_MARGIN_SECONDS = 60;
 
 /** What `conversations.history` tells of a message, as far as finding an alert goes. */
 interface HistoryMessage {
   ts?: string;
+  bot_id?: string;
   metadata?: { event_type?: string; event_payload?: { fingerprint?: unknown } };
 }
 
@@ -127,14 +130,16 @@ export class SlackDelivery {
   }
 
   /**
-   * The `ts` of an alert's root message posted to `channel` since `since`, found by its metadata: the
-   * post of a process that stopped before it saved the answer. Undefined when there is none, or when
-   * Slack will not say (no `channels:history` scope, not a member): then the caller posts, at worst twice.
+   * The `ts` of an alert's root message this bot posted to `channel` since `since`, found by its
+   * metadata: the post of a process that stopped before it saved the answer. Only this bot's messages
+   * count (another app could copy the metadata). Undefined when there is none, or when Slack will not
+   * say (no `channels:history` scope, not a member): then the caller posts, at worst twice.
    */
   async findAlertMessage(channel: string, fingerprint: string, since: Date): Promise<string | undefined> {
-    // A second of slack for clocks: Slack's ts is its own time, `since` is ours.
-    const oldest = (since.getTime() / 1000 - 1).toFixed(6);
+    const oldest = (since.getTime() / 1000 - CLOCK_MARGIN_SECONDS).toFixed(6);
     try {
+      const { bot_id: botId } = await this.client.auth.test();
+      if (!botId) return undefined;
       let pages = 0;
       for await (const page of this.client.paginate('conversations.history', {
         channel,
@@ -145,6 +150,7 @@ export class SlackDelivery {
         const messages = (page as { messages?: HistoryMessage[] }).messages ?? [];
         const found = messages.find(
           (m) =>
+            m.bot_id === botId &&
             m.metadata?.event_type === ALERT_EVENT_TYPE &&
             m.metadata.event_payload?.fingerprint === fingerprint,
         );

@@ -38,6 +38,7 @@ responseActions:
 `;
 
 const ROOT_TS = '1795582800.000100';
+const BOT_ID = 'B0HIVEWIRE';
 const REPLY_TS = '1795582900.000200';
 const PERMALINK = 'https://example.slack.com/archives/C0ACME/p1795582800000100';
 
@@ -69,6 +70,7 @@ function mockSlack(): void {
       if (method === 'chat.postMessage') return [200, { ok: true, channel: form.channel, ts: REPLY_TS }];
       if (method === 'chat.getPermalink') return [200, { ok: true, permalink: PERMALINK }];
       if (method === 'conversations.history') return [200, { ok: true, messages: history, has_more: false }];
+      if (method === 'auth.test') return [200, { ok: true, user_id: 'U0HIVEWIRE', bot_id: BOT_ID }];
       return [200, { ok: true, channel: form.channel, ts: form.ts }];
     });
 }
@@ -289,8 +291,13 @@ describe('when Slack refuses the post', () => {
     // The failed delivery gave its claim back: the retry posts at once, after looking in the channel
     // for a message the failed call may have left (Slack can store a post whose answer is lost).
     await ingestFinding(finding, harness.deps);
-    expect(methods()).toEqual(['conversations.history', 'chat.postMessage', 'chat.getPermalink']);
-    expect(calls[0]?.body).toMatchObject({ channel: 'C0ACME', include_all_metadata: 'true' });
+    expect(methods()).toEqual([
+      'auth.test',
+      'conversations.history',
+      'chat.postMessage',
+      'chat.getPermalink',
+    ]);
+    expect(calls[1]?.body).toMatchObject({ channel: 'C0ACME', include_all_metadata: 'true' });
     expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({ ts: ROOT_TS });
     expect((await harness.deps.store.getAlert(finding.fingerprint))?.postAttemptedAt).toBeUndefined();
   });
@@ -299,21 +306,21 @@ describe('when Slack refuses the post', () => {
     const finding = normalised();
     postMode = 'http-500';
     await expect(ingestFinding(finding, harness.deps)).rejects.toBeInstanceOf(SlackDeliveryError);
-    // Slack stored it anyway; the channel also holds another alert, which must not be taken for it.
+    // Slack stored it anyway. The channel also holds another alert, and another app's message copying
+    // this alert's metadata: neither must be taken for it.
+    const metadataOf = (fingerprint: string) => ({
+      event_type: 'hivewire_alert',
+      event_payload: { fingerprint },
+    });
     history = [
-      {
-        ts: '1795582800.000300',
-        metadata: { event_type: 'hivewire_alert', event_payload: { fingerprint: 'other' } },
-      },
-      {
-        ts: ROOT_TS,
-        metadata: { event_type: 'hivewire_alert', event_payload: { fingerprint: finding.fingerprint } },
-      },
+      { ts: '1795582800.000400', bot_id: 'B0OTHERAPP', metadata: metadataOf(finding.fingerprint) },
+      { ts: '1795582800.000300', bot_id: BOT_ID, metadata: metadataOf('other') },
+      { ts: ROOT_TS, bot_id: BOT_ID, metadata: metadataOf(finding.fingerprint) },
     ];
     postMode = 'ok';
     calls = [];
     await ingestFinding(finding, harness.deps);
-    expect(methods()).toEqual(['conversations.history', 'chat.getPermalink']);
+    expect(methods()).toEqual(['auth.test', 'conversations.history', 'chat.getPermalink']);
     expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({
       ts: ROOT_TS,
       permalink: PERMALINK,
@@ -340,7 +347,12 @@ describe('a claim to post left by a process that stopped', () => {
     const finding = normalised();
     await leftClaimed(finding);
     await ingestFinding(finding, { ...harness.deps, leases: { holder: 'this-process', alone: true } });
-    expect(methods()).toEqual(['conversations.history', 'chat.postMessage', 'chat.getPermalink']);
+    expect(methods()).toEqual([
+      'auth.test',
+      'conversations.history',
+      'chat.postMessage',
+      'chat.getPermalink',
+    ]);
     expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({ ts: ROOT_TS });
   });
 
@@ -351,7 +363,12 @@ describe('a claim to post left by a process that stopped', () => {
     expect(calls).toEqual([]);
     harness.clock.now = new Date(harness.clock.now.getTime() + 61_000);
     await ingestFinding(finding, harness.deps);
-    expect(methods()).toEqual(['conversations.history', 'chat.postMessage', 'chat.getPermalink']);
+    expect(methods()).toEqual([
+      'auth.test',
+      'conversations.history',
+      'chat.postMessage',
+      'chat.getPermalink',
+    ]);
   });
 
   it('of this same process holds: another of its jobs is posting', async () => {
