@@ -99,6 +99,9 @@ async function ignore(fingerprint: string): Promise<void> {
   }));
 }
 
+/** The calls of a post that first looks for an earlier unconfirmed one (this bot's id, the channel's history). */
+const LOOKED_UP_THEN_POSTED = ['auth.test', 'conversations.history', 'chat.postMessage', 'chat.getPermalink'];
+
 const methods = () => calls.map(({ method, body }) => (body.thread_ts ? `${method} (thread)` : method));
 
 beforeEach(async () => {
@@ -291,12 +294,7 @@ describe('when Slack refuses the post', () => {
     // The failed delivery gave its claim back: the retry posts at once, after looking in the channel
     // for a message the failed call may have left (Slack can store a post whose answer is lost).
     await ingestFinding(finding, harness.deps);
-    expect(methods()).toEqual([
-      'auth.test',
-      'conversations.history',
-      'chat.postMessage',
-      'chat.getPermalink',
-    ]);
+    expect(methods()).toEqual(LOOKED_UP_THEN_POSTED);
     expect(calls[1]?.body).toMatchObject({ channel: 'C0ACME', include_all_metadata: 'true' });
     expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({ ts: ROOT_TS });
     expect((await harness.deps.store.getAlert(finding.fingerprint))?.postAttemptedAt).toBeUndefined();
@@ -347,12 +345,7 @@ describe('a claim to post left by a process that stopped', () => {
     const finding = normalised();
     await leftClaimed(finding);
     await ingestFinding(finding, { ...harness.deps, leases: { holder: 'this-process', alone: true } });
-    expect(methods()).toEqual([
-      'auth.test',
-      'conversations.history',
-      'chat.postMessage',
-      'chat.getPermalink',
-    ]);
+    expect(methods()).toEqual(LOOKED_UP_THEN_POSTED);
     expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({ ts: ROOT_TS });
   });
 
@@ -363,12 +356,7 @@ describe('a claim to post left by a process that stopped', () => {
     expect(calls).toEqual([]);
     harness.clock.now = new Date(harness.clock.now.getTime() + 61_000);
     await ingestFinding(finding, harness.deps);
-    expect(methods()).toEqual([
-      'auth.test',
-      'conversations.history',
-      'chat.postMessage',
-      'chat.getPermalink',
-    ]);
+    expect(methods()).toEqual(LOOKED_UP_THEN_POSTED);
   });
 
   it('of this same process holds: another of its jobs is posting', async () => {
