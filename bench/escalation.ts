@@ -17,6 +17,7 @@ import { createSlackEventsEndpoint } from '../src/slack/events-endpoint';
 import { startEmbeddedStore } from '../src/store/embedded';
 import { CREATE_CASE } from '../blocks/actions';
 import { makeAlertRecord } from '../test/helpers/alerts';
+import { latency, type Latency } from './latency';
 
 const SIGNING_SECRET = 'bench-signing-secret';
 const CLICKS = 200;
@@ -96,10 +97,6 @@ function theHiveAnswer(fields: Record<string, unknown>): Record<string, unknown>
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 function clickBody(fingerprint: string, userId: string): string {
   const payload = {
     type: 'block_actions',
@@ -136,7 +133,7 @@ function clickBody(fingerprint: string, userId: string): string {
  * TheHive requests one `createCase` sends for findings with 1, 10 and 100 observables. Prints nothing.
  */
 export async function benchEscalation(): Promise<{
-  ackMs: { p50: number; p99: number; runs: number };
+  ackMs: Latency;
   requestsPerEscalation: Record<number, number>;
 }> {
   const savedLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
@@ -179,7 +176,6 @@ export async function benchEscalation(): Promise<{
     }
     if (jobs.length !== fingerprints.length)
       throw new Error(`${jobs.length} create-case jobs for ${fingerprints.length} clicks`);
-    timings.sort((a, b) => a - b);
 
     const requestsPerEscalation: Record<number, number> = {};
     for (const count of OBSERVABLE_COUNTS) {
@@ -209,11 +205,7 @@ export async function benchEscalation(): Promise<{
     }
 
     return {
-      ackMs: {
-        p50: Number(percentile(timings, 50).toFixed(2)),
-        p99: Number(percentile(timings, 99).toFixed(2)),
-        runs: timings.length,
-      },
+      ackMs: latency(timings),
       requestsPerEscalation,
     };
   } finally {

@@ -3,6 +3,7 @@
  */
 import { benchBundles, type BundleFigures } from './bundles';
 import { benchEscalation } from './escalation';
+import { benchLocalQueue } from './local-queue';
 import { benchPipeline } from './pipeline';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
@@ -22,6 +23,16 @@ async function main(): Promise<void> {
     console.log(
       `TheHive requests per escalation with ${observables} observables: ${requests} (alert + promotion + analyst comment)`,
     );
+
+  const localQueue = await benchLocalQueue();
+  console.log('\n## Local queue (jobs kept in the embedded store on disk until done)');
+  console.log(
+    `enqueue of an ingest job, written before it resolves (${localQueue.enqueueMs.runs} jobs): p50 ${localQueue.enqueueMs.p50.toFixed(1)} ms, p99 ${localQueue.enqueueMs.p99.toFixed(1)} ms`,
+  );
+  console.log(
+    `jobs per second, kept + attempt recorded + run (no-op) + deleted: ${localQueue.jobsPerSecond}`,
+  );
+  console.log(`resume at start of ${localQueue.resumeMs.jobs} pending jobs: ${localQueue.resumeMs.ms} ms`);
 
   console.log(
     '\n## Lambda bundles (esbuild as serverless.yml configures it; cold load = median require() in a fresh node)',

@@ -21,4 +21,10 @@ export interface Deps {
   directory: AccountDirectory;
   logger: Logger;
   now: () => Date;
+  /**
+   * Who takes leases in the store (the claim to post an alert). Locally one process holds the store, so
+   * a lease another process took was left by one that stopped: `alone` lets this one take it over at
+   * once. Without it (AWS: other containers may be mid-post) a lease holds until it lapses.
+   */
+  leases?: { holder: string; alone: boolean };
 }

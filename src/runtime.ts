@@ -1,7 +1,8 @@
 /**
- * The local composition root: one process holding the embedded store, the in-process queue and
- * worker, and the clients — configured for the real Slack and TheHive, or for the sandbox stand-ins.
+ * The local composition root: one process holding the embedded store, the in-process queue (its jobs
+ * kept in that store until done) and worker, and the clients — configured for the real Slack and TheHive, or for the sandbox stand-ins.
  */
+import { randomUUID } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { SecurityHubClient } from '../clients/securityhub/client';
 import { TheHiveClient } from '../clients/thehive/client';
@@ -15,7 +16,7 @@ import { SlackDelivery, workerClientOptions } from './slack/delivery';
 import { SlackUserDirectory } from './slack/users';
 import { startEmbeddedStore } from './store/embedded';
 import type { Store } from './store/store';
-import { createJobHandler } from './worker';
+import { createJobHandler, keepFailedJob } from './worker';
 
 /** Attempts per job before it is final (dead-lettered and reported). */
 export const JOB_MAX_ATTEMPTS = 5;
@@ -79,15 +80,16 @@ export async function createLocalRuntime(
     directory: new AccountDirectory({ config: config.file, organizations }),
     logger,
     now: options.now ?? (() => new Date()),
+    // The embedded store's lock makes this process its only user; a store passed in (tests) may be shared.
+    leases: { holder: randomUUID(), alone: embedded !== undefined },
   } as Omit<SyncDeps, 'queue'> as SyncDeps;
 
   const queue = new InProcessQueue({
     handler: createJobHandler(deps, JOB_MAX_ATTEMPTS),
+    store,
     maxAttempts: JOB_MAX_ATTEMPTS,
     backoff: options.backoffMs,
-    onDeadLetter: async (job, error) => {
-      await store.putDeadLetter({ kind: `job:${job.kind}`, error: String(error), payload: job });
-    },
+    onDeadLetter: (job, error) => keepFailedJob(job, error, deps),
   });
   deps.queue = queue;
 

@@ -9,32 +9,6 @@ import { createLocalRuntime } from './runtime';
 import { loadSamples, type SampleFinding } from './samples';
 import { createSandbox, type Sandbox } from './sandbox';
 import { startServer, type Mountable } from './server';
-import type { LocalRuntime } from './runtime';
-
-/** How many of the most recent alerts are checked at start for an escalation a killed process left. */
-const RESUME_SCAN_LIMIT = 500;
-
-/**
- * The local queue lives in this process: a kill between a "Create Case" click and the end of its job
- * loses the job, and the alert would stay "Creating case…" for good (a second click answers "in
- * progress"). This process holds the store alone (its lock), so an unfinished escalation found at start
- * is one whose job was lost; the job is safe to run again (each step records that it happened).
- */
-async function resumeEscalations(runtime: LocalRuntime): Promise<void> {
-  const { store, logger } = runtime.deps;
-  for (const alert of await store.listAlerts(RESUME_SCAN_LIMIT)) {
-    const unfinished =
-      alert.state === 'escalating' || (alert.state === 'escalated' && alert.caseId && !alert.caseReplyTs);
-    if (!unfinished || !alert.escalatedBy) continue;
-    logger.info('resuming an escalation a previous run left unfinished', { fingerprint: alert.fingerprint });
-    await runtime.queue.enqueue({
-      kind: 'create-case',
-      fingerprint: alert.fingerprint,
-      userId: alert.escalatedBy,
-      requestedAt: alert.escalatedAt ?? alert.updatedAt,
-    });
-  }
-}
 
 /** The sandbox stand-ins for a configuration: its secrets, its public URL, state under the data directory. */
 export function sandboxFor(config: Config, samples: SampleFinding[]): Sandbox {
@@ -59,7 +33,9 @@ export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean 
   const sandbox = config.sandbox ? sandboxFor(config, samples) : undefined;
   const mounted: Mountable[] = sandbox ? [sandbox] : [];
   const running = await startServer(runtime, { port: config.port, mounted });
-  await resumeEscalations(runtime);
+  // After the server listens: in the sandbox the resumed jobs call the stand-ins on this same port.
+  const resumed = await runtime.queue.resume();
+  if (resumed > 0) logger.info('resuming the jobs a previous run left unfinished', { jobs: resumed });
 
   if (sandbox && options.samples && (await runtime.deps.store.listAlerts(1)).length === 0) {
     // Through the console's own Inject, so a sample Hivewire skips shows there as a notice.

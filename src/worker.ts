@@ -182,18 +182,29 @@ export function createJobHandler(deps: SyncDeps, maxAttempts: number): JobHandle
       { attempt, maxAttempts, budget },
       {
         run: () => run(job, deps),
-        failedForGood: async (error) => {
-          await deps.store.putDeadLetter({
-            kind: `job:${job.kind}`,
-            error: errorMessage(error),
-            payload: job,
-          });
-          await reportFailure(job, error, deps).catch((reportError: unknown) =>
-            log.error('failure could not be reported', { error: String(reportError) }),
-          );
-        },
+        failedForGood: (error) => keepFailedJob(job, error, deps, log),
         logFailure: (error, final) => log.warn('job failed', { error: errorMessage(error), final }),
       },
     );
   };
+}
+
+/**
+ * A job that failed for good: kept as a dead letter, and the people waiting on it told (a Create Case
+ * click gets the failure in its thread and its button back).
+ */
+export async function keepFailedJob(
+  job: Job,
+  error: unknown,
+  deps: SyncDeps,
+  log: SyncDeps['logger'] = deps.logger,
+): Promise<void> {
+  await deps.store.putDeadLetter({
+    kind: `job:${job.kind}`,
+    error: errorMessage(error),
+    payload: job,
+  });
+  await reportFailure(job, error, deps).catch((reportError: unknown) =>
+    log.error('failure could not be reported', { error: String(reportError) }),
+  );
 }

@@ -122,25 +122,57 @@ async function askIfConfigured(fingerprint: string, deps: Deps, log: Deps['logge
   }
 }
 
-/** Claims the post (a conditional write), posts the root message and records its `ts` and permalink. */
+/** Whether another delivery's claim to post still stands (see `Deps.leases`). */
+function leaseHeld(alert: AlertRecord, now: Date, leases: Deps['leases']): boolean {
+  if (!alert.postingSince || now.getTime() - Date.parse(alert.postingSince) >= POSTING_LEASE_MS) return false;
+  return !leases?.alone || alert.postingBy === leases.holder;
+}
+
+/**
+ * Claims the post (a conditional write), posts the root message and records its `ts` and permalink.
+ * When an earlier claim's post was never confirmed (a failed call whose message Slack may still have
+ * stored, a process killed before it saved the `ts`), it first looks for that message in the channel,
+ * so a retry does not post twice.
+ */
 async function postRootMessage(fingerprint: string, deps: Deps): Promise<void> {
   const { store, slack } = deps;
   const now = deps.now();
   const claimed = await updateAlert(store, fingerprint, (alert) => {
-    if (alert.ts) return undefined;
-    if (alert.postingSince && now.getTime() - Date.parse(alert.postingSince) < POSTING_LEASE_MS)
-      return undefined;
-    return { ...alert, postingSince: now.toISOString() };
+    if (alert.ts || leaseHeld(alert, now, deps.leases)) return undefined;
+    return {
+      ...alert,
+      postingSince: now.toISOString(),
+      postingBy: deps.leases?.holder,
+      postAttemptedAt: alert.postAttemptedAt ?? alert.postingSince ?? now.toISOString(),
+    };
   });
   if (!claimed) return;
 
-  const ts = await slack.post(claimed.after.channel, renderAlert(claimed.after, deps.config));
+  const { before, after } = claimed;
+  const unconfirmedSince = before.postAttemptedAt ?? before.postingSince;
+  let ts: string;
+  try {
+    const earlier = unconfirmedSince
+      ? await slack.findAlertMessage(after.channel, fingerprint, new Date(unconfirmedSince))
+      : undefined;
+    ts = earlier ?? (await slack.post(after.channel, renderAlert(after, deps.config)));
+  } catch (error) {
+    // Give the claim back, so a retry posts at once (after looking for this attempt's message).
+    await updateAlert(store, fingerprint, (alert) =>
+      alert.postingSince === after.postingSince && !alert.ts
+        ? { ...alert, postingSince: undefined, postingBy: undefined }
+        : undefined,
+    );
+    throw error;
+  }
   const permalink = await slack.permalink(claimed.after.channel, ts);
   const saved = await updateAlert(store, fingerprint, (alert) => ({
     ...alert,
     ts,
     permalink,
     postingSince: undefined,
+    postingBy: undefined,
+    postAttemptedAt: undefined,
   }));
   await store.appendAudit({
     fingerprint,

@@ -7,7 +7,7 @@ import { LambdaInvoker } from '../../clients/aws-actions/lambda';
 import { AutomationStarter } from '../../clients/aws-actions/ssm';
 import { QueueMessageSender } from '../../clients/aws-actions/sqs';
 import type { Deps } from '../deps';
-import { SqsDelayedJobs, TimerDelayedJobs, type DelayedJobs } from './delayed-jobs';
+import { LocalDelayedJobs, SqsDelayedJobs, type DelayedJobs } from './delayed-jobs';
 import { intelSourcesFromEnv, type IntelSources } from './lookup';
 
 export interface AnalystClients {
@@ -23,7 +23,7 @@ const built = new WeakMap<object, AnalystClients>();
 /**
  * The analyst clients for these dependencies. Intel keys come from `VIRUSTOTAL_API_KEY`,
  * `ABUSEIPDB_API_KEY` and `URLHAUS_API_KEY`; delayed jobs go through SQS when `JOBS_QUEUE_URL` is set
- * (AWS), through a timer on the in-process queue otherwise.
+ * (AWS), through the local queue (kept in the store until due) otherwise.
  */
 export function analystClients(
   deps: Pick<Deps, 'queue' | 'now' | 'logger'>,
@@ -40,11 +40,7 @@ export function analystClients(
     queueMessages,
     delayedJobs: jobsQueueUrl
       ? new SqsDelayedJobs(queueMessages, jobsQueueUrl, deps.now)
-      : new TimerDelayedJobs(deps.queue, deps.now, (error) =>
-          deps.logger.error('delayed job not queued', {
-            error: error instanceof Error ? error.message : String(error),
-          }),
-        ),
+      : new LocalDelayedJobs(deps.queue, deps.now),
   };
   built.set(deps, clients);
   return clients;

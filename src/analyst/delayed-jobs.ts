@@ -2,17 +2,15 @@
  * Jobs that must wait ("no answer after 60 minutes"). The queue port has no delay, so this module
  * adds one beside it: in AWS a message to the jobs queue with SQS's `DelaySeconds`, which holds a
  * message back at most 15 minutes, so a longer wait hops (the job, run early, schedules itself again
- * until due); locally a timer that enqueues the job on the in-process queue, which lives as long as
- * the process does (a restart forgets pending timeouts; the questions themselves stay answerable).
+ * until due); locally the local queue keeps the job in the store with the time it is due, so a
+ * restart does not forget it.
  */
-import type { Job, Queue } from '../queue/jobs';
+import type { DelayingQueue, Job, Queue } from '../queue/jobs';
 import { wireCopy } from '../queue/wire';
 import type { QueueMessageSender } from '../../clients/aws-actions/sqs';
 
 /** SQS's longest `DelaySeconds`. */
 export const SQS_MAX_DELAY_SECONDS = 900;
-/** setTimeout's longest delay (about 24.8 days); a longer wait hops like SQS's. */
-const TIMER_MAX_MS = 2_147_483_647;
 
 /** A job that carries the time it is due. */
 export type DueJob = Extract<Job, { dueAt: string }>;
@@ -42,20 +40,25 @@ export class SqsDelayedJobs implements DelayedJobs {
   }
 }
 
-/** Local: a timer that enqueues the job on the in-process queue when it is due. */
-export class TimerDelayedJobs implements DelayedJobs {
+/** Without `JOBS_QUEUE_URL`, a queue with no delay of its own cannot hold a job until it is due. */
+export class NoDelayedJobsError extends Error {
+  readonly code = 'NO_DELAYED_JOBS';
+  constructor() {
+    super('delayed jobs need JOBS_QUEUE_URL (AWS) or the local queue');
+    this.name = 'NoDelayedJobsError';
+  }
+}
+
+/** Local: the local queue keeps the job in the store and runs it when due, across restarts. */
+export class LocalDelayedJobs implements DelayedJobs {
   constructor(
-    private readonly queue: Queue,
+    private readonly queue: Queue | DelayingQueue,
     private readonly now: () => Date,
-    private readonly onError: (error: unknown) => void,
   ) {}
 
+  /** The wait is measured on `now` (the use cases' clock), the timer on the wall clock. */
   async enqueueWhenDue(job: DueJob): Promise<void> {
-    const wait = Math.min(TIMER_MAX_MS, msUntil(job.dueAt, this.now()));
-    const timer = setTimeout(() => {
-      this.queue.enqueue(job).catch(this.onError);
-    }, wait);
-    // A pending timeout must not keep a finished process (a CLI run, a test) alive.
-    timer.unref();
+    if (!('enqueueAt' in this.queue)) throw new NoDelayedJobsError();
+    await this.queue.enqueueAt(job, new Date(Date.now() + msUntil(job.dueAt, this.now())));
   }
 }

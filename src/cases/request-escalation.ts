@@ -13,7 +13,24 @@ export type EscalationRequest =
   | { outcome: 'unknown-alert' };
 
 /**
- * Records an analyst's click: open → escalating (who, when), audit, and a `create-case` job.
+ * How long an escalation may stay without a case before a new click takes it over: its job is then
+ * gone (a process stopped between the click's state write and its job write), since the worker's
+ * retries end long before (locally within minutes; in AWS 5 receives of a 6-minute visibility timeout).
+ */
+const ESCALATION_ABANDONED_MS = 60 * 60_000;
+
+/** An escalation whose job was lost: no case, and older than any job still retrying could be. */
+function isAbandoned(alert: AlertRecord, now: Date): boolean {
+  return (
+    alert.state === 'escalating' &&
+    alert.caseId === undefined &&
+    now.getTime() - Date.parse(alert.escalatedAt ?? alert.updatedAt) >= ESCALATION_ABANDONED_MS
+  );
+}
+
+/**
+ * Records an analyst's click: open → escalating (who, when), audit, and a `create-case` job. A click
+ * on an abandoned escalation (see ESCALATION_ABANDONED_MS) requests it again.
  * Fast by design: it runs before Slack's 3-second deadline.
  */
 export async function requestEscalation(
@@ -21,9 +38,10 @@ export async function requestEscalation(
   deps: Pick<Deps, 'store' | 'queue' | 'now'>,
 ): Promise<EscalationRequest> {
   const { store, queue } = deps;
-  const at = deps.now().toISOString();
+  const now = deps.now();
+  const at = now.toISOString();
   const won = await updateAlert(store, input.fingerprint, (alert) =>
-    alert.state === 'open'
+    alert.state === 'open' || isAbandoned(alert, now)
       ? { ...alert, state: 'escalating', escalatedBy: input.userId, escalatedAt: at, lastError: undefined }
       : undefined,
   );

@@ -134,6 +134,11 @@ export interface Queue {
   enqueue(job: Job): Promise<void>;
 }
 
+/** A queue that can hold a job back until a time (the local queue; SQS's delay is set per message). */
+export interface DelayingQueue extends Queue {
+  enqueueAt(job: Job, notBefore: Date): Promise<void>;
+}
+
 /**
  * Runs one job; throws to have it retried (and dead-lettered when retries are spent). `budget` is the
  * time the job may take in a Lambda invocation; the local queue has none.

@@ -25,6 +25,11 @@ export function parseJobBody(body: string): JobParse {
   } catch {
     return { ok: false, error: 'body: not JSON', payload: body };
   }
+  return parseJob(data);
+}
+
+/** Reads a job already parsed from JSON (a message body, a job kept in the store). */
+export function parseJob(data: unknown): JobParse {
   const parsed = jobSchema.safeParse(data);
   return parsed.success
     ? { ok: true, job: parsed.data }

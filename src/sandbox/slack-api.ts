@@ -308,7 +308,10 @@ export function createSlackApi(options: SlackApiOptions) {
       authenticate(req, args);
       const method = methods[name];
       if (!method) throw new SlackPlatformError('unknown_method');
-      sendJson(res, 200, { ok: true, ...method(args) });
+      const answer = method(args);
+      // What Slack acknowledged exists, even if this process is killed right after: saved before answering.
+      workspace.flush();
+      sendJson(res, 200, { ok: true, ...answer });
     } catch (error) {
       if (error instanceof RequestBodyTooLargeError) {
         sendJson(res, 413, { ok: false, error: 'request_too_large' });
@@ -371,6 +374,7 @@ export function createSlackApi(options: SlackApiOptions) {
       } else {
         workspace.postEphemeral({ channel: target.channel, user: target.userId, content, threadTs });
       }
+      workspace.flush();
       sendJson(res, 200, { ok: true });
     } catch (error) {
       if (!(error instanceof SlackPlatformError)) throw error;

@@ -625,7 +625,7 @@ export class SlackWorkspace extends EventEmitter {
     return target;
   }
 
-  /** Writes pending state to disk (at shutdown). */
+  /** Writes pending state to disk now (before an API answer, and at shutdown). */
   flush(): void {
     this.stateFile?.flush();
   }

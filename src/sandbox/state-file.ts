@@ -4,7 +4,8 @@
  * leaves the previous state, never half a file. The file records the sandbox's address (`PUBLIC_URL`,
  * or `http://localhost:<PORT>`): links the stand-ins hold (permalinks and case links in messages, the
  * Slack alert's link in a case description) are moved to the current address when the sandbox comes
- * back on another one.
+ * back on another one. The API routes flush before they answer, so what a stand-in acknowledged survives
+ * a kill, as it does on the real service.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

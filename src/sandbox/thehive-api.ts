@@ -122,6 +122,8 @@ export function createTheHiveApi(options: TheHiveApiOptions) {
         const params = match.slice(1).map((param) => decodeURIComponent(param));
         const body = method === 'GET' ? undefined : await parseBody(req);
         const [status, answer] = route.run(params, body, res);
+        // What TheHive acknowledged exists, even if this process is killed right after: saved before answering.
+        theHive.flush();
         if (answer === undefined) {
           res.writeHead(status);
           res.end();

@@ -498,7 +498,7 @@ export class SandboxTheHive extends EventEmitter {
     });
   }
 
-  /** Writes pending state to disk (at shutdown). */
+  /** Writes pending state to disk now (before an API answer, and at shutdown). */
   flush(): void {
     this.stateFile?.flush();
   }

@@ -4,12 +4,25 @@
  * (Slack's posting limit; bursts are "not guaranteed" to be stored).
  */
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { ALERT_EVENT_TYPE } from '../../blocks/actions';
 
 /** A Slack message as the builders in `blocks/` produce it. */
 export interface SlackMessage {
   text: string;
   blocks: unknown[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+/** How many pages of 200 messages `findAlertMessage` reads before giving up (a lease left weeks ago). */
+const HISTORY_PAGES_SEARCHED = 5;
+/** How far before the claim `findAlertMessage` looks: Slack's `ts` is Slack's clock, the claim time ours. */
+const CLOCK_MARGIN_SECONDS = 60;
+
+/** What `conversations.history` tells of a message, as far as finding an alert goes. */
+interface HistoryMessage {
+  ts?: string;
+  bot_id?: string;
+  metadata?: { event_type?: string; event_payload?: { fingerprint?: unknown } };
 }
 
 /** A Slack call that failed after its retries; `code` is Slack's error (`channel_not_found`, …) or the transport's. */
@@ -147,6 +160,41 @@ export class SlackDelivery {
       );
       return String(response.ts);
     });
+  }
+
+  /**
+   * The `ts` of an alert's root message this bot posted to `channel` since `since`, found by its
+   * metadata: the post of a process that stopped before it saved the answer. Only this bot's messages
+   * count (another app could copy the metadata). Undefined when there is none, or when Slack will not
+   * say (no `channels:history` scope, not a member): then the caller posts, at worst twice.
+   */
+  async findAlertMessage(channel: string, fingerprint: string, since: Date): Promise<string | undefined> {
+    const oldest = (since.getTime() / 1000 - CLOCK_MARGIN_SECONDS).toFixed(6);
+    try {
+      const { bot_id: botId } = await this.client.auth.test();
+      if (!botId) return undefined;
+      let pages = 0;
+      for await (const page of this.client.paginate('conversations.history', {
+        channel,
+        oldest,
+        include_all_metadata: true,
+        limit: 200,
+      })) {
+        const messages = (page as { messages?: HistoryMessage[] }).messages ?? [];
+        const found = messages.find(
+          (m) =>
+            m.bot_id === botId &&
+            m.metadata?.event_type === ALERT_EVENT_TYPE &&
+            m.metadata.event_payload?.fingerprint === fingerprint,
+        );
+        if (found?.ts) return found.ts;
+        pages += 1;
+        if (pages >= HISTORY_PAGES_SEARCHED) break;
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
   }
 
   /** Re-renders a posted message in place. */

@@ -12,6 +12,7 @@
  *   DELIVERY#<key>     DELIVERY                    claimed delivery key (TTL expiresAt)  –
  *   SETTING#<name>     SETTING                     setting (`value` = JSON)              –
  *   DEADLETTER         <at>#<id>                   dead letter (`payload` = JSON)        –
+ *   JOB                <enqueuedAt>#<id>           pending local job (`job` = JSON)      –
  *
  * Why these choices:
  * - Records, audit events, settings and payloads are stored as JSON strings, not DynamoDB maps: they carry
@@ -31,14 +32,23 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type AlertRecord, type AuditEvent, type DeadLetter, type Store } from './store';
-import { AlertTooLargeError, InvalidAuditTimeError } from './errors';
+import {
+  ConflictError,
+  type AlertRecord,
+  type AuditEvent,
+  type DeadLetter,
+  type PendingJob,
+  type Store,
+} from './store';
+import { AlertTooLargeError, InvalidAuditTimeError, JobTooLargeError } from './errors';
 import { boundFinding, jsonBytes, MAX_ITEM_BYTES, truncateUtf8 } from './item-size';
 import { GSI1 } from './table';
 
@@ -55,9 +65,13 @@ type Item = Record<string, unknown>;
 const ALERTS = 'ALERTS';
 const FOLLOWED = 'ALERTS#FOLLOWED';
 const DEAD_LETTERS = 'DEADLETTER';
+/** The partition of pending local jobs (sorted by id, which starts with the enqueue time). */
+const JOBS = 'JOB';
 
 /** Room an alert item's keys and index attributes take besides its record JSON. */
 const ALERT_ITEM_OVERHEAD_BYTES = 2 * 1024;
+/** Room a job item's keys and attributes take besides its job JSON. */
+const JOB_ITEM_OVERHEAD_BYTES = 1024;
 /** What an audit event's JSON may take; bigger details are kept as a truncated JSON text. */
 const AUDIT_EVENT_BUDGET_BYTES = 256 * 1024;
 /** What a dead letter's payload JSON may take before it is kept truncated. */
@@ -467,6 +481,66 @@ export class DynamoStore implements Store {
       kind: item.kind as string,
       error: item.error as string,
       payload: item.payloadTruncated ? item.payload : (JSON.parse(item.payload as string) as unknown),
+    }));
+  }
+
+  /** Keeps a new job; JobTooLargeError when its JSON cannot fit in one item. */
+  async putJob(job: PendingJob): Promise<void> {
+    const json = JSON.stringify(job.job);
+    const bytes = Buffer.byteLength(json) + JOB_ITEM_OVERHEAD_BYTES;
+    if (bytes > MAX_ITEM_BYTES) throw new JobTooLargeError(job.id, bytes);
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: JOBS,
+          sk: job.id,
+          entity: 'job',
+          job: json,
+          attempts: job.attempts,
+          notBefore: job.notBefore,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  /** Writes a job's attempts and wait, only while it is pending (`attribute_exists`). */
+  async updateJob(id: string, progress: Pick<PendingJob, 'attempts' | 'notBefore'>): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: JOBS, sk: id },
+          UpdateExpression: 'SET attempts = :attempts, notBefore = :notBefore',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':attempts': progress.attempts, ':notBefore': progress.notBefore },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Deletes a job item (deleting one already gone is harmless). */
+  async deleteJob(id: string): Promise<void> {
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: JOBS, sk: id } }));
+  }
+
+  /** Every pending job, in enqueue order (strongly consistent: a job just put is listed). */
+  async listPendingJobs(): Promise<PendingJob[]> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': JOBS },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({
+      id: item.sk as string,
+      job: JSON.parse(item.job as string) as unknown,
+      attempts: item.attempts as number,
+      notBefore: item.notBefore as string,
     }));
   }
 

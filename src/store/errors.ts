@@ -12,6 +12,18 @@ export class AlertTooLargeError extends Error {
   }
 }
 
+/** A job whose JSON cannot fit in one DynamoDB item (400 KB). */
+export class JobTooLargeError extends Error {
+  readonly code = 'JOB_TOO_LARGE';
+  constructor(
+    readonly id: string,
+    readonly bytes: number,
+  ) {
+    super(`job ${id}: needs ${bytes} bytes, more than one DynamoDB item holds`);
+    this.name = 'JobTooLargeError';
+  }
+}
+
 /** An audit event whose `at` is not a date. */
 export class InvalidAuditTimeError extends Error {
   readonly code = 'INVALID_AUDIT_TIME';

@@ -3,6 +3,7 @@
  * arbitrarily large, so the finding kept with an alert is trimmed (deterministically, and only when it
  * is over its budget) rather than letting a write fail; opaque payloads are cut at a byte budget.
  */
+import type { NormalisedFinding } from '../findings/finding';
 import type { FindingSnapshot } from './store';
 
 /** DynamoDB's item size limit; dynalite enforces the same. */
@@ -54,10 +55,10 @@ function trimValue(value: unknown, level: TrimLevel, depth: number): unknown {
  * entries, and nesting cut, at the mildest level that fits. Applying it again changes nothing.
  * Returns undefined when even the tightest level does not fit.
  */
-export function boundFinding(finding: FindingSnapshot): FindingSnapshot | undefined {
+export function boundFinding<F extends FindingSnapshot | NormalisedFinding>(finding: F): F | undefined {
   if (jsonBytes(finding) <= FINDING_BUDGET_BYTES) return finding;
   for (const level of TRIM_LEVELS) {
-    const trimmed = trimValue(finding, level, 0) as FindingSnapshot;
+    const trimmed = trimValue(finding, level, 0) as F;
     if (jsonBytes(trimmed) <= FINDING_BUDGET_BYTES) return trimmed;
   }
   return undefined;

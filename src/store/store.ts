@@ -65,6 +65,10 @@ export interface AlertRecord {
   lastError?: string;
   /** When a worker claimed posting the root message (a lease, so a crashed post is retried once it lapses). */
   postingSince?: string;
+  /** Which process holds that lease (see `Deps.leases`). */
+  postingBy?: string;
+  /** When the first post not yet confirmed began (the message may exist in Slack without its `ts` here). */
+  postAttemptedAt?: string;
   /** Thread reply announcing the case, once posted. */
   caseReplyTs?: string;
   /** When the Security Hub finding was marked NOTIFIED with the case link. */
@@ -110,6 +114,21 @@ export interface DeadLetter {
   payload: unknown;
 }
 
+/**
+ * A job of the local queue, kept from before its enqueue resolves until it is done, so a process that
+ * stops (even killed) resumes it at its next start. (In AWS, SQS keeps the jobs.)
+ */
+export interface PendingJob {
+  /** Unique, and in enqueue order: `<enqueuedAt>#<random>`. */
+  id: string;
+  /** The job as queued (JSON-safe; read back through the queue's validation). */
+  job: unknown;
+  /** Attempts started so far: one that was running when the process stopped counts. */
+  attempts: number;
+  /** Not to run before this time (ISO-8601): a retry's backoff or a delayed job's due time. */
+  notBefore: string;
+}
+
 /** Thrown when a conditional write finds the record changed since it was read. */
 export class ConflictError extends Error {
   constructor(message = 'the record changed since it was read') {
@@ -142,6 +161,15 @@ export interface Store {
 
   putDeadLetter(letter: Omit<DeadLetter, 'id' | 'at'>): Promise<DeadLetter>;
   listDeadLetters(limit: number): Promise<DeadLetter[]>;
+
+  /** Keeps a new pending job (a conditional write: an id is never reused). */
+  putJob(job: PendingJob): Promise<void>;
+  /** Records an attempt started or a retry's wait; false (nothing written) when the job is no longer pending. */
+  updateJob(id: string, progress: Pick<PendingJob, 'attempts' | 'notBefore'>): Promise<boolean>;
+  /** Forgets a job that is done (or dead-lettered). */
+  deleteJob(id: string): Promise<void>;
+  /** Every pending job, oldest first. */
+  listPendingJobs(): Promise<PendingJob[]>;
 }
 
 /**

@@ -38,6 +38,7 @@ responseActions:
 `;
 
 const ROOT_TS = '1795582800.000100';
+const BOT_ID = 'B0HIVEWIRE';
 const REPLY_TS = '1795582900.000200';
 const PERMALINK = 'https://example.slack.com/archives/C0ACME/p1795582800000100';
 
@@ -49,6 +50,8 @@ interface SlackCall {
 /** How the mocked Slack answers `chat.postMessage`: fine, an HTTP 500, or a Slack error. */
 let postMode: 'ok' | 'http-500' | 'channel_not_found' = 'ok';
 let calls: SlackCall[] = [];
+/** What the mocked channel's `conversations.history` holds. */
+let history: unknown[] = [];
 let harness: AnalystHarness;
 
 function mockSlack(): void {
@@ -66,6 +69,8 @@ function mockSlack(): void {
       }
       if (method === 'chat.postMessage') return [200, { ok: true, channel: form.channel, ts: REPLY_TS }];
       if (method === 'chat.getPermalink') return [200, { ok: true, permalink: PERMALINK }];
+      if (method === 'conversations.history') return [200, { ok: true, messages: history, has_more: false }];
+      if (method === 'auth.test') return [200, { ok: true, user_id: 'U0HIVEWIRE', bot_id: BOT_ID }];
       return [200, { ok: true, channel: form.channel, ts: form.ts }];
     });
 }
@@ -94,6 +99,9 @@ async function ignore(fingerprint: string): Promise<void> {
   }));
 }
 
+/** The calls of a post that first looks for an earlier unconfirmed one (this bot's id, the channel's history). */
+const LOOKED_UP_THEN_POSTED = ['auth.test', 'conversations.history', 'chat.postMessage', 'chat.getPermalink'];
+
 const methods = () => calls.map(({ method, body }) => (body.thread_ts ? `${method} (thread)` : method));
 
 beforeEach(async () => {
@@ -102,6 +110,7 @@ beforeEach(async () => {
   mockSlack();
   postMode = 'ok';
   calls = [];
+  history = [];
   harness = await startAnalystHarness(CONFIG);
 });
 
@@ -282,14 +291,82 @@ describe('when Slack refuses the post', () => {
 
     postMode = 'ok';
     calls = [];
-    // Within the posting lease the failed delivery still holds the claim: nobody posts twice.
+    // The failed delivery gave its claim back: the retry posts at once, after looking in the channel
+    // for a message the failed call may have left (Slack can store a post whose answer is lost).
     await ingestFinding(finding, harness.deps);
-    expect(calls).toEqual([]);
+    expect(methods()).toEqual(LOOKED_UP_THEN_POSTED);
+    expect(calls[1]?.body).toMatchObject({ channel: 'C0ACME', include_all_metadata: 'true' });
+    expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({ ts: ROOT_TS });
+    expect((await harness.deps.store.getAlert(finding.fingerprint))?.postAttemptedAt).toBeUndefined();
+  });
 
+  it('after a post whose answer was lost, the retry finds the message in the channel and does not post again', async () => {
+    const finding = normalised();
+    postMode = 'http-500';
+    await expect(ingestFinding(finding, harness.deps)).rejects.toBeInstanceOf(SlackDeliveryError);
+    // Slack stored it anyway. The channel also holds another alert, and another app's message copying
+    // this alert's metadata: neither must be taken for it.
+    const metadataOf = (fingerprint: string) => ({
+      event_type: 'hivewire_alert',
+      event_payload: { fingerprint },
+    });
+    history = [
+      { ts: '1795582800.000400', bot_id: 'B0OTHERAPP', metadata: metadataOf(finding.fingerprint) },
+      { ts: '1795582800.000300', bot_id: BOT_ID, metadata: metadataOf('other') },
+      { ts: ROOT_TS, bot_id: BOT_ID, metadata: metadataOf(finding.fingerprint) },
+    ];
+    postMode = 'ok';
+    calls = [];
+    await ingestFinding(finding, harness.deps);
+    expect(methods()).toEqual(['auth.test', 'conversations.history', 'chat.getPermalink']);
+    expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({
+      ts: ROOT_TS,
+      permalink: PERMALINK,
+    });
+  });
+});
+
+describe('a claim to post left by a process that stopped', () => {
+  /** The record as a process killed after claiming the post leaves it. */
+  async function leftClaimed(finding: NormalisedFinding): Promise<void> {
+    await ingestFinding(finding, harness.deps);
+    await updateAlert(harness.deps.store, finding.fingerprint, (alert) => ({
+      ...alert,
+      ts: undefined,
+      permalink: undefined,
+      postingSince: harness.clock.now.toISOString(),
+      postingBy: 'process-that-stopped',
+      postAttemptedAt: harness.clock.now.toISOString(),
+    }));
+    calls = [];
+  }
+
+  it('is taken over at once by the process that holds the store alone', async () => {
+    const finding = normalised();
+    await leftClaimed(finding);
+    await ingestFinding(finding, { ...harness.deps, leases: { holder: 'this-process', alone: true } });
+    expect(methods()).toEqual(LOOKED_UP_THEN_POSTED);
+    expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({ ts: ROOT_TS });
+  });
+
+  it('holds until it lapses where other processes may be posting (AWS)', async () => {
+    const finding = normalised();
+    await leftClaimed(finding);
+    await ingestFinding(finding, { ...harness.deps, leases: { holder: 'this-process', alone: false } });
+    expect(calls).toEqual([]);
     harness.clock.now = new Date(harness.clock.now.getTime() + 61_000);
     await ingestFinding(finding, harness.deps);
-    expect(methods()).toEqual(['chat.postMessage', 'chat.getPermalink']);
-    expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({ ts: ROOT_TS });
+    expect(methods()).toEqual(LOOKED_UP_THEN_POSTED);
+  });
+
+  it('of this same process holds: another of its jobs is posting', async () => {
+    const finding = normalised();
+    await leftClaimed(finding);
+    await ingestFinding(finding, {
+      ...harness.deps,
+      leases: { holder: 'process-that-stopped', alone: true },
+    });
+    expect(calls).toEqual([]);
   });
 });
 

@@ -1,5 +1,12 @@
-import { msUntil, SqsDelayedJobs, TimerDelayedJobs } from '../../src/analyst/delayed-jobs';
+import {
+  LocalDelayedJobs,
+  msUntil,
+  NoDelayedJobsError,
+  SqsDelayedJobs,
+} from '../../src/analyst/delayed-jobs';
+import { InProcessQueue } from '../../src/queue/in-process';
 import type { Job } from '../../src/queue/jobs';
+import { startEmbeddedStore } from '../../src/store/embedded';
 
 const now = new Date('2026-11-25T10:00:00.000Z');
 
@@ -27,30 +34,46 @@ describe('delayed jobs', () => {
     ]);
   });
 
-  it('enqueues on the local queue when the timer fires', async () => {
-    jest.useFakeTimers({ now });
+  it("keeps a local job in the store with its due time, measured on the use cases' clock", async () => {
+    const embedded = await startEmbeddedStore({ inMemory: true });
     try {
-      const enqueued: Job[] = [];
-      const jobs = new TimerDelayedJobs(
-        { enqueue: async (job) => void enqueued.push(job) },
-        () => now,
-        () => undefined,
-      );
+      const handler = jest.fn(async () => undefined);
+      const queue = new InProcessQueue({
+        store: embedded.store,
+        handler,
+        onDeadLetter: async () => undefined,
+      });
+      const jobs = new LocalDelayedJobs(queue, () => now);
+      const before = Date.now();
       await jobs.enqueueWhenDue({
         kind: 'triage-timeout',
         triageId: 't1',
-        dueAt: '2026-11-25T10:01:00.000Z',
+        dueAt: '2026-11-25T11:00:00.000Z',
       });
-      jest.advanceTimersByTime(59_999);
-      expect(enqueued).toEqual([]);
-      jest.advanceTimersByTime(1);
-      await Promise.resolve();
-      expect(enqueued).toEqual([
-        { kind: 'triage-timeout', triageId: 't1', dueAt: '2026-11-25T10:01:00.000Z' },
-      ]);
+      const after = Date.now();
+      queue.close();
+      const [pending] = await embedded.store.listPendingJobs();
+      expect(pending?.job).toEqual({
+        kind: 'triage-timeout',
+        triageId: 't1',
+        dueAt: '2026-11-25T11:00:00.000Z',
+      });
+      const notBefore = Date.parse(pending!.notBefore);
+      expect(notBefore).toBeGreaterThanOrEqual(before + 60 * 60_000);
+      expect(notBefore).toBeLessThanOrEqual(after + 60 * 60_000);
+      expect(handler).not.toHaveBeenCalled();
     } finally {
-      jest.useRealTimers();
+      await embedded.close();
     }
+  });
+
+  it('refuses a delayed job with NoDelayedJobsError when the queue cannot hold one back', async () => {
+    const enqueued: Job[] = [];
+    const jobs = new LocalDelayedJobs({ enqueue: async (job) => void enqueued.push(job) }, () => now);
+    await expect(
+      jobs.enqueueWhenDue({ kind: 'triage-timeout', triageId: 't1', dueAt: '2026-11-25T11:00:00.000Z' }),
+    ).rejects.toBeInstanceOf(NoDelayedJobsError);
+    expect(enqueued).toEqual([]);
   });
 
   it('counts a past or unreadable due time as due now', () => {

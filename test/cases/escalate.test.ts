@@ -130,6 +130,38 @@ describe('the Create Case click', () => {
     expect(JSON.stringify(slack[0]!.fields.blocks)).toContain('⏳ Creating case… requested by <@U0ALICE>');
   });
 
+  it('takes over an escalation left without a case for an hour (its job lost); sooner, it is in progress', async () => {
+    const hourAgo = new Date(harness.clock.now.getTime() - 60 * 60_000);
+    const record = await seed({
+      state: 'escalating',
+      escalatedBy: 'U0BOB',
+      escalatedAt: new Date(hourAgo.getTime() + 1).toISOString(),
+    });
+    const slack = mockSlack();
+
+    await harness.click(record.fingerprint, { userId: 'U0ALICE' });
+    expect(harness.jobs).toEqual([]);
+    expect(slack.find((call) => call.method === 'chat.postEphemeral')?.fields.text).toBe(
+      'A case is already being created for this alert (requested by <@U0BOB>).',
+    );
+
+    harness.clock.now = new Date(harness.clock.now.getTime() + 1);
+    await harness.click(record.fingerprint, { userId: 'U0ALICE' });
+    expect(harness.jobs).toEqual([
+      {
+        kind: 'create-case',
+        fingerprint: record.fingerprint,
+        userId: 'U0ALICE',
+        requestedAt: harness.clock.now.toISOString(),
+      },
+    ]);
+    expect(await harness.deps.store.getAlert(record.fingerprint)).toMatchObject({
+      state: 'escalating',
+      escalatedBy: 'U0ALICE',
+      escalatedAt: harness.clock.now.toISOString(),
+    });
+  });
+
   it.each([
     ['unsigned', { unsigned: true }],
     ['signed with the wrong secret', { secret: `${SIGNING_SECRET}-not` }],

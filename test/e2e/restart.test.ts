@@ -8,15 +8,14 @@
  */
 import { SANDBOX_DEFAULTS } from '../../src/config';
 import { loadSamples } from '../../src/samples';
-import { connectToRunningStore, type OpenedStore } from '../../src/store/embedded';
+import type { OpenedStore } from '../../src/store/embedded';
 import type { AlertRecord } from '../../src/store/store';
-import { startSandboxServer, temporaryDataDir, type SandboxServer } from '../helpers/sandbox-server';
+import { eventually } from '../helpers/eventually';
+import { ServerRuns, temporaryDataDir, type SandboxServer } from '../helpers/sandbox-server';
 
 jest.setTimeout(60_000);
 
 const USER = 'U0ALICE';
-const WAIT_MS = 15_000;
-const POLL_MS = 50;
 
 interface ConsoleMessage {
   ts: string;
@@ -30,25 +29,9 @@ interface ConsoleState {
   cases: { _id: string; number: number; title: string; status: string }[];
 }
 
-const running = new Set<SandboxServer>();
-const stores = new Set<OpenedStore>();
+const runs = new ServerRuns();
 
-afterAll(async () => {
-  for (const store of stores) await store.close();
-  for (const server of running) await server.stop('SIGKILL');
-});
-
-async function start(dataDir: string): Promise<SandboxServer> {
-  const server = await startSandboxServer({ dataDir, samples: false });
-  running.add(server);
-  return server;
-}
-
-async function stop(server: SandboxServer, signal: 'SIGTERM' | 'SIGKILL') {
-  const exit = await server.stop(signal);
-  running.delete(server);
-  return exit;
-}
+afterAll(() => runs.release());
 
 async function consoleState(server: SandboxServer): Promise<ConsoleState> {
   const response = await fetch(`${server.url}/sandbox/console/state?user=${USER}`);
@@ -63,23 +46,6 @@ async function consolePost(server: SandboxServer, action: string, body: unknown)
   });
   expect(response.status).toBe(200);
   return response.json();
-}
-
-/** Polls `probe` until it returns a value (the product works asynchronously: queue, webhooks, pacing). */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, POLL_MS));
-  }
-}
-
-async function storeOf(server: SandboxServer): Promise<OpenedStore> {
-  const store = await eventually('the running store', () => connectToRunningStore(server.dataDir));
-  stores.add(store);
-  return store;
 }
 
 async function onlyAlert(store: OpenedStore): Promise<AlertRecord> {
@@ -126,7 +92,7 @@ async function clickCreateCase(
 
 /** The invariants of "intact" that hold whatever the moment of the stop. */
 async function expectConsistent(server: SandboxServer, alertTs: string) {
-  const store = await storeOf(server);
+  const store = await runs.storeOf(server);
   const record = await onlyAlert(store);
   const state = await consoleState(server);
   const messages = state.messages[state.alertChannel]!;
@@ -156,13 +122,13 @@ async function expectStatusThreadsBack(server: SandboxServer, store: OpenedStore
 describe('a restart mid-flow', () => {
   it('after SIGTERM right after Create Case, the case, thread and record are intact and status changes still thread back', async () => {
     const dataDir = temporaryDataDir();
-    const first = await start(dataDir);
+    const first = await runs.start(dataDir);
     const alert = await ingestAndWaitForAlert(first);
     await clickCreateCase(first, alert);
-    expect(await stop(first, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await runs.stop(first, 'SIGTERM')).toEqual({ code: 0, signal: null });
 
     // Graceful: the drained job finished the escalation before the process exited.
-    const second = await start(dataDir);
+    const second = await runs.start(dataDir);
     const { store, record, state } = await expectConsistent(second, alert.message.ts);
     expect(record.state).toBe('escalated');
     expect(record.escalatedBy).toBe(USER);
@@ -175,17 +141,17 @@ describe('a restart mid-flow', () => {
     expect(replies[0]!.text).toContain('opened in TheHive');
 
     await expectStatusThreadsBack(second, store, record.caseId!);
-    await stop(second, 'SIGTERM');
+    await runs.stop(second, 'SIGTERM');
   });
 
   it('after SIGKILL right after Create Case, the state is consistent on restart and the alert reaches a case', async () => {
     const dataDir = temporaryDataDir();
-    const first = await start(dataDir);
+    const first = await runs.start(dataDir);
     const alert = await ingestAndWaitForAlert(first);
     await clickCreateCase(first, alert);
-    expect(await stop(first, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await runs.stop(first, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
 
-    const second = await start(dataDir);
+    const second = await runs.start(dataDir);
     const { store, record } = await expectConsistent(second, alert.message.ts);
     expect(record.escalatedBy).toBe(USER);
     expect(['escalating', 'escalated']).toContain(record.state);
@@ -198,6 +164,6 @@ describe('a restart mid-flow', () => {
     const { state } = await expectConsistent(second, alert.message.ts);
     expect(state.cases.map((c) => c._id)).toEqual([escalated.caseId]);
     await expectStatusThreadsBack(second, store, escalated.caseId!);
-    await stop(second, 'SIGTERM');
+    await runs.stop(second, 'SIGTERM');
   });
 });

@@ -15,6 +15,8 @@ import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
 import type { Sandbox } from '../../src/sandbox';
 import { sandboxFor } from '../../src/serve';
 import { startServer, type RunningServer } from '../../src/server';
+import { connectToRunningStore, type OpenedStore } from '../../src/store/embedded';
+import { eventually } from './eventually';
 
 const ROOT = resolve(__dirname, '../..');
 const HEALTH_TIMEOUT_MS = 15_000;
@@ -138,6 +140,41 @@ export async function startSandboxServer(
   }
   await server.stop('SIGKILL');
   throw new SandboxServerError(`hivewire serve was not healthy within ${HEALTH_TIMEOUT_MS} ms:\n${output}`);
+}
+
+/**
+ * The servers a restart test starts on a data dir one after another, and its connections to their
+ * stores; `release` (in afterAll) kills what is still running and closes the connections.
+ */
+export class ServerRuns {
+  private readonly running = new Set<SandboxServer>();
+  private readonly stores = new Set<OpenedStore>();
+
+  /** `hivewire serve` on `dataDir`, without sample findings. */
+  async start(dataDir: string): Promise<SandboxServer> {
+    const server = await startSandboxServer({ dataDir, samples: false });
+    this.running.add(server);
+    return server;
+  }
+
+  /** Stops it (SIGTERM drains, SIGKILL does not) and resolves to how it exited. */
+  async stop(server: SandboxServer, signal: 'SIGTERM' | 'SIGKILL') {
+    const exit = await server.stop(signal);
+    this.running.delete(server);
+    return exit;
+  }
+
+  /** The running server's store, reached through the endpoint it records (as `hivewire audit` does). */
+  async storeOf(server: SandboxServer): Promise<OpenedStore> {
+    const store = await eventually('the running store', () => connectToRunningStore(server.dataDir));
+    this.stores.add(store);
+    return store;
+  }
+
+  async release(): Promise<void> {
+    for (const store of this.stores) await store.close();
+    for (const server of this.running) await server.stop('SIGKILL');
+  }
 }
 
 /** The sandbox's default ingest secret (the server runs without INGEST_SECRET set). */

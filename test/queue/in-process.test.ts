@@ -1,7 +1,25 @@
-/** The in-process queue: asynchronous runs, retries with backoff, dead letters, drain, concurrency, close. */
-import { defaultBackoff, InProcessQueue, QueueClosedError } from '../../src/queue/in-process';
+/**
+ * The in-process queue against the real store (dynalite, the DynamoDB protocol): asynchronous runs,
+ * retries with backoff, dead letters, drain, concurrency, close; and durability: a job is kept before
+ * enqueue resolves, removed when done, and resumed by the next process.
+ */
+import { defaultBackoff, InProcessQueue, QueueClosedError, type JobStore } from '../../src/queue/in-process';
 import type { Job, JobHandler } from '../../src/queue/jobs';
 import { InvalidJobError } from '../../src/queue/wire';
+import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
+import { eventually } from '../helpers/eventually';
+
+let embedded: OpenedStore;
+let store: JobStore;
+
+beforeEach(async () => {
+  embedded = await startEmbeddedStore({ inMemory: true });
+  store = embedded.store;
+});
+
+afterEach(async () => {
+  await embedded.close();
+});
 
 const reconcileJob: Job = { kind: 'reconcile', requestedAt: '2026-11-25T10:00:00.000Z' };
 
@@ -15,6 +33,7 @@ function queueWith(handler: JobHandler, options: { maxAttempts?: number; concurr
   const backoffs: number[] = [];
   const queue = new InProcessQueue({
     handler,
+    store,
     ...options,
     backoff: (attempt) => {
       backoffs.push(attempt);
@@ -82,6 +101,7 @@ describe('InProcessQueue', () => {
   it('waits in drain for a job that is waiting out its backoff', async () => {
     const attempts: number[] = [];
     const queue = new InProcessQueue({
+      store,
       handler: async (_job, attempt) => {
         attempts.push(attempt);
         if (attempt === 1) throw new Error('once');
@@ -103,18 +123,22 @@ describe('InProcessQueue', () => {
     let running = 0;
     let most = 0;
     const done: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
     const { queue } = queueWith(
       async (job) => {
         running += 1;
         most = Math.max(most, running);
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await gate;
         running -= 1;
         if (job.kind === 'create-case') done.push(job.fingerprint);
       },
       { concurrency: 2 },
     );
     const fingerprints = ['gd-1', 'gd-2', 'gd-3', 'gd-4', 'gd-5'];
-    for (const fingerprint of fingerprints) await queue.enqueue(createCaseJob(fingerprint));
+    await Promise.all(fingerprints.map((fingerprint) => queue.enqueue(createCaseJob(fingerprint))));
+    await eventually('two jobs to be running', () => running === 2 || undefined);
+    open();
     await queue.drain();
     expect(most).toBe(2);
     expect(done.sort()).toEqual(fingerprints);
@@ -159,8 +183,9 @@ describe('InProcessQueue', () => {
   });
 
   it('reports a dead letter that could not be kept to the logger', async () => {
-    const logger = { error: jest.fn() };
+    const logger = { error: jest.fn(), warn: jest.fn() };
     const queue = new InProcessQueue({
+      store,
       handler: async () => {
         throw new Error('TheHive 400');
       },
@@ -181,6 +206,193 @@ describe('InProcessQueue', () => {
         deadLetterError: 'store unavailable',
       },
     );
+    // Not lost: the next start tries again.
+    expect((await store.listPendingJobs()).map((pending) => pending.job)).toEqual([reconcileJob]);
+  });
+});
+
+/** A job as a previous process left it in the store. */
+async function leftPending(job: unknown, attempts: number, notBefore = '2026-11-25T10:00:00.000Z') {
+  const id = `2026-11-25T10:00:00.000Z#left-${attempts}`;
+  await store.putJob({ id, job, attempts, notBefore });
+  return id;
+}
+
+describe('InProcessQueue durability', () => {
+  it('keeps the job in the store before enqueue resolves, and removes it once done', async () => {
+    const order: string[] = [];
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const queue = new InProcessQueue({
+      handler: () => finished,
+      store: {
+        ...embedded.store,
+        putJob: async (job) => {
+          await embedded.store.putJob(job);
+          order.push('kept');
+        },
+        updateJob: (id, progress) => embedded.store.updateJob(id, progress),
+        deleteJob: (id) => embedded.store.deleteJob(id),
+        listPendingJobs: () => embedded.store.listPendingJobs(),
+        putDeadLetter: (letter) => embedded.store.putDeadLetter(letter),
+      },
+      onDeadLetter: async () => undefined,
+    });
+    await queue.enqueue(createCaseJob('gd-1'));
+    order.push('enqueue resolved');
+    expect(order).toEqual(['kept', 'enqueue resolved']);
+    expect(await store.listPendingJobs()).toEqual([
+      {
+        id: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z#[0-9a-f-]{36}$/),
+        job: createCaseJob('gd-1'),
+        attempts: expect.any(Number),
+        notBefore: expect.any(String),
+      },
+    ]);
+    finish();
+    await queue.drain();
+    expect(await store.listPendingJobs()).toEqual([]);
+  });
+
+  it('runs again, at the next start, a job that was running when the process stopped; that attempt counts', async () => {
+    const first = queueWith(() => new Promise<void>(() => undefined));
+    await first.queue.enqueue(createCaseJob('gd-1'));
+    await eventually('the attempt to be recorded', async () =>
+      (await store.listPendingJobs())[0]?.attempts === 1 ? true : undefined,
+    );
+    // The process is gone here (the test stops using the first queue); the next one starts on the same store.
+    const runs: [Job, number][] = [];
+    const { queue } = queueWith(async (job, attempt) => void runs.push([job, attempt]));
+    expect(await queue.resume()).toBe(1);
+    await queue.drain();
+    expect(runs).toEqual([[createCaseJob('gd-1'), 2]]);
+    expect(await store.listPendingJobs()).toEqual([]);
+  });
+
+  it('resumes a job left between retries at the attempt after those used', async () => {
+    await leftPending(reconcileJob, 2);
+    const runs: number[] = [];
+    const { queue } = queueWith(async (_job, attempt) => void runs.push(attempt));
+    expect(await queue.resume()).toBe(1);
+    await queue.drain();
+    expect(runs).toEqual([3]);
+  });
+
+  it('records a failed attempt and the wait before the next in the store; close leaves the job there', async () => {
+    const queue = new InProcessQueue({
+      store,
+      backoff: () => 60_000,
+      handler: async () => {
+        throw new Error('TheHive answered 503');
+      },
+      onDeadLetter: async () => undefined,
+    });
+    const before = Date.now();
+    await queue.enqueue(reconcileJob);
+    await eventually('the failed attempt to be recorded', async () => {
+      const [pending] = await store.listPendingJobs();
+      return pending && Date.parse(pending.notBefore) >= before + 60_000 ? pending : undefined;
+    });
+    queue.close();
+    await queue.drain();
+    const [pending] = await store.listPendingJobs();
+    expect(pending).toMatchObject({ job: reconcileJob, attempts: 1 });
+    expect(Date.parse(pending!.notBefore)).toBeLessThanOrEqual(Date.now() + 60_000);
+  });
+
+  it('keeps a dead letter in the store after the last attempt and removes the job', async () => {
+    const attempts: number[] = [];
+    const queue = new InProcessQueue({
+      store,
+      maxAttempts: 3,
+      backoff: () => 0,
+      handler: async (_job, attempt) => {
+        attempts.push(attempt);
+        throw new Error(`TheHive answered 503 (attempt ${attempt})`);
+      },
+      onDeadLetter: async (job, error) => {
+        await store.putDeadLetter({ kind: `job:${job.kind}`, error: String(error), payload: job });
+      },
+    });
+    await queue.enqueue(createCaseJob('gd-1'));
+    await queue.drain();
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(await store.listPendingJobs()).toEqual([]);
+    expect(await embedded.store.listDeadLetters(10)).toEqual([
+      expect.objectContaining({
+        kind: 'job:create-case',
+        error: 'Error: TheHive answered 503 (attempt 3)',
+        payload: createCaseJob('gd-1'),
+      }),
+    ]);
+  });
+
+  it('dead-letters at start, without running it, a job the process stopped during on every attempt', async () => {
+    await leftPending(createCaseJob('gd-1'), 3);
+    const handler = jest.fn(async () => undefined);
+    const { queue, deadLetters } = queueWith(handler, { maxAttempts: 3 });
+    expect(await queue.resume()).toBe(0);
+    await queue.drain();
+    expect(handler).not.toHaveBeenCalled();
+    expect(deadLetters).toEqual([{ job: createCaseJob('gd-1'), error: expect.any(Error) }]);
+    expect(deadLetters[0]?.error).toMatchObject({ code: 'STOPPED_DURING_JOB', attempts: 3 });
+    expect(await store.listPendingJobs()).toEqual([]);
+  });
+
+  it('keeps a stored job that no longer reads as a job as a rejected-job dead letter, naming the field', async () => {
+    await leftPending({ kind: 'create-case', fingerprint: 'gd-1' }, 0);
+    const handler = jest.fn(async () => undefined);
+    const { queue } = queueWith(handler);
+    expect(await queue.resume()).toBe(0);
+    expect(handler).not.toHaveBeenCalled();
+    expect(await embedded.store.listDeadLetters(10)).toEqual([
+      expect.objectContaining({
+        kind: 'rejected-job',
+        error: expect.stringMatching(/userId/),
+        payload: { kind: 'create-case', fingerprint: 'gd-1' },
+      }),
+    ]);
+    expect(await store.listPendingJobs()).toEqual([]);
+  });
+
+  it('holds a delayed job in the store until it is due, across a restart; drain does not wait for it', async () => {
+    const due = new Date(Date.now() + 60 * 60_000);
+    const handler = jest.fn(async () => undefined);
+    const first = queueWith(handler);
+    await first.queue.enqueueAt(reconcileJob, due);
+    await first.queue.drain();
+    first.queue.close();
+    expect(await store.listPendingJobs()).toEqual([
+      { id: expect.any(String), job: reconcileJob, attempts: 0, notBefore: due.toISOString() },
+    ]);
+
+    const { queue } = queueWith(handler);
+    expect(await queue.resume()).toBe(1);
+    await queue.drain();
+    queue.close();
+    expect(handler).not.toHaveBeenCalled();
+    expect(await store.listPendingJobs()).toHaveLength(1);
+  });
+
+  it('runs at start a delayed job that fell due while no process ran', async () => {
+    await leftPending(reconcileJob, 0, new Date(Date.now() - 1000).toISOString());
+    const runs: Job[] = [];
+    const { queue } = queueWith(async (job) => void runs.push(job));
+    await queue.resume();
+    await queue.drain();
+    expect(runs).toEqual([reconcileJob]);
+  });
+
+  it('does not resume a second time a job this queue already runs', async () => {
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const handler = jest.fn(() => finished);
+    const { queue } = queueWith(handler);
+    await queue.enqueue(reconcileJob);
+    expect(await queue.resume()).toBe(0);
+    finish();
+    await queue.drain();
+    expect(handler).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoStore } from '../../src/store/dynamo';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
-import { AlertTooLargeError, InvalidAuditTimeError } from '../../src/store/errors';
+import { AlertTooLargeError, InvalidAuditTimeError, JobTooLargeError } from '../../src/store/errors';
 import { TRUNCATION_MARK } from '../../src/store/item-size';
 import type { AlertRecord } from '../../src/store/store';
 import { ensureTable } from '../../src/store/table';
@@ -195,6 +195,19 @@ describe('DynamoStore specifics', () => {
     });
     await expect(store.createAlert(withoutVersion(record))).rejects.toBeInstanceOf(AlertTooLargeError);
     expect(await store.getAlert(record.fingerprint)).toBeUndefined();
+  });
+
+  it('refuses with JobTooLargeError a job that cannot fit one item, and keeps nothing', async () => {
+    const id = '2026-11-25T10:00:00.000Z#big';
+    const job = {
+      id,
+      job: { blob: 'J'.repeat(400 * 1024) },
+      attempts: 0,
+      notBefore: '2026-11-25T10:00:00.000Z',
+    };
+    await expect(store.putJob(job)).rejects.toBeInstanceOf(JobTooLargeError);
+    await expect(store.putJob(job)).rejects.toMatchObject({ code: 'JOB_TOO_LARGE', id });
+    expect(await store.listPendingJobs()).toEqual([]);
   });
 
   it('keeps oversized audit details as the start of their JSON text', async () => {

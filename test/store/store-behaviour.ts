@@ -1,7 +1,7 @@
 /**
  * The Store port's behaviour, written once and run against every adapter: what the use cases rely on
  * (conditional writes, the case index, the followed cases, audit order, delivery claims, settings,
- * dead letters), independent of how an adapter keeps it.
+ * dead letters, pending jobs), independent of how an adapter keeps it.
  */
 import { ConflictError, updateAlert, type AlertRecord, type Store } from '../../src/store/store';
 import { makeAlertRecord } from '../helpers/alerts';
@@ -331,6 +331,44 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
         expect(second.id).not.toBe(first.id);
         expect(await store.listDeadLetters(10)).toEqual([second, first]);
         expect(await store.listDeadLetters(1)).toEqual([second]);
+      });
+    });
+
+    describe('pending jobs', () => {
+      const job = (id: string) => ({
+        id,
+        job: { kind: 'reconcile', requestedAt: START.toISOString() },
+        attempts: 0,
+        notBefore: START.toISOString(),
+      });
+
+      it('lists pending jobs in id order with what was put, and forgets a deleted one', async () => {
+        const later = job('2026-11-25T10:00:00.002Z#b');
+        const earlier = job('2026-11-25T10:00:00.001Z#a');
+        await store.putJob(later);
+        await store.putJob(earlier);
+        expect(await store.listPendingJobs()).toEqual([earlier, later]);
+        await store.deleteJob(earlier.id);
+        await store.deleteJob(earlier.id);
+        expect(await store.listPendingJobs()).toEqual([later]);
+      });
+
+      it('refuses a second job with the same id, keeping the first', async () => {
+        const first = job('2026-11-25T10:00:00.001Z#a');
+        await store.putJob(first);
+        await expect(store.putJob({ ...first, attempts: 3 })).rejects.toThrow();
+        expect(await store.listPendingJobs()).toEqual([first]);
+      });
+
+      it('records attempts and the next wait of a pending job only', async () => {
+        const pending = job('2026-11-25T10:00:00.001Z#a');
+        await store.putJob(pending);
+        const progress = { attempts: 2, notBefore: '2026-11-25T10:00:05.000Z' };
+        expect(await store.updateJob(pending.id, progress)).toBe(true);
+        expect(await store.listPendingJobs()).toEqual([{ ...pending, ...progress }]);
+        await store.deleteJob(pending.id);
+        expect(await store.updateJob(pending.id, progress)).toBe(false);
+        expect(await store.listPendingJobs()).toEqual([]);
       });
     });
   });
