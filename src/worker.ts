@@ -17,7 +17,7 @@ import { reconcile } from './cases/reconcile';
 import { applyCaseState, type SyncDeps } from './cases/sync';
 import { OutOfTimeError, withDeadline, type TimeBudget } from './queue/budget';
 import { errorMessage } from './logger';
-import type { Job, JobHandler } from './queue/jobs';
+import type { AttemptEnd, Job, JobHandler } from './queue/jobs';
 import { SlackDeliveryError } from './slack/delivery';
 
 /** Whether another attempt could succeed. */
@@ -141,7 +141,7 @@ export interface Attempt {
  * deliver the work again. On the last attempt, or a failure no retry fixes, `failedForGood` keeps the
  * work and tells people, and the attempt ends without error. With a budget, work that cannot finish in
  * the time left is not started: that too is a failure, retried, or final on the last attempt, since
- * giving the work back then would send it to the SQS dead-letter queue with nothing kept or said.
+ * giving the work back then unkept would send it to the SQS dead-letter queue with nothing kept or said.
  */
 export async function runAttempt(
   { attempt, maxAttempts, budget }: Attempt,
@@ -151,20 +151,26 @@ export async function runAttempt(
     /** Logs a failure; `final` tells whether it is for good. */
     logFailure: (error: unknown, final: boolean) => void;
   },
-): Promise<void> {
+): Promise<AttemptEnd> {
   try {
-    if (!budget) return await work.run();
-    const neededMs = budget.runMs + budget.reportMs;
-    const leftMs = budget.timeLeftMs();
-    if (leftMs < neededMs) throw new OutOfTimeError(leftMs, neededMs);
-    await withDeadline(budget.runMs, work.run);
+    if (budget) {
+      const neededMs = budget.runMs + budget.reportMs;
+      const leftMs = budget.timeLeftMs();
+      if (leftMs < neededMs) throw new OutOfTimeError(leftMs, neededMs);
+      await withDeadline(budget.runMs, work.run);
+    } else {
+      await work.run();
+    }
+    return 'done';
   } catch (error) {
-    const final = attempt >= maxAttempts || !isRetryable(error);
+    const lastAttempt = attempt >= maxAttempts;
+    const final = lastAttempt || !isRetryable(error);
     work.logFailure(error, final);
     if (!final) throw error;
     await (budget
       ? withDeadline(budget.reportMs, () => work.failedForGood(error))
       : work.failedForGood(error));
+    return lastAttempt ? 'kept-on-last-attempt' : 'done';
   }
 }
 
@@ -174,11 +180,11 @@ export async function runAttempt(
  * @param maxAttempts the attempt on which a failure is final (the queue's own retry limit)
  */
 export function createJobHandler(deps: SyncDeps, maxAttempts: number): JobHandler {
-  return async (job, attempt, budget) => {
+  return (job, attempt, budget) => {
     const log = deps.logger.createChild({
       persistentKeys: { job: job.kind, attempt, ...correlationKeys(job) },
     });
-    await runAttempt(
+    return runAttempt(
       { attempt, maxAttempts, budget },
       {
         run: () => run(job, deps),

@@ -99,10 +99,12 @@ describe('runAttempt', () => {
     expect(calls).toEqual({ failedForGood: [], logged: [['OutOfTimeError', false]] });
   });
 
-  it('on the last attempt, work that cannot start fails for good: kept and reported, not given back', async () => {
+  it('on the last attempt, work that cannot start fails for good: kept and reported, then left to the DLQ', async () => {
     const run = jest.fn(async () => undefined);
     const { calls, work: attemptWork } = work(run);
-    await runAttempt({ attempt: 5, maxAttempts: 5, budget: budget(10_000) }, attemptWork);
+    await expect(
+      runAttempt({ attempt: 5, maxAttempts: 5, budget: budget(10_000) }, attemptWork),
+    ).resolves.toBe('kept-on-last-attempt');
     expect(run).not.toHaveBeenCalled();
     expect(calls.failedForGood).toEqual([new OutOfTimeError(10_000, 42_000)]);
     expect(calls.logged).toEqual([['OutOfTimeError', true]]);
@@ -123,11 +125,27 @@ describe('runAttempt', () => {
         logFailure: () => undefined,
       },
     );
-    await expect(attempt).resolves.toBeUndefined();
+    await expect(attempt).resolves.toBe('kept-on-last-attempt');
     expect(seen.run).toBeInstanceOf(AbortSignal);
     expect(seen.report).toBeInstanceOf(AbortSignal);
     expect(seen.report).not.toBe(seen.run);
     expect(currentDeadline()).toBeUndefined();
+  });
+
+  it('a failure no retry fixes, before the last attempt, is kept and reported and ends the work there', async () => {
+    const { calls, work: attemptWork } = work(async () => {
+      throw parseFailure();
+    });
+    await expect(runAttempt({ attempt: 1, maxAttempts: 5 }, attemptWork)).resolves.toBe('done');
+    expect(calls.failedForGood).toHaveLength(1);
+  });
+
+  it('work that succeeds is done', async () => {
+    const { calls, work: attemptWork } = work(async () => undefined);
+    await expect(
+      runAttempt({ attempt: 5, maxAttempts: 5, budget: budget(42_000) }, attemptWork),
+    ).resolves.toBe('done');
+    expect(calls.failedForGood).toEqual([]);
   });
 
   it('without a budget (the local queue) runs the work with no deadline', async () => {

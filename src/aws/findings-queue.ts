@@ -8,13 +8,14 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ingestEvent } from '../alerts/ingest';
 import type { Deps } from '../deps';
 import { errorMessage } from '../logger';
-import { processSqsBatch, receiveCount } from '../queue/sqs-batch';
+import type { AttemptEnd } from '../queue/jobs';
+import { processSqsBatch, receiveCount, settleRecord } from '../queue/sqs-batch';
 import { runAttempt, type Attempt } from '../worker';
 
 /** The payload kept for a dead letter: the store's items are capped at 400 KB. */
 const DEAD_LETTER_PAYLOAD_LIMIT = 256 * 1024;
 
-async function ingestRecord(record: SQSRecord, deps: Deps, attempt: Attempt): Promise<void> {
+async function ingestRecord(record: SQSRecord, deps: Deps, attempt: Attempt): Promise<AttemptEnd> {
   const logger = deps.logger.createChild({
     persistentKeys: { messageId: record.messageId, attempt: attempt.attempt },
   });
@@ -29,9 +30,9 @@ async function ingestRecord(record: SQSRecord, deps: Deps, attempt: Attempt): Pr
       payload: record.body.slice(0, DEAD_LETTER_PAYLOAD_LIMIT),
     });
     logger.warn('findings message is not JSON: dead-lettered');
-    return;
+    return 'done';
   }
-  await runAttempt(attempt, {
+  return runAttempt(attempt, {
     run: async () => {
       const result = await ingestEvent(event, { ...deps, logger });
       logger.info('findings event ingested', {
@@ -53,8 +54,8 @@ async function ingestRecord(record: SQSRecord, deps: Deps, attempt: Attempt): Pr
  * @param options.maxAttempts the receive on which a failure is final (the queue's maxReceiveCount):
  *   the event is then kept as a dead letter in the store instead of being retried
  * @param options.budget in Lambda, the time each event may take (queue/budget.ts)
- * @returns the records SQS should deliver again (a failure to even keep a dead letter is one of them,
- *   so after maxReceiveCount it lands in the findings DLQ and its alarm)
+ * @returns the records SQS should deliver again, and those kept on their last receive (which SQS then
+ *   moves to the findings DLQ, where its alarm fires)
  */
 export async function ingestFindingsBatch(
   event: SQSEvent,
@@ -62,8 +63,9 @@ export async function ingestFindingsBatch(
   options: Omit<Attempt, 'attempt'>,
 ): Promise<SQSBatchResponse> {
   return processSqsBatch(event, async (record) => {
+    let end: AttemptEnd;
     try {
-      await ingestRecord(record, deps, { ...options, attempt: receiveCount(record) });
+      end = await ingestRecord(record, deps, { ...options, attempt: receiveCount(record) });
     } catch (error) {
       deps.logger.warn('findings message not done: SQS will deliver it again', {
         messageId: record.messageId,
@@ -71,5 +73,6 @@ export async function ingestFindingsBatch(
       });
       throw error;
     }
+    settleRecord(end);
   });
 }

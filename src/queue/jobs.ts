@@ -140,7 +140,16 @@ export interface DelayingQueue extends Queue {
 }
 
 /**
- * Runs one job; throws to have it retried (and dead-lettered when retries are spent). `budget` is the
- * time the job may take in a Lambda invocation; the local queue has none.
+ * How an attempt ended: `done` (the work ran, or failed for good before the queue's last attempt and
+ * was kept), or `kept-on-last-attempt`: it failed on the queue's last attempt and was kept and reported.
+ * SQS is then handed the message back, so its redrive policy moves it to the dead-letter queue: the
+ * queue's alarm fires and an operator can redrive it, while the store's dead letter and the thread's
+ * reply have already told the people waiting on it.
  */
-export type JobHandler = (job: Job, attempt: number, budget?: TimeBudget) => Promise<void>;
+export type AttemptEnd = 'done' | 'kept-on-last-attempt';
+
+/**
+ * Runs one job; throws to have it retried (and dead-lettered when retries are spent). `budget` is the
+ * time the job may take in a Lambda invocation; the local queue has none. Nothing returned is `done`.
+ */
+export type JobHandler = (job: Job, attempt: number, budget?: TimeBudget) => Promise<AttemptEnd | void>;

@@ -8,8 +8,24 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { errorMessage, type Logger } from '../logger';
 import type { Store } from '../store/store';
 import type { TimeBudget } from './budget';
-import type { Job, JobHandler } from './jobs';
+import type { AttemptEnd, Job, JobHandler } from './jobs';
 import { parseJobBody } from './wire';
+
+/**
+ * Thrown for a record kept and reported on its last receive: the record is listed as failed, so SQS's
+ * redrive policy moves it to the dead-letter queue (see `AttemptEnd`).
+ */
+export class HandedToDeadLetterQueue extends Error {
+  constructor() {
+    super('failed on its last receive: kept as a dead letter, reported, and left to the dead-letter queue');
+    this.name = 'HandedToDeadLetterQueue';
+  }
+}
+
+/** Answers an attempt's end to SQS: a record kept on its last receive goes on to the dead-letter queue. */
+export function settleRecord(end: AttemptEnd | void): void {
+  if (end === 'kept-on-last-attempt') throw new HandedToDeadLetterQueue();
+}
 
 /** One record of a batch, read. */
 export type SqsJobMessage =
@@ -89,8 +105,9 @@ export async function runSqsBatch(
       deps.logger.warn('job message rejected: kept as a dead letter', { messageId, error: record.error });
       return;
     }
+    let end: AttemptEnd | void;
     try {
-      await handler(record.job, record.attempt, budget);
+      end = await handler(record.job, record.attempt, budget);
     } catch (error) {
       deps.logger.warn('job failed: SQS will deliver it again', {
         messageId,
@@ -100,5 +117,6 @@ export async function runSqsBatch(
       });
       throw error;
     }
+    settleRecord(end);
   });
 }

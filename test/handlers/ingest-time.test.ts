@@ -97,7 +97,7 @@ describe('ingest handler against its timeout', () => {
     expect(await opened.store.listDeadLetters(10)).toEqual([]);
   });
 
-  it('on the last receive keeps both events as dead letters, saying what failed', async () => {
+  it('on the last receive keeps both events as dead letters, saying what failed, and leaves them to the DLQ', async () => {
     const first = findingMessage('first', 'time-last-first', MAX_RECEIVE_COUNT);
     const second = findingMessage('second', 'time-last-second', MAX_RECEIVE_COUNT);
     const { answer: response, leftMs } = await invokeWithTimeout(
@@ -110,7 +110,11 @@ describe('ingest handler against its timeout', () => {
       },
     );
 
-    expect(response).toEqual({ batchItemFailures: [] });
+    // Kept and reported, then handed back: SQS's redrive policy moves both to the dead-letter queue.
+    expect(response.batchItemFailures.map(({ itemIdentifier }) => itemIdentifier).sort()).toEqual([
+      first.messageId,
+      second.messageId,
+    ]);
     expect(leftMs).toBeGreaterThan(0);
     expect(slack.requests).toEqual(['POST /api/chat.postMessage']);
     const letters = await opened.store.listDeadLetters(10);

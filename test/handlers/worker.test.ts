@@ -100,14 +100,14 @@ describe('worker handler', () => {
     });
   });
 
-  it('on the last attempt keeps the failed job as a dead letter instead of asking SQS again', async () => {
+  it('on the last attempt keeps the failed job as a dead letter, then leaves it to the DLQ', async () => {
     const handler = await freshHandler();
     const job = ingestJob('siem/mozdef-alert-ssh-sensitive-host.json');
     const response = await handler(
       sqsEvent('jobs', [{ messageId: 'last-try', body: JSON.stringify(job), receiveCount: 5 }]),
       lambdaContext('worker', 'lambda-request-2'),
     );
-    expect(response).toEqual({ batchItemFailures: [] });
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'last-try' }] });
     const letters = await opened.store.listDeadLetters(10);
     expect(letters.map(({ kind, error }) => ({ kind, error }))).toContainEqual({
       kind: 'job:ingest',
