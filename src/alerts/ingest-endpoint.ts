@@ -6,6 +6,7 @@
 import type { Deps } from '../deps';
 import { parseEvent } from '../findings/parse';
 import { handleIngestRequest, type IngestDeps } from '../http/ingest';
+import { countUnparsed } from '../metrics';
 import { jsonResponse, type HttpRequest, type HttpResponse } from '../http/request';
 
 /** The store's items are capped at 400 KB: a rejected body is kept up to this much. */
@@ -13,7 +14,7 @@ const REJECTED_PAYLOAD_LIMIT = 256 * 1024;
 
 /** Builds the endpoint. */
 export function createIngestEndpoint(
-  deps: Pick<Deps, 'config' | 'queue' | 'store' | 'now'>,
+  deps: Pick<Deps, 'config' | 'queue' | 'store' | 'now' | 'metrics'>,
   sns: IngestDeps['sns'],
 ): (request: HttpRequest) => Promise<HttpResponse> {
   return async (request) => {
@@ -24,6 +25,7 @@ export function createIngestEndpoint(
         sns,
         accept: async (event) => {
           const parsed = parseEvent(event);
+          countUnparsed(deps.metrics, parsed);
           const receivedAt = deps.now().toISOString();
           for (const finding of parsed.findings)
             await deps.queue.enqueue({ kind: 'ingest', finding, receivedAt });

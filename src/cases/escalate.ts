@@ -82,6 +82,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
     alert = saved.after;
     log.appendKeys({ caseId: theCase._id });
     log.info('case opened', { caseNumber: theCase.number });
+    deps.metrics.count('EscalationsOpened');
     await store.appendAudit({
       fingerprint: job.fingerprint,
       caseId: theCase._id,
@@ -157,6 +158,7 @@ export function describeFailure(error: unknown): string {
  * what failed, and the audit keeps it. The job itself is kept as a dead letter by the worker.
  */
 export async function escalationFailed(job: JobOf<'create-case'>, error: unknown, deps: Deps): Promise<void> {
+  deps.metrics.count('EscalationsFailed');
   const reason = describeFailure(error);
   const changed = await updateAlert(deps.store, job.fingerprint, (alert) =>
     alert.caseId

@@ -18,7 +18,7 @@ export type EscalationRequest =
  */
 export async function requestEscalation(
   input: { fingerprint: string; userId: string },
-  deps: Pick<Deps, 'store' | 'queue' | 'now'>,
+  deps: Pick<Deps, 'store' | 'queue' | 'now' | 'metrics'>,
 ): Promise<EscalationRequest> {
   const { store, queue } = deps;
   const at = deps.now().toISOString();
@@ -55,5 +55,6 @@ export async function requestEscalation(
     );
     throw error;
   }
+  deps.metrics.count('EscalationsRequested');
   return { outcome: 'requested', alert: won.after };
 }

@@ -1,12 +1,13 @@
 /** Findings queue (EventBridge: GuardDuty, Security Hub) → Slack alerts, with partial batch failures. */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../aws/edge';
+import { withMetrics } from '../aws/metrics';
 import { ingestFindingsBatch } from '../aws/findings-queue';
 import { awsRuntime } from '../aws/runtime';
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+export const handler = withMetrics(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.resetKeys();
   logger.addContext(context);
   const { deps, maxAttempts } = await awsRuntime();
   return ingestFindingsBatch(event, deps, maxAttempts);
-};
+});

@@ -4,6 +4,7 @@
  * (Slack's posting limit; bursts are "not guaranteed" to be stored).
  */
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { CallObserver } from '../metrics';
 
 /** A Slack message as the builders in `blocks/` produce it. */
 export interface SlackMessage {
@@ -76,10 +77,12 @@ export class SlackDelivery {
   /**
    * @param client a WebClient built with `workerClientOptions`
    * @param postIntervalMs minimum time between two posts to one channel (tests pass 0)
+   * @param observe told of every call once it is done, retries included (Hivewire's metrics)
    */
   constructor(
     readonly client: WebClient,
     private readonly postIntervalMs = 1_000,
+    private readonly observe?: CallObserver,
   ) {}
 
   /** Posts a root message; resolves to its `ts`. */
@@ -153,9 +156,15 @@ export class SlackDelivery {
   }
 
   private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
+    const startedAt = performance.now();
+    const observe = (failed: boolean) =>
+      this.observe?.({ durationMs: performance.now() - startedAt, failed });
     try {
-      return await run();
+      const response = await run();
+      observe(false);
+      return response;
     } catch (error) {
+      observe(true);
       throw toDeliveryError(method, error);
     }
   }
