@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Logger } from '../logger';
-import { withMetrics } from './metrics';
+import { observed } from './metrics';
 import { rebuiltOnChange } from './per-container';
 import type { HttpRequest, HttpResponse } from '../http/request';
 
@@ -45,7 +45,7 @@ export function serveEndpoint<D>(
   logger: Logger,
 ): (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> {
   const built = rebuiltOnChange(async (current: D) => endpointFor(current));
-  return withMetrics(async (event, context) => {
+  return observed(async (event, context) => {
     logger.resetKeys();
     logger.addContext(context);
     logger.appendKeys({ route: event.routeKey, apiRequestId: event.requestContext.requestId });

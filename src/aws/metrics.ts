@@ -6,6 +6,7 @@
  */
 import { Metrics as EmfWriter, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS_NAMESPACE, MetricsTally, type MetricEntry } from '../metrics';
+import { startTracing } from './tracing';
 
 /** The container's metrics: every use case of the function records here. */
 export const metrics = new MetricsTally();
@@ -41,17 +42,19 @@ export function publishMetrics(tally: MetricsTally = metrics, emf: EmfWriter = e
 }
 
 /**
- * A Lambda handler whose invocation's metrics are written when it ends, whether it answers or throws
- * (a failed invocation's counts matter most).
+ * A Lambda handler as every Hivewire function runs it: traced when the stack has tracing on
+ * (src/aws/tracing.ts), and with its invocation's metrics written when it ends, whether it answers or
+ * throws (a failed invocation's counts matter most).
  *
  * @example
- *   export const handler = withMetrics(async (event: SQSEvent, context: Context) => …);
+ *   export const handler = observed(async (event: SQSEvent, context: Context) => …);
  */
-export function withMetrics<E, C, R>(
+export function observed<E, C, R>(
   handler: (event: E, context: C) => Promise<R>,
 ): (event: E, context: C) => Promise<R> {
   return async (event, context) => {
     try {
+      await startTracing();
       return await handler(event, context);
     } finally {
       publishMetrics();

@@ -1,11 +1,11 @@
 /** Findings queue (EventBridge: GuardDuty, Security Hub) → Slack alerts, with partial batch failures. */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../aws/edge';
-import { withMetrics } from '../aws/metrics';
+import { observed } from '../aws/metrics';
 import { ingestFindingsBatch } from '../aws/findings-queue';
 import { awsRuntime } from '../aws/runtime';
 
-export const handler = withMetrics(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+export const handler = observed(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.resetKeys();
   logger.addContext(context);
   const { deps, maxAttempts } = await awsRuntime();

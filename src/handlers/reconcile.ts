@@ -4,9 +4,9 @@
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { edgeDeps, logger } from '../aws/edge';
-import { withMetrics } from '../aws/metrics';
+import { observed } from '../aws/metrics';
 
-export const handler = withMetrics(async (event: ScheduledEvent, context: Context): Promise<void> => {
+export const handler = observed(async (event: ScheduledEvent, context: Context): Promise<void> => {
   logger.resetKeys();
   logger.addContext(context);
   const deps = await edgeDeps();

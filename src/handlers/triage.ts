@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { handleTriageInvocation, handleTriageRequest } from '../analyst/triage-endpoint';
 import { edgeDeps, logger } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
-import { withMetrics } from '../aws/metrics';
+import { observed } from '../aws/metrics';
 
 const serveHttp = serveEndpoint(edgeDeps, (deps) => (request) => handleTriageRequest(request, deps), logger);
 
@@ -15,7 +15,7 @@ function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {
   return typeof event === 'object' && event !== null && 'requestContext' in event && 'rawPath' in event;
 }
 
-export const handler = withMetrics(
+export const handler = observed(
   async (
     event: APIGatewayProxyEventV2 | unknown,
     context: Context,

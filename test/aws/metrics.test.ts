@@ -3,7 +3,7 @@
  * way the functions write it; the lines are read back and checked as CloudWatch would read them.
  */
 import { METRICS_NAMESPACE, MetricsTally } from '../../src/metrics';
-import { metrics, publishMetrics, withMetrics } from '../../src/aws/metrics';
+import { metrics, publishMetrics, observed } from '../../src/aws/metrics';
 
 interface EmfLine {
   _aws: {
@@ -96,9 +96,9 @@ describe('publishMetrics', () => {
   });
 });
 
-describe('withMetrics', () => {
+describe('observed', () => {
   it('writes what the invocation counted when it answers', async () => {
-    const handler = withMetrics(async (event: { kind: string }) => {
+    const handler = observed(async (event: { kind: string }) => {
       metrics.count('EscalationsRequested');
       return event.kind;
     });
@@ -111,7 +111,7 @@ describe('withMetrics', () => {
   });
 
   it('writes them when it throws too: a failed invocation’s counts matter most', async () => {
-    const handler = withMetrics(async () => {
+    const handler = observed(async () => {
       metrics.count('EscalationsFailed');
       throw new Error('TheHive unreachable');
     });
