@@ -105,6 +105,31 @@ function actions(role: string, withConditional = true): string[] {
     .sort();
 }
 
+/** The queue policy `policyId` lets EventBridge send to `queue` for the two finding rules, and nobody else. */
+function expectOnlyFindingRulesSendTo(policyId: string, queue: string): void {
+  const policy = resources[policyId]!.Properties as unknown as {
+    Queues: unknown[];
+    PolicyDocument: { Statement: Json[] };
+  };
+  expect(policy.Queues).toEqual([{ Ref: queue }]);
+  expect(policy.PolicyDocument.Statement).toEqual([
+    {
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+      Condition: {
+        ArnEquals: {
+          'aws:SourceArn': [
+            { 'Fn::GetAtt': ['GuardDutyFindingRule', 'Arn'] },
+            { 'Fn::GetAtt': ['SecurityHubFindingRule', 'Arn'] },
+          ],
+        },
+      },
+    },
+  ]);
+}
+
 function ssmParameterArn(suffix: string): Json {
   return {
     'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/hivewire/${STAGE}/${suffix}`,
@@ -271,27 +296,7 @@ describe('EventBridge', () => {
   });
 
   it('lets only those two rules send to the findings queue', () => {
-    const policy = resources.FindingsQueuePolicy!.Properties as unknown as {
-      Queues: unknown[];
-      PolicyDocument: { Statement: Json[] };
-    };
-    expect(policy.Queues).toEqual([{ Ref: 'FindingsQueue' }]);
-    expect(policy.PolicyDocument.Statement).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: { 'Fn::GetAtt': ['FindingsQueue', 'Arn'] },
-        Condition: {
-          ArnEquals: {
-            'aws:SourceArn': [
-              { 'Fn::GetAtt': ['GuardDutyFindingRule', 'Arn'] },
-              { 'Fn::GetAtt': ['SecurityHubFindingRule', 'Arn'] },
-            ],
-          },
-        },
-      },
-    ]);
+    expectOnlyFindingRulesSendTo('FindingsQueuePolicy', 'FindingsQueue');
   });
 
   it('opens the bus to an organisation only when allowedOrgId is given', () => {
@@ -678,24 +683,7 @@ describe('EventBridge delivery', () => {
   );
 
   it('lets only those two rules write to the events dead-letter queue, which has its alarm', () => {
-    const policy = resources.EventsDeadLetterQueuePolicy!.Properties;
-    expect(policy.Queues).toEqual([{ Ref: 'EventsDeadLetterQueue' }]);
-    expect((policy.PolicyDocument as { Statement: Json[] }).Statement).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] },
-        Condition: {
-          ArnEquals: {
-            'aws:SourceArn': [
-              { 'Fn::GetAtt': ['GuardDutyFindingRule', 'Arn'] },
-              { 'Fn::GetAtt': ['SecurityHubFindingRule', 'Arn'] },
-            ],
-          },
-        },
-      },
-    ]);
+    expectOnlyFindingRulesSendTo('EventsDeadLetterQueuePolicy', 'EventsDeadLetterQueue');
     const alarms = ofType('AWS::CloudWatch::Alarm').filter(
       ([, alarm]) =>
         JSON.stringify(alarm.Properties.Dimensions) ===
