@@ -28,6 +28,15 @@ export async function createEdgeDeps(config: Config, env: NodeJS.ProcessEnv): Pr
   return { config, ...awsBackends(env, metrics), logger, metrics, now: () => new Date() };
 }
 
+/** Logs a renewal that failed while the value in use is kept (`renewed`'s `onKept`). */
+export function keptInUse(what: string): (error: unknown) => void {
+  return (error) =>
+    logger.warn(`${what} not renewed: keeping the one in use`, {
+      error: error instanceof Error ? error.message : String(error),
+      code: (error as { code?: string }).code,
+    });
+}
+
 /** The container's SSM reader: its cache is what makes every secret one read per `SECRET_MAX_AGE_SECONDS`. */
 export const secretSource = perContainer(async () => ssmSecretSource());
 
@@ -38,6 +47,7 @@ export const secretSource = perContainer(async () => ssmSecretSource());
 export const awsConfig = renewed(async () => loadAwsConfig(process.env, await secretSource()), {
   maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000,
   same: sameJson,
+  onKept: keptInUse('configuration'),
 });
 
 const edgeFor = rebuiltOnChange(async (config: Config) => createEdgeDeps(config, process.env));

@@ -34,7 +34,13 @@ export function perContainer<T>(build: () => Promise<T>): () => Promise<T> {
  */
 export function renewed<T>(
   build: () => Promise<T>,
-  options: { maxAgeMs: number; same: (current: T, next: T) => boolean; now?: () => number },
+  options: {
+    maxAgeMs: number;
+    same: (current: T, next: T) => boolean;
+    /** Told when a rebuild failed and the value in use is kept. */
+    onKept?: (error: unknown) => void;
+    now?: () => number;
+  },
 ): () => Promise<T> {
   const now = options.now ?? Date.now;
   let current: { value: T; builtAt: number } | undefined;
@@ -49,8 +55,9 @@ export function renewed<T>(
           return value;
         },
         (error: unknown) => {
-          if (current) return current.value;
-          throw error;
+          if (!current) throw error;
+          options.onKept?.(error);
+          return current.value;
         },
       )
       .finally(() => {

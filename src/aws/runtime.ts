@@ -15,7 +15,7 @@ import { callMetrics } from '../metrics';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
 import { createJobHandler } from '../worker';
-import { edgeDeps, secretSource, type EdgeDeps } from './edge';
+import { edgeDeps, keptInUse, secretSource, type EdgeDeps } from './edge';
 import { rebuiltOnChange, renewed, sameJson } from './per-container';
 import { INTEL_KEY_PARAMETERS, resolveSecrets, SECRET_MAX_AGE_SECONDS, type SecretSource } from './secrets';
 
@@ -80,6 +80,7 @@ const intelKeys = renewed(
   {
     maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000,
     same: sameJson,
+    onKept: keptInUse('threat-intel keys'),
   },
 );
 

@@ -29,15 +29,16 @@ describe('renewed', () => {
   function source(values: string[]) {
     let reads = 0;
     let nowMs = 0;
+    const kept: string[] = [];
     const value = renewed(
       async () => {
         const next = values[reads++];
         if (next === undefined) throw new Error('ThrottlingException');
         return { secret: next };
       },
-      { maxAgeMs: 1_000, same: sameJson, now: () => nowMs },
+      { maxAgeMs: 1_000, same: sameJson, now: () => nowMs, onKept: (error) => kept.push(String(error)) },
     );
-    return { value, reads: () => reads, advance: (ms: number) => (nowMs += ms) };
+    return { value, kept, reads: () => reads, advance: (ms: number) => (nowMs += ms) };
   }
 
   it('serves the value it read until maxAge has passed, then reads again', async () => {
@@ -59,13 +60,14 @@ describe('renewed', () => {
     expect(renewal.reads()).toBe(2);
   });
 
-  it('keeps the value in use when a renewal fails, and tries again at the next call', async () => {
+  it('keeps the value in use when a renewal fails, says so, and tries again at the next call', async () => {
     const renewal = source(['before-rotation']);
     const first = await renewal.value();
     renewal.advance(1_000);
     expect(await renewal.value()).toBe(first);
     expect(await renewal.value()).toBe(first);
     expect(renewal.reads()).toBe(3);
+    expect(renewal.kept).toEqual(['Error: ThrottlingException', 'Error: ThrottlingException']);
   });
 
   it('fails the first read when it fails: there is nothing to fall back on', async () => {
