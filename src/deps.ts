@@ -7,6 +7,7 @@ import type { SecurityHubClient } from '../clients/securityhub/client';
 import type { Config } from './config';
 import type { AccountDirectory } from './enrich/directory';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { Queue } from './queue/jobs';
 import type { SlackDelivery } from './slack/delivery';
 import type { Store } from './store/store';
@@ -20,6 +21,7 @@ export interface Deps {
   securityHub: Pick<SecurityHubClient, 'markNotified' | 'setWorkflow'>;
   directory: AccountDirectory;
   logger: Logger;
+  metrics: Metrics;
   now: () => Date;
   /**
    * Who takes leases in the store (the claim to post an alert). Locally one process holds the store, so

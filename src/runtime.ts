@@ -11,6 +11,7 @@ import type { SyncDeps } from './cases/sync';
 import { AccountDirectory } from './enrich/directory';
 import { OrganizationsAccounts } from './enrich/organizations';
 import { createLogger } from './logger';
+import { callMetrics, countingDeadLetters, MetricsTally } from './metrics';
 import { InProcessQueue } from './queue/in-process';
 import { SlackDelivery, workerClientOptions } from './slack/delivery';
 import { SlackUserDirectory } from './slack/users';
@@ -23,6 +24,8 @@ export const JOB_MAX_ATTEMPTS = 5;
 
 export interface LocalRuntime {
   deps: SyncDeps;
+  /** The counts and timings `GET /metrics` serves. */
+  metrics: MetricsTally;
   queue: InProcessQueue;
   storeEndpoint: string;
   close(): Promise<void>;
@@ -58,7 +61,8 @@ export async function createLocalRuntime(
 ): Promise<LocalRuntime> {
   const logger = createLogger();
   const embedded = options.store ? undefined : await startEmbeddedStore({ dataDir: config.dataDir });
-  const store = options.store ?? embedded!.store;
+  const metrics = new MetricsTally();
+  const store = countingDeadLetters(options.store ?? embedded!.store, metrics);
   const webClient = new WebClient(config.slack.botToken, workerClientOptions(config.slack.apiUrl));
   const organizations =
     !config.sandbox && process.env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true'
@@ -68,17 +72,21 @@ export async function createLocalRuntime(
   const deps = {
     config,
     store,
-    slack: new SlackDelivery(webClient, options.slackPostIntervalMs ?? 1_000),
+    slack: new SlackDelivery(webClient, options.slackPostIntervalMs ?? 1_000, {
+      observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
+    }),
     users: new SlackUserDirectory(webClient),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,
       organisation: config.theHive.organisation,
       logger,
+      observe: callMetrics(metrics, 'TheHiveCallLatency', 'TheHiveCallFailures'),
     }),
     securityHub: config.sandbox ? new SandboxSecurityHub(logger) : new SecurityHubClient(),
     directory: new AccountDirectory({ config: config.file, organizations }),
     logger,
+    metrics,
     now: options.now ?? (() => new Date()),
     // The embedded store's lock makes this process its only user; a store passed in (tests) may be shared.
     leases: { holder: randomUUID(), alone: embedded !== undefined },
@@ -95,6 +103,7 @@ export async function createLocalRuntime(
 
   return {
     deps,
+    metrics,
     queue,
     storeEndpoint: embedded?.endpoint ?? '',
     async close() {

@@ -12,7 +12,9 @@ import { handleTheHiveWebhook } from './cases/webhook-endpoint';
 import { ingestSns } from './http/ingest-sns';
 import type { LocalRuntime } from './runtime';
 import { createSlackApp } from './slack/app';
-import { jsonResponse, type HttpRequest, type HttpResponse } from './http/request';
+import { checkBearer } from './http/auth';
+import { headerOf, jsonResponse, type HttpRequest, type HttpResponse } from './http/request';
+import { metricsReport } from './metrics';
 import { createSlackEventsEndpoint } from './slack/events-endpoint';
 
 /** Bodies larger than this are refused before they are read in full. */
@@ -61,6 +63,12 @@ export function createRouter(runtime: LocalRuntime) {
     'POST /triage': (request) => handleTriageRequest(request, deps),
     'POST /ingest': createIngestEndpoint(deps, ingestSns(deps.config.ingestSnsTopicArns)),
     'GET /healthz': async () => jsonResponse(200, { ok: true, sandbox: deps.config.sandbox }),
+    // The counts Lambda publishes to CloudWatch, since this process started; behind the ingest secret,
+    // as they tell how busy the security team is.
+    'GET /metrics': async (request) =>
+      checkBearer(headerOf(request.headers, 'authorization'), deps.config.ingestSecret)
+        ? jsonResponse(200, metricsReport(runtime.metrics))
+        : jsonResponse(401, { error: 'unauthorized' }),
   };
 
   return async (req: IncomingMessage, res: ServerResponse, mounted: Mountable[]): Promise<void> => {

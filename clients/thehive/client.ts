@@ -95,6 +95,8 @@ export interface TheHiveClientOptions {
   /** Longest single wait, backoff or `Retry-After`; a longer `Retry-After` ends the retries. Default 30 s. */
   maxDelayMs?: number;
   logger?: TheHiveLogger;
+  /** Told of every call once it is done, retries included (Hivewire's metrics). */
+  observe?: (call: { durationMs: number; failed: boolean }) => void;
   /** Connection pooling, proxies, custom CAs: used for the base URL's protocol. */
   httpAgent?: Agent;
   /**
@@ -207,6 +209,17 @@ function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+/**
+ * Whether a failed call means TheHive is not doing its job for us: unreachable, failing (5xx, 429
+ * after the retries, an answer not shaped as documented) or refusing the API key. An answer about the request itself (the 400 of an alert
+ * that exists, a 404) is TheHive working.
+ */
+function isOutage(error: unknown): boolean {
+  if (!(error instanceof TheHiveError) || error.status === undefined) return true;
+  if (error instanceof TheHiveResponseError) return true;
+  return isRetryableStatus(error.status) || error.status === 401 || error.status === 403;
+}
+
 /** The HTTP layer shared by the endpoint objects: headers, deadline, retries, validation. */
 class TheHiveTransport {
   private readonly http: AxiosInstance;
@@ -245,6 +258,20 @@ class TheHiveTransport {
 
   /** Sends a request, retrying what may heal, and returns the validated answer. */
   async send<T>(request: Request<T>): Promise<T> {
+    const startedAt = performance.now();
+    const observe = (failed: boolean) =>
+      this.options.observe?.({ durationMs: performance.now() - startedAt, failed });
+    try {
+      const value = await this.sendWithRetries(request);
+      observe(false);
+      return value;
+    } catch (error) {
+      observe(isOutage(error));
+      throw error;
+    }
+  }
+
+  private async sendWithRetries<T>(request: Request<T>): Promise<T> {
     const attempts = this.settings.retries + 1;
     const deadline = this.options.deadline?.();
     if (deadline?.aborted) throw this.outOfTime(request, 0);

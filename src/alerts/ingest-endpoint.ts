@@ -18,18 +18,28 @@ const REJECTED_PAYLOAD_LIMIT = 256 * 1024;
  * in `skipped` with the reason and the threshold (the worker would drop it without a word). A finding
  * that already has an alert is queued whatever its severity, as ingest updates it.
  */
-async function acceptEvent(event: unknown, deps: Pick<Deps, 'config' | 'queue' | 'store' | 'now'>) {
+async function acceptEvent(
+  event: unknown,
+  deps: Pick<Deps, 'config' | 'queue' | 'store' | 'now' | 'metrics'>,
+) {
   const accepted: AcceptedEvent = { fingerprints: [], skipped: [], rejected: [] };
   const receivedAt = deps.now().toISOString();
   for (const entry of parseEntries(event)) {
     const { index } = entry;
-    if ('skipped' in entry) accepted.skipped.push({ index, reason: entry.skipped });
-    else if ('rejected' in entry) accepted.rejected.push({ index, error: entry.rejected });
-    else {
+    if ('skipped' in entry) {
+      accepted.skipped.push({ index, reason: entry.skipped });
+      deps.metrics.count('FindingsSkipped', 'unknown');
+    } else if ('rejected' in entry) {
+      accepted.rejected.push({ index, error: entry.rejected });
+      deps.metrics.count('FindingsRejected', 'unknown');
+    } else {
       const { finding } = entry;
       if (!(await deps.store.getAlert(finding.fingerprint))) {
         const { route, posted } = await admitNewFinding(enrichFromConfig(finding, deps.config.file), deps);
         if (!posted) {
+          // Counted here, as the worker never sees it.
+          deps.metrics.count('FindingsReceived', finding.source);
+          deps.metrics.count('FindingsSkipped', finding.source);
           const threshold = route.severityThreshold;
           accepted.skipped.push({
             index,
@@ -49,7 +59,7 @@ async function acceptEvent(event: unknown, deps: Pick<Deps, 'config' | 'queue' |
 
 /** Builds the endpoint. */
 export function createIngestEndpoint(
-  deps: Pick<Deps, 'config' | 'queue' | 'store' | 'now'>,
+  deps: Pick<Deps, 'config' | 'queue' | 'store' | 'now' | 'metrics'>,
   sns: IngestDeps['sns'],
 ): (request: HttpRequest) => Promise<HttpResponse> {
   return async (request) => {

@@ -12,6 +12,7 @@ import { parseEvent } from '../findings/parse';
 import { renderAlert } from './render';
 import { admitNewFinding } from './admission';
 import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
+import { countUnparsed, type CountMetric } from '../metrics';
 
 export type IngestOutcome = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
 
@@ -71,6 +72,21 @@ function isNewer(finding: NormalisedFinding, alert: AlertRecord): boolean {
  *   const { outcome } = await ingestFinding(finding, deps); // 'posted' the first time, then 'updated'
  */
 export async function ingestFinding(normalised: NormalisedFinding, deps: Deps): Promise<IngestResult> {
+  deps.metrics.count('FindingsReceived', normalised.source);
+  const result = await postOrUpdate(normalised, deps);
+  deps.metrics.count(OUTCOME_METRICS[result.outcome], normalised.source);
+  return result;
+}
+
+/** What operators count of each outcome: posted, updated, or not shown. */
+const OUTCOME_METRICS = {
+  posted: 'FindingsPosted',
+  updated: 'FindingsUpdated',
+  unchanged: 'FindingsSkipped',
+  'below-threshold': 'FindingsSkipped',
+} as const satisfies Record<IngestOutcome, CountMetric>;
+
+async function postOrUpdate(normalised: NormalisedFinding, deps: Deps): Promise<IngestResult> {
   const { store, logger } = deps;
   const finding = await enrichFinding(normalised, deps.directory);
   const fingerprint = finding.fingerprint;
@@ -247,6 +263,7 @@ export interface IngestEventResult {
 /** Parses an event (anything `hivewire render` reads) and ingests every finding in it. */
 export async function ingestEvent(event: unknown, deps: Deps): Promise<IngestEventResult> {
   const parsed = parseEvent(event);
+  countUnparsed(deps.metrics, parsed);
   for (const rejection of parsed.rejected) {
     await deps.store.putDeadLetter({ kind: 'rejected-finding', error: rejection.error, payload: event });
   }

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigError } from '../config';
 import type { Deps } from '../deps';
+import { countingDeadLetters, type Metrics } from '../metrics';
 import { SqsQueue } from '../queue/sqs';
 import { DynamoStore } from '../store/dynamo';
 
@@ -16,10 +17,13 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-/** The DynamoDB store on `TABLE_NAME` and the SQS queue at `JOBS_QUEUE_URL`. */
-export function awsBackends(env: NodeJS.ProcessEnv): Pick<Deps, 'store' | 'queue'> {
+/** The DynamoDB store on `TABLE_NAME` (its dead letters counted) and the SQS queue at `JOBS_QUEUE_URL`. */
+export function awsBackends(env: NodeJS.ProcessEnv, metrics: Metrics): Pick<Deps, 'store' | 'queue'> {
   return {
-    store: new DynamoStore({ client: new DynamoDBClient({}), tableName: required(env, 'TABLE_NAME') }),
+    store: countingDeadLetters(
+      new DynamoStore({ client: new DynamoDBClient({}), tableName: required(env, 'TABLE_NAME') }),
+      metrics,
+    ),
     queue: new SqsQueue({ client: new SQSClient({}), queueUrl: required(env, 'JOBS_QUEUE_URL') }),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * What every Hivewire function in AWS shares, built once per container: the logger, the configuration
- * (secrets from SSM), the DynamoDB store and the SQS jobs queue. The HTTP endpoints and the schedule
+ * What every Hivewire function in AWS shares, built once per container (and again when a secret was
+ * rotated): the logger, the metrics, the configuration (secrets from SSM), the DynamoDB store and the
+ * SQS jobs queue. The HTTP endpoints and the schedule
  * need nothing more, so they do not load the TheHive, Security Hub or Organizations clients.
  *
  * The AWS SDK clients (SSM, DynamoDB, SQS: about 75 ms of loading, more than Hivewire's own code) are
@@ -12,10 +13,11 @@ import type { Config } from '../config';
 import type { Deps } from '../deps';
 import { createLogger } from '../logger';
 import { loadAwsConfig } from './config';
-import { perContainer } from './per-container';
-import { ssmSecretSource } from './secrets';
+import { metrics } from './metrics';
+import { perContainer, rebuiltOnChange, renewed, sameJson } from './per-container';
+import { SECRET_MAX_AGE_SECONDS, ssmSecretSource } from './secrets';
 
-export type EdgeDeps = Pick<Deps, 'config' | 'store' | 'queue' | 'logger' | 'now'>;
+export type EdgeDeps = Pick<Deps, 'config' | 'store' | 'queue' | 'logger' | 'metrics' | 'now'>;
 
 /** The container's logger: JSON lines, with the Lambda context added by each handler. */
 export const logger = createLogger();
@@ -23,14 +25,32 @@ export const logger = createLogger();
 /** Builds the shared dependencies from a resolved configuration and the function's environment. */
 export async function createEdgeDeps(config: Config, env: NodeJS.ProcessEnv): Promise<EdgeDeps> {
   const { awsBackends } = await import('./backends');
-  return { config, ...awsBackends(env), logger, now: () => new Date() };
+  return { config, ...awsBackends(env, metrics), logger, metrics, now: () => new Date() };
 }
 
-/** The container's SSM reader: its cache is what makes every secret a single read per container. */
+/** Logs a renewal that failed while the value in use is kept (`renewed`'s `onKept`). */
+export function keptInUse(what: string): (error: unknown) => void {
+  return (error) =>
+    logger.warn(`${what} not renewed: keeping the one in use`, {
+      error: error instanceof Error ? error.message : String(error),
+      code: (error as { code?: string }).code,
+    });
+}
+
+/** The container's SSM reader: its cache is what makes every secret one read per `SECRET_MAX_AGE_SECONDS`. */
 export const secretSource = perContainer(async () => ssmSecretSource());
 
-/** The configuration, read once per container. */
-export const awsConfig = perContainer(async () => loadAwsConfig(process.env, await secretSource()));
+/**
+ * The configuration with its secrets, read again every `SECRET_MAX_AGE_SECONDS`: a secret rotated in
+ * SSM is in use within that time, with no deploy.
+ */
+export const awsConfig = renewed(async () => loadAwsConfig(process.env, await secretSource()), {
+  maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000,
+  same: sameJson,
+  onKept: keptInUse('configuration'),
+});
 
-/** The shared dependencies, built once per container. */
-export const edgeDeps = perContainer(async () => createEdgeDeps(await awsConfig(), process.env));
+const edgeFor = rebuiltOnChange(async (config: Config) => createEdgeDeps(config, process.env));
+
+/** The shared dependencies, built once per container and again when a renewal changed the configuration. */
+export const edgeDeps = async (): Promise<EdgeDeps> => edgeFor(await awsConfig());

@@ -4,7 +4,8 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Logger } from '../logger';
-import { perContainer } from './per-container';
+import { observed } from './metrics';
+import { rebuiltOnChange } from './per-container';
 import type { HttpRequest, HttpResponse } from '../http/request';
 
 /**
@@ -30,21 +31,26 @@ export function responseForApiGateway(response: HttpResponse): APIGatewayProxySt
 export type Endpoint = (request: HttpRequest) => Promise<HttpResponse>;
 
 /**
- * A Lambda handler serving one endpoint. The endpoint is built on the first request of the container
- * (after the secrets are read) and reused; an unexpected failure is logged and answered with a bare
- * 500 (no detail leaves the function).
+ * A Lambda handler serving one endpoint. The endpoint is built from `deps` on the first request of the
+ * container (after the secrets are read), reused, and built again when `deps` hands out new
+ * dependencies (a rotated secret); an unexpected failure is logged and answered with a bare 500 (no
+ * detail leaves the function). The invocation's metrics are written when it ends.
+ *
+ * @example
+ *   export const handler = serveEndpoint(edgeDeps, (deps) => (request) => handle(request, deps), logger);
  */
-export function serveEndpoint(
-  endpoint: () => Promise<Endpoint>,
+export function serveEndpoint<D>(
+  deps: () => Promise<D>,
+  endpointFor: (deps: D) => Endpoint | Promise<Endpoint>,
   logger: Logger,
 ): (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> {
-  const built = perContainer(endpoint);
-  return async (event, context) => {
+  const built = rebuiltOnChange(async (current: D) => endpointFor(current));
+  return observed(async (event, context) => {
     logger.resetKeys();
     logger.addContext(context);
     logger.appendKeys({ route: event.routeKey, apiRequestId: event.requestContext.requestId });
     try {
-      const serve = await built();
+      const serve = await built(await deps());
       return responseForApiGateway(await serve(requestFromApiGateway(event)));
     } catch (error) {
       logger.error('request failed', {
@@ -57,5 +63,5 @@ export function serveEndpoint(
         body: '{"error":"internal error"}',
       });
     }
-  };
+  });
 }

@@ -12,12 +12,13 @@ import { AccountDirectory } from '../enrich/directory';
 import { OrganizationsAccounts } from '../enrich/organizations';
 import { currentDeadline } from '../queue/budget';
 import type { JobHandler } from '../queue/jobs';
+import { callMetrics } from '../metrics';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
 import { createJobHandler } from '../worker';
-import { edgeDeps, secretSource, type EdgeDeps } from './edge';
-import { perContainer } from './per-container';
-import { INTEL_KEY_PARAMETERS, resolveSecrets, type SecretSource } from './secrets';
+import { edgeDeps, keptInUse, secretSource, type EdgeDeps } from './edge';
+import { rebuiltOnChange, renewed, sameJson } from './per-container';
+import { INTEL_KEY_PARAMETERS, resolveSecrets, SECRET_MAX_AGE_SECONDS, type SecretSource } from './secrets';
 
 export interface AwsRuntime {
   deps: SyncDeps;
@@ -49,7 +50,10 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
   const deps: SyncDeps = {
     ...edge,
     // One container handles one batch at a time, so pacing per container is pacing per poller.
-    slack: new SlackDelivery(webClient, 1_000, currentDeadline),
+    slack: new SlackDelivery(webClient, 1_000, {
+      deadline: currentDeadline,
+      observe: callMetrics(edge.metrics, 'SlackCallLatency', 'SlackCallFailures'),
+    }),
     users: new SlackUserDirectory(webClient),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
@@ -57,6 +61,7 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
       organisation: config.theHive.organisation,
       logger: edge.logger,
       deadline: currentDeadline,
+      observe: callMetrics(edge.metrics, 'TheHiveCallLatency', 'TheHiveCallFailures'),
     }),
     securityHub: new SecurityHubClient(),
     directory: new AccountDirectory({ config: config.file, organizations, logger: edge.logger }),
@@ -73,9 +78,20 @@ export async function resolveIntelKeys(env: NodeJS.ProcessEnv, secrets: SecretSo
   Object.assign(env, await resolveSecrets(env, secrets, INTEL_KEY_PARAMETERS));
 }
 
-/** The worker's runtime, built once per container. */
-export const awsRuntime = perContainer(async () => {
-  const edge = await edgeDeps();
-  await resolveIntelKeys(process.env, await secretSource());
+/** The threat-intel keys, read again every `SECRET_MAX_AGE_SECONDS` like the other secrets. */
+const intelKeys = renewed(
+  async () => resolveSecrets(process.env, await secretSource(), INTEL_KEY_PARAMETERS),
+  {
+    maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000,
+    same: sameJson,
+    onKept: keptInUse('threat-intel keys'),
+  },
+);
+
+const runtimeFor = rebuiltOnChange(async (edge: EdgeDeps, keys: Record<string, string>) => {
+  Object.assign(process.env, keys);
   return createAwsRuntime(edge, process.env);
 });
+
+/** The worker's runtime, built once per container and again when a rotated secret changed it. */
+export const awsRuntime = async (): Promise<AwsRuntime> => runtimeFor(await edgeDeps(), await intelKeys());

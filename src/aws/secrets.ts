@@ -1,7 +1,8 @@
 /**
  * Secrets in AWS: the template gives each function only the NAMES of the SSM parameters it may read
  * (`SLACK_BOT_TOKEN_PARAM=/hivewire/prod/slack-bot-token`, …); the values are fetched here, decrypted,
- * once per container. A Secrets Manager secret works too, named through SSM's reference path
+ * and read again after `SECRET_MAX_AGE_SECONDS`, so a rotated secret is in use within minutes without a
+ * deploy. A Secrets Manager secret works too, named through SSM's reference path
  * `/aws/reference/secretsmanager/<secret-id>`.
  */
 import { randomBytes } from 'node:crypto';
@@ -28,6 +29,13 @@ export const INTEL_KEY_PARAMETERS = {
   URLHAUS_API_KEY_PARAM: 'URLHAUS_API_KEY',
 } as const;
 
+/**
+ * How long a secret read from SSM is used before it is read again: the longest a container keeps
+ * using a secret after its rotation. Short enough for a rotation, long enough that a busy function
+ * reads SSM a few times an hour (SSM's standard throughput is 40 reads per second per account).
+ */
+export const SECRET_MAX_AGE_SECONDS = 300;
+
 /** Reads one parameter's value (decrypted), or throws. */
 export interface SecretSource {
   get(parameterName: string): Promise<string>;
@@ -49,18 +57,21 @@ export class SecretUnavailableError extends Error {
 }
 
 /**
- * SSM Parameter Store through Powertools Parameters, decrypting SecureStrings. Values are cached for
- * the container's life: the composition root reads them once, and a rotated secret reaches a container
- * when it is recycled (a deploy or a configuration update recycles them all). Without a `provider`, the
- * SSM client is loaded by the first read, not with the module (see src/aws/edge.ts).
+ * SSM Parameter Store through Powertools Parameters, decrypting SecureStrings. Each value is cached for
+ * `maxAgeSeconds`, then read again: the composition root (src/aws/edge.ts) renews the configuration on
+ * the same period and rebuilds the clients only when a value changed. Without a `provider`, the SSM
+ * client is loaded by the first read, not with the module (see src/aws/edge.ts).
  */
-export function ssmSecretSource(provider?: SSMProvider): SecretSource {
+export function ssmSecretSource(
+  provider?: SSMProvider,
+  maxAgeSeconds = SECRET_MAX_AGE_SECONDS,
+): SecretSource {
   let ready: Promise<SSMProvider> | undefined = provider && Promise.resolve(provider);
   return {
     async get(parameterName) {
       ready ??= import('@aws-lambda-powertools/parameters/ssm').then(({ SSMProvider }) => new SSMProvider());
       const ssm = await ready;
-      const value = await ssm.get(parameterName, { decrypt: true, maxAge: Number.MAX_SAFE_INTEGER });
+      const value = await ssm.get(parameterName, { decrypt: true, maxAge: maxAgeSeconds });
       if (typeof value !== 'string' || value.length === 0) throw new Error('empty value');
       return value;
     },
@@ -94,17 +105,24 @@ export async function resolveSecrets<P extends Record<string, string> = typeof S
   return Object.fromEntries(values) as Partial<Record<P[keyof P], string>>;
 }
 
+/** This container's stand-in for each secret it was given no parameter for (see `secretsForConfig`). */
+const unavailable = new Map<SecretVariable, string>();
+
 /**
  * A value for each secret this function was given no parameter for. `loadConfig` requires every
  * secret once a bot token is set, but least privilege gives each function only the ones it uses: the
  * others get a random value per container, which can neither authenticate a request nor call an API.
+ * The value stays the same for the container's life, so a renewal that changed nothing in SSM
+ * rebuilds nothing.
  */
 export function secretsForConfig(
   resolved: Partial<Record<SecretVariable, string>>,
 ): Record<SecretVariable, string> {
   const filled = {} as Record<SecretVariable, string>;
   for (const variable of Object.values(SECRET_PARAMETERS)) {
-    filled[variable] = resolved[variable] ?? `unavailable-${randomBytes(24).toString('hex')}`;
+    if (!unavailable.has(variable))
+      unavailable.set(variable, `unavailable-${randomBytes(24).toString('hex')}`);
+    filled[variable] = resolved[variable] ?? unavailable.get(variable)!;
   }
   return filled;
 }

@@ -85,6 +85,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
     alert = withCurrentLinks(saved.after, deps.config);
     log.appendKeys({ caseId: theCase._id });
     log.info('case opened', { caseNumber: theCase.number });
+    deps.metrics.count('EscalationsOpened');
     await store.appendAudit({
       fingerprint: job.fingerprint,
       caseId: theCase._id,
@@ -160,6 +161,7 @@ export function describeFailure(error: unknown): string {
  * what failed, and the audit keeps it. The job itself is kept as a dead letter by the worker.
  */
 export async function escalationFailed(job: JobOf<'create-case'>, error: unknown, deps: Deps): Promise<void> {
+  deps.metrics.count('EscalationsFailed');
   const reason = describeFailure(error);
   const changed = await updateAlert(deps.store, job.fingerprint, (alert) =>
     alert.caseId

@@ -35,7 +35,7 @@ function isAbandoned(alert: AlertRecord, now: Date): boolean {
  */
 export async function requestEscalation(
   input: { fingerprint: string; userId: string },
-  deps: Pick<Deps, 'store' | 'queue' | 'now'>,
+  deps: Pick<Deps, 'store' | 'queue' | 'now' | 'metrics'>,
 ): Promise<EscalationRequest> {
   const { store, queue } = deps;
   const now = deps.now();
@@ -73,5 +73,6 @@ export async function requestEscalation(
     );
     throw error;
   }
+  deps.metrics.count('EscalationsRequested');
   return { outcome: 'requested', alert: won.after };
 }

@@ -103,7 +103,7 @@ export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<
       caseUpdatedAt: Math.max(updatedAt, current.caseUpdatedAt ?? 0),
       pendingReplies: [
         ...(current.pendingReplies ?? []),
-        { id: randomUUID(), text: reply.text, blocks: reply.blocks },
+        { id: randomUUID(), text: reply.text, blocks: reply.blocks, caseUpdate: true },
       ],
       ...(closed && workflow && current.finding.securityHub
         ? {
@@ -183,6 +183,7 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
       }));
       throw error;
     }
+    if (next.caseUpdate) deps.metrics.count('CaseUpdatesThreaded');
     const saved = await updateAlert(store, fingerprint, (current) => ({
       ...current,
       pendingReplies: (current.pendingReplies ?? []).filter((pending) => pending.id !== next.id),

@@ -8,7 +8,8 @@ import { edgeDeps, logger } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
 import { ingestSns } from '../http/ingest-sns';
 
-export const handler = serveEndpoint(async () => {
-  const deps = await edgeDeps();
-  return createIngestEndpoint(deps, ingestSns(deps.config.ingestSnsTopicArns));
-}, logger);
+export const handler = serveEndpoint(
+  edgeDeps,
+  (deps) => createIngestEndpoint(deps, ingestSns(deps.config.ingestSnsTopicArns)),
+  logger,
+);

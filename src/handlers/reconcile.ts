@@ -4,11 +4,12 @@
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { edgeDeps, logger } from '../aws/edge';
+import { observed } from '../aws/metrics';
 
-export const handler = async (event: ScheduledEvent, context: Context): Promise<void> => {
+export const handler = observed(async (event: ScheduledEvent, context: Context): Promise<void> => {
   logger.resetKeys();
   logger.addContext(context);
   const deps = await edgeDeps();
   await deps.queue.enqueue({ kind: 'reconcile', requestedAt: deps.now().toISOString() });
   logger.info('reconcile queued', { scheduledAt: event.time });
-};
+});

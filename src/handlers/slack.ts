@@ -6,4 +6,4 @@ import { edgeDeps, logger } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
 import { createSlackEventsEndpoint } from '../slack/events-endpoint';
 
-export const handler = serveEndpoint(async () => createSlackEventsEndpoint(await edgeDeps()), logger);
+export const handler = serveEndpoint(edgeDeps, createSlackEventsEndpoint, logger);

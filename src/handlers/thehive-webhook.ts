@@ -3,7 +3,8 @@ import { handleTheHiveWebhook } from '../cases/webhook-endpoint';
 import { edgeDeps, logger } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
 
-export const handler = serveEndpoint(async () => {
-  const deps = await edgeDeps();
-  return (request) => handleTheHiveWebhook(request, deps);
-}, logger);
+export const handler = serveEndpoint(
+  edgeDeps,
+  (deps) => (request) => handleTheHiveWebhook(request, deps),
+  logger,
+);

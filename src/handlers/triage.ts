@@ -7,22 +7,22 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { handleTriageInvocation, handleTriageRequest } from '../analyst/triage-endpoint';
 import { edgeDeps, logger } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
+import { observed } from '../aws/metrics';
 
-const serveHttp = serveEndpoint(async () => {
-  const deps = await edgeDeps();
-  return (request) => handleTriageRequest(request, deps);
-}, logger);
+const serveHttp = serveEndpoint(edgeDeps, (deps) => (request) => handleTriageRequest(request, deps), logger);
 
 function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {
   return typeof event === 'object' && event !== null && 'requestContext' in event && 'rawPath' in event;
 }
 
-export const handler = async (
-  event: APIGatewayProxyEventV2 | unknown,
-  context: Context,
-): Promise<APIGatewayProxyStructuredResultV2 | { triageId: string }> => {
-  if (isHttpEvent(event)) return serveHttp(event, context);
-  logger.resetKeys();
-  logger.addContext(context);
-  return handleTriageInvocation(event, await edgeDeps());
-};
+export const handler = observed(
+  async (
+    event: APIGatewayProxyEventV2 | unknown,
+    context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2 | { triageId: string }> => {
+    if (isHttpEvent(event)) return serveHttp(event, context);
+    logger.resetKeys();
+    logger.addContext(context);
+    return handleTriageInvocation(event, await edgeDeps());
+  },
+);

@@ -1,15 +1,16 @@
 /** Jobs queue → the worker's use cases; a failing job is reported alone (ReportBatchItemFailures). */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../aws/edge';
+import { observed } from '../aws/metrics';
 import { awsRuntime } from '../aws/runtime';
 import { invocationBudget } from '../queue/budget';
 import { runSqsBatch } from '../queue/sqs-batch';
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+export const handler = observed(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   // First: the time left now is the function's timeout, which sets each job's budget.
   const budget = invocationBudget(context);
   logger.resetKeys();
   logger.addContext(context);
   const { deps, jobHandler } = await awsRuntime();
   return runSqsBatch(event, jobHandler, { logger: deps.logger, store: deps.store }, budget);
-};
+});

@@ -25,7 +25,7 @@ import { registerMention } from './listeners/mention';
 import { registerResponseActions } from './listeners/response-actions';
 import { registerTriage } from './listeners/triage';
 
-export type SlackAppDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config'>;
+export type SlackAppDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config' | 'metrics'>;
 
 /** Answers the clicker privately: never a public message for a double click. */
 function answerFor(result: Exclude<EscalationRequest, { outcome: 'requested' }>) {

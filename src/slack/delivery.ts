@@ -5,6 +5,7 @@
  */
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { ALERT_EVENT_TYPE } from '../../blocks/actions';
+import type { CallObserver } from '../metrics';
 
 /** A Slack message as the builders in `blocks/` produce it. */
 export interface SlackMessage {
@@ -119,13 +120,14 @@ export class SlackDelivery {
   /**
    * @param client a WebClient built with `workerClientOptions`
    * @param postIntervalMs minimum time between two posts to one channel (tests pass 0)
-   * @param deadline when it passes, a call gives up at once (retryable), without waiting out WebClient's
-   *   retries; give the same to `workerClientOptions`
+   * @param options.deadline when it passes, a call gives up at once (retryable), without waiting out
+   *   WebClient's retries; give the same to `workerClientOptions`
+   * @param options.observe told of every call once it is done, retries included (Hivewire's metrics)
    */
   constructor(
     readonly client: WebClient,
     private readonly postIntervalMs = 1_000,
-    private readonly deadline?: Deadline,
+    private readonly options: { deadline?: Deadline; observe?: CallObserver } = {},
   ) {}
 
   /** Posts a root message; resolves to its `ts`. */
@@ -234,10 +236,16 @@ export class SlackDelivery {
   }
 
   private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
-    const deadline = this.deadline?.();
+    const deadline = this.options.deadline?.();
+    const startedAt = performance.now();
+    const observe = (failed: boolean) =>
+      this.options.observe?.({ durationMs: performance.now() - startedAt, failed });
     try {
-      return await (deadline ? untilAborted(run, deadline) : run());
+      const response = await (deadline ? untilAborted(run, deadline) : run());
+      observe(false);
+      return response;
     } catch (error) {
+      observe(true);
       if (deadline?.aborted) throw new SlackDeliveryError(method, 'deadline_exceeded', true);
       throw toDeliveryError(method, error);
     }

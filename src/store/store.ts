@@ -91,6 +91,8 @@ export interface PendingReply {
   id: string;
   text: string;
   blocks: unknown[];
+  /** A TheHive case change (counted as `CaseUpdatesThreaded` once posted), not an analyst's action. */
+  caseUpdate?: true;
 }
 
 export type AuditActor = { kind: 'slack'; id: string } | { kind: 'thehive'; id: string } | { kind: 'system' };

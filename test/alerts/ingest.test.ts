@@ -13,6 +13,7 @@ import { parseEvent } from '../../src/findings/parse';
 import { SlackDeliveryError } from '../../src/slack/delivery';
 import { updateAlert } from '../../src/store/store';
 import { makeFinding } from '../helpers/alerts';
+import { countsOf } from '../helpers/metrics';
 import { slackForm, startAnalystHarness, type AnalystHarness } from '../helpers/analyst';
 
 afterAll(() => {
@@ -415,6 +416,49 @@ describe('malformed events', () => {
       ]);
     },
   );
+});
+
+describe('metrics', () => {
+  const counts = () => countsOf(harness.metrics);
+
+  it('counts every finding received and its outcome, by source', async () => {
+    await ingestFinding(normalised(), harness.deps);
+    await ingestFinding(
+      normalised({ count: 13, lastSeen: '2026-11-25T11:00:00.000Z', updatedAt: '2026-11-25T11:00:00.000Z' }),
+      harness.deps,
+    );
+    await ingestFinding(
+      normalised({ count: 13, lastSeen: '2026-11-25T11:00:00.000Z', updatedAt: '2026-11-25T11:00:00.000Z' }),
+      harness.deps,
+    );
+    await ingestFinding(
+      normalised({ fingerprint: 'siem-low', source: 'siem', severity: 'LOW' }),
+      harness.deps,
+    );
+    expect(counts()).toEqual({
+      'FindingsReceived/guardduty': 3,
+      'FindingsPosted/guardduty': 1,
+      'FindingsUpdated/guardduty': 1,
+      'FindingsSkipped/guardduty': 1,
+      'FindingsReceived/siem': 1,
+      'FindingsSkipped/siem': 1,
+    });
+  });
+
+  it('counts rejected entries, with an unknown source, and the dead letter each is kept as', async () => {
+    await ingestEvent([{ SchemaVersion: '2018-10-08' }], harness.deps);
+    expect(counts()).toEqual({ 'FindingsRejected/unknown': 1, 'DeadLettersWritten/-': 1 });
+  });
+
+  it('times every Slack call and counts the ones that failed', async () => {
+    postMode = 'channel_not_found';
+    await ingestFinding(normalised(), harness.deps).catch(() => undefined);
+    expect(counts()).toEqual({ 'FindingsReceived/guardduty': 1, 'SlackCallFailures/-': 1 });
+    expect(harness.metrics.entries().find((entry) => entry.name === 'SlackCallLatency')).toMatchObject({
+      unit: 'Milliseconds',
+      count: 1,
+    });
+  });
 });
 
 describe('asking "was this you?" automatically', () => {

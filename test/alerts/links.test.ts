@@ -25,6 +25,7 @@ describe('links rebuilt when read', () => {
     const config = resolveConfig(
       {
         SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_ALERT_CHANNEL: 'C0SECOPS',
         SLACK_SIGNING_SECRET: 's',
         THEHIVE_URL: 'https://thehive.example.test/',
         THEHIVE_API_KEY: 'k',

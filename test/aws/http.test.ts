@@ -94,13 +94,18 @@ describe('serveEndpoint', () => {
     const { logger, calls } = recordingLogger();
     const seen: HttpRequest[] = [];
     let builds = 0;
-    const handler = serveEndpoint(async () => {
-      builds += 1;
-      return async (request) => {
-        seen.push(request);
-        return { status: 202, headers: { 'content-type': 'application/json' }, body: '{"queued":true}' };
-      };
-    }, logger);
+    const deps = { config: 'first' };
+    const handler = serveEndpoint(
+      async () => deps,
+      () => {
+        builds += 1;
+        return async (request) => {
+          seen.push(request);
+          return { status: 202, headers: { 'content-type': 'application/json' }, body: '{"queued":true}' };
+        };
+      },
+      logger,
+    );
     expect(handler.length).toBe(2);
     const first = await handler(apiEvent(), context);
     await handler(apiEvent(), context);
@@ -122,14 +127,31 @@ describe('serveEndpoint', () => {
     });
   });
 
+  it('builds the endpoint again when its dependencies were renewed (a rotated secret)', async () => {
+    const { logger } = recordingLogger();
+    let deps = { signingSecret: 'before-rotation' };
+    const handler = serveEndpoint(
+      async () => deps,
+      (current) => async () => ({ status: 200, body: current.signingSecret }),
+      logger,
+    );
+    expect((await handler(apiEvent(), context)).body).toBe('before-rotation');
+    deps = { signingSecret: 'after-rotation' };
+    expect((await handler(apiEvent(), context)).body).toBe('after-rotation');
+  });
+
   it('answers a bare 500 and logs the error code when the endpoint cannot be built', async () => {
     const { logger, calls } = recordingLogger();
     const failure = Object.assign(new Error('SLACK_BOT_TOKEN: cannot read SSM parameter /x: AccessDenied'), {
       code: 'SECRET_UNAVAILABLE',
     });
-    const handler = serveEndpoint(async () => {
-      throw failure;
-    }, logger);
+    const handler = serveEndpoint(
+      async () => {
+        throw failure;
+      },
+      () => async () => ({ status: 200, body: '' }),
+      logger,
+    );
     expect(await handler(apiEvent(), context)).toEqual({
       statusCode: 500,
       headers: { 'content-type': 'application/json' },

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import {
   resolveSecrets,
+  SECRET_MAX_AGE_SECONDS,
   SecretUnavailableError,
   secretsForConfig,
   ssmSecretSource,
@@ -56,7 +57,7 @@ describe('resolveSecrets', () => {
 });
 
 describe('secretsForConfig', () => {
-  it('keeps resolved secrets and gives every other one an unguessable value per call', () => {
+  it('keeps resolved secrets and gives every other one an unguessable value, the same for the container’s life', () => {
     const first = secretsForConfig({ INGEST_SECRET: 'ingest-from-ssm' });
     const second = secretsForConfig({ INGEST_SECRET: 'ingest-from-ssm' });
     expect(first.INGEST_SECRET).toBe('ingest-from-ssm');
@@ -68,9 +69,28 @@ describe('secretsForConfig', () => {
       'THEHIVE_WEBHOOK_SECRET',
     ]);
     expect(first.THEHIVE_WEBHOOK_SECRET).toMatch(/^unavailable-[0-9a-f]{48}$/);
-    expect(first.THEHIVE_WEBHOOK_SECRET).not.toBe(second.THEHIVE_WEBHOOK_SECRET);
+    expect(first.SLACK_SIGNING_SECRET).toMatch(/^unavailable-[0-9a-f]{48}$/);
+    expect(first.THEHIVE_WEBHOOK_SECRET).not.toBe(first.SLACK_SIGNING_SECRET);
+    // A renewal that found nothing changed in SSM must produce the same configuration.
+    expect(second).toEqual(first);
   });
 });
+
+/** SSM answering GetParameter for `name` with each of `values` in turn, once each. */
+function ssmAnswers(name: string, values: string[]): nock.Scope {
+  const scope = nock(SSM);
+  values.forEach((value, index) =>
+    scope
+      .post('/', { Name: name, WithDecryption: true })
+      .matchHeader('x-amz-target', 'AmazonSSM.GetParameter')
+      .reply(
+        200,
+        { Parameter: { Name: name, Type: 'SecureString', Value: value, Version: index + 1 } },
+        { 'content-type': 'application/x-amz-json-1.1' },
+      ),
+  );
+  return scope;
+}
 
 describe('ssmSecretSource', () => {
   beforeEach(() => nock.disableNetConnect());
@@ -95,6 +115,30 @@ describe('ssmSecretSource', () => {
     expect(await source.get('/hw/test/bot')).toBe('xoxb-from-ssm');
     expect(scope.isDone()).toBe(true);
     expect(bodies).toEqual([{ Name: '/hw/test/bot', WithDecryption: true }]);
+  });
+
+  it('reads a parameter again once its maxAge has passed, so a rotated secret is picked up without a deploy', async () => {
+    const scope = ssmAnswers('/hw/test/signing', ['signing-before-rotation', 'signing-after-rotation']);
+    const source = ssmSecretSource(new SSMProvider({ clientConfig: { region: 'us-east-1' } }));
+    const start = Date.now();
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      clock.mockReturnValue(start);
+      expect(await source.get('/hw/test/signing')).toBe('signing-before-rotation');
+      clock.mockReturnValue(start + (SECRET_MAX_AGE_SECONDS - 1) * 1000);
+      expect(await source.get('/hw/test/signing')).toBe('signing-before-rotation');
+      expect(scope.pendingMocks()).toHaveLength(1);
+      clock.mockReturnValue(start + (SECRET_MAX_AGE_SECONDS + 1) * 1000);
+      expect(await source.get('/hw/test/signing')).toBe('signing-after-rotation');
+      expect(scope.isDone()).toBe(true);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('keeps a secret a few minutes at most', () => {
+    expect(SECRET_MAX_AGE_SECONDS).toBeGreaterThanOrEqual(60);
+    expect(SECRET_MAX_AGE_SECONDS).toBeLessThanOrEqual(15 * 60);
   });
 
   it('refuses an empty parameter value', async () => {

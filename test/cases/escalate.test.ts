@@ -3,6 +3,7 @@
  * and Security Hub mocked at the HTTP layer (nock), the store in memory.
  */
 import nock from 'nock';
+import { countsOf } from '../helpers/metrics';
 import { CREATE_CASE, OPEN_CASE } from '../../blocks/actions';
 import { renderAlert } from '../../src/alerts/render';
 import { alreadyEscalatedEphemeral, caseOpenedReply, escalationFailedReply } from '../../blocks/replies';
@@ -270,6 +271,13 @@ describe('the worker creating the case', () => {
       'escalation-requested',
       'case-created',
       'case-linked',
+    ]);
+    expect(countsOf(harness.metrics)).toEqual({ 'EscalationsRequested/-': 1, 'EscalationsOpened/-': 1 });
+    const latencies = harness.metrics.entries().filter((entry) => entry.unit === 'Milliseconds');
+    // TheHive: alert, promotion, comment. Slack: the worker's reply and root update (the click's update is Bolt's).
+    expect(latencies.map(({ name, count }) => ({ name, count }))).toEqual([
+      { name: 'SlackCallLatency', count: 2 },
+      { name: 'TheHiveCallLatency', count: 3 },
     ]);
   });
 
@@ -575,6 +583,13 @@ describe('TheHive failing', () => {
     const audit = await harness.deps.store.listAudit(record.fingerprint);
     expect(audit.map((event) => event.action)).toEqual(['escalation-requested', 'error']);
     expect(audit[1]!.details).toEqual({ step: 'create-case', reason: AUTH_FAILURE, requestedBy: 'U0ALICE' });
+    // A refused API key is an outage, unlike TheHive's 400 for an alert that exists.
+    expect(countsOf(harness.metrics)).toEqual({
+      'EscalationsRequested/-': 1,
+      'TheHiveCallFailures/-': 1,
+      'DeadLettersWritten/-': 1,
+      'EscalationsFailed/-': 1,
+    });
   });
 
   it('retries a timeout, reports it after the last attempt, and a new click then opens the case', async () => {

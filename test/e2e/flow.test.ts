@@ -188,4 +188,31 @@ test('finding → alert → Create Case → status changes and close threaded ba
     'status New → InProgress',
     'status InProgress → TruePositive',
   ]);
+
+  // 5. What happened, counted: GET /metrics (behind the ingest secret) names the CloudWatch metrics.
+  expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+  const report = (await (
+    await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${config.ingestSecret}` } })
+  ).json()) as {
+    namespace: string;
+    metrics: { name: string; source?: string; value?: number; calls?: number }[];
+  };
+  expect(report.namespace).toBe('Hivewire');
+  const counts = Object.fromEntries(
+    report.metrics
+      .filter((line) => line.value !== undefined)
+      .map((line) => [`${line.name}${line.source ? `/${line.source}` : ''}`, line.value]),
+  );
+  expect(counts).toEqual({
+    'FindingsReceived/securityhub': 1,
+    'FindingsPosted/securityhub': 1,
+    EscalationsRequested: 1,
+    EscalationsOpened: 1,
+    CaseUpdatesThreaded: 2,
+  });
+  const calls = Object.fromEntries(report.metrics.map((line) => [line.name, line.calls]));
+  // alert, promotion, analyst comment, and the two syncs' case reads at least.
+  expect(calls.TheHiveCallLatency).toBeGreaterThanOrEqual(3);
+  // post, update and the three thread replies at least.
+  expect(calls.SlackCallLatency).toBeGreaterThanOrEqual(5);
 });

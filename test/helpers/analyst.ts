@@ -15,6 +15,7 @@ import { loadConfig, parseConfigFile } from '../../src/config-file';
 import { AccountDirectory } from '../../src/enrich/directory';
 import { signSlackRequest } from '../../src/http/slack-signature';
 import { createLogger } from '../../src/logger';
+import { callMetrics, countingDeadLetters, MetricsTally } from '../../src/metrics';
 import type { Job } from '../../src/queue/jobs';
 import { SlackDelivery } from '../../src/slack/delivery';
 import type { HttpResponse } from '../../src/http/request';
@@ -34,6 +35,8 @@ export interface AnalystHarness {
   config: Config;
   /** Jobs the fast path queued, in order (taken by `runJobs`). */
   jobs: Job[];
+  /** What the use cases counted and timed, as the composition roots wire it. */
+  metrics: MetricsTally;
   /** The clock the use cases and request signatures read (the store keeps its own); tests move it forward. */
   clock: { now: Date };
   /** Sends a signed request through `POST /slack/events`. */
@@ -54,7 +57,8 @@ export interface AnalystHarness {
 /** Starts the harness with `configYaml` as the config file. */
 export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarness> {
   const embedded = await startEmbeddedStore({ inMemory: true });
-  const store = embedded.store;
+  const metrics = new MetricsTally();
+  const store = countingDeadLetters(embedded.store, metrics);
   const clock = { now: new Date(Math.floor(Date.now() / 1000) * 1000) };
   const now = () => new Date(clock.now.getTime());
 
@@ -85,12 +89,20 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
     config,
     store,
     queue: { enqueue: async (job) => void jobs.push(job) },
-    slack: new SlackDelivery(webClient, 0),
+    slack: new SlackDelivery(webClient, 0, {
+      observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
+    }),
     users: new SlackUserDirectory(webClient),
-    theHive: new TheHiveClient({ baseUrl: THEHIVE_URL, apiKey: 'thehive-key', retries: 0 }),
+    theHive: new TheHiveClient({
+      baseUrl: THEHIVE_URL,
+      apiKey: 'thehive-key',
+      retries: 0,
+      observe: callMetrics(metrics, 'TheHiveCallLatency', 'TheHiveCallFailures'),
+    }),
     securityHub: new SecurityHubClient({ sdk: { maxAttempts: 1 } }),
     directory: new AccountDirectory({ config: file }),
     logger,
+    metrics,
     now,
   };
   const endpointHandler = createSlackEventsEndpoint(deps);
@@ -109,6 +121,7 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
 
   return {
     deps,
+    metrics,
     config,
     jobs,
     clock,

@@ -11,6 +11,7 @@ import { signSlackRequest } from '../../src/http/slack-signature';
 import type { Job } from '../../src/queue/jobs';
 import type { HttpResponse } from '../../src/http/request';
 import { createSlackEventsEndpoint } from '../../src/slack/events-endpoint';
+import { callMetrics } from '../../src/metrics';
 import { createJobHandler } from '../../src/worker';
 import {
   buttonClick,
@@ -74,6 +75,7 @@ export async function startEscalationHarness(configYaml = ''): Promise<Escalatio
         apiKey: 'thehive-key',
         retries: 0,
         sleep: async () => undefined,
+        observe: callMetrics(harness.metrics, 'TheHiveCallLatency', 'TheHiveCallFailures'),
         ...options,
       });
     },

@@ -29,7 +29,11 @@ export const PACKAGING_ENV_SECRETS = {
   INGEST_SECRET: 'template-test-ingest-secret',
 };
 
-async function runPackage(outputDir: string): Promise<void> {
+/** The packagings a run makes: as deployed by default, and with the `tracing` parameter on. */
+const VARIANTS = { default: [], traced: ['tracing=true'] } satisfies Record<string, string[]>;
+export type PackageVariant = keyof typeof VARIANTS;
+
+async function runPackage(outputDir: string, params: string[]): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...PACKAGING_ENV_SECRETS };
   // Packaging must need no AWS account at all.
   delete env.AWS_ACCESS_KEY_ID;
@@ -46,21 +50,22 @@ async function runPackage(outputDir: string): Promise<void> {
       '--package',
       outputDir,
       ...Object.entries(PACKAGE_PARAMS).map(([name, value]) => `--param=${name}=${value}`),
+      ...params.map((param) => `--param=${param}`),
     ],
     { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 },
   );
 }
 
 /**
- * The directory holding this run's package (templates, state, one zip per function), packaging it
- * first if no other test file has.
+ * The directory holding this run's package of `variant` (templates, state, one zip per function),
+ * packaging first if no other test file has: the first to ask makes every variant, one after the other.
  */
-export async function packagedStack(): Promise<string> {
+export async function packagedStack(variant: PackageVariant = 'default'): Promise<string> {
   const runDir = process.env[PACKAGE_DIR_VARIABLE];
   if (!runDir)
     throw new Error(`${PACKAGE_DIR_VARIABLE} is not set: run jest with jest.config.js (its globalSetup)`);
-  const outputDir = join(runDir, 'package');
-  const done = join(runDir, 'done');
+  const outputDir = join(runDir, variant);
+  const done = join(runDir, `done-${variant}`);
   const failed = join(runDir, 'failed');
   let owner = false;
   try {
@@ -71,8 +76,10 @@ export async function packagedStack(): Promise<string> {
   }
   if (owner) {
     try {
-      await runPackage(outputDir);
-      writeFileSync(done, '');
+      for (const [name, params] of Object.entries(VARIANTS)) {
+        await runPackage(join(runDir, name), params);
+        writeFileSync(join(runDir, `done-${name}`), '');
+      }
     } catch (error) {
       writeFileSync(failed, error instanceof Error ? error.message : String(error));
       throw error;

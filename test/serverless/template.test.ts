@@ -1,10 +1,14 @@
 /**
- * Reads `osls package`'s output (test/helpers/packaged-stack.ts: offline, no AWS credentials) and
- * checks the CloudFormation it generates: functions, routes, rules, queues, alarms, the table, least-privilege roles — and that no
- * secret value reaches the template.
+ * Reads `osls package`'s output (test/helpers/packaged-stack.ts: offline, no AWS credentials; as
+ * deployed by default, and with tracing on) and checks the CloudFormation it generates: functions,
+ * routes, rules, queues, alarms, metrics, the table, least-privilege roles, what `osls remove` keeps,
+ * that no secret value reaches the template — and that cfn-lint finds no error in it.
  */
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { METRICS_NAMESPACE } from '../../src/metrics';
 import { TABLE_DEFINITION, TTL_ATTRIBUTE } from '../../src/store/table';
 import {
   packagedStack,
@@ -19,6 +23,7 @@ interface Resource {
   Properties: Json;
   Condition?: string;
   DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
 }
 
 /** Function → its handler file, logical role and the secrets (SSM parameter suffixes) it may read. */
@@ -54,9 +59,12 @@ const FUNCTIONS = {
 } as const;
 
 let dir: string;
+let tracedDir: string;
 let templateText: string;
 let stateText: string;
 let resources: Record<string, Resource>;
+/** The template of a stack deployed with `--param="tracing=true"`. */
+let traced: { Resources: Record<string, Resource>; Conditions: Json };
 
 function ofType(type: string): [string, Resource][] {
   return Object.entries(resources).filter(([, resource]) => resource.Type === type);
@@ -90,6 +98,31 @@ function actions(role: string, withConditional = true): string[] {
     .sort();
 }
 
+/** The queue policy `policyId` lets EventBridge send to `queue` for the two finding rules, and nobody else. */
+function expectOnlyFindingRulesSendTo(policyId: string, queue: string): void {
+  const policy = resources[policyId]!.Properties as unknown as {
+    Queues: unknown[];
+    PolicyDocument: { Statement: Json[] };
+  };
+  expect(policy.Queues).toEqual([{ Ref: queue }]);
+  expect(policy.PolicyDocument.Statement).toEqual([
+    {
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+      Condition: {
+        ArnEquals: {
+          'aws:SourceArn': [
+            { 'Fn::GetAtt': ['GuardDutyFindingRule', 'Arn'] },
+            { 'Fn::GetAtt': ['SecurityHubFindingRule', 'Arn'] },
+          ],
+        },
+      },
+    },
+  ]);
+}
+
 function ssmParameterArn(suffix: string): Json {
   return {
     'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/hivewire/${STAGE}/${suffix}`,
@@ -98,10 +131,12 @@ function ssmParameterArn(suffix: string): Json {
 
 beforeAll(async () => {
   dir = await packagedStack();
+  tracedDir = await packagedStack('traced');
   templateText = readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8');
   stateText = readFileSync(join(dir, 'serverless-state.json'), 'utf8');
   resources = (JSON.parse(templateText) as { Resources: Record<string, Resource> }).Resources;
-}, 180_000);
+  traced = JSON.parse(readFileSync(join(tracedDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+}, 240_000);
 
 describe('osls package', () => {
   it('writes one zip per function holding only its bundle (no source map, no node_modules)', () => {
@@ -187,7 +222,10 @@ describe('EventBridge', () => {
     const rule = resources.GuardDutyFindingRule!.Properties;
     expect(rule.EventBusName).toBe('default');
     expect(rule.EventPattern).toEqual({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] });
-    expect(rule.Targets).toEqual([{ Id: 'findings-queue', Arn: { 'Fn::GetAtt': ['FindingsQueue', 'Arn'] } }]);
+    // Its retry policy and dead-letter queue: 'EventBridge delivery' below.
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({ Id: 'findings-queue', Arn: { 'Fn::GetAtt': ['FindingsQueue', 'Arn'] } }),
+    ]);
   });
 
   it('sends imported Security Hub findings above INFORMATIONAL, filtered on detail-type, to the findings queue', () => {
@@ -197,31 +235,14 @@ describe('EventBridge', () => {
       'detail-type': ['Security Hub Findings - Imported'],
       detail: { findings: { Severity: { Label: [{ 'anything-but': 'INFORMATIONAL' }] } } },
     });
-    expect(rule.Targets).toEqual([{ Id: 'findings-queue', Arn: { 'Fn::GetAtt': ['FindingsQueue', 'Arn'] } }]);
+    // Its retry policy and dead-letter queue: 'EventBridge delivery' below.
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({ Id: 'findings-queue', Arn: { 'Fn::GetAtt': ['FindingsQueue', 'Arn'] } }),
+    ]);
   });
 
   it('lets only those two rules send to the findings queue', () => {
-    const policy = resources.FindingsQueuePolicy!.Properties as unknown as {
-      Queues: unknown[];
-      PolicyDocument: { Statement: Json[] };
-    };
-    expect(policy.Queues).toEqual([{ Ref: 'FindingsQueue' }]);
-    expect(policy.PolicyDocument.Statement).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: { 'Fn::GetAtt': ['FindingsQueue', 'Arn'] },
-        Condition: {
-          ArnEquals: {
-            'aws:SourceArn': [
-              { 'Fn::GetAtt': ['GuardDutyFindingRule', 'Arn'] },
-              { 'Fn::GetAtt': ['SecurityHubFindingRule', 'Arn'] },
-            ],
-          },
-        },
-      },
-    ]);
+    expectOnlyFindingRulesSendTo('FindingsQueuePolicy', 'FindingsQueue');
   });
 
   it('opens the bus to an organisation only when allowedOrgId is given', () => {
@@ -497,4 +518,257 @@ describe('secrets', () => {
     expect(variables.SLACK_BOT_TOKEN_PARAM).toBe(`/hivewire/${STAGE}/slack-bot-token`);
     for (const key of Object.keys(ENV_SECRETS)) expect(variables[key]).toBeUndefined();
   });
+});
+
+describe('metrics and alarms', () => {
+  const ALARM_TOPIC = [{ Ref: 'AlarmTopic' }];
+
+  /** The alarms watching `metric` of `namespace`, by logical id. */
+  function alarmsOn(namespace: string, metric: string): [string, Json][] {
+    return ofType('AWS::CloudWatch::Alarm')
+      .filter(
+        ([, alarm]) => alarm.Properties.Namespace === namespace && alarm.Properties.MetricName === metric,
+      )
+      .map(([id, alarm]) => [id, alarm.Properties]);
+  }
+
+  it('tells every function the namespace its EMF metrics go to, the one src/metrics.ts names', () => {
+    for (const name of Object.keys(FUNCTIONS)) {
+      const variables = (lambda(name as keyof typeof FUNCTIONS).Properties.Environment as { Variables: Json })
+        .Variables;
+      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe(METRICS_NAMESPACE);
+      expect(variables.POWERTOOLS_SERVICE_NAME).toBe('hivewire');
+    }
+  });
+
+  it.each(['Errors', 'Throttles'])('alarms on %s of every function, each on its own', (metric) => {
+    const alarms = alarmsOn('AWS/Lambda', metric);
+    expect(
+      alarms.map(([, alarm]) => (alarm.Dimensions as { Value: { Ref: string } }[])[0]!.Value.Ref).sort(),
+    ).toEqual(
+      Object.values(FUNCTIONS)
+        .map(({ logicalId }) => `${logicalId}LambdaFunction`)
+        .sort(),
+    );
+    for (const [, alarm] of alarms) expect(alarm.Dimensions).toHaveLength(1);
+    for (const [, alarm] of alarms)
+      expect(alarm).toMatchObject({
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: ALARM_TOPIC,
+        OKActions: ALARM_TOPIC,
+      });
+  });
+
+  it('alarms when the oldest finding has waited more than 15 minutes in the findings queue', () => {
+    expect(alarmsOn('AWS/SQS', 'ApproximateAgeOfOldestMessage').map(([, alarm]) => alarm)).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['FindingsQueue', 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Threshold: 900,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: ALARM_TOPIC,
+      }),
+    ]);
+  });
+
+  it('alarms on any 5xx the HTTP API answers', () => {
+    expect(resources.HttpApi?.Type).toBe('AWS::ApiGatewayV2::Api');
+    expect(alarmsOn('AWS/ApiGateway', '5xx').map(([, alarm]) => alarm)).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        AlarmActions: ALARM_TOPIC,
+      }),
+    ]);
+  });
+
+  it('alarms on dead letters written to the table, from the metric the functions publish', () => {
+    expect(alarmsOn(METRICS_NAMESPACE, 'DeadLettersWritten').map(([, alarm]) => alarm)).toEqual([
+      expect.objectContaining({
+        // Powertools adds the service dimension to every metric; a dead letter has no other.
+        Dimensions: [{ Name: 'service', Value: 'hivewire' }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: ALARM_TOPIC,
+      }),
+    ]);
+  });
+
+  it('alarms on failed invocations of every EventBridge rule, named as the rules are', () => {
+    const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.Name);
+    expect(rules.sort()).toEqual(
+      ['guardduty-findings', 'securityhub-findings', 'reconcile']
+        .map((rule) => `hivewire-${STAGE}-${rule}`)
+        .sort(),
+    );
+    const watched = alarmsOn('AWS/Events', 'FailedInvocations').map(([, alarm]) => {
+      expect(alarm.AlarmActions).toEqual(ALARM_TOPIC);
+      return (alarm.Dimensions as { Name: string; Value: string }[]).map(
+        ({ Name, Value }) => `${Name}=${Value}`,
+      );
+    });
+    expect(watched.sort()).toEqual(rules.map((rule) => [`RuleName=${rule}`]).sort());
+  });
+
+  it('sends every alarm to the alarm topic', () => {
+    for (const [, alarm] of ofType('AWS::CloudWatch::Alarm'))
+      expect(alarm.Properties.AlarmActions).toEqual(ALARM_TOPIC);
+  });
+});
+
+describe('EventBridge delivery', () => {
+  it.each(['GuardDutyFindingRule', 'SecurityHubFindingRule'])(
+    '%s retries for a day, then keeps what it could not deliver in the events dead-letter queue',
+    (rule) => {
+      const targets = resources[rule]!.Properties.Targets as Json[];
+      expect(targets).toEqual([
+        {
+          Id: 'findings-queue',
+          Arn: { 'Fn::GetAtt': ['FindingsQueue', 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } },
+        },
+      ]);
+    },
+  );
+
+  it('lets only those two rules write to the events dead-letter queue, which has its alarm', () => {
+    expectOnlyFindingRulesSendTo('EventsDeadLetterQueuePolicy', 'EventsDeadLetterQueue');
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(
+      ([, alarm]) =>
+        JSON.stringify(alarm.Properties.Dimensions) ===
+        JSON.stringify([
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'QueueName'] } },
+        ]),
+    );
+    expect(alarms.map(([, alarm]) => alarm.Properties.MetricName)).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+    ]);
+  });
+});
+
+describe('what `osls remove` keeps', () => {
+  it('keeps the table, every dead-letter queue and every function’s log group', () => {
+    const kept = Object.entries(resources)
+      .filter(([, resource]) => resource.DeletionPolicy === 'Retain')
+      .map(([id, resource]) => {
+        expect(resource.UpdateReplacePolicy).toBe('Retain');
+        return id;
+      })
+      .sort();
+    expect(kept).toEqual(
+      [
+        'Table',
+        'FindingsDeadLetterQueue',
+        'JobsDeadLetterQueue',
+        'EventsDeadLetterQueue',
+        ...Object.values(FUNCTIONS).map(({ logicalId }) => `${logicalId}LogGroup`),
+      ].sort(),
+    );
+    for (const { logicalId } of Object.values(FUNCTIONS))
+      expect(resources[`${logicalId}LogGroup`]!.Properties.RetentionInDays).toBe(30);
+  });
+});
+
+describe('IAM resources', () => {
+  it('scopes Security Hub updates to the account’s hub and account descriptions to account ARNs', () => {
+    expect(grant('WorkerRole', 'securityhub:BatchUpdateFindings').statement.Resource).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default',
+    });
+    for (const role of ['WorkerRole', 'IngestRole'])
+      expect(grant(role, 'organizations:DescribeAccount').statement.Resource).toEqual({
+        'Fn::Sub': 'arn:${AWS::Partition}:organizations::*:account/o-*/*',
+      });
+  });
+
+  it('grants nothing on every resource ("*") to any function', () => {
+    for (const { role } of Object.values(FUNCTIONS))
+      for (const { statement } of statements(role)) expect([statement.Resource].flat()).not.toContain('*');
+  });
+});
+
+describe('tracing', () => {
+  const XRAY_WRITE = {
+    'Fn::If': [
+      'Tracing',
+      [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess' }],
+      { Ref: 'AWS::NoValue' },
+    ],
+  };
+
+  it('is off by default: no active tracing, Powertools Tracer disabled, no X-Ray grant', () => {
+    const conditions = JSON.parse(templateText).Conditions as Json;
+    expect(conditions.Tracing).toEqual({ 'Fn::Equals': ['false', 'true'] });
+    for (const name of Object.keys(FUNCTIONS)) {
+      const { Properties } = lambda(name as keyof typeof FUNCTIONS);
+      expect(Properties.TracingConfig).toBeUndefined();
+      expect((Properties.Environment as { Variables: Json }).Variables.POWERTOOLS_TRACE_DISABLED).toBe(
+        'true',
+      );
+    }
+    for (const { role } of Object.values(FUNCTIONS))
+      expect(resources[role]!.Properties.ManagedPolicyArns).toEqual(XRAY_WRITE);
+  });
+
+  it('with tracing=true: every function traced actively, Powertools Tracer on, each role may write to X-Ray', () => {
+    expect(traced.Conditions.Tracing).toEqual({ 'Fn::Equals': ['true', 'true'] });
+    for (const { logicalId, role } of Object.values(FUNCTIONS)) {
+      const { Properties } = traced.Resources[`${logicalId}LambdaFunction`]!;
+      expect(Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect((Properties.Environment as { Variables: Json }).Variables.POWERTOOLS_TRACE_DISABLED).toBe(
+        'false',
+      );
+      expect(traced.Resources[role]!.Properties.ManagedPolicyArns).toEqual(XRAY_WRITE);
+    }
+  });
+});
+
+describe('cfn-lint', () => {
+  interface LintFinding {
+    Level: string;
+    Message: string;
+    Rule: { Id: string };
+    Location: { Path: (string | number)[] };
+  }
+
+  /** cfn-lint's findings on a template (JSON output); a missing cfn-lint fails with how to install it. */
+  async function lint(template: string): Promise<LintFinding[]> {
+    try {
+      const { stdout } = await promisify(execFile)('cfn-lint', ['--format', 'json', template], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      return JSON.parse(stdout || '[]') as LintFinding[];
+    } catch (error) {
+      const failure = error as NodeJS.ErrnoException & { stdout?: string };
+      if (failure.code === 'ENOENT')
+        throw new Error(
+          'cfn-lint is not installed: `pip install cfn-lint` (Python 3), then run the tests again',
+        );
+      // cfn-lint exits non-zero when it reports anything, warnings included: its findings are on stdout.
+      if (failure.stdout) return JSON.parse(failure.stdout) as LintFinding[];
+      throw error;
+    }
+  }
+
+  const errorsOf = (findings: LintFinding[]) =>
+    findings
+      .filter((finding) => finding.Level === 'Error')
+      .map((finding) => `${finding.Rule.Id} ${finding.Location.Path.join('/')}: ${finding.Message}`);
+
+  it.each([
+    ['as deployed by default', () => dir],
+    ['with tracing on', () => tracedDir],
+  ])(
+    'finds no error in the template %s',
+    async (_name, packaged) => {
+      const findings = await lint(join(packaged(), 'cloudformation-template-update-stack.json'));
+      expect(errorsOf(findings)).toEqual([]);
+    },
+    120_000,
+  );
 });

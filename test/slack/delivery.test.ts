@@ -26,7 +26,7 @@ describe('SlackDelivery with a deadline', () => {
         workerClientOptions(undefined, () => deadline),
       ),
       0,
-      () => deadline,
+      { deadline: () => deadline },
     );
 
     const error = await delivery.reply('C0SECOPS', '1764064800.000100', MESSAGE).catch((e: unknown) => e);
@@ -36,9 +36,9 @@ describe('SlackDelivery with a deadline', () => {
 
   it('starts no call once the deadline has passed', async () => {
     const scope = nock('https://slack.com').post('/api/chat.update').reply(200, { ok: true });
-    const delivery = new SlackDelivery(new WebClient('xoxb-test', workerClientOptions()), 0, () =>
-      AbortSignal.abort(),
-    );
+    const delivery = new SlackDelivery(new WebClient('xoxb-test', workerClientOptions()), 0, {
+      deadline: () => AbortSignal.abort(),
+    });
 
     await expect(delivery.update('C0SECOPS', '1764064800.000100', MESSAGE)).rejects.toMatchObject({
       code: 'deadline_exceeded',
