@@ -18,7 +18,7 @@ export function createIngestEndpoint(
 ): (request: HttpRequest) => Promise<HttpResponse> {
   return async (request) => {
     const result = await handleIngestRequest(
-      { headers: request.headers, rawBody: request.body },
+      request,
       {
         ingestSecret: deps.config.ingestSecret,
         sns,
