@@ -15,6 +15,7 @@ import { signSlackRequest } from '../../src/http/slack-signature';
 import type { DeadLetter } from '../../src/store/store';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 
+// Fixed, so the suite is deterministic; FUZZ_SEED and FUZZ_RUNS explore further by hand.
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 
@@ -59,7 +60,7 @@ const hostileString = fc.oneof(
 );
 
 const deepArray = fc
-  .integer({ min: 400, max: 3_000 })
+  .integer({ min: 400, max: 10_000 })
   .map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`);
 
 /** JSON text (built as text, so `__proto__` stays an own key and duplicate keys are possible). */
@@ -83,15 +84,22 @@ const hostileMembers = fc
   .array(
     fc.tuple(
       fc.oneof(hostileKey, fc.constantFrom('title', 'description', 'summary', 'user', 'text', 'value')),
-      hostileJson as fc.Arbitrary<string>,
+      // Deep arrays often, so some land in a field nothing validates and ride along as `raw`.
+      fc.oneof(hostileJson as fc.Arbitrary<string>, deepArray),
     ),
     { minLength: 1, maxLength: 3 },
   )
   .map((entries) => entries.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(','));
 
-function withMembers(objectText: string, members: string): string {
+/**
+ * `members` added to the object's text: at its end, or (`inner`) at the end of the last object nested
+ * in it, such as a GuardDuty event's `detail`, where a finding's fields (and its `raw`) come from.
+ */
+function withMembers(objectText: string, members: string, inner: boolean): string {
   const trimmed = objectText.trimEnd();
-  return `${trimmed.slice(0, -1)},${members}}`;
+  const nested = /\}\s*\}$/.exec(trimmed);
+  const at = inner && nested ? nested.index : trimmed.length - 1;
+  return `${trimmed.slice(0, at)},${members}${trimmed.slice(at)}`;
 }
 
 /** Bytes that are not UTF-8 put in at a few places, or none. */
@@ -110,8 +118,8 @@ function corrupt(text: string, at: [number, number][]): Buffer {
 function bodies(shapes: string[]): fc.Arbitrary<Buffer> {
   const text = fc.oneof(
     fc
-      .tuple(fc.constantFrom(...shapes), hostileMembers)
-      .map(([shape, members]) => withMembers(shape, members)),
+      .tuple(fc.constantFrom(...shapes), hostileMembers, fc.boolean())
+      .map(([shape, members, inner]) => withMembers(shape, members, inner)),
     hostileJson as fc.Arbitrary<string>,
   );
   return fc.tuple(text, corruption).map(([json, at]) => corrupt(json, at));
