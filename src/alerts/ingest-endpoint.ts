@@ -17,31 +17,28 @@ export function createIngestEndpoint(
   sns: IngestDeps['sns'],
 ): (request: HttpRequest) => Promise<HttpResponse> {
   return async (request) => {
-    const result = await handleIngestRequest(
-      request,
-      {
-        ingestSecret: deps.config.ingestSecret,
-        sns,
-        accept: async (event) => {
-          const parsed = parseEvent(event);
-          const receivedAt = deps.now().toISOString();
-          for (const finding of parsed.findings)
-            await deps.queue.enqueue({ kind: 'ingest', finding, receivedAt });
-          return {
-            fingerprints: parsed.findings.map((finding) => finding.fingerprint),
-            skipped: parsed.skipped,
-            rejected: parsed.rejected,
-          };
-        },
-        keepRejected: async (raw, error) => {
-          await deps.store.putDeadLetter({
-            kind: 'rejected-ingest',
-            error,
-            payload: raw.slice(0, REJECTED_PAYLOAD_LIMIT),
-          });
-        },
+    const result = await handleIngestRequest(request, {
+      ingestSecret: deps.config.ingestSecret,
+      sns,
+      accept: async (event) => {
+        const parsed = parseEvent(event);
+        const receivedAt = deps.now().toISOString();
+        for (const finding of parsed.findings)
+          await deps.queue.enqueue({ kind: 'ingest', finding, receivedAt });
+        return {
+          fingerprints: parsed.findings.map((finding) => finding.fingerprint),
+          skipped: parsed.skipped,
+          rejected: parsed.rejected,
+        };
       },
-    );
+      keepRejected: async (raw, error) => {
+        await deps.store.putDeadLetter({
+          kind: 'rejected-ingest',
+          error,
+          payload: raw.slice(0, REJECTED_PAYLOAD_LIMIT),
+        });
+      },
+    });
     return jsonResponse(result.status, result.body);
   };
 }
