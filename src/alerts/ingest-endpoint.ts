@@ -1,51 +1,15 @@
 /**
  * `POST /ingest`, the same locally and in AWS: the transport (src/http/ingest.ts) authenticates and
- * validates; each accepted finding becomes an `ingest` job the worker posts, a new one below the
- * severity threshold is answered as skipped, and rejected bodies are kept as dead letters.
+ * validates; each accepted finding becomes an `ingest` job the worker posts, and rejected bodies are
+ * kept as dead letters.
  */
 import type { Deps } from '../deps';
-import { enrichFromConfig } from '../enrich/enrich';
-import { parseEntries } from '../findings/parse';
-import { handleIngestRequest, type AcceptedEvent, type IngestDeps } from '../http/ingest';
-import { admitNewFinding, belowThresholdReason } from './admission';
+import { parseEvent } from '../findings/parse';
+import { handleIngestRequest, type IngestDeps } from '../http/ingest';
 import { jsonResponse, type HttpRequest, type HttpResponse } from '../http/request';
 
 /** The store's items are capped at 400 KB: a rejected body is kept up to this much. */
 const REJECTED_PAYLOAD_LIMIT = 256 * 1024;
-
-/**
- * Queues each finding of an event, except a new one below the severity threshold: that one is answered
- * in `skipped` with the reason and the threshold (the worker would drop it without a word). A finding
- * that already has an alert is queued whatever its severity, as ingest updates it.
- */
-async function acceptEvent(event: unknown, deps: Pick<Deps, 'config' | 'queue' | 'store' | 'now'>) {
-  const accepted: AcceptedEvent = { fingerprints: [], skipped: [], rejected: [] };
-  const receivedAt = deps.now().toISOString();
-  for (const entry of parseEntries(event)) {
-    const { index } = entry;
-    if ('skipped' in entry) accepted.skipped.push({ index, reason: entry.skipped });
-    else if ('rejected' in entry) accepted.rejected.push({ index, error: entry.rejected });
-    else {
-      const { finding } = entry;
-      if (!(await deps.store.getAlert(finding.fingerprint))) {
-        const { route, posted } = await admitNewFinding(enrichFromConfig(finding, deps.config.file), deps);
-        if (!posted) {
-          const threshold = route.severityThreshold;
-          accepted.skipped.push({
-            index,
-            reason: belowThresholdReason(finding.severity, threshold),
-            fingerprint: finding.fingerprint,
-            threshold,
-          });
-          continue;
-        }
-      }
-      await deps.queue.enqueue({ kind: 'ingest', finding, receivedAt });
-      accepted.fingerprints.push(finding.fingerprint);
-    }
-  }
-  return accepted;
-}
 
 /** Builds the endpoint. */
 export function createIngestEndpoint(
@@ -58,7 +22,17 @@ export function createIngestEndpoint(
       {
         ingestSecret: deps.config.ingestSecret,
         sns,
-        accept: (event) => acceptEvent(event, deps),
+        accept: async (event) => {
+          const parsed = parseEvent(event);
+          const receivedAt = deps.now().toISOString();
+          for (const finding of parsed.findings)
+            await deps.queue.enqueue({ kind: 'ingest', finding, receivedAt });
+          return {
+            fingerprints: parsed.findings.map((finding) => finding.fingerprint),
+            skipped: parsed.skipped,
+            rejected: parsed.rejected,
+          };
+        },
         keepRejected: async (raw, error) => {
           await deps.store.putDeadLetter({
             kind: 'rejected-ingest',

@@ -8,10 +8,9 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { SANDBOX_DEFAULTS } from '../../src/config';
-import { signSlackRequest } from '../../src/http/slack-signature';
 import { MAX_JSON_DEPTH } from '../../src/json';
 import type { DeadLetter } from '../../src/store/store';
-import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
+import { sandboxSlackHeaders, startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 
 const GUARDDUTY_EVENT = JSON.parse(
   readFileSync(
@@ -52,17 +51,6 @@ async function post(path: string, headers: Record<string, string>, body: string)
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
-function signed(body: string, contentType: string): Record<string, string> {
-  return {
-    'content-type': contentType,
-    ...signSlackRequest({
-      signingSecret: SANDBOX_DEFAULTS.slackSigningSecret,
-      rawBody: body,
-      nowMs: Date.now(),
-    }),
-  };
-}
-
 const BEARER_INGEST = { authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}` };
 const BEARER_WEBHOOK = { authorization: `Bearer ${SANDBOX_DEFAULTS.theHiveWebhookSecret}` };
 
@@ -82,14 +70,14 @@ const ROUTES: [string, (body: string) => Promise<Sent>, string][] = [
   ['/triage', (body) => post('/triage', BEARER_INGEST, body), 'rejected-triage'],
   [
     '/slack/events (JSON)',
-    (body) => post('/slack/events', signed(body, 'application/json'), body),
+    (body) => post('/slack/events', sandboxSlackHeaders(body, 'application/json'), body),
     'rejected-slack',
   ],
   [
     '/slack/events (form payload)',
     (body) => {
       const form = `payload=${encodeURIComponent(body)}`;
-      return post('/slack/events', signed(form, 'application/x-www-form-urlencoded'), form);
+      return post('/slack/events', sandboxSlackHeaders(form, 'application/x-www-form-urlencoded'), form);
     },
     'rejected-slack',
   ],
