@@ -138,8 +138,17 @@ describe('hivewire case-request', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      new RegExp(`^hivewire case-request: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not JSON: `),
+      new RegExp(`^hivewire case-request: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not JSON \\(`),
     );
+  });
+
+  it('exits 2 on input nested deeper than 512 levels, naming the limit', async () => {
+    const path = tempFile(`{"detail":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    const { code, stdout, stderr } = await run(['case-request', path]);
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`hivewire case-request: ${path}: nested deeper than 512 levels\n`);
   });
 
   it('exits 1 with no requests when every finding is rejected', async () => {
