@@ -4,7 +4,7 @@
  * is JSON, and which answer each outcome gets. What a finding is, is the `accept` callback's business.
  */
 import { parseJsonText } from '../json';
-import { bodyTextOf, headerOf, MAX_BODY_BYTES, type HttpRequest } from './request';
+import { bodySizeOf, bodyTextOf, headerOf, MAX_BODY_BYTES, type HttpRequest } from './request';
 import { checkBearerOrBasic } from './auth';
 import { SnsConfirmationError, type SnsVerifier } from './sns';
 
@@ -42,7 +42,7 @@ const UNAUTHORIZED: IngestResponse = { status: 401, body: { error: 'unauthorized
 const TOO_LARGE = `body: larger than ${INGEST_MAX_BODY_BYTES} bytes`;
 
 function isTooLarge(request: IngestRequest): boolean {
-  return Buffer.byteLength(request.body, request.isBase64Encoded ? 'base64' : 'utf8') > INGEST_MAX_BODY_BYTES;
+  return bodySizeOf(request) > INGEST_MAX_BODY_BYTES;
 }
 
 function describeRejections(rejected: AcceptedEvent['rejected']): string {

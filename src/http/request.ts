@@ -48,6 +48,11 @@ export function bodyBytesOf(request: Pick<HttpRequest, 'body' | 'isBase64Encoded
   return Buffer.from(request.body, request.isBase64Encoded ? 'base64' : 'utf8');
 }
 
+/** The body's size in bytes, without copying it. */
+export function bodySizeOf(request: Pick<HttpRequest, 'body' | 'isBase64Encoded'>): number {
+  return Buffer.byteLength(request.body, request.isBase64Encoded ? 'base64' : 'utf8');
+}
+
 /** The body as text, or undefined when its bytes are not UTF-8 (which JSON exchanged between systems must be). */
 export function bodyTextOf(request: Pick<HttpRequest, 'body' | 'isBase64Encoded'>): string | undefined {
   if (!request.isBase64Encoded) return request.body;
@@ -103,8 +108,7 @@ export async function refuseOversizedBody(
   request: Pick<HttpRequest, 'body' | 'isBase64Encoded'>,
   { kind, store, keepChars, maxBytes = MAX_BODY_BYTES }: BodyRules,
 ): Promise<HttpResponse | undefined> {
-  if (Buffer.byteLength(request.body, request.isBase64Encoded ? 'base64' : 'utf8') <= maxBytes)
-    return undefined;
+  if (bodySizeOf(request) <= maxBytes) return undefined;
   const error = `body: larger than ${maxBytes} bytes`;
   await store.putDeadLetter({ kind, error, payload: request.body.slice(0, keepChars) });
   return jsonResponse(413, { error });

@@ -8,6 +8,7 @@ import { parse as parseForm } from 'node:querystring';
 import { AwsLambdaReceiver } from '@slack/bolt';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parseJsonText } from '../json';
+import * as z from '../zod';
 import {
   bodyBytesOf,
   bodyTextOf,
@@ -27,8 +28,14 @@ const KEPT_BODY_CHARS = 64 * 1024;
 
 type ReadBody = { ok: true; contentType: string } | { ok: false; error: string };
 
+/**
+ * What Bolt needs to tell a request's kind without throwing: an object. Which kind it is (event,
+ * action, command, view) and its fields are Bolt's and the listeners' business.
+ */
+const slackBody = z.looseObject({});
+
 function isObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return slackBody.safeParse(value).success;
 }
 
 /**
