@@ -18,6 +18,7 @@ import {
 } from './actions';
 import { responseActionsBlock } from './analyst/response-actions';
 import { context, linkButton, mrkdwn, section, webUrlHost } from './elements';
+import { showInvisibles } from '../src/text/invisible';
 import { literal, mention, plainText } from './escape';
 import { findingFacts } from './facts';
 import {
@@ -279,7 +280,8 @@ function shows(given: number, wanted: number): boolean {
 
 /** Description and observables: the two parts that can be huge, given what is left of the budget. */
 function bodyBlocks(finding: FindingSnapshot, room: number): KnownBlock[] {
-  const description = finding.description.trim();
+  // Measured as it will be shown: each invisible character becomes `<U+XXXX>`.
+  const description = showInvisibles(finding.description).trim();
   const observables = finding.observables;
   const wantDescription = Math.min(description.length, SECTION_TEXT_MAX);
   const list = observables.length === 0 ? '' : observablesText(observables, Math.min(room, SECTION_TEXT_MAX));

@@ -14,9 +14,13 @@
  *   treats those characters as word boundaries and the marker would still format.
  * - In `plain_text` objects (header, description, summaries) Slack parses nothing, so
  *   {@link plainText} only truncates and guarantees the non-empty text Slack requires.
+ * - In both, invisible and direction-changing characters (zero-width spaces, bidi overrides and
+ *   isolates) are shown as `<U+202E>` first (src/text/invisible.ts), so a title cannot reverse the
+ *   rest of a line or hide a split word.
  * - A Slack mention is only ever built by {@link mention} from an id Hivewire validated.
  */
 import type { PlainTextElement } from '@slack/types';
+import { showInvisibles } from '../src/text/invisible';
 import { VALUE_MAX } from './limits';
 
 /** Shown for an empty value: Slack rejects empty text objects and an empty code span renders as two backticks. */
@@ -61,8 +65,9 @@ export function truncate(text: string, max: number): string {
 }
 
 /**
- * The one way untrusted text enters `mrkdwn` or a message's `text`: an inline code span with `&`,
- * `<`, `>` escaped, backticks replaced by `ˋ` and line breaks by spaces, at most `max` characters
+ * The one way untrusted text enters `mrkdwn` or a message's `text`: an inline code span with
+ * invisible and direction characters shown (`<U+202E>`), `&`, `<`, `>` escaped, backticks replaced by
+ * `ˋ` and line breaks by spaces, at most `max` characters
  * long (`max` ≥ 4) including the backticks and a `…` when cut. Empty text renders as `—`.
  *
  * @example literal('<!channel> *pwned*') // '`&lt;!channel&gt; *pwned*`'
@@ -73,7 +78,9 @@ export function literal(value: string, max: number = VALUE_MAX): string {
   // `2 * room` units is enough: a 100 KB value costs no more than a short one.
   const head = value.length > 2 * room ? sliceWhole(value, 2 * room) : value;
   let cut = head.length < value.length;
-  const text = head.replace(SPAN_BREAKERS, (ch) => (ch === '`' ? 'ˋ' : ' ')).trim();
+  const text = showInvisibles(head)
+    .replace(SPAN_BREAKERS, (ch) => (ch === '`' ? 'ˋ' : ' '))
+    .trim();
   if (text === '') return cut ? `\`${ELLIPSIS}\`` : EMPTY_VALUE;
   let escaped = escapeEntities(text);
   if (escaped.length > room) cut = true;
@@ -92,11 +99,12 @@ export function literal(value: string, max: number = VALUE_MAX): string {
 }
 
 /**
- * A `plain_text` object for untrusted text: Slack parses nothing in it, so it is only cut to `max`
- * and never empty (Slack rejects empty text).
+ * A `plain_text` object for untrusted text: Slack parses nothing in it, so it only gets its invisible
+ * characters shown, is cut to `max` and is never empty (Slack rejects empty text).
  */
 export function plainText(text: string, max: number, placeholder: string = EMPTY_VALUE): PlainTextElement {
-  return { type: 'plain_text', text: truncate(text.trim() === '' ? placeholder : text, max) };
+  const shown = showInvisibles(text);
+  return { type: 'plain_text', text: truncate(shown.trim() === '' ? placeholder : shown, max) };
 }
 
 /** True for a Slack user id (`U…`, or `W…` on Enterprise Grid). */

@@ -8,6 +8,7 @@
  *   hivewire config <file|->        a config file checked, as the JSON kept in SSM for AWS
  */
 import { readFileSync } from 'node:fs';
+import { parseJsonText } from './json';
 import { newAlertRecord } from './alerts/ingest';
 import { renderAlert } from './alerts/render';
 import { caseRequests } from './cases/case-content';
@@ -50,11 +51,11 @@ function readEvent(target: string | undefined): { event?: unknown; error?: strin
     if (error instanceof UsageError) throw error;
     return { error: `cannot read ${target}: ${(error as Error).message}` };
   }
-  try {
-    return { event: JSON.parse(text) };
-  } catch (error) {
-    return { error: `${target === '-' ? 'stdin' : target}: not JSON: ${(error as Error).message}` };
-  }
+  // The same limits as the routes: a file nested thousands of levels deep would overflow the stack later.
+  const parsed = parseJsonText(text);
+  return parsed.ok
+    ? { event: parsed.value }
+    : { error: `${target === '-' ? 'stdin' : target}: ${parsed.error}` };
 }
 
 /** Findings of an event as transient (never stored) alert records, routed and enriched from config only. */

@@ -13,12 +13,17 @@ import { ingestSns } from './http/ingest-sns';
 import type { LocalRuntime } from './runtime';
 import { createSlackApp } from './slack/app';
 import { checkBearer } from './http/auth';
-import { headerOf, jsonResponse, type HttpRequest, type HttpResponse } from './http/request';
+import {
+  bodyFromBytes,
+  headerOf,
+  jsonResponse,
+  MAX_BODY_BYTES,
+  type HttpRequest,
+  type HttpResponse,
+} from './http/request';
 import { metricsReport } from './metrics';
 import { createSlackEventsEndpoint } from './slack/events-endpoint';
 
-/** Bodies larger than this are refused before they are read in full. */
-const MAX_BODY_BYTES = 1024 * 1024;
 /** How often the local reconcile timer asks TheHive for changes the webhooks missed. */
 export const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
 
@@ -36,20 +41,50 @@ export interface RunningServer {
 
 class BodyTooLargeError extends Error {}
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads the body, up to MAX_BODY_BYTES. Past that (or when Content-Length says so) it rejects with
+ * BodyTooLargeError but keeps draining what the client still sends, so the connection is not reset
+ * under the client before it reads the 413.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    let tooLarge = declared > MAX_BODY_BYTES;
+    if (tooLarge) reject(new BodyTooLargeError());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      tooLarge = true;
+      chunks.length = 0;
+      reject(new BodyTooLargeError());
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 function send(res: ServerResponse, response: HttpResponse): void {
   res.writeHead(response.status, response.headers ?? {});
   res.end(response.body);
+}
+
+/**
+ * The 413 for a body the server stopped reading: the rest of it is still on the connection, so the
+ * connection cannot carry another request. `Connection: close` tells a pooling client so, and the
+ * server closes it once the answer is out.
+ */
+function refuseOversizedBody(res: ServerResponse): void {
+  send(res, {
+    status: 413,
+    headers: { 'content-type': 'application/json', connection: 'close' },
+    body: JSON.stringify({ error: `body: larger than ${MAX_BODY_BYTES} bytes` }),
+  });
 }
 
 /** Routes a request to the product's endpoints. */
@@ -80,14 +115,14 @@ export function createRouter(runtime: LocalRuntime) {
         send(res, jsonResponse(404, { error: 'not found' }));
         return;
       }
-      const body = await readBody(req);
+      const body = bodyFromBytes(await readBody(req));
       const headers: Record<string, string | undefined> = {};
       for (const [key, value] of Object.entries(req.headers))
         headers[key] = Array.isArray(value) ? value.join(',') : value;
-      send(res, await route({ method: req.method ?? 'GET', path, headers, body }));
+      send(res, await route({ method: req.method ?? 'GET', path, headers, ...body }));
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        send(res, { status: 413, body: '' });
+        refuseOversizedBody(res);
         return;
       }
       deps.logger.error('request failed', {

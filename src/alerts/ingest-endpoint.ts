@@ -64,7 +64,7 @@ export function createIngestEndpoint(
 ): (request: HttpRequest) => Promise<HttpResponse> {
   return async (request) => {
     const result = await handleIngestRequest(
-      { headers: request.headers, rawBody: request.body },
+      { headers: request.headers, body: request.body, isBase64Encoded: request.isBase64Encoded },
       {
         ingestSecret: deps.config.ingestSecret,
         sns,

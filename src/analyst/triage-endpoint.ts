@@ -7,11 +7,11 @@
  */
 import type { Deps } from '../deps';
 import { checkBearerOrBasic } from '../http/auth';
+import { MAX_JSON_DEPTH, parseJsonText, valueNestsDeeperThan } from '../json';
 import {
   headerOf,
   jsonResponse as json,
   parseJsonBody,
-  rawBodyOf,
   type HttpRequest,
   type HttpResponse,
 } from '../http/request';
@@ -20,16 +20,21 @@ import { parseSiemTriageRequest, requestSiemTriage, TriageValidationError } from
 type EndpointDeps = Pick<Deps, 'config' | 'queue' | 'store' | 'logger' | 'now'>;
 
 /** Bodies larger than this are not a triage request. */
-const MAX_BODY_CHARS = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
+/** How much of a refused request is kept. */
+const KEPT_BODY_CHARS = 4096;
 
 /** Handles one HTTP request. */
 export async function handleTriageRequest(request: HttpRequest, deps: EndpointDeps): Promise<HttpResponse> {
   const authorization = headerOf(request.headers, 'authorization');
   if (!checkBearerOrBasic(authorization, deps.config.ingestSecret))
     return json(401, { error: 'unauthorized' });
-  const rawBody = rawBodyOf(request);
-  if (rawBody.length > MAX_BODY_CHARS) return json(413, { error: 'body: too large' });
-  const parsed = await parseJsonBody(rawBody, 'rejected-triage', deps.store, 4096);
+  const parsed = await parseJsonBody(request, {
+    kind: 'rejected-triage',
+    store: deps.store,
+    keepChars: KEPT_BODY_CHARS,
+    maxBytes: MAX_BODY_BYTES,
+  });
   if (!parsed.ok) return parsed.response;
   const body = parsed.body;
   try {
@@ -50,20 +55,28 @@ export async function handleTriageInvocation(
   payload: unknown,
   deps: EndpointDeps,
 ): Promise<{ triageId: string }> {
+  const keep = (error: TriageValidationError, kept: unknown) =>
+    deps.store.putDeadLetter({ kind: 'rejected-triage', error: error.message, payload: kept });
   let body = payload;
   if (typeof payload === 'string') {
-    try {
-      body = JSON.parse(payload);
-    } catch {
-      throw new TriageValidationError('body', 'not JSON');
+    const parsed = parseJsonText(payload);
+    if (!parsed.ok) {
+      const error = new TriageValidationError('body', parsed.error);
+      await keep(error, payload.slice(0, KEPT_BODY_CHARS));
+      throw error;
     }
+    body = parsed.value;
+  } else if (valueNestsDeeperThan(payload, MAX_JSON_DEPTH)) {
+    // Nothing recursive (serialising the dead letter included) may touch it: only the reason is kept.
+    const error = new TriageValidationError('body', `nested deeper than ${MAX_JSON_DEPTH} levels`);
+    await keep(error, null);
+    throw error;
   }
   let request;
   try {
     request = parseSiemTriageRequest(body);
   } catch (error) {
-    if (error instanceof TriageValidationError)
-      await deps.store.putDeadLetter({ kind: 'rejected-triage', error: error.message, payload: body });
+    if (error instanceof TriageValidationError) await keep(error, body);
     throw error;
   }
   const result = await requestSiemTriage(request, deps);

@@ -6,11 +6,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { Logger } from '../logger';
 import { observed } from './metrics';
 import { rebuiltOnChange } from './per-container';
-import type { HttpRequest, HttpResponse } from '../http/request';
+import { bodyFromBytes, type HttpRequest, type HttpResponse } from '../http/request';
 
 /**
  * The request as the endpoints read it. API Gateway base64-encodes bodies it deems binary (Slack's form
  * posts among them); they are decoded here as UTF-8 — never as ASCII, which breaks non-ASCII JSON.
+ * Bytes that are not UTF-8 stay base64, so a signature is still checked over them and the
+ * endpoint can keep them when it refuses them.
  */
 export function requestFromApiGateway(event: APIGatewayProxyEventV2): HttpRequest {
   const body = event.body ?? '';
@@ -18,8 +20,9 @@ export function requestFromApiGateway(event: APIGatewayProxyEventV2): HttpReques
     method: event.requestContext.http.method,
     path: event.rawPath,
     headers: { ...event.headers },
-    body: event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
-    isBase64Encoded: false,
+    ...(event.isBase64Encoded
+      ? bodyFromBytes(Buffer.from(body, 'base64'))
+      : { body, isBase64Encoded: false }),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { Finding, Severity } from '../findings/finding';
 import type { InputCreateAlert, Pap, Tlp } from '../../clients/thehive/client';
 import type { AlertRecord } from '../store/store';
+import { showInvisibles } from '../text/invisible';
 import { escapeMarkdown, escapeTableCell, markdownLink } from './markdown';
 
 /** TheHive field limits (TheHive 5 API v1). */
@@ -122,7 +123,8 @@ export function theHiveAlertFor(alert: AlertRecord, settings: CaseSettings): The
     type: THEHIVE_ALERT_TYPE,
     source: cut(f.source, THEHIVE_LIMITS.source),
     sourceRef: sourceRefFor(alert.fingerprint),
-    title: cut(f.title, THEHIVE_LIMITS.title),
+    // Shown as text in TheHive's lists: a direction override would reverse it there too.
+    title: cut(showInvisibles(f.title), THEHIVE_LIMITS.title),
     description: caseDescription(alert),
     severity: theHiveSeverity(alert.severity),
     date: timestamp(f.firstSeen),

@@ -9,11 +9,14 @@ import {
   headerOf,
   jsonResponse as json,
   parseJsonBody,
-  rawBodyOf,
+  refuseBody,
   type HttpRequest,
   type HttpResponse,
 } from '../http/request';
 import { parseNotification } from './notification';
+
+/** How much of a refused delivery is kept: TheHive sends the whole case, the start says which. */
+const KEPT_BODY_CHARS = 64 * 1024;
 
 /** Handles one webhook delivery. */
 export async function handleTheHiveWebhook(
@@ -25,14 +28,12 @@ export async function handleTheHiveWebhook(
   if (!checkBearer(authorization, secret) && !checkSecret(authorization, secret)) {
     return json(401, { error: 'unauthorized' });
   }
-  const parsed = await parseJsonBody(rawBodyOf(request), 'rejected-webhook', deps.store, 65536);
+  const rules = { kind: 'rejected-webhook', store: deps.store, keepChars: KEPT_BODY_CHARS };
+  const parsed = await parseJsonBody(request, rules);
   if (!parsed.ok) return parsed.response;
   const body = parsed.body;
   const notification = parseNotification(body);
-  if (notification.kind === 'invalid') {
-    await deps.store.putDeadLetter({ kind: 'rejected-webhook', error: notification.error, payload: body });
-    return json(400, { error: notification.error });
-  }
+  if (notification.kind === 'invalid') return (await refuseBody(notification.error, body, rules)).response;
   if (notification.kind === 'ignored') {
     deps.logger.info('thehive notification ignored', {
       metric: 'thehive_notifications_ignored',

@@ -3,6 +3,7 @@
  * SNS/SQS records, EventBridge events, arrays, `findings[]` lists, a bare `{"detail": …}`) and says
  * which format each one is in. Events that are not findings are skipped here, with the reason.
  */
+import { parseJsonText } from '../json';
 import { childPath, type EnvelopeInfo, type SourceContext } from './outcome';
 
 /** The finding formats Hivewire reads. */
@@ -114,13 +115,9 @@ class Unwrapper {
     if (text.length > MAX_EMBEDDED_JSON) {
       return this.reject(path, `embedded JSON longer than ${MAX_EMBEDDED_JSON} characters`);
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      return this.reject(path, `not JSON (${(error as Error).message})`);
-    }
-    this.visit(parsed, path, depth + 1, envelope);
+    const parsed = parseJsonText(text);
+    if (!parsed.ok) return this.reject(path, parsed.error);
+    this.visit(parsed.value, path, depth + 1, envelope);
   }
 
   private visitObject(object: Json, path: string, depth: number, envelope?: EnvelopeInfo): void {

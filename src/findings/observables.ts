@@ -366,6 +366,60 @@ export function refang(text: string): string {
   return result;
 }
 
+/** Top-level names reserved for tests, documentation and local networks (RFC 2606, 6761, 6762, 9476). */
+const SPECIAL_USE_TLDS = new Set([
+  'example',
+  'test',
+  'invalid',
+  'localhost',
+  'local',
+  'internal',
+  'onion',
+  'alt',
+]);
+/** A URL's scheme and authority (the host, with any user and port), to the first path character. */
+const URL_AUTHORITY = /(:\/\/)([^\s/?#\\]+)/g;
+/** `www.` where a name starts (not inside one such as `awww.x`). */
+const WWW_PREFIX = /(?<![\p{L}\p{N}_-])(www)\.(?=[\p{L}\p{N}])/giu;
+/** Dotted names, Unicode ones included; each is then checked for a top-level domain among its labels. */
+const DOTTED_NAME = /[\p{L}\p{N}][\p{L}\p{N}_-]*(?:\.[\p{L}\p{N}_-]+)+/gu;
+
+function endsLikeAHost(name: string): boolean {
+  // Any label but the first: a linkifier that stops at a known TLD would link `evil.com` in `evil.com.x`.
+  const labels = name.toLowerCase().split('.').slice(1);
+  return labels.some((label) => SPECIAL_USE_TLDS.has(label) || knownTld(label));
+}
+
+/**
+ * Makes URLs and host names in text unclickable in any renderer, the way analysts write them
+ * (`hxxps://evil[.]example/login`, `jdoe@example[.]com`): schemes anywhere in a word (Markdown
+ * renderers link `https://` wherever it starts), every dot of a URL's host (numeric hosts such as
+ * `3232235777` included, their scheme is enough), every dot of a name with a top-level domain
+ * among its labels (`evil.example`, `invoice.zip`) or after `@`, and any `www.` that starts a name.
+ * Bare IP addresses, version numbers and
+ * names like `BitcoinTool.B` stay as they are: no renderer links them. {@link refang} undoes it.
+ *
+ * @example defang('see https://evil.example/x or www.evil.com') // 'see hxxps://evil[.]example/x or www[.]evil[.]com'
+ */
+export function defang(text: string): string {
+  if (!text.includes('.') && !text.includes('://')) return text;
+  return (
+    text
+      .replace(/(h)tt(ps?:\/\/)/gi, '$1xx$2')
+      .replace(/(f)t(p:\/\/)/gi, '$1x$2')
+      .replace(
+        URL_AUTHORITY,
+        (_match, separator: string, authority: string) => separator + authority.replace(/\./g, '[.]'),
+      )
+      .replace(DOTTED_NAME, (name: string, at: number, whole: string) =>
+        // After `@` it is a mail domain: marked links `jdoe@corp.anything` whatever the top-level domain.
+        whole[at - 1] === '@' || endsLikeAHost(name) ? name.replace(/\./g, '[.]') : name,
+      )
+      // marked and GFM link `www.` followed by any name.
+      .replace(WWW_PREFIX, '$1[.]')
+  );
+}
+
 const URL_IN_TEXT = /\b(?:https?|ftp):\/\/[^\s<>"'`]+/gi;
 const MAIL_IN_TEXT = /[a-z0-9._%+-]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}/gi;
 const IPV4_IN_TEXT = /(?<![\w.]|[0-9a-f]:)(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/gi;

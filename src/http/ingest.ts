@@ -3,21 +3,18 @@
  * send (the ingest secret as Bearer or Basic, or a verified Amazon SNS signature), how big, whether it
  * is JSON, and which answer each outcome gets. What a finding is, is the `accept` callback's business.
  */
-import { headerOf } from './request';
+import { parseJsonText } from '../json';
+import { bodySizeOf, bodyTextOf, headerOf, MAX_BODY_BYTES, type HttpRequest } from './request';
 import { checkBearerOrBasic } from './auth';
 import { SnsConfirmationError, type SnsVerifier } from './sns';
 
 /** Larger bodies are refused with 413 (SNS messages are at most 256 KiB; SIEM batches stay well below). */
-export const INGEST_MAX_BODY_BYTES = 1024 * 1024;
+export const INGEST_MAX_BODY_BYTES = MAX_BODY_BYTES;
 
 /** Rejections named in a 400's `error`; all of them are in `rejected`. */
 const REJECTIONS_IN_MESSAGE = 3;
 
-export interface IngestRequest {
-  headers: Record<string, string | undefined>;
-  /** The body as received (UTF-8 text). */
-  rawBody: string;
-}
+export type IngestRequest = Pick<HttpRequest, 'headers' | 'body' | 'isBase64Encoded'>;
 
 /**
  * An entry of the event that was not queued, with a sentence saying why. A finding below the severity
@@ -43,7 +40,7 @@ export interface IngestDeps {
   sns: Pick<SnsVerifier, 'verify' | 'confirmSubscription'>;
   /** Takes the decoded event: normalises its findings and queues them. */
   accept: (event: unknown) => Promise<AcceptedEvent>;
-  /** Keeps a body that could not be used, with the reason (dead letters). */
+  /** Keeps a body that could not be used, with the reason (dead letters); bytes that are not UTF-8 come as base64. */
   keepRejected: (raw: string, error: string) => Promise<void>;
 }
 
@@ -54,17 +51,10 @@ export interface IngestResponse {
 
 const UNAUTHORIZED: IngestResponse = { status: 401, body: { error: 'unauthorized' } };
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
-  }
-}
+const TOO_LARGE = `body: larger than ${INGEST_MAX_BODY_BYTES} bytes`;
 
-function tooLarge(rawBody: string): IngestResponse | undefined {
-  if (Buffer.byteLength(rawBody, 'utf8') <= INGEST_MAX_BODY_BYTES) return undefined;
-  return { status: 413, body: { error: `body: larger than ${INGEST_MAX_BODY_BYTES} bytes` } };
+function isTooLarge(request: IngestRequest): boolean {
+  return bodySizeOf(request) > INGEST_MAX_BODY_BYTES;
 }
 
 function describeRejections(rejected: AcceptedEvent['rejected']): string {
@@ -88,9 +78,10 @@ async function acceptEvent(event: unknown, rawBody: string, deps: IngestDeps): P
 }
 
 /** An SNS delivery: its signature is its credential, so the envelope is parsed to be authenticated. */
-async function handleSnsDelivery(rawBody: string, deps: IngestDeps): Promise<IngestResponse> {
-  const envelope = parseJson(rawBody);
-  if (!envelope.ok) return UNAUTHORIZED;
+async function handleSnsDelivery(rawBody: string | undefined, deps: IngestDeps): Promise<IngestResponse> {
+  // SNS sends flat UTF-8 JSON: anything else cannot carry a valid signature.
+  const envelope = rawBody === undefined ? undefined : parseJsonText(rawBody);
+  if (rawBody === undefined || !envelope?.ok) return UNAUTHORIZED;
   const verdict = await deps.sns.verify(envelope.value);
   if (!verdict.ok) {
     // SNS retries a delivery that failed with a 5xx: a certificate we could not fetch is our problem.
@@ -112,9 +103,9 @@ async function handleSnsDelivery(rawBody: string, deps: IngestDeps): Promise<Ing
     case 'UnsubscribeConfirmation':
       return { status: 200, body: { ignored: 'UnsubscribeConfirmation' } };
     case 'Notification': {
-      const event = parseJson(message.Message);
+      const event = parseJsonText(message.Message);
       if (!event.ok) {
-        const error = `Message: not JSON (${event.error})`;
+        const error = `Message: ${event.error}`;
         await deps.keepRejected(rawBody, error);
         return { status: 400, body: { error } };
       }
@@ -127,24 +118,28 @@ async function handleSnsDelivery(rawBody: string, deps: IngestDeps): Promise<Ing
  * Handles one `POST /ingest`. Authentication comes first and a failure is a bare 401: with an
  * `x-amz-sns-message-type` header the SNS signature is the credential, otherwise the ingest secret
  * (`Authorization: Bearer <secret>` or Basic with the secret as password). Then: 413 over 1 MiB;
- * 400 for a body that is not JSON or whose findings were all rejected (kept through `keepRejected`);
- * 200 for SNS subscription housekeeping; 202 `{fingerprints, skipped, rejected}` otherwise.
+ * 400 for a body that is not UTF-8, is nested deeper than MAX_JSON_DEPTH, is not JSON or whose
+ * findings were all rejected (each of these kept through `keepRejected`); 200 for SNS subscription
+ * housekeeping; 202 `{fingerprints, skipped, rejected}` otherwise.
  *
  * @example
- *   const { status, body } = await handleIngestRequest({ headers, rawBody }, { ingestSecret, sns, accept, keepRejected });
+ *   const { status, body } = await handleIngestRequest({ headers, body }, { ingestSecret, sns, accept, keepRejected });
  */
 export async function handleIngestRequest(request: IngestRequest, deps: IngestDeps): Promise<IngestResponse> {
   if (headerOf(request.headers, 'x-amz-sns-message-type') !== undefined)
-    return tooLarge(request.rawBody) ?? handleSnsDelivery(request.rawBody, deps);
+    return isTooLarge(request)
+      ? { status: 413, body: { error: TOO_LARGE } }
+      : handleSnsDelivery(bodyTextOf(request), deps);
 
   if (!checkBearerOrBasic(headerOf(request.headers, 'authorization'), deps.ingestSecret)) return UNAUTHORIZED;
-  const oversized = tooLarge(request.rawBody);
-  if (oversized) return oversized;
-  const event = parseJson(request.rawBody);
-  if (!event.ok) {
-    const error = `body: not JSON (${event.error})`;
-    await deps.keepRejected(request.rawBody, error);
-    return { status: 400, body: { error } };
-  }
-  return acceptEvent(event.value, request.rawBody, deps);
+  const refuse = async (status: number, error: string, kept: string): Promise<IngestResponse> => {
+    await deps.keepRejected(kept, error);
+    return { status, body: { error } };
+  };
+  if (isTooLarge(request)) return refuse(413, TOO_LARGE, request.body);
+  const text = bodyTextOf(request);
+  if (text === undefined) return refuse(400, 'body: not UTF-8', request.body);
+  const event = parseJsonText(text);
+  if (!event.ok) return refuse(400, `body: ${event.error}`, text);
+  return acceptEvent(event.value, text, deps);
 }

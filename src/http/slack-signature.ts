@@ -25,13 +25,14 @@ export interface SlackRequestToVerify {
   timestampHeader: string | undefined;
   /** `X-Slack-Signature`: `v0=` and 64 hex digits. */
   signatureHeader: string | undefined;
-  /** The body exactly as received (UTF-8), before any parsing. */
-  rawBody: string;
+  /** The body exactly as received, before any parsing: its bytes, or its text (signed as UTF-8). */
+  rawBody: string | Uint8Array;
   nowMs: number;
 }
 
-function signature(signingSecret: string, timestamp: string, rawBody: string): Buffer {
-  return createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`, 'utf8').digest();
+function signature(signingSecret: string, timestamp: string, rawBody: string | Uint8Array): Buffer {
+  // Over the bytes: a body that is not UTF-8 must still verify, so that its rejection can be kept.
+  return createHmac('sha256', signingSecret).update(`v0:${timestamp}:`, 'utf8').update(rawBody).digest();
 }
 
 /**
@@ -75,7 +76,7 @@ export interface SlackSignatureHeaders {
  */
 export function signSlackRequest(input: {
   signingSecret: string;
-  rawBody: string;
+  rawBody: string | Uint8Array;
   nowMs: number;
 }): SlackSignatureHeaders {
   const timestamp = String(Math.floor(input.nowMs / 1000));

@@ -71,6 +71,14 @@ describe('requestFromApiGateway', () => {
     expect(request.isBase64Encoded).toBe(false);
   });
 
+  it('keeps a base64 body that is not UTF-8 as base64, so its exact bytes reach the endpoint', () => {
+    const bytes = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
+    const request = requestFromApiGateway(
+      apiEvent({ body: bytes.toString('base64'), isBase64Encoded: true }),
+    );
+    expect(request).toMatchObject({ body: bytes.toString('base64'), isBase64Encoded: true });
+  });
+
   it('reads a missing body as empty', () => {
     expect(requestFromApiGateway(apiEvent({ body: undefined })).body).toBe('');
   });

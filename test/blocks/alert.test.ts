@@ -480,6 +480,30 @@ describe('alertMessage', () => {
     );
   });
 
+  it('shows invisible and direction characters from the finding as code points, in every text', () => {
+    const message = render({
+      finding: {
+        title: 'Download of invoice\u202Efdp.exe',
+        description: 'User adm\u200Bin ran \u2066it\u2069\uFEFF',
+        customer: 'acme\u200F',
+        observables: [{ dataType: 'filename', data: 'invoice\u202Efdp.exe', ioc: true }],
+      },
+    });
+    expect(message.text).toBe(
+      '[HIGH] `Download of invoice&lt;U+202E&gt;fdp.exe` — `payments-prod` (`acme&lt;U+200F&gt;`)',
+    );
+    expect(message.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: '🔴 HIGH · Download of invoice<U+202E>fdp.exe' },
+    });
+    const texts = textObjects(message).map((object) => object.text);
+    expect(texts).toContain('User adm<U+200B>in ran <U+2066>it<U+2069><U+FEFF>');
+    expect(texts.find((text) => text.startsWith('*Observables*'))).toBe(
+      '*Observables* · 1\n• `invoice&lt;U+202E&gt;fdp.exe` filename',
+    );
+    expect(JSON.stringify(message)).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/);
+  });
+
   it('lists indicators first, then unclassified observables, then context, and counts the rest', () => {
     const observables: Observable[] = [
       { dataType: 'ip', data: '10.0.0.1', ioc: false },

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { EMPTY_VALUE, isSlackUserId, literal, mention, plainText, truncate } from '../../blocks/escape';
+import { showInvisibles } from '../../src/text/invisible';
 import { hasLoneSurrogate, mrkdwnProblem } from '../helpers/slack-message';
 
 describe('literal', () => {
@@ -27,6 +28,11 @@ describe('literal', () => {
     ['198.51.100.23', '`198.51.100.23`'],
   ])('renders %j as %j', (input, expected) => {
     expect(literal(input)).toBe(expected);
+  });
+
+  it('shows invisible and direction characters as their code points, inside the span', () => {
+    expect(literal('invoice\u202Efdp.exe')).toBe('`invoice&lt;U+202E&gt;fdp.exe`');
+    expect(literal('\uFEFF\u200B')).toBe('`&lt;U+FEFF&gt;&lt;U+200B&gt;`');
   });
 
   it('cuts the raw text before escaping, so an entity is never split', () => {
@@ -68,7 +74,8 @@ describe('literal', () => {
             .replace(/&lt;/g, '<')
             .replace(/&gt;/g, '>')
             .replace(/&amp;/g, '&');
-          const normalised = input
+          expect(inside).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/);
+          const normalised = showInvisibles(input)
             .replace(/`/g, 'ˋ')
             .replace(/[\r\n\u2028\u2029]/g, ' ')
             .trim();
@@ -123,6 +130,13 @@ describe('truncate', () => {
 describe('plainText', () => {
   it('keeps text as it is: Slack parses nothing in plain_text', () => {
     expect(plainText('<!channel> *x* & y', 100)).toEqual({ type: 'plain_text', text: '<!channel> *x* & y' });
+  });
+
+  it('shows invisible and direction characters as their code points, before cutting', () => {
+    expect(plainText('a\u202Eb', 100)).toEqual({ type: 'plain_text', text: 'a<U+202E>b' });
+    // A lone byte order mark is not blank: it is shown, not replaced by the placeholder.
+    expect(plainText('\uFEFF', 100)).toEqual({ type: 'plain_text', text: '<U+FEFF>' });
+    expect(plainText('\u200B\u200B\u200B', 12)).toEqual({ type: 'plain_text', text: '<U+200B><U+…' });
   });
 
   it('is never empty', () => {

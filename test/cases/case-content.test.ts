@@ -25,8 +25,8 @@ describe('caseDescription', () => {
       },
     });
     expect(descriptionSection(caseDescription(alert))).toBe(
-      'See \\[click\\]\\(https://evil\\.example/login\\) \\!\\[pixel\\]\\(https://evil\\.example/p\\.png\\) ' +
-        '&lt;img src\\=x onerror\\=alert\\(1\\)&gt;',
+      'See \\[click\\](hxxps://evil[.]example/login) !\\[pixel\\](hxxps://evil[.]example/p.png) ' +
+        '\\<img src=x onerror=alert(1)>',
     );
   });
 
@@ -37,12 +37,72 @@ describe('caseDescription', () => {
 
   it('keeps a line of = or - from making the line above it a heading', () => {
     const alert = makeAlertRecord({ finding: { description: 'Forged heading\n===\nAnother\n---' } });
-    expect(descriptionSection(caseDescription(alert))).toBe('Forged heading\n\\=\\=\\=\nAnother\n\\-\\-\\-');
+    expect(descriptionSection(caseDescription(alert))).toBe('Forged heading\n\\===\nAnother\n\\---');
   });
 
   it('keeps a multi-line title on its heading line', () => {
     const alert = makeAlertRecord({ finding: { title: 'Port probe\nforged heading\n===' } });
-    expect(caseDescription(alert).split('\n')[0]).toBe('### Port probe forged heading \\=\\=\\=');
+    // On the heading's own line, `===` is text: only a line of its own would underline.
+    expect(caseDescription(alert).split('\n')[0]).toBe('### Port probe forged heading ===');
+  });
+
+  it('leaves addresses, regions, times and ids as they read: no escape where Markdown does nothing', () => {
+    const alert = makeAlertRecord({
+      finding: {
+        description:
+          'API call from 199.241.229.197 in us-east-1 at 2026-11-24T08:00:00.000Z (pam_unix, 3 * 4 = 12)',
+        region: 'us-east-1',
+      },
+    });
+    const description = caseDescription(alert);
+    expect(descriptionSection(description)).toBe(
+      'API call from 199.241.229.197 in us-east-1 at 2026-11-24T08:00:00.000Z (pam_unix, 3 * 4 = 12)',
+    );
+    expect(description.split('\n')).toContain('| Region | us-east-1 |');
+  });
+
+  it('defangs every URL and host name from the finding, in the title, the table and the description', () => {
+    const alert = makeAlertRecord({
+      finding: {
+        title: 'Beacon to https://evil.example/login',
+        sourceId: 'www.evil.com',
+        description: [
+          'https://3232235777/login',
+          'HTTPS://Evil.Example:8443/a?b=c#d and ftp://files.evil.example/x',
+          'hxxp://already[.]defanged and fhttps://evil.example (mid-word)',
+          'bare evil.example, www.evil.com, invoice.zip, пример.рф, mail jdoe@example.com',
+          'not hosts: 199.241.229.197, v1.2.3, BitcoinTool.B, InstanceCredentialExfiltration.OutsideAWS',
+        ].join('\n'),
+      },
+    });
+    const description = caseDescription(alert);
+    expect(description.split('\n')[0]).toBe('### Beacon to hxxps://evil[.]example/login');
+    expect(description.split('\n')).toContain('| Finding id | www[.]evil[.]com |');
+    expect(descriptionSection(description)).toBe(
+      [
+        'hxxps://3232235777/login',
+        'HxxPS://Evil[.]Example:8443/a?b=c#d and fxp://files[.]evil[.]example/x',
+        'hxxp://already\\[.\\]defanged and fhxxps://evil[.]example (mid-word)',
+        'bare evil[.]example, www[.]evil[.]com, invoice[.]zip, пример[.]рф, mail jdoe@example[.]com',
+        'not hosts: 199.241.229.197, v1.2.3, BitcoinTool.B, InstanceCredentialExfiltration.OutsideAWS',
+      ].join('\n'),
+    );
+  });
+
+  it('shows invisible and direction characters as code points, in the title, the table and the description', () => {
+    const alert = makeAlertRecord({
+      finding: {
+        title: 'Download of invoice\u202Efdp.exe',
+        customer: 'acme\u200B',
+        description: 'User adm\u200Bin ran \u2066it\u2069\uFEFF',
+      },
+    });
+    const description = caseDescription(alert);
+    expect(description.split('\n')[0]).toBe('### Download of invoice\\<U+202E>fdp.exe');
+    expect(description.split('\n')).toContain('| Customer | acme\\<U+200B> |');
+    expect(descriptionSection(description)).toBe('User adm\\<U+200B>in ran \\<U+2066>it\\<U+2069>\\<U+FEFF>');
+    expect(description).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/);
+    expect(theHiveAlertFor(alert, SETTINGS).title).toBe('Download of invoice<U+202E>fdp.exe');
   });
 
   it('keeps a hostile value inside its own table cell', () => {
@@ -176,13 +236,13 @@ describe('caseRequests', () => {
             '',
             '| Field | Value |',
             '| --- | --- |',
-            '| Source | USM Anywhere \\(siem\\) |',
+            '| Source | USM Anywhere (siem) |',
             '| Finding id | a1b2 |',
             '| Type | Account Manipulation |',
-            '| Severity | MEDIUM \\(source value medium\\) |',
+            '| Severity | MEDIUM (source value medium) |',
             '| Customer | acme |',
-            '| First seen | 2026\\-11\\-24T08:00:00\\.000Z |',
-            '| Last seen | 2026\\-11\\-25T10:00:00\\.000Z |',
+            '| First seen | 2026-11-24T08:00:00.000Z |',
+            '| Last seen | 2026-11-25T10:00:00.000Z |',
             '| Count | 3 |',
             '',
             'Links: [Open in the SIEM](https://acme.alienvault.cloud/#/alarm/a1b2)',
@@ -191,7 +251,7 @@ describe('caseRequests', () => {
             '',
             'Three resets',
             '',
-            '_Escalated from Slack by Hivewire (fingerprint siem\\-7d0e2b)._',
+            '_Escalated from Slack by Hivewire (fingerprint siem-7d0e2b)._',
           ].join('\n'),
           severity: 2,
           date: Date.parse('2026-11-24T08:00:00.000Z'),

@@ -56,11 +56,14 @@ test.each([
 test('a body that is not JSON: 400 and a dead letter with the body', async () => {
   const response = await h.webhook('{"action": "update", ', `Bearer ${WEBHOOK_SECRET}`);
 
-  expect(response).toEqual({ status: 400, body: '{"error":"body: not JSON"}' });
+  // The parser's own words follow (they differ between Node versions).
+  const error = expect.stringMatching(/^body: not JSON \(.+\)$/);
+  expect(response.status).toBe(400);
+  expect(JSON.parse(response.body)).toEqual({ error });
   expect(enqueue).not.toHaveBeenCalled();
   const letters = await h.runtime.deps.store.listDeadLetters(10);
   expect(letters.map(({ kind, error, payload }) => ({ kind, error, payload }))).toEqual([
-    { kind: 'rejected-webhook', error: 'body: not JSON', payload: '{"action": "update", ' },
+    { kind: 'rejected-webhook', error, payload: '{"action": "update", ' },
   ]);
 });
 

@@ -21,29 +21,29 @@ const EXPECTED = {
         sourceRef: 'mzd-18f4b620f64e29772deddecda62c0c55',
         title: 'Session opened on sensitive host by (1): tester [test@website.com]',
         description: [
-          '### Session opened on sensitive host by \\(1\\): tester \\[test@website\\.com\\]',
+          '### Session opened on sensitive host by (1): tester \\[test@website[.]com\\]',
           '',
           '| Field | Value |',
           '| --- | --- |',
-          '| Source | MozDef \\(siem\\) |',
+          '| Source | MozDef (siem) |',
           '| Finding id | jY29OGBBCfj908U9z3kd |',
-          '| Type | AlertGenericLoader:ssh\\_open\\_crit |',
-          '| Severity | MEDIUM \\(source value WARNING\\) |',
+          '| Type | AlertGenericLoader:ssh_open_crit |',
+          '| Severity | MEDIUM (source value WARNING) |',
           '| Customer | internal |',
-          '| Resource | Host a\\.host\\.website\\.com |',
-          '| First seen | 2019\\-11\\-04T23:03:17\\.000Z |',
-          '| Last seen | 2019\\-11\\-04T23:03:17\\.000Z |',
+          '| Resource | Host a[.]host[.]website[.]com |',
+          '| First seen | 2019-11-04T23:03:17.000Z |',
+          '| Last seen | 2019-11-04T23:03:17.000Z |',
           '| Count | 1 |',
-          '| User | tester &lt;test@website\\.com&gt; |',
+          '| User | tester \\<test@website[.]com> |',
           '',
           'Links: [Open in the SIEM](https://website.com/)',
           '',
           '#### Description',
           '',
-          'Session opened on sensitive host by \\(1\\): tester \\[test@website\\.com\\]',
-          'pam\\_unix\\(sshd:session\\): session opened for user tester by \\(uid\\=0\\)',
+          'Session opened on sensitive host by (1): tester \\[test@website[.]com\\]',
+          'pam_unix(sshd:session): session opened for user tester by (uid=0)',
           '',
-          '_Escalated from Slack by Hivewire (fingerprint mzd\\-18f4b620f64e29772deddecda62c0c55)._',
+          '_Escalated from Slack by Hivewire (fingerprint mzd-18f4b620f64e29772deddecda62c0c55)._',
         ].join('\n'),
         severity: 2,
         date: Date.parse('2019-11-04T23:03:17.000Z'),
@@ -113,6 +113,26 @@ describe('hivewire case-request', () => {
     expect(JSON.parse(result.stdout)).toEqual(EXPECTED);
   });
 
+  it('shows invisible characters and defangs URLs and host names in what it prints', async () => {
+    const alert = JSON.parse(readFileSync(join(ROOT, FIXTURE), 'utf8')) as {
+      _source: Record<string, unknown>;
+    };
+    alert._source.summary =
+      'Beacon from invoice\u202Efdp.exe to https://3232235777/login via cdn.evil.example';
+    const { code, stdout } = await run(['case-request', tempFile(JSON.stringify(alert))]);
+
+    expect(code).toBe(0);
+    const body = (JSON.parse(stdout) as { requests: { body: { title: string; description: string } }[] })
+      .requests[0]!.body;
+    expect(body.title).toBe(
+      'Beacon from invoice<U+202E>fdp.exe to https://3232235777/login via cdn.evil.example',
+    );
+    expect(body.description.split('\n')[0]).toBe(
+      '### Beacon from invoice\\<U+202E>fdp.exe to hxxps://3232235777/login via cdn[.]evil[.]example',
+    );
+    expect(body.description).not.toMatch(/https?:\/\/(?!website\.com)|\u202E/);
+  });
+
   it('exits 2 on input that is not JSON', async () => {
     const path = tempFile('nope');
     const { code, stdout, stderr } = await run(['case-request', path]);
@@ -120,8 +140,17 @@ describe('hivewire case-request', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      new RegExp(`^hivewire case-request: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not JSON: `),
+      new RegExp(`^hivewire case-request: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not JSON \\(`),
     );
+  });
+
+  it('exits 2 on input nested deeper than 512 levels, naming the limit', async () => {
+    const path = tempFile(`{"detail":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    const { code, stdout, stderr } = await run(['case-request', path]);
+
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`hivewire case-request: ${path}: nested deeper than 512 levels\n`);
   });
 
   it('exits 1 with no requests when every finding is rejected, the rejections in the JSON', async () => {

@@ -2,9 +2,11 @@
  * Observables: address classes, hostname validation, free-text extraction (also defanged), and the
  * set that validates, deduplicates and merges.
  */
+import fc from 'fast-check';
 import {
   ObservableSet,
   addressClass,
+  defang,
   extractObservablesFromText,
   isHostname,
   isPlaceholder,
@@ -84,6 +86,32 @@ describe('isPlaceholder', () => {
         isPlaceholder,
       ),
     ).toEqual([true, true, true, false]);
+  });
+});
+
+describe('defang', () => {
+  it('defangs schemes anywhere, every dot of a URL host, and names with a top-level domain', () => {
+    expect(
+      defang('https://3232235777/login https://1.2.3.4/x www.evil.com jdoe@example.com fhttps://a.io'),
+    ).toBe(
+      'hxxps://3232235777/login hxxps://1[.]2[.]3[.]4/x www[.]evil[.]com jdoe@example[.]com fhxxps://a[.]io',
+    );
+  });
+
+  it('leaves text without hosts as it is', () => {
+    const text = '199.241.229.197 v1.2.3 us-east-1 BitcoinTool.B!DNS report.pdf 3.14 e.g. i.e.';
+    expect(defang(text)).toBe(text);
+  });
+
+  it('is undone by refang for any web URL (property)', () => {
+    fc.assert(
+      fc.property(fc.webUrl({ withQueryParameters: true, withFragments: true }), (url) => {
+        const defanged = defang(url);
+        expect(defanged).not.toMatch(/^(https?|ftp):\/\//);
+        expect(refang(defanged)).toBe(url);
+      }),
+      { seed: 11, numRuns: 300 },
+    );
   });
 });
 

@@ -121,4 +121,24 @@ describe('ingestHttp handler', () => {
       { kind: 'rejected-ingest', payload: 'alert: yes' },
     ]);
   });
+
+  it('keeps a body nested 5,000 levels deep or not UTF-8 as a dead letter and answers 400 naming why', async () => {
+    const auth = { 'content-type': 'application/json', authorization: `Bearer ${INGEST_SECRET}` };
+    const deep = `{"detail":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const notUtf8 = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]).toString('base64');
+    const nested = await handler(post(auth, deep), lambdaContext('ingestHttp', 'lambda-request-5'));
+    const binary = await handler(post(auth, notUtf8, true), lambdaContext('ingestHttp', 'lambda-request-6'));
+    expect([nested, binary].map(({ statusCode, body }) => ({ statusCode, body }))).toEqual([
+      { statusCode: 400, body: '{"error":"body: nested deeper than 512 levels"}' },
+      { statusCode: 400, body: '{"error":"body: not UTF-8"}' },
+    ]);
+    const letters = await opened.store.listDeadLetters(2);
+    // Both may carry the same millisecond, which leaves their order open.
+    expect(letters.map(({ kind, error, payload }) => ({ kind, error, payload }))).toEqual(
+      expect.arrayContaining([
+        { kind: 'rejected-ingest', error: 'body: not UTF-8', payload: notUtf8 },
+        { kind: 'rejected-ingest', error: 'body: nested deeper than 512 levels', payload: deep },
+      ]),
+    );
+  });
 });

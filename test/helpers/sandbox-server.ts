@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SANDBOX_DEFAULTS, type Config } from '../../src/config';
+import { signSlackRequest } from '../../src/http/slack-signature';
 import { loadConfig } from '../../src/config-file';
 import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
 import type { Sandbox } from '../../src/sandbox';
@@ -179,6 +180,18 @@ export class ServerRuns {
 
 /** The sandbox's default ingest secret (the server runs without INGEST_SECRET set). */
 export const SANDBOX_INGEST_SECRET = SANDBOX_DEFAULTS.ingestSecret;
+
+/** The headers Slack would send with `body` now, signed with the sandbox's default signing secret. */
+export function sandboxSlackHeaders(body: string | Buffer, contentType: string): Record<string, string> {
+  return {
+    'content-type': contentType,
+    ...signSlackRequest({
+      signingSecret: SANDBOX_DEFAULTS.slackSigningSecret,
+      rawBody: body,
+      nowMs: Date.now(),
+    }),
+  };
+}
 
 /** The product in this process: runtime, routes and sandbox stand-ins on one 127.0.0.1 port. */
 export interface InProcessSandbox {

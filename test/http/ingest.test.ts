@@ -71,7 +71,7 @@ describe('handleIngestRequest with the ingest secret', () => {
   it('accepts a Bearer request and answers 202 with the fingerprints', async () => {
     const { deps, accepted, kept } = fakeDeps({ fingerprints: ['fp-1', 'fp-2'] });
 
-    expect(await handleIngestRequest({ headers: BEARER, rawBody: '{"detail":{}}' }, deps)).toEqual({
+    expect(await handleIngestRequest({ headers: BEARER, body: '{"detail":{}}' }, deps)).toEqual({
       status: 202,
       body: { fingerprints: ['fp-1', 'fp-2'], skipped: [], rejected: [] },
     });
@@ -83,7 +83,7 @@ describe('handleIngestRequest with the ingest secret', () => {
     const { deps, accepted } = fakeDeps();
 
     const response = await handleIngestRequest(
-      { headers: { Authorization: basic(`siem:${SECRET}`) }, rawBody: '[1]' },
+      { headers: { Authorization: basic(`siem:${SECRET}`) }, body: '[1]' },
       deps,
     );
     expect(response.status).toBe(202);
@@ -99,7 +99,7 @@ describe('handleIngestRequest with the ingest secret', () => {
       { authorization: SECRET },
       { 'x-api-key': SECRET },
     ])
-      expect(await handleIngestRequest({ headers, rawBody: 'not even json' }, deps)).toEqual({
+      expect(await handleIngestRequest({ headers, body: 'not even json' }, deps)).toEqual({
         status: 401,
         body: { error: 'unauthorized' },
       });
@@ -111,8 +111,8 @@ describe('handleIngestRequest with the ingest secret', () => {
     const { deps, accepted } = fakeDeps();
     const huge = `"${'x'.repeat(INGEST_MAX_BODY_BYTES)}"`;
 
-    expect((await handleIngestRequest({ headers: {}, rawBody: huge }, deps)).status).toBe(401);
-    expect(await handleIngestRequest({ headers: BEARER, rawBody: huge }, deps)).toEqual({
+    expect((await handleIngestRequest({ headers: {}, body: huge }, deps)).status).toBe(401);
+    expect(await handleIngestRequest({ headers: BEARER, body: huge }, deps)).toEqual({
       status: 413,
       body: { error: 'body: larger than 1048576 bytes' },
     });
@@ -122,13 +122,13 @@ describe('handleIngestRequest with the ingest secret', () => {
   it('counts the size in bytes, not characters', async () => {
     const { deps } = fakeDeps();
     const justOver = `"${'é'.repeat(INGEST_MAX_BODY_BYTES / 2)}"`;
-    expect((await handleIngestRequest({ headers: BEARER, rawBody: justOver }, deps)).status).toBe(413);
+    expect((await handleIngestRequest({ headers: BEARER, body: justOver }, deps)).status).toBe(413);
   });
 
   it('answers 400 naming the problem for a body that is not JSON, and keeps it', async () => {
     const { deps, accepted, kept } = fakeDeps();
 
-    const response = await handleIngestRequest({ headers: BEARER, rawBody: '{"detail": ' }, deps);
+    const response = await handleIngestRequest({ headers: BEARER, body: '{"detail": ' }, deps);
     expect(response.status).toBe(400);
     const error = (response.body as { error: string }).error;
     expect(error.startsWith('body: not JSON (')).toBe(true);
@@ -143,7 +143,7 @@ describe('handleIngestRequest with the ingest secret', () => {
     ];
     const { deps, kept } = fakeDeps({ rejected });
 
-    expect(await handleIngestRequest({ headers: BEARER, rawBody: '{}' }, deps)).toEqual({
+    expect(await handleIngestRequest({ headers: BEARER, body: '{}' }, deps)).toEqual({
       status: 400,
       body: {
         error:
@@ -162,14 +162,14 @@ describe('handleIngestRequest with the ingest secret', () => {
 
   it('names a single rejection as it is and shortens a long list', async () => {
     const one = fakeDeps({ rejected: [{ index: 0, error: 'severity: Required' }] });
-    expect(await handleIngestRequest({ headers: BEARER, rawBody: '{}' }, one.deps)).toEqual({
+    expect(await handleIngestRequest({ headers: BEARER, body: '{}' }, one.deps)).toEqual({
       status: 400,
       body: { error: 'severity: Required', rejected: [{ index: 0, error: 'severity: Required' }] },
     });
 
     const rejected = [0, 1, 2, 3].map((index) => ({ index, error: `[${index}].id: Required` }));
     const many = fakeDeps({ rejected });
-    expect((await handleIngestRequest({ headers: BEARER, rawBody: '[]' }, many.deps)).body).toEqual({
+    expect((await handleIngestRequest({ headers: BEARER, body: '[]' }, many.deps)).body).toEqual({
       error: '4 findings rejected: [0].id: Required; [1].id: Required; [2].id: Required; …',
       rejected,
     });
@@ -181,7 +181,7 @@ describe('handleIngestRequest with the ingest secret', () => {
       rejected: [{ index: 1, error: '[1].severity: Required' }],
     });
 
-    expect(await handleIngestRequest({ headers: BEARER, rawBody: '[{},{}]' }, deps)).toEqual({
+    expect(await handleIngestRequest({ headers: BEARER, body: '[{},{}]' }, deps)).toEqual({
       status: 202,
       body: {
         fingerprints: ['fp-1'],
@@ -196,7 +196,7 @@ describe('handleIngestRequest with the ingest secret', () => {
     const skipped = [{ index: 0, reason: 'EventBridge event "AWS API Call via CloudTrail": not a finding' }];
     const { deps, kept } = fakeDeps({ skipped });
 
-    expect(await handleIngestRequest({ headers: BEARER, rawBody: '{}' }, deps)).toEqual({
+    expect(await handleIngestRequest({ headers: BEARER, body: '{}' }, deps)).toEqual({
       status: 202,
       body: { fingerprints: [], skipped, rejected: [] },
     });
@@ -209,7 +209,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
     const { deps, accepted } = fakeDeps({ fingerprints: ['fp-9'] });
     const rawBody = JSON.stringify(notification({ 'detail-type': 'GuardDuty Finding', detail: { id: 'x' } }));
 
-    expect(await handleIngestRequest({ headers: SNS_NOTIFICATION, rawBody }, deps)).toEqual({
+    expect(await handleIngestRequest({ headers: SNS_NOTIFICATION, body: rawBody }, deps)).toEqual({
       status: 202,
       body: { fingerprints: ['fp-9'], skipped: [], rejected: [] },
     });
@@ -220,7 +220,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
     const { deps, accepted } = fakeDeps();
     const rawBody = JSON.stringify(notification({ a: 1 }, { SignatureVersion: '1', Subject: 'finding' }));
 
-    expect((await handleIngestRequest({ headers: SNS_NOTIFICATION, rawBody }, deps)).status).toBe(202);
+    expect((await handleIngestRequest({ headers: SNS_NOTIFICATION, body: rawBody }, deps)).status).toBe(202);
     expect(accepted).toEqual([{ a: 1 }]);
   });
 
@@ -229,7 +229,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
     const message = notification({ severity: 8 });
     const rawBody = JSON.stringify({ ...message, Message: '{"severity":2}' });
 
-    expect(await handleIngestRequest({ headers: SNS_NOTIFICATION, rawBody }, deps)).toEqual({
+    expect(await handleIngestRequest({ headers: SNS_NOTIFICATION, body: rawBody }, deps)).toEqual({
       status: 401,
       body: { error: 'unauthorized' },
     });
@@ -243,7 +243,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
       notification({ a: 1 }, { SigningCertURL: 'https://attacker.example/SimpleNotificationService-x.pem' }),
     );
 
-    expect(await handleIngestRequest({ headers: SNS_NOTIFICATION, rawBody }, deps)).toEqual({
+    expect(await handleIngestRequest({ headers: SNS_NOTIFICATION, body: rawBody }, deps)).toEqual({
       status: 401,
       body: { error: 'unauthorized' },
     });
@@ -255,7 +255,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
     const { deps, accepted } = fakeDeps();
     for (const rawBody of ['not json', '{"detail":{}}'])
       expect(
-        await handleIngestRequest({ headers: { ...SNS_NOTIFICATION, ...BEARER }, rawBody }, deps),
+        await handleIngestRequest({ headers: { ...SNS_NOTIFICATION, ...BEARER }, body: rawBody }, deps),
       ).toEqual({ status: 401, body: { error: 'unauthorized' } });
     expect(accepted).toEqual([]);
   });
@@ -264,7 +264,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
     const { deps, fetched } = fakeDeps();
     const rawBody = JSON.stringify(notification('x'.repeat(INGEST_MAX_BODY_BYTES)));
 
-    expect((await handleIngestRequest({ headers: SNS_NOTIFICATION, rawBody }, deps)).status).toBe(413);
+    expect((await handleIngestRequest({ headers: SNS_NOTIFICATION, body: rawBody }, deps)).status).toBe(413);
     expect(fetched).toEqual([]);
   });
 
@@ -278,10 +278,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
     });
 
     expect(
-      await handleIngestRequest(
-        { headers: SNS_NOTIFICATION, rawBody: JSON.stringify(notification({})) },
-        deps,
-      ),
+      await handleIngestRequest({ headers: SNS_NOTIFICATION, body: JSON.stringify(notification({})) }, deps),
     ).toEqual({ status: 503, body: { error: 'signature cannot be checked now' } });
     expect(accepted).toEqual([]);
   });
@@ -290,7 +287,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
     const { deps, kept, accepted } = fakeDeps();
     const rawBody = JSON.stringify(notification('plain text alert'));
 
-    const response = await handleIngestRequest({ headers: SNS_NOTIFICATION, rawBody }, deps);
+    const response = await handleIngestRequest({ headers: SNS_NOTIFICATION, body: rawBody }, deps);
     expect(response.status).toBe(400);
     const error = (response.body as { error: string }).error;
     expect(error.startsWith('Message: not JSON (')).toBe(true);
@@ -303,7 +300,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
     const confirm = nock(CERT_HOST).get(SUBSCRIBE_PATH).once().reply(200, '<ConfirmSubscriptionResponse/>');
     const rawBody = JSON.stringify(subscriptionConfirmation());
 
-    expect(await handleIngestRequest({ headers: SNS_CONFIRMATION, rawBody }, deps)).toEqual({
+    expect(await handleIngestRequest({ headers: SNS_CONFIRMATION, body: rawBody }, deps)).toEqual({
       status: 200,
       body: { confirmed: 'arn:aws:sns:us-east-1:111122223333:hivewire-findings' },
     });
@@ -316,7 +313,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
     const forged = { ...subscriptionConfirmation(), Token: 'forged' };
 
     expect(
-      await handleIngestRequest({ headers: SNS_CONFIRMATION, rawBody: JSON.stringify(forged) }, deps),
+      await handleIngestRequest({ headers: SNS_CONFIRMATION, body: JSON.stringify(forged) }, deps),
     ).toEqual({ status: 401, body: { error: 'unauthorized' } });
   });
 
@@ -326,7 +323,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
 
     expect(
       await handleIngestRequest(
-        { headers: SNS_CONFIRMATION, rawBody: JSON.stringify(subscriptionConfirmation()) },
+        { headers: SNS_CONFIRMATION, body: JSON.stringify(subscriptionConfirmation()) },
         deps,
       ),
     ).toEqual({ status: 502, body: { error: 'subscription not confirmed', code: 'request-failed' } });
@@ -340,7 +337,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
       await handleIngestRequest(
         {
           headers: { 'x-amz-sns-message-type': 'UnsubscribeConfirmation' },
-          rawBody: JSON.stringify(unsubscribe),
+          body: JSON.stringify(unsubscribe),
         },
         deps,
       ),
@@ -363,7 +360,7 @@ describe('handleIngestRequest with an Amazon SNS delivery', () => {
     const expected = parseEvent(JSON.parse(GUARDDUTY_EVENT)).findings.map((finding) => finding.fingerprint);
 
     const response = await handleIngestRequest(
-      { headers: SNS_NOTIFICATION, rawBody: JSON.stringify(notification(GUARDDUTY_EVENT)) },
+      { headers: SNS_NOTIFICATION, body: JSON.stringify(notification(GUARDDUTY_EVENT)) },
       deps,
     );
     expect(expected).toEqual([expect.stringMatching(/\S/)]);

@@ -37,6 +37,24 @@ describe('verifySlackRequest', () => {
     expect(verifySlackRequest(vectorRequest())).toEqual({ ok: true });
   });
 
+  it('verifies over the bytes: the vector as bytes, and a body that is not UTF-8', () => {
+    expect(verifySlackRequest(vectorRequest({ rawBody: Buffer.from(VECTOR.body) }))).toEqual({ ok: true });
+    const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    const headers = signSlackRequest({ signingSecret: 's', rawBody: bytes, nowMs: VECTOR_NOW_MS });
+    const request = {
+      signingSecret: 's',
+      timestampHeader: headers['x-slack-request-timestamp'],
+      signatureHeader: headers['x-slack-signature'],
+      nowMs: VECTOR_NOW_MS,
+    };
+    expect(verifySlackRequest({ ...request, rawBody: bytes })).toEqual({ ok: true });
+    // Decoding first would replace the bad bytes and break the signature.
+    expect(verifySlackRequest({ ...request, rawBody: bytes.toString('utf8') })).toEqual({
+      ok: false,
+      reason: 'signature-mismatch',
+    });
+  });
+
   it('accepts an upper-case hex signature', () => {
     expect(
       verifySlackRequest(

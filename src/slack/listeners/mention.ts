@@ -19,13 +19,17 @@ export function registerMention(app: App, deps: SlackAppDeps): void {
       return;
     }
     const help = helpMessage();
-    await client.chat.postMessage({
-      channel: event.channel,
-      thread_ts: event.thread_ts ?? event.ts,
-      text: help.text,
-      blocks: help.blocks as never,
-      unfurl_links: false,
-      unfurl_media: false,
-    });
+    // The delivery is claimed already, so a retry from Slack would be dropped: a failed answer is
+    // logged rather than turned into a 500 (a thread that does not exist, a channel the bot left).
+    await client.chat
+      .postMessage({
+        channel: event.channel,
+        thread_ts: event.thread_ts ?? event.ts,
+        text: help.text,
+        blocks: help.blocks as never,
+        unfurl_links: false,
+        unfurl_media: false,
+      })
+      .catch((error: unknown) => deps.logger.warn('help not posted', { eventId, error: String(error) }));
   });
 }

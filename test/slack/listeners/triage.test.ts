@@ -322,7 +322,7 @@ describe('the answer', () => {
       text: "🚨 <@U0JDOE> answered: *No, it wasn't me*. This activity needs attention <!subteam^S0ONCALL>.",
     });
     expect(comment.message).toBe(
-      `**Was this you?** jdoe@example\\.com (Slack U0JDOE) answered: **No, it wasn't me** at ${harness.clock.now.toISOString().replace(/[-.]/g, '\\$&')}.`,
+      `**Was this you?** jdoe@example[.]com (Slack U0JDOE) answered: **No, it wasn't me** at ${harness.clock.now.toISOString()}.`,
     );
     expect(siem[0]?.QueueUrl).toBe('https://sqs.eu-west-1.amazonaws.com/111122223333/siem-triage');
     expect(JSON.parse(siem[0]?.MessageBody ?? '{}')).toEqual({
