@@ -191,11 +191,9 @@ export function countingDeadLetters<S extends Pick<Store, 'putDeadLetter'>>(stor
     metrics.count('DeadLettersWritten');
     return kept;
   };
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'putDeadLetter') return putDeadLetter;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  // The store's own methods are reached through the prototype, so only this one is replaced; an own,
+  // writable property (not a Proxy) lets a test spy on it like on any method.
+  return Object.create(store, {
+    putDeadLetter: { value: putDeadLetter, writable: true, configurable: true, enumerable: true },
+  }) as S;
 }
