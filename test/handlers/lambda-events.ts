@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import nock from 'nock';
+import '../helpers/restore-nock';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '111122223333';

@@ -7,6 +7,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import nock from 'nock';
+import './restore-nock';
 import { SecurityHubClient } from '../../clients/securityhub/client';
 import { TheHiveClient } from '../../clients/thehive/client';
 import type { SyncDeps } from '../../src/cases/sync';

@@ -5,6 +5,7 @@
  * queue does, and recorders for what Slack, TheHive and Security Hub received (nock, HTTP layer).
  */
 import nock from 'nock';
+import './restore-nock';
 import { TheHiveClient, type TheHiveClientOptions } from '../../clients/thehive/client';
 import { CREATE_CASE } from '../../blocks/actions';
 import { signSlackRequest } from '../../src/http/slack-signature';

@@ -5,6 +5,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import nock from 'nock';
+import './restore-nock';
 import { SecurityHubClient } from '../../clients/securityhub/client';
 import { TheHiveClient } from '../../clients/thehive/client';
 import type { Config } from '../../src/config';
