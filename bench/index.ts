@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   );
   for (const [observables, requests] of Object.entries(escalation.requestsPerEscalation))
     console.log(
-      `TheHive requests per escalation with ${observables} observables: ${requests} (alert + promotion + analyst comment)`,
+      `TheHive requests per escalation with ${observables} observables: ${requests} (alert with the requester and Slack link + promotion)`,
     );
 
   console.log(

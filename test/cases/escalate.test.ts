@@ -29,7 +29,6 @@ customers:
     caseTemplate: AWS finding
 `;
 const ALERT_TS = '1764064800.000100';
-const PERMALINK = 'https://example.slack.com/archives/C0SECOPS/p1764064800000100';
 const CASE_ID = '~8192';
 const CASE_URL = `${THEHIVE_URL}/cases/~8192/details`;
 const AUTH_FAILURE =
@@ -60,12 +59,11 @@ async function seed(overrides: AlertRecordOverrides = {}): Promise<AlertRecord> 
   return (await harness.deps.store.getAlert(record.fingerprint)) as AlertRecord;
 }
 
-/** TheHive answering like a healthy server: the alert, its promotion, the comment. */
+/** TheHive answering like a healthy server: the alert and its promotion. */
 function healthyTheHive(fingerprint: string) {
   return (request: SentRequest): Answer => {
     if (request.path === '/api/v1/alert') return [201, theHiveAlert({ sourceRef: fingerprint })];
     if (request.path === '/api/v1/alert/~4096/case') return [201, theHiveCase()];
-    if (request.path === `/api/v1/case/${CASE_ID}/comment`) return [201, theHiveComment()];
     return [404, { type: 'NotFoundError', message: `${request.path} not found` }];
   };
 }
@@ -98,7 +96,7 @@ const TOR_DESCRIPTION = [
   '',
   'An API was invoked from IP address 198\\.51\\.100\\.23, which is a known Tor exit node\\. This can indicate unauthorized access to your AWS resources\\.',
   '',
-  '_Escalated from Slack by Hivewire (fingerprint gd\\-4f1c2a9e7b3d5c60)._',
+  '_Escalated from Slack by Slack user U0ALICE with Hivewire (fingerprint gd\\-4f1c2a9e7b3d5c60)._',
 ].join('\n');
 
 describe('the Create Case click', () => {
@@ -154,7 +152,7 @@ describe('the Create Case click', () => {
 });
 
 describe('the worker creating the case', () => {
-  it('sends TheHive the alert with its observables, promotes it with the template, comments, and links everything back', async () => {
+  it('sends TheHive the alert with its observables, requester and Slack link, promotes it with the template, and links everything back', async () => {
     const record = await seed();
     const slack = mockSlack();
     const theHive = mockTheHive(healthyTheHive(record.fingerprint));
@@ -206,11 +204,6 @@ describe('the worker creating the case', () => {
         },
       },
       { method: 'POST', path: '/api/v1/alert/~4096/case', body: { caseTemplate: 'AWS finding' } },
-      {
-        method: 'POST',
-        path: '/api/v1/case/~8192/comment',
-        body: { message: `Escalated from Slack by Slack user U0ALICE — ${PERMALINK}.` },
-      },
     ]);
 
     const after = (await harness.deps.store.getAlert(record.fingerprint)) as AlertRecord;
@@ -389,11 +382,7 @@ describe('concurrent clicks', () => {
     expect(slack.filter((call) => call.method === 'chat.update')).toHaveLength(1);
 
     await harness.work(1);
-    expect(routes(theHive)).toEqual([
-      'POST /api/v1/alert',
-      'POST /api/v1/alert/~4096/case',
-      'POST /api/v1/case/~8192/comment',
-    ]);
+    expect(routes(theHive)).toEqual(['POST /api/v1/alert', 'POST /api/v1/alert/~4096/case']);
 
     slack.length = 0;
     await harness.click(record.fingerprint, { userId: 'U0LATE' });
@@ -454,7 +443,6 @@ describe('a worker that crashed after TheHive answered', () => {
       'POST /api/v1/alert',
       'POST /api/v1/query',
       'POST /api/v1/alert/~4096/case',
-      'POST /api/v1/case/~8192/comment',
     ]);
     expect(theHive[4]!.body).toEqual({
       query: [{ _name: 'getAlert', idOrName: `hivewire;guardduty;${record.fingerprint}` }],
@@ -486,7 +474,6 @@ describe('TheHive failing', () => {
       'POST /api/v1/alert',
       'POST /api/v1/alert',
       'POST /api/v1/alert/~4096/case',
-      'POST /api/v1/case/~8192/comment',
     ]);
     expect((await harness.deps.store.getAlert(record.fingerprint))?.caseId).toBe(CASE_ID);
   });
@@ -578,11 +565,7 @@ describe('TheHive failing', () => {
     expect(again.status).toBe(200);
     await harness.work(2);
 
-    expect(routes(theHive)).toEqual([
-      'POST /api/v1/alert',
-      'POST /api/v1/alert/~4096/case',
-      'POST /api/v1/case/~8192/comment',
-    ]);
+    expect(routes(theHive)).toEqual(['POST /api/v1/alert', 'POST /api/v1/alert/~4096/case']);
     const escalated = (await harness.deps.store.getAlert(record.fingerprint)) as AlertRecord;
     expect(escalated).toMatchObject({ state: 'escalated', caseId: CASE_ID, escalatedBy: 'U0BOB' });
     expect(escalated.lastError).toBeUndefined();
