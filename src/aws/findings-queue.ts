@@ -17,7 +17,7 @@ function errorMessage(error: unknown): string {
 
 async function ingestRecord(record: SQSRecord, deps: Deps, maxAttempts: number): Promise<'done' | 'retry'> {
   const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-  const logger = deps.logger.createChild({ persistentKeys: { messageId: record.messageId, attempt } });
+  const { logger } = deps;
   let event: unknown;
   try {
     event = JSON.parse(record.body);
@@ -32,7 +32,7 @@ async function ingestRecord(record: SQSRecord, deps: Deps, maxAttempts: number):
     return 'done';
   }
   try {
-    const result = await ingestEvent(event, { ...deps, logger });
+    const result = await ingestEvent(event, deps);
     logger.info('findings event ingested', {
       outcomes: result.results.map(({ fingerprint, outcome }) => ({ fingerprint, outcome })),
       skipped: result.skipped.length,
@@ -63,15 +63,21 @@ export async function ingestFindingsBatch(
 ): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
+    // The record's keys are appended to the invocation's one logger and removed after it, not put on a
+    // child logger: building a Powertools logger re-reads the environment, a cost paid per record.
+    // Records run one after another, so no other record's lines can carry them.
+    deps.logger.appendKeys({
+      messageId: record.messageId,
+      attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
+    });
     try {
       if ((await ingestRecord(record, deps, maxAttempts)) === 'retry')
         batchItemFailures.push({ itemIdentifier: record.messageId });
     } catch (error) {
-      deps.logger.error('findings message could not be handled', {
-        messageId: record.messageId,
-        error: errorMessage(error),
-      });
+      deps.logger.error('findings message could not be handled', { error: errorMessage(error) });
       batchItemFailures.push({ itemIdentifier: record.messageId });
+    } finally {
+      deps.logger.removeKeys(['messageId', 'attempt']);
     }
   }
   return { batchItemFailures };
