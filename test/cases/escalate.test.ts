@@ -1,10 +1,19 @@
 /**
  * "Create Case" end to end: signed clicks into the real Bolt app, the worker against TheHive, Slack
- * and Security Hub mocked at the HTTP layer (nock), the store in memory.
+ * and Security Hub mocked at the HTTP layer (nock), the store in memory. What it costs TheHive is
+ * counted there too: two requests per escalation whatever the number of observables, none more when
+ * the job runs again, and exactly the requests `hivewire case-request` prints for the same finding,
+ * requester and Slack alert.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nock from 'nock';
 import { CREATE_CASE, OPEN_CASE } from '../../blocks/actions';
+import { ingestEvent } from '../../src/alerts/ingest';
 import { renderAlert } from '../../src/alerts/render';
+import { main } from '../../src/cli';
+import type { Observable } from '../../src/findings/finding';
 import { alreadyEscalatedEphemeral, caseOpenedReply, escalationFailedReply } from '../../blocks/replies';
 import type { AlertRecord } from '../../src/store/store';
 import { theHiveAlert, theHiveCase, theHiveComment } from '../clients/thehive/fixtures';
@@ -31,6 +40,9 @@ customers:
 const ALERT_TS = '1764064800.000100';
 const CASE_ID = '~8192';
 const CASE_URL = `${THEHIVE_URL}/cases/~8192/details`;
+const ROOT = join(__dirname, '..', '..');
+const SLACK_PERMALINK = 'https://example.slack.com/archives/C0SECOPS/p1764064999000001';
+const ALERT_ID = '~4096';
 const AUTH_FAILURE =
   "TheHive refused Hivewire's credentials (HTTP 401): check THEHIVE_API_KEY and its permissions";
 
@@ -569,5 +581,104 @@ describe('TheHive failing', () => {
     const escalated = (await harness.deps.store.getAlert(record.fingerprint)) as AlertRecord;
     expect(escalated).toMatchObject({ state: 'escalated', caseId: CASE_ID, escalatedBy: 'U0BOB' });
     expect(escalated.lastError).toBeUndefined();
+  });
+});
+
+function observables(count: number): Observable[] {
+  return Array.from({ length: count }, (_, i) => ({
+    dataType: 'ip',
+    data: `198.51.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+    ioc: true,
+  }));
+}
+
+/** Runs `hivewire ...` in-process; resolves to its exit code and what it printed. */
+async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return { code: await main(args, env), stdout };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('TheHive requests per escalation, counted at the HTTP layer', () => {
+  it.each([1, 10, 100])('is 2 with %i observables', async (count) => {
+    const record = makeAlertRecord({ finding: { observables: observables(count) } });
+    await harness.seedAlert(record);
+    mockSlack();
+    const theHive = mockTheHive(healthyTheHive(record.fingerprint));
+
+    await harness.click(record.fingerprint, { userId: 'U0ALICE' });
+    await harness.work(1);
+
+    expect(theHive.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /api/v1/alert',
+      `POST /api/v1/alert/${ALERT_ID}/case`,
+    ]);
+    expect((theHive[0]!.body as { observables: unknown[] }).observables).toHaveLength(count);
+    expect(await harness.deps.store.getAlert(record.fingerprint)).toMatchObject({ state: 'escalated' });
+  });
+
+  it('is none more when the same job is delivered again', async () => {
+    const record = makeAlertRecord();
+    await harness.seedAlert(record);
+    const slack = mockSlack();
+    const theHive = mockTheHive(healthyTheHive(record.fingerprint));
+    await harness.click(record.fingerprint, { userId: 'U0ALICE' });
+    const job = harness.jobs[0]!;
+    await harness.work(1);
+    const [theHiveBefore, slackBefore] = [theHive.length, slack.length];
+    const auditBefore = await harness.deps.store.listAudit(record.fingerprint);
+
+    harness.jobs.push(job);
+    await harness.work(1);
+
+    expect(theHive).toHaveLength(theHiveBefore);
+    // Only the root message is rendered again from state; no second thread reply.
+    expect(slack.slice(slackBefore).map((call) => call.method)).toEqual(['chat.update']);
+    expect(await harness.deps.store.listAudit(record.fingerprint)).toEqual(auditBefore);
+  });
+});
+
+describe('hivewire case-request', () => {
+  it.each([
+    'fixtures/aws/guardduty-iamuser-toripcaller.json',
+    'fixtures/aws/securityhub-imported-cis-1-3-warning.json',
+    'fixtures/aws/asff-guardduty-sshbruteforce.json',
+    'fixtures/siem/mozdef-alert-ssh-sensitive-host.json',
+  ])('prints exactly what Create Case sends for %s', async (fixture) => {
+    const configPath = join(mkdtempSync(join(tmpdir(), 'hivewire-case-request-')), 'config.yaml');
+    writeFileSync(configPath, CONFIG);
+    const event = JSON.parse(readFileSync(join(ROOT, fixture), 'utf8')) as unknown;
+    mockSlack((method) =>
+      method === 'chat.getPermalink'
+        ? [200, { ok: true, channel: 'C0SECOPS', permalink: SLACK_PERMALINK }]
+        : undefined,
+    );
+
+    const { results } = await ingestEvent(event, harness.deps);
+    expect(results.map((result) => result.outcome)).toEqual(['posted']);
+    const fingerprint = results[0]!.fingerprint;
+    const theHive = mockTheHive(healthyTheHive(fingerprint));
+    expect(((await harness.deps.store.getAlert(fingerprint)) as AlertRecord).permalink).toBe(SLACK_PERMALINK);
+    await harness.click(fingerprint, { userId: 'U0ALICE' });
+    await harness.work(1);
+
+    const printed = await cli(
+      ['case-request', '--requested-by', 'U0ALICE', '--permalink', SLACK_PERMALINK, join(ROOT, fixture)],
+      { HIVEWIRE_CONFIG: configPath, SLACK_ALERT_CHANNEL: 'C0SECOPS', THEHIVE_URL },
+    );
+    expect(printed.code).toBe(0);
+    const { requests } = JSON.parse(printed.stdout) as { requests: SentRequest[] };
+    expect(
+      requests.map((request) => ({ ...request, path: request.path.replace('{alertId}', ALERT_ID) })),
+    ).toEqual(theHive);
   });
 });
