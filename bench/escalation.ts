@@ -1,9 +1,10 @@
 /**
- * "Create Case" figures on this machine: how long the signed click takes through the events endpoint
- * (the real Bolt app, the in-memory store), and how many HTTP requests TheHive receives per
- * escalation as the number of observables grows. Slack and TheHive are one local stub server on
- * 127.0.0.1; the local runtime is the composition root, with its queue swapped for a list so that the
- * click measures the fast path only.
+ * "Create Case" figures on this machine: how long a signed click takes over HTTP against the running
+ * local server (`startServer`: the real router, Bolt app, store on dynalite and in-process worker) while
+ * that worker is busy creating cases, beside a GET /healthz on the same server at the same time; and
+ * how many HTTP requests TheHive receives per escalation as the number of observables grows. Slack and
+ * TheHive are one local stub server on 127.0.0.1, TheHive answering after THEHIVE_DELAY_MS as a
+ * loaded TheHive would.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,20 +12,32 @@ import { createCase } from '../src/cases/escalate';
 import { loadConfig } from '../src/config-file';
 import type { Observable } from '../src/findings/finding';
 import { signSlackRequest } from '../src/http/slack-signature';
-import type { Job, JobOf } from '../src/queue/jobs';
+import type { JobOf } from '../src/queue/jobs';
 import { createLocalRuntime } from '../src/runtime';
-import { createSlackEventsEndpoint } from '../src/slack/events-endpoint';
+import { startServer } from '../src/server';
 import { startEmbeddedStore } from '../src/store/embedded';
 import { CREATE_CASE } from '../blocks/actions';
 import { makeAlertRecord } from '../test/helpers/alerts';
-import { latency, type Latency } from './latency';
+import { latency } from './latency';
+
+import { spread, type Spread } from './spread';
 
 const SIGNING_SECRET = 'bench-signing-secret';
-const CLICKS = 200;
+const CLICKS_PER_RUN = 100;
+const WARM_UP_CLICKS = 20;
+/** Create-case jobs queued before the clicks, so the worker is busy all the while. */
+const BACKLOG = 300;
+const THEHIVE_DELAY_MS = 20;
 const OBSERVABLE_COUNTS = [1, 10, 100];
 
 /** TheHive and Slack answering like healthy servers, counting the TheHive requests they receive. */
-function startStub(): Promise<{ server: Server; url: string; theHiveRequests: string[] }> {
+function startStub(): Promise<{
+  server: Server;
+  url: string;
+  theHiveRequests: string[];
+  delay: { ms: number };
+}> {
+  const delay = { ms: 0 };
   const theHiveRequests: string[] = [];
   const answer = (request: IncomingMessage): unknown => {
     const path = request.url ?? '';
@@ -52,16 +65,20 @@ function startStub(): Promise<{ server: Server; url: string; theHiveRequests: st
     request.resume();
     request.on('end', () => {
       const body = JSON.stringify(answer(request));
-      response.writeHead(request.url?.startsWith('/api/v1/') ? 201 : 200, {
-        'Content-Type': 'application/json',
-      });
-      response.end(body);
+      const theHive = request.url?.startsWith('/api/v1/');
+      setTimeout(
+        () => {
+          response.writeHead(theHive ? 201 : 200, { 'Content-Type': 'application/json' });
+          response.end(body);
+        },
+        theHive ? delay.ms : 0,
+      );
     });
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ server, url: `http://127.0.0.1:${port}`, theHiveRequests });
+      resolve({ server, url: `http://127.0.0.1:${port}`, theHiveRequests, delay });
     }),
   );
 }
@@ -97,6 +114,28 @@ function theHiveAnswer(fields: Record<string, unknown>): Record<string, unknown>
   };
 }
 
+/** Milliseconds from sending `init` to `url` until its whole answer is read. */
+async function timed(url: string, init: RequestInit, expected: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  const response = await fetch(url, init);
+  await response.arrayBuffer();
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (response.status !== expected) throw new Error(`${url} answered ${response.status}`);
+  return elapsedMs;
+}
+
+export interface AckFigures {
+  runs: number;
+  clicksPerRun: number;
+  /** Per run p50 and p99 of the click, and of GET /healthz (the floor) sent just after each click. */
+  clickP50: Spread;
+  clickP99: Spread;
+  floorP50: Spread;
+  floorP99: Spread;
+  /** TheHive requests the worker sent while the clicks ran: proof it was busy. */
+  workerRequestsDuringClicks: number;
+}
+
 function clickBody(fingerprint: string, userId: string): string {
   const payload = {
     type: 'block_actions',
@@ -128,12 +167,13 @@ function clickBody(fingerprint: string, userId: string): string {
 }
 
 /**
- * Measures the Create Case click (p50/p99 in ms over ~200 signed clicks, each on its own open alert,
- * until the endpoint answers — in Lambda mode that includes the listener's `chat.update`), and the
- * TheHive requests one `createCase` sends for findings with 1, 10 and 100 observables. Prints nothing.
+ * Measures the Create Case click over HTTP (`runs` runs of CLICKS_PER_RUN signed clicks, each on its own
+ * open alert, until the answer is read) against the running local server while its worker works
+ * through BACKLOG create-case jobs, each click followed by GET /healthz as the floor; then the TheHive
+ * requests one `createCase` sends for findings with 1, 10 and 100 observables. Prints nothing.
  */
-export async function benchEscalation(): Promise<{
-  ackMs: Latency;
+export async function benchEscalation(runs: number): Promise<{
+  ack: AckFigures;
   requestsPerEscalation: Record<number, number>;
 }> {
   const savedLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
@@ -151,31 +191,74 @@ export async function benchEscalation(): Promise<{
     INGEST_SECRET: 'ingest-bench-secret',
   });
   const runtime = await createLocalRuntime(config, { store: embedded.store, slackPostIntervalMs: 0 });
-  const jobs: Job[] = [];
-  runtime.deps.queue = { enqueue: async (job) => void jobs.push(job) };
+  const server = await startServer(runtime, { port: 0, host: '127.0.0.1', reconcileEveryMs: 0 });
   try {
-    const endpoint = createSlackEventsEndpoint(runtime.deps);
-    const fingerprints = Array.from({ length: CLICKS + 20 }, (_, i) => `bench-click-${i}`);
-    for (const fingerprint of fingerprints) {
-      const { version: _version, ...record } = makeAlertRecord({ finding: { fingerprint } });
+    const createOpen = async (fingerprint: string, state: 'open' | 'escalating' = 'open') => {
+      const { version: _version, ...record } = makeAlertRecord({
+        finding: { fingerprint },
+        state,
+        ...(state === 'escalating' ? { escalatedBy: 'U0BUSY' } : {}),
+      });
       await embedded.store.createAlert(record);
-    }
-    const timings: number[] = [];
-    for (const [index, fingerprint] of fingerprints.entries()) {
+    };
+    const clicks = Array.from(
+      { length: WARM_UP_CLICKS + runs * CLICKS_PER_RUN },
+      (_, i) => `bench-click-${i}`,
+    );
+    for (const fingerprint of clicks) await createOpen(fingerprint);
+    for (let i = 0; i < BACKLOG; i += 1) await createOpen(`bench-busy-${i}`, 'escalating');
+
+    stub.delay.ms = THEHIVE_DELAY_MS;
+    for (let i = 0; i < BACKLOG; i += 1)
+      await runtime.queue.enqueue({
+        kind: 'create-case',
+        fingerprint: `bench-busy-${i}`,
+        userId: 'U0BUSY',
+        requestedAt: new Date().toISOString(),
+      });
+    const theHiveBefore = stub.theHiveRequests.length;
+    const click = (fingerprint: string) => {
       const body = clickBody(fingerprint, 'U0BENCH');
-      const headers = {
-        'content-type': 'application/x-www-form-urlencoded',
-        ...signSlackRequest({ signingSecret: SIGNING_SECRET, rawBody: body, nowMs: Date.now() }),
-      };
-      const started = process.hrtime.bigint();
-      const response = await endpoint({ method: 'POST', path: '/slack/events', headers, body });
-      const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-      if (response.status !== 200) throw new Error(`click answered ${response.status}`);
-      // The first clicks warm Bolt, the store and the HTTP agents up: not counted.
-      if (index >= 20) timings.push(elapsedMs);
+      return timed(
+        `${server.url}/slack/events`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            ...signSlackRequest({ signingSecret: SIGNING_SECRET, rawBody: body, nowMs: Date.now() }),
+          },
+          body,
+        },
+        200,
+      );
+    };
+    const health = () => timed(`${server.url}/healthz`, {}, 200);
+    // The first clicks warm Bolt, the store and the HTTP agents up: not counted.
+    for (const fingerprint of clicks.slice(0, WARM_UP_CLICKS)) await click(fingerprint);
+    const perRun = {
+      clickP50: [] as number[],
+      clickP99: [] as number[],
+      floorP50: [] as number[],
+      floorP99: [] as number[],
+    };
+    for (let run = 0; run < runs; run += 1) {
+      const clickMs: number[] = [];
+      const floorMs: number[] = [];
+      const start = WARM_UP_CLICKS + run * CLICKS_PER_RUN;
+      for (const fingerprint of clicks.slice(start, start + CLICKS_PER_RUN)) {
+        clickMs.push(await click(fingerprint));
+        floorMs.push(await health());
+      }
+      const clicked = latency(clickMs);
+      const floor = latency(floorMs);
+      perRun.clickP50.push(clicked.p50);
+      perRun.clickP99.push(clicked.p99);
+      perRun.floorP50.push(floor.p50);
+      perRun.floorP99.push(floor.p99);
     }
-    if (jobs.length !== fingerprints.length)
-      throw new Error(`${jobs.length} create-case jobs for ${fingerprints.length} clicks`);
+    const workerRequestsDuringClicks = stub.theHiveRequests.length - theHiveBefore;
+    stub.delay.ms = 0;
+    await runtime.queue.drain();
 
     const requestsPerEscalation: Record<number, number> = {};
     for (const count of OBSERVABLE_COUNTS) {
@@ -205,10 +288,19 @@ export async function benchEscalation(): Promise<{
     }
 
     return {
-      ackMs: latency(timings),
+      ack: {
+        runs,
+        clicksPerRun: CLICKS_PER_RUN,
+        clickP50: spread(perRun.clickP50),
+        clickP99: spread(perRun.clickP99),
+        floorP50: spread(perRun.floorP50),
+        floorP99: spread(perRun.floorP99),
+        workerRequestsDuringClicks,
+      },
       requestsPerEscalation,
     };
   } finally {
+    await server.close();
     await runtime.close();
     await embedded.close();
     await new Promise((resolve) => stub.server.close(resolve));

@@ -2,12 +2,14 @@
  * The `hivewire` command.
  *
  *   hivewire render <file|->        the Slack alert(s) for an event, as JSON (no network)
- *   hivewire case-request <file|->  the TheHive requests "Create Case" would send (no network)
+ *   hivewire case-request [--requested-by U…] [--permalink URL] <file|->
+ *                                   the TheHive requests "Create Case" would send (no network)
  *   hivewire serve                  the bot, locally (sandbox when no Slack token is configured)
  *   hivewire audit <case|fingerprint>  the audit timeline, also while `serve` runs
  *   hivewire config <file|->        a config file checked, as the JSON kept in SSM for AWS
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { parseJsonText } from './json';
 import { newAlertRecord } from './alerts/ingest';
 import { renderAlert } from './alerts/render';
@@ -21,7 +23,8 @@ import type { AlertRecord } from './store/store';
 
 const USAGE = `Usage:
   hivewire render <file|->           print the Slack alert(s) for an event as JSON
-  hivewire case-request <file|->     print the TheHive requests "Create Case" would send
+  hivewire case-request [--requested-by <Slack user id>] [--permalink <Slack alert URL>] <file|->
+                                     print the TheHive requests "Create Case" would send
   hivewire serve [--sandbox-samples] run the bot locally (sandbox when SLACK_BOT_TOKEN is unset)
   hivewire audit <case-number|fingerprint> [--json]  print an alert's audit timeline
   hivewire config <file|->           check a config file (YAML or JSON) and print it as JSON for SSM`;
@@ -114,7 +117,24 @@ function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
   return exitCode(alerts.length);
 }
 
-function caseRequest(target: string | undefined, env: NodeJS.ProcessEnv): number {
+/**
+ * What the worker sends for a click by `--requested-by` on the alert posted at `--permalink`: both are
+ * known only once the alert is in Slack, so without them the description holds `{requestedBy}` and no
+ * Slack link.
+ */
+function caseRequest(args: string[], env: NodeJS.ProcessEnv): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { 'requested-by': { type: 'string' }, permalink: { type: 'string' } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const target = positionals[0];
   const config = offlineConfig(env);
   const { event, error } = readEvent(target);
   if (error) {
@@ -123,7 +143,11 @@ function caseRequest(target: string | undefined, env: NodeJS.ProcessEnv): number
   }
   const { alerts, skipped, rejected } = offlineAlerts(event, config);
   const requests = alerts.flatMap(({ record, route }) =>
-    caseRequests(record, { tlp: route.tlp, pap: route.pap, caseTemplate: route.caseTemplate }),
+    caseRequests(
+      { ...record, ...(values.permalink ? { permalink: values.permalink } : {}) },
+      { tlp: route.tlp, pap: route.pap, caseTemplate: route.caseTemplate },
+      values['requested-by'] ?? '{requestedBy}',
+    ),
   );
   process.stdout.write(`${JSON.stringify({ requests, skipped, rejected }, null, 2)}\n`);
   return exitCode(alerts.length);
@@ -161,7 +185,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'render':
         return render(args[0], env);
       case 'case-request':
-        return caseRequest(args[0], env);
+        return caseRequest(args, env);
       case 'serve': {
         const { serve } = await import('./serve');
         return await serve(env, { samples: args.includes('--sandbox-samples') });

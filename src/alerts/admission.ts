@@ -3,7 +3,7 @@
  * for `POST /ingest`, which answers it at once so that a sender sees a finding skipped below the
  * threshold instead of a fingerprint that never shows up.
  */
-import { THRESHOLD_SETTING } from '../analyst/threshold';
+import { thresholdOverride } from '../analyst/threshold';
 import type { Deps } from '../deps';
 import { routeFor, type Route } from '../enrich/enrich';
 import { isAtLeast, type Finding, type Severity } from '../findings/finding';
@@ -16,17 +16,17 @@ export interface Admission {
 
 /**
  * The route of a new finding and whether it reaches the threshold in force for it: the customer's own,
- * else the one set with `/hivewire threshold` (kept in the store), else `SEVERITY_THRESHOLD`.
+ * else the one set with `/hivewire threshold` (kept in the store, read through its short cache), else
+ * `SEVERITY_THRESHOLD`.
  *
  * @example
  *   const { route, posted } = await admitNewFinding(finding, deps); // posted: false for LOW under MEDIUM
  */
 export async function admitNewFinding(
   finding: Pick<Finding, 'customer' | 'severity'>,
-  deps: Pick<Deps, 'config' | 'store'>,
+  deps: Pick<Deps, 'config' | 'store' | 'now'>,
 ): Promise<Admission> {
-  const thresholdOverride = await deps.store.getSetting<Severity>(THRESHOLD_SETTING);
-  const route = routeFor(finding, deps.config, { thresholdOverride });
+  const route = routeFor(finding, deps.config, { thresholdOverride: await thresholdOverride(deps) });
   return { route, posted: isAtLeast(finding.severity, route.severityThreshold) };
 }
 

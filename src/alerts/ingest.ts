@@ -2,6 +2,11 @@
  * Ingest: a normalised finding becomes one Slack alert. The same fingerprint again (GuardDuty
  * republishes with a growing `service.count`; a GuardDuty finding also arrives through Security Hub)
  * edits the existing message instead of posting a new one.
+ *
+ * Store round trips are the cost of ingest (each is an HTTP request to DynamoDB): a new finding takes
+ * three (read; create with the posting claim and its `received` event; save the posted message with
+ * its `posted` event), a skipped one (below the threshold, or nothing newer) one. Every write is still
+ * conditional: a concurrent delivery makes a write fail, and only then is the record read again.
  */
 import { askAutomatically } from '../analyst/triage';
 import { severityRaisedReply } from '../../blocks/replies';
@@ -90,39 +95,49 @@ async function postOrUpdate(normalised: NormalisedFinding, deps: Deps): Promise<
   const { store, logger } = deps;
   const finding = await enrichFinding(normalised, deps.directory);
   const fingerprint = finding.fingerprint;
-  const log = logger.createChild({ persistentKeys: { fingerprint } });
 
-  const existing = await store.getAlert(fingerprint);
-  if (!existing) {
+  let current = await store.getAlert(fingerprint);
+  if (!current) {
     const { route, posted } = await admitNewFinding(finding, deps);
     if (!posted) {
-      log.info('finding below the severity threshold: not posted', {
+      // The fingerprint rides on the line, not on a child logger: building one per finding costs
+      // more CPU than the rest of a skipped finding.
+      logger.info('finding below the severity threshold: not posted', {
+        fingerprint,
         metric: 'findings_below_threshold',
         severity: finding.severity,
         threshold: route.severityThreshold,
       });
       return { fingerprint, outcome: 'below-threshold' };
     }
-    const created = await store.createAlert(newAlertRecord(finding, route.channel, deps.now()));
-    if (created) {
-      await store.appendAudit({
-        fingerprint,
-        actor: { kind: 'system' },
-        action: 'received',
-        details: { source: finding.source, sourceId: finding.sourceId, raw: rawForAudit(finding.raw) },
-      });
-      await postRootMessage(fingerprint, deps);
-      await askIfConfigured(fingerprint, deps, log);
+    const now = deps.now();
+    // Created with the claim to post it, so posting needs no write of its own first.
+    const record = {
+      ...newAlertRecord(finding, route.channel, now),
+      postingSince: now.toISOString(),
+      postingBy: deps.leases?.holder,
+      postAttemptedAt: now.toISOString(),
+    };
+    const received = {
+      fingerprint,
+      actor: { kind: 'system' as const },
+      action: 'received',
+      details: { source: finding.source, sourceId: finding.sourceId, raw: rawForAudit(finding.raw) },
+    };
+    if (await store.createAlert(record, [received])) {
+      const posted = await postRootMessage(fingerprint, deps, { ...record, version: 1 });
+      if (posted) await askIfConfigured(posted, deps);
       return { fingerprint, outcome: 'posted' };
     }
+    // Another delivery created it first.
+    current = await store.getAlert(fingerprint);
   }
 
-  const current = existing ?? (await store.getAlert(fingerprint));
   if (current && !current.ts) {
     // A previous delivery created the record but its post failed or is under way: finish it.
-    await postRootMessage(fingerprint, deps);
+    current = (await postRootMessage(fingerprint, deps)) ?? current;
   }
-  return updateExistingAlert(finding, deps);
+  return updateExistingAlert(finding, deps, current);
 }
 
 /**
@@ -130,11 +145,14 @@ async function postOrUpdate(normalised: NormalisedFinding, deps: Deps): Promise<
  * the DM run in the worker. A failure here must not fail the delivery (the alert is already posted and
  * a retry would find it posted and not ask again), so it is logged.
  */
-async function askIfConfigured(fingerprint: string, deps: Deps, log: Deps['logger']): Promise<void> {
+async function askIfConfigured(alert: AlertRecord, deps: Deps): Promise<void> {
   try {
-    await askAutomatically(fingerprint, deps);
+    await askAutomatically(alert, deps);
   } catch (error) {
-    log.error('automatic "was this you?" not queued', { error: String(error) });
+    deps.logger.error('automatic "was this you?" not queued', {
+      fingerprint: alert.fingerprint,
+      error: String(error),
+    });
   }
 }
 
@@ -145,82 +163,113 @@ function leaseHeld(alert: AlertRecord, now: Date, leases: Deps['leases']): boole
 }
 
 /**
- * Claims the post (a conditional write), posts the root message and records its `ts` and permalink.
- * When an earlier claim's post was never confirmed (a failed call whose message Slack may still have
- * stored, a process killed before it saved the `ts`), it first looks for that message in the channel,
- * so a retry does not post twice.
+ * Posts the root message and records its `ts`, permalink and `posted` event in one write. `claimed` is
+ * the record as this delivery created it, claim included; without it the claim is taken here first (a
+ * conditional write), for a record an earlier delivery left unposted. When that earlier claim's post
+ * was never confirmed (a failed call whose message Slack may still have stored, a process killed before
+ * it saved the `ts`), the message is first looked for in the channel, so a retry does not post twice.
+ * Resolves to the saved record, or undefined when another delivery holds the claim.
  */
-async function postRootMessage(fingerprint: string, deps: Deps): Promise<void> {
+async function postRootMessage(
+  fingerprint: string,
+  deps: Deps,
+  claimed?: AlertRecord,
+): Promise<AlertRecord | undefined> {
   const { store, slack } = deps;
-  const now = deps.now();
-  const claimed = await updateAlert(store, fingerprint, (alert) => {
-    if (alert.ts || leaseHeld(alert, now, deps.leases)) return undefined;
-    return {
-      ...alert,
-      postingSince: now.toISOString(),
-      postingBy: deps.leases?.holder,
-      postAttemptedAt: alert.postAttemptedAt ?? alert.postingSince ?? now.toISOString(),
-    };
-  });
-  if (!claimed) return;
+  let claim = claimed;
+  let unconfirmedSince: string | undefined;
+  if (!claim) {
+    const now = deps.now();
+    const taken = await updateAlert(store, fingerprint, (alert) => {
+      if (alert.ts || leaseHeld(alert, now, deps.leases)) return undefined;
+      return {
+        ...alert,
+        postingSince: now.toISOString(),
+        postingBy: deps.leases?.holder,
+        postAttemptedAt: alert.postAttemptedAt ?? alert.postingSince ?? now.toISOString(),
+      };
+    });
+    if (!taken) return undefined;
+    claim = taken.after;
+    unconfirmedSince = taken.before.postAttemptedAt ?? taken.before.postingSince;
+  }
 
-  const { before, after } = claimed;
-  const unconfirmedSince = before.postAttemptedAt ?? before.postingSince;
   let ts: string;
   try {
     const earlier = unconfirmedSince
-      ? await slack.findAlertMessage(after.channel, fingerprint, new Date(unconfirmedSince))
+      ? await slack.findAlertMessage(claim.channel, fingerprint, new Date(unconfirmedSince))
       : undefined;
-    ts = earlier ?? (await slack.post(after.channel, renderAlert(after, deps.config)));
+    ts = earlier ?? (await slack.post(claim.channel, renderAlert(claim, deps.config)));
   } catch (error) {
     // Give the claim back, so a retry posts at once (after looking for this attempt's message).
+    const { postingSince } = claim;
     await updateAlert(store, fingerprint, (alert) =>
-      alert.postingSince === after.postingSince && !alert.ts
+      alert.postingSince === postingSince && !alert.ts
         ? { ...alert, postingSince: undefined, postingBy: undefined }
         : undefined,
     );
     throw error;
   }
-  const permalink = await slack.permalink(claimed.after.channel, ts);
-  const saved = await updateAlert(store, fingerprint, (alert) => ({
-    ...alert,
-    ts,
-    permalink,
-    postingSince: undefined,
-    postingBy: undefined,
-    postAttemptedAt: undefined,
-  }));
-  await store.appendAudit({
+  const permalink = await slack.permalink(claim.channel, ts);
+  const saved = await updateAlert(
+    store,
     fingerprint,
-    actor: { kind: 'system' },
-    action: 'posted',
-    details: { channel: claimed.after.channel, ts, permalink },
-  });
+    (alert) => ({
+      ...alert,
+      ts,
+      permalink,
+      postingSince: undefined,
+      postingBy: undefined,
+      postAttemptedAt: undefined,
+    }),
+    {
+      known: claim,
+      events: [
+        {
+          fingerprint,
+          actor: { kind: 'system' },
+          action: 'posted',
+          details: { channel: claim.channel, ts, permalink },
+        },
+      ],
+    },
+  );
   // Deliveries that arrived while we were posting changed the record: show their counts too.
-  if (saved && saved.before.version !== claimed.after.version) {
+  if (saved && saved.before.version !== claim.version) {
     await slack.update(saved.after.channel, ts, renderAlert(saved.after, deps.config));
   }
+  return saved?.after;
 }
 
-async function updateExistingAlert(finding: Finding, deps: Deps): Promise<IngestResult> {
+/** Applies a newer delivery of the finding; `known` is the record as last read (tried first, no re-read). */
+async function updateExistingAlert(
+  finding: Finding,
+  deps: Deps,
+  known: AlertRecord | undefined,
+): Promise<IngestResult> {
   const { store, slack } = deps;
   const fingerprint = finding.fingerprint;
-  const changed = await updateAlert(store, fingerprint, (alert) => {
-    if (!isNewer(finding, alert)) return undefined;
-    const severity = maxSeverity(alert.severity, finding.severity);
-    const rose = severityRank(severity) > severityRank(alert.severity);
-    return {
-      ...alert,
-      finding: { ...snapshot(finding), severity },
-      count: Math.max(alert.count, finding.count),
-      lastSeen: finding.lastSeen > alert.lastSeen ? finding.lastSeen : alert.lastSeen,
-      severity,
-      // An ignored finding whose severity rises needs eyes again.
-      ...(rose && alert.state === 'ignored'
-        ? { state: 'open' as const, ignoredBy: undefined, ignoredAt: undefined, ignoreReason: undefined }
-        : {}),
-    };
-  });
+  const changed = await updateAlert(
+    store,
+    fingerprint,
+    (alert) => {
+      if (!isNewer(finding, alert)) return undefined;
+      const severity = maxSeverity(alert.severity, finding.severity);
+      const rose = severityRank(severity) > severityRank(alert.severity);
+      return {
+        ...alert,
+        finding: { ...snapshot(finding), severity },
+        count: Math.max(alert.count, finding.count),
+        lastSeen: finding.lastSeen > alert.lastSeen ? finding.lastSeen : alert.lastSeen,
+        severity,
+        // An ignored finding whose severity rises needs eyes again.
+        ...(rose && alert.state === 'ignored'
+          ? { state: 'open' as const, ignoredBy: undefined, ignoredAt: undefined, ignoreReason: undefined }
+          : {}),
+      };
+    },
+    { known },
+  );
   if (!changed) return { fingerprint, outcome: 'unchanged' };
 
   const { before, after } = changed;

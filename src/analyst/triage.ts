@@ -23,7 +23,7 @@ import {
 import { escapeMarkdown } from '../cases/markdown';
 import type { SyncDeps } from '../cases/sync';
 import type { Deps } from '../deps';
-import type { FindingSnapshot } from '../store/store';
+import type { AlertRecord, FindingSnapshot } from '../store/store';
 import { fingerprintOf } from '../findings/fingerprint';
 import type { JobOf } from '../queue/jobs';
 import type { AnalystClients } from './clients';
@@ -200,16 +200,15 @@ export function asksAutomatically(
 }
 
 /**
- * For the ingest path, once an alert is posted: asks the person automatically when a rule says so.
- * Resolves to what happened (`undefined` when no rule applies).
+ * For the ingest path, once `alert` (as ingest just wrote it) is posted: asks the person automatically
+ * when a rule says so. Resolves to what happened (`undefined` when no rule applies).
  */
 export async function askAutomatically(
-  fingerprint: string,
+  alert: AlertRecord,
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
 ): Promise<TriageRequest | undefined> {
-  const alert = await deps.store.getAlert(fingerprint);
-  if (!alert || alert.state !== 'open' || !asksAutomatically(alert.finding, deps.config)) return undefined;
-  return requestTriage({ fingerprint, requestedBy: 'auto' }, deps);
+  if (alert.state !== 'open' || !asksAutomatically(alert.finding, deps.config)) return undefined;
+  return requestTriage({ fingerprint: alert.fingerprint, requestedBy: 'auto' }, deps);
 }
 
 /** The body of `POST /triage` and of a direct Lambda invocation (MozDef's triage-bot request). */

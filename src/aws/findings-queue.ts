@@ -16,9 +16,7 @@ import { runAttempt, type Attempt } from '../worker';
 const DEAD_LETTER_PAYLOAD_LIMIT = 256 * 1024;
 
 async function ingestRecord(record: SQSRecord, deps: Deps, attempt: Attempt): Promise<AttemptEnd> {
-  const logger = deps.logger.createChild({
-    persistentKeys: { messageId: record.messageId, attempt: attempt.attempt },
-  });
+  const { logger } = deps;
   let event: unknown;
   try {
     event = JSON.parse(record.body);
@@ -34,7 +32,7 @@ async function ingestRecord(record: SQSRecord, deps: Deps, attempt: Attempt): Pr
   }
   return runAttempt(attempt, {
     run: async () => {
-      const result = await ingestEvent(event, { ...deps, logger });
+      const result = await ingestEvent(event, deps);
       logger.info('findings event ingested', {
         outcomes: result.results.map(({ fingerprint, outcome }) => ({ fingerprint, outcome })),
         skipped: result.skipped.length,
@@ -63,15 +61,21 @@ export async function ingestFindingsBatch(
   options: Omit<Attempt, 'attempt'>,
 ): Promise<SQSBatchResponse> {
   return processSqsBatch(event, async (record) => {
+    const attempt = receiveCount(record);
+    // The record's keys are appended to the invocation's one logger and removed after it, not put on a
+    // child logger: building a Powertools logger re-reads the environment, a cost paid per record.
+    // Records run one after another, so no other record's lines can carry them.
+    deps.logger.appendKeys({ messageId: record.messageId, attempt });
     let end: AttemptEnd;
     try {
-      end = await ingestRecord(record, deps, { ...options, attempt: receiveCount(record) });
+      end = await ingestRecord(record, deps, { ...options, attempt });
     } catch (error) {
       deps.logger.warn('findings message not done: SQS will deliver it again', {
-        messageId: record.messageId,
         error: errorMessage(error),
       });
       throw error;
+    } finally {
+      deps.logger.removeKeys(['messageId', 'attempt']);
     }
     settleRecord(end);
   });

@@ -1,7 +1,8 @@
 /**
- * What "Create Case" sends to TheHive, as pure functions of the alert: the TheHive alert (with the
- * finding's observables inline) and the promotion to a case. Shared by the worker and by
- * `hivewire case-request`.
+ * What "Create Case" sends to TheHive, as pure functions of the alert and who asked: the TheHive alert
+ * (with the finding's observables inline, the requester and the Slack link in its description) and the
+ * promotion to a case. Two requests, whatever the number of observables. Shared by the worker and by
+ * `hivewire case-request`, so the command prints exactly what the worker sends.
  */
 import type { Finding, Severity } from '../findings/finding';
 import type { InputCreateAlert, Pap, Tlp } from '../../clients/thehive/client';
@@ -75,8 +76,12 @@ function timestamp(iso: string): number {
   return Number.isNaN(ms) ? 0 : ms;
 }
 
-/** The case description: the finding's facts, and links both ways (AWS console or SIEM, and the Slack alert). */
-export function caseDescription(alert: AlertRecord): string {
+/**
+ * The case description: the finding's facts, links both ways (AWS console or SIEM, and the Slack
+ * alert) and the Slack user who asked for the case. TheHive copies an alert's description into the
+ * case it is promoted to, so this says it without a third request (a comment).
+ */
+export function caseDescription(alert: AlertRecord, requestedBy: string): string {
   const f = alert.finding;
   const rows: [string, string][] = [
     ['Source', `${f.product} (${f.source})`],
@@ -112,12 +117,16 @@ export function caseDescription(alert: AlertRecord): string {
     '',
     escapeMarkdown(f.description),
     '',
-    `_Escalated from Slack by Hivewire (fingerprint ${escapeMarkdown(alert.fingerprint)})._`,
+    `_Escalated from Slack by Slack user ${escapeMarkdown(requestedBy)} with Hivewire (fingerprint ${escapeMarkdown(alert.fingerprint)})._`,
   ].join('\n');
 }
 
 /** The TheHive alert for an escalation: observables inline, so escalation costs two requests whatever their number. */
-export function theHiveAlertFor(alert: AlertRecord, settings: CaseSettings): TheHiveAlertInput {
+export function theHiveAlertFor(
+  alert: AlertRecord,
+  settings: CaseSettings,
+  requestedBy: string,
+): TheHiveAlertInput {
   const f = alert.finding;
   return {
     type: THEHIVE_ALERT_TYPE,
@@ -125,7 +134,7 @@ export function theHiveAlertFor(alert: AlertRecord, settings: CaseSettings): The
     sourceRef: sourceRefFor(alert.fingerprint),
     // Shown as text in TheHive's lists: a direction override would reverse it there too.
     title: cut(showInvisibles(f.title), THEHIVE_LIMITS.title),
-    description: caseDescription(alert),
+    description: caseDescription(alert, requestedBy),
     severity: theHiveSeverity(alert.severity),
     date: timestamp(f.firstSeen),
     tags: tagsFor(f),
@@ -147,10 +156,13 @@ export function promotionFor(settings: CaseSettings): { caseTemplate?: string } 
   return settings.caseTemplate ? { caseTemplate: settings.caseTemplate } : {};
 }
 
-/** The requests "Create Case" sends, in order, with paths relative to `THEHIVE_URL`. */
-export function caseRequests(alert: AlertRecord, settings: CaseSettings): CaseRequest[] {
+/**
+ * The requests "Create Case" sends when `requestedBy` clicks, in order, with paths relative to
+ * `THEHIVE_URL` (`{alertId}` stands for the `_id` TheHive gives the alert).
+ */
+export function caseRequests(alert: AlertRecord, settings: CaseSettings, requestedBy: string): CaseRequest[] {
   return [
-    { method: 'POST', path: '/api/v1/alert', body: theHiveAlertFor(alert, settings) },
+    { method: 'POST', path: '/api/v1/alert', body: theHiveAlertFor(alert, settings, requestedBy) },
     { method: 'POST', path: '/api/v1/alert/{alertId}/case', body: promotionFor(settings) },
   ];
 }

@@ -20,11 +20,14 @@ import { updateAlert, type AlertRecord } from '../store/store';
 import { snapshotOfCase } from './case-change';
 import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
 
-/** Creates (or finds) the TheHive alert and its case. Two requests on the happy path. */
-async function openCase(alert: AlertRecord, deps: Deps) {
+/**
+ * Creates (or finds) the TheHive alert and its case: two requests on the happy path, the requester
+ * and the Slack link travelling in the alert's description.
+ */
+async function openCase(alert: AlertRecord, requestedBy: string, deps: Deps) {
   const route = routeFor({ ...alert.finding, raw: undefined }, deps.config);
   const settings = { tlp: route.tlp, pap: route.pap, caseTemplate: route.caseTemplate };
-  const input = theHiveAlertFor(alert, settings);
+  const input = theHiveAlertFor(alert, settings, requestedBy);
   let theHiveAlert;
   try {
     theHiveAlert = await deps.theHive.alerts.create(input);
@@ -69,7 +72,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
   }
 
   if (!alert.caseId) {
-    const theCase = await openCase(alert, deps);
+    const theCase = await openCase(alert, job.userId, deps);
     const caseUrl = deps.theHive.caseUrl(theCase._id);
     const saved = await updateAlert(store, job.fingerprint, (current) => ({
       ...current,
@@ -93,12 +96,6 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
       action: 'case-created',
       details: { caseNumber: theCase.number, caseUrl, requestedAt: job.requestedAt },
     });
-    await deps.theHive.comments
-      .createInCase(
-        theCase._id,
-        `Escalated from Slack by Slack user ${job.userId}${alert.permalink ? ` — ${alert.permalink}` : ''}.`,
-      )
-      .catch((error: unknown) => log.warn('case comment not added', { error: String(error) }));
   }
 
   if (alert.ts && !alert.caseReplyTs && alert.caseId && alert.caseUrl && alert.caseNumber !== undefined) {

@@ -5,7 +5,8 @@
  * Single-table design (the full description, with sizes and access patterns, is the README's "The table"):
  *
  *   pk                 sk                          what                                  gsi1pk / gsi1sk
- *   ALERT#<fp>         ALERT                       alert record (`record` = JSON)        ALERTS or ALERTS#FOLLOWED / <createdAt>#<fp>
+ *   ALERT#<fp>         ALERT                       alert record (`record` = JSON) and    ALERTS or ALERTS#FOLLOWED / <createdAt>#<fp>
+ *                                                 its first audit events (`events`)
  *   ALERT#<fp>         AUDIT#<at>#<seq>#<proc>     audit event, append-only              –
  *   CASE#<caseId>      CASE                        case id → fingerprint                 –
  *   CASENUM#<number>   CASE                        case number → fingerprint             –
@@ -20,6 +21,13 @@
  *   not be able to fail a write; only what conditions and indexes use is a top-level attribute.
  * - Optimistic concurrency: `version` is checked by every `putAlert` (`#version = :expected`) and creation
  *   is `attribute_not_exists(pk)`; audit events are written with `attribute_not_exists` too.
+ * - The first audit events of an alert (received, posted) ride in the alert item's `events` list, written
+ *   by the same conditional write as the state they record: one request instead of three, and no
+ *   transaction needed. `putAlert` appends to that list (`list_append`) and never sets it, so those
+ *   events stay append-only; later events are items of their own, so the alert item cannot grow
+ *   without bound. `listAudit` reads both from one partition.
+ * - `putAlert` is an UpdateItem that sets the record's attributes: it needs no read of the item first
+ *   when the caller holds the version it changes (see updateAlert in store.ts).
  * - No transactions (dynalite has no TransactWriteItems): the case index items are written just before
  *   the alert write that gives the alert its case, idempotently, and lookups check the alert they lead to.
  * - One GSI serves two access patterns: an alert whose case is open sits in the `ALERTS#FOLLOWED`
@@ -45,6 +53,7 @@ import {
   type AlertRecord,
   type AuditEvent,
   type DeadLetter,
+  type NewAuditEvent,
   type PendingJob,
   type Store,
 } from './store';
@@ -80,6 +89,8 @@ const DEAD_LETTER_PAYLOAD_BYTES = 256 * 1024;
 const DEAD_LETTER_ERROR_BYTES = 8 * 1024;
 /** How many "this alert's case is indexed" facts a store remembers before starting afresh. */
 const INDEXED_CACHE_SIZE = 10_000;
+/** Events the first update of an alert may add to its item (posted); more are items of their own. */
+const MAX_APPENDED_EVENTS = 2;
 /** Tries at an audit key before giving up (a collision needs the same time, sequence and process id). */
 const AUDIT_APPEND_ATTEMPTS = 5;
 
@@ -139,12 +150,18 @@ function recordJson(record: AlertRecord): string {
   return JSON.stringify(rest);
 }
 
-function alertItem(record: AlertRecord): Item {
+/** An audit event as stored: its sort key (the order of the trail) and its JSON. */
+interface StoredAuditEvent {
+  sk: string;
+  event: string;
+}
+
+/** The attributes an alert item holds besides its keys and embedded events. */
+function alertAttributes(record: AlertRecord): Item {
   const json = recordJson(record);
   const bytes = Buffer.byteLength(json) + ALERT_ITEM_OVERHEAD_BYTES;
   if (bytes > MAX_ITEM_BYTES) throw new AlertTooLargeError(record.fingerprint, bytes);
   return {
-    ...alertKey(record.fingerprint),
     entity: 'alert',
     gsi1pk: isFollowed(record) ? FOLLOWED : ALERTS,
     gsi1sk: `${record.createdAt}#${record.fingerprint}`,
@@ -155,6 +172,17 @@ function alertItem(record: AlertRecord): Item {
     record: json,
   };
 }
+
+/** Whether the alert's item can also carry `events` within DynamoDB's item limit. */
+function fitsWithEvents(attributes: Item, events: StoredAuditEvent[]): boolean {
+  const eventBytes = events.reduce((sum, e) => sum + Buffer.byteLength(e.event) + e.sk.length, 0);
+  return (
+    Buffer.byteLength(attributes.record as string) + ALERT_ITEM_OVERHEAD_BYTES + eventBytes <= MAX_ITEM_BYTES
+  );
+}
+
+/** Attributes an alert item may lose on an update (absent from its new attributes: REMOVEd). */
+const OPTIONAL_ALERT_ATTRIBUTES = ['caseId', 'caseNumber'] as const;
 
 function alertOf(item: Item): AlertRecord {
   return {
@@ -174,6 +202,16 @@ function normaliseAt(at: string): string {
   const time = new Date(at);
   if (Number.isNaN(time.getTime())) throw new InvalidAuditTimeError(at);
   return time.toISOString();
+}
+
+/** The event with its time normalised and details over budget kept as the start of their JSON text. */
+function auditEventOf(event: NewAuditEvent, now: () => Date): AuditEvent {
+  return storedAuditEvent({ ...event, at: normaliseAt(event.at ?? now().toISOString()) });
+}
+
+/** The event keyed for the trail: by time, then by the order this process appended it. */
+function keyedAuditEvent(event: AuditEvent): StoredAuditEvent {
+  return { sk: `AUDIT#${event.at}#${nextAuditSuffix()}`, event: JSON.stringify(event) };
 }
 
 /** The event as stored: details over budget are kept as the start of their JSON text. */
@@ -219,15 +257,26 @@ export class DynamoStore implements Store {
     return alert;
   }
 
-  /** Creates the record at version 1; false (nothing written) when the fingerprint already has one. */
-  async createAlert(record: Omit<AlertRecord, 'version'>): Promise<boolean> {
+  /**
+   * Creates the record at version 1, with `events` as the first of its audit trail, in one write; false
+   * (nothing written) when the fingerprint already has one.
+   */
+  async createAlert(record: Omit<AlertRecord, 'version'>, events: NewAuditEvent[] = []): Promise<boolean> {
     const stored = bounded({ ...record, version: 1 });
     await this.indexCase(stored);
+    const attributes = alertAttributes(stored);
+    const keyed = events.map((event) => keyedAuditEvent(auditEventOf(event, this.now)));
+    // Events too big to ride along (a large finding and a large raw event) are written after it.
+    const embedded = fitsWithEvents(attributes, keyed) ? keyed : [];
     try {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: alertItem(stored),
+          Item: {
+            ...alertKey(record.fingerprint),
+            ...attributes,
+            ...(embedded.length ? { events: embedded } : {}),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -235,21 +284,49 @@ export class DynamoStore implements Store {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+    if (!embedded.length) for (const event of events) await this.appendAudit(event);
     return true;
   }
 
-  /** Writes the record as version + 1 if the stored version is still `record.version`; ConflictError otherwise. */
-  async putAlert(record: AlertRecord): Promise<AlertRecord> {
+  /**
+   * Writes the record as version + 1 if the stored version is still `record.version`, appending `events`
+   * to the alert's audit trail in the same write; ConflictError (nothing written) otherwise.
+   */
+  async putAlert(record: AlertRecord, events: NewAuditEvent[] = []): Promise<AlertRecord> {
     const stored = bounded({ ...record, version: record.version + 1 });
     await this.indexCase(stored);
+    const attributes = alertAttributes(stored);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':expected': record.version };
+    const set = Object.entries(attributes).map(([name, value]) => {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      return `#${name} = :${name}`;
+    });
+    const keyed = events.map((event) => keyedAuditEvent(auditEventOf(event, this.now)));
+    // Only the first update of an alert (version 1, the posting) adds to its item: so the item's events
+    // stay few whatever happens later, and a large finding sends them as items of their own.
+    const embedded =
+      record.version === 1 && keyed.length <= MAX_APPENDED_EVENTS && fitsWithEvents(attributes, keyed)
+        ? keyed
+        : [];
+    if (embedded.length) {
+      names['#events'] = 'events';
+      values[':events'] = embedded;
+      values[':none'] = [];
+      set.push('#events = list_append(if_not_exists(#events, :none), :events)');
+    }
+    const remove = OPTIONAL_ALERT_ATTRIBUTES.filter((name) => !(name in attributes));
+    for (const name of remove) names[`#${name}`] = name;
     try {
       await this.documents.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: alertItem(stored),
+          Key: alertKey(record.fingerprint),
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.map((name) => `#${name}`).join(', ')}` : ''}`,
           ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': record.version },
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {
@@ -260,6 +337,7 @@ export class DynamoStore implements Store {
       }
       throw error;
     }
+    if (!embedded.length) for (const event of events) await this.appendAudit(event);
     return stored;
   }
 
@@ -334,9 +412,8 @@ export class DynamoStore implements Store {
    * Appends an event that no later write can replace (`attribute_not_exists`). Events sort by `at`
    * (now unless given, normalised to ISO-8601 UTC), then by the order this process appended them.
    */
-  async appendAudit(event: Omit<AuditEvent, 'at'> & { at?: string }): Promise<AuditEvent> {
-    const at = normaliseAt(event.at ?? this.now().toISOString());
-    const stored = storedAuditEvent({ ...event, at });
+  async appendAudit(event: NewAuditEvent): Promise<AuditEvent> {
+    const stored = auditEventOf(event, this.now);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.documents.send(
@@ -344,11 +421,10 @@ export class DynamoStore implements Store {
             TableName: this.tableName,
             Item: {
               pk: `ALERT#${event.fingerprint}`,
-              sk: `AUDIT#${at}#${nextAuditSuffix()}`,
+              ...keyedAuditEvent(stored),
               entity: 'audit',
-              at,
+              at: stored.at,
               action: stored.action,
-              event: JSON.stringify(stored),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
@@ -360,14 +436,21 @@ export class DynamoStore implements Store {
     }
   }
 
-  /** An alert's audit trail, in order. */
+  /** An alert's audit trail, in order: the events its item carries and those stored beside it. */
   async listAudit(fingerprint: string): Promise<AuditEvent[]> {
     const items = await this.query({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-      ExpressionAttributeValues: { ':pk': `ALERT#${fingerprint}`, ':audit': 'AUDIT#' },
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ALERT#${fingerprint}` },
       ConsistentRead: true,
     });
-    return items.map((item) => JSON.parse(item.event as string) as AuditEvent);
+    const events = items.flatMap((item): StoredAuditEvent[] =>
+      item.sk === 'ALERT'
+        ? ((item.events as StoredAuditEvent[] | undefined) ?? [])
+        : [item as unknown as StoredAuditEvent],
+    );
+    return events
+      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0))
+      .map((stored) => JSON.parse(stored.event) as AuditEvent);
   }
 
   /**

@@ -107,6 +107,9 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
+/** An audit event to append: `at` is now unless given. */
+export type NewAuditEvent = Omit<AuditEvent, 'at'> & { at?: string };
+
 /** A rejected input or a job that failed for good, kept so nothing is lost. */
 export interface DeadLetter {
   id: string;
@@ -141,10 +144,16 @@ export class ConflictError extends Error {
 
 export interface Store {
   getAlert(fingerprint: string): Promise<AlertRecord | undefined>;
-  /** Creates the record; resolves false (and writes nothing) when one already exists. */
-  createAlert(record: Omit<AlertRecord, 'version'>): Promise<boolean>;
-  /** Writes `record` only if the stored version is still `record.version`; throws ConflictError otherwise. Returns the new record. */
-  putAlert(record: AlertRecord): Promise<AlertRecord>;
+  /**
+   * Creates the record with `events` as the start of its audit trail, in one write; resolves false (and
+   * writes nothing) when one already exists.
+   */
+  createAlert(record: Omit<AlertRecord, 'version'>, events?: NewAuditEvent[]): Promise<boolean>;
+  /**
+   * Writes `record` and appends `events` to its audit trail only if the stored version is still
+   * `record.version`; throws ConflictError (nothing written) otherwise. Returns the new record.
+   */
+  putAlert(record: AlertRecord, events?: NewAuditEvent[]): Promise<AlertRecord>;
   /** The alert a TheHive case belongs to (by `_id` such as `~123`, or by case number). */
   findAlertByCase(caseIdOrNumber: string | number): Promise<AlertRecord | undefined>;
   /** Alerts with a case that is not closed, for the reconcile job. */
@@ -152,7 +161,7 @@ export interface Store {
   /** The most recent alerts, newest first. */
   listAlerts(limit: number): Promise<AlertRecord[]>;
 
-  appendAudit(event: Omit<AuditEvent, 'at'> & { at?: string }): Promise<AuditEvent>;
+  appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   listAudit(fingerprint: string): Promise<AuditEvent[]>;
 
   /** Claims a delivery key (Slack event id, webhook request id, …) once; false when already claimed. */
@@ -174,6 +183,14 @@ export interface Store {
   listPendingJobs(): Promise<PendingJob[]>;
 }
 
+export interface UpdateAlertOptions {
+  /** The record as the caller last read or wrote it: the first attempt starts from it instead of a read. */
+  known?: AlertRecord;
+  /** Audit events written with the change, in the same write (and not at all when nothing changes). */
+  events?: NewAuditEvent[];
+  attempts?: number;
+}
+
 /**
  * Read-modify-write with optimistic concurrency: re-reads and re-applies `change` when another
  * writer got there first. `change` returns the new record, or `undefined` to write nothing.
@@ -182,19 +199,19 @@ export async function updateAlert(
   store: Store,
   fingerprint: string,
   change: (current: AlertRecord) => AlertRecord | undefined,
-  attempts = 10,
+  options: UpdateAlertOptions = {},
 ): Promise<{ before: AlertRecord; after: AlertRecord } | undefined> {
+  const attempts = options.attempts ?? 10;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
-    const current = await store.getAlert(fingerprint);
+    const current = attempt === 0 && options.known ? options.known : await store.getAlert(fingerprint);
     if (!current) return undefined;
     const next = change(current);
     if (!next) return undefined;
     try {
-      const after = await store.putAlert({
-        ...next,
-        version: current.version,
-        updatedAt: new Date().toISOString(),
-      });
+      const after = await store.putAlert(
+        { ...next, version: current.version, updatedAt: new Date().toISOString() },
+        options.events,
+      );
       return { before: current, after };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;

@@ -64,8 +64,8 @@ describe('askAutomatically', () => {
   it('queues the question for an open alert of a configured type, once', async () => {
     const alert = makeAlertRecord();
     await harness.seedAlert(alert);
-    const first = await askAutomatically(alert.fingerprint, harness.deps);
-    const second = await askAutomatically(alert.fingerprint, harness.deps);
+    const first = await askAutomatically(alert, harness.deps);
+    const second = await askAutomatically(alert, harness.deps);
     expect(first).toMatchObject({ outcome: 'requested' });
     expect(second).toMatchObject({ outcome: 'pending' });
     expect(harness.jobs).toEqual([
@@ -81,7 +81,7 @@ describe('askAutomatically', () => {
   it('does nothing for other types', async () => {
     const alert = makeAlertRecord({ finding: { type: 'Recon:EC2/PortProbeUnprotectedPort' } });
     await harness.seedAlert(alert);
-    await expect(askAutomatically(alert.fingerprint, harness.deps)).resolves.toBeUndefined();
+    await expect(askAutomatically(alert, harness.deps)).resolves.toBeUndefined();
     expect(harness.jobs).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ describe('caseDescription', () => {
           'See [click](https://evil.example/login) ![pixel](https://evil.example/p.png) <img src=x onerror=alert(1)>',
       },
     });
-    expect(descriptionSection(caseDescription(alert))).toBe(
+    expect(descriptionSection(caseDescription(alert, 'U0ALICE'))).toBe(
       'See \\[click\\](hxxps://evil[.]example/login) !\\[pixel\\](hxxps://evil[.]example/p.png) ' +
         '\\<img src=x onerror=alert(1)>',
     );
@@ -32,18 +32,22 @@ describe('caseDescription', () => {
 
   it('keeps table rows and headings from the finding inert across newlines', () => {
     const alert = makeAlertRecord({ finding: { description: 'first\n| a | b |\n# Heading\n* item' } });
-    expect(descriptionSection(caseDescription(alert))).toBe('first\n\\| a \\| b \\|\n\\# Heading\n\\* item');
+    expect(descriptionSection(caseDescription(alert, 'U0ALICE'))).toBe(
+      'first\n\\| a \\| b \\|\n\\# Heading\n\\* item',
+    );
   });
 
   it('keeps a line of = or - from making the line above it a heading', () => {
     const alert = makeAlertRecord({ finding: { description: 'Forged heading\n===\nAnother\n---' } });
-    expect(descriptionSection(caseDescription(alert))).toBe('Forged heading\n\\===\nAnother\n\\---');
+    expect(descriptionSection(caseDescription(alert, 'U0ALICE'))).toBe(
+      'Forged heading\n\\===\nAnother\n\\---',
+    );
   });
 
   it('keeps a multi-line title on its heading line', () => {
     const alert = makeAlertRecord({ finding: { title: 'Port probe\nforged heading\n===' } });
     // On the heading's own line, `===` is text: only a line of its own would underline.
-    expect(caseDescription(alert).split('\n')[0]).toBe('### Port probe forged heading ===');
+    expect(caseDescription(alert, 'U0ALICE').split('\n')[0]).toBe('### Port probe forged heading ===');
   });
 
   it('leaves addresses, regions, times and ids as they read: no escape where Markdown does nothing', () => {
@@ -54,7 +58,7 @@ describe('caseDescription', () => {
         region: 'us-east-1',
       },
     });
-    const description = caseDescription(alert);
+    const description = caseDescription(alert, 'U0ALICE');
     expect(descriptionSection(description)).toBe(
       'API call from 199.241.229.197 in us-east-1 at 2026-11-24T08:00:00.000Z (pam_unix, 3 * 4 = 12)',
     );
@@ -75,7 +79,7 @@ describe('caseDescription', () => {
         ].join('\n'),
       },
     });
-    const description = caseDescription(alert);
+    const description = caseDescription(alert, 'U0ALICE');
     expect(description.split('\n')[0]).toBe('### Beacon to hxxps://evil[.]example/login');
     expect(description.split('\n')).toContain('| Finding id | www[.]evil[.]com |');
     expect(descriptionSection(description)).toBe(
@@ -97,17 +101,17 @@ describe('caseDescription', () => {
         description: 'User adm\u200Bin ran \u2066it\u2069\uFEFF',
       },
     });
-    const description = caseDescription(alert);
+    const description = caseDescription(alert, 'U0ALICE');
     expect(description.split('\n')[0]).toBe('### Download of invoice\\<U+202E>fdp.exe');
     expect(description.split('\n')).toContain('| Customer | acme\\<U+200B> |');
     expect(descriptionSection(description)).toBe('User adm\\<U+200B>in ran \\<U+2066>it\\<U+2069>\\<U+FEFF>');
     expect(description).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/);
-    expect(theHiveAlertFor(alert, SETTINGS).title).toBe('Download of invoice<U+202E>fdp.exe');
+    expect(theHiveAlertFor(alert, SETTINGS, 'U0ALICE').title).toBe('Download of invoice<U+202E>fdp.exe');
   });
 
   it('keeps a hostile value inside its own table cell', () => {
     const alert = makeAlertRecord({ finding: { sourceId: 'id|forged | row\n| Injected | yes |' } });
-    expect(caseDescription(alert).split('\n')).toContain(
+    expect(caseDescription(alert, 'U0ALICE').split('\n')).toContain(
       '| Finding id | id\\|forged \\| row \\| Injected \\| yes \\| |',
     );
   });
@@ -116,11 +120,19 @@ describe('caseDescription', () => {
     const hostile = makeAlertRecord({
       finding: { consoleUrl: 'https://console.example/x) [phish](https://evil.example', source: 'guardduty' },
     });
-    expect(caseDescription(hostile)).toContain(
+    expect(caseDescription(hostile, 'U0ALICE')).toContain(
       'Links: [Open in the AWS console](https://console.example/x%29%20[phish]%28https://evil.example) · ',
     );
     const script = makeAlertRecord({ finding: { consoleUrl: 'javascript:alert(1)' } });
-    expect(caseDescription(script)).toContain('Links: Open in the AWS console · [Slack alert](');
+    expect(caseDescription(script, 'U0ALICE')).toContain('Links: Open in the AWS console · [Slack alert](');
+  });
+  it('names the Slack user who asked for the case, escaped', () => {
+    expect(caseDescription(makeAlertRecord(), 'U0ALICE').split('\n').at(-1)).toBe(
+      '_Escalated from Slack by Slack user U0ALICE with Hivewire (fingerprint gd-4f1c2a9e7b3d5c60)._',
+    );
+    expect(caseDescription(makeAlertRecord(), '[x](https://evil.example)')).toContain(
+      'by Slack user \\[x\\](hxxps://evil[.]example) with Hivewire',
+    );
   });
 });
 
@@ -134,7 +146,7 @@ describe('theHiveAlertFor', () => {
         observables: [{ dataType: 'ip', data: '198.51.100.23', tags: ['t'.repeat(129)] }],
       },
     });
-    const input = theHiveAlertFor(alert, SETTINGS);
+    const input = theHiveAlertFor(alert, SETTINGS, 'U0ALICE');
     expect(input.title).toBe(`${'T'.repeat(511)}…`);
     expect(input.tags).toEqual([
       `customer:${'c'.repeat(118)}…`,
@@ -152,7 +164,7 @@ describe('theHiveAlertFor', () => {
     const alert = makeAlertRecord({
       finding: { source: 'siem', accountId: undefined, region: undefined, type: 'Account Manipulation' },
     });
-    expect(theHiveAlertFor(alert, SETTINGS).tags).toEqual([
+    expect(theHiveAlertFor(alert, SETTINGS, 'U0ALICE').tags).toEqual([
       'customer:acme',
       'source:siem',
       'Account Manipulation',
@@ -160,7 +172,10 @@ describe('theHiveAlertFor', () => {
   });
 
   it('takes TLP and PAP from the settings', () => {
-    expect(theHiveAlertFor(makeAlertRecord(), { tlp: 4, pap: 0 })).toMatchObject({ tlp: 4, pap: 0 });
+    expect(theHiveAlertFor(makeAlertRecord(), { tlp: 4, pap: 0 }, 'U0ALICE')).toMatchObject({
+      tlp: 4,
+      pap: 0,
+    });
   });
 });
 
@@ -222,7 +237,7 @@ describe('caseRequests', () => {
       permalink: undefined,
     });
 
-    expect(caseRequests(alert, { tlp: 2, pap: 2 })).toEqual([
+    expect(caseRequests(alert, { tlp: 2, pap: 2 }, 'U0BOB')).toEqual([
       {
         method: 'POST',
         path: '/api/v1/alert',
@@ -251,7 +266,7 @@ describe('caseRequests', () => {
             '',
             'Three resets',
             '',
-            '_Escalated from Slack by Hivewire (fingerprint siem-7d0e2b)._',
+            '_Escalated from Slack by Slack user U0BOB with Hivewire (fingerprint siem-7d0e2b)._',
           ].join('\n'),
           severity: 2,
           date: Date.parse('2026-11-24T08:00:00.000Z'),

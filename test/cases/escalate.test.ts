@@ -1,11 +1,20 @@
 /**
  * "Create Case" end to end: signed clicks into the real Bolt app, the worker against TheHive, Slack
- * and Security Hub mocked at the HTTP layer (nock), the store in memory.
+ * and Security Hub mocked at the HTTP layer (nock), the store in memory. What it costs TheHive is
+ * counted there too: two requests per escalation whatever the number of observables, none more when
+ * the job runs again, and exactly the requests `hivewire case-request` prints for the same finding,
+ * requester and Slack alert.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nock from 'nock';
 import { countsOf } from '../helpers/metrics';
 import { CREATE_CASE, OPEN_CASE } from '../../blocks/actions';
+import { ingestEvent } from '../../src/alerts/ingest';
 import { renderAlert } from '../../src/alerts/render';
+import { main } from '../../src/cli';
+import type { Observable } from '../../src/findings/finding';
 import { alreadyEscalatedEphemeral, caseOpenedReply, escalationFailedReply } from '../../blocks/replies';
 import type { AlertRecord } from '../../src/store/store';
 import { theHiveAlert, theHiveCase, theHiveComment } from '../clients/thehive/fixtures';
@@ -30,9 +39,11 @@ customers:
     caseTemplate: AWS finding
 `;
 const ALERT_TS = '1764064800.000100';
-const PERMALINK = 'https://example.slack.com/archives/C0SECOPS/p1764064800000100';
 const CASE_ID = '~8192';
 const CASE_URL = `${THEHIVE_URL}/cases/~8192/details`;
+const ROOT = join(__dirname, '..', '..');
+const SLACK_PERMALINK = 'https://example.slack.com/archives/C0SECOPS/p1764064999000001';
+const ALERT_ID = '~4096';
 const AUTH_FAILURE =
   "TheHive refused Hivewire's credentials (HTTP 401): check THEHIVE_API_KEY and its permissions";
 
@@ -61,12 +72,11 @@ async function seed(overrides: AlertRecordOverrides = {}): Promise<AlertRecord> 
   return (await harness.deps.store.getAlert(record.fingerprint)) as AlertRecord;
 }
 
-/** TheHive answering like a healthy server: the alert, its promotion, the comment. */
+/** TheHive answering like a healthy server: the alert and its promotion. */
 function healthyTheHive(fingerprint: string) {
   return (request: SentRequest): Answer => {
     if (request.path === '/api/v1/alert') return [201, theHiveAlert({ sourceRef: fingerprint })];
     if (request.path === '/api/v1/alert/~4096/case') return [201, theHiveCase()];
-    if (request.path === `/api/v1/case/${CASE_ID}/comment`) return [201, theHiveComment()];
     return [404, { type: 'NotFoundError', message: `${request.path} not found` }];
   };
 }
@@ -99,7 +109,7 @@ const TOR_DESCRIPTION = [
   '',
   'An API was invoked from IP address 198.51.100.23, which is a known Tor exit node. This can indicate unauthorized access to your AWS resources.',
   '',
-  '_Escalated from Slack by Hivewire (fingerprint gd-4f1c2a9e7b3d5c60)._',
+  '_Escalated from Slack by Slack user U0ALICE with Hivewire (fingerprint gd-4f1c2a9e7b3d5c60)._',
 ].join('\n');
 
 describe('the Create Case click', () => {
@@ -187,7 +197,7 @@ describe('the Create Case click', () => {
 });
 
 describe('the worker creating the case', () => {
-  it('sends TheHive the alert with its observables, promotes it with the template, comments, and links everything back', async () => {
+  it('sends TheHive the alert with its observables, requester and Slack link, promotes it with the template, and links everything back', async () => {
     const record = await seed();
     const slack = mockSlack();
     const theHive = mockTheHive(healthyTheHive(record.fingerprint));
@@ -239,11 +249,6 @@ describe('the worker creating the case', () => {
         },
       },
       { method: 'POST', path: '/api/v1/alert/~4096/case', body: { caseTemplate: 'AWS finding' } },
-      {
-        method: 'POST',
-        path: '/api/v1/case/~8192/comment',
-        body: { message: `Escalated from Slack by Slack user U0ALICE — ${PERMALINK}.` },
-      },
     ]);
 
     const after = (await harness.deps.store.getAlert(record.fingerprint)) as AlertRecord;
@@ -274,10 +279,10 @@ describe('the worker creating the case', () => {
     ]);
     expect(countsOf(harness.metrics)).toEqual({ 'EscalationsRequested/-': 1, 'EscalationsOpened/-': 1 });
     const latencies = harness.metrics.entries().filter((entry) => entry.unit === 'Milliseconds');
-    // TheHive: alert, promotion, comment. Slack: the worker's reply and root update (the click's update is Bolt's).
+    // TheHive: alert, promotion. Slack: the worker's reply and root update (the click's update is Bolt's).
     expect(latencies.map(({ name, count }) => ({ name, count }))).toEqual([
       { name: 'SlackCallLatency', count: 2 },
-      { name: 'TheHiveCallLatency', count: 3 },
+      { name: 'TheHiveCallLatency', count: 2 },
     ]);
   });
 
@@ -429,11 +434,7 @@ describe('concurrent clicks', () => {
     expect(slack.filter((call) => call.method === 'chat.update')).toHaveLength(1);
 
     await harness.work(1);
-    expect(routes(theHive)).toEqual([
-      'POST /api/v1/alert',
-      'POST /api/v1/alert/~4096/case',
-      'POST /api/v1/case/~8192/comment',
-    ]);
+    expect(routes(theHive)).toEqual(['POST /api/v1/alert', 'POST /api/v1/alert/~4096/case']);
 
     slack.length = 0;
     await harness.click(record.fingerprint, { userId: 'U0LATE' });
@@ -494,7 +495,6 @@ describe('a worker that crashed after TheHive answered', () => {
       'POST /api/v1/alert',
       'POST /api/v1/query',
       'POST /api/v1/alert/~4096/case',
-      'POST /api/v1/case/~8192/comment',
     ]);
     expect(theHive[4]!.body).toEqual({
       query: [{ _name: 'getAlert', idOrName: `hivewire;guardduty;${record.fingerprint}` }],
@@ -526,7 +526,6 @@ describe('TheHive failing', () => {
       'POST /api/v1/alert',
       'POST /api/v1/alert',
       'POST /api/v1/alert/~4096/case',
-      'POST /api/v1/case/~8192/comment',
     ]);
     expect((await harness.deps.store.getAlert(record.fingerprint))?.caseId).toBe(CASE_ID);
   });
@@ -625,13 +624,108 @@ describe('TheHive failing', () => {
     expect(again.status).toBe(200);
     await harness.work(2);
 
-    expect(routes(theHive)).toEqual([
-      'POST /api/v1/alert',
-      'POST /api/v1/alert/~4096/case',
-      'POST /api/v1/case/~8192/comment',
-    ]);
+    expect(routes(theHive)).toEqual(['POST /api/v1/alert', 'POST /api/v1/alert/~4096/case']);
     const escalated = (await harness.deps.store.getAlert(record.fingerprint)) as AlertRecord;
     expect(escalated).toMatchObject({ state: 'escalated', caseId: CASE_ID, escalatedBy: 'U0BOB' });
     expect(escalated.lastError).toBeUndefined();
+  });
+});
+
+function observables(count: number): Observable[] {
+  return Array.from({ length: count }, (_, i) => ({
+    dataType: 'ip',
+    data: `198.51.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+    ioc: true,
+  }));
+}
+
+/** Runs `hivewire ...` in-process; resolves to its exit code and what it printed. */
+async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return { code: await main(args, env), stdout };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('TheHive requests per escalation, counted at the HTTP layer', () => {
+  it.each([1, 10, 100])('is 2 with %i observables', async (count) => {
+    const record = makeAlertRecord({ finding: { observables: observables(count) } });
+    await harness.seedAlert(record);
+    mockSlack();
+    const theHive = mockTheHive(healthyTheHive(record.fingerprint));
+
+    await harness.click(record.fingerprint, { userId: 'U0ALICE' });
+    await harness.work(1);
+
+    expect(theHive.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /api/v1/alert',
+      `POST /api/v1/alert/${ALERT_ID}/case`,
+    ]);
+    expect((theHive[0]!.body as { observables: unknown[] }).observables).toHaveLength(count);
+    expect(await harness.deps.store.getAlert(record.fingerprint)).toMatchObject({ state: 'escalated' });
+  });
+
+  it('is none more when the same job is delivered again', async () => {
+    const record = makeAlertRecord();
+    await harness.seedAlert(record);
+    const slack = mockSlack();
+    const theHive = mockTheHive(healthyTheHive(record.fingerprint));
+    await harness.click(record.fingerprint, { userId: 'U0ALICE' });
+    const job = harness.jobs[0]!;
+    await harness.work(1);
+    const [theHiveBefore, slackBefore] = [theHive.length, slack.length];
+    const auditBefore = await harness.deps.store.listAudit(record.fingerprint);
+
+    harness.jobs.push(job);
+    await harness.work(1);
+
+    expect(theHive).toHaveLength(theHiveBefore);
+    // Only the root message is rendered again from state; no second thread reply.
+    expect(slack.slice(slackBefore).map((call) => call.method)).toEqual(['chat.update']);
+    expect(await harness.deps.store.listAudit(record.fingerprint)).toEqual(auditBefore);
+  });
+});
+
+describe('hivewire case-request', () => {
+  it.each([
+    'fixtures/aws/guardduty-iamuser-toripcaller.json',
+    'fixtures/aws/securityhub-imported-cis-1-3-warning.json',
+    'fixtures/aws/asff-guardduty-sshbruteforce.json',
+    'fixtures/siem/mozdef-alert-ssh-sensitive-host.json',
+  ])('prints exactly what Create Case sends for %s', async (fixture) => {
+    const configPath = join(mkdtempSync(join(tmpdir(), 'hivewire-case-request-')), 'config.yaml');
+    writeFileSync(configPath, CONFIG);
+    const event = JSON.parse(readFileSync(join(ROOT, fixture), 'utf8')) as unknown;
+    mockSlack((method) =>
+      method === 'chat.getPermalink'
+        ? [200, { ok: true, channel: 'C0SECOPS', permalink: SLACK_PERMALINK }]
+        : undefined,
+    );
+
+    const { results } = await ingestEvent(event, harness.deps);
+    expect(results.map((result) => result.outcome)).toEqual(['posted']);
+    const fingerprint = results[0]!.fingerprint;
+    const theHive = mockTheHive(healthyTheHive(fingerprint));
+    expect(((await harness.deps.store.getAlert(fingerprint)) as AlertRecord).permalink).toBe(SLACK_PERMALINK);
+    await harness.click(fingerprint, { userId: 'U0ALICE' });
+    await harness.work(1);
+
+    const printed = await cli(
+      ['case-request', '--requested-by', 'U0ALICE', '--permalink', SLACK_PERMALINK, join(ROOT, fixture)],
+      { HIVEWIRE_CONFIG: configPath, SLACK_ALERT_CHANNEL: 'C0SECOPS', THEHIVE_URL },
+    );
+    expect(printed.code).toBe(0);
+    const { requests } = JSON.parse(printed.stdout) as { requests: SentRequest[] };
+    expect(
+      requests.map((request) => ({ ...request, path: request.path.replace('{alertId}', ALERT_ID) })),
+    ).toEqual(theHive);
   });
 });

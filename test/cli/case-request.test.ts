@@ -43,7 +43,7 @@ const EXPECTED = {
           'Session opened on sensitive host by (1): tester \\[test@website[.]com\\]',
           'pam_unix(sshd:session): session opened for user tester by (uid=0)',
           '',
-          '_Escalated from Slack by Hivewire (fingerprint mzd-18f4b620f64e29772deddecda62c0c55)._',
+          '_Escalated from Slack by Slack user {requestedBy} with Hivewire (fingerprint mzd-18f4b620f64e29772deddecda62c0c55)._',
         ].join('\n'),
         severity: 2,
         date: Date.parse('2019-11-04T23:03:17.000Z'),

@@ -237,7 +237,7 @@ describe('TheHive markdown (the case page)', () => {
         consoleUrl: 'https://console.aws.amazon.com/guardduty/home?region=us-east-1#/findings?fId=abc',
       },
     });
-    const tree = render.markdown(caseDescription(alert));
+    const tree = render.markdown(caseDescription(alert, 'U0ALICE'));
 
     expect(tree[0]).toEqual({
       tag: 'div',
@@ -276,13 +276,16 @@ describe('TheHive markdown (the case page)', () => {
       permalink: undefined,
       finding: { description: hostile, consoleUrl: undefined, sourceId: 'id|forged | row' },
     });
-    const tree = render.markdown(caseDescription(alert));
+    const tree = render.markdown(caseDescription(alert, 'U0ALICE'));
 
     expect(links(tree)).toEqual([]);
     expect(nodes(tree).filter((node) => ['img', 'table', 'ul', 'div'].includes(node.tag ?? ''))).toHaveLength(
       3, // the title heading, the "Description" heading and the field table
     );
-    expect(textOf(tree)).toContain(hostile.replace(/\n/g, ''));
+    // The finding's own text reads as written, its URLs and host names defanged (src/cases/markdown.ts).
+    expect(textOf(tree)).toContain(
+      hostile.replace(/\n/g, '').replace(/https:\/\/evil\.example/g, 'hxxps://evil[.]example'),
+    );
     expect(textOf(tree)).toContain('id|forged | row');
   });
 

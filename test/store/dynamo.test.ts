@@ -87,6 +87,55 @@ describe('DynamoStore specifics', () => {
     });
   });
 
+  it('updates an alert in place: its attributes set, those it no longer has removed, its first events kept', async () => {
+    const record = makeAlertRecord();
+    const system = { kind: 'system' as const };
+    await store.createAlert(withoutVersion(record), [
+      { fingerprint: record.fingerprint, actor: system, action: 'received' },
+    ]);
+    const escalated = await store.putAlert({ ...record, version: 1, caseId: '~8', caseNumber: 8 });
+    const { caseId: _caseId, caseNumber: _caseNumber, ...withoutCase } = escalated;
+    await store.putAlert(withoutCase);
+    const { Item } = await documents().send(
+      new GetCommand({ TableName: tableName, Key: { pk: `ALERT#${record.fingerprint}`, sk: 'ALERT' } }),
+    );
+    expect(Item).toEqual({
+      pk: `ALERT#${record.fingerprint}`,
+      sk: 'ALERT',
+      entity: 'alert',
+      gsi1pk: 'ALERTS',
+      gsi1sk: `${record.createdAt}#${record.fingerprint}`,
+      version: 3,
+      state: 'open',
+      record: expect.any(String),
+      events: [
+        { sk: expect.stringMatching(/^AUDIT#/), event: expect.stringContaining('"action":"received"') },
+      ],
+    });
+  });
+
+  it('writes the first events as items of their own when the alert item has no room for them', async () => {
+    const record = makeAlertRecord({ finding: { description: 'd'.repeat(120 * 1024) } });
+    const received = {
+      fingerprint: record.fingerprint,
+      actor: { kind: 'system' as const },
+      action: 'received',
+    };
+    const events = ['received', 'received again'].map((action) => ({
+      ...received,
+      action,
+      details: { raw: 'r'.repeat(200 * 1024) },
+    }));
+    await store.createAlert(withoutVersion(record), events);
+    const { Item } = await documents().send(
+      new GetCommand({ TableName: tableName, Key: { pk: `ALERT#${record.fingerprint}`, sk: 'ALERT' } }),
+    );
+    expect(Item?.events).toBeUndefined();
+    const trail = await store.listAudit(record.fingerprint);
+    expect(trail.map((event) => event.action)).toEqual(['received', 'received again']);
+    expect((trail[0]!.details as { raw: string }).raw).toHaveLength(200 * 1024);
+  });
+
   it('writes the case index items, then moves the alert to the followed partition', async () => {
     const record = makeAlertRecord();
     await store.createAlert(withoutVersion(record));

@@ -81,7 +81,9 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
         await store.createAlert(withoutVersion(record));
         await Promise.all(
           Array.from({ length: 50 }, () =>
-            updateAlert(store, 'gd-counter', (current) => ({ ...current, count: current.count + 1 }), 100),
+            updateAlert(store, 'gd-counter', (current) => ({ ...current, count: current.count + 1 }), {
+              attempts: 100,
+            }),
           ),
         );
         const after = await store.getAlert('gd-counter');
@@ -101,7 +103,7 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
                 current.state === 'open'
                   ? { ...current, state: 'escalating', escalatedBy: userId, escalatedAt: START.toISOString() }
                   : undefined,
-              100,
+              { attempts: 100 },
             ),
           ),
         );
@@ -220,6 +222,56 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
           earlier,
           { fingerprint: 'gd-audit', at: START.toISOString(), actor: { kind: 'system' }, action: 'received' },
         ]);
+      });
+
+      it('keeps the events written with an alert and its updates in order with the others', async () => {
+        const record = alert('gd-events');
+        const system = { kind: 'system' as const };
+        expect(
+          await store.createAlert(withoutVersion(record), [
+            { fingerprint: 'gd-events', actor: system, action: 'received', details: { raw: { id: 1 } } },
+          ]),
+        ).toBe(true);
+        await store.appendAudit({ fingerprint: 'gd-events', actor: system, action: 'between' });
+        const posted = await store.putAlert({ ...record, version: 1, ts: '1764064900.000200' }, [
+          { fingerprint: 'gd-events', actor: system, action: 'posted' },
+        ]);
+        await store.putAlert({ ...posted, count: 20 }, [
+          { fingerprint: 'gd-events', actor: system, action: 'updated' },
+        ]);
+        await store.appendAudit({ fingerprint: 'gd-events', actor: system, action: 'last' });
+        expect(await store.listAudit('gd-events')).toEqual([
+          {
+            fingerprint: 'gd-events',
+            at: START.toISOString(),
+            actor: system,
+            action: 'received',
+            details: { raw: { id: 1 } },
+          },
+          { fingerprint: 'gd-events', at: START.toISOString(), actor: system, action: 'between' },
+          { fingerprint: 'gd-events', at: START.toISOString(), actor: system, action: 'posted' },
+          { fingerprint: 'gd-events', at: START.toISOString(), actor: system, action: 'updated' },
+          { fingerprint: 'gd-events', at: START.toISOString(), actor: system, action: 'last' },
+        ]);
+        expect(await store.getAlert('gd-events')).toMatchObject({ count: 20, version: 3 });
+      });
+
+      it('writes no event with a create or an update that writes nothing', async () => {
+        const record = alert('gd-no-events');
+        const system = { kind: 'system' as const };
+        await store.createAlert(withoutVersion(record), [
+          { fingerprint: 'gd-no-events', actor: system, action: 'first' },
+        ]);
+        await store.createAlert(withoutVersion(record), [
+          { fingerprint: 'gd-no-events', actor: system, action: 'again' },
+        ]);
+        await store.putAlert({ ...record, version: 1, count: 13 });
+        await expect(
+          store.putAlert({ ...record, version: 1, count: 14 }, [
+            { fingerprint: 'gd-no-events', actor: system, action: 'stale' },
+          ]),
+        ).rejects.toBeInstanceOf(ConflictError);
+        expect((await store.listAudit('gd-no-events')).map((event) => event.action)).toEqual(['first']);
       });
 
       it('appends identical events as two entries: nothing is ever replaced', async () => {

@@ -1,0 +1,236 @@
+/**
+ * Findings per second through the ingest function's path, end to end: SQS batches of 10 EventBridge
+ * events into `ingestFindingsBatch` (JSON.parse, normalise, enrich, store on dynalite in memory over
+ * its HTTP protocol, render, post to a Slack Web API stand-in over HTTP on loopback, the Powertools
+ * logger at INFO). Beside it, measured on the same events in the same run, the floor: JSON.parse +
+ * JSON.stringify of each message body. Also the DynamoDB requests each finding cost, counted on the
+ * client as the SDK sends them.
+ *
+ * Slack's pace of one post per second per channel is off (the stand-in has no rate limit): with it,
+ * new findings would post at one per second whatever Hivewire did.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { WebClient } from '@slack/web-api';
+import type { SQSEvent } from 'aws-lambda';
+import { ingestFindingsBatch } from '../src/aws/findings-queue';
+import { loadConfig } from '../src/config-file';
+import type { Deps } from '../src/deps';
+import { AccountDirectory } from '../src/enrich/directory';
+import { createLogger } from '../src/logger';
+import { SlackDelivery, workerClientOptions } from '../src/slack/delivery';
+import { DynamoStore } from '../src/store/dynamo';
+import { startEmbeddedStore, LOCAL_TABLE_NAME } from '../src/store/embedded';
+import { spread, type Spread } from './spread';
+import { MetricsTally } from '../src/metrics';
+
+export type FindingKind = 'new' | 'duplicate' | 'below-threshold' | 'mixed';
+export const FINDING_KINDS: FindingKind[] = ['new', 'duplicate', 'below-threshold', 'mixed'];
+
+export interface IngestFigures {
+  findingsPerRun: number;
+  runs: number;
+  kinds: Record<
+    FindingKind,
+    {
+      findingsPerSecond: Spread;
+      floorPerSecond: Spread;
+      /** Floor median over Hivewire median: how many times slower than reading and writing the JSON. */
+      timesFloor: number;
+      storeRequestsPerFinding: number;
+      slackPostsPerFinding: number;
+    }
+  >;
+}
+
+const SQS_BATCH = 10;
+
+interface GuardDutyEvent {
+  detail: { id: string; arn: string; severity: number };
+}
+
+const TEMPLATE = JSON.parse(
+  readFileSync(
+    join(__dirname, '..', 'fixtures', 'derived', 'guardduty-event-impact-s3-maliciousipcaller.json'),
+    'utf8',
+  ),
+) as GuardDutyEvent;
+
+/** The fixture as a GuardDuty finding of its own (`id`); LOW when `low`, below the MEDIUM threshold. */
+function eventBody(id: string, low = false): string {
+  const { detail } = TEMPLATE;
+  return JSON.stringify({
+    ...TEMPLATE,
+    detail: { ...detail, id, arn: detail.arn.replace(detail.id, id), ...(low ? { severity: 2 } : {}) },
+  });
+}
+
+function sqsBatches(bodies: string[]): SQSEvent[] {
+  const batches: SQSEvent[] = [];
+  for (let start = 0; start < bodies.length; start += SQS_BATCH)
+    batches.push({
+      Records: bodies.slice(start, start + SQS_BATCH).map((body, i) => ({
+        messageId: `bench-${start + i}`,
+        receiptHandle: 'bench',
+        body,
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'bench',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:hivewire-bench-findings',
+        awsRegion: 'us-east-1',
+      })),
+    });
+  return batches;
+}
+
+/** The Slack Web API methods ingest calls, answered like Slack; counts the posts. */
+function startSlackStandIn(): Promise<{ server: Server; url: string; posts: { count: number } }> {
+  const posts = { count: 0 };
+  let ts = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      const method = (request.url ?? '').replace('/api/', '');
+      if (method === 'chat.postMessage') posts.count += 1;
+      ts += 1;
+      const body =
+        method === 'chat.getPermalink'
+          ? { ok: true, permalink: `https://bench.slack.com/archives/C0BENCH/p${ts}` }
+          : { ok: true, channel: 'C0BENCH', ts: `1764064800.${String(ts).padStart(6, '0')}` };
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify(body));
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, posts }),
+    ),
+  );
+}
+
+/** How long the floor is measured for, at least: one pass over a few hundred bodies is too short to time. */
+const FLOOR_MIN_MS = 200;
+
+/** Findings per second of JSON.parse + JSON.stringify over `bodies`, passes repeated for FLOOR_MIN_MS. */
+function floorRate(bodies: string[]): number {
+  const started = process.hrtime.bigint();
+  let findings = 0;
+  let bytes = 0;
+  do {
+    for (const body of bodies) bytes += JSON.stringify(JSON.parse(body)).length;
+    findings += bodies.length;
+  } while (Number(process.hrtime.bigint() - started) / 1e6 < FLOOR_MIN_MS);
+  if (bytes === 0) throw new Error('no events');
+  return findings / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+/**
+ * Runs every kind `runs` times over `findingsPerRun` findings each. Prints nothing (the logger's lines
+ * are swallowed while it runs: they would drown the figures).
+ */
+export async function benchIngest(findingsPerRun: number, runs: number): Promise<IngestFigures> {
+  const slackStandIn = await startSlackStandIn();
+  const embedded = await startEmbeddedStore({ inMemory: true });
+  const client = new DynamoDBClient({
+    endpoint: embedded.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
+  const requests = { count: 0 };
+  client.middlewareStack.add(
+    (next) => (args) => {
+      requests.count += 1;
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'benchCountRequests' },
+  );
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: 'bench-signing-secret',
+    SLACK_ALERT_CHANNEL: 'C0BENCH',
+    SLACK_API_URL: slackStandIn.url,
+    THEHIVE_URL: 'http://127.0.0.1:9/thehive',
+    THEHIVE_API_KEY: 'bench',
+    THEHIVE_WEBHOOK_SECRET: 'bench',
+    INGEST_SECRET: 'bench',
+  });
+  const logger = createLogger();
+  const deps: Deps = {
+    config,
+    store: new DynamoStore({ client, tableName: LOCAL_TABLE_NAME }),
+    queue: { enqueue: async () => undefined },
+    slack: new SlackDelivery(new WebClient(config.slack.botToken, workerClientOptions(slackStandIn.url)), 0),
+    // Ingest never calls TheHive or Security Hub.
+    theHive: undefined as never,
+    securityHub: undefined as never,
+    directory: new AccountDirectory({ config: config.file, logger }),
+    logger,
+    now: () => new Date(),
+    metrics: new MetricsTally(),
+  };
+  const write = process.stdout.write.bind(process.stdout);
+  const ingest = async (bodies: string[]) => {
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      for (const batch of sqsBatches(bodies)) {
+        const { batchItemFailures } = await ingestFindingsBatch(batch, deps, { maxAttempts: 5 });
+        if (batchItemFailures.length) throw new Error(`${batchItemFailures.length} findings failed`);
+      }
+    } finally {
+      process.stdout.write = write;
+    }
+  };
+
+  try {
+    const duplicates = Array.from({ length: findingsPerRun }, (_, i) => eventBody(`bench-dup-${i}`));
+    await ingest(duplicates);
+    // Warm-up (not counted): the SDK, Bolt-free web client, JIT.
+    await ingest(Array.from({ length: 50 }, (_, i) => eventBody(`bench-warm-${i}`)));
+
+    const bodiesFor = (kind: FindingKind, run: number): string[] =>
+      Array.from({ length: findingsPerRun }, (_, i) => {
+        const which = kind === 'mixed' ? (['new', 'duplicate', 'below-threshold'] as const)[i % 3]! : kind;
+        if (which === 'duplicate') return duplicates[i]!;
+        return eventBody(`bench-${run}-${kind}-${i}`, which === 'below-threshold');
+      });
+
+    const kinds = {} as IngestFigures['kinds'];
+    for (const kind of FINDING_KINDS) {
+      const rates: number[] = [];
+      const floors: number[] = [];
+      const [requestsBefore, postsBefore] = [requests.count, slackStandIn.posts.count];
+      for (let run = 0; run < runs; run += 1) {
+        const bodies = bodiesFor(kind, run);
+        floors.push(floorRate(bodies));
+        const started = process.hrtime.bigint();
+        await ingest(bodies);
+        rates.push(bodies.length / (Number(process.hrtime.bigint() - started) / 1e9));
+      }
+      const findings = findingsPerRun * runs;
+      const rate = spread(rates);
+      const floor = spread(floors);
+      kinds[kind] = {
+        findingsPerSecond: rate,
+        floorPerSecond: floor,
+        timesFloor: floor.median / rate.median,
+        storeRequestsPerFinding: (requests.count - requestsBefore) / findings,
+        slackPostsPerFinding: (slackStandIn.posts.count - postsBefore) / findings,
+      };
+    }
+    return { findingsPerRun, runs, kinds };
+  } finally {
+    client.destroy();
+    await embedded.close();
+    slackStandIn.server.closeAllConnections();
+    await new Promise((resolve) => slackStandIn.server.close(resolve));
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * What one finding costs the store on the AWS path: the ingest function as Lambda runs it (SQS batch
+ * in, Slack mocked at the HTTP layer), its DynamoDB client pointed at a counting proxy in front of
+ * dynalite, so every request the SDK sends is counted by operation. At most three for a new finding,
+ * one for a finding that is skipped; a change that adds a round trip fails here.
+ */
+import nock from 'nock';
+import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
+import { countDynamoRequests, type DynamoRequestCounter } from '../helpers/dynamo-requests';
+import { fixture, functionEnvironment, lambdaContext, mockSsm, sqsEvent, TABLE_NAME } from './lambda-events';
+
+interface GuardDutyEvent {
+  detail: { id: string; arn: string; severity: number; updatedAt: string; service: { count: number } };
+}
+
+const EVENT = fixture<GuardDutyEvent>('derived/guardduty-event-impact-s3-maliciousipcaller.json');
+
+/** The fixture as a finding of its own (`id`), optionally changed. */
+function finding(id: string, change: Partial<GuardDutyEvent['detail']> = {}): GuardDutyEvent {
+  return {
+    ...EVENT,
+    detail: { ...EVENT.detail, id, arn: EVENT.detail.arn.replace(EVENT.detail.id, id), ...change },
+  };
+}
+
+const savedEnv = process.env;
+let opened: OpenedStore;
+let counter: DynamoRequestCounter;
+let handler: typeof import('../../src/handlers/ingest').handler;
+let batch = 0;
+
+/** Runs one SQS batch of `events` through the handler; resolves to the DynamoDB operations it sent. */
+async function ingest(...events: GuardDutyEvent[]): Promise<string[]> {
+  counter.operations.length = 0;
+  batch += 1;
+  const response = await handler(
+    sqsEvent(
+      'findings',
+      events.map((event, i) => ({ messageId: `m-${batch}-${i}`, body: JSON.stringify(event) })),
+    ),
+    lambdaContext('ingest', `request-${batch}`),
+  );
+  expect(response).toEqual({ batchItemFailures: [] });
+  return [...counter.operations];
+}
+
+beforeAll(async () => {
+  opened = await startEmbeddedStore({ inMemory: true, tableName: TABLE_NAME });
+  counter = await countDynamoRequests(opened.endpoint);
+  process.env = { ...savedEnv, ...functionEnvironment(['SLACK_BOT_TOKEN_PARAM'], counter.url, TABLE_NAME) };
+  nock.disableNetConnect();
+  nock.enableNetConnect((host) => host.startsWith('127.0.0.1'));
+  mockSsm();
+  let ts = 0;
+  nock('https://slack.com')
+    .persist()
+    .post(/\/api\/.*/)
+    .reply(200, (uri) =>
+      uri === '/api/chat.getPermalink'
+        ? { ok: true, permalink: 'https://example.slack.com/archives/C0SECOPS/p1795582800000100' }
+        : { ok: true, channel: 'C0SECOPS', ts: `1795582800.${String((ts += 1)).padStart(6, '0')}` },
+    );
+  await jest.isolateModulesAsync(async () => {
+    handler = (await import('../../src/handlers/ingest')).handler;
+  });
+  // A warm container: the threshold setting is read once, then reused (THRESHOLD_CACHE_MS).
+  await ingest(finding('warm-up'));
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await counter?.close();
+  await opened?.close();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  nock.restore();
+});
+
+describe('DynamoDB requests per finding on the ingest function', () => {
+  it('is 3 for a new finding: read, create with its received event, save the post with its posted event', async () => {
+    expect(await ingest(finding('new-1'))).toEqual(['GetItem', 'PutItem', 'UpdateItem']);
+    const [alert] = await opened.store.listAlerts(1);
+    expect(alert?.finding.sourceId).toContain('new-1');
+    expect(alert?.ts).toBeDefined();
+    expect((await opened.store.listAudit(alert!.fingerprint)).map((event) => event.action)).toEqual([
+      'received',
+      'posted',
+    ]);
+  });
+
+  it('is 3 per finding for a batch of new findings', async () => {
+    const events = ['new-2', 'new-3', 'new-4', 'new-5'].map((id) => finding(id));
+    expect(await ingest(...events)).toHaveLength(3 * events.length);
+  });
+
+  it('is 1 for a duplicate with nothing newer', async () => {
+    await ingest(finding('duplicate'));
+    expect(await ingest(finding('duplicate'))).toEqual(['GetItem']);
+  });
+
+  it('is 1 for a finding below the severity threshold', async () => {
+    expect(await ingest(finding('low', { severity: 2 }))).toEqual(['GetItem']);
+  });
+
+  it('is 3 for a republished finding with a higher count: read, conditional update, its audit event', async () => {
+    await ingest(finding('republished'));
+    const later = finding('republished', {
+      updatedAt: '2022-01-28T22:12:25.478Z',
+      service: { ...EVENT.detail.service, count: 9 },
+    });
+    expect(await ingest(later)).toEqual(['GetItem', 'UpdateItem', 'PutItem']);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * Counts the DynamoDB requests a piece of code sends, at the HTTP layer: a loopback proxy in front of a
+ * DynamoDB endpoint (dynalite here) that records each request's operation (`X-Amz-Target`) and
+ * forwards it unchanged. Point the code's client at `url` (`AWS_ENDPOINT_URL_DYNAMODB` or `endpoint`).
+ */
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface DynamoRequestCounter {
+  url: string;
+  /** Operations received, in order (`GetItem`, `PutItem`, …); clear it with `operations.length = 0`. */
+  operations: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the counting proxy on 127.0.0.1 in front of `target` (for example an embedded store's endpoint). */
+export function countDynamoRequests(target: string): Promise<DynamoRequestCounter> {
+  const upstream = new URL(target);
+  const operations: string[] = [];
+  const server = createServer((incoming, outgoing) => {
+    const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1];
+    if (operation) operations.push(operation);
+    const forwarded = httpRequest(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: incoming.headers,
+      },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    forwarded.on('error', () => outgoing.destroy());
+    incoming.pipe(forwarded);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        operations,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    }),
+  );
+}
