@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
-import { THRESHOLD_SETTING } from '../src/analyst/threshold';
+import { GroupMembers } from '../src/analyst/permissions';
+import { changeThreshold } from '../src/analyst/threshold';
 import { SANDBOX_DEFAULTS } from '../src/config';
 import { CERT_HOST, CERT_PATH, notification, TEST_CERTIFICATE, TOPIC_ARN } from './http/signed-sns';
 import { startInProcessSandbox, type InProcessSandbox } from './helpers/sandbox-server';
@@ -115,7 +116,13 @@ describe('POST /ingest answers what it will not post', () => {
   });
 
   it('follows the threshold set with /hivewire threshold, as ingest does', async () => {
-    await product.runtime.deps.store.putSetting(THRESHOLD_SETTING, 'LOW');
+    // The command's own use case, which also drops the threshold ingest keeps cached for a while.
+    const { deps } = product.runtime;
+    const config = { ...deps.config, slack: { ...deps.config.slack, admins: ['U0ALICE'] } };
+    const members = new GroupMembers(async () => []);
+    await expect(
+      changeThreshold({ level: 'LOW', userId: 'U0ALICE' }, { store: deps.store, config, members }),
+    ).resolves.toMatchObject({ outcome: 'changed', to: 'LOW' });
     const response = await ingest(LOW_FINDING);
     expect(response).toEqual({
       status: 202,
