@@ -405,7 +405,14 @@ export class DynamoStore implements Store {
         limit,
       );
     const [others, followed] = await Promise.all([newest(ALERTS), newest(FOLLOWED)]);
-    return [...others, ...followed].sort(newestFirst).slice(0, limit).map(alertOf);
+    // The two queries are not one snapshot (and an index is only eventually consistent): an alert that
+    // became followed between them is in both. It is listed once, as its newest version.
+    const newestVersion = new Map<string, AlertRecord>();
+    for (const alert of [...others, ...followed].sort(newestFirst).map(alertOf)) {
+      const seen = newestVersion.get(alert.fingerprint);
+      if (!seen || alert.version > seen.version) newestVersion.set(alert.fingerprint, alert);
+    }
+    return [...newestVersion.values()].slice(0, limit);
   }
 
   /**

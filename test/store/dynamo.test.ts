@@ -61,6 +61,40 @@ describe('DynamoStore specifics', () => {
     ({ store, tableName } = await freshStore(() => new Date('2026-11-25T10:00:00.000Z')));
   });
 
+  it('lists an alert once, as its newest version, when it becomes followed between its two index queries', async () => {
+    const record = makeAlertRecord();
+    await store.createAlert(withoutVersion(record));
+    // The followed partition is read only once the other has answered and the alert has moved to it.
+    const racing = new DynamoDBClient({
+      endpoint: embedded.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    let moved!: () => void;
+    const hasMoved = new Promise<void>((resolve) => (moved = resolve));
+    racing.middlewareStack.add(
+      (next) => async (args) => {
+        const value = (args.input as { ExpressionAttributeValues?: Record<string, unknown> })
+          .ExpressionAttributeValues?.[':partition'];
+        const partition = typeof value === 'string' ? value : (value as { S?: string } | undefined)?.S;
+        if (partition === 'ALERTS#FOLLOWED') await hasMoved;
+        const result = await next(args);
+        if (partition === 'ALERTS') {
+          await store.putAlert({ ...record, version: 1, caseId: '~8', caseNumber: 8 });
+          moved();
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'moveBetweenTheQueries' },
+    );
+    try {
+      const listed = await new DynamoStore({ client: racing, tableName }).listAlerts(10);
+      expect(listed.map((alert) => [alert.fingerprint, alert.version])).toEqual([[record.fingerprint, 2]]);
+    } finally {
+      racing.destroy();
+    }
+  });
+
   it('accepts a DynamoDBDocumentClient as well as a DynamoDBClient', async () => {
     const viaDocuments = new DynamoStore({ client: documents(), tableName });
     await viaDocuments.putSetting('k', { a: 1 });
