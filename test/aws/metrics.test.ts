@@ -36,6 +36,9 @@ async function emfWrittenBy(work: () => Promise<unknown> | unknown): Promise<Emf
     .map((line) => JSON.parse(line) as EmfLine);
 }
 
+// The suite's setup silences EMF (test/helpers/env.ts); here it is what is read.
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+
 const ENV = { POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME };
 
 beforeAll(() => {

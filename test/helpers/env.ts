@@ -5,3 +5,6 @@ process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 // Logs are asserted where they matter (a test builds its own logger); elsewhere they are noise.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// Likewise the EMF lines every handler writes at the end of an invocation; test/aws/metrics.test.ts
+// turns them back on to read them.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
