@@ -23,6 +23,7 @@ import {
 } from './http/request';
 import { metricsReport } from './metrics';
 import { createSlackEventsEndpoint } from './slack/events-endpoint';
+import { errorMessage } from './logger';
 
 /** How often the local reconcile timer asks TheHive for changes the webhooks missed. */
 export const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
@@ -127,7 +128,7 @@ export function createRouter(runtime: LocalRuntime) {
       }
       deps.logger.error('request failed', {
         path,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       if (!res.headersSent) send(res, jsonResponse(500, { error: 'internal error' }));
     }

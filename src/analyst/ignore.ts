@@ -15,6 +15,7 @@ import type { Deps } from '../deps';
 import type { JobOf } from '../queue/jobs';
 import { updateAlert, type AlertRecord } from '../store/store';
 import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from './ignore-reasons';
+import { errorMessage } from '../logger';
 
 /** Why an alert cannot be ignored, or that it can. */
 export type IgnoreCheck =
@@ -140,7 +141,7 @@ export async function ignoreAlert(
       action: 'error',
       details: {
         step: 'ignore',
-        reason: `job not queued: ${error instanceof Error ? error.message : String(error)}`,
+        reason: `job not queued: ${errorMessage(error)}`,
       },
     });
     throw error;

@@ -11,7 +11,7 @@
  */
 import type { Config } from '../config';
 import type { Deps } from '../deps';
-import { createLogger } from '../logger';
+import { createLogger, errorMessage } from '../logger';
 import { loadAwsConfig } from './config';
 import { metrics } from './metrics';
 import { perContainer, rebuiltOnChange, renewed, sameJson } from './per-container';
@@ -32,7 +32,7 @@ export async function createEdgeDeps(config: Config, env: NodeJS.ProcessEnv): Pr
 export function keptInUse(what: string): (error: unknown) => void {
   return (error) =>
     logger.warn(`${what} not renewed: keeping the one in use`, {
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
       code: (error as { code?: string }).code,
     });
 }

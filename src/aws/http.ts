@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { observed } from './metrics';
 import { rebuiltOnChange } from './per-container';
 import { bodyFromBytes, type HttpRequest, type HttpResponse } from '../http/request';
+import { errorMessage } from '../logger';
 
 /**
  * The request as the endpoints read it. API Gateway base64-encodes bodies it deems binary (Slack's form
@@ -57,7 +58,7 @@ export function serveEndpoint<D>(
       return responseForApiGateway(await serve(requestFromApiGateway(event)));
     } catch (error) {
       logger.error('request failed', {
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
         code: (error as { code?: string }).code,
       });
       return responseForApiGateway({

@@ -19,6 +19,7 @@ import type { JobOf } from '../queue/jobs';
 import { updateAlert, type AlertRecord } from '../store/store';
 import { snapshotOfCase } from './case-change';
 import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
+import { errorMessage } from '../logger';
 
 /**
  * Creates (or finds) the TheHive alert and its case: two requests on the happy path, the requester
@@ -150,7 +151,7 @@ export function describeFailure(error: unknown): string {
     if (error.status === undefined) return `TheHive could not be reached (${error.message})`;
     return `TheHive answered HTTP ${error.status}: ${error.message}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 /**

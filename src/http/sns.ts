@@ -8,6 +8,7 @@
 import { createVerify, X509Certificate } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
 import * as z from '../zod';
+import { errorMessage } from '../logger';
 
 /** Hosts SNS serves certificates and subscription confirmations from (commercial and China partitions). */
 export const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
@@ -145,10 +146,6 @@ export interface SnsVerifierOptions {
   maxCachedCertificates?: number;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Verifies SNS deliveries and confirms subscriptions. Certificates are cached per URL for the life
  * of the process (a Lambda container, the local server).
@@ -233,7 +230,7 @@ export class SnsVerifier {
       });
       status = response.status;
     } catch (error) {
-      throw new SnsConfirmationError(`ConfirmSubscription failed: ${errorText(error)}`, 'request-failed');
+      throw new SnsConfirmationError(`ConfirmSubscription failed: ${errorMessage(error)}`, 'request-failed');
     }
     if (status < 200 || status >= 300)
       throw new SnsConfirmationError(`ConfirmSubscription answered HTTP ${status}`, 'request-failed');
@@ -246,7 +243,7 @@ export class SnsVerifier {
       try {
         return new X509Certificate(pem);
       } catch (error) {
-        throw new SnsCertificateError(`not a certificate: ${errorText(error)}`, false);
+        throw new SnsCertificateError(`not a certificate: ${errorMessage(error)}`, false);
       }
     });
     // A failure is not cached: the next delivery tries again.
@@ -269,7 +266,7 @@ export class SnsVerifier {
         validateStatus: () => true,
       });
     } catch (error) {
-      throw new SnsCertificateError(`certificate fetch failed: ${errorText(error)}`, true);
+      throw new SnsCertificateError(`certificate fetch failed: ${errorMessage(error)}`, true);
     }
     if (response.status !== 200)
       throw new SnsCertificateError(

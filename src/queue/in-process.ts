@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
-import { createLogger } from '../logger';
+import { createLogger, errorMessage } from '../logger';
 import { boundFinding } from '../store/item-size';
 import type { Store } from '../store/store';
 import type { DelayingQueue, Job, JobHandler } from './jobs';
@@ -77,10 +77,6 @@ interface Delivery {
   id: string;
   job: Job;
   attempt: number;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -254,7 +250,10 @@ export class InProcessQueue implements DelayingQueue {
     const notBefore = new Date(Date.now() + wait).toISOString();
     await this.store.updateJob(id, { attempts: attempt, notBefore }).catch((updateError: unknown) =>
       // Only the wait after a restart is lost: the job is still pending.
-      this.logger.warn('a retry wait could not be recorded', { job: job.kind, error: message(updateError) }),
+      this.logger.warn('a retry wait could not be recorded', {
+        job: job.kind,
+        error: errorMessage(updateError),
+      }),
     );
     const timer = setTimeout(() => {
       this.retries.delete(timer);
@@ -272,8 +271,8 @@ export class InProcessQueue implements DelayingQueue {
       this.logger.error('a job failed for good and could not be kept as a dead letter', {
         job: job.kind,
         attempts: attempt,
-        error: message(error),
-        deadLetterError: message(deadLetterError),
+        error: errorMessage(error),
+        deadLetterError: errorMessage(deadLetterError),
       });
       return;
     }
@@ -284,7 +283,7 @@ export class InProcessQueue implements DelayingQueue {
     this.scheduled.delete(id);
     await this.store.deleteJob(id).catch((error: unknown) =>
       // The job runs once more at the next start, which its use case allows.
-      this.logger.error('a finished job could not be removed from the store', { error: message(error) }),
+      this.logger.error('a finished job could not be removed from the store', { error: errorMessage(error) }),
     );
   }
 }
