@@ -34,21 +34,21 @@ async function acceptEvent(
       deps.metrics.count('FindingsRejected', 'unknown');
     } else {
       const { finding } = entry;
-      if (!(await deps.store.getAlert(finding.fingerprint))) {
-        const { route, posted } = await admitNewFinding(enrichFromConfig(finding, deps.config.file), deps);
-        if (!posted) {
-          // Counted here, as the worker never sees it.
-          deps.metrics.count('FindingsReceived', finding.source);
-          deps.metrics.count('FindingsSkipped', finding.source);
-          const threshold = route.severityThreshold;
-          accepted.skipped.push({
-            index,
-            reason: belowThresholdReason(finding.severity, threshold),
-            fingerprint: finding.fingerprint,
-            threshold,
-          });
-          continue;
-        }
+      // The threshold first (cached, no store call for most findings); only a finding below it needs
+      // the store's answer on whether it already has an alert, which ingest would update.
+      const { route, posted } = await admitNewFinding(enrichFromConfig(finding, deps.config.file), deps);
+      if (!posted && !(await deps.store.getAlert(finding.fingerprint))) {
+        // Counted here, as the worker never sees it.
+        deps.metrics.count('FindingsReceived', finding.source);
+        deps.metrics.count('FindingsSkipped', finding.source);
+        const threshold = route.severityThreshold;
+        accepted.skipped.push({
+          index,
+          reason: belowThresholdReason(finding.severity, threshold),
+          fingerprint: finding.fingerprint,
+          threshold,
+        });
+        continue;
       }
       await deps.queue.enqueue({ kind: 'ingest', finding, receivedAt });
       accepted.fingerprints.push(finding.fingerprint);
