@@ -45,7 +45,11 @@ interface EsbuildSettings {
 
 interface Template {
   functions: Record<string, { handler: string }>;
-  custom: { esbuild: EsbuildSettings };
+  params: { default: { tracing: string } };
+  custom: {
+    esbuild: Omit<EsbuildSettings, 'exclude'> & { exclude: string[] | string };
+    tracingModes: Record<string, { bundleExclude: string[] }>;
+  };
 }
 
 export interface BundleFigures {
@@ -75,8 +79,14 @@ export interface BundleFigures {
   topFiles: { path: string; bytes: number }[];
 }
 
-export function readTemplate(): Template {
-  return parseYaml(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as Template;
+/** serverless.yml's functions and esbuild settings, as deployed by default (its `tracing` parameter's default). */
+export function readTemplate(): { functions: Template['functions']; custom: { esbuild: EsbuildSettings } } {
+  const template = parseYaml(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), {
+    logLevel: 'silent',
+  }) as Template;
+  // `exclude` is a variable naming the list of the tracing mode deployed.
+  const exclude = template.custom.tracingModes[template.params.default.tracing]!.bundleExclude;
+  return { functions: template.functions, custom: { esbuild: { ...template.custom.esbuild, exclude } } };
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   PACKAGE_STAGE as STAGE,
   PACKAGING_ENV_SECRETS as ENV_SECRETS,
 } from '../helpers/packaged-stack';
-import { zipEntries } from '../helpers/zip';
+import { zipEntries, zipFile } from '../helpers/zip';
 
 type Json = Record<string, unknown>;
 interface Resource {
@@ -724,6 +724,19 @@ describe('tracing', () => {
         'false',
       );
       expect(traced.Resources[role]!.Properties.ManagedPolicyArns).toEqual(XRAY_WRITE);
+    }
+  });
+
+  it('bundles Powertools Tracer and the X-Ray SDK only into a stack deployed with tracing on', () => {
+    // A string of the X-Ray SDK's own, which minifying keeps.
+    const carriesXRay = (packaged: string, name: string, file: string) =>
+      zipFile(readFileSync(join(packaged, `${name}.zip`)), `src/handlers/${file}.js`)
+        .toString('utf8')
+        .includes('AWS_XRAY_DAEMON_ADDRESS');
+    for (const [name, { file }] of Object.entries(FUNCTIONS)) {
+      if (name === 'healthz') continue; // answers without the handler wrapper that starts tracing
+      expect({ name, carries: carriesXRay(dir, name, file) }).toEqual({ name, carries: false });
+      expect({ name, carries: carriesXRay(tracedDir, name, file) }).toEqual({ name, carries: true });
     }
   });
 });
