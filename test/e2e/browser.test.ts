@@ -126,11 +126,25 @@ async function truncatedSelects(page: Page): Promise<string[]> {
   });
 }
 
-/** True when the locator's box lies wholly inside the timeline's visible part. */
-async function inTimelineView(page: Page, locator: Locator): Promise<boolean> {
-  const box = (await locator.boundingBox())!;
-  const timeline = (await page.locator('[data-testid="timeline"]').boundingBox())!;
-  return box.y >= timeline.y && box.y + box.height <= timeline.y + timeline.height;
+/**
+ * Waits until the first alert's title lies wholly inside the timeline's visible part. Polled in the
+ * page: the console redraws the timeline as the sample alerts arrive, so a box measured once can
+ * belong to a node that has just been replaced (Playwright then has no box at all).
+ */
+async function firstTitleInTimelineView(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const title = document
+      .querySelector('[data-testid="message"] [data-block-type="header"]')
+      ?.getBoundingClientRect();
+    const timeline = document.querySelector('[data-testid="timeline"]')?.getBoundingClientRect();
+    return (
+      title !== undefined &&
+      timeline !== undefined &&
+      title.height > 0 &&
+      title.y >= timeline.y &&
+      title.y + title.height <= timeline.y + timeline.height
+    );
+  });
 }
 
 describe.each(WIDTHS)('the sandbox console at %i px', (width) => {
@@ -144,7 +158,7 @@ describe.each(WIDTHS)('the sandbox console at %i px', (width) => {
       .first();
     await firstTitle.waitFor();
 
-    expect(await inTimelineView(page, firstTitle)).toBe(true);
+    await firstTitleInTimelineView(page);
     // Loaded, from the console's own emoji images.
     await page.waitForFunction(() => {
       const img = document.querySelector('[data-block-type="header"] img.emoji');
