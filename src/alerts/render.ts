@@ -4,6 +4,7 @@
  * Slack function, which only re-renders, does not carry the finding parsers.
  */
 import { alertMessage, type AlertMessage } from '../../blocks/alert';
+import { webexAlertMessage, type WebexMessageContent } from '../../cards/webex';
 import { responseActionsFor } from '../analyst/response-actions';
 import type { Config } from '../config';
 import type { AlertRecord } from '../store/store';
@@ -18,6 +19,17 @@ export function renderAlert(
   config: Pick<Config, 'file' | 'theHive' | 'sandbox' | 'publicUrl'>,
 ): AlertMessage {
   return alertMessage(withCurrentLinks(alert, config), {
+    theHiveUrl: config.theHive.url,
+    responseActions: responseActionsFor(alert.finding, config),
+  });
+}
+
+/** The alert's Webex message (its card and markdown fallback), with the same options and links. */
+export function renderWebexAlert(
+  alert: AlertRecord,
+  config: Pick<Config, 'file' | 'theHive' | 'sandbox' | 'publicUrl'>,
+): WebexMessageContent {
+  return webexAlertMessage(withCurrentLinks(alert, config), {
     theHiveUrl: config.theHive.url,
     responseActions: responseActionsFor(alert.finding, config),
   });
