@@ -7,6 +7,7 @@
  *   hivewire serve                  the bot, locally (sandbox when no Slack token is configured)
  *   hivewire audit <case|fingerprint>  the audit timeline, also while `serve` runs
  *   hivewire config <file|->        a config file checked, as the JSON kept in SSM for AWS
+ *   hivewire webex-webhooks [--target-url URL]  registers the Webex bot's webhooks (idempotent)
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -28,7 +29,9 @@ const USAGE = `Usage:
                                      print the TheHive requests "Create Case" would send
   hivewire serve [--sandbox-samples] run the bot locally (sandbox when SLACK_BOT_TOKEN is unset)
   hivewire audit <case-number|fingerprint> [--json]  print an alert's audit timeline
-  hivewire config <file|->           check a config file (YAML or JSON) and print it as JSON for SSM`;
+  hivewire config <file|->           check a config file (YAML or JSON) and print it as JSON for SSM
+  hivewire webex-webhooks [--target-url <URL>]
+                                     register the Webex bot's webhooks for <URL> (default PUBLIC_URL/webex/events)`;
 
 class UsageError extends Error {}
 
@@ -197,6 +200,33 @@ function configJson(target: string | undefined): number {
   }
 }
 
+/**
+ * Points the Webex bot's webhooks at the deployed route (API Gateway's URL, or this server's), with
+ * WEBEX_BOT_TOKEN and WEBEX_WEBHOOK_SECRET from the environment; prints what it created or updated.
+ */
+async function webexWebhooks(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { 'target-url': { type: 'string' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const config = loadConfig(env);
+  if (!config.webex || !env.WEBEX_BOT_TOKEN) {
+    process.stderr.write('hivewire webex-webhooks: WEBEX_BOT_TOKEN and WEBEX_WEBHOOK_SECRET must be set\n');
+    return 1;
+  }
+  const targetUrl = parsed.values['target-url'] ?? `${config.publicUrl}/webex/events`;
+  const { webexClientFor } = await import('./chat/webex/adapter');
+  const { registerWebexWebhooks } = await import('./chat/webex/webhooks');
+  const registered = await registerWebexWebhooks(webexClientFor(config), {
+    targetUrl,
+    secret: config.webex.webhookSecret,
+  });
+  process.stdout.write(`${JSON.stringify({ targetUrl, webhooks: registered }, null, 2)}\n`);
+  return 0;
+}
+
 /** Runs the command; resolves to the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...args] = argv;
@@ -216,6 +246,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
       case 'config':
         return configJson(args[0]);
+      case 'webex-webhooks':
+        return await webexWebhooks(args, env);
       case undefined:
       case 'help':
       case '--help':

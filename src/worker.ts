@@ -5,6 +5,7 @@
  */
 import * as z from './zod';
 import { TheHiveError } from '../clients/thehive/client';
+import { WebexError } from '../clients/webex/client';
 import { ingestFinding } from './alerts/ingest';
 import { withAnalystClients } from './analyst/clients';
 import { deliverIgnore } from './analyst/ignore';
@@ -15,6 +16,7 @@ import { createCase, escalationFailed } from './cases/escalate';
 import { parseNotification } from './cases/notification';
 import { reconcile } from './cases/reconcile';
 import { applyCaseState, type SyncDeps } from './cases/sync';
+import { handleWebexEvent } from './chat/webex/events';
 import { OutOfTimeError, withDeadline, type TimeBudget } from './queue/budget';
 import { errorMessage } from './logger';
 import type { AttemptEnd, Job, JobHandler } from './queue/jobs';
@@ -24,6 +26,9 @@ import { SlackDeliveryError } from './slack/delivery';
 export function isRetryable(error: unknown): boolean {
   if (error instanceof TheHiveError || error instanceof SlackDeliveryError) return error.retryable;
   if (error instanceof z.$ZodError) return false;
+  // Webex refusing the request (a 4xx other than 429) says the same next time.
+  if (error instanceof WebexError)
+    return error.status === undefined || error.status === 429 || error.status >= 500;
   return true;
 }
 
@@ -90,6 +95,9 @@ async function run(job: Job, deps: SyncDeps): Promise<void> {
     case 'response-action':
       await runResponseAction(job, withAnalystClients(deps));
       return;
+    case 'webex-event':
+      await handleWebexEvent(job, deps);
+      return;
   }
 }
 
@@ -122,6 +130,7 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
       return { triageId: job.triageId };
     case 'case-changed':
     case 'reconcile':
+    case 'webex-event':
       return {};
   }
 }

@@ -89,6 +89,8 @@ export const webhookDeliverySchema = z.looseObject({
   resource: z.enum(['messages', 'attachmentActions']),
   event: z.literal('created'),
   actorId: z.optional(z.string()),
+  /** The webhook's owner: the bot, for the webhooks Hivewire registers. */
+  createdBy: z.optional(z.string()),
   data: z.looseObject({
     id: z.string(),
     roomId: z.string(),

@@ -14,6 +14,8 @@ import { SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 import { createTheHiveApi } from './thehive-api';
 import { SandboxTheHive } from './thehive-instance';
 import { WebhookNotifier } from './thehive-webhook';
+import { createWebexApi } from './webex-api';
+import { SANDBOX_WEBEX_ROOM_TITLE, WebexSpace } from './webex-space';
 
 export { SANDBOX_BOT, SANDBOX_TEAM, SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 export { SandboxTheHive, SANDBOX_API_USER, SANDBOX_ORGANISATION, CASE_STATUSES } from './thehive-instance';
@@ -37,6 +39,8 @@ export interface SandboxOptions {
   theHiveWebhookUrl?: string;
   /** The bot's `/ingest`; defaults to `<publicUrl>/ingest`. */
   ingestUrl?: string;
+  /** The Webex spaces the stand-in holds (the configured rooms); none: no Webex stand-in. */
+  webexRooms?: string[];
   logger?: Logger;
   /** The clock, in epoch milliseconds (tests pin it). */
   now?: () => number;
@@ -47,6 +51,8 @@ export interface Sandbox {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   workspace: SlackWorkspace;
   theHive: SandboxTheHive;
+  /** The Webex stand-in, when Webex is configured. */
+  webex?: WebexSpace;
   /**
    * Sends sample `index` to the bot's `/ingest` as the console's Inject does, so a finding it skips
    * shows in the console as a notice; resolves to `/ingest`'s answer (status 0: unreachable).
@@ -91,6 +97,20 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     publicUrl,
     now: options.now,
   });
+  const webex =
+    options.webexRooms && options.webexRooms.length > 0
+      ? new WebexSpace({
+          rooms: options.webexRooms.map((id, index) => ({
+            id,
+            title: index === 0 ? SANDBOX_WEBEX_ROOM_TITLE : `${SANDBOX_WEBEX_ROOM_TITLE} ${index + 1}`,
+          })),
+          stateFile: options.dataDir ? join(options.dataDir, 'webex.json') : undefined,
+          publicUrl,
+          logger,
+          now: options.now,
+        })
+      : undefined;
+  const webexApi = webex ? createWebexApi(webex) : async () => false;
   const slackApi = createSlackApi({ workspace, publicUrl });
   const theHiveApi = createTheHiveApi({ theHive, apiKey: options.theHiveApiKey });
   const webConsole = createConsole({
@@ -105,14 +125,22 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
   return {
     async handle(req, res) {
-      return (await slackApi(req, res)) || (await theHiveApi(req, res)) || webConsole.handle(req, res);
+      return (
+        (await slackApi(req, res)) ||
+        (await theHiveApi(req, res)) ||
+        (await webexApi(req, res)) ||
+        webConsole.handle(req, res)
+      );
     },
     workspace,
     theHive,
+    webex,
     injectSample: webConsole.injectSample,
     async close() {
       webConsole.close();
       await notifier.idle();
+      await webex?.idle();
+      webex?.flush();
       workspace.flush();
       theHive.flush();
     },

@@ -1,0 +1,216 @@
+/**
+ * The worker's half of a Webex delivery: reads what it names back from Webex (a card submission's
+ * inputs, a message's text: deliveries carry ids only) and runs the same use cases as Slack's
+ * buttons, modal and command. Clicks are idempotent where Slack's are: the use cases decide with
+ * conditional writes, so a second Create Case gets the "already exists" notice, never a second case.
+ */
+import * as z from '../../zod';
+import { CREATE_CASE, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
+import { ignoreFormCard, IGNORE_NOTE_FIELD, IGNORE_REASON_FIELD } from '../../../cards/forms';
+import {
+  cardMessage,
+  webexAlreadyEscalated,
+  webexHelp,
+  webexIgnored,
+  webexMention,
+  webexNotice,
+  webexText,
+  WEBEX_CARD_VERSION,
+} from '../../../cards/webex';
+import { isIgnoreReason } from '../../analyst/ignore-reasons';
+import { checkIgnorable, ignoreAlert } from '../../analyst/ignore';
+import { lookupCase, parseCaseNumber } from '../../analyst/case-lookup';
+import { parseSeverity, readThreshold, SETTINGS_AUDIT_KEY, THRESHOLD_SETTING } from '../../analyst/threshold';
+import { requestEscalation } from '../../cases/request-escalation';
+import type { Deps } from '../../deps';
+import type { JobOf } from '../../queue/jobs';
+import { WebexChat, webexClientFor, type WebexMessageRef } from './adapter';
+
+export type WebexEventDeps = Pick<Deps, 'config' | 'store' | 'queue' | 'now' | 'logger' | 'metrics'>;
+
+/** What every Hivewire card submits, with the ignore form's inputs when it is that form. */
+const submission = z.looseObject({
+  action: z.string().check(z.minLength(1)),
+  fingerprint: z.string().check(z.minLength(1)),
+  [IGNORE_REASON_FIELD]: z.optional(z.string()),
+  [IGNORE_NOTE_FIELD]: z.optional(z.string()),
+});
+
+async function onCardSubmitted(
+  job: JobOf<'webex-event'>,
+  chat: WebexChat,
+  deps: WebexEventDeps,
+  client: ReturnType<typeof webexClientFor>,
+) {
+  const action = await client.getAttachmentAction(job.id);
+  const parsed = z.safeParse(submission, action.inputs);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    await deps.store.putDeadLetter({
+      kind: 'rejected-webex-event',
+      error: `inputs.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      payload: action,
+    });
+    return;
+  }
+  const { fingerprint } = parsed.data;
+  const person = action.personId;
+  const root = await chat.rootOf(action.messageId);
+  const tell = (markdown: string) => chat.reply(root, webexNotice(`${webexMention(person)} ${markdown}`));
+  switch (parsed.data.action) {
+    case CREATE_CASE: {
+      const result = await requestEscalation({ fingerprint, userId: person }, deps);
+      deps.logger.info('webex create case clicked', { fingerprint, outcome: result.outcome });
+      if (result.outcome === 'already-escalated')
+        await chat.reply(root, webexAlreadyEscalated(result.alert, person));
+      else if (result.outcome === 'in-progress')
+        await tell('A case is already being created for this alert.');
+      else if (result.outcome === 'ignored')
+        await tell('This alert was ignored; its buttons no longer apply.');
+      else if (result.outcome === 'unknown-alert') await tell('Hivewire does not know this alert.');
+      return;
+    }
+    case IGNORE: {
+      const check = await checkIgnorable(fingerprint, deps);
+      if (check.outcome === 'ignorable') {
+        await chat.reply(
+          root,
+          cardMessage(ignoreFormCard(check.alert, WEBEX_CARD_VERSION), 'Ignore alert: choose a reason'),
+        );
+      } else {
+        await tell(
+          check.outcome === 'unknown-alert'
+            ? 'Hivewire does not know this alert.'
+            : `This alert cannot be ignored: it is ${check.outcome}.`,
+        );
+      }
+      return;
+    }
+    case IGNORE_MODAL: {
+      const reason = parsed.data[IGNORE_REASON_FIELD];
+      if (!isIgnoreReason(reason)) {
+        await tell('Choose a reason to ignore this alert.');
+        return;
+      }
+      const note = parsed.data[IGNORE_NOTE_FIELD];
+      const result = await ignoreAlert({ fingerprint, userId: person, reason, note }, deps);
+      if (result.outcome === 'ignored')
+        await chat.reply(root, webexIgnored(person, result.alert.ignoreReason));
+      else
+        await tell(
+          result.outcome === 'unknown-alert'
+            ? 'Hivewire does not know this alert.'
+            : `This alert cannot be ignored: it is ${result.outcome}.`,
+        );
+      return;
+    }
+    default:
+      await tell(`${webexText(parsed.data.action, 60)} is not available on Webex yet.`);
+  }
+}
+
+/** Whether a Webex person may change settings: listed in `webex.admins` by id or email. */
+function isWebexAdmin(person: { id: string; email?: string }, admins: readonly string[]): boolean {
+  return (
+    admins.includes(person.id) || (person.email !== undefined && admins.includes(person.email.toLowerCase()))
+  );
+}
+
+async function onMessage(
+  job: JobOf<'webex-event'>,
+  chat: WebexChat,
+  deps: WebexEventDeps,
+  client: ReturnType<typeof webexClientFor>,
+) {
+  const message = await client.getMessage(job.id);
+  // In a space the bot only receives messages that mention it; its text starts with the bot's name.
+  const words = (message.text ?? '').trim().split(/\s+/).filter(Boolean);
+  if (/^@?hivewire$/i.test(words[0] ?? '')) words.shift();
+  const [command = 'help', ...args] = words;
+  const root: WebexMessageRef = { roomId: message.roomId, messageId: message.parentId ?? message.id };
+  const person = { id: message.personId, email: message.personEmail };
+  switch (command.toLowerCase()) {
+    case 'help':
+      await chat.reply(root, webexHelp());
+      return;
+    case 'threshold': {
+      if (args.length === 0) {
+        const view = await readThreshold(deps);
+        await chat.reply(
+          root,
+          webexNotice(
+            `Findings below **${view.level}** are not posted (${view.source === 'setting' ? 'set with the threshold command' : 'the configured default'}).`,
+          ),
+        );
+        return;
+      }
+      const level = parseSeverity(args[0]!);
+      if (!level) {
+        await chat.reply(root, webexNotice(`${webexText(args[0]!, 40)} is not a severity.`));
+        return;
+      }
+      if (!isWebexAdmin(person, deps.config.webex?.admins ?? [])) {
+        await deps.store.appendAudit({
+          fingerprint: SETTINGS_AUDIT_KEY,
+          actor: { kind: 'slack', id: person.id },
+          action: 'threshold-refused',
+          details: { requested: level, platform: 'webex' },
+        });
+        await chat.reply(
+          root,
+          webexNotice(
+            `⛔ ${webexMention(person.id)} Only Hivewire admins may change the severity threshold (\`webex.admins\` in the config file).`,
+          ),
+        );
+        return;
+      }
+      const before = await readThreshold(deps);
+      await deps.store.putSetting(THRESHOLD_SETTING, level);
+      await deps.store.appendAudit({
+        fingerprint: SETTINGS_AUDIT_KEY,
+        actor: { kind: 'slack', id: person.id },
+        action: 'threshold-changed',
+        details: { from: before.level, to: level, platform: 'webex' },
+      });
+      await chat.reply(
+        root,
+        webexNotice(
+          `✅ ${webexMention(person.id)} set the severity threshold: **${before.level}** → **${level}**.`,
+        ),
+      );
+      return;
+    }
+    case 'case': {
+      const number = parseCaseNumber(args.join(' '));
+      const found = number === undefined ? undefined : await lookupCase(number, deps);
+      if (!found || found.outcome !== 'found') {
+        await chat.reply(
+          root,
+          webexNotice(`No case ${webexText(args.join(' ') || '?', 40)} is known to Hivewire.`),
+        );
+        return;
+      }
+      const alert = found.alert;
+      await chat.reply(
+        root,
+        webexNotice(
+          `Case #${number}: ${webexText(alert.finding.title)} · ${alert.case ? webexText(alert.case.status) : 'opened'}`,
+        ),
+      );
+      return;
+    }
+    default:
+      await chat.reply(
+        root,
+        webexNotice(`${webexText(command, 40)} is not a Hivewire command. Try \`@Hivewire help\`.`),
+      );
+  }
+}
+
+/** Runs one `webex-event` job. */
+export async function handleWebexEvent(job: JobOf<'webex-event'>, deps: WebexEventDeps): Promise<void> {
+  const client = webexClientFor(deps.config);
+  const chat = new WebexChat(client);
+  if (job.resource === 'attachmentActions') await onCardSubmitted(job, chat, deps, client);
+  else await onMessage(job, chat, deps, client);
+}
