@@ -15,6 +15,7 @@ import { enrichFinding } from '../enrich/enrich';
 import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../findings/finding';
 import { parseEvent } from '../findings/parse';
 import { renderAlert } from './render';
+import { postWebexAlert, webexSeenAgainReply } from '../chat/webex/alerts';
 import { admitNewFinding } from './admission';
 import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
 import { countUnparsed, type CountMetric } from '../metrics';
@@ -126,6 +127,7 @@ async function postOrUpdate(normalised: NormalisedFinding, deps: Deps): Promise<
     };
     if (await store.createAlert(record, [received])) {
       const posted = await postRootMessage(fingerprint, deps, { ...record, version: 1 });
+      if (posted) await postWebexAlert(posted, deps);
       if (posted) await askIfConfigured(posted, deps);
       return { fingerprint, outcome: 'posted' };
     }
@@ -137,6 +139,8 @@ async function postOrUpdate(normalised: NormalisedFinding, deps: Deps): Promise<
     // A previous delivery created the record but its post failed or is under way: finish it.
     current = (await postRootMessage(fingerprint, deps)) ?? current;
   }
+  // The same for its Webex card, when its customer's alerts go to Webex too.
+  if (current?.ts && !current.posts?.webex?.messageId) current = await postWebexAlert(current, deps);
   return updateExistingAlert(finding, deps, current);
 }
 
@@ -300,6 +304,7 @@ async function updateExistingAlert(
       );
     }
   }
+  await webexSeenAgainReply(after, deps);
   return { fingerprint, outcome: 'updated' };
 }
 

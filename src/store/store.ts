@@ -80,10 +80,21 @@ export interface AlertRecord {
   pendingReplies?: PendingReply[];
   /** A Security Hub workflow update decided with a case change, not yet applied. */
   pendingWorkflow?: { status: 'NOTIFIED' | 'RESOLVED' | 'SUPPRESSED'; note: string };
+  /** The alert on chat platforms other than Slack (Slack keeps `channel`/`ts` above): one post each. */
+  posts?: Partial<Record<'webex' | 'teams', PlatformPost>>;
   createdAt: string;
   updatedAt: string;
   /** Optimistic-concurrency version: every write names the version it read. */
   version: number;
+}
+
+/** Where an alert is on one more chat platform: its space, its root message, the claim to post it. */
+export interface PlatformPost {
+  channel: string;
+  messageId?: string;
+  /** When a worker claimed posting it (a lease, as for Slack). */
+  postingSince?: string;
+  caseReplyId?: string;
 }
 
 /** A rendered Slack message waiting to be threaded under the alert. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { renderWebexAlert } from '../../src/alerts/render';
-import { WebexChat, webexClientFor } from '../../src/chat/webex/adapter';
+import { webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
 import { SANDBOX_DEFAULTS } from '../../src/config';
 import { signWebexBody } from '../../src/http/webex-signature';
@@ -60,7 +60,7 @@ async function settle(): Promise<void> {
   }
 }
 
-/** Posts a finding through /ingest and returns its alert, with its card posted in the Webex space. */
+/** Posts a finding through /ingest: the product posts its card in the Webex space. */
 async function alertWithCard(path: string): Promise<{ alert: AlertRecord; cardId: string }> {
   const response = await fetch(`${product.server.url}/ingest`, {
     method: 'POST',
@@ -70,11 +70,14 @@ async function alertWithCard(path: string): Promise<{ alert: AlertRecord; cardId
   const { fingerprints } = (await response.json()) as { fingerprints: string[] };
   await settle();
   const alert = (await product.runtime.deps.store.getAlert(fingerprints[0]!))!;
-  const cardId = await new WebexChat(webexClientFor(product.config)).post(
-    ROOM,
-    renderWebexAlert(alert, product.config),
-  );
-  await settle();
+  const cardId = alert.posts?.webex?.messageId;
+  if (!cardId) throw new Error('no Webex card posted');
+  const card = space().message(cardId);
+  expect(card).toMatchObject({
+    roomId: ROOM,
+    personId: SANDBOX_WEBEX_BOT.id,
+    attachments: [renderWebexAlert(alert, product.config).attachments![0]],
+  });
   return { alert, cardId };
 }
 
@@ -237,5 +240,33 @@ describe('@Hivewire commands in a Webex space', () => {
     );
     const audit = await product.runtime.deps.store.listAudit('settings');
     expect(audit.map((event) => event.action)).toEqual(['threshold-refused', 'threshold-changed']);
+  });
+});
+
+describe('A finding republished', () => {
+  it('keeps one card in the space and says "seen again" in its thread (Webex cannot edit a card)', async () => {
+    const { alert, cardId } = await alertWithCard('derived/guardduty-event-impact-s3-maliciousipcaller.json');
+    const cards = () =>
+      space()
+        .messages(ROOM)
+        .filter((message) => message.attachments && !message.parentId);
+    const before = cards().length;
+    await fetch(`${product.server.url}/ingest`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}`,
+      },
+      body: JSON.stringify(fixture('derived/guardduty-event-impact-s3-maliciousipcaller-republished.json')),
+    });
+    await settle();
+    expect(cards().length).toBe(before);
+    const updated = await product.runtime.deps.store.getAlert(alert.fingerprint);
+    expect(updated?.count).toBeGreaterThan(alert.count);
+    expect(thread(cardId).at(-1)?.markdown).toMatch(
+      new RegExp(
+        `^🔁 Seen again: ${updated?.count} times in all, last \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC`,
+      ),
+    );
   });
 });
