@@ -4,7 +4,7 @@
  */
 import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
 import type { ResponseAction } from '../src/analyst/response-actions';
-import type { Observable, Severity } from '../src/findings/finding';
+import type { Observable, Severity } from '../src/domain/finding';
 import type { AlertRecord, AlertState, FindingSnapshot } from '../src/store/store';
 import {
   ALERT_EVENT_TYPE,
@@ -18,7 +18,7 @@ import {
 } from './actions';
 import { responseActionsBlock } from './analyst/response-actions';
 import { context, linkButton, mrkdwn, section, webUrlHost } from './elements';
-import { showInvisibles } from '../src/text/invisible';
+import { showInvisibles } from '../src/domain/invisible';
 import { literal, mention, plainText } from './escape';
 import { findingFacts } from './facts';
 import {

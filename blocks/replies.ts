@@ -3,7 +3,7 @@
  * each, everything from TheHive, a finding or a user escaped.
  */
 import type { KnownBlock } from '@slack/types';
-import type { Severity } from '../src/findings/finding';
+import type { Severity } from '../src/domain/finding';
 import type { AlertRecord, CaseChange } from '../src/store/store';
 import { caseName, trustedCaseUrl } from './alert';
 import { context, mrkdwn, section, slackLink } from './elements';

@@ -3,7 +3,7 @@
  * private answers when the alert cannot be ignored.
  */
 import type { KnownBlock, ModalView } from '@slack/types';
-import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from '../../src/analyst/ignore-reasons';
+import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from '../../src/domain/ignore';
 import type { IgnoreCheck } from '../../src/analyst/ignore';
 import type { AlertRecord } from '../../src/store/store';
 import { IGNORE_MODAL } from '../actions';

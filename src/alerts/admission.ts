@@ -6,7 +6,7 @@
 import { thresholdOverride } from '../analyst/threshold';
 import type { Deps } from '../deps';
 import { routeFor, type Route } from '../enrich/enrich';
-import { isAtLeast, type Finding, type Severity } from '../findings/finding';
+import { isAtLeast, type Finding, type Severity } from '../domain/finding';
 
 export interface Admission {
   route: Route;

@@ -12,7 +12,7 @@ import { askAutomatically } from '../analyst/triage';
 import { severityRaisedReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import { enrichFinding } from '../enrich/enrich';
-import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../findings/finding';
+import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
 import { parseEvent } from '../findings/parse';
 import { renderAlert } from './render';
 import { admitNewFinding } from './admission';

@@ -14,7 +14,7 @@ import { deliverPending } from '../cases/sync';
 import type { Deps } from '../deps';
 import type { JobOf } from '../queue/jobs';
 import { updateAlert, type AlertRecord } from '../store/store';
-import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from './ignore-reasons';
+import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from '../domain/ignore';
 import { errorMessage } from '../logger';
 
 /** Why an alert cannot be ignored, or that it can. */

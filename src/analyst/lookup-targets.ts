@@ -2,7 +2,7 @@
  * What a lookup looks up: the indicators in text an analyst pasted, or an alert's. Read by the Slack
  * listeners before they queue a lookup, so kept apart from the intel clients the worker runs.
  */
-import type { Observable } from '../findings/finding';
+import type { Observable } from '../domain/finding';
 import { addressClass, extractObservablesFromText } from '../findings/observables';
 import type { AlertRecord } from '../store/store';
 

@@ -4,7 +4,7 @@
  * change it. The value lives in the store; ingest reads it through a short-lived cache.
  */
 import type { Deps } from '../deps';
-import { SEVERITIES, type Severity } from '../findings/finding';
+import { SEVERITIES, type Severity } from '../domain/finding';
 import type { Store } from '../store/store';
 import { isAllowed, type GroupMembers } from './permissions';
 

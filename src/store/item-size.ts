@@ -3,7 +3,7 @@
  * arbitrarily large, so the finding kept with an alert is trimmed (deterministically, and only when it
  * is over its budget) rather than letting a write fail; opaque payloads are cut at a byte budget.
  */
-import type { NormalisedFinding } from '../findings/finding';
+import type { NormalisedFinding } from '../domain/finding';
 import type { FindingSnapshot } from './store';
 
 /** DynamoDB's item size limit; dynalite enforces the same. */

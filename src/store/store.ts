@@ -3,7 +3,7 @@
  * delivery keys. Every state change is a conditional write, so concurrent clicks, retries and
  * redelivered webhooks cannot duplicate a case or a thread reply.
  */
-import type { Finding, Severity } from '../findings/finding';
+import type { Finding, Severity } from '../domain/finding';
 
 export type AlertState = 'open' | 'escalating' | 'escalated' | 'ignored';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { ingestEvent, ingestFinding } from '../../src/alerts/ingest';
 import { THRESHOLD_SETTING } from '../../src/analyst/threshold';
-import type { NormalisedFinding } from '../../src/findings/finding';
+import type { NormalisedFinding } from '../../src/domain/finding';
 import { parseEvent } from '../../src/findings/parse';
 import { SlackDeliveryError } from '../../src/slack/delivery';
 import { updateAlert } from '../../src/store/store';

@@ -14,7 +14,7 @@ import { CREATE_CASE, OPEN_CASE } from '../../blocks/actions';
 import { ingestEvent } from '../../src/alerts/ingest';
 import { renderAlert } from '../../src/alerts/render';
 import { main } from '../../src/cli';
-import type { Observable } from '../../src/findings/finding';
+import type { Observable } from '../../src/domain/finding';
 import { alreadyEscalatedEphemeral, caseOpenedReply, escalationFailedReply } from '../../blocks/replies';
 import type { AlertRecord } from '../../src/store/store';
 import { theHiveAlert, theHiveCase, theHiveComment } from '../clients/thehive/fixtures';

@@ -2,7 +2,7 @@
  * Deterministic findings and alert records for tests: complete, valid objects (a GuardDuty IAM
  * finding by default) that a test changes only where its behaviour depends on it.
  */
-import type { Finding } from '../../src/findings/finding';
+import type { Finding } from '../../src/domain/finding';
 import type { AlertRecord, FindingSnapshot } from '../../src/store/store';
 
 /** A finding as the pipeline produces it after enrichment: GuardDuty, IAM, a Tor caller. */

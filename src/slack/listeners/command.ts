@@ -12,7 +12,7 @@ import { thresholdChanged, thresholdShown } from '../../../blocks/analyst/thresh
 import { lookupCase, parseCaseNumber } from '../../analyst/case-lookup';
 import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../analyst/lookup-targets';
 import { changeThreshold, parseSeverity, readThreshold } from '../../analyst/threshold';
-import type { Severity } from '../../findings/finding';
+import type { Severity } from '../../domain/finding';
 import type { SlackAppDeps } from '../app';
 import { groupMembersOf } from './group-members';
 

@@ -14,7 +14,7 @@ import {
 import { cannotIgnoreModalError, cannotIgnoreNotice, ignoreModal } from '../../../blocks/analyst/ignore';
 import { notice } from '../../../blocks/replies';
 import { checkIgnorable, ignoreAlert } from '../../analyst/ignore';
-import { isIgnoreReason } from '../../analyst/ignore-reasons';
+import { isIgnoreReason } from '../../domain/ignore';
 import type { SlackAppDeps } from '../app';
 import { answerPrivately } from './private-answer';
 

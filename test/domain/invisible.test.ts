@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { showInvisibles } from '../../src/text/invisible';
+import { showInvisibles } from '../../src/domain/invisible';
 
 const NEUTRALISED = [
   ...Array.from({ length: 5 }, (_, i) => 0x200b + i),
