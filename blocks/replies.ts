@@ -4,8 +4,8 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../src/domain/finding';
-import type { AlertRecord, CaseChange } from '../src/store/store';
-import { caseName, trustedCaseUrl } from './alert';
+import type { AlertRecord, CaseChange } from '../src/domain/alert';
+import { caseName, trustedCaseUrl } from './case-link';
 import { context, mrkdwn, section, slackLink } from './elements';
 import { isSlackUserId, literal, mention, plainText } from './escape';
 import {

@@ -16,7 +16,8 @@ import { severityRank, type Finding, type NormalisedFinding, type Severity } fro
 import { parseEvent } from '../findings/parse';
 import { renderAlert } from './render';
 import { admitNewFinding } from './admission';
-import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
+import { updateAlert } from '../store/store';
+import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import { countUnparsed, type CountMetric } from '../metrics';
 
 export type IngestOutcome = 'posted' | 'updated' | 'unchanged' | 'below-threshold';

@@ -6,7 +6,7 @@
 import { alertMessage, type AlertMessage } from '../../blocks/alert';
 import { responseActionsFor } from '../analyst/response-actions';
 import type { Config } from '../config';
-import type { AlertRecord } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
 import { withCurrentLinks } from './links';
 
 /**

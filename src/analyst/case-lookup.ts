@@ -4,7 +4,8 @@
  * store only, so the answer fits in the command's acknowledgement.
  */
 import type { Deps } from '../deps';
-import type { AlertRecord, AuditEvent } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
+import type { AuditEvent } from '../domain/audit';
 
 /** Audit events shown, most recent last. */
 export const TIMELINE_MAX = 15;

@@ -13,15 +13,11 @@ import { ignoredThreadReply } from '../../blocks/analyst/ignore';
 import { deliverPending } from '../cases/sync';
 import type { Deps } from '../deps';
 import type { JobOf } from '../queue/jobs';
-import { updateAlert, type AlertRecord } from '../store/store';
+import { updateAlert } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
 import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from '../domain/ignore';
 import { errorMessage } from '../logger';
-
-/** Why an alert cannot be ignored, or that it can. */
-export type IgnoreCheck =
-  | { outcome: 'ignorable'; alert: AlertRecord }
-  | { outcome: 'escalated' | 'escalating' | 'already-ignored'; alert: AlertRecord }
-  | { outcome: 'unknown-alert' };
+import type { IgnoreCheck } from '../domain/ignore';
 
 export type IgnoreResult =
   { outcome: 'ignored'; alert: AlertRecord } | Exclude<IgnoreCheck, { outcome: 'ignorable' }>;

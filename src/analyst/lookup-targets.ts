@@ -4,16 +4,11 @@
  */
 import type { Observable } from '../domain/finding';
 import { addressClass, extractObservablesFromText } from '../findings/observables';
-import type { AlertRecord } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
+import type { LookupTarget } from '../domain/lookups';
 
 /** Indicators looked up at once: each costs a request per service, and free API tiers are small. */
 export const LOOKUP_TARGETS_MAX = 10;
-export type LookupDataType = 'ip' | 'domain' | 'url' | 'hash';
-
-export interface LookupTarget {
-  dataType: LookupDataType;
-  value: string;
-}
 
 /** The lookup target an observable makes, if any. */
 function targetOf(observable: Observable): LookupTarget | undefined {

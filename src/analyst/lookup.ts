@@ -7,15 +7,16 @@
  * the worker runs it and answers on the command's response URL or in the alert's thread.
  */
 import { lookupResults } from '../../blocks/analyst/lookup';
-import { AbuseIpDbClient, type AbuseIpReport } from '../../clients/intel/abuseipdb';
+import { AbuseIpDbClient } from '../../clients/intel/abuseipdb';
 import { IntelError } from '../../clients/intel/http';
-import { RdapClient, type RdapDomain, type RdapNetwork } from '../../clients/intel/rdap';
-import { UrlhausClient, urlhausAcceptsHash, type UrlhausReport } from '../../clients/intel/urlhaus';
-import { VirusTotalClient, type VirusTotalReport } from '../../clients/intel/virustotal';
+import { RdapClient } from '../../clients/intel/rdap';
+import { UrlhausClient, urlhausAcceptsHash } from '../../clients/intel/urlhaus';
+import { VirusTotalClient } from '../../clients/intel/virustotal';
 import type { Deps } from '../deps';
 import type { JobOf } from '../queue/jobs';
-import type { LookupTarget } from './lookup-targets';
+
 import { postToResponseUrl } from './response-url';
+import type { IntelAnswer, LookupTarget, SourceName, SourceResult, TargetReport } from '../domain/lookups';
 
 /** Where lookups run from a command are audited (audit events are keyed like alerts). */
 export const LOOKUPS_AUDIT_KEY = 'lookups';
@@ -40,24 +41,6 @@ export function intelSourcesFromEnv(env: NodeJS.ProcessEnv): IntelSources {
     ...(abuseIpDb ? { abuseIpDb: new AbuseIpDbClient(abuseIpDb) } : {}),
     ...(urlhaus ? { urlhaus: new UrlhausClient(urlhaus) } : {}),
   };
-}
-
-export type SourceName = 'RDAP' | 'VirusTotal' | 'AbuseIPDB' | 'URLhaus';
-
-/** What one service said about one target. */
-export type IntelAnswer =
-  | { kind: 'rdap-ip'; network?: RdapNetwork }
-  | { kind: 'rdap-domain'; domain?: RdapDomain }
-  | { kind: 'virustotal'; report: VirusTotalReport }
-  | { kind: 'abuseipdb'; report: AbuseIpReport }
-  | { kind: 'urlhaus'; report: UrlhausReport };
-
-export type SourceResult =
-  { source: SourceName; ok: true; answer: IntelAnswer } | { source: SourceName; ok: false; error: string };
-
-export interface TargetReport {
-  target: LookupTarget;
-  results: SourceResult[];
 }
 
 type Question = { source: SourceName; ask: () => Promise<IntelAnswer> };

@@ -12,7 +12,7 @@ import { responseActionResultReply } from '../../blocks/analyst/response-actions
 import type { ConfigFile } from '../config';
 import type { Deps } from '../deps';
 import type { JobOf } from '../queue/jobs';
-import type { AlertRecord, FindingSnapshot } from '../store/store';
+import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import type { AnalystWorkerDeps } from './triage';
 import { matchesFindingType } from './finding-types';
 import { isAllowed, type GroupMembers } from './permissions';

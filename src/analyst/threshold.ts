@@ -7,6 +7,7 @@ import type { Deps } from '../deps';
 import { SEVERITIES, type Severity } from '../domain/finding';
 import type { Store } from '../store/store';
 import { isAllowed, type GroupMembers } from './permissions';
+import type { ThresholdChange, ThresholdView } from '../domain/threshold';
 
 /** The store setting `/hivewire threshold` writes and ingest reads. */
 export const THRESHOLD_SETTING = 'severityThreshold';
@@ -45,16 +46,6 @@ export function parseSeverity(text: string): Severity | undefined {
   return ALIASES[upper];
 }
 
-/** The threshold in force and where it comes from. */
-export interface ThresholdView {
-  level: Severity;
-  /** `setting`: changed with the command; `config`: SEVERITY_THRESHOLD or the config file's default. */
-  source: 'setting' | 'config';
-  configured: Severity;
-  /** Customers with a threshold of their own in the config file. */
-  customers: { customer: string; level: Severity }[];
-}
-
 /** Reads the threshold in force. */
 export async function readThreshold(deps: Pick<Deps, 'store' | 'config'>): Promise<ThresholdView> {
   const stored = await deps.store.getSetting<Severity>(THRESHOLD_SETTING);
@@ -66,11 +57,6 @@ export async function readThreshold(deps: Pick<Deps, 'store' | 'config'>): Promi
     ? { level: stored, source: 'setting', configured, customers }
     : { level: configured, source: 'config', configured, customers };
 }
-
-export type ThresholdChange =
-  | { outcome: 'changed'; from: Severity; to: Severity }
-  | { outcome: 'unchanged'; level: Severity }
-  | { outcome: 'refused' };
 
 /** Changes the threshold when the user is an admin; audited with who, when, before and after. */
 export async function changeThreshold(

@@ -23,14 +23,13 @@ import {
 import { escapeMarkdown } from '../cases/markdown';
 import type { SyncDeps } from '../cases/sync';
 import type { Deps } from '../deps';
-import type { AlertRecord, FindingSnapshot } from '../store/store';
+import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import { fingerprintOf } from '../findings/fingerprint';
 import type { JobOf } from '../queue/jobs';
 import type { AnalystClients } from './clients';
 import { msUntil } from './delayed-jobs';
 import { matchesFindingType } from './finding-types';
-
-export type TriageResponse = 'yes' | 'no' | 'notsure';
+import type { TriageRecord, TriageRequest, TriageResponse } from '../domain/triage';
 
 /** MozDef's levels of confidence that the identity is right. */
 export const IDENTITY_CONFIDENCES = ['highest', 'high', 'moderate', 'low', 'lowest'] as const;
@@ -39,41 +38,6 @@ export const IDENTITY_CONFIDENCES = ['highest', 'high', 'moderate', 'low', 'lowe
 export const DEFAULT_TRIAGE_TIMEOUT_MINUTES = 60;
 /** Delivery keys (answer or expiry) are kept this long: far beyond any question's life. */
 export const TRIAGE_CLAIM_TTL_SECONDS = 30 * 24 * 60 * 60;
-
-export interface TriageRecord {
-  id: string;
-  origin: 'alert' | 'siem';
-  /** The Hivewire alert the question is about (a SIEM's question may match an ingested alert). */
-  fingerprint?: string;
-  /** The SIEM's id for its alert; for a Hivewire alert, the finding's own id. */
-  identifier?: string;
-  alertName: string;
-  summary: string;
-  email: string;
-  identityConfidence: string;
-  /** Slack user id of the analyst who asked, `auto` for a configured rule, `siem` for POST /triage. */
-  requestedBy: string;
-  requestedAt: string;
-  timeoutMinutes: number;
-  dueAt?: string;
-  state: 'asking' | 'asked' | 'answered' | 'expired' | 'failed';
-  slackUserId?: string;
-  /** The DM (`D…`) and the question's `ts` in it. */
-  channel?: string;
-  ts?: string;
-  response?: TriageResponse | 'noanswer';
-  answeredAt?: string;
-  failure?: string;
-  /** Follow-up steps already done. */
-  done: {
-    asked?: boolean;
-    scheduled?: boolean;
-    threaded?: boolean;
-    commented?: boolean;
-    siem?: boolean;
-    raised?: boolean;
-  };
-}
 
 const recordKey = (id: string) => `triage:${id}`;
 const alertKey = (fingerprint: string) => `triage-for:${fingerprint}`;
@@ -142,13 +106,6 @@ function isWaiting(record: TriageRecord, now: Date): boolean {
 
 /** After this long, a question stuck before its DM went out no longer blocks asking again. */
 const ASKING_STALE_MS = 15 * 60 * 1000;
-
-export type TriageRequest =
-  | { outcome: 'requested'; triageId: string }
-  | { outcome: 'pending'; since: string; slackUserId?: string }
-  | { outcome: 'no-person' }
-  | { outcome: 'no-email'; name: string }
-  | { outcome: 'unknown-alert' };
 
 /**
  * Requests "was this you?" for an alert (the Ask the user button, or a configured rule): checks there

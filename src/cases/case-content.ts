@@ -6,7 +6,7 @@
  */
 import type { Finding, Severity } from '../domain/finding';
 import type { InputCreateAlert, Pap, Tlp } from '../../clients/thehive/client';
-import type { AlertRecord } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
 import { showInvisibles } from '../domain/invisible';
 import { escapeMarkdown, escapeTableCell, markdownLink } from './markdown';
 

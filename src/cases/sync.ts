@@ -13,13 +13,8 @@ import { renderAlert } from '../alerts/render';
 import { caseChangeReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import type { SlackUserDirectory } from '../slack/users';
-import {
-  updateAlert,
-  type AlertRecord,
-  type CaseChange,
-  type CaseSnapshot,
-  type PendingReply,
-} from '../store/store';
+import { updateAlert } from '../store/store';
+import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
 import { diffCase, snapshotOfCase } from './case-change';
 import type { NotifiedCase } from './notification';
 

@@ -4,7 +4,7 @@
  * is over its budget) rather than letting a write fail; opaque payloads are cut at a byte budget.
  */
 import type { NormalisedFinding } from '../domain/finding';
-import type { FindingSnapshot } from './store';
+import type { FindingSnapshot } from '../domain/alert';
 
 /** DynamoDB's item size limit; dynalite enforces the same. */
 export const MAX_ITEM_BYTES = 400 * 1024;

@@ -16,7 +16,7 @@ import { renderAlert } from '../../src/alerts/render';
 import { main } from '../../src/cli';
 import type { Observable } from '../../src/domain/finding';
 import { alreadyEscalatedEphemeral, caseOpenedReply, escalationFailedReply } from '../../blocks/replies';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { theHiveAlert, theHiveCase, theHiveComment } from '../clients/thehive/fixtures';
 import { makeAlertRecord, type AlertRecordOverrides } from '../helpers/alerts';
 import { SIGNING_SECRET, THEHIVE_URL } from '../helpers/analyst';

@@ -22,7 +22,7 @@ import { SlackDelivery } from '../../src/slack/delivery';
 import type { HttpResponse } from '../../src/http/request';
 import { createSlackEventsEndpoint } from '../../src/slack/events-endpoint';
 import { SlackUserDirectory } from '../../src/slack/users';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { startEmbeddedStore } from '../../src/store/embedded';
 import { createJobHandler } from '../../src/worker';
 
