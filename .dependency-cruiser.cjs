@@ -64,7 +64,7 @@ module.exports = {
       comment: 'clients/ are typed clients of external systems: they know no use case, transport or store.',
       from: { path: '^clients/' },
       to: {
-        path: '^(src/(alerts|cases|analyst|triage|lookups|responses|slack|chat|http|handlers|aws|store|queue)/|blocks/)',
+        path: '^(src/(alerts|cases|triage|lookups|response-actions|access|wiring|slack|chat|http|handlers|aws|store|queue)/|blocks/)',
       },
     },
     {

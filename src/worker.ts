@@ -6,11 +6,11 @@
 import * as z from './zod';
 import { TheHiveError } from '../clients/thehive/client';
 import { ingestFinding } from './alerts/ingest';
-import { withAnalystClients } from './analyst/clients';
-import { deliverIgnore } from './analyst/ignore';
-import { runLookup } from './analyst/lookup';
-import { runResponseAction } from './analyst/response-actions';
-import { askTriage, expireTriage, followUpTriage } from './analyst/triage';
+import { withAnalystClients } from './wiring/analyst-clients';
+import { deliverIgnore } from './alerts/ignore';
+import { runLookup } from './lookups/lookup';
+import { runResponseAction } from './response-actions/response-actions';
+import { askTriage, expireTriage, followUpTriage } from './triage/triage';
 import { createCase, escalationFailed } from './cases/escalate';
 import { parseNotification } from './cases/notification';
 import { reconcile } from './cases/reconcile';

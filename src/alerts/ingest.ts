@@ -8,7 +8,7 @@
  * its `posted` event), a skipped one (below the threshold, or nothing newer) one. Every write is still
  * conditional: a concurrent delivery makes a write fail, and only then is the record read again.
  */
-import { askAutomatically } from '../analyst/triage';
+import { askAutomatically } from '../triage/triage';
 import { severityRaisedReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import { enrichFinding } from '../enrich/enrich';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { ingestEvent, ingestFinding } from '../../src/alerts/ingest';
-import { THRESHOLD_SETTING } from '../../src/analyst/threshold';
+import { THRESHOLD_SETTING } from '../../src/alerts/threshold';
 import type { NormalisedFinding } from '../../src/domain/finding';
 import { parseEvent } from '../../src/findings/parse';
 import { SlackDeliveryError } from '../../src/slack/delivery';

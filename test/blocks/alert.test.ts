@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { alertMessage, formatTime } from '../../blocks/alert';
-import type { ResponseAction } from '../../src/analyst/response-actions';
+import type { ResponseAction } from '../../src/response-actions/response-actions';
 import type { Finding, FindingKind, Observable } from '../../src/domain/finding';
 import type { AlertRecord, AlertState } from '../../src/domain/alert';
 import { makeAlertRecord, type AlertRecordOverrides } from '../helpers/alerts';

@@ -13,7 +13,7 @@ import {
 } from '../../../blocks/analyst/actions';
 import { cannotIgnoreModalError, cannotIgnoreNotice, ignoreModal } from '../../../blocks/analyst/ignore';
 import { notice } from '../../../blocks/replies';
-import { checkIgnorable, ignoreAlert } from '../../analyst/ignore';
+import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
 import { isIgnoreReason } from '../../domain/ignore';
 import type { SlackAppDeps } from '../app';
 import { answerPrivately } from './private-answer';

@@ -10,7 +10,7 @@ import {
   responseActionStarted,
   responseActionUnavailable,
 } from '../../../blocks/analyst/response-actions';
-import { requestResponseAction } from '../../analyst/response-actions';
+import { requestResponseAction } from '../../response-actions/response-actions';
 import type { SlackAppDeps } from '../app';
 import { answerPrivately } from './private-answer';
 import { groupMembersOf } from './group-members';

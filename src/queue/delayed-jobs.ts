@@ -5,8 +5,8 @@
  * until due); locally the local queue keeps the job in the store with the time it is due, so a
  * restart does not forget it.
  */
-import type { DelayingQueue, Job, Queue } from '../queue/jobs';
-import { wireCopy } from '../queue/wire';
+import type { DelayingQueue, Job, Queue } from './jobs';
+import { wireCopy } from './wire';
 import type { QueueMessageSender } from '../../clients/aws-actions/sqs';
 
 /** SQS's longest `DelaySeconds`. */

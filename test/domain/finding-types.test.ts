@@ -1,4 +1,4 @@
-import { matchesFindingType } from '../../src/analyst/finding-types';
+import { matchesFindingType } from '../../src/domain/finding-types';
 
 describe('matchesFindingType', () => {
   it('matches a type exactly, and any run of characters with *', () => {

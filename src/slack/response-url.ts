@@ -5,7 +5,7 @@
  */
 import axios from 'axios';
 import type { Config } from '../config';
-import { SlackDeliveryError } from '../slack/delivery';
+import { SlackDeliveryError } from './delivery';
 
 /** Slack's host for response URLs. */
 const SLACK_HOOKS = 'https://hooks.slack.com';

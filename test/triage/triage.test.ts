@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { askAutomatically, asksAutomatically, personToAsk } from '../../src/analyst/triage';
+import { askAutomatically, asksAutomatically, personToAsk } from '../../src/triage/triage';
 import { parseConfigFile } from '../../src/config-file';
 import { makeAlertRecord } from '../helpers/alerts';
 import { startAnalystHarness, type AnalystHarness } from '../helpers/analyst';

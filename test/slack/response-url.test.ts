@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { isTrustedResponseUrl, postToResponseUrl } from '../../src/analyst/response-url';
+import { isTrustedResponseUrl, postToResponseUrl } from '../../src/slack/response-url';
 
 afterAll(() => {
   nock.cleanAll();

@@ -26,9 +26,9 @@ import type { Deps } from '../deps';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import { fingerprintOf } from '../findings/fingerprint';
 import type { JobOf } from '../queue/jobs';
-import type { AnalystClients } from './clients';
-import { msUntil } from './delayed-jobs';
-import { matchesFindingType } from './finding-types';
+import type { AnalystClients } from '../wiring/analyst-clients';
+import { msUntil } from '../queue/delayed-jobs';
+import { matchesFindingType } from '../domain/finding-types';
 import type { TriageRecord, TriageRequest, TriageResponse } from '../domain/triage';
 
 /** MozDef's levels of confidence that the identity is right. */

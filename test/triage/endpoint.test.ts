@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import nock from 'nock';
 import { TRIAGE_NO } from '../../blocks/actions';
-import { handleTriageInvocation, handleTriageRequest } from '../../src/analyst/triage-endpoint';
-import { TriageValidationError } from '../../src/analyst/triage';
+import { handleTriageInvocation, handleTriageRequest } from '../../src/triage/endpoint';
+import { TriageValidationError } from '../../src/triage/triage';
 import type { TriageRecord } from '../../src/domain/triage';
 import { fingerprintOf } from '../../src/findings/fingerprint';
 import { makeAlertRecord } from '../helpers/alerts';

@@ -7,8 +7,8 @@ import { LambdaInvoker } from '../../clients/aws-actions/lambda';
 import { AutomationStarter } from '../../clients/aws-actions/ssm';
 import { QueueMessageSender } from '../../clients/aws-actions/sqs';
 import type { Deps } from '../deps';
-import { LocalDelayedJobs, SqsDelayedJobs, type DelayedJobs } from './delayed-jobs';
-import { intelSourcesFromEnv, type IntelSources } from './lookup';
+import { LocalDelayedJobs, SqsDelayedJobs, type DelayedJobs } from '../queue/delayed-jobs';
+import { intelSourcesFromEnv, type IntelSources } from '../lookups/lookup';
 
 export interface AnalystClients {
   intel: IntelSources;

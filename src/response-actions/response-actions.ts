@@ -13,9 +13,9 @@ import type { ConfigFile } from '../config';
 import type { Deps } from '../deps';
 import type { JobOf } from '../queue/jobs';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
-import type { AnalystWorkerDeps } from './triage';
-import { matchesFindingType } from './finding-types';
-import { isAllowed, type GroupMembers } from './permissions';
+import type { AnalystWorkerDeps } from '../triage/triage';
+import { matchesFindingType } from '../domain/finding-types';
+import { isAllowed, type GroupMembers } from '../access/permissions';
 
 export type ResponseAction = ConfigFile['responseActions'][number];
 

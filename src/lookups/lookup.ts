@@ -15,7 +15,7 @@ import { VirusTotalClient } from '../../clients/intel/virustotal';
 import type { Deps } from '../deps';
 import type { JobOf } from '../queue/jobs';
 
-import { postToResponseUrl } from './response-url';
+import { postToResponseUrl } from '../slack/response-url';
 import type { IntelAnswer, LookupTarget, SourceName, SourceResult, TargetReport } from '../domain/lookups';
 
 /** Where lookups run from a command are audited (audit events are keyed like alerts). */

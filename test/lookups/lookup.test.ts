@@ -1,8 +1,4 @@
-import {
-  LOOKUP_TARGETS_MAX,
-  lookupTargetsFromText,
-  lookupTargetsOfAlert,
-} from '../../src/analyst/lookup-targets';
+import { LOOKUP_TARGETS_MAX, lookupTargetsFromText, lookupTargetsOfAlert } from '../../src/lookups/targets';
 import { makeAlertRecord } from '../helpers/alerts';
 
 describe('lookupTargetsFromText', () => {

@@ -1,4 +1,4 @@
-import { GroupMembers, isAllowed } from '../../src/analyst/permissions';
+import { GroupMembers, isAllowed } from '../../src/access/permissions';
 
 describe('isAllowed', () => {
   it('allows a listed user without asking Slack', async () => {

@@ -6,7 +6,7 @@
 import type { Deps } from '../deps';
 import { SEVERITIES, type Severity } from '../domain/finding';
 import type { Store } from '../store/store';
-import { isAllowed, type GroupMembers } from './permissions';
+import { isAllowed, type GroupMembers } from '../access/permissions';
 import type { ThresholdChange, ThresholdView } from '../domain/threshold';
 
 /** The store setting `/hivewire threshold` writes and ingest reads. */

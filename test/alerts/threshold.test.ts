@@ -4,8 +4,8 @@
  * does. Store reads are counted at the HTTP layer (a proxy in front of dynalite).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { changeThreshold, THRESHOLD_CACHE_MS, thresholdOverride } from '../../src/analyst/threshold';
-import { GroupMembers } from '../../src/analyst/permissions';
+import { changeThreshold, THRESHOLD_CACHE_MS, thresholdOverride } from '../../src/alerts/threshold';
+import { GroupMembers } from '../../src/access/permissions';
 import { loadConfig, parseConfigFile } from '../../src/config-file';
 import { DynamoStore } from '../../src/store/dynamo';
 import { LOCAL_TABLE_NAME, startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';

@@ -1,9 +1,4 @@
-import {
-  LocalDelayedJobs,
-  msUntil,
-  NoDelayedJobsError,
-  SqsDelayedJobs,
-} from '../../src/analyst/delayed-jobs';
+import { LocalDelayedJobs, msUntil, NoDelayedJobsError, SqsDelayedJobs } from '../../src/queue/delayed-jobs';
 import { InProcessQueue } from '../../src/queue/in-process';
 import type { Job } from '../../src/queue/jobs';
 import { startEmbeddedStore } from '../../src/store/embedded';
