@@ -2,7 +2,7 @@
  * The layer rules of Hivewire, checked by dependency-cruiser in `npm test` (`npm run lint:layers`).
  * They say what README "Layout" says: the domain depends on nothing but zod, the Slack builders
  * (blocks/) on the domain only, clients never on use cases, production code never on the sandbox
- * (only the local composition root wires it in), no cycles at runtime and no orphan modules.
+ * (only the local composition root wires it in), no cycles (runtime or type imports) and no orphan modules.
  * test/architecture/layers.test.ts runs this file on crafted trees to show each rule can fail.
  */
 
@@ -13,11 +13,13 @@ const LOCAL_ROOT = '^src/serve[.]ts$';
 module.exports = {
   forbidden: [
     {
-      name: 'no-runtime-cycle',
+      name: 'no-cycle',
       severity: 'error',
-      comment: 'A module must not reach itself at runtime (type-only imports are erased and do not count).',
+      comment:
+        'A module must not reach itself, at runtime or through type imports: a loop of types is a loop of ' +
+        'knowledge between layers (shared types belong in src/domain/ or src/deps.ts).',
       from: {},
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+      to: { circular: true },
     },
     {
       name: 'no-orphans',

@@ -14,7 +14,8 @@ import { askTriage, expireTriage, followUpTriage } from './triage/triage';
 import { createCase, escalationFailed } from './cases/escalate';
 import { parseNotification } from './cases/notification';
 import { reconcile } from './cases/reconcile';
-import { applyCaseState, type SyncDeps } from './cases/sync';
+import { applyCaseState } from './cases/sync';
+import type { WorkerDeps } from './deps';
 import { OutOfTimeError, withDeadline, type TimeBudget } from './queue/budget';
 import { errorMessage } from './logger';
 import type { AttemptEnd, Job, JobHandler } from './queue/jobs';
@@ -27,7 +28,7 @@ export function isRetryable(error: unknown): boolean {
   return true;
 }
 
-async function run(job: Job, deps: SyncDeps): Promise<void> {
+async function run(job: Job, deps: WorkerDeps): Promise<void> {
   switch (job.kind) {
     case 'ingest':
       await ingestFinding(job.finding, deps);
@@ -94,7 +95,7 @@ async function run(job: Job, deps: SyncDeps): Promise<void> {
 }
 
 /** Tells people when a job has failed for good. */
-async function reportFailure(job: Job, error: unknown, deps: SyncDeps): Promise<void> {
+async function reportFailure(job: Job, error: unknown, deps: WorkerDeps): Promise<void> {
   if (job.kind === 'create-case') await escalationFailed(job, error, deps);
 }
 
@@ -179,7 +180,7 @@ export async function runAttempt(
  *
  * @param maxAttempts the attempt on which a failure is final (the queue's own retry limit)
  */
-export function createJobHandler(deps: SyncDeps, maxAttempts: number): JobHandler {
+export function createJobHandler(deps: WorkerDeps, maxAttempts: number): JobHandler {
   return (job, attempt, budget) => {
     const log = deps.logger.createChild({
       persistentKeys: { job: job.kind, attempt, ...correlationKeys(job) },
@@ -202,8 +203,8 @@ export function createJobHandler(deps: SyncDeps, maxAttempts: number): JobHandle
 export async function keepFailedJob(
   job: Job,
   error: unknown,
-  deps: SyncDeps,
-  log: SyncDeps['logger'] = deps.logger,
+  deps: WorkerDeps,
+  log: WorkerDeps['logger'] = deps.logger,
 ): Promise<void> {
   await deps.store.putDeadLetter({
     kind: `job:${job.kind}`,

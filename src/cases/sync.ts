@@ -11,14 +11,11 @@ import { withCurrentLinks } from '../alerts/links';
 import { randomUUID } from 'node:crypto';
 import { renderAlert } from '../alerts/render';
 import { caseChangeReply } from '../../blocks/replies';
-import type { Deps } from '../deps';
-import type { SlackUserDirectory } from '../slack/users';
+import type { Deps, WorkerDeps } from '../deps';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
 import { diffCase, snapshotOfCase } from './case-change';
 import type { NotifiedCase } from './notification';
-
-export type SyncDeps = Deps & { users: SlackUserDirectory };
 
 /** A case's state as TheHive reports it: the case after a change, or the news that it is gone. */
 export type CaseState = { caseId: string; updatedAt: number; actor: string; via: 'webhook' | 'reconcile' } & (
@@ -36,7 +33,7 @@ const WORKFLOW_ON_CLOSE: Record<string, 'RESOLVED' | 'SUPPRESSED'> = {
   Duplicated: 'SUPPRESSED',
 };
 
-async function resolveAssignees(changes: CaseChange[], users: SlackUserDirectory): Promise<CaseChange[]> {
+async function resolveAssignees(changes: CaseChange[], users: WorkerDeps['users']): Promise<CaseChange[]> {
   return Promise.all(
     changes.map(async (change) =>
       change.field === 'assignee'
@@ -50,7 +47,7 @@ async function resolveAssignees(changes: CaseChange[], users: SlackUserDirectory
  * Applies a case's state as TheHive reports it (webhook or reconcile). Older or repeated states
  * change nothing.
  */
-export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<SyncOutcome> {
+export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promise<SyncOutcome> {
   const { store } = deps;
   const alert = await store.findAlertByCase(input.caseId);
   if (!alert) return 'not-followed';

@@ -12,7 +12,7 @@ import { IntelError } from '../../clients/intel/http';
 import { RdapClient } from '../../clients/intel/rdap';
 import { UrlhausClient, urlhausAcceptsHash } from '../../clients/intel/urlhaus';
 import { VirusTotalClient } from '../../clients/intel/virustotal';
-import type { Deps } from '../deps';
+import type { Deps, IntelSources } from '../deps';
 import type { JobOf } from '../queue/jobs';
 
 import { postToResponseUrl } from '../slack/response-url';
@@ -20,14 +20,6 @@ import type { IntelAnswer, LookupTarget, SourceName, SourceResult, TargetReport 
 
 /** Where lookups run from a command are audited (audit events are keyed like alerts). */
 export const LOOKUPS_AUDIT_KEY = 'lookups';
-
-/** The services a lookup may ask; RDAP needs no key, the others only run when theirs is configured. */
-export interface IntelSources {
-  rdap?: RdapClient;
-  virusTotal?: VirusTotalClient;
-  abuseIpDb?: AbuseIpDbClient;
-  urlhaus?: UrlhausClient;
-}
 
 /** Builds the sources from `VIRUSTOTAL_API_KEY`, `ABUSEIPDB_API_KEY` and `URLHAUS_API_KEY`. */
 export function intelSourcesFromEnv(env: NodeJS.ProcessEnv): IntelSources {

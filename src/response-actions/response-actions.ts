@@ -13,7 +13,7 @@ import type { ConfigFile } from '../config';
 import type { Deps } from '../deps';
 import type { JobOf } from '../queue/jobs';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
-import type { AnalystWorkerDeps } from '../triage/triage';
+import type { AnalystWorkerDeps } from '../deps';
 import { matchesFindingType } from '../domain/finding-types';
 import { isAllowed, type GroupMembers } from '../access/permissions';
 

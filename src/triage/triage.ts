@@ -21,12 +21,10 @@ import {
   TRIAGE_ANSWERS,
 } from '../../blocks/analyst/triage';
 import { escapeMarkdown } from '../cases/markdown';
-import type { SyncDeps } from '../cases/sync';
-import type { Deps } from '../deps';
+import type { AnalystWorkerDeps, Deps } from '../deps';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import { fingerprintOf } from '../findings/fingerprint';
 import type { JobOf } from '../queue/jobs';
-import type { AnalystClients } from '../wiring/analyst-clients';
 import { msUntil } from '../queue/delayed-jobs';
 import { matchesFindingType } from '../domain/finding-types';
 import type { TriageRecord, TriageRequest, TriageResponse } from '../domain/triage';
@@ -231,8 +229,6 @@ export async function requestSiemTriage(
   });
   return { triageId };
 }
-
-export type AnalystWorkerDeps = SyncDeps & AnalystClients;
 
 /** The new record for a job, from the alert (or the SIEM's request). Undefined when there is no one to ask. */
 async function newRecord(job: JobOf<'triage-ask'>, deps: AnalystWorkerDeps): Promise<TriageRecord | string> {

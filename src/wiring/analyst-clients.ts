@@ -6,17 +6,9 @@
 import { LambdaInvoker } from '../../clients/aws-actions/lambda';
 import { AutomationStarter } from '../../clients/aws-actions/ssm';
 import { QueueMessageSender } from '../../clients/aws-actions/sqs';
-import type { Deps } from '../deps';
-import { LocalDelayedJobs, SqsDelayedJobs, type DelayedJobs } from '../queue/delayed-jobs';
-import { intelSourcesFromEnv, type IntelSources } from '../lookups/lookup';
-
-export interface AnalystClients {
-  intel: IntelSources;
-  lambda: Pick<LambdaInvoker, 'invoke'>;
-  automation: Pick<AutomationStarter, 'start'>;
-  queueMessages: Pick<QueueMessageSender, 'send'>;
-  delayedJobs: DelayedJobs;
-}
+import type { AnalystClients, Deps } from '../deps';
+import { LocalDelayedJobs, SqsDelayedJobs } from '../queue/delayed-jobs';
+import { intelSourcesFromEnv } from '../lookups/lookup';
 
 const built = new WeakMap<object, AnalystClients>();
 

@@ -13,7 +13,7 @@ import { lookupCase, parseCaseNumber } from '../../cases/lookup';
 import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../lookups/targets';
 import { changeThreshold, parseSeverity, readThreshold } from '../../alerts/threshold';
 import type { Severity } from '../../domain/finding';
-import type { SlackAppDeps } from '../app';
+import type { SlackAppDeps } from '../../deps';
 import { groupMembersOf } from './group-members';
 
 /** A command line, understood. */
