@@ -15,7 +15,7 @@ import type { Deps, WorkerDeps } from '../deps';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
 import { diffCase, snapshotOfCase } from './case-change';
-import type { NotifiedCase } from './notification';
+import { parseNotification, type NotifiedCase } from './notification';
 
 /** A case's state as TheHive reports it: the case after a change, or the news that it is gone. */
 export type CaseState = { caseId: string; updatedAt: number; actor: string; via: 'webhook' | 'reconcile' } & (
@@ -199,6 +199,44 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
       actor: { kind: 'system' },
       action: 'securityhub-workflow',
       details: { status: workflow.status, note: workflow.note },
+    });
+  }
+}
+
+/**
+ * A TheHive notification as the webhook queued it: a case changed or gone is applied, anything else
+ * (other objects, unknown operations) counted and let go.
+ */
+export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Promise<void> {
+  const notification = parseNotification(raw);
+  if (notification.kind === 'case') {
+    const { theCase } = notification;
+    const outcome = await applyCaseState(
+      {
+        caseId: theCase._id,
+        theCase,
+        updatedAt: theCase._updatedAt ?? theCase._createdAt ?? 0,
+        actor: notification.actor,
+        via: 'webhook',
+      },
+      deps,
+    );
+    deps.logger.info('case notification', { caseId: theCase._id, outcome });
+  } else if (notification.kind === 'case-gone') {
+    await applyCaseState(
+      {
+        caseId: notification.caseId,
+        gone: notification.action === 'delete' ? 'deleted' : 'merged',
+        updatedAt: notification.at ?? deps.now().getTime(),
+        actor: notification.actor,
+        via: 'webhook',
+      },
+      deps,
+    );
+  } else {
+    deps.logger.info('case notification ignored', {
+      metric: 'thehive_notifications_ignored',
+      reason: notification.kind === 'ignored' ? notification.reason : notification.error,
     });
   }
 }
