@@ -20,6 +20,10 @@ interface Violation {
 
 let tree: string;
 
+// Each test starts the depcruise CLI (a fresh node, TypeScript and the tree read): seconds when the
+// machine is idle, far more on a loaded CI runner. The rule's verdict, not its speed, is asserted.
+jest.setTimeout(180_000);
+
 function write(files: Record<string, string>): void {
   for (const [path, text] of Object.entries(files)) {
     const file = join(tree, path);
