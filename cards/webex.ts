@@ -8,9 +8,11 @@
  * `&lt;@`, which reads the same and mentions nobody. The only mentions are the ones
  * {@link webexMention} builds from an id Webex gave Hivewire.
  */
-import { SEVERITIES } from '../src/findings/finding';
-import type { AlertRecord } from '../src/store/store';
-import { trustedCaseUrl, utcMinute } from '../blocks/alert';
+import type { AlertRecord, CaseChange } from '../src/domain/alert';
+import type { ThreadNote } from '../src/domain/notes';
+import { SEVERITIES } from '../src/domain/finding';
+import { utcMinute } from '../blocks/alert';
+import { trustedCaseUrl } from '../blocks/case-link';
 import { PROSE_VALUE_MAX, TEXT_LINK_URL_MAX, VALUE_MAX } from '../blocks/limits';
 import { markdownLink } from '../src/cases/markdown';
 import { alertCard, alertSummary, type AlertCardOptions } from './alert';
@@ -142,4 +144,63 @@ export function webexHelp(): WebexMessageContent {
       'On an alert: **Create Case** opens a TheHive case · **Ignore** asks why · **Enrich** threads threat intel on its indicators.',
     ].join('\n'),
   );
+}
+
+/** TheHive 5 case severity 1–4, TLP 2.0 as TheHive numbers it, PAP: as the Slack replies name them. */
+const LEVELS: Record<'severity' | 'tlp' | 'pap', { name: string; labels: string[] }> = {
+  severity: { name: 'Severity', labels: ['', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] },
+  tlp: { name: 'TLP', labels: ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] },
+  pap: { name: 'PAP', labels: ['CLEAR', 'GREEN', 'AMBER', 'RED'] },
+};
+
+function level(field: 'severity' | 'tlp' | 'pap', value: number | undefined): string {
+  if (value === undefined) return 'unset';
+  return (Number.isInteger(value) ? LEVELS[field].labels[value] : undefined) || webexText(String(value));
+}
+
+/** One case change, in the thread's words. */
+export function webexCaseChangeLine(change: CaseChange): string {
+  switch (change.field) {
+    case 'status':
+      if (change.stage === 'Closed') return `✅ Closed as ${webexText(change.to)}`;
+      return `🔄 Status ${change.from === undefined ? '' : `${webexText(change.from)} → `}${webexText(change.to)}`;
+    case 'assignee':
+      if (!change.to) return `👤 Unassigned${change.from ? ` (was ${webexText(change.from)})` : ''}`;
+      return `👤 Assigned to ${webexText(change.to)}${change.from ? ` (was ${webexText(change.from)})` : ''}`;
+    case 'severity':
+    case 'tlp':
+    case 'pap':
+      return `🎚️ ${LEVELS[change.field].name} ${level(change.field, change.from)} → ${level(change.field, change.to)}`;
+    case 'title':
+      return `✏️ Title changed to ${change.to?.trim() ? webexText(change.to, PROSE_VALUE_MAX) : 'nothing'}`;
+    case 'tags':
+      return `🏷️ Tags ${[...change.added.map((tag) => `+${webexText(tag)}`), ...change.removed.map((tag) => `−${webexText(tag)}`)].join(' ')}`;
+    case 'gone':
+      return change.to === 'deleted' ? '🗑️ Deleted in TheHive' : '🔀 Merged into another case in TheHive';
+  }
+}
+
+/** A thread note (src/domain/notes.ts) as a Webex message. */
+export function webexNote(note: ThreadNote): WebexMessageContent {
+  switch (note.kind) {
+    case 'case-opened':
+      return webexCaseOpened({ ...note, personId: note.person });
+    case 'case-change':
+      return webexCaseChanged({ ...note, lines: note.changes.map(webexCaseChangeLine) });
+    case 'escalation-failed':
+      return webexEscalationFailed(note.person, note.reason);
+    case 'ignored':
+      return webexIgnored(note.person, note.reason);
+    case 'severity-raised':
+      return webexNotice(
+        `⬆️ Severity rose ${note.from} → ${note.to}.${note.reopened ? ' It was ignored and is open again.' : ''}`,
+      );
+    case 'already-escalated': {
+      const url = trustedCaseUrl(note.caseUrl);
+      const link = url && url.length <= TEXT_LINK_URL_MAX ? `: ${markdownLink('Open in TheHive', url)}` : '';
+      return webexNotice(`${caseLink(note.caseNumber, undefined)} already exists${link}`);
+    }
+    case 'notice':
+      return webexNotice(webexText(note.text, PROSE_VALUE_MAX));
+  }
 }

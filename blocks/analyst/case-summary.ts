@@ -4,8 +4,10 @@
  * and users, so every value goes through `literal`.
  */
 import type { KnownBlock } from '@slack/types';
-import type { AlertRecord, AuditEvent } from '../../src/store/store';
-import { caseName, formatTime, trustedCaseUrl } from '../alert';
+import type { AlertRecord } from '../../src/domain/alert';
+import type { AuditEvent } from '../../src/domain/audit';
+import { formatTime } from '../alert';
+import { caseName, trustedCaseUrl } from '../case-link';
 import { context, mrkdwn, section, slackLink, webUrlHost } from '../elements';
 import { literal, mention } from '../escape';
 import { PROSE_VALUE_MAX, SECTION_TEXT_MAX, VALUE_MAX } from '../limits';
@@ -15,6 +17,8 @@ function actor(event: AuditEvent): string {
   switch (event.actor.kind) {
     case 'slack':
       return mention(event.actor.id);
+    case 'webex':
+      return `Webex ${literal(event.actor.id)}`;
     case 'thehive':
       return `TheHive ${literal(event.actor.id)}`;
     case 'system':

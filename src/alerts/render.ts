@@ -5,9 +5,9 @@
  */
 import { alertMessage, type AlertMessage } from '../../blocks/alert';
 import { webexAlertMessage, type WebexMessageContent } from '../../cards/webex';
-import { responseActionsFor } from '../analyst/response-actions';
+import { responseActionsFor } from '../response-actions/response-actions';
 import type { Config } from '../config';
-import type { AlertRecord } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
 import { withCurrentLinks } from './links';
 
 /**

@@ -7,6 +7,7 @@
  * retried after TheHive answered finds its alert again, because TheHive rejects a second alert with the
  * same type/source/sourceRef, and reuses (or finishes) its promotion.
  */
+import { webexCaseOpenedReply } from '../chat/webex/alerts';
 import { renderAlert } from '../alerts/render';
 import { withCurrentLinks } from '../alerts/links';
 import { literal, mention } from '../../blocks/escape';
@@ -16,7 +17,8 @@ import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
 import type { Deps } from '../deps';
 import { routeFor } from '../enrich/enrich';
 import type { JobOf } from '../queue/jobs';
-import { updateAlert, type AlertRecord } from '../store/store';
+import { updateAlert } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
 import { snapshotOfCase } from './case-change';
 import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
 import { errorMessage } from '../logger';
@@ -123,6 +125,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
       details: { threadTs: alert.ts, replyTs, permalink: alert.permalink, caseUrl: alert.caseUrl },
     });
   }
+  alert = withCurrentLinks(await webexCaseOpenedReply(alert, deps), deps.config);
   if (alert.ts) await slack.update(alert.channel, alert.ts, renderAlert(alert, deps.config));
 
   const ref = alert.finding.securityHub;

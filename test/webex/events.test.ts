@@ -18,7 +18,7 @@ import {
   SANDBOX_WEBEX_PEOPLE,
   type WebexMessageRecord,
 } from '../../src/sandbox/webex-space';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 
 const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
@@ -158,6 +158,25 @@ describe('Create Case from a Webex card', () => {
       caseNumber: expect.any(Number),
     });
     expect(product.sandbox.theHive.listCases()).toHaveLength(1);
+    const caseNumber = escalated!.caseNumber!;
+    expect(thread(cardId).map((message) => message.markdown)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^📁 \\[Case #${caseNumber}\\]\\(http://127\\.0\\.0\\.1:\\d+/sandbox/thehive/.+\\) opened in TheHive by <@personId:${ALICE.id}> with 1 observable$`,
+        ),
+      ),
+    );
+
+    // A status change in TheHive is threaded back under the Webex card too.
+    product.sandbox.theHive.updateCase(String(caseNumber), { status: 'InProgress' }, 'analyst@example.com');
+    await product.sandbox.theHive.flush();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await settle();
+    expect(thread(cardId).at(-1)?.markdown).toMatch(
+      new RegExp(
+        `^\\[Case #${caseNumber}\\]\\(.+\\) updated in TheHive by analyst@example\\[\\.\\]com  \\n🔄 Status New → InProgress$`,
+      ),
+    );
 
     space().submitCard(BOB, {
       type: 'submit',

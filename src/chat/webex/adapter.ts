@@ -10,8 +10,25 @@
  *   card submission like any button.
  */
 import { WebexClient } from '../../../clients/webex/client';
-import type { WebexMessageContent } from '../../../cards/webex';
+import { alertCard, alertSummary } from '../../../cards/alert';
+import { ignoreFormCard } from '../../../cards/forms';
+import {
+  cardMessage,
+  webexMention,
+  webexNote,
+  WEBEX_CARD_VERSION,
+  type WebexMessageContent,
+} from '../../../cards/webex';
 import type { Config } from '../../config';
+import type {
+  AlertView,
+  ChatForm,
+  ChatMessageRef,
+  ChatPerson,
+  ChatPort,
+  FormContext,
+  ThreadNote,
+} from '../port';
 
 /** A message Hivewire posted in Webex. */
 export interface WebexMessageRef {
@@ -33,10 +50,16 @@ export function webexClientFor(config: Pick<Config, 'webex'>): WebexClient {
   return client;
 }
 
-export class WebexChat {
+function roomRef(ref: ChatMessageRef): WebexMessageRef {
+  return { roomId: ref.channel, messageId: ref.messageId };
+}
+
+export class WebexChat implements ChatPort {
+  readonly platform = 'webex' as const;
+
   constructor(private readonly client: WebexClient) {}
 
-  /** Posts an alert (or any root message) in a space; resolves to its message id. */
+  /** Posts a root message in a space; resolves to its message id. */
   async post(roomId: string, content: WebexMessageContent): Promise<string> {
     return (await this.client.createMessage({ roomId, ...content })).id;
   }
@@ -53,15 +76,47 @@ export class WebexChat {
     return { roomId: message.roomId, messageId: message.parentId ?? message.id };
   }
 
-  /** The Webex person with this email, if any. */
-  async findPerson(email: string): Promise<{ id: string; name?: string; email: string } | undefined> {
-    const [person] = await this.client.findPeopleByEmail(email);
-    return person && { id: person.id, name: person.displayName, email };
+  postAlert(channel: string, view: AlertView): Promise<string> {
+    const card = alertCard(view.alert, WEBEX_CARD_VERSION, view);
+    return this.post(channel, cardMessage(card, alertSummary(view.alert)));
   }
 
-  /** A direct (1:1) message to a person. */
-  async directMessage(personId: string, content: WebexMessageContent): Promise<WebexMessageRef> {
-    const message = await this.client.createMessage({ toPersonId: personId, ...content });
-    return { roomId: message.roomId, messageId: message.id };
+  /** Nothing: Webex refuses edits of a message with a card (400); changes are said in the thread. */
+  async updateAlert(): Promise<void> {}
+
+  replyInThread(root: ChatMessageRef, note: ThreadNote): Promise<string> {
+    return this.reply(roomRef(root), webexNote(note));
+  }
+
+  /** Webex has no ephemeral message: a threaded notice that mentions the person. */
+  async tellPrivately(root: ChatMessageRef, person: ChatPerson, note: ThreadNote): Promise<void> {
+    const content = webexNote(note);
+    await this.reply(roomRef(root), {
+      ...content,
+      markdown: `${webexMention(person.id)} ${content.markdown}`,
+    });
+  }
+
+  /** A form is a card with inputs, posted in the alert's thread. */
+  async openForm(context: FormContext, form: ChatForm): Promise<void> {
+    await this.reply(
+      roomRef(context.root),
+      cardMessage(ignoreFormCard(form, WEBEX_CARD_VERSION), 'Ignore alert: choose a reason'),
+    );
+  }
+
+  async findPerson(email: string): Promise<ChatPerson | undefined> {
+    const [person] = await this.client.findPeopleByEmail(email);
+    return person && { platform: 'webex', id: person.id, name: person.displayName, email };
+  }
+
+  async directMessage(person: ChatPerson, note: ThreadNote): Promise<ChatMessageRef> {
+    const message = await this.client.createMessage({ toPersonId: person.id, ...webexNote(note) });
+    return { platform: 'webex', channel: message.roomId, messageId: message.id };
+  }
+
+  /** Webex lets a bot list a space's messages only when they mention it: it cannot say. */
+  async findAlertMessage(): Promise<string | undefined> {
+    return undefined;
   }
 }

@@ -11,7 +11,8 @@ import { renderWebexAlert } from '../../alerts/render';
 import { webexSeenAgain } from '../../../cards/webex';
 import type { Config } from '../../config';
 import type { Deps } from '../../deps';
-import { updateAlert, type AlertRecord } from '../../store/store';
+import type { AlertRecord, PendingReply } from '../../domain/alert';
+import { updateAlert } from '../../store/store';
 import { WebexChat, webexClientFor } from './adapter';
 
 /** How long a claim to post holds before another delivery may take it over. */
@@ -90,4 +91,53 @@ export async function webexSeenAgainReply(alert: AlertRecord, deps: WebexAlertDe
     { roomId: post.channel, messageId: post.messageId },
     webexSeenAgain(alert),
   );
+}
+
+function webexRoot(alert: AlertRecord) {
+  const post = alert.posts?.webex;
+  return post?.messageId
+    ? { platform: 'webex' as const, channel: post.channel, messageId: post.messageId }
+    : undefined;
+}
+
+/** The case link in the alert's Webex thread, once (its reply id is saved, as Slack's `caseReplyTs`). */
+export async function webexCaseOpenedReply(alert: AlertRecord, deps: WebexAlertDeps): Promise<AlertRecord> {
+  const root = webexRoot(alert);
+  if (!root || alert.posts?.webex?.caseReplyId || !alert.caseUrl || alert.caseNumber === undefined)
+    return alert;
+  const replyId = await new WebexChat(webexClientFor(deps.config)).replyInThread(root, {
+    kind: 'case-opened',
+    caseNumber: alert.caseNumber,
+    caseUrl: alert.caseUrl,
+    person: alert.escalatedBy ?? '',
+    observableCount: alert.finding.observables.length,
+  });
+  const saved = await updateAlert(deps.store, alert.fingerprint, (current) =>
+    current.posts?.webex
+      ? { ...current, posts: { ...current.posts, webex: { ...current.posts.webex, caseReplyId: replyId } } }
+      : undefined,
+  );
+  return saved?.after ?? alert;
+}
+
+/**
+ * A pending thread reply (a case change) in the alert's Webex thread, before Slack's: marked delivered
+ * there, so when Slack's post fails and the job retries, Webex does not get it twice.
+ */
+export async function deliverToWebex(
+  alert: AlertRecord,
+  pending: PendingReply,
+  deps: WebexAlertDeps,
+): Promise<void> {
+  const root = webexRoot(alert);
+  if (!root || !pending.note || pending.deliveredTo?.includes('webex')) return;
+  await new WebexChat(webexClientFor(deps.config)).replyInThread(root, pending.note);
+  await updateAlert(deps.store, alert.fingerprint, (current) => ({
+    ...current,
+    pendingReplies: (current.pendingReplies ?? []).map((reply) =>
+      reply.id === pending.id
+        ? { ...reply, deliveredTo: [...(reply.deliveredTo ?? []), 'webex' as const] }
+        : reply,
+    ),
+  }));
 }

@@ -17,10 +17,11 @@ import {
   webexText,
   WEBEX_CARD_VERSION,
 } from '../../../cards/webex';
-import { isIgnoreReason } from '../../analyst/ignore-reasons';
-import { checkIgnorable, ignoreAlert } from '../../analyst/ignore';
-import { lookupCase, parseCaseNumber } from '../../analyst/case-lookup';
-import { parseSeverity, readThreshold, SETTINGS_AUDIT_KEY, THRESHOLD_SETTING } from '../../analyst/threshold';
+import { isIgnoreReason } from '../../domain/ignore';
+import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
+import { lookupCase, parseCaseNumber } from '../../cases/lookup';
+import { parseSeverity, readThreshold, setThreshold } from '../../alerts/threshold';
+import type { ThresholdChange } from '../../domain/threshold';
 import { requestEscalation } from '../../cases/request-escalation';
 import type { Deps } from '../../deps';
 import type { JobOf } from '../../queue/jobs';
@@ -59,7 +60,7 @@ async function onCardSubmitted(
   const tell = (markdown: string) => chat.reply(root, webexNotice(`${webexMention(person)} ${markdown}`));
   switch (parsed.data.action) {
     case CREATE_CASE: {
-      const result = await requestEscalation({ fingerprint, userId: person }, deps);
+      const result = await requestEscalation({ fingerprint, userId: person, platform: 'webex' }, deps);
       deps.logger.info('webex create case clicked', { fingerprint, outcome: result.outcome });
       if (result.outcome === 'already-escalated')
         await chat.reply(root, webexAlreadyEscalated(result.alert, person));
@@ -93,7 +94,10 @@ async function onCardSubmitted(
         return;
       }
       const note = parsed.data[IGNORE_NOTE_FIELD];
-      const result = await ignoreAlert({ fingerprint, userId: person, reason, note }, deps);
+      const result = await ignoreAlert(
+        { fingerprint, userId: person, platform: 'webex', reason, note },
+        deps,
+      );
       if (result.outcome === 'ignored')
         await chat.reply(root, webexIgnored(person, result.alert.ignoreReason));
       else
@@ -106,6 +110,18 @@ async function onCardSubmitted(
     }
     default:
       await tell(`${webexText(parsed.data.action, 60)} is not available on Webex yet.`);
+  }
+}
+
+/** What a threshold change says in the space. */
+function thresholdWords(change: ThresholdChange, personId: string): string {
+  switch (change.outcome) {
+    case 'changed':
+      return `✅ ${webexMention(personId)} set the severity threshold: **${change.from}** → **${change.to}**.`;
+    case 'unchanged':
+      return `The severity threshold already is **${change.level}**.`;
+    case 'refused':
+      return `⛔ ${webexMention(personId)} Only Hivewire admins may change the severity threshold (\`webex.admins\` in the config file).`;
   }
 }
 
@@ -149,35 +165,15 @@ async function onMessage(
         await chat.reply(root, webexNotice(`${webexText(args[0]!, 40)} is not a severity.`));
         return;
       }
-      if (!isWebexAdmin(person, deps.config.webex?.admins ?? [])) {
-        await deps.store.appendAudit({
-          fingerprint: SETTINGS_AUDIT_KEY,
-          actor: { kind: 'slack', id: person.id },
-          action: 'threshold-refused',
-          details: { requested: level, platform: 'webex' },
-        });
-        await chat.reply(
-          root,
-          webexNotice(
-            `⛔ ${webexMention(person.id)} Only Hivewire admins may change the severity threshold (\`webex.admins\` in the config file).`,
-          ),
-        );
-        return;
-      }
-      const before = await readThreshold(deps);
-      await deps.store.putSetting(THRESHOLD_SETTING, level);
-      await deps.store.appendAudit({
-        fingerprint: SETTINGS_AUDIT_KEY,
-        actor: { kind: 'slack', id: person.id },
-        action: 'threshold-changed',
-        details: { from: before.level, to: level, platform: 'webex' },
-      });
-      await chat.reply(
-        root,
-        webexNotice(
-          `✅ ${webexMention(person.id)} set the severity threshold: **${before.level}** → **${level}**.`,
-        ),
+      const change = await setThreshold(
+        {
+          level,
+          actor: { kind: 'webex', id: person.id },
+          allowed: isWebexAdmin(person, deps.config.webex?.admins ?? []),
+        },
+        deps,
       );
+      await chat.reply(root, webexNotice(thresholdWords(change, person.id)));
       return;
     }
     case 'case': {

@@ -1,0 +1,34 @@
+/**
+ * What the product says in an alert's thread or privately to one person, platform-neutral: each chat
+ * adapter renders a note with its own pure builders (blocks/ for Slack). The kinds mirror the Slack
+ * replies of blocks/replies.ts; person fields hold the platform's user id (a Slack user id today).
+ */
+import type { Severity } from './finding';
+
+/**
+ * One change to a TheHive case, as the status sync found it (TheHive names only new values; `from`
+ * is what Hivewire knew before). `actor` is the TheHive login that made the change.
+ */
+export type CaseChange =
+  | { field: 'status'; from?: string; to: string; stage: string; summary?: string; actor: string }
+  | { field: 'assignee'; from?: string; to?: string; toSlackUser?: string; actor: string }
+  | { field: 'severity' | 'tlp' | 'pap'; from?: number; to?: number; actor: string }
+  | { field: 'title'; from?: string; to?: string; actor: string }
+  | { field: 'tags'; added: string[]; removed: string[]; actor: string }
+  | { field: 'gone'; to: 'deleted' | 'merged'; actor: string };
+
+export type ThreadNote =
+  | { kind: 'case-opened'; caseNumber: number; caseUrl: string; person: string; observableCount: number }
+  | { kind: 'case-change'; caseNumber?: number; caseUrl?: string; changes: CaseChange[]; actor: string }
+  | { kind: 'escalation-failed'; reason: string; person: string }
+  | { kind: 'ignored'; person: string; reason?: string }
+  | { kind: 'severity-raised'; from: Severity; to: Severity; reopened: boolean; count?: number }
+  | {
+      kind: 'already-escalated';
+      caseNumber?: number;
+      caseId?: string;
+      caseUrl?: string;
+      escalatedBy?: string;
+    }
+  /** Plain product text, escaped by the adapter. */
+  | { kind: 'notice'; text: string };
