@@ -49,6 +49,7 @@ async function run(job: Job, deps: SyncDeps): Promise<void> {
             updatedAt: theCase._updatedAt ?? theCase._createdAt ?? 0,
             actor: notification.actor,
             via: 'webhook',
+            organisation: notification.organisation,
           },
           deps,
         );
@@ -61,6 +62,7 @@ async function run(job: Job, deps: SyncDeps): Promise<void> {
             updatedAt: notification.at ?? deps.now().getTime(),
             actor: notification.actor,
             via: 'webhook',
+            organisation: notification.organisation,
           },
           deps,
         );

@@ -23,6 +23,7 @@ import {
 import { escapeMarkdown } from '../cases/markdown';
 import type { SyncDeps } from '../cases/sync';
 import type { Deps } from '../deps';
+import { theHiveFor } from '../enrich/tenancy';
 import type { AlertRecord, FindingSnapshot } from '../store/store';
 import { fingerprintOf } from '../findings/fingerprint';
 import type { JobOf } from '../queue/jobs';
@@ -556,7 +557,7 @@ async function reportOutcome(record: TriageRecord, deps: AnalystWorkerDeps): Pro
     await markDone(deps, record.id, 'threaded');
   }
   if (!record.done.commented && alert?.caseId) {
-    await deps.theHive.comments.createInCase(alert.caseId, commentFor(record));
+    await theHiveFor(deps, alert.finding.customer).comments.createInCase(alert.caseId, commentFor(record));
     await markDone(deps, record.id, 'commented');
   }
   const queueUrl = deps.config.file.triage?.siemQueueUrl;
