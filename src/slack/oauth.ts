@@ -90,6 +90,7 @@ function installerFor(oauth: SlackOAuthConfig, deps: OAuthDeps): InstallProvider
     installationStore: new InstallationVault(deps.store, oauth.installationKey),
     installUrlOptions: { scopes: [...BOT_SCOPES], redirectUri: redirectUriOf(deps.config) },
     authorizationUrl: oauth.authorizationUrl,
+    renderHtmlForInstallPath: installPage,
     clientOptions: requestPathClientOptions(deps.config.slack.apiUrl),
     // The provider logs at info by default; nothing it logs is needed, and a token must never be.
     logLevel: 'error' as never,
@@ -152,6 +153,16 @@ function page(status: number, title: string, text: string): (res: ServerResponse
         `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`,
     );
   };
+}
+
+/** The "Add to Slack" page: the product's own, with no image or script from elsewhere. */
+function installPage(authorizeUrl: string): string {
+  return (
+    '<!doctype html><html><head><meta charset="utf-8"><title>Add Hivewire to Slack</title></head><body>' +
+    '<h1>Add Hivewire to Slack</h1><p>Hivewire will post security alerts in the channel its operator ' +
+    `configured for your workspace.</p><p><a id="add-to-slack" href="${escapeHtml(authorizeUrl)}">Add to Slack</a></p>` +
+    '</body></html>'
+  );
 }
 
 function installedTeam(installation: Installation | OrgInstallation): string {

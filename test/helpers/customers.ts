@@ -107,6 +107,8 @@ export interface CustomersHarness {
   theHiveCalls: TheHiveCall[];
   /** Bot tokens Slack knows (auth.test answers with their workspace): the OAuth install adds one. */
   tokens: Map<string, string>;
+  /** Codes Slack's authorize page handed out: `oauth.v2.access` exchanges each for its answer. */
+  codes: Map<string, Record<string, unknown>>;
   /** Sends a signed request to `POST /slack/events` as Slack would from `team`. */
   slack(body: string, contentType?: string): Promise<Response>;
   /** A signed block_actions click from a user of `team`. */
@@ -148,6 +150,7 @@ export async function startCustomersHarness(
   const server = await startServer(runtime, { port: 0, host: '127.0.0.1', reconcileEveryMs: 0 });
 
   const tokens = new Map([[SOC.token, SOC.team]]);
+  const codes = new Map<string, Record<string, unknown>>();
   const slackCalls: SlackCall[] = [];
   let ts = 0;
   nock('https://slack.com')
@@ -159,7 +162,19 @@ export async function startCustomersHarness(
       const token =
         String(this.req.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
       slackCalls.push({ method, token, args });
-      if (method === 'oauth.v2.access') return [200, { ok: false, error: 'invalid_code' }];
+      if (method === 'oauth.v2.access') {
+        if (args.client_id !== CLIENT_ID || args.client_secret !== CLIENT_SECRET)
+          return [200, { ok: false, error: 'invalid_client_id' }];
+        const answer = codes.get(String(args.code));
+        // A code works once, as Slack's do.
+        codes.delete(String(args.code));
+        if (!answer) return [200, { ok: false, error: 'invalid_code' }];
+        tokens.set(
+          String(answer.access_token),
+          String((answer.team as { id?: string } | null)?.id ?? 'T0ORG'),
+        );
+        return [200, answer];
+      }
       const team = tokens.get(token);
       if (!team) return [200, { ok: false, error: 'invalid_auth' }];
       if (method === 'auth.test')
@@ -210,6 +225,7 @@ export async function startCustomersHarness(
     slackCalls,
     theHiveCalls,
     tokens,
+    codes,
     slack,
     click(team, actionId, value, channel) {
       const payload = {
