@@ -90,6 +90,11 @@ export async function startSandboxServer(
     'INGEST_SECRET',
     'HIVEWIRE_CONFIG',
     'SEVERITY_THRESHOLD',
+    'SLACK_CLIENT_ID',
+    'SLACK_CLIENT_SECRET',
+    'SLACK_STATE_SECRET',
+    'SLACK_INSTALLATION_KEY',
+    'SLACK_AUTHORIZATION_URL',
   ])
     delete env[name];
   const args = ['bin/hivewire.js', 'serve', ...(options.samples === false ? [] : ['--sandbox-samples'])];
