@@ -87,14 +87,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     publicUrl,
     now: options.now,
   });
+  const oauth = options.oauth ? new SandboxSlackOAuth({ ...options.oauth, now: options.now }) : undefined;
   const interactions = new InteractionSender({
+    workspaceOf: (channel) => oauth?.workspaceOf(channel),
     workspace,
     signingSecret: options.signingSecret,
     eventsUrl: options.botEventsUrl ?? `${publicUrl}/slack/events`,
     publicUrl,
     now: options.now,
   });
-  const oauth = options.oauth ? new SandboxSlackOAuth({ ...options.oauth, now: options.now }) : undefined;
   const slackApi = createSlackApi({ workspace, publicUrl, oauth });
   const theHiveApi = createTheHiveApi({ theHive, apiKey: options.theHiveApiKey });
   const webConsole = createConsole({

@@ -156,7 +156,8 @@ export function createSlackApi(options: SlackApiOptions) {
         is_enterprise_install: false,
       } satisfies Answer<AuthTestResponse>;
     },
-    'chat.postMessage': (args) => {
+    'chat.postMessage': (args, token) => {
+      options.oauth?.notePost(stringArg(args, 'channel') ?? '', token);
       const { message, warnings } = workspace.postMessage({
         channel: stringArg(args, 'channel'),
         user: bot,

@@ -48,6 +48,8 @@ export class SandboxSlackOAuth {
   private readonly grants = new Map<string, Grant>();
   /** Bot token → workspace, for every token an install gave. */
   readonly tokens = new Map<string, (typeof INSTALLABLE_WORKSPACES)[number]>();
+  /** Channel → workspace, learned from the token the bot posts there with (a channel is in one workspace). */
+  private readonly channels = new Map<string, (typeof INSTALLABLE_WORKSPACES)[number]>();
   private readonly now: () => number;
 
   constructor(private readonly options: SlackOAuthOptions) {
@@ -92,6 +94,17 @@ export class SandboxSlackOAuth {
     res.writeHead(302, { location: target.toString() });
     res.end();
     return true;
+  }
+
+  /** Notes that the bot posted in `channel` with `token`: an installed workspace's token makes it that workspace's. */
+  notePost(channel: string, token: string): void {
+    const team = this.tokens.get(token);
+    if (team && !this.channels.has(channel)) this.channels.set(channel, team);
+  }
+
+  /** The installed workspace a channel is in; undefined for the sandbox's own workspace. */
+  workspaceOf(channel: string): { id: string; domain: string } | undefined {
+    return this.channels.get(channel);
   }
 
   /** `oauth.v2.access`: the code for the bot token, once. */

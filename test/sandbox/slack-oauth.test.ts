@@ -91,7 +91,7 @@ function click(team: string, fingerprint: string): Promise<Response> {
   });
 }
 
-test('Add to Slack installs Hivewire in the second workspace; its alerts go there and escalate from there', async () => {
+test('Add to Slack installs Hivewire in the second workspace; its alerts go there and the console escalates them from there', async () => {
   const installed = await installInSecondWorkspace();
   expect(installed.status).toBe(200);
   expect(await installed.text()).toContain(`Hivewire now posts alerts in ${SECOND.name}`);
@@ -125,7 +125,26 @@ test('Add to Slack installs Hivewire in the second workspace; its alerts go ther
   expect((await click('T0SANDBOX', fingerprint)).status).toBe(200);
   await s.runtime.queue.drain();
   expect((await s.runtime.deps.store.getAlert(fingerprint))?.state).toBe('open');
-  expect((await click(SECOND.id, fingerprint)).status).toBe(200);
+  // The console's click on the alert's button is sent from the workspace the channel is in.
+  const message = s.sandbox.workspace.getMessage(CHANNEL, posted.ts!)!;
+  const actions = (
+    message.blocks as { type: string; block_id?: string; elements?: { action_id?: string }[] }[]
+  ).find(
+    (block) =>
+      block.type === 'actions' && block.elements?.some((element) => element.action_id === CREATE_CASE),
+  )!;
+  const consoleClick = await fetch(`${s.server.url}/sandbox/console/click`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      channel: CHANNEL,
+      ts: posted.ts,
+      actionId: CREATE_CASE,
+      blockId: actions.block_id,
+      userId: 'U0ALICE',
+    }),
+  });
+  expect(consoleClick.status).toBe(200);
   const escalated = await eventually('the case linked', async () => {
     const alert = await s.runtime.deps.store.getAlert(fingerprint);
     return alert?.caseReplyTs ? alert : undefined;
