@@ -151,6 +151,15 @@ test('Add to Slack installs Hivewire in the second workspace; its alerts go ther
   });
   expect(escalated.state).toBe('escalated');
   expect(s.sandbox.workspace.getMessage(CHANNEL, escalated.caseReplyTs!)?.threadTs).toBe(posted.ts);
+
+  // The case lives in Globex's organisation: its notification names it, and the change is threaded there.
+  s.sandbox.theHive.updateCase(escalated.caseId!, { status: 'InProgress' }, 'bob@example.com');
+  await eventually('the status change applied', async () => {
+    const alert = await s.runtime.deps.store.getAlert(fingerprint);
+    return alert?.case?.status === 'InProgress' ? alert : undefined;
+  });
+  const trail = await s.runtime.deps.store.listAudit(fingerprint);
+  expect(trail.map((event) => event.action)).not.toContain('refused-other-organisation');
 });
 
 test('the stand-in’s oauth.v2.access answers as Slack’s: a code it did not issue, or another client’s secret, is refused', async () => {
