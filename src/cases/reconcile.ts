@@ -4,9 +4,9 @@
  * customer's cases are asked of its own TheHive organisation, with its own key.
  */
 import type { TheHiveClient } from '../../clients/thehive/client';
+import type { WorkerDeps } from '../deps';
 import { theHiveFor } from '../enrich/tenancy';
-import type { AlertRecord } from '../store/store';
-import type { SyncDeps } from './sync';
+import type { AlertRecord } from '../domain/alert';
 import { applyCaseState } from './sync';
 
 /** The store setting holding the last sync time (epoch ms). */
@@ -21,7 +21,7 @@ export interface ReconcileResult {
 }
 
 /** The followed case ids, grouped by the client (organisation and key) of their customer. */
-function casesByOrganisation(followed: AlertRecord[], deps: SyncDeps): Map<TheHiveClient, string[]> {
+function casesByOrganisation(followed: AlertRecord[], deps: WorkerDeps): Map<TheHiveClient, string[]> {
   const groups = new Map<TheHiveClient, string[]>();
   for (const alert of followed) {
     if (!alert.caseId) continue;
@@ -32,7 +32,7 @@ function casesByOrganisation(followed: AlertRecord[], deps: SyncDeps): Map<TheHi
 }
 
 /** Applies what the webhooks missed. */
-export async function reconcile(deps: SyncDeps): Promise<ReconcileResult> {
+export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
   const startedAt = deps.now().getTime();
   const followed = await deps.store.listFollowedCases();
   const caseIds = followed.map((alert) => alert.caseId).filter((id): id is string => Boolean(id));

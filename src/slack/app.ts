@@ -16,7 +16,7 @@ import { mention } from '../../blocks/escape';
 import { renderAlert } from '../alerts/render';
 import { alreadyEscalatedEphemeral, notice } from '../../blocks/replies';
 import { requestEscalation, type EscalationRequest } from '../cases/request-escalation';
-import type { Deps } from '../deps';
+import type { SlackAppDeps } from '../deps';
 import { requestPathClientOptions } from './delivery';
 import { registerCommand } from './listeners/command';
 import { registerEnrich } from './listeners/enrich';
@@ -27,8 +27,6 @@ import { registerTriage } from './listeners/triage';
 import { registerInstallations } from './listeners/installations';
 import { registerTenancy } from './listeners/tenancy';
 import { createInstaller } from './oauth';
-
-export type SlackAppDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config' | 'metrics'>;
 
 /** Answers the clicker privately: never a public message for a double click. */
 function answerFor(result: Exclude<EscalationRequest, { outcome: 'requested' }>) {

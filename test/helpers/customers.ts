@@ -14,7 +14,7 @@ import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
 import { startServer, type RunningServer } from '../../src/server';
 import { InstallationVault } from '../../src/slack/installations';
 import { startEmbeddedStore } from '../../src/store/embedded';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { theHiveAlert, theHiveCase } from '../clients/thehive/fixtures';
 import { makeAlertRecord, type AlertRecordOverrides } from './alerts';
 
