@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 import {
   SANDBOX_INGEST_SECRET,
   startSandboxServer,
@@ -17,14 +18,6 @@ import {
   type SandboxServer,
 } from '../helpers/sandbox-server';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-];
 const STEP_TIMEOUT_MS = 10_000;
 const SECOND_TEAM = 'T0SANDBOX2';
 const CHANNEL = 'C0GLOBEX';

@@ -193,19 +193,23 @@ describe('TheHive notifications are routed by organisation', () => {
       finding: { fingerprint, customer },
     });
 
-  test('a notification from organisation A about B’s case never reaches B’s channel', async () => {
-    await followed('fp-beta', 'beta', BETA.channel, '~beta-1');
-    const forged = caseEvent({
-      objectId: '~beta-1',
+  /** TheHive's notification that `caseId` went InProgress, from `organisation` (v1 object or v0 name). */
+  const inProgress = (caseId: string, organisation: unknown) =>
+    caseEvent({
+      objectId: caseId,
       object: theHiveCase({
-        _id: '~beta-1',
+        _id: caseId,
         number: 1,
         status: 'InProgress',
         stage: 'InProgress',
         _updatedAt: 5,
       }),
-      extra: { organisation: { organisationId: '~1', organisation: 'acme' } },
+      extra: { organisation },
     });
+
+  test('a notification from organisation A about B’s case never reaches B’s channel', async () => {
+    await followed('fp-beta', 'beta', BETA.channel, '~beta-1');
+    const forged = inProgress('~beta-1', { organisationId: '~1', organisation: 'acme' });
     expect((await h.webhook(forged)).status).toBe(202);
     await h.drain();
     expect(h.slackCalls.filter((call) => call.args.channel === BETA.channel)).toEqual([]);
@@ -221,17 +225,7 @@ describe('TheHive notifications are routed by organisation', () => {
     // Beta installs the app: from then on its channel is reached with its own token.
     await h.install(BETA.team, BETA.token);
     await followed('fp-beta', 'beta', BETA.channel, '~beta-1');
-    const genuine = caseEvent({
-      objectId: '~beta-1',
-      object: theHiveCase({
-        _id: '~beta-1',
-        number: 1,
-        status: 'InProgress',
-        stage: 'InProgress',
-        _updatedAt: 5,
-      }),
-      extra: { organisation: { organisationId: '~2', organisation: 'beta' } },
-    });
+    const genuine = inProgress('~beta-1', { organisationId: '~2', organisation: 'beta' });
     expect((await h.webhook(genuine)).status).toBe(202);
     await h.drain();
     const replies = h.slackCalls.filter((call) => call.method === 'chat.postMessage');
@@ -242,17 +236,7 @@ describe('TheHive notifications are routed by organisation', () => {
 
   test('a notification from a customer’s organisation cannot change the provider’s own alert', async () => {
     await followed('fp-soc', 'internal', SOC.channel, '~soc-1');
-    const fromBeta = caseEvent({
-      objectId: '~soc-1',
-      object: theHiveCase({
-        _id: '~soc-1',
-        number: 1,
-        status: 'InProgress',
-        stage: 'InProgress',
-        _updatedAt: 5,
-      }),
-      extra: { organisation: 'beta' },
-    });
+    const fromBeta = inProgress('~soc-1', 'beta');
     await h.webhook(fromBeta);
     await h.drain();
     expect(h.slackCalls.filter((call) => call.method === 'chat.postMessage')).toEqual([]);
