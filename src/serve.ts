@@ -33,6 +33,7 @@ export function sandboxFor(config: Config, samples: SampleFinding[]): Sandbox {
     webexRooms: sandboxWebexRooms(config),
     dataDir: join(config.dataDir, 'sandbox'),
     samples: samples.map(({ name, event }) => ({ name, event })),
+    oauth: config.slack.oauth,
   });
 }
 

@@ -15,15 +15,20 @@ import { caseChangeReply } from '../../blocks/replies';
 import type { Deps, WorkerDeps } from '../deps';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
+import { organisationMayActOn } from '../enrich/tenancy';
 import { diffCase, snapshotOfCase } from './case-change';
 import { parseNotification, type NotifiedCase } from './notification';
 
 /** A case's state as TheHive reports it: the case after a change, or the news that it is gone. */
-export type CaseState = { caseId: string; updatedAt: number; actor: string; via: 'webhook' | 'reconcile' } & (
-  { theCase: NotifiedCase } | { gone: 'deleted' | 'merged' }
-);
+export type CaseState = {
+  caseId: string;
+  updatedAt: number;
+  actor: string;
+} & ({ via: 'webhook'; organisation?: string } | { via: 'reconcile' }) &
+  ({ theCase: NotifiedCase } | { gone: 'deleted' | 'merged' });
 
-export type SyncOutcome = 'applied' | 'no-change' | 'stale' | 'not-followed';
+/** `other-organisation`: a webhook from an organisation that is not the alert's customer's, refused. */
+export type SyncOutcome = 'applied' | 'no-change' | 'stale' | 'not-followed' | 'other-organisation';
 
 /** Closing resolutions → Security Hub workflow status. */
 const WORKFLOW_ON_CLOSE: Record<string, 'RESOLVED' | 'SUPPRESSED'> = {
@@ -52,6 +57,24 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
   const { store } = deps;
   const alert = await store.findAlertByCase(input.caseId);
   if (!alert) return 'not-followed';
+  // Reconcile asked the customer's own organisation; a webhook says which one it comes from.
+  if (
+    input.via === 'webhook' &&
+    !organisationMayActOn(deps.config, alert.finding.customer, input.organisation)
+  ) {
+    deps.logger.warn('case notification from another organisation refused', {
+      caseId: input.caseId,
+      organisation: input.organisation,
+    });
+    await store.appendAudit({
+      fingerprint: alert.fingerprint,
+      caseId: input.caseId,
+      actor: { kind: 'thehive', id: input.actor },
+      action: 'refused-other-organisation',
+      details: { organisation: input.organisation ?? null },
+    });
+    return 'other-organisation';
+  }
   const updatedAt = input.updatedAt;
   const after: CaseSnapshot =
     'gone' in input
@@ -232,6 +255,7 @@ export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Pro
         updatedAt: theCase._updatedAt ?? theCase._createdAt ?? 0,
         actor: notification.actor,
         via: 'webhook',
+        organisation: notification.organisation,
       },
       deps,
     );
@@ -244,6 +268,7 @@ export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Pro
         updatedAt: notification.at ?? deps.now().getTime(),
         actor: notification.actor,
         via: 'webhook',
+        organisation: notification.organisation,
       },
       deps,
     );

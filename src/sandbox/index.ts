@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../logger';
 import { createConsole, type ConsoleSample } from './console';
 import { InteractionSender } from './interactions';
 import { createSlackApi } from './slack-api';
+import { SandboxSlackOAuth } from './slack-oauth';
 import { SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 import { createTheHiveApi } from './thehive-api';
 import { SandboxTheHive } from './thehive-instance';
@@ -44,6 +45,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** The clock, in epoch milliseconds (tests pin it). */
   now?: () => number;
+  /** The Slack app's client credentials: the OAuth install's stand-in serves them. */
+  oauth?: { clientId: string; clientSecret: string };
 }
 
 export interface Sandbox {
@@ -90,7 +93,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     publicUrl,
     now: options.now,
   });
+  const oauth = options.oauth ? new SandboxSlackOAuth({ ...options.oauth, now: options.now }) : undefined;
   const interactions = new InteractionSender({
+    workspaceOf: (channel) => oauth?.workspaceOf(channel),
     workspace,
     signingSecret: options.signingSecret,
     eventsUrl: options.botEventsUrl ?? `${publicUrl}/slack/events`,
@@ -111,7 +116,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         })
       : undefined;
   const webexApi = webex ? createWebexApi(webex) : async () => false;
-  const slackApi = createSlackApi({ workspace, publicUrl });
+  const slackApi = createSlackApi({ workspace, publicUrl, oauth });
   const theHiveApi = createTheHiveApi({ theHive, apiKey: options.theHiveApiKey });
   const webConsole = createConsole({
     workspace,
@@ -129,6 +134,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         (await slackApi(req, res)) ||
         (await theHiveApi(req, res)) ||
         (await webexApi(req, res)) ||
+        (oauth !== undefined && (await oauth.handle(req, res))) ||
         webConsole.handle(req, res)
       );
     },

@@ -56,6 +56,8 @@ export interface InteractionSenderOptions {
   /** Where the sandbox is reached: `response_url`s point at it. */
   publicUrl: string;
   now?: () => number;
+  /** The workspace a channel is in when it is not the sandbox's own (the second, installed one). */
+  workspaceOf?: (channel: string) => { id: string; domain: string } | undefined;
 }
 
 type Option = { text: unknown; value: string; description?: unknown };
@@ -226,9 +228,11 @@ export class InteractionSender {
       ...(threadTs ? { threadTs } : {}),
     });
     const conversation = workspace.conversation(source.channel);
+    // A click is sent from the workspace the channel is in, as Slack sends it.
+    const team = this.options.workspaceOf?.(source.channel) ?? SANDBOX_TEAM;
     const payload = {
       type: 'block_actions',
-      user: { id: user.id, username: user.name, name: user.name, team_id: SANDBOX_TEAM.id },
+      user: { id: user.id, username: user.name, name: user.name, team_id: team.id },
       api_app_id: SANDBOX_BOT.appId,
       token: 'sandbox-verification-token',
       container: {
@@ -239,7 +243,7 @@ export class InteractionSender {
         ...(threadTs ? { thread_ts: threadTs } : {}),
       },
       trigger_id: workspace.issueTrigger(user.id),
-      team: { id: SANDBOX_TEAM.id, domain: SANDBOX_TEAM.domain },
+      team: { id: team.id, domain: team.domain },
       enterprise: null,
       is_enterprise_install: false,
       channel: {

@@ -12,6 +12,7 @@ import { thresholdChanged, thresholdShown } from '../../../blocks/analyst/thresh
 import { lookupCase, parseCaseNumber } from '../../cases/lookup';
 import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../lookups/targets';
 import { changeThreshold, parseSeverity, readThreshold } from '../../alerts/threshold';
+import { customerOfWorkspace, workspaceMayActOn } from '../../enrich/tenancy';
 import type { Severity } from '../../domain/finding';
 import type { SlackAppDeps } from '../../deps';
 import { groupMembersOf } from './group-members';
@@ -83,19 +84,25 @@ export function registerCommand(app: App, deps: SlackAppDeps): void {
         await answer(usageHelp(parsed.problem, parsed.topic));
         return;
       case 'threshold': {
+        // In a customer's own workspace, the command is about that customer's threshold only.
+        const customer = customerOfWorkspace(deps.config, command.team_id);
         if (!parsed.level) {
-          await answer(thresholdShown(await readThreshold(deps)));
+          await answer(thresholdShown(await readThreshold(deps, customer)));
           return;
         }
-        const change = await changeThreshold({ level: parsed.level, userId }, { ...deps, members });
+        const change = await changeThreshold({ level: parsed.level, userId, customer }, { ...deps, members });
         log.info('threshold change', { outcome: change.outcome, level: parsed.level });
         await answer(thresholdChanged(change, userId));
         return;
       }
       case 'case': {
         const found = await lookupCase(parsed.caseNumber, deps);
+        // Another customer's case is not found from this workspace.
+        const here =
+          found.outcome === 'found' &&
+          workspaceMayActOn(deps.config, found.alert.finding.customer, command.team_id);
         await answer(
-          found.outcome === 'found'
+          found.outcome === 'found' && here
             ? caseSummary({ ...found, theHiveUrl: deps.config.theHive.url })
             : caseNotFound(parsed.caseNumber),
         );
