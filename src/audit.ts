@@ -98,6 +98,7 @@ export function describeEvent(event: AuditEvent, config: LinkConfig): string {
     case 'received':
       return `finding received from ${words(d.source)} (${words(d.sourceId)})`;
     case 'posted':
+      if (d.platform === 'webex') return `alert posted in Webex space ${words(d.room)}`;
       return `alert posted ${permalink ?? `in ${words(d.channel)}`}`;
     case 'updated':
       return (
