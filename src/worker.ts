@@ -6,6 +6,7 @@
 import * as z from './zod';
 import { TheHiveError } from '../clients/thehive/client';
 import { ingestFinding } from './alerts/ingest';
+import { refreshDigest } from './alerts/storm';
 import { withAnalystClients } from './analyst/clients';
 import { deliverIgnore } from './analyst/ignore';
 import { runLookup } from './analyst/lookup';
@@ -90,6 +91,9 @@ async function run(job: Job, deps: SyncDeps): Promise<void> {
     case 'response-action':
       await runResponseAction(job, withAnalystClients(deps));
       return;
+    case 'refresh-digest':
+      await refreshDigest(job, deps);
+      return;
   }
 }
 
@@ -109,6 +113,7 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
     case 'create-case':
     case 'ignore-followup':
     case 'response-action':
+    case 'refresh-digest':
       return { fingerprint: job.fingerprint };
     case 'lookup':
       return job.reply.to === 'thread' ? { fingerprint: job.reply.fingerprint } : {};

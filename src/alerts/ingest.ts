@@ -18,8 +18,9 @@ import { renderAlert } from './render';
 import { admitNewFinding } from './admission';
 import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
 import { countUnparsed, type CountMetric } from '../metrics';
+import { addToDigest, digestedEvent, digestFingerprint, inStorm, withDigestLink } from './storm';
 
-export type IngestOutcome = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
+export type IngestOutcome = 'posted' | 'digested' | 'updated' | 'unchanged' | 'below-threshold';
 
 export interface IngestResult {
   fingerprint: string;
@@ -86,6 +87,7 @@ export async function ingestFinding(normalised: NormalisedFinding, deps: Deps): 
 /** What operators count of each outcome: posted, updated, or not shown. */
 const OUTCOME_METRICS = {
   posted: 'FindingsPosted',
+  digested: 'FindingsDigested',
   updated: 'FindingsUpdated',
   unchanged: 'FindingsSkipped',
   'below-threshold': 'FindingsSkipped',
@@ -111,28 +113,48 @@ async function postOrUpdate(normalised: NormalisedFinding, deps: Deps): Promise<
       return { fingerprint, outcome: 'below-threshold' };
     }
     const now = deps.now();
-    // Created with the claim to post it, so posting needs no write of its own first.
-    const record = {
-      ...newAlertRecord(finding, route.channel, now),
-      postingSince: now.toISOString(),
-      postingBy: deps.leases?.holder,
-      postAttemptedAt: now.toISOString(),
-    };
     const received = {
       fingerprint,
       actor: { kind: 'system' as const },
       action: 'received',
       details: { source: finding.source, sourceId: finding.sourceId, raw: rawForAudit(finding.raw) },
     };
-    if (await store.createAlert(record, [received])) {
-      const posted = await postRootMessage(fingerprint, deps, { ...record, version: 1 });
-      if (posted) await askIfConfigured(posted, deps);
-      return { fingerprint, outcome: 'posted' };
+    if (inStorm(route.channel, deps)) {
+      const digest = digestFingerprint(finding, route.channel, now, deps.config.file.storms.digestMinutes);
+      const member = { ...newAlertRecord(finding, route.channel, now), inDigest: { fingerprint: digest } };
+      if (await store.createAlert(member, [received, digestedEvent(fingerprint, digest)])) {
+        await addToDigest(finding, digest, route.channel, deps, (record, claimed) =>
+          claimed || !leaseHeld(record, deps.now(), deps.leases)
+            ? postRootMessage(digest, deps, claimed ? record : undefined)
+            : Promise.resolve(undefined),
+        );
+        return { fingerprint, outcome: 'digested' };
+      }
+    } else {
+      // Created with the claim to post it, so posting needs no write of its own first.
+      const record = {
+        ...newAlertRecord(finding, route.channel, now),
+        postingSince: now.toISOString(),
+        postingBy: deps.leases?.holder,
+        postAttemptedAt: now.toISOString(),
+      };
+      if (await store.createAlert(record, [received])) {
+        const posted = await postRootMessage(fingerprint, deps, { ...record, version: 1 });
+        if (posted) await askIfConfigured(posted, deps);
+        return { fingerprint, outcome: 'posted' };
+      }
     }
     // Another delivery created it first.
     current = await store.getAlert(fingerprint);
   }
 
+  if (current?.inDigest && !current.ts) {
+    // Grouped into a digest: it stays there while the storm lasts or while nothing is newer; after
+    // that, news of it is posted on its own, linking to the digest.
+    if (!isNewer(finding, current) || inStorm(current.channel, deps))
+      return updateExistingAlert(finding, deps, current);
+    current = await withDigestLink(current, deps);
+  }
   if (current && !current.ts) {
     // A previous delivery created the record but its post failed or is under way: finish it.
     current = (await postRootMessage(fingerprint, deps)) ?? current;

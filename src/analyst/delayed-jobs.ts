@@ -6,11 +6,11 @@
  * restart does not forget it.
  */
 import type { DelayingQueue, Job, Queue } from '../queue/jobs';
+import { SQS_MAX_DELAY_SECONDS } from '../queue/sqs';
 import { wireCopy } from '../queue/wire';
-import type { QueueMessageSender } from '../../clients/aws-actions/sqs';
 
-/** SQS's longest `DelaySeconds`. */
-export const SQS_MAX_DELAY_SECONDS = 900;
+export { SQS_MAX_DELAY_SECONDS };
+import type { QueueMessageSender } from '../../clients/aws-actions/sqs';
 
 /** A job that carries the time it is due. */
 export type DueJob = Extract<Job, { dueAt: string }>;

@@ -101,7 +101,11 @@ export function caseDescription(alert: AlertRecord, requestedBy: string): string
       ? markdownLink(f.source === 'siem' ? 'Open in the SIEM' : 'Open in the AWS console', f.consoleUrl)
       : undefined,
     alert.permalink ? markdownLink('Slack alert', alert.permalink) : undefined,
+    alert.inDigest?.permalink
+      ? markdownLink('Storm digest it was first grouped into', alert.inDigest.permalink)
+      : undefined,
   ].filter(Boolean);
+  const leftOut = alert.digest?.observablesLeftOut ?? 0;
 
   return [
     // A heading is one line: a newline in the title would start a paragraph of finding text.
@@ -117,6 +121,13 @@ export function caseDescription(alert: AlertRecord, requestedBy: string): string
     '',
     escapeMarkdown(f.description),
     '',
+    ...(alert.digest
+      ? [
+          `_A digest of ${alert.digest.count} findings: each is kept in Hivewire with its own audit trail (\`hivewire audit <fingerprint>\`)` +
+            `${leftOut > 0 ? `; ${leftOut} of their distinct observables are not attached (an alert keeps at most ${f.observables.length})` : ''}._`,
+          '',
+        ]
+      : []),
     `_Escalated from Slack by Slack user ${escapeMarkdown(requestedBy)} with Hivewire (fingerprint ${escapeMarkdown(alert.fingerprint)})._`,
   ].join('\n');
 }

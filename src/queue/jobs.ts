@@ -113,6 +113,13 @@ export const responseActionJob = z.object({
   requestedAt: z.string(),
 });
 
+/** Re-renders a digest alert's Slack message with the findings grouped into it since (alerts/storm.ts). */
+export const refreshDigestJob = z.object({
+  kind: z.literal('refresh-digest'),
+  fingerprint: z.string().check(z.minLength(1)),
+  dueAt: z.string(),
+});
+
 export const jobSchema = z.discriminatedUnion('kind', [
   createCaseJob,
   caseChangedJob,
@@ -124,6 +131,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
   triageFollowupJob,
   triageTimeoutJob,
   responseActionJob,
+  refreshDigestJob,
 ]);
 export type Job = z.infer<typeof jobSchema>;
 export type JobKind = Job['kind'];
