@@ -178,7 +178,7 @@ function inDigestContext(alert: AlertRecord): KnownBlock | undefined {
   const permalink = alert.inDigest?.permalink;
   if (!permalink || !webUrlHost(permalink) || permalink.length > TEXT_LINK_URL_MAX) return undefined;
   return context(
-    mrkdwn(`🗂️ First grouped into ${slackLink(permalink, 'a digest')} during a storm of findings`),
+    mrkdwn(`ℹ️ First grouped into ${slackLink(permalink, 'a digest')} during a storm of findings`),
   );
 }
 
