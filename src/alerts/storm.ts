@@ -26,6 +26,7 @@ import {
   updateAlert,
   type AlertRecord,
   type DigestMember,
+  type DigestSummary,
   type FindingSnapshot,
   type NewAuditEvent,
   type Store,
@@ -93,8 +94,7 @@ function memberOf(finding: Finding): DigestMember {
   };
 }
 
-function titleOf(count: number, finding: FindingSnapshot): string {
-  const { type, account } = digestGroup(finding);
+function titleOf(count: number, { type, account }: DigestSummary['group']): string {
   return `${count} new finding${count === 1 ? '' : 's'}: ${type} in ${account}`;
 }
 
@@ -128,6 +128,7 @@ export function newDigestRecord(
   now: Date,
 ): Omit<AlertRecord, 'version'> {
   const at = now.toISOString();
+  const group = digestGroup(finding);
   const {
     raw: _raw,
     resource: _resource,
@@ -142,7 +143,7 @@ export function newDigestRecord(
       ...shared,
       fingerprint,
       sourceId: fingerprint,
-      title: titleOf(0, finding),
+      title: titleOf(0, group),
       description: descriptionOf(0, []),
       sourceSeverity: 'highest of the group',
       observables: [],
@@ -155,7 +156,7 @@ export function newDigestRecord(
     firstSeen: finding.firstSeen,
     lastSeen: finding.lastSeen,
     state: 'open',
-    digest: { count: 0, listed: [], observablesLeftOut: 0 },
+    digest: { group, count: 0, listed: [], observablesLeftOut: 0 },
     createdAt: at,
     updatedAt: at,
     version: 0,
@@ -166,7 +167,12 @@ export function newDigestRecord(
 
 /** The digest with one more member: count, list, severity, times and observables. */
 export function withMember(digest: AlertRecord, finding: Finding): AlertRecord {
-  const summary = digest.digest ?? { count: 0, listed: [], observablesLeftOut: 0 };
+  const summary = digest.digest ?? {
+    group: digestGroup(digest.finding),
+    count: 0,
+    listed: [],
+    observablesLeftOut: 0,
+  };
   const count = summary.count + 1;
   const listed =
     summary.listed.length < DIGEST_LISTED_MAX ? [...summary.listed, memberOf(finding)] : summary.listed;
@@ -187,7 +193,7 @@ export function withMember(digest: AlertRecord, finding: Finding): AlertRecord {
     ...digest,
     finding: {
       ...digest.finding,
-      title: titleOf(count, digest.finding),
+      title: titleOf(count, summary.group),
       description: descriptionOf(count, listed),
       severity,
       observables,

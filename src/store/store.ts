@@ -101,6 +101,8 @@ export interface DigestMember {
 
 /** What a digest alert holds besides its combined finding. */
 export interface DigestSummary {
+  /** What it groups: the finding type (a Security Hub control by its id) and the account, as shown. */
+  group: { type: string; account: string };
   /** How many findings it groups. */
   count: number;
   /** The first of them (a Slack message and a store item have room for a list, not for thousands). */
