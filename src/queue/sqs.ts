@@ -20,7 +20,17 @@ export class SqsQueue implements DelayingQueue {
   constructor(private readonly options: SqsQueueOptions) {}
 
   /** Sends one message; InvalidJobError (nothing sent) when the job would not pass the worker's validation. */
-  async enqueue(job: Job, delaySeconds?: number): Promise<void> {
+  async enqueue(job: Job): Promise<void> {
+    await this.send(job, 0);
+  }
+
+  /** Sends one message that SQS holds back until `notBefore` (at most 15 minutes: a job due later runs early). */
+  async enqueueAt(job: Job, notBefore: Date): Promise<void> {
+    const seconds = Math.ceil((notBefore.getTime() - Date.now()) / 1000);
+    await this.send(job, Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, seconds)));
+  }
+
+  private async send(job: Job, delaySeconds: number): Promise<void> {
     const body = serialiseJob(job);
     await this.options.client.send(
       new SendMessageCommand({
@@ -30,11 +40,5 @@ export class SqsQueue implements DelayingQueue {
         ...(delaySeconds ? { DelaySeconds: delaySeconds } : {}),
       }),
     );
-  }
-
-  /** Sends one message that SQS holds back until `notBefore` (at most 15 minutes). */
-  async enqueueAt(job: Job, notBefore: Date): Promise<void> {
-    const seconds = Math.ceil((notBefore.getTime() - Date.now()) / 1000);
-    await this.enqueue(job, Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, seconds)));
   }
 }
