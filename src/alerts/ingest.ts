@@ -13,7 +13,7 @@ import { severityRaisedReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import { enrichFinding } from '../enrich/enrich';
 import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../findings/finding';
-import { parseEvent } from '../findings/parse';
+import { parseEvent, type ParseResult } from '../findings/parse';
 import { renderAlert } from './render';
 import { admitNewFinding } from './admission';
 import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
@@ -77,9 +77,13 @@ function isNewer(finding: NormalisedFinding, alert: AlertRecord): boolean {
  * @example
  *   const { outcome } = await ingestFinding(finding, deps); // 'posted' the first time, then 'updated'
  */
-export async function ingestFinding(normalised: NormalisedFinding, deps: Deps): Promise<IngestResult> {
+export async function ingestFinding(
+  normalised: NormalisedFinding,
+  deps: Deps,
+  prefetched?: PrefetchedAlerts,
+): Promise<IngestResult> {
   deps.metrics.count('FindingsReceived', normalised.source);
-  const result = await postOrUpdate(normalised, deps);
+  const result = await postOrUpdate(normalised, deps, prefetched);
   deps.metrics.count(OUTCOME_METRICS[result.outcome], normalised.source);
   return result;
 }
@@ -93,12 +97,35 @@ const OUTCOME_METRICS = {
   'below-threshold': 'FindingsSkipped',
 } as const satisfies Record<IngestOutcome, CountMetric>;
 
-async function postOrUpdate(normalised: NormalisedFinding, deps: Deps): Promise<IngestResult> {
+/**
+ * Alerts read for a whole batch of findings in one request (`Store.getAlerts`), each taken once: a
+ * second finding of the same fingerprint in the batch reads it again. What was read may be stale by
+ * the time a finding is ingested; every write is conditional, so a stale read costs a retry, never a
+ * wrong write.
+ */
+export type PrefetchedAlerts = Map<string, AlertRecord | undefined>;
+
+async function currentAlert(
+  fingerprint: string,
+  deps: Deps,
+  prefetched: PrefetchedAlerts | undefined,
+): Promise<AlertRecord | undefined> {
+  if (!prefetched?.has(fingerprint)) return deps.store.getAlert(fingerprint);
+  const alert = prefetched.get(fingerprint);
+  prefetched.delete(fingerprint);
+  return alert;
+}
+
+async function postOrUpdate(
+  normalised: NormalisedFinding,
+  deps: Deps,
+  prefetched: PrefetchedAlerts | undefined,
+): Promise<IngestResult> {
   const { store, logger } = deps;
   const finding = await enrichFinding(normalised, deps.directory);
   const fingerprint = finding.fingerprint;
 
-  let current = await store.getAlert(fingerprint);
+  let current = await currentAlert(fingerprint, deps, prefetched);
   if (!current) {
     const { route, posted } = await admitNewFinding(finding, deps);
     if (!posted) {
@@ -331,14 +358,22 @@ export interface IngestEventResult {
   rejected: { index: number; error: string }[];
 }
 
-/** Parses an event (anything `hivewire render` reads) and ingests every finding in it. */
-export async function ingestEvent(event: unknown, deps: Deps): Promise<IngestEventResult> {
-  const parsed = parseEvent(event);
+/**
+ * Parses an event (anything `hivewire render` reads) and ingests every finding in it; `parsed` when the
+ * caller parsed it already (to read a batch's alerts at once).
+ */
+export async function ingestEvent(
+  event: unknown,
+  deps: Deps,
+  prepared: { parsed?: ParseResult; prefetched?: PrefetchedAlerts } = {},
+): Promise<IngestEventResult> {
+  const parsed = prepared.parsed ?? parseEvent(event);
   countUnparsed(deps.metrics, parsed);
   for (const rejection of parsed.rejected) {
     await deps.store.putDeadLetter({ kind: 'rejected-finding', error: rejection.error, payload: event });
   }
   const results: IngestResult[] = [];
-  for (const finding of parsed.findings) results.push(await ingestFinding(finding, deps));
+  for (const finding of parsed.findings)
+    results.push(await ingestFinding(finding, deps, prepared.prefetched));
   return { results, skipped: parsed.skipped, rejected: parsed.rejected };
 }
