@@ -18,7 +18,14 @@ import { renderAlert } from './render';
 import { admitNewFinding } from './admission';
 import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
 import { countUnparsed, type CountMetric } from '../metrics';
-import { addToDigest, digestedEvent, digestFingerprint, inStorm, withDigestLink } from './storm';
+import {
+  addToDigest,
+  digestedEvent,
+  digestFingerprint,
+  inStorm,
+  newFindingInStorm,
+  withDigestLink,
+} from './storm';
 
 export type IngestOutcome = 'posted' | 'digested' | 'updated' | 'unchanged' | 'below-threshold';
 
@@ -146,7 +153,7 @@ async function postOrUpdate(
       action: 'received',
       details: { source: finding.source, sourceId: finding.sourceId, raw: rawForAudit(finding.raw) },
     };
-    if (inStorm(route.channel, deps)) {
+    if (newFindingInStorm(route.channel, deps)) {
       const digest = digestFingerprint(finding, route.channel, now, deps.config.file.storms.digestMinutes);
       const member = { ...newAlertRecord(finding, route.channel, now), inDigest: { fingerprint: digest } };
       if (await store.createAlert(member, [received, digestedEvent(fingerprint, digest)])) {

@@ -1,8 +1,8 @@
 /**
  * Storms. Enabling a Security Hub standard across an organisation produces thousands of findings at
  * once, and Slack takes about one post per second per channel: posted one by one they would fill the
- * channel for hours. So once a channel's backlog passes `storms.threshold` (messages asked of Slack for
- * it within the last minute, those still waiting for their turn included), its new findings are grouped
+ * channel for hours. So once a channel's backlog passes `storms.threshold` (new findings for it within
+ * the last minute, each a post Slack would take a second for), its new findings are grouped
  * by finding type (the Security Hub control, such as `S3.8`) and account into one digest alert per
  * `storms.digestMinutes`: "37 new findings: S3.8 in payments-prod".
  *
@@ -39,17 +39,49 @@ const BACKLOG_WINDOW_MS = 60_000;
 export const DIGEST_LISTED_MAX = 25;
 /** Distinct observables a digest keeps: the most the store keeps of any finding's (store/item-size.ts). */
 export const DIGEST_OBSERVABLES_MAX = 500;
-/** How long a digest's message may lag behind its record: at most one `chat.update` per digest per this. */
-export const DIGEST_REFRESH_MS = 10_000;
+/**
+ * How long a digest's message may lag behind its record: at most one `chat.update` per digest per this
+ * (Slack allows about 50 a minute per method), however fast its findings come.
+ */
+export const DIGEST_REFRESH_MS = 30_000;
 /** A refresh due this long ago and still marked was lost (its job failed for good): the next member queues another. */
 const REFRESH_LOST_MS = 15 * 60_000;
 /** Digests this process remembers as it last wrote them (a storm has dozens, not thousands). */
 const KNOWN_DIGESTS_MAX = 1_000;
 
-/** Whether new findings for `channel` are grouped into digests now. */
+/**
+ * When new findings came for each channel within the last BACKLOG_WINDOW_MS, per process: keyed by the
+ * process's Slack delivery, which paces that process's posts.
+ */
+const arrivals = new WeakMap<object, Map<string, number[]>>();
+
+function recentArrivals(channel: string, deps: Pick<Deps, 'slack'>, now: number): number[] {
+  let channels = arrivals.get(deps.slack);
+  if (!channels) {
+    channels = new Map();
+    arrivals.set(deps.slack, channels);
+  }
+  const times = (channels.get(channel) ?? []).filter((at) => at > now - BACKLOG_WINDOW_MS);
+  channels.set(channel, times);
+  return times;
+}
+
+/**
+ * Whether a channel is in a storm: `storms.threshold` new findings came for it within the last minute,
+ * each of which would be a post Slack takes one a second. Digested findings count too, so the storm
+ * lasts as long as the findings keep coming.
+ */
 export function inStorm(channel: string, deps: Pick<Deps, 'config' | 'slack'>): boolean {
   const { enabled, threshold } = deps.config.file.storms;
-  return enabled && deps.slack.postsWithin(channel, BACKLOG_WINDOW_MS) >= threshold;
+  return enabled && recentArrivals(channel, deps, Date.now()).length >= threshold;
+}
+
+/** Counts a new finding for `channel` and answers whether the channel is in a storm with it. */
+export function newFindingInStorm(channel: string, deps: Pick<Deps, 'config' | 'slack'>): boolean {
+  const storm = inStorm(channel, deps);
+  const now = Date.now();
+  recentArrivals(channel, deps, now).push(now);
+  return storm;
 }
 
 /** What a digest groups by: the finding type (a Security Hub control by its id) and the account. */

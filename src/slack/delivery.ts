@@ -114,13 +114,8 @@ function untilAborted<T>(run: () => Promise<T>, signal: AbortSignal): Promise<T>
   });
 }
 
-/** How far back `postsWithin` can look: the longest storm window (storm.ts) and then some. */
-const POST_HISTORY_MS = 10 * 60_000;
-
 export class SlackDelivery {
   private readonly lastPost = new Map<string, Promise<void>>();
-  /** When each post to a channel was asked for (oldest first, at most POST_HISTORY_MS back). */
-  private readonly postTimes = new Map<string, number[]>();
 
   /**
    * @param client a WebClient built with `workerClientOptions`
@@ -256,32 +251,8 @@ export class SlackDelivery {
     }
   }
 
-  /**
-   * How many messages (root posts and thread replies) this process asked to post to `channel` within
-   * the last `windowMs`, those still waiting for their turn included: the channel's backlog as Slack's
-   * pace sees it (storm.ts).
-   */
-  postsWithin(channel: string, windowMs: number, now = Date.now()): number {
-    const times = this.postTimes.get(channel) ?? [];
-    let count = 0;
-    for (let i = times.length - 1; i >= 0 && times[i]! > now - windowMs; i -= 1) count += 1;
-    return count;
-  }
-
-  private notePost(channel: string): void {
-    const now = Date.now();
-    const times = this.postTimes.get(channel) ?? [];
-    const kept =
-      times[0] !== undefined && times[0] <= now - POST_HISTORY_MS
-        ? times.filter((t) => t > now - POST_HISTORY_MS)
-        : times;
-    kept.push(now);
-    this.postTimes.set(channel, kept);
-  }
-
   /** Serialises posts per channel with at least `postIntervalMs` between them. */
   private async paced<T>(channel: string, run: () => Promise<T>): Promise<T> {
-    this.notePost(channel);
     const previous = this.lastPost.get(channel) ?? Promise.resolve();
     let release!: () => void;
     const slot = new Promise<void>((resolve) => (release = resolve));

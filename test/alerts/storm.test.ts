@@ -146,7 +146,7 @@ describe('a storm of new findings in one channel', () => {
     ];
     await ingest(events);
 
-    // 5 alone (5 messages within a minute), then one digest per account.
+    // 5 alone (5 new findings within a minute), then one digest per account.
     expect(posts()).toHaveLength(7);
     const [first, second] = (await digests()).sort((a, b) => b.count - a.count);
     expect(first?.count).toBe(30);
@@ -204,7 +204,7 @@ describe('a storm of new findings in one channel', () => {
     expect(posts()).toHaveLength(6);
   });
 
-  it('starts at 20 messages within a minute by default', async () => {
+  it('starts at 20 new findings within a minute by default', async () => {
     await start();
     await ingest(Array.from({ length: 22 }, (_, n) => finding(n)));
     expect(posts()).toHaveLength(21);

@@ -71,4 +71,4 @@ test('the storm sample: the first findings posted alone, the rest as one digest 
     },
     DIGEST_REFRESH_MS * 3,
   );
-}, 90_000);
+}, 150_000);
