@@ -19,18 +19,12 @@
  */
 import { controlId } from '../../blocks/facts';
 import type { Deps } from '../deps';
-import { severityRank, type Finding, type Observable, type Severity } from '../findings/finding';
+import type { AlertRecord, DigestMember, DigestSummary, FindingSnapshot } from '../domain/alert';
+import type { NewAuditEvent } from '../domain/audit';
+import { severityRank, type Finding, type Observable, type Severity } from '../domain/finding';
 import { fingerprintOf } from '../findings/fingerprint';
 import type { DelayingQueue, JobOf, Queue } from '../queue/jobs';
-import {
-  updateAlert,
-  type AlertRecord,
-  type DigestMember,
-  type DigestSummary,
-  type FindingSnapshot,
-  type NewAuditEvent,
-  type Store,
-} from '../store/store';
+import { updateAlert, type Store } from '../store/store';
 import { renderAlert } from './render';
 
 /** The backlog looked at: Slack's pace is per second, so a minute of it. */

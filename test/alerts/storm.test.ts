@@ -10,7 +10,7 @@ import { WebClient } from '@slack/web-api';
 import { ingestFindingsBatch } from '../../src/aws/findings-queue';
 import { DIGEST_LISTED_MAX } from '../../src/alerts/storm';
 import { SlackDelivery } from '../../src/slack/delivery';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { fixture } from '../handlers/lambda-events';
 import {
   mockSlack,
