@@ -21,6 +21,7 @@ import { context, linkButton, mrkdwn, section, webUrlHost } from './elements';
 import { showInvisibles } from '../src/text/invisible';
 import { literal, mention, plainText } from './escape';
 import { findingFacts } from './facts';
+import { slaBreachLine } from './sla-clock';
 import {
   BUTTON_TEXT_MAX,
   BUTTON_VALUE_MAX,
@@ -122,7 +123,7 @@ function caseStatusLine(alert: AlertRecord): string {
     return `✅ *${name}* · closed as ${literal(snapshot.status)}${impact}`;
   }
   const assignee = snapshot.assignee ? `assigned to ${literal(snapshot.assignee)}` : 'unassigned';
-  return `📁 *${name}* · ${literal(snapshot.status)} · ${assignee}`;
+  return `📁 *${name}* · ${literal(snapshot.status)} · ${assignee}${slaBreachLine(alert.sla)}`;
 }
 
 function statusBlocks(alert: AlertRecord): KnownBlock[] {

@@ -82,6 +82,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
       caseNumber: theCase.number,
       caseUrl,
       case: snapshotOfCase(theCase),
+      caseCreatedAt: theCase._createdAt,
       caseUpdatedAt: theCase._updatedAt ?? theCase._createdAt,
       lastError: undefined,
     }));

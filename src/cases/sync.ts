@@ -21,6 +21,8 @@ import {
   type PendingReply,
 } from '../store/store';
 import { diffCase, snapshotOfCase } from './case-change';
+import { decideSla, slaPolicyFor, type SlaAnnouncement } from './sla-policy';
+import { auditSla, withSlaReplies } from './sla-announce';
 import type { NotifiedCase } from './notification';
 
 export type SyncDeps = Deps & { users: SlackUserDirectory };
@@ -71,6 +73,7 @@ export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<
   // Whether replies are owed: this change's, or those of an earlier attempt whose delivery failed (the
   // retried job finds its own change already decided). Nothing owed: Slack is not called at all.
   let owed = false;
+  let slaStops: SlaAnnouncement[] = [];
   const decided = await updateAlert(store, alert.fingerprint, (current) => {
     owed = Boolean(current.pendingReplies?.length || current.pendingWorkflow);
     if (current.caseUpdatedAt !== undefined && updatedAt <= current.caseUpdatedAt && !('gone' in input)) {
@@ -97,14 +100,22 @@ export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<
     });
     const closed = after.stage === 'Closed' && current.case?.stage !== 'Closed';
     const workflow = WORKFLOW_ON_CLOSE[after.status];
-    return {
+    const changed: AlertRecord = {
       ...current,
       case: after,
+      caseCreatedAt: current.caseCreatedAt ?? ('theCase' in input ? input.theCase._createdAt : undefined),
       caseUpdatedAt: Math.max(updatedAt, current.caseUpdatedAt ?? 0),
       pendingReplies: [
         ...(current.pendingReplies ?? []),
         { id: randomUUID(), text: reply.text, blocks: reply.blocks, caseUpdate: true },
       ],
+    };
+    // A case that moved on stops its SLA clocks; the thread hears it right after the change itself.
+    const policy = slaPolicyFor(deps.config.file, current.finding.customer, current.severity);
+    const stops = policy && decideSla(changed, policy, deps.now().getTime(), { stopsOnly: true });
+    slaStops = stops ? stops.announcements : [];
+    return {
+      ...(stops ? withSlaReplies(changed, stops) : changed),
       ...(closed && workflow && current.finding.securityHub
         ? {
             pendingWorkflow: {
@@ -123,6 +134,7 @@ export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<
       action: 'status-changed',
       details: { via: input.via, before: decided.before.case, after: decided.after.case, updatedAt },
     });
+    await auditSla(decided.after, slaStops, deps);
   }
   if (owed) await deliverPending(alert.fingerprint, deps);
   return outcome;

@@ -56,6 +56,10 @@ export interface AlertRecord {
   caseNumber?: number;
   caseUrl?: string;
   case?: CaseSnapshot;
+  /** TheHive `_createdAt` (epoch ms) of the case: where its SLA clocks start. */
+  caseCreatedAt?: number;
+  /** SLA watch: what the thread has been told, and the breach the status line shows. */
+  sla?: SlaRecord;
   /** TheHive `_updatedAt` (epoch ms) of the last case change applied: older changes are not applied again. */
   caseUpdatedAt?: number;
   ignoredBy?: string;
@@ -84,6 +88,21 @@ export interface AlertRecord {
   updatedAt: string;
   /** Optimistic-concurrency version: every write names the version it read. */
   version: number;
+}
+
+/** The two SLA clocks of a case: time to acknowledge (while `New`) and time to resolve (until closed). */
+export type SlaClock = 'acknowledge' | 'resolve';
+/** Who is called on, in order: the warning (the assignee), the breach (on-call), later the leads. */
+export type SlaTier = 'warning' | 'breach' | 'leads';
+
+export interface SlaRecord {
+  /**
+   * Announcements made, as `<clock>:<tier>` or `<clock>:stopped`: each is decided by the conditional
+   * write that queues its reply, so it is made once whatever the number of runs, workers or restarts.
+   */
+  announced: string[];
+  /** The clock past its limit, for the status line; cleared when the clock stops. */
+  breached?: { clock: SlaClock; limitMinutes: number; at: string };
 }
 
 /** A rendered Slack message waiting to be threaded under the alert. */
