@@ -128,6 +128,13 @@ export const configFileSchema = z.strictObject({
       customers: z._default(z.record(nonEmpty(), z.strictObject(slaSettings)), {}),
     }),
   ),
+  /** "Report to SOC" (message shortcut): who may report; without a list, everyone in the workspace. */
+  report: z.optional(
+    z.strictObject({
+      allowedUsers: z.optional(z.array(slackUserId)),
+      allowedGroups: z.optional(z.array(slackGroupId)),
+    }),
+  ),
   /** Buttons that run a Lambda function or an SSM Automation runbook with the finding. */
   responseActions: z._default(
     z.array(responseAction).check(

@@ -9,6 +9,8 @@ import { ingestFinding } from './alerts/ingest';
 import { withAnalystClients } from './analyst/clients';
 import { deliverIgnore } from './analyst/ignore';
 import { runLookup } from './analyst/lookup';
+import { fileReport } from './analyst/report';
+import { reportFingerprint } from './analyst/report-content';
 import { runResponseAction } from './analyst/response-actions';
 import { askTriage, expireTriage, followUpTriage } from './analyst/triage';
 import { createCase, escalationFailed } from './cases/escalate';
@@ -90,6 +92,9 @@ async function run(job: Job, deps: SyncDeps): Promise<void> {
     case 'response-action':
       await runResponseAction(job, withAnalystClients(deps));
       return;
+    case 'report':
+      await fileReport(job, deps);
+      return;
   }
 }
 
@@ -120,6 +125,8 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
     case 'triage-followup':
     case 'triage-timeout':
       return { triageId: job.triageId };
+    case 'report':
+      return { fingerprint: reportFingerprint(job.message) };
     case 'case-changed':
     case 'reconcile':
       return {};

@@ -18,7 +18,7 @@ import { routeFor } from '../enrich/enrich';
 import type { JobOf } from '../queue/jobs';
 import { updateAlert, type AlertRecord } from '../store/store';
 import { snapshotOfCase } from './case-change';
-import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
+import { promotionFor, theHiveAlertFor } from './case-content';
 import { errorMessage } from '../logger';
 
 /**
@@ -35,11 +35,8 @@ async function openCase(alert: AlertRecord, requestedBy: string, deps: Deps) {
   } catch (error) {
     if (!isDuplicateAlert(error)) throw error;
     // A previous attempt created it before failing: carry on from there.
-    theHiveAlert = await deps.theHive.alerts.findBySourceRef(
-      THEHIVE_ALERT_TYPE,
-      input.source,
-      sourceRefFor(alert.fingerprint),
-    );
+    // (For a reported Slack message: the alert the report created.)
+    theHiveAlert = await deps.theHive.alerts.findBySourceRef(input.type, input.source, input.sourceRef);
     if (!theHiveAlert) throw error;
   }
   if (theHiveAlert.caseId) return deps.theHive.cases.get(theHiveAlert.caseId);
