@@ -5,7 +5,7 @@
  * escaped for TheHive's Markdown, the alert posted with its buttons and the reporter told privately.
  */
 import nock from 'nock';
-import { REPORT_MODAL, REPORT_SHORTCUT } from '../../../blocks/actions';
+import { CREATE_CASE, REPORT_MODAL, REPORT_SHORTCUT } from '../../../blocks/actions';
 import {
   REPORT_NOTE_BLOCK,
   REPORT_NOTE_INPUT,
@@ -15,13 +15,14 @@ import {
   REPORT_TITLE_INPUT,
 } from '../../../blocks/analyst/actions';
 import {
+  buttonClick,
   mockAuthTest,
   slackForm,
   startAnalystHarness,
   TEAM,
   type AnalystHarness,
 } from '../../helpers/analyst';
-import { theHiveAlert } from '../../clients/thehive/fixtures';
+import { theHiveAlert, theHiveCase } from '../../clients/thehive/fixtures';
 
 const THEHIVE_URL = 'https://thehive.example.test';
 const REPORTED = { channel: 'C0USERS', ts: '1764064700.000200', user: 'U0EMPLOYEE' };
@@ -315,4 +316,40 @@ test('when the config restricts who may report, anyone else is told privately an
   ]);
   await harness.interact(shortcut('U0ALICE'));
   expect(slack.filter((call) => call.method === 'views.open')).toHaveLength(1);
+});
+
+test('Create Case on a reported message promotes the TheHive alert the report made: still one alert', async () => {
+  await report('U0ALICE');
+  await harness.runJobs();
+  const found: unknown[] = [];
+  const promoted: string[] = [];
+  nock(THEHIVE_URL)
+    .post('/api/v1/query')
+    .query(true)
+    .reply(200, (_uri, body) => {
+      found.push(body);
+      return [theHiveAlert({ _id: '~8192', type: 'slack-report', source: 'slack', sourceRef: SOURCE_REF })];
+    })
+    .post('/api/v1/alert/~8192/case')
+    .reply(201, (uri) => {
+      promoted.push(uri);
+      return theHiveCase({ _id: '~16384', number: 7 });
+    });
+
+  const fingerprint = `slack-report-${SOURCE_REF}`;
+  const alert = await harness.deps.store.getAlert(fingerprint);
+  const click = await harness.interact(
+    buttonClick({ actionId: CREATE_CASE, value: fingerprint, messageTs: alert!.ts! }),
+  );
+  expect(click.status).toBe(200);
+  await harness.runJobs();
+
+  expect(theHiveAlerts).toHaveLength(1);
+  expect(found).toEqual([{ query: [{ _name: 'getAlert', idOrName: `slack-report;slack;${SOURCE_REF}` }] }]);
+  expect(promoted).toEqual(['/api/v1/alert/~8192/case']);
+  expect(await harness.deps.store.getAlert(fingerprint)).toMatchObject({
+    state: 'escalated',
+    caseId: '~16384',
+    caseNumber: 7,
+  });
 });
