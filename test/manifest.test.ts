@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPORT_SHORTCUT } from '../blocks/actions';
 import { COMMAND } from '../blocks/analyst/actions';
+import { MESSAGE_SHORTCUTS } from '../src/sandbox/app-manifest';
 
 const manifest = parse(readFileSync(join(__dirname, '..', 'manifest.yml'), 'utf8')) as {
   features: {
@@ -21,6 +22,10 @@ test('declares "Report to SOC" as a message shortcut with the callback id the li
       description: 'Send this message to the security team as an alert',
     },
   ]);
+  // The sandbox offers what a real workspace would.
+  expect(
+    manifest.features.shortcuts.map(({ name, callback_id }) => ({ name, callbackId: callback_id })),
+  ).toEqual(MESSAGE_SHORTCUTS);
   // Slack's limits on a shortcut's name and description.
   expect(manifest.features.shortcuts[0]!.description.length).toBeLessThanOrEqual(150);
 });

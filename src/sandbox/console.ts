@@ -101,7 +101,7 @@ export interface ConsoleOptions {
   ingestSecret: string;
   logger: Logger;
   /** The app's message shortcuts (from its manifest), offered on every message. */
-  messageShortcuts?: MessageShortcut[];
+  messageShortcuts?: readonly MessageShortcut[];
 }
 
 const userId = z
