@@ -41,6 +41,17 @@ export async function watchSla(deps: SyncDeps): Promise<number> {
 }
 
 /**
+ * The customer whose alert channel `channel` is, when it is one customer's: `/hivewire sla` typed there
+ * lists that customer's cases. (Elsewhere, every customer's.)
+ */
+export function customerOfChannel(deps: Pick<Deps, 'config'>, channel: string): string | undefined {
+  const owners = Object.entries(deps.config.file.customers)
+    .filter(([, settings]) => settings.channel === channel)
+    .map(([customer]) => customer);
+  return owners.length === 1 ? owners[0] : undefined;
+}
+
+/**
  * The running clocks closest to or past their limits, most urgent first, for `/hivewire sla`;
  * `customer` narrows it to one customer's cases.
  */

@@ -8,7 +8,7 @@ import { COMMAND } from '../../../blocks/analyst/actions';
 import { caseNotFound, caseSummary } from '../../../blocks/analyst/case-summary';
 import { helpMessage, unknownSubcommand, usageHelp, type CommandTopic } from '../../../blocks/analyst/help';
 import { slaList } from '../../../blocks/sla';
-import { slaStandings } from '../../cases/sla';
+import { customerOfChannel, slaStandings } from '../../cases/sla';
 import { lookupStarted } from '../../../blocks/analyst/lookup';
 import { thresholdChanged, thresholdShown } from '../../../blocks/analyst/threshold';
 import { lookupCase, parseCaseNumber } from '../../analyst/case-lookup';
@@ -108,9 +108,11 @@ export function registerCommand(app: App, deps: SlackAppDeps): void {
         );
         return;
       }
-      case 'sla':
-        await answer(slaList(await slaStandings(deps), undefined));
+      case 'sla': {
+        const customer = customerOfChannel(deps, command.channel_id);
+        await answer(slaList(await slaStandings(deps, customer), customer));
         return;
+      }
       case 'lookup': {
         const { targets, skipped } = lookupTargetsFromText(parsed.text);
         if (targets.length === 0) {

@@ -5,6 +5,8 @@ import { makeAlertRecord } from '../../helpers/alerts';
 import { mockAuthTest, startAnalystHarness, type AnalystHarness } from '../../helpers/analyst';
 
 const CONFIG = `
+customers:
+  acme: { channel: C0ACME }
 sla:
   severities:
     HIGH: { acknowledgeMinutes: 30, resolveMinutes: 240 }
@@ -23,7 +25,7 @@ afterEach(async () => {
   await harness.close();
 });
 
-async function sla(): Promise<{
+async function sla(channel = 'C0SECOPS'): Promise<{
   response_type: string;
   text: string;
   blocks: { text?: { text: string } }[];
@@ -33,7 +35,7 @@ async function sla(): Promise<{
     text: 'sla',
     user_id: 'U0ANALYST',
     user_name: 'analyst',
-    channel_id: 'C0SECOPS',
+    channel_id: channel,
     channel_name: 'secops',
     response_url: 'https://hooks.slack.com/commands/T0TEST/1/abc',
     trigger_id: '1.2.3',
@@ -91,4 +93,14 @@ test('lists the running clocks, past their limit first, and leaves out closed ca
 test('says so when no case has a clock running', async () => {
   const answer = await sla();
   expect(answer.text).toBe('No open case has an SLA running.');
+});
+
+test("typed in a customer's alert channel, it lists that customer's cases only", async () => {
+  await harness.seedAlert(escalatedCase('gd-a', 7, 12));
+  await harness.seedAlert(escalatedCase('gd-b', 8, 20, { finding: { customer: 'globex' } }));
+
+  const answer = await sla('C0ACME');
+  expect(answer.text).toBe('Cases closest to their SLA for `acme`: 2');
+  expect(answer.blocks[0]!.text!.text).not.toContain('Case #8');
+  expect((await sla()).text).toBe('Cases closest to their SLA: 4');
 });
