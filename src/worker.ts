@@ -9,7 +9,7 @@ import { ingestFinding } from './alerts/ingest';
 import { withAnalystClients } from './analyst/clients';
 import { deliverIgnore } from './analyst/ignore';
 import { runLookup } from './analyst/lookup';
-import { fileReport } from './analyst/report';
+import { fileReport, reportFailed } from './analyst/report';
 import { reportFingerprint } from './analyst/report-content';
 import { runResponseAction } from './analyst/response-actions';
 import { askTriage, expireTriage, followUpTriage } from './analyst/triage';
@@ -101,6 +101,7 @@ async function run(job: Job, deps: SyncDeps): Promise<void> {
 /** Tells people when a job has failed for good. */
 async function reportFailure(job: Job, error: unknown, deps: SyncDeps): Promise<void> {
   if (job.kind === 'create-case') await escalationFailed(job, error, deps);
+  if (job.kind === 'report') await reportFailed(job, error, deps);
 }
 
 /**

@@ -136,3 +136,10 @@ export function reportConfirmation(input: {
     blocks: [section(mrkdwn(line)), context(mrkdwn(`Title: ${literal(input.alert.finding.title)}`))],
   };
 }
+
+/** The reporter's DM when the report could not be filed (the job is kept as a dead letter). */
+export function reportFailedNotice(reason: string): Reply {
+  return notice(
+    `❌ Your report could not be filed: ${literal(reason, 300)}. It is kept, and the security team can see it failed; please tell them directly if it is urgent.`,
+  );
+}

@@ -8,7 +8,9 @@
  * team, channel and ts, so a second report, a retried job or a double submit finds what the first made.
  */
 import * as z from '../zod';
-import { reportConfirmation } from '../../blocks/analyst/report';
+import { reportConfirmation, reportFailedNotice } from '../../blocks/analyst/report';
+import type { Reply } from '../../blocks/replies';
+import { errorMessage } from '../logger';
 import { ingestFinding } from '../alerts/ingest';
 import { theHiveAlertFor } from '../cases/case-content';
 import { isDuplicateAlert } from '../../clients/thehive/client';
@@ -120,13 +122,11 @@ export async function fileReport(job: JobOf<'report'>, deps: Deps): Promise<void
 
   const report = reportsOf(alert).find((entry) => entry.by === job.reporter);
   if (report?.confirmed) return;
-  const opened = await deps.slack.client.conversations.open({ users: job.reporter });
-  const dm = opened.channel?.id;
-  if (!dm) throw new Error('conversations.open returned no channel');
   const first = reportsOf(alert)[0]?.by;
-  await deps.slack.post(
-    dm,
+  await tellReporter(
+    job.reporter,
     reportConfirmation({ alert, firstReporter: first === job.reporter ? undefined : first }),
+    deps,
   );
   await updateAlert(deps.store, finding.fingerprint, (current) => ({
     ...current,
@@ -134,6 +134,19 @@ export async function fileReport(job: JobOf<'report'>, deps: Deps): Promise<void
       entry.by === job.reporter ? { ...entry, confirmed: true as const } : entry,
     ),
   }));
+}
+
+/** A DM to the reporter. */
+async function tellReporter(reporter: string, message: Reply, deps: Pick<Deps, 'slack'>): Promise<void> {
+  const opened = await deps.slack.client.conversations.open({ users: reporter });
+  const dm = opened.channel?.id;
+  if (!dm) throw new Error('conversations.open returned no channel');
+  await deps.slack.post(dm, message);
+}
+
+/** A report that failed for good (kept as a dead letter by the worker): the reporter is told so. */
+export async function reportFailed(job: JobOf<'report'>, error: unknown, deps: Deps): Promise<void> {
+  await tellReporter(job.reporter, reportFailedNotice(errorMessage(error)), deps);
 }
 
 /** A Slack `plain_text_input` value read back from the modal, for the submission's zod check. */

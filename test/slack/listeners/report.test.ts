@@ -353,3 +353,38 @@ test('Create Case on a reported message promotes the TheHive alert the report ma
     caseNumber: 7,
   });
 });
+
+test('a report TheHive refuses for good is kept as a dead letter and the reporter is told', async () => {
+  nock.cleanAll();
+  mockAuthTest();
+  nock('https://slack.com')
+    .persist()
+    .post(/^\/api\/[\w.]+$/)
+    .reply((uri, body) => {
+      const method = uri.replace('/api/', '');
+      const args = slackForm(body);
+      slack.push({ method, args });
+      if (method === 'conversations.open') return [200, { ok: true, channel: { id: 'D00ALICE' } }];
+      return [
+        200,
+        {
+          ok: true,
+          channel: args.channel,
+          ts: '1764065000.000001',
+          permalink: 'https://example.slack.com/archives/C0SECOPS/p1764065000000001',
+        },
+      ];
+    });
+  nock(THEHIVE_URL)
+    .post('/api/v1/alert')
+    .reply(403, { type: 'AuthorizationError', message: 'Your account is locked' });
+
+  await report('U0ALICE');
+  await harness.runJobs();
+
+  const letters = await harness.deps.store.listDeadLetters(10);
+  expect(letters).toEqual([expect.objectContaining({ kind: 'job:report' })]);
+  expect(dms().map((call) => call.args.text)).toEqual([
+    expect.stringMatching(/^❌ Your report could not be filed: `.*Your account is locked.*`\. It is kept/),
+  ]);
+});
