@@ -43,6 +43,8 @@ let harness: AnalystHarness;
 let slack: Call[];
 let theHiveAlerts: Record<string, unknown>[];
 let responseUrlBodies: unknown[];
+/** What TheHive answers every alert creation with, when set. */
+let refusal: [number, Record<string, string>] | undefined;
 
 beforeEach(async () => {
   nock.disableNetConnect();
@@ -52,6 +54,7 @@ beforeEach(async () => {
   slack = [];
   theHiveAlerts = [];
   responseUrlBodies = [];
+  refusal = undefined;
   let ts = 0;
   nock('https://slack.com')
     .persist()
@@ -88,6 +91,7 @@ beforeEach(async () => {
     .persist()
     .post('/api/v1/alert')
     .reply((_uri, body) => {
+      if (refusal) return refusal;
       const input = body as Record<string, unknown>;
       const duplicate = theHiveAlerts.some(
         (a) => a.type === input.type && a.source === input.source && a.sourceRef === input.sourceRef,
@@ -355,29 +359,7 @@ test('Create Case on a reported message promotes the TheHive alert the report ma
 });
 
 test('a report TheHive refuses for good is kept as a dead letter and the reporter is told', async () => {
-  nock.cleanAll();
-  mockAuthTest();
-  nock('https://slack.com')
-    .persist()
-    .post(/^\/api\/[\w.]+$/)
-    .reply((uri, body) => {
-      const method = uri.replace('/api/', '');
-      const args = slackForm(body);
-      slack.push({ method, args });
-      if (method === 'conversations.open') return [200, { ok: true, channel: { id: 'D00ALICE' } }];
-      return [
-        200,
-        {
-          ok: true,
-          channel: args.channel,
-          ts: '1764065000.000001',
-          permalink: 'https://example.slack.com/archives/C0SECOPS/p1764065000000001',
-        },
-      ];
-    });
-  nock(THEHIVE_URL)
-    .post('/api/v1/alert')
-    .reply(403, { type: 'AuthorizationError', message: 'Your account is locked' });
+  refusal = [403, { type: 'AuthorizationError', message: 'Your account is locked' }];
 
   await report('U0ALICE');
   await harness.runJobs();
