@@ -4,6 +4,7 @@
  * hears once that a clock stopped when the case moved on.
  */
 import nock from 'nock';
+import { describeEvent } from '../../src/audit';
 import { parseConfigFile } from '../../src/config-file';
 import { reconcile } from '../../src/cases/reconcile';
 import { createLocalRuntime } from '../../src/runtime';
@@ -112,6 +113,13 @@ test('warning, breach and the leads are each announced once, also when two runs 
   expect(replies()).toHaveLength(3);
 
   const audit = await h.runtime.deps.store.listAudit(alert.fingerprint);
+  expect(
+    audit.filter((event) => event.action.startsWith('sla-')).map((event) => describeEvent(event, h.config)),
+  ).toEqual([
+    'SLA warning: time to acknowledge, 10 of 20 min, calling on user U0ALICE',
+    'SLA breach: time to acknowledge, 21 of 20 min, calling on group S0ONCALL',
+    'SLA leads: time to acknowledge, 50 of 20 min, calling on group S0LEADS',
+  ]);
   expect(audit.filter((event) => event.action.startsWith('sla-'))).toEqual([
     expect.objectContaining({
       action: 'sla-warning',

@@ -5,6 +5,7 @@
  * escaped for TheHive's Markdown, the alert posted with its buttons and the reporter told privately.
  */
 import nock from 'nock';
+import { describeEvent } from '../../../src/audit';
 import { CREATE_CASE, REPORT_MODAL, REPORT_SHORTCUT } from '../../../blocks/actions';
 import {
   REPORT_NOTE_BLOCK,
@@ -275,6 +276,9 @@ test('a report becomes one TheHive alert and one Hivewire alert, and the reporte
 
   const audit = await harness.deps.store.listAudit(`slack-report-${SOURCE_REF}`);
   expect(audit.map((event) => event.action)).toEqual(['received', 'posted', 'reported']);
+  expect(describeEvent(audit[2]!, harness.config)).toBe(
+    `reported to the SOC from Slack (${SOURCE_REF}) https://example.slack.com/archives/${REPORTED.channel}/p1764064700000200`,
+  );
 });
 
 test('a message reported twice (and submitted twice) is one TheHive alert and one Slack alert', async () => {
