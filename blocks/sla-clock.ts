@@ -2,7 +2,7 @@
  * The words of the SLA clocks, shared by the thread replies (`blocks/sla.ts`) and the alert's status
  * line (`blocks/alert.ts`), which cannot import each other's module without a cycle.
  */
-import type { SlaClock, SlaRecord } from '../src/store/store';
+import type { SlaClock, SlaRecord } from '../src/domain/sla';
 
 /** `45 min`, `2 h 5 min`, `3 d 4 h`: waits and limits as people say them. */
 export function formatMinutes(minutes: number): string {

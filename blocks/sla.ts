@@ -4,9 +4,10 @@
  * `src/cases/sla-policy.ts`; group ids come from the config file and are checked again here.
  */
 import type { KnownBlock } from '@slack/types';
-import type { SlaAnnouncement, SlaReading } from '../src/cases/sla-policy';
-import type { AlertRecord } from '../src/store/store';
-import { caseName, SEVERITY_MARKERS } from './alert';
+import type { SlaAnnouncement, SlaReading } from '../src/domain/sla';
+import type { AlertRecord } from '../src/domain/alert';
+import { SEVERITY_MARKERS } from './alert';
+import { caseName } from './case-link';
 import { context, mrkdwn, section } from './elements';
 import { literal, mention } from './escape';
 import { groupMention } from './analyst/triage';

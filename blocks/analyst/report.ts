@@ -3,8 +3,8 @@
  * there is more than one, a note) and the private answers to the reporter.
  */
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { SEVERITIES, type Severity } from '../../src/findings/finding';
-import type { AlertRecord } from '../../src/store/store';
+import { SEVERITIES, type Severity } from '../../src/domain/finding';
+import type { AlertRecord } from '../../src/domain/alert';
 import { REPORT_MODAL } from '../actions';
 import { context, mrkdwn, section, slackLink, webUrlHost } from '../elements';
 import { literal, mention, plainText } from '../escape';

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { slaReply } from '../../blocks/sla';
 import type { Deps } from '../deps';
-import type { AlertRecord } from '../store/store';
-import type { SlaAnnouncement } from './sla-policy';
+import type { AlertRecord } from '../domain/alert';
+import type { SlaAnnouncement } from '../domain/sla';
 
 const AUDIT_ACTIONS: Record<SlaAnnouncement['tier'], string> = {
   warning: 'sla-warning',

@@ -5,8 +5,9 @@
  * same thing from the store, and the conditional write that records a decision makes it once.
  */
 import type { ConfigFile } from '../config';
-import type { Severity } from '../findings/finding';
-import type { AlertRecord, SlaClock, SlaRecord, SlaTier } from '../store/store';
+import type { Severity } from '../domain/finding';
+import type { AlertRecord } from '../domain/alert';
+import type { SlaAnnouncement, SlaClock, SlaReading, SlaRecord, SlaTier } from '../domain/sla';
 
 /** The limits and tiers that hold for one case (its customer's settings over the defaults). */
 export interface SlaPolicy {
@@ -44,18 +45,6 @@ export function slaPolicyFor(file: ConfigFile, customer: string, severity: Sever
     leads: own?.leads ?? sla.leads,
     leadsAfterMinutes: own?.leadsAfterMinutes ?? sla.leadsAfterMinutes ?? DEFAULT_LEADS_AFTER_MINUTES,
   };
-}
-
-/** One clock of a case as it stands. */
-export interface SlaReading {
-  clock: SlaClock;
-  /** False once the case has moved on (acknowledged for the first clock, closed for both). */
-  running: boolean;
-  /** From the case's creation to now (running) or to its last applied change (stopped). */
-  waitedMs: number;
-  limitMinutes: number;
-  /** The highest tier due, while running. */
-  due?: SlaTier;
 }
 
 function limitOf(policy: SlaPolicy, clock: SlaClock): number | undefined {
@@ -98,18 +87,6 @@ export function readSlaClocks(alert: AlertRecord, policy: SlaPolicy, nowMs: numb
     });
   }
   return readings;
-}
-
-/** One thing the thread is told. */
-export interface SlaAnnouncement {
-  clock: SlaClock;
-  tier: SlaTier | 'stopped';
-  waitedMinutes: number;
-  limitMinutes: number;
-  /** The case's stage at the time (`New`, `InProgress`, `Closed`). */
-  stage: string;
-  /** Who is now called on: a Slack user (the assignee) or a user group. */
-  calledOn?: { user: string } | { group: string };
 }
 
 export interface SlaDecision {

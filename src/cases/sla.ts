@@ -8,15 +8,16 @@
 import type { SlaStanding } from '../../blocks/sla';
 import { updateAlert } from '../store/store';
 import { auditSla, withSlaReplies } from './sla-announce';
-import { decideSla, readSlaClocks, slaPolicyFor, slaShare, type SlaAnnouncement } from './sla-policy';
-import { deliverPending, type SyncDeps } from './sync';
-import type { Deps } from '../deps';
+import type { SlaAnnouncement } from '../domain/sla';
+import { decideSla, readSlaClocks, slaPolicyFor, slaShare } from './sla-policy';
+import { deliverPending } from './sync';
+import type { Deps, WorkerDeps } from '../deps';
 
 /** Cases `/hivewire sla` lists. */
 export const SLA_LIST_MAX = 10;
 
 /** Announces what each followed case's SLA owes its thread; resolves to the number of announcements. */
-export async function watchSla(deps: SyncDeps): Promise<number> {
+export async function watchSla(deps: WorkerDeps): Promise<number> {
   if (!deps.config.file.sla) return 0;
   let made = 0;
   for (const alert of await deps.store.listFollowedCases()) {

@@ -3,7 +3,8 @@
  * (conditional writes, the case index, the followed cases, audit order, delivery claims, settings,
  * dead letters, pending jobs), independent of how an adapter keeps it.
  */
-import { ConflictError, updateAlert, type AlertRecord, type Store } from '../../src/store/store';
+import { ConflictError, updateAlert, type Store } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { makeAlertRecord } from '../helpers/alerts';
 
 /** A fresh, empty store whose clock the suite controls; `close` lets go of it. */

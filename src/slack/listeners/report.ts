@@ -27,9 +27,9 @@ import {
   reportCustomers,
   reportModalValues,
   submitReport,
-} from '../../analyst/report';
-import { readableSlackText, suggestedTitle } from '../../analyst/report-content';
-import type { SlackAppDeps } from '../app';
+} from '../../report/report';
+import { readableSlackText, suggestedTitle } from '../../report/report-content';
+import type { SlackAppDeps } from '../../deps';
 import { groupMembersOf } from './group-members';
 
 /** Where each modal field is answered, for errors shown under it. */
