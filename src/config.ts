@@ -84,6 +84,23 @@ const responseAction = z
     }),
   );
 
+/** SLA watch: minutes a case may stay `New` (acknowledge) and open (resolve); whole minutes, at most 30 days. */
+const slaMinutes = z.int().check(z.gte(1), z.lte(43_200));
+const slaLimits = z.strictObject({
+  acknowledgeMinutes: z.optional(slaMinutes),
+  resolveMinutes: z.optional(slaMinutes),
+});
+/** Limits per severity and the tiers called on: at the warning share, at the breach, then the leads. */
+const slaSettings = {
+  severities: z.optional(z.partialRecord(severity, slaLimits)),
+  /** The share of a limit at which the warning comes (0.8: at 24 of 30 minutes). */
+  warnAt: z.optional(z.number().check(z.gt(0), z.lt(1))),
+  onCall: z.optional(slackGroupId),
+  leads: z.optional(slackGroupId),
+  /** How long past a breach the leads are called on. */
+  leadsAfterMinutes: z.optional(slaMinutes),
+};
+
 export const configFileSchema = z.strictObject({
   accounts: z._default(
     z.record(
@@ -133,6 +150,20 @@ export const configFileSchema = z.strictObject({
       autoAsk: z._default(z.array(nonEmpty()), []),
       timeoutMinutes: z._default(z.int().check(z.gte(1), z.lte(10_080)), 60),
       siemQueueUrl: z.optional(z.url({ protocol: /^https$/ })),
+    }),
+  ),
+  /** SLA watch; each customer's settings override the defaults key by key. */
+  sla: z.optional(
+    z.strictObject({
+      ...slaSettings,
+      customers: z._default(z.record(nonEmpty(), z.strictObject(slaSettings)), {}),
+    }),
+  ),
+  /** "Report to SOC" (message shortcut): who may report; without a list, everyone in the workspace. */
+  report: z.optional(
+    z.strictObject({
+      allowedUsers: z.optional(z.array(slackUserId)),
+      allowedGroups: z.optional(z.array(slackGroupId)),
     }),
   ),
   /** Buttons that run a Lambda function or an SSM Automation runbook with the finding. */

@@ -20,7 +20,7 @@ import type { JobOf } from '../queue/jobs';
 import { updateAlert } from '../store/store';
 import type { AlertRecord } from '../domain/alert';
 import { snapshotOfCase } from './case-change';
-import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
+import { promotionFor, theHiveAlertFor } from './case-content';
 import { errorMessage } from '../logger';
 
 /**
@@ -39,11 +39,8 @@ async function openCase(alert: AlertRecord, requestedBy: string, deps: Deps) {
   } catch (error) {
     if (!isDuplicateAlert(error)) throw error;
     // A previous attempt created it before failing: carry on from there.
-    theHiveAlert = await theHive.alerts.findBySourceRef(
-      THEHIVE_ALERT_TYPE,
-      input.source,
-      sourceRefFor(alert.fingerprint),
-    );
+    // (For a reported Slack message: the alert the report created.)
+    theHiveAlert = await theHive.alerts.findBySourceRef(input.type, input.source, input.sourceRef);
     if (!theHiveAlert) throw error;
   }
   if (theHiveAlert.caseId) return theHive.cases.get(theHiveAlert.caseId);
@@ -86,6 +83,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
       caseNumber: theCase.number,
       caseUrl,
       case: snapshotOfCase(theCase),
+      caseCreatedAt: theCase._createdAt,
       caseUpdatedAt: theCase._updatedAt ?? theCase._createdAt,
       lastError: undefined,
     }));

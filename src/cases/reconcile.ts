@@ -8,6 +8,7 @@ import type { WorkerDeps } from '../deps';
 import { theHiveFor } from '../enrich/tenancy';
 import type { AlertRecord } from '../domain/alert';
 import { applyCaseState } from './sync';
+import { watchSla } from './sla';
 
 /** The store setting holding the last sync time (epoch ms). */
 export const RECONCILE_CURSOR = 'reconcileCursor';
@@ -59,6 +60,13 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
     if (outcome === 'applied') applied += 1;
   }
   await deps.store.putSetting(RECONCILE_CURSOR, startedAt);
-  deps.logger.info('reconciled followed cases', { followed: caseIds.length, changed: cases.length, applied });
+  // After the query's changes are applied, so a case acknowledged meanwhile is not chased.
+  const slaAnnouncements = await watchSla(deps);
+  deps.logger.info('reconciled followed cases', {
+    followed: caseIds.length,
+    changed: cases.length,
+    applied,
+    slaAnnouncements,
+  });
   return { followed: caseIds.length, changed: cases.length, applied };
 }

@@ -18,6 +18,7 @@ import { WebhookNotifier } from './thehive-webhook';
 
 export { SANDBOX_BOT, SANDBOX_TEAM, SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 export { SandboxTheHive, SANDBOX_API_USER, SANDBOX_ORGANISATION, CASE_STATUSES } from './thehive-instance';
+import { MESSAGE_SHORTCUTS } from './app-manifest';
 export { slackSignature } from './interactions';
 
 export interface SandboxOptions {
@@ -106,6 +107,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     ingestUrl: options.ingestUrl ?? `${publicUrl}/ingest`,
     ingestSecret: options.ingestSecret,
     logger,
+    messageShortcuts: MESSAGE_SHORTCUTS,
   });
 
   return {

@@ -259,6 +259,48 @@ export class InteractionSender {
   }
 
   /**
+   * A message shortcut chosen on a message (its "More actions" menu): sends `message_action` with the
+   * message as the app sees it, a fresh trigger and a `response_url`, as user `userId`.
+   */
+  async messageShortcut(input: {
+    channel: string;
+    ts: string;
+    callbackId: string;
+    userId: string;
+  }): Promise<InteractionOutcome> {
+    const { workspace, publicUrl } = this.options;
+    const user = this.user(input.userId);
+    const source = workspace.getMessage(input.channel, input.ts);
+    if (!source || ('tombstone' in source && source.tombstone))
+      throw new InteractionRequestError(`no message ${input.ts} in ${input.channel}`);
+    const conversation = workspace.conversation(source.channel);
+    const target = workspace.issueResponseTarget({
+      userId: user.id,
+      channel: source.channel,
+      messageTs: source.ts,
+      ephemeral: false,
+    });
+    return this.send({
+      type: 'message_action',
+      callback_id: input.callbackId,
+      trigger_id: workspace.issueTrigger(user.id),
+      message_ts: source.ts,
+      team: { id: SANDBOX_TEAM.id, domain: SANDBOX_TEAM.domain },
+      user: { id: user.id, username: user.name, name: user.name, team_id: SANDBOX_TEAM.id },
+      channel: {
+        id: conversation.id,
+        name: conversation.kind === 'channel' ? conversation.name : 'directmessage',
+      },
+      message: workspace.apiMessage(source, true),
+      response_url: `${publicUrl.replace(/\/$/, '')}/sandbox/slack/response/${target.id}`,
+      action_ts: this.slackTime(),
+      token: 'sandbox-verification-token',
+      is_enterprise_install: false,
+      enterprise: null,
+    });
+  }
+
+  /**
    * Submits a user's open modal with the values the console collected: `view_submission` with
    * `view.state.values` shaped as Slack shapes them. Required inputs left empty are refused here, as the
    * Slack client refuses them before anything is sent.

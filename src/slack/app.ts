@@ -22,6 +22,7 @@ import { registerCommand } from './listeners/command';
 import { registerEnrich } from './listeners/enrich';
 import { registerIgnore } from './listeners/ignore';
 import { registerMention } from './listeners/mention';
+import { registerReport } from './listeners/report';
 import { registerResponseActions } from './listeners/response-actions';
 import { registerTriage } from './listeners/triage';
 import { registerInstallations } from './listeners/installations';
@@ -83,6 +84,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
   registerEnrich(app, deps);
   registerTriage(app, deps);
   registerResponseActions(app, deps);
+  registerReport(app, deps);
 }
 
 /**
