@@ -88,10 +88,10 @@ function isNewer(finding: NormalisedFinding, alert: AlertRecord): boolean {
 export async function ingestFinding(
   normalised: NormalisedFinding,
   deps: Deps,
-  prefetched?: PrefetchedAlerts,
+  options: IngestOptions = {},
 ): Promise<IngestResult> {
   deps.metrics.count('FindingsReceived', normalised.source);
-  const result = await postOrUpdate(normalised, deps, prefetched);
+  const result = await postOrUpdate(normalised, deps, options);
   deps.metrics.count(OUTCOME_METRICS[result.outcome], normalised.source);
   return result;
 }
@@ -124,19 +124,30 @@ async function currentAlert(
   return alert;
 }
 
+/** How a finding came in, when not from a security source. */
+export interface IngestOptions {
+  /** A person reported it to the SOC for this customer: posted in its channel whatever its severity. */
+  reportedFor?: string;
+  /** The batch's alerts, read at once (findings queue). */
+  prefetched?: PrefetchedAlerts;
+}
+
 async function postOrUpdate(
   normalised: NormalisedFinding,
   deps: Deps,
-  prefetched: PrefetchedAlerts | undefined,
+  options: IngestOptions,
 ): Promise<IngestResult> {
   const { store, logger } = deps;
-  const finding = await enrichFinding(normalised, deps.directory);
+  const finding =
+    options.reportedFor === undefined
+      ? await enrichFinding(normalised, deps.directory)
+      : { ...normalised, customer: options.reportedFor };
   const fingerprint = finding.fingerprint;
 
-  let current = await currentAlert(fingerprint, deps, prefetched);
+  let current = await currentAlert(fingerprint, deps, options.prefetched);
   if (!current) {
     const { route, posted } = await admitNewFinding(finding, deps);
-    if (!posted) {
+    if (!posted && options.reportedFor === undefined) {
       // The fingerprint rides on the line, not on a child logger: building one per finding costs
       // more CPU than the rest of a skipped finding.
       logger.info('finding below the severity threshold: not posted', {
@@ -382,6 +393,6 @@ export async function ingestEvent(
   }
   const results: IngestResult[] = [];
   for (const finding of parsed.findings)
-    results.push(await ingestFinding(finding, deps, prepared.prefetched));
+    results.push(await ingestFinding(finding, deps, { prefetched: prepared.prefetched }));
   return { results, skipped: parsed.skipped, rejected: parsed.rejected };
 }
