@@ -17,7 +17,7 @@ import {
   OPEN_REMEDIATION,
 } from './actions';
 import { responseActionsBlock } from './analyst/response-actions';
-import { context, linkButton, mrkdwn, section, webUrlHost } from './elements';
+import { context, linkButton, mrkdwn, section, slackLink, webUrlHost } from './elements';
 import { showInvisibles } from '../src/domain/invisible';
 import { literal, mention, plainText } from './escape';
 import { caseName, trustedCaseUrl } from './case-link';
@@ -36,6 +36,7 @@ import {
   SECTION_FIELDS_MAX,
   SECTION_MIN,
   SECTION_TEXT_MAX,
+  TEXT_LINK_URL_MAX,
   messageTextLength,
 } from './limits';
 
@@ -156,6 +157,15 @@ function seenContext(alert: AlertRecord): KnownBlock {
       `${literal(finding.product)} · severity ${literal(finding.sourceSeverity)} · ` +
         `${timesSeen(alert.count)}, last ${formatTime(alert.lastSeen)} · first ${formatTime(alert.firstSeen)}`,
     ),
+  );
+}
+
+/** A finding first grouped into a storm's digest (alerts/storm.ts), posted on its own later: the way back to it. */
+function inDigestContext(alert: AlertRecord): KnownBlock | undefined {
+  const permalink = alert.inDigest?.permalink;
+  if (!permalink || !webUrlHost(permalink) || permalink.length > TEXT_LINK_URL_MAX) return undefined;
+  return context(
+    mrkdwn(`ℹ️ First grouped into ${slackLink(permalink, 'a digest')} during a storm of findings`),
   );
 }
 
@@ -318,6 +328,8 @@ export function alertMessage(alert: AlertRecord, options: AlertMessageOptions = 
   const head: KnownBlock[] = [header(alert.severity, finding.title), ...statusBlocks(alert)];
   if (facts.length > 0) head.push(factsBlock(facts));
   const tail: KnownBlock[] = [seenContext(alert)];
+  const digestLine = inDigestContext(alert);
+  if (digestLine) tail.push(digestLine);
   if (alert.lastError)
     tail.push(context(mrkdwn(`⚠️ Last attempt failed: ${literal(alert.lastError, PROSE_VALUE_MAX)}`)));
   const actions = actionsBlock(alert, remediationUrl, options);

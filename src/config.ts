@@ -152,6 +152,18 @@ export const configFileSchema = z.strictObject({
       siemQueueUrl: z.optional(z.url({ protocol: /^https$/ })),
     }),
   ),
+  /**
+   * Storms (alerts/storm.ts): once `threshold` new findings came for a channel within the last minute, its
+   * new findings are grouped by type and account into digest alerts, one per `digestMinutes`.
+   */
+  storms: z._default(
+    z.strictObject({
+      enabled: z._default(z.boolean(), true),
+      threshold: z._default(z.int().check(z.gte(1), z.lte(1_000)), 20),
+      digestMinutes: z._default(z.int().check(z.gte(1), z.lte(1_440)), 60),
+    }),
+    { enabled: true, threshold: 20, digestMinutes: 60 },
+  ),
   /** SLA watch; each customer's settings override the defaults key by key. */
   sla: z.optional(
     z.strictObject({

@@ -19,6 +19,8 @@ export type CountMetric =
   | 'FindingsPosted'
   /** An existing alert was updated (count, severity, last seen). */
   | 'FindingsUpdated'
+  /** A new finding was grouped into a digest alert, its channel being in a storm. */
+  | 'FindingsDigested'
   /** Not shown: below the severity threshold, nothing newer than the alert, or not a finding event. */
   | 'FindingsSkipped'
   /** Malformed: kept as a dead letter, with the field named. */

@@ -5,6 +5,7 @@
  * reports the failure to people (queue/attempt.ts).
  */
 import { ingestFinding } from './alerts/ingest';
+import { refreshDigest } from './alerts/storm';
 import { withAnalystClients } from './wiring/analyst-clients';
 import { deliverIgnore } from './alerts/ignore';
 import { runLookup } from './lookups/lookup';
@@ -32,6 +33,7 @@ const USE_CASES: { [K in Job['kind']]: (job: JobOf<K>, deps: WorkerDeps) => Prom
   'triage-followup': (job, deps) => followUpTriage(job, withAnalystClients(deps)),
   'triage-timeout': (job, deps) => expireTriage(job, withAnalystClients(deps)),
   'response-action': (job, deps) => runResponseAction(job, withAnalystClients(deps)),
+  'refresh-digest': refreshDigest,
   report: fileReport,
 };
 
@@ -58,6 +60,7 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
     case 'create-case':
     case 'ignore-followup':
     case 'response-action':
+    case 'refresh-digest':
       return { fingerprint: job.fingerprint };
     case 'lookup':
       return job.reply.to === 'thread' ? { fingerprint: job.reply.fingerprint } : {};

@@ -19,6 +19,7 @@ export function renderAlert(
 ): AlertMessage {
   return alertMessage(withCurrentLinks(alert, config), {
     theHiveUrl: config.theHive.url,
-    responseActions: responseActionsFor(alert.finding, config),
+    // A digest's finding is many findings: an action runs on one resource, from its own alert.
+    responseActions: alert.digest ? [] : responseActionsFor(alert.finding, config),
   });
 }

@@ -112,7 +112,11 @@ export function caseDescription(alert: AlertRecord, requestedBy: string): string
   const links = [
     f.consoleUrl ? markdownLink(CONSOLE_LINK_LABELS[f.source], f.consoleUrl) : undefined,
     alert.permalink ? markdownLink('Slack alert', alert.permalink) : undefined,
+    alert.inDigest?.permalink
+      ? markdownLink('Storm digest it was first grouped into', alert.inDigest.permalink)
+      : undefined,
   ].filter(Boolean);
+  const leftOut = alert.digest?.observablesLeftOut ?? 0;
 
   return [
     // A heading is one line: a newline in the title would start a paragraph of finding text.
@@ -128,6 +132,13 @@ export function caseDescription(alert: AlertRecord, requestedBy: string): string
     '',
     escapeMarkdown(f.description),
     '',
+    ...(alert.digest
+      ? [
+          `_A digest of ${alert.digest.count} findings: each is kept in Hivewire with its own audit trail (\`hivewire audit <fingerprint>\`)` +
+            `${leftOut > 0 ? `; ${leftOut} of their distinct observables are not attached (an alert keeps at most ${f.observables.length})` : ''}._`,
+          '',
+        ]
+      : []),
     `_${f.source === 'slack' ? 'Reported to the SOC' : 'Escalated'} from Slack by Slack user ${escapeMarkdown(requestedBy)} with Hivewire (fingerprint ${escapeMarkdown(alert.fingerprint)})._`,
   ].join('\n');
 }

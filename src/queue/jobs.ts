@@ -113,6 +113,13 @@ export const responseActionJob = z.object({
   requestedAt: z.string(),
 });
 
+/** Re-renders a digest alert's Slack message with the findings grouped into it since (alerts/storm.ts). */
+export const refreshDigestJob = z.object({
+  kind: z.literal('refresh-digest'),
+  fingerprint: z.string().check(z.minLength(1)),
+  dueAt: z.string(),
+});
+
 /** "Report to SOC": a Slack message someone reported, with what they said of it in the modal. */
 export const reportJob = z.object({
   kind: z.literal('report'),
@@ -143,6 +150,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
   triageFollowupJob,
   triageTimeoutJob,
   responseActionJob,
+  refreshDigestJob,
   reportJob,
 ]);
 export type Job = z.infer<typeof jobSchema>;

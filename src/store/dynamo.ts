@@ -40,6 +40,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -83,6 +84,10 @@ const DEAD_LETTER_PAYLOAD_BYTES = 256 * 1024;
 const DEAD_LETTER_ERROR_BYTES = 8 * 1024;
 /** How many "this alert's case is indexed" facts a store remembers before starting afresh. */
 const INDEXED_CACHE_SIZE = 10_000;
+/** BatchGetItem's most keys per request. */
+const BATCH_GET_MAX_KEYS = 100;
+/** Requests for the keys a BatchGetItem left unprocessed (throttling) before giving up. */
+const BATCH_GET_ROUNDS = 5;
 /** Events the first update of an alert may add to its item (posted); more are items of their own. */
 const MAX_APPENDED_EVENTS = 2;
 /** Tries at an audit key before giving up (a collision needs the same time, sequence and process id). */
@@ -249,6 +254,34 @@ export class DynamoStore implements Store {
     // A stored version with a case proves its index items exist (they are written first).
     if (alert.caseId !== undefined || alert.caseNumber !== undefined) this.remember(caseIndexKey(alert));
     return alert;
+  }
+
+  /**
+   * Reads several alerts with BatchGetItem (strongly consistent), 100 keys a request (DynamoDB's limit),
+   * asking again for any keys DynamoDB left unprocessed.
+   */
+  async getAlerts(fingerprints: readonly string[]): Promise<Map<string, AlertRecord | undefined>> {
+    const found = new Map<string, AlertRecord | undefined>(fingerprints.map((fp) => [fp, undefined]));
+    const unique = [...found.keys()];
+    for (let start = 0; start < unique.length; start += BATCH_GET_MAX_KEYS) {
+      let keys: Item[] | undefined = unique.slice(start, start + BATCH_GET_MAX_KEYS).map(alertKey);
+      for (let round = 0; keys?.length; round += 1) {
+        if (round === BATCH_GET_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+        const answer = await this.documents.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          const alert = alertOf(item);
+          if (alert.caseId !== undefined || alert.caseNumber !== undefined)
+            this.remember(caseIndexKey(alert));
+          found.set(alert.fingerprint, alert);
+        }
+        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    return found;
   }
 
   /**

@@ -41,6 +41,11 @@ export class ConflictError extends Error {
 export interface Store {
   getAlert(fingerprint: string): Promise<AlertRecord | undefined>;
   /**
+   * The alerts of several fingerprints at once (a batch of findings), strongly consistent: every
+   * fingerprint asked is a key of the answer, undefined when it has no alert.
+   */
+  getAlerts(fingerprints: readonly string[]): Promise<Map<string, AlertRecord | undefined>>;
+  /**
    * Creates the record with `events` as the start of its audit trail, in one write; resolves false (and
    * writes nothing) when one already exists.
    */

@@ -476,10 +476,11 @@ describe('IAM, least privilege per function', () => {
     expect(grant('WorkerRole', 'organizations:DescribeAccount').condition).toBe('OrganizationsLookup');
   });
 
-  it('ingest: consumes findings, the table, Organizations when enabled; no Security Hub', () => {
+  it('ingest: consumes findings, the table, the jobs queue, Organizations when enabled; no Security Hub', () => {
     expect(actions('IngestRole', false)).toEqual(
-      [...LOGS, ...CONSUME, ...TABLE_ACTIONS, 'ssm:GetParameter'].sort(),
+      [...LOGS, ...CONSUME, ...TABLE_ACTIONS, 'sqs:SendMessage', 'ssm:GetParameter'].sort(),
     );
+    expect(grant('IngestRole', 'sqs:SendMessage').statement.Resource).toEqual(JOBS_QUEUE);
     expect(grant('IngestRole', 'sqs:ReceiveMessage').statement.Resource).toEqual({
       'Fn::GetAtt': ['FindingsQueue', 'Arn'],
     });

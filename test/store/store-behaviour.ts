@@ -51,6 +51,17 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
         expect(await store.getAlert('gd-create')).toEqual({ ...first, version: 1 });
       });
 
+      it('reads several alerts at once: each asked for is answered, undefined when it has none', async () => {
+        const records = Array.from({ length: 105 }, (_, i) => alert(`gd-batch-${i}`));
+        await Promise.all(records.map((record) => store.createAlert(withoutVersion(record))));
+        const asked = [...records.map((record) => record.fingerprint), 'gd-batch-none', 'gd-batch-0'];
+        const found = await store.getAlerts(asked);
+        expect([...found.keys()].sort()).toEqual([...new Set(asked)].sort());
+        expect(found.get('gd-batch-none')).toBeUndefined();
+        expect(found.get('gd-batch-104')).toEqual({ ...records[104], version: 1 });
+        expect([...found.values()].filter(Boolean)).toHaveLength(105);
+      });
+
       it('writes a put that names the current version as the next version, and returns it', async () => {
         const record = alert('gd-put');
         await store.createAlert(withoutVersion(record));
