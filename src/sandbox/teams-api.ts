@@ -7,6 +7,7 @@
  * `{error: {code, message}}`; every connector call needs a bearer token the token endpoint issued.
  */
 import { createPublicKey, verify } from 'node:crypto';
+import type { ConversationResource, Resource, TeamsChannelAccount } from '@microsoft/teams.api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { secretsEqual } from '../http/auth';
 import { mediaType, readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './http';
@@ -61,7 +62,7 @@ class ConnectorError extends Error {
 const ACTIVITY_PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
 const MEMBER_PATH = /^\/v3\/conversations\/([^/]+)\/members(?:\/([^/]+))?$/;
 
-function teamsAccount(person: TeamsPerson) {
+function teamsAccount(person: TeamsPerson): TeamsChannelAccount {
   return {
     id: person.id,
     name: person.name,
@@ -171,8 +172,8 @@ export function createTeamsApi(options: TeamsApiOptions) {
         body: {
           id: conversation.id,
           serviceUrl: endpoints.serviceUrl,
-          ...(first ? { activityId: first.id } : {}),
-        },
+          activityId: first?.id ?? '',
+        } satisfies ConversationResource,
       };
     }
     const members = MEMBER_PATH.exec(path);
@@ -201,14 +202,16 @@ export function createTeamsApi(options: TeamsApiOptions) {
     const activityId = activity[2] === undefined ? undefined : decodeURIComponent(activity[2]);
     if (activityId !== undefined && !tenant.activity(conversationId, activityId))
       throw new ConnectorError(404, 'ActivityNotFound', 'Activity not found.');
-    const content = activityContent(objectBody(await readBody(req, MAX_BODY_BYTES)));
+    const body = objectBody(await readBody(req, MAX_BODY_BYTES));
+    const content = activityContent(body);
     if (method === 'POST') {
-      const sent = tenant.add(conversationId, botMessage(content), activityId);
-      return { status: 201, body: { id: sent.id } };
+      const replyToId = activityId ?? (typeof body.replyToId === 'string' ? body.replyToId : undefined);
+      const sent = tenant.add(conversationId, botMessage(content), replyToId);
+      return { status: 201, body: { id: sent.id } satisfies Resource };
     }
     if (method === 'PUT' && activityId !== undefined) {
       tenant.update(conversationId, activityId, content);
-      return { status: 200, body: { id: activityId } };
+      return { status: 200, body: { id: activityId } satisfies Resource };
     }
     throw new ConnectorError(405, 'MethodNotAllowed', `${method} is not allowed here`);
   }
