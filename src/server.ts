@@ -24,6 +24,8 @@ import {
 import { metricsReport } from './metrics';
 import { createSlackEventsEndpoint } from './slack/events-endpoint';
 import { errorMessage } from './logger';
+import { createTeamsEndpoint, TEAMS_MESSAGES_PATH } from './chat/teams/bot';
+import { teamsSettings } from './chat/teams/settings';
 
 /** How often the local reconcile timer asks TheHive for changes the webhooks missed. */
 export const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
@@ -95,6 +97,7 @@ export function createRouter(runtime: LocalRuntime) {
 
   const routes: Record<string, (request: HttpRequest) => Promise<HttpResponse>> = {
     'POST /slack/events': slackEvents,
+    [`POST ${TEAMS_MESSAGES_PATH}`]: createTeamsEndpoint(teamsSettings(process.env, deps.config), deps),
     'POST /thehive/webhook': (request) => handleTheHiveWebhook(request, deps),
     'POST /triage': (request) => handleTriageRequest(request, deps),
     'POST /ingest': createIngestEndpoint(deps, ingestSns(deps.config.ingestSnsTopicArns)),

@@ -5,7 +5,7 @@
  * signing key: Teams signs what it sends a bot with keys published in its OpenID metadata, and the
  * sandbox does the same, so the bot's real JWT validation (the Teams SDK's) runs against it.
  */
-import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 /** The sandbox tenant, its team and the team's channel where alerts go by default. */
@@ -90,6 +90,7 @@ export class SandboxTeamsTenant extends EventEmitter {
   private readonly now: () => number;
   private readonly conversations = new Map<string, TeamsConversation>();
   private readonly activities = new Map<string, StoredActivity[]>();
+  private lastMessageId = 0;
 
   constructor(options: TeamsTenantOptions = {}) {
     super();
@@ -170,7 +171,7 @@ export class SandboxTeamsTenant extends EventEmitter {
     const rootActivity = chain ? this.activity(root!, chain) : undefined;
     const activity: StoredActivity = {
       ...content,
-      id: `${this.now()}${randomBytes(3).toString('hex')}`,
+      id: this.nextMessageId(),
       conversationId: root!,
       ...(chain ? { replyToId: rootActivity?.replyToId ?? chain } : {}),
       timestamp: new Date(this.now()).toISOString(),
@@ -200,6 +201,12 @@ export class SandboxTeamsTenant extends EventEmitter {
   /** A fresh activity id for what the tenant sends the bot (clicks, mentions, installs). */
   newInboundId(): string {
     return randomUUID();
+  }
+
+  /** Teams message ids are epoch milliseconds: kept numeric and increasing, one per message. */
+  private nextMessageId(): string {
+    this.lastMessageId = Math.max(this.now(), this.lastMessageId + 1);
+    return String(this.lastMessageId);
   }
 
   private rootConversationId(id: string): string {

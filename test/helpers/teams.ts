@@ -7,14 +7,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTeamsBot, TEAMS_MESSAGES_PATH, type TeamsBot } from '../../src/chat/teams/bot';
+import { teamsSettings } from '../../src/chat/teams/settings';
 import { bodyFromBytes } from '../../src/http/request';
-import { createTeamsApi, sandboxTeamsEndpoints } from '../../src/sandbox/teams-api';
-import {
-  BOT_FRAMEWORK_ISSUER,
-  SANDBOX_TEAMS,
-  SandboxTeamsTenant,
-  type TeamsPerson,
-} from '../../src/sandbox/teams-tenant';
+import { TeamsActivitySender } from '../../src/sandbox/teams-activities';
+import { createTeamsApi } from '../../src/sandbox/teams-api';
+import { SANDBOX_TEAMS, SandboxTeamsTenant, type TeamsPerson } from '../../src/sandbox/teams-tenant';
 import { startAnalystHarness, type AnalystHarness } from './analyst';
 
 export interface TeamsHarness extends AnalystHarness {
@@ -28,6 +25,8 @@ export interface TeamsHarness extends AnalystHarness {
   token(claims?: Record<string, unknown>, lifetimeSeconds?: number): string;
   /** An activity from `person` in the sandbox team's alerts channel. */
   channelActivity(person: TeamsPerson, fields: Record<string, unknown>): Record<string, unknown>;
+  /** The app added to the sandbox team by `person`. */
+  installation(person: TeamsPerson): Record<string, unknown>;
 }
 
 export async function startTeamsHarness(configYaml = ''): Promise<TeamsHarness> {
@@ -58,70 +57,27 @@ export async function startTeamsHarness(configYaml = ''): Promise<TeamsHarness> 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const endpoints = sandboxTeamsEndpoints(url);
   parts.teamsApi = createTeamsApi({
     tenant,
     publicUrl: url,
     appId: SANDBOX_TEAMS.appId,
     appPassword: SANDBOX_TEAMS.appPassword,
   });
-  const bot = await createTeamsBot(
-    {
-      appId: SANDBOX_TEAMS.appId,
-      appPassword: SANDBOX_TEAMS.appPassword,
-      tenantId: SANDBOX_TEAMS.tenantId,
-      sandbox: {
-        openIdMetadataUrl: endpoints.openIdMetadataUrl,
-        tokenUrl: `${endpoints.loginEndpoint}/${SANDBOX_TEAMS.tenantId}/oauth2/v2.0/token`,
-        serviceUrl: endpoints.serviceUrl,
-      },
-    },
-    harness.deps,
-  );
+  const bot = await createTeamsBot(teamsSettings({}, { sandbox: true, publicUrl: url })!, harness.deps);
   parts.bot = bot;
 
-  const token = (claims: Record<string, unknown> = {}, lifetimeSeconds?: number) =>
-    tenant.signToken(
-      { iss: BOT_FRAMEWORK_ISSUER, aud: SANDBOX_TEAMS.appId, serviceurl: endpoints.serviceUrl, ...claims },
-      lifetimeSeconds,
-    );
+  const sender = new TeamsActivitySender({ tenant, publicUrl: url });
 
   return {
     ...harness,
     tenant,
     bot,
     url,
-    serviceUrl: endpoints.serviceUrl,
-    token,
-    async send(activity, authorization = `Bearer ${token()}`) {
-      const response = await fetch(`${url}${TEAMS_MESSAGES_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
-        body: JSON.stringify(activity),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-    },
-    channelActivity(person, fields) {
-      return {
-        id: tenant.newInboundId(),
-        channelId: 'msteams',
-        serviceUrl: endpoints.serviceUrl,
-        from: { id: person.id, name: person.name, aadObjectId: person.aadObjectId },
-        recipient: { id: `28:${SANDBOX_TEAMS.appId}`, name: SANDBOX_TEAMS.botName },
-        conversation: {
-          id: SANDBOX_TEAMS.channel.id,
-          conversationType: 'channel',
-          tenantId: SANDBOX_TEAMS.tenantId,
-        },
-        channelData: {
-          team: SANDBOX_TEAMS.team,
-          channel: SANDBOX_TEAMS.channel,
-          tenant: { id: SANDBOX_TEAMS.tenantId },
-        },
-        ...fields,
-      };
-    },
+    serviceUrl: sender.serviceUrl,
+    token: (claims, lifetimeSeconds) => sender.token(claims, lifetimeSeconds),
+    send: (activity, authorization) => sender.send(activity, authorization),
+    channelActivity: (person, fields) => sender.channelActivity(person, fields),
+    installation: (person) => sender.installation(person),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

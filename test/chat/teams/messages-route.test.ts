@@ -21,17 +21,7 @@ afterEach(async () => {
   await h.close();
 });
 
-function install() {
-  return h.channelActivity(alice, {
-    type: 'installationUpdate',
-    action: 'add',
-    conversation: {
-      id: SANDBOX_TEAMS.team.id,
-      conversationType: 'channel',
-      tenantId: SANDBOX_TEAMS.tenantId,
-    },
-  });
-}
+const install = () => h.installation(alice);
 
 function click(fingerprint: string, action = CREATE_CASE) {
   return h.channelActivity(alice, {
