@@ -106,8 +106,20 @@ export function forTeams(card: AdaptiveCard): TeamsCard {
   };
 }
 
-export function teamsAttachment(card: TeamsCard): TeamsCardAttachment {
-  return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };
+/** A Bot Framework message activity carrying one card: what the connector is sent. */
+export interface TeamsMessage {
+  type: 'message';
+  /** The notification and chat-list preview text. */
+  summary?: string;
+  attachments: [TeamsCardAttachment];
+}
+
+export function teamsMessage(card: TeamsCard): TeamsMessage {
+  return {
+    type: 'message',
+    ...(card.fallbackText === undefined ? {} : { summary: card.fallbackText }),
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card }],
+  };
 }
 
 /** The alert card for Teams. */

@@ -8,6 +8,7 @@ import { responseActionsFor } from '../analyst/response-actions';
 import type { Config } from '../config';
 import type { AlertRecord } from '../store/store';
 import { withCurrentLinks } from './links';
+import { teamsAlertCard, teamsMessage, type TeamsMessage } from '../../cards/teams';
 
 /**
  * The alert's message: TheHive's URL and the configured response actions that apply to its finding,
@@ -21,4 +22,17 @@ export function renderAlert(
     theHiveUrl: config.theHive.url,
     responseActions: responseActionsFor(alert.finding, config),
   });
+}
+
+/** The alert as the Bot Framework activity Teams is sent: the 1.5 card, its summary as notification text. */
+export function renderTeamsAlert(
+  alert: AlertRecord,
+  config: Pick<Config, 'file' | 'theHive' | 'sandbox' | 'publicUrl'>,
+): TeamsMessage {
+  return teamsMessage(
+    teamsAlertCard(withCurrentLinks(alert, config), {
+      theHiveUrl: config.theHive.url,
+      responseActions: responseActionsFor(alert.finding, config),
+    }),
+  );
 }

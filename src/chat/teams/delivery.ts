@@ -7,7 +7,7 @@
  */
 import { toThreadedConversationId, type App } from '@microsoft/teams.apps';
 import { Client } from '@microsoft/teams.api';
-import { teamsAttachment, type TeamsCard } from '../../../cards/teams';
+import { teamsMessage, type TeamsCard } from '../../../cards/teams';
 
 /** A message Hivewire posted in Teams: conversation (channel or chat) id and activity id. */
 export interface TeamsMessageRef {
@@ -34,10 +34,6 @@ function connector(serviceUrl: string, app: App): Client {
   return new Client(serviceUrl.replace(/\/+$/, ''), app.api.http);
 }
 
-function message(card: TeamsCard) {
-  return { type: 'message' as const, summary: card.fallbackText, attachments: [teamsAttachment(card)] };
-}
-
 export class TeamsDelivery {
   constructor(
     private readonly app: App,
@@ -47,14 +43,14 @@ export class TeamsDelivery {
   /** Posts a new root message in `channel`; resolves to its activity id. */
   async post(channel: string, card: TeamsCard): Promise<string> {
     const api = await this.client(channel);
-    const sent = await api.conversations.activities(channel).create(message(card) as never);
+    const sent = await api.conversations.activities(channel).create(teamsMessage(card) as never);
     return sent.id;
   }
 
   /** Replaces the message's card in place, for everyone in the channel. */
   async update(ref: TeamsMessageRef, card: TeamsCard): Promise<void> {
     const api = await this.client(ref.channel);
-    await api.conversations.activities(ref.channel).update(ref.messageId, message(card) as never);
+    await api.conversations.activities(ref.channel).update(ref.messageId, teamsMessage(card) as never);
   }
 
   /** Posts in the message's reply chain; resolves to the reply's activity id. */
@@ -62,7 +58,7 @@ export class TeamsDelivery {
     // As the SDK's own App.reply: a channel's reply chain is the conversation `<channel>;messageid=<root>`.
     const api = await this.client(root.channel);
     const thread = toThreadedConversationId(root.channel, root.messageId);
-    const sent = await api.conversations.activities(thread).create(message(card) as never);
+    const sent = await api.conversations.activities(thread).create(teamsMessage(card) as never);
     return sent.id;
   }
 
@@ -76,7 +72,7 @@ export class TeamsDelivery {
     const conversation = await api.conversations.create({
       members: [{ id: person.id, role: 'user', name: person.name ?? '' }],
       ...(this.options.tenantId ? { tenantId: this.options.tenantId } : {}),
-      activity: message(card) as never,
+      activity: teamsMessage(card) as never,
     });
     return { channel: conversation.id, messageId: conversation.activityId ?? '' };
   }
