@@ -41,6 +41,7 @@ const FUNCTIONS = {
     role: 'SlackRole',
     secrets: ['slack-bot-token', 'slack-signing-secret'],
   },
+  teams: { logicalId: 'Teams', file: 'teams', role: 'TeamsRole', secrets: ['teams-app-password'] },
   thehiveWebhook: {
     logicalId: 'ThehiveWebhook',
     file: 'thehive-webhook',
