@@ -14,14 +14,13 @@ import {
   type IHttpServerResponse,
 } from '@microsoft/teams.apps';
 import { PUBLIC, withOverrides, type CloudEnvironment } from '@microsoft/teams.api';
-import { CREATE_CASE } from '../../../blocks/actions';
-import { requestEscalation } from '../../cases/request-escalation';
 import type { Deps } from '../../deps';
 import { schemaRejection } from '../../findings/outcome';
 import { parseJsonText } from '../../json';
 import { errorMessage } from '../../logger';
 import { bodyTextOf, headerOf, jsonResponse, type HttpRequest, type HttpResponse } from '../../http/request';
 import { activitySchema, cardActionSchema, type TeamsActivity } from './activity';
+import { handleCardAction } from './clicks';
 import { saveInstallation } from './installations';
 import { sdkLogger } from './sdk-logger';
 
@@ -81,15 +80,6 @@ function sandboxToken(settings: TeamsSettings, tokenUrl: string) {
 function cloudFor(settings: TeamsSettings): CloudEnvironment {
   if (!settings.sandbox) return PUBLIC;
   return withOverrides(PUBLIC, { openIdMetadataUrl: settings.sandbox.openIdMetadataUrl });
-}
-
-/** What a click answers the clicker (Action.Execute's invoke response: shown to them only). */
-function answer(text: string) {
-  return {
-    statusCode: 200 as const,
-    type: 'application/vnd.microsoft.activity.message' as const,
-    value: text,
-  };
 }
 
 export interface TeamsBot {
@@ -161,25 +151,7 @@ export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps
         value: { code: 'BadRequest', message: error, innerHttpError: { statusCode: 400, body: null } },
       };
     }
-    const person = read.from.aadObjectId ?? read.from.id;
-    const { action, fingerprint } = value.data.action.data;
-    if (action === CREATE_CASE) {
-      const result = await requestEscalation({ fingerprint, userId: person }, deps);
-      deps.logger.info('create case clicked', { platform: 'teams', fingerprint, outcome: result.outcome });
-      switch (result.outcome) {
-        case 'requested':
-          return answer('Creating the case…');
-        case 'already-escalated':
-          return answer(`The case already exists${result.alert.caseUrl ? `: ${result.alert.caseUrl}` : '.'}`);
-        case 'in-progress':
-          return answer('A case is already being created for this alert.');
-        case 'ignored':
-          return answer('This alert was ignored; its buttons no longer apply.');
-        case 'unknown-alert':
-          return answer('Hivewire does not know this alert (it may come from another installation).');
-      }
-    }
-    return answer('This action is not available in Teams yet.');
+    return handleCardAction(value.data.action.data, read, deps);
   });
 
   return {

@@ -5,7 +5,7 @@
  * activities keep the team's conversation reference; a Create Case click goes to Slack's use case.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { CREATE_CASE } from '../../../blocks/actions';
+import { CREATE_CASE, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
 import { findInstallation } from '../../../src/chat/teams/installations';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, SandboxTeamsTenant } from '../../../src/sandbox/teams-tenant';
 import { makeAlertRecord } from '../../helpers/alerts';
@@ -131,4 +131,55 @@ test('Create Case (Action.Execute) escalates through the same use case as Slack,
     escalatedBy: alice.aadObjectId,
   });
   expect(h.jobs.filter((job) => job.kind === 'create-case')).toHaveLength(1);
+});
+
+test('Ignore answers the clicker with the reason form; submitting it ignores the alert once, as on Slack', async () => {
+  const alert = makeAlertRecord({ state: 'open' });
+  await h.seedAlert(alert);
+  const form = await h.send(click(alert.fingerprint, IGNORE));
+  expect(form.body).toMatchObject({
+    statusCode: 200,
+    type: 'application/vnd.microsoft.card.adaptive',
+    value: {
+      version: '1.5',
+      body: expect.arrayContaining([expect.objectContaining({ type: 'Input.ChoiceSet', id: 'reason' })]),
+      actions: [expect.objectContaining({ type: 'Action.Execute', verb: IGNORE_MODAL })],
+    },
+  });
+  expect((await h.deps.store.getAlert(alert.fingerprint))?.state).toBe('open');
+
+  const submit = (reason: string) =>
+    h.send(
+      h.channelActivity(alice, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: {
+          action: {
+            type: 'Action.Execute',
+            verb: IGNORE_MODAL,
+            data: {
+              action: IGNORE_MODAL,
+              fingerprint: alert.fingerprint,
+              reason,
+              note: 'pentest <at>Bob</at>',
+            },
+          },
+        },
+      }),
+    );
+  expect((await submit('bogus')).body).toMatchObject({ value: 'Choose a reason to ignore the alert.' });
+  const done = await submit('expected-activity');
+  expect(done.body).toMatchObject({
+    type: 'application/vnd.microsoft.card.adaptive',
+    value: { version: '1.5' },
+  });
+  expect(JSON.stringify(done.body)).toContain('Ignored by');
+  expect(JSON.stringify(done.body)).not.toMatch(/[^\\]<at>/);
+  expect(await h.deps.store.getAlert(alert.fingerprint)).toMatchObject({
+    state: 'ignored',
+    ignoredBy: alice.aadObjectId,
+    ignoreReason: expect.stringContaining('pentest'),
+  });
+  expect((await submit('expected-activity')).body).toMatchObject({ value: 'This alert is already ignored.' });
+  expect(h.jobs.filter((job) => job.kind === 'ignore-followup')).toHaveLength(1);
 });
