@@ -210,6 +210,7 @@ describe('HTTP API', () => {
       'GET /healthz': 'HealthzLambdaFunction',
       'POST /ingest': 'IngestHttpLambdaFunction',
       'POST /slack/events': 'SlackLambdaFunction',
+      'POST /teams/messages': 'TeamsLambdaFunction',
       'POST /thehive/webhook': 'ThehiveWebhookLambdaFunction',
       'POST /triage': 'TriageLambdaFunction',
     });
