@@ -2,7 +2,7 @@
  * Reconcile: TheHive does not retry a failed webhook delivery, so a scheduled sync asks TheHive for the
  * followed cases changed since the last sync and applies them through the same idempotent path.
  */
-import type { SyncDeps } from './sync';
+import type { WorkerDeps } from '../deps';
 import { applyCaseState } from './sync';
 
 /** The store setting holding the last sync time (epoch ms). */
@@ -17,7 +17,7 @@ export interface ReconcileResult {
 }
 
 /** Applies what the webhooks missed. */
-export async function reconcile(deps: SyncDeps): Promise<ReconcileResult> {
+export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
   const startedAt = deps.now().getTime();
   const followed = await deps.store.listFollowedCases();
   const caseIds = followed.map((alert) => alert.caseId).filter((id): id is string => Boolean(id));
