@@ -9,9 +9,9 @@
  * Create Case, Ignore, Enrich and Ask the user are the card's actions (Webex draws at most five);
  * the links and the response actions, each behind a confirmation card, are action sets in the body.
  */
-import type { ResponseAction } from '../src/analyst/response-actions';
-import type { Severity } from '../src/findings/finding';
-import type { AlertRecord } from '../src/store/store';
+import type { ResponseAction } from '../src/response-actions/response-actions';
+import type { Severity } from '../src/domain/finding';
+import type { AlertRecord } from '../src/domain/alert';
 import { ASK_USER, CREATE_CASE, ENRICH, IGNORE } from '../blocks/actions';
 import { responseActionId } from '../blocks/analyst/actions';
 import {
@@ -20,9 +20,9 @@ import {
   observableRank,
   observableTypeName,
   timesSeen,
-  trustedCaseUrl,
   utcMinute,
 } from '../blocks/alert';
+import { trustedCaseUrl } from '../blocks/case-link';
 import { webUrlHost } from '../blocks/elements';
 import { findingFactParts } from '../blocks/facts';
 import {

@@ -17,7 +17,7 @@
  * carry no entities at all, and the escaping puts a backslash before any `<` that opens a tag, so
  * `<at>` from a finding is text twice over.
  */
-import type { AlertRecord } from '../src/store/store';
+import type { AlertRecord } from '../src/domain/alert';
 import { alertCard, type AlertCardOptions } from './alert';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,

@@ -4,7 +4,7 @@
  * bot's app id, `serviceurl` the connector stand-in), so the bot's SDK validates them against the
  * tenant's OpenID metadata exactly as it would validate Teams'.
  */
-import { sandboxTeamsEndpoints } from './teams-api';
+import { sandboxTeamsEndpoints } from '../chat/teams/settings';
 import {
   BOT_FRAMEWORK_ISSUER,
   SANDBOX_TEAMS,

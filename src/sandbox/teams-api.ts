@@ -10,6 +10,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import type { ConversationResource, Resource, TeamsChannelAccount } from '@microsoft/teams.api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { secretsEqual } from '../http/auth';
+import { sandboxTeamsEndpoints, TEAMS_SANDBOX_PATH } from '../chat/teams/settings';
 import { mediaType, readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './http';
 import {
   BOT_FRAMEWORK_ISSUER,
@@ -19,28 +20,12 @@ import {
   type TeamsPerson,
 } from './teams-tenant';
 
-export const TEAMS_SANDBOX_PATH = '/sandbox/teams';
 /** (published) The scope a bot asks its connector token for. */
 const CONNECTOR_SCOPE = 'https://api.botframework.com/.default';
 /** The audience of the connector tokens the token endpoint issues. */
 const CONNECTOR_AUDIENCE = 'https://api.botframework.com';
 /** The Bot Connector takes activities up to about 260 KB; a bigger body is a bug in the caller. */
 const MAX_BODY_BYTES = 512 * 1024;
-
-/** Where the sandbox's pieces are, from its public URL: what the bot's cloud environment points at. */
-export function sandboxTeamsEndpoints(publicUrl: string) {
-  const base = `${publicUrl.replace(/\/$/, '')}${TEAMS_SANDBOX_PATH}`;
-  return {
-    /** The connector's service URL (`serviceUrl` of every activity the sandbox sends). */
-    serviceUrl: `${base}/`,
-    openIdMetadataUrl: `${base}/v1/.well-known/openidconfiguration`,
-    keysUrl: `${base}/v1/.well-known/keys`,
-    /** The Entra login endpoint: tokens at `<loginEndpoint>/<tenant>/oauth2/v2.0/token`. */
-    loginEndpoint: `${base}/login`,
-    /** The issuer of the connector tokens the sandbox's token endpoint hands out. */
-    tokenIssuer: `${base}/login`,
-  };
-}
 
 export interface TeamsApiOptions {
   tenant: SandboxTeamsTenant;

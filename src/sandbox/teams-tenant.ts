@@ -7,15 +7,14 @@
  */
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { SANDBOX_TEAMS_APP } from '../chat/teams/settings';
 
 /** The sandbox tenant, its team and the team's channel where alerts go by default. */
 export const SANDBOX_TEAMS = {
-  tenantId: '5a4d1e4c-0000-4000-8000-00000000beef',
   team: { id: '19:sandbox-team@thread.tacv2', name: 'Security Operations' },
   channel: { id: '19:sandbox-alerts@thread.tacv2', name: 'Alerts' },
-  /** The bot's app id (Entra app registration) in the sandbox: `TEAMS_APP_ID` when none is set. */
-  appId: '00000000-0000-4000-8000-00000000b07e',
-  appPassword: 'sandbox-teams-app-password',
+  /** The bot's app id, password and tenant: what the bot uses when `TEAMS_APP_ID` is not set. */
+  ...SANDBOX_TEAMS_APP,
   botName: 'Hivewire',
 } as const;
 

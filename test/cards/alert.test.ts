@@ -12,7 +12,7 @@ import type { AdaptiveCard, CardAction, CardElement } from '../../cards/core';
 import { cardText } from '../../cards/escape';
 import { ignoreFormCard } from '../../cards/forms';
 import { parseEvent } from '../../src/findings/parse';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { checkCard, markdownTexts, markupIn, shownText } from '../helpers/adaptive-cards';
 import { makeAlertRecord, type AlertRecordOverrides } from '../helpers/alerts';
 

@@ -15,7 +15,7 @@ import { openUrl } from '../../cards/core';
 import { cardText } from '../../cards/escape';
 import { teamsAlertCard, teamsIgnoreForm, teamsNoteCard, type TeamsCard } from '../../cards/teams';
 import { parseEvent } from '../../src/findings/parse';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { checkCard, markdownTexts, markupIn } from '../helpers/adaptive-cards';
 import { makeAlertRecord, type AlertRecordOverrides } from '../helpers/alerts';
 

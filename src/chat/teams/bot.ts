@@ -14,13 +14,14 @@ import {
   type IHttpServerResponse,
 } from '@microsoft/teams.apps';
 import { PUBLIC, withOverrides, type CloudEnvironment } from '@microsoft/teams.api';
-import type { Deps } from '../../deps';
 import { schemaRejection } from '../../findings/outcome';
 import { parseJsonText } from '../../json';
 import { errorMessage } from '../../logger';
 import { bodyTextOf, headerOf, jsonResponse, type HttpRequest, type HttpResponse } from '../../http/request';
 import { activitySchema, cardActionSchema, type TeamsActivity } from './activity';
-import { handleCardAction } from './clicks';
+import { handleCardAction, type TeamsBotDeps } from './clicks';
+
+export type { TeamsBotDeps };
 import { saveInstallation } from './installations';
 import { sdkLogger } from './sdk-logger';
 
@@ -42,8 +43,6 @@ export interface TeamsSettings {
    */
   sandbox?: { openIdMetadataUrl: string; tokenUrl: string; serviceUrl: string };
 }
-
-export type TeamsBotDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config' | 'metrics'>;
 
 /** The SDK's server adapter for a route Hivewire serves itself: it only keeps the SDK's handler. */
 class RouteAdapter implements IHttpServerAdapter {

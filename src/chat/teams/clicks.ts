@@ -7,11 +7,14 @@ import { CREATE_CASE, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
 import { IGNORE_NOTE_FIELD, IGNORE_REASON_FIELD } from '../../../cards/forms';
 import { teamsIgnoreForm, type TeamsCard } from '../../../cards/teams';
 import { renderTeamsAlert } from '../../alerts/render';
-import { checkIgnorable, ignoreAlert } from '../../analyst/ignore';
-import { isIgnoreReason } from '../../analyst/ignore-reasons';
+import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
+import { isIgnoreReason } from '../../domain/ignore';
 import { requestEscalation } from '../../cases/request-escalation';
 import type { TeamsActivity } from './activity';
-import type { TeamsBotDeps } from './bot';
+import type { Deps } from '../../deps';
+
+/** What the Teams bot's handlers are given. */
+export type TeamsBotDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config' | 'metrics'>;
 
 /** The clicker sees `text` (Teams shows it under the card, to them only). */
 export function answer(text: string) {

@@ -5,10 +5,33 @@
  * otherwise Teams is off and `/teams/messages` answers 404.
  */
 import { ConfigError, type Config } from '../../config';
-import { sandboxTeamsEndpoints } from '../../sandbox/teams-api';
-import { SANDBOX_TEAMS } from '../../sandbox/teams-tenant';
 import * as z from '../../zod';
 import type { TeamsSettings } from './bot';
+
+/** (documented) The sandbox bot's Entra identity, as its Teams stand-in knows it. */
+export const SANDBOX_TEAMS_APP = {
+  appId: '00000000-0000-4000-8000-00000000b07e',
+  appPassword: 'sandbox-teams-app-password',
+  tenantId: '5a4d1e4c-0000-4000-8000-00000000beef',
+} as const;
+
+/** Where the sandbox serves its Teams stand-in. */
+export const TEAMS_SANDBOX_PATH = '/sandbox/teams';
+
+/** The stand-in's pieces, from the sandbox's public URL: what the bot's cloud environment points at. */
+export function sandboxTeamsEndpoints(publicUrl: string) {
+  const base = `${publicUrl.replace(/\/$/, '')}${TEAMS_SANDBOX_PATH}`;
+  return {
+    /** The connector's service URL (`serviceUrl` of every activity the sandbox sends). */
+    serviceUrl: `${base}/`,
+    openIdMetadataUrl: `${base}/v1/.well-known/openidconfiguration`,
+    keysUrl: `${base}/v1/.well-known/keys`,
+    /** The Entra login endpoint: tokens at `<loginEndpoint>/<tenant>/oauth2/v2.0/token`. */
+    loginEndpoint: `${base}/login`,
+    /** The issuer of the connector tokens the sandbox's token endpoint hands out. */
+    tokenIssuer: `${base}/login`,
+  };
+}
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 const envSchema = z.object({
@@ -35,12 +58,10 @@ export function teamsSettings(
   if (!config.sandbox) return undefined;
   const endpoints = sandboxTeamsEndpoints(config.publicUrl);
   return {
-    appId: SANDBOX_TEAMS.appId,
-    appPassword: SANDBOX_TEAMS.appPassword,
-    tenantId: SANDBOX_TEAMS.tenantId,
+    ...SANDBOX_TEAMS_APP,
     sandbox: {
       openIdMetadataUrl: endpoints.openIdMetadataUrl,
-      tokenUrl: `${endpoints.loginEndpoint}/${SANDBOX_TEAMS.tenantId}/oauth2/v2.0/token`,
+      tokenUrl: `${endpoints.loginEndpoint}/${SANDBOX_TEAMS_APP.tenantId}/oauth2/v2.0/token`,
       serviceUrl: endpoints.serviceUrl,
     },
   };
