@@ -118,6 +118,13 @@ export function describeEvent(event: AuditEvent, config: LinkConfig): string {
       return `ignored: ${words(d.reasonLabel ?? d.reason)}${d.note ? ` (${words(d.note)})` : ''}`;
     case 'error':
       return `failed at ${words(d.step)}: ${words(d.reason)}`;
+    case 'sla-warning':
+    case 'sla-breach':
+    case 'sla-escalated':
+    case 'sla-stopped':
+      return `SLA ${words(d.tier)}: time to ${words(d.clock)}, ${words(d.waitedMinutes)} of ${words(d.limitMinutes)} min${d.calledOn ? `, calling on ${words(d.calledOn)}` : ''}`;
+    case 'reported':
+      return `reported to the SOC from Slack (${words(d.sourceRef)})${permalink ? ` ${permalink}` : ''}`;
     default:
       return pairs(d);
   }

@@ -36,7 +36,22 @@ const theHiveNotificationSchema = z.looseObject({
   mainAction: z.optional(z.boolean()),
   details: z.nullish(z.record(z.string(), z.unknown())),
   object: z.optional(z.unknown()),
+  /**
+   * The organisation receiving the event (`{organisationId, organisation}` in endpoint version 1, a bare
+   * name in version 0): with many customers, it says whose case it is.
+   */
+  organisation: z.optional(
+    z.union([
+      z.string(),
+      z.looseObject({ organisation: z.string(), organisationId: z.optional(z.string()) }),
+    ]),
+  ),
 });
+
+/** The organisation's name as `X-Organisation` and the config name it. */
+function organisationName(value: string | { organisation: string } | undefined): string | undefined {
+  return typeof value === 'string' ? value : value?.organisation;
+}
 
 export type ParsedNotification =
   | {
@@ -45,6 +60,7 @@ export type ParsedNotification =
       theCase: NotifiedCase;
       actor: string;
       notificationId?: string;
+      organisation?: string;
     }
   | {
       kind: 'case-gone';
@@ -53,6 +69,7 @@ export type ParsedNotification =
       actor: string;
       at?: number;
       notificationId?: string;
+      organisation?: string;
     }
   | { kind: 'ignored'; reason: string };
 
@@ -81,6 +98,7 @@ export function parseNotification(body: unknown): ParsedNotification | { kind: '
       actor,
       at: n._createdAt,
       notificationId: n._id,
+      organisation: organisationName(n.organisation),
     };
   }
   if (n.action !== 'update' && n.action !== 'create')
@@ -97,5 +115,6 @@ export function parseNotification(body: unknown): ParsedNotification | { kind: '
     theCase: theCase.data,
     actor: n._createdBy ?? theCase.data._updatedBy ?? 'TheHive',
     notificationId: n._id,
+    organisation: organisationName(n.organisation),
   };
 }

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../logger';
 import { createConsole, type ConsoleSample } from './console';
 import { InteractionSender } from './interactions';
 import { createSlackApi } from './slack-api';
+import { SandboxSlackOAuth } from './slack-oauth';
 import { SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 import { createTheHiveApi } from './thehive-api';
 import { SandboxTheHive } from './thehive-instance';
@@ -20,6 +21,7 @@ import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, SandboxTeamsTenant } from './teams
 
 export { SANDBOX_BOT, SANDBOX_TEAM, SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 export { SandboxTheHive, SANDBOX_API_USER, SANDBOX_ORGANISATION, CASE_STATUSES } from './thehive-instance';
+import { MESSAGE_SHORTCUTS } from './app-manifest';
 export { slackSignature } from './interactions';
 
 export interface SandboxOptions {
@@ -43,6 +45,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** The clock, in epoch milliseconds (tests pin it). */
   now?: () => number;
+  /** The Slack app's client credentials: the OAuth install's stand-in serves them. */
+  oauth?: { clientId: string; clientSecret: string };
 }
 
 export interface Sandbox {
@@ -95,14 +99,16 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     publicUrl,
     now: options.now,
   });
+  const oauth = options.oauth ? new SandboxSlackOAuth({ ...options.oauth, now: options.now }) : undefined;
   const interactions = new InteractionSender({
+    workspaceOf: (channel) => oauth?.workspaceOf(channel),
     workspace,
     signingSecret: options.signingSecret,
     eventsUrl: options.botEventsUrl ?? `${publicUrl}/slack/events`,
     publicUrl,
     now: options.now,
   });
-  const slackApi = createSlackApi({ workspace, publicUrl });
+  const slackApi = createSlackApi({ workspace, publicUrl, oauth });
   const teams = new SandboxTeamsTenant({ now: options.now });
   const teamsApi = createTeamsApi({
     tenant: teams,
@@ -120,6 +126,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     ingestUrl: options.ingestUrl ?? `${publicUrl}/ingest`,
     ingestSecret: options.ingestSecret,
     logger,
+    messageShortcuts: MESSAGE_SHORTCUTS,
   });
 
   return {
@@ -128,6 +135,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         (await slackApi(req, res)) ||
         (await theHiveApi(req, res)) ||
         (await teamsApi(req, res)) ||
+        (oauth !== undefined && (await oauth.handle(req, res))) ||
         webConsole.handle(req, res)
       );
     },
