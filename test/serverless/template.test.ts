@@ -41,6 +41,7 @@ const FUNCTIONS = {
     role: 'SlackRole',
     secrets: ['slack-bot-token', 'slack-signing-secret'],
   },
+  teams: { logicalId: 'Teams', file: 'teams', role: 'TeamsRole', secrets: ['teams-app-password'] },
   thehiveWebhook: {
     logicalId: 'ThehiveWebhook',
     file: 'thehive-webhook',
@@ -228,6 +229,7 @@ describe('HTTP API', () => {
       'GET /slack/oauth_redirect': 'SlackLambdaFunction',
       'POST /ingest': 'IngestHttpLambdaFunction',
       'POST /slack/events': 'SlackLambdaFunction',
+      'POST /teams/messages': 'TeamsLambdaFunction',
       'POST /thehive/webhook': 'ThehiveWebhookLambdaFunction',
       'POST /triage': 'TriageLambdaFunction',
     });
