@@ -110,6 +110,41 @@ export interface AuditEvent {
 /** An audit event to append: `at` is now unless given. */
 export type NewAuditEvent = Omit<AuditEvent, 'at'> & { at?: string };
 
+/**
+ * One message of a case's conversation copied to the other side: a person's Slack message in the
+ * alert's thread (key `slack:<channel>:<ts>`) became a TheHive comment, or a TheHive comment (key
+ * `thehive:<commentId>`) became a thread reply. Created with a conditional write before the copy is
+ * made, so retries, double deliveries and concurrent workers make one copy; a comment Hivewire wrote
+ * itself also gets a `thehive:` item (`own`), so it is never copied back.
+ */
+export interface ConversationCopy {
+  key: string;
+  fingerprint: string;
+  caseId: string;
+  direction: 'slack-to-thehive' | 'thehive-to-slack';
+  /** A comment Hivewire wrote (from Slack): never threaded back. */
+  own?: true;
+  /** The TheHive comment: the copy (from Slack) or the original (to Slack). */
+  commentId?: string;
+  /** The Slack message: the original (to TheHive) or the copy (from TheHive). */
+  channel?: string;
+  ts?: string;
+  permalink?: string;
+  /** Who wrote the original: a Slack user id, or a TheHive login. */
+  author?: string;
+  /** The original's text as last copied (Slack mrkdwn, or TheHive Markdown). */
+  text?: string;
+  /** When the original's text last changed (Slack's edit `ts`, or TheHive's `updatedAt`): older edits are not applied. */
+  revision?: string;
+  /** The original was deleted; the copy says so. */
+  deleted?: true;
+  /** When a worker started making the copy (epoch ms): another one waits until it lapses. */
+  claimedAt?: number;
+  /** Set once the copy exists on the other side. */
+  copiedAt?: string;
+  version: number;
+}
+
 /** A rejected input or a job that failed for good, kept so nothing is lost. */
 export interface DeadLetter {
   id: string;
@@ -160,6 +195,15 @@ export interface Store {
   listFollowedCases(): Promise<AlertRecord[]>;
   /** The most recent alerts, newest first. */
   listAlerts(limit: number): Promise<AlertRecord[]>;
+
+  /** The alert whose root message is `ts` in `channel`; indexed once the alert has a case. */
+  findAlertByThread(channel: string, ts: string): Promise<AlertRecord | undefined>;
+
+  getConversationCopy(key: string): Promise<ConversationCopy | undefined>;
+  /** Creates the copy at version 1; false (nothing written) when `key` has one already. */
+  createConversationCopy(copy: Omit<ConversationCopy, 'version'>): Promise<boolean>;
+  /** Writes `copy` as version + 1 if the stored version is still `copy.version`; ConflictError otherwise. */
+  putConversationCopy(copy: ConversationCopy): Promise<ConversationCopy>;
 
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   listAudit(fingerprint: string): Promise<AuditEvent[]>;
@@ -218,4 +262,28 @@ export async function updateAlert(
     }
   }
   throw new ConflictError(`alert ${fingerprint}: gave up after ${attempts} concurrent updates`);
+}
+
+/**
+ * Read-modify-write of a conversation copy with optimistic concurrency (as `updateAlert`): `change`
+ * returns the new copy, or `undefined` to write nothing. Undefined when the copy does not exist.
+ */
+export async function updateConversationCopy(
+  store: Store,
+  key: string,
+  change: (current: ConversationCopy) => ConversationCopy | undefined,
+  attempts = 10,
+): Promise<ConversationCopy | undefined> {
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const current = await store.getConversationCopy(key);
+    if (!current) return undefined;
+    const next = change(current);
+    if (!next) return current;
+    try {
+      return await store.putConversationCopy({ ...next, version: current.version });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  throw new ConflictError(`conversation copy ${key}: gave up after ${attempts} concurrent updates`);
 }
