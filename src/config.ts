@@ -23,12 +23,19 @@ const nonEmpty = () => z.string().check(z.minLength(1));
 const slackUserId = z.string().check(z.regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id (U…)'));
 const slackGroupId = z.string().check(z.regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id (S…)'));
 
+/** Which way a case's conversation is copied (both by default): a customer can keep either side private. */
+const conversationSettings = z.strictObject({
+  slackToTheHive: z.optional(z.boolean()),
+  theHiveToSlack: z.optional(z.boolean()),
+});
+
 const customerSettings = z.strictObject({
   channel: z.optional(nonEmpty()),
   tlp: z.optional(tlp),
   pap: z.optional(pap),
   caseTemplate: z.optional(nonEmpty()),
   severityThreshold: z.optional(severity),
+  conversation: z.optional(conversationSettings),
 });
 
 const responseAction = z

@@ -11,6 +11,7 @@ import { deliverIgnore } from './analyst/ignore';
 import { runLookup } from './analyst/lookup';
 import { runResponseAction } from './analyst/response-actions';
 import { askTriage, expireTriage, followUpTriage } from './analyst/triage';
+import { copySlackMessage, copyTheHiveComment } from './cases/conversation';
 import { createCase, escalationFailed } from './cases/escalate';
 import { parseNotification } from './cases/notification';
 import { reconcile } from './cases/reconcile';
@@ -53,6 +54,9 @@ async function run(job: Job, deps: SyncDeps): Promise<void> {
           deps,
         );
         deps.logger.info('case notification', { caseId: theCase._id, outcome });
+      } else if (notification.kind === 'comment') {
+        const outcome = await copyTheHiveComment({ ...notification, via: 'webhook' }, deps);
+        deps.logger.info('case comment notification', { caseId: notification.caseId, outcome });
       } else if (notification.kind === 'case-gone') {
         await applyCaseState(
           {
@@ -90,6 +94,11 @@ async function run(job: Job, deps: SyncDeps): Promise<void> {
     case 'response-action':
       await runResponseAction(job, withAnalystClients(deps));
       return;
+    case 'thread-message': {
+      const outcome = await copySlackMessage(job.message, deps);
+      deps.logger.info('thread message', { change: job.message.change, outcome });
+      return;
+    }
   }
 }
 
@@ -122,6 +131,7 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
       return { triageId: job.triageId };
     case 'case-changed':
     case 'reconcile':
+    case 'thread-message':
       return {};
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Reconcile: TheHive does not retry a failed webhook delivery, so a scheduled sync asks TheHive for the
- * followed cases changed since the last sync and applies them through the same idempotent path.
+ * followed cases changed since the last sync and applies them through the same idempotent path, and
+ * threads the comments of followed cases that no webhook brought.
  */
+import { reconcileComments } from './conversation';
 import type { SyncDeps } from './sync';
 import { applyCaseState } from './sync';
 
@@ -14,6 +16,8 @@ export interface ReconcileResult {
   followed: number;
   changed: number;
   applied: number;
+  /** Comments threaded that no webhook had brought. */
+  comments: number;
 }
 
 /** Applies what the webhooks missed. */
@@ -23,7 +27,7 @@ export async function reconcile(deps: SyncDeps): Promise<ReconcileResult> {
   const caseIds = followed.map((alert) => alert.caseId).filter((id): id is string => Boolean(id));
   if (caseIds.length === 0) {
     await deps.store.putSetting(RECONCILE_CURSOR, startedAt);
-    return { followed: 0, changed: 0, applied: 0 };
+    return { followed: 0, changed: 0, applied: 0, comments: 0 };
   }
   const since = (await deps.store.getSetting<number>(RECONCILE_CURSOR)) ?? 0;
   const cases = await deps.theHive.cases.listChangedSince(Math.max(0, since - OVERLAP_MS), caseIds);
@@ -41,7 +45,15 @@ export async function reconcile(deps: SyncDeps): Promise<ReconcileResult> {
     );
     if (outcome === 'applied') applied += 1;
   }
+  // Comments no webhook brought: each followed case's comments, copied once through the same path.
+  let comments = 0;
+  for (const alert of followed) comments += await reconcileComments(alert, deps);
   await deps.store.putSetting(RECONCILE_CURSOR, startedAt);
-  deps.logger.info('reconciled followed cases', { followed: caseIds.length, changed: cases.length, applied });
-  return { followed: caseIds.length, changed: cases.length, applied };
+  deps.logger.info('reconciled followed cases', {
+    followed: caseIds.length,
+    changed: cases.length,
+    applied,
+    comments,
+  });
+  return { followed: caseIds.length, changed: cases.length, applied, comments };
 }

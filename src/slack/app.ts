@@ -23,6 +23,7 @@ import { registerEnrich } from './listeners/enrich';
 import { registerIgnore } from './listeners/ignore';
 import { registerMention } from './listeners/mention';
 import { registerResponseActions } from './listeners/response-actions';
+import { registerThreadMessages } from './listeners/thread-message';
 import { registerTriage } from './listeners/triage';
 
 export type SlackAppDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config' | 'metrics'>;
@@ -80,6 +81,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
   registerEnrich(app, deps);
   registerTriage(app, deps);
   registerResponseActions(app, deps);
+  registerThreadMessages(app, deps);
 }
 
 /**

@@ -26,6 +26,13 @@ interface HistoryMessage {
   metadata?: { event_type?: string; event_payload?: { fingerprint?: unknown } };
 }
 
+/** What `conversations.replies` tells of a reply, as far as finding one of this bot's goes. */
+interface ThreadMessage {
+  ts?: string;
+  bot_id?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+}
+
 /** A Slack call that failed after its retries; `code` is Slack's error (`channel_not_found`, …) or the transport's. */
 export class SlackDeliveryError extends Error {
   constructor(
@@ -156,6 +163,7 @@ export class SlackDelivery {
           thread_ts: threadTs,
           text: message.text,
           blocks: message.blocks as never,
+          metadata: message.metadata as never,
           unfurl_links: false,
           unfurl_media: false,
         }),
@@ -192,6 +200,39 @@ export class SlackDelivery {
         if (found?.ts) return found.ts;
         pages += 1;
         if (pages >= HISTORY_PAGES_SEARCHED) break;
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The `ts` of this bot's reply in a thread whose metadata has `event_type` and `event_payload[key] ===
+   * value`: a reply a stopped process posted without saving its `ts`. Undefined when there is none or
+   * Slack will not say.
+   */
+  async findOwnReply(
+    channel: string,
+    threadTs: string,
+    match: { eventType: string; key: string; value: string },
+  ): Promise<string | undefined> {
+    try {
+      const { bot_id: botId } = await this.client.auth.test();
+      for await (const page of this.client.paginate('conversations.replies', {
+        channel,
+        ts: threadTs,
+        include_all_metadata: true,
+        limit: 200,
+      })) {
+        const messages = (page as { messages?: ThreadMessage[] }).messages ?? [];
+        const found = messages.find(
+          (m) =>
+            m.bot_id === botId &&
+            m.metadata?.event_type === match.eventType &&
+            m.metadata.event_payload?.[match.key] === match.value,
+        );
+        if (found?.ts) return found.ts;
       }
     } catch {
       return undefined;

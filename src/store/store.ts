@@ -132,12 +132,18 @@ export interface ConversationCopy {
   permalink?: string;
   /** Who wrote the original: a Slack user id, or a TheHive login. */
   author?: string;
-  /** The original's text as last copied (Slack mrkdwn, or TheHive Markdown). */
+  /** The name Slack showed for the author when the message was copied. */
+  authorName?: string;
+  /** The original's newest text (Slack mrkdwn, or TheHive Markdown). */
   text?: string;
-  /** When the original's text last changed (Slack's edit `ts`, or TheHive's `updatedAt`): older edits are not applied. */
+  /** Files shared with a Slack message: named in the comment with their permalink. */
+  files?: { name: string; permalink?: string }[];
+  /** The `ts` of the newest version of a Slack message (its own, or its last edit's): older edits are not applied. */
   revision?: string;
-  /** The original was deleted; the copy says so. */
-  deleted?: true;
+  /** When the original was deleted (ISO-8601): the copy then says so. */
+  deletedAt?: string;
+  /** The revision the copy shows (`<revision>` or `<revision>#deleted`); behind `revision` while an edit is being written. */
+  appliedRevision?: string;
   /** When a worker started making the copy (epoch ms): another one waits until it lapses. */
   claimedAt?: number;
   /** Set once the copy exists on the other side. */
