@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../logger';
 import { createConsole, type ConsoleSample } from './console';
+import { MessageEventSender } from './events';
 import { InteractionSender } from './interactions';
 import { createSlackApi } from './slack-api';
 import { SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
@@ -91,12 +92,19 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     publicUrl,
     now: options.now,
   });
+  const events = new MessageEventSender({
+    signingSecret: options.signingSecret,
+    eventsUrl: options.botEventsUrl ?? `${publicUrl}/slack/events`,
+    logger,
+    now: options.now,
+  });
   const slackApi = createSlackApi({ workspace, publicUrl });
   const theHiveApi = createTheHiveApi({ theHive, apiKey: options.theHiveApiKey });
   const webConsole = createConsole({
     workspace,
     theHive,
     interactions,
+    events,
     samples: options.samples,
     ingestUrl: options.ingestUrl ?? `${publicUrl}/ingest`,
     ingestSecret: options.ingestSecret,
