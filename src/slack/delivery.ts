@@ -14,20 +14,13 @@ export interface SlackMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
-/** How many pages of 200 messages `findAlertMessage` reads before giving up (a lease left weeks ago). */
+/** How many pages of 200 messages `findAlertMessage` (and `findOwnReply`) read before giving up (a lease left weeks ago). */
 const HISTORY_PAGES_SEARCHED = 5;
 /** How far before the claim `findAlertMessage` looks: Slack's `ts` is Slack's clock, the claim time ours. */
 const CLOCK_MARGIN_SECONDS = 60;
 
-/** What `conversations.history` tells of a message, as far as finding an alert goes. */
-interface HistoryMessage {
-  ts?: string;
-  bot_id?: string;
-  metadata?: { event_type?: string; event_payload?: { fingerprint?: unknown } };
-}
-
-/** What `conversations.replies` tells of a reply, as far as finding one of this bot's goes. */
-interface ThreadMessage {
+/** What `conversations.history` or `.replies` tells of a message, as far as finding one of this bot's goes. */
+interface ListedMessage {
   ts?: string;
   bot_id?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
@@ -180,31 +173,12 @@ export class SlackDelivery {
    */
   async findAlertMessage(channel: string, fingerprint: string, since: Date): Promise<string | undefined> {
     const oldest = (since.getTime() / 1000 - CLOCK_MARGIN_SECONDS).toFixed(6);
-    try {
-      const { bot_id: botId } = await this.client.auth.test();
-      if (!botId) return undefined;
-      let pages = 0;
-      for await (const page of this.client.paginate('conversations.history', {
-        channel,
-        oldest,
-        include_all_metadata: true,
-        limit: 200,
-      })) {
-        const messages = (page as { messages?: HistoryMessage[] }).messages ?? [];
-        const found = messages.find(
-          (m) =>
-            m.bot_id === botId &&
-            m.metadata?.event_type === ALERT_EVENT_TYPE &&
-            m.metadata.event_payload?.fingerprint === fingerprint,
-        );
-        if (found?.ts) return found.ts;
-        pages += 1;
-        if (pages >= HISTORY_PAGES_SEARCHED) break;
-      }
-    } catch {
-      return undefined;
-    }
-    return undefined;
+    return this.findOwnMessage(
+      'conversations.history',
+      { channel, oldest },
+      (metadata) =>
+        metadata?.event_type === ALERT_EVENT_TYPE && metadata.event_payload?.fingerprint === fingerprint,
+    );
   }
 
   /**
@@ -217,22 +191,34 @@ export class SlackDelivery {
     threadTs: string,
     match: { eventType: string; key: string; value: string },
   ): Promise<string | undefined> {
+    return this.findOwnMessage(
+      'conversations.replies',
+      { channel, ts: threadTs },
+      (metadata) =>
+        metadata?.event_type === match.eventType && metadata.event_payload?.[match.key] === match.value,
+    );
+  }
+
+  /** The first of this bot's messages the listing finds with matching metadata, within a few pages. */
+  private async findOwnMessage(
+    method: 'conversations.history' | 'conversations.replies',
+    args: Record<string, string>,
+    matches: (metadata: ListedMessage['metadata']) => boolean,
+  ): Promise<string | undefined> {
     try {
       const { bot_id: botId } = await this.client.auth.test();
-      for await (const page of this.client.paginate('conversations.replies', {
-        channel,
-        ts: threadTs,
+      if (!botId) return undefined;
+      let pages = 0;
+      for await (const page of this.client.paginate(method, {
+        ...args,
         include_all_metadata: true,
         limit: 200,
       })) {
-        const messages = (page as { messages?: ThreadMessage[] }).messages ?? [];
-        const found = messages.find(
-          (m) =>
-            m.bot_id === botId &&
-            m.metadata?.event_type === match.eventType &&
-            m.metadata.event_payload?.[match.key] === match.value,
-        );
+        const messages = (page as { messages?: ListedMessage[] }).messages ?? [];
+        const found = messages.find((m) => m.bot_id === botId && matches(m.metadata));
         if (found?.ts) return found.ts;
+        pages += 1;
+        if (pages >= HISTORY_PAGES_SEARCHED) break;
       }
     } catch {
       return undefined;

@@ -48,6 +48,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type PutCommandInput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import {
@@ -414,18 +415,7 @@ export class DynamoStore implements Store {
 
   async createConversationCopy(copy: Omit<ConversationCopy, 'version'>): Promise<boolean> {
     try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...copyKey(copy.key),
-            entity: 'conversation-copy',
-            version: 1,
-            record: JSON.stringify(copy),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.writeCopy(copy, 1, { ConditionExpression: 'attribute_not_exists(pk)' });
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -436,26 +426,35 @@ export class DynamoStore implements Store {
   async putConversationCopy(copy: ConversationCopy): Promise<ConversationCopy> {
     const { version, ...rest } = copy;
     try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...copyKey(copy.key),
-            entity: 'conversation-copy',
-            version: version + 1,
-            record: JSON.stringify(rest),
-          },
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': version },
-        }),
-      );
+      await this.writeCopy(rest, version + 1, {
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': version },
+      });
     } catch (error) {
       if (isConditionFailure(error))
         throw new ConflictError(`conversation copy ${copy.key}: version ${version} is no longer current`);
       throw error;
     }
     return { ...copy, version: version + 1 };
+  }
+
+  /** Puts a conversation copy at `version` under `condition`. */
+  private async writeCopy(
+    copy: Omit<ConversationCopy, 'version'>,
+    version: number,
+    condition: Pick<
+      PutCommandInput,
+      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...copyKey(copy.key), entity: 'conversation-copy', version, record: JSON.stringify(copy) },
+        ...condition,
+      }),
+    );
   }
 
   /** Alerts whose case is open (not Closed, deleted or merged), oldest first. */

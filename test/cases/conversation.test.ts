@@ -16,7 +16,13 @@ import { WebhookNotifier } from '../../src/sandbox/thehive-webhook';
 import { createLogger } from '../../src/logger';
 import type { Job } from '../../src/queue/jobs';
 import { createJobHandler } from '../../src/worker';
-import { mockAuthTest, slackForm, startAnalystHarness, TEAM, type AnalystHarness } from '../helpers/analyst';
+import {
+  eventEnvelope,
+  mockAuthTest,
+  slackForm,
+  startAnalystHarness,
+  type AnalystHarness,
+} from '../helpers/analyst';
 import { makeAlertRecord } from '../helpers/alerts';
 import { serveHandler, startRecorder, type LocalServer, type Recorder } from '../sandbox/local-server';
 
@@ -129,15 +135,7 @@ afterEach(async () => {
 
 let eventCounter = 0;
 function envelope(event: Record<string, unknown>, eventId = `Ev${(eventCounter += 1)}`) {
-  return {
-    token: 'legacy-token',
-    team_id: TEAM.id,
-    api_app_id: 'A0HIVEWIRE',
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: 1764065400,
-    event: { channel_type: 'channel', ...event },
-  };
+  return eventEnvelope({ channel_type: 'channel', ...event }, eventId, 1764065400);
 }
 
 function reply(text: string, extra: Record<string, unknown> = {}) {
