@@ -114,6 +114,8 @@ export interface SlackCommentInput {
   edited?: boolean;
   /** When the message was deleted in Slack (ISO-8601): the comment then says so instead of its text. */
   deletedAt?: string;
+  /** Part of a longer comment (the summary of what was said before the case), which carries the marker. */
+  omitMarker?: boolean;
 }
 
 /**
@@ -134,11 +136,10 @@ export function slackMessageComment(input: SlackCommentInput): string {
     (file) =>
       `- file ${file.permalink ? markdownLink(file.name, file.permalink) : escapeMarkdown(file.name)}`,
   );
-  return markedComment(
-    [
-      `${who}${input.edited ? ' (edited)' : ''}: ${body}`,
-      ...(files.length ? [files.join('\n')] : []),
-      link,
-    ].join('\n\n'),
-  );
+  const markdown = [
+    `${who}${input.edited ? ' (edited)' : ''}: ${body}`,
+    ...(files.length ? [files.join('\n')] : []),
+    link,
+  ].join('\n\n');
+  return input.omitMarker ? markdown : markedComment(markdown);
 }

@@ -18,7 +18,7 @@ import type { Config } from '../config';
 import type { ThreadMessage } from '../queue/jobs';
 import type { AlertRecord, ConversationCopy } from '../store/store';
 import { updateConversationCopy } from '../store/store';
-import { isHivewireComment, mentionedUsers, slackMessageComment } from './conversation-text';
+import { isHivewireComment, markedComment, mentionedUsers, slackMessageComment } from './conversation-text';
 import type { SyncDeps } from './sync';
 
 /** How long a worker's claim on making a copy holds: longer than one TheHive or Slack call with its retries. */
@@ -135,11 +135,16 @@ async function findCommentFor(copy: ConversationCopy, deps: SyncDeps): Promise<O
  */
 export async function copySlackMessage(message: ThreadMessage, deps: SyncDeps): Promise<CopyOutcome> {
   const alert = await deps.store.findAlertByThread(message.channel, message.threadTs);
-  if (!alert?.caseId) return 'not-a-case-thread';
+  if (!alert?.caseId) {
+    // Perhaps an alert's thread before its case: noted, so that escalation summarises what was said.
+    if (message.change === 'posted') await noteEarlierMessage(message, deps);
+    return 'not-a-case-thread';
+  }
   if (!conversationAllowed(alert, 'slackToTheHive', deps.config)) return 'private';
   const key = slackKey(message);
   const existing = await deps.store.getConversationCopy(key);
   // Said before the case existed: summarised at escalation, not copied one by one (nor its edits).
+  if (existing?.inSummary) return 'before-the-case';
   const caseSince = alert.escalatedAt ? new Date(alert.escalatedAt) : undefined;
   if (!existing && caseSince && slackTime(message.ts) < caseSince) return 'before-the-case';
 
@@ -361,4 +366,128 @@ export async function reconcileComments(alert: AlertRecord, deps: SyncDeps): Pro
     if (outcome === 'copied') copied += 1;
   }
   return copied;
+}
+
+function earlierKey(channel: string, threadTs: string): string {
+  return `before:${channel}:${threadTs}`;
+}
+
+/** Marks a thread (of an alert, or any other) as one people wrote in before it had a case. */
+async function noteEarlierMessage(message: ThreadMessage, deps: SyncDeps): Promise<void> {
+  await deps.store.createConversationCopy({
+    key: earlierKey(message.channel, message.threadTs),
+    fingerprint: '',
+    caseId: '',
+    direction: 'slack-to-thehive',
+    channel: message.channel,
+    ts: message.threadTs,
+    claimedAt: 0,
+  });
+}
+
+/** The heading of the one comment that summarises what was said before the case. */
+export const EARLIER_MESSAGES_HEADING = '**Said in the Slack thread before the case was opened**';
+
+/**
+ * At escalation: what people said in the alert's thread before the case existed, as one comment on
+ * the case, each message with its author, time and permalink. Only when messages were noted there
+ * (no Slack call otherwise), once (the thread's `before:` item is claimed like a copy), and each
+ * message summarised is recorded so that it is not copied again on its own.
+ */
+export async function summariseEarlierMessages(alert: AlertRecord, deps: SyncDeps): Promise<number> {
+  if (!alert.ts || !alert.caseId) return 0;
+  const key = earlierKey(alert.channel, alert.ts);
+  const noted = await deps.store.getConversationCopy(key);
+  if (!noted || noted.copiedAt) return 0;
+  if (!conversationAllowed(alert, 'slackToTheHive', deps.config)) return 0;
+  const claim = await claimCopy({ ...noted, fingerprint: alert.fingerprint, caseId: alert.caseId }, deps);
+  if (!claim) return 0;
+  const said = (await deps.slack.threadMessages(alert.channel, alert.ts)).filter(
+    (m) =>
+      m.ts &&
+      m.ts !== alert.ts &&
+      m.user &&
+      !m.bot_id &&
+      (m.subtype === undefined || m.subtype === 'file_share'),
+  );
+  const fresh = [];
+  for (const m of said)
+    if (!(await deps.store.getConversationCopy(slackKey({ channel: alert.channel, ts: m.ts! }))))
+      fresh.push(m);
+  let commentId: string | undefined;
+  if (fresh.length > 0) {
+    const lines = await Promise.all(
+      fresh.map(async (m) => {
+        const name = (await deps.users.displayName(m.user!)) ?? m.user!;
+        const permalink = await deps.slack.permalink(alert.channel, m.ts!);
+        return slackMessageComment({
+          authorName: name,
+          text: m.text ?? '',
+          names: Object.fromEntries(
+            await Promise.all(
+              mentionedUsers(m.text ?? '').map(async (id) => [id, (await deps.users.displayName(id)) ?? id]),
+            ),
+          ),
+          files: (m.files ?? []).map((f) => ({ name: f.title ?? f.name ?? 'file', permalink: f.permalink })),
+          permalink,
+          channel: alert.channel,
+          ts: m.ts!,
+          omitMarker: true,
+        });
+      }),
+    );
+    const found = claim.maybeMade
+      ? (await deps.theHive.comments.listInCase(alert.caseId)).find(
+          (c) => isHivewireComment(c.message) && c.message.startsWith(EARLIER_MESSAGES_HEADING),
+        )
+      : undefined;
+    const comment =
+      found ??
+      (await deps.theHive.comments.createInCase(
+        alert.caseId,
+        markedComment([EARLIER_MESSAGES_HEADING, ...lines].join('\n\n---\n\n')),
+      ));
+    commentId = comment._id;
+    await deps.store.createConversationCopy({
+      key: theHiveKey(comment._id),
+      fingerprint: alert.fingerprint,
+      caseId: alert.caseId,
+      direction: 'slack-to-thehive',
+      own: true,
+      commentId: comment._id,
+    });
+    for (const m of fresh)
+      await deps.store.createConversationCopy({
+        key: slackKey({ channel: alert.channel, ts: m.ts! }),
+        fingerprint: alert.fingerprint,
+        caseId: alert.caseId,
+        direction: 'slack-to-thehive',
+        inSummary: true,
+        commentId: comment._id,
+        channel: alert.channel,
+        ts: m.ts!,
+        author: m.user,
+        text: m.text,
+        copiedAt: deps.now().toISOString(),
+      });
+    await deps.store.appendAudit({
+      fingerprint: alert.fingerprint,
+      caseId: alert.caseId,
+      actor: { kind: 'system' },
+      action: 'conversation-to-thehive',
+      details: {
+        change: 'summary',
+        author: `${fresh.length} earlier ${fresh.length === 1 ? 'message' : 'messages'}`,
+        slack: { channel: alert.channel, ts: alert.ts, permalink: alert.permalink },
+        thehive: { commentId: comment._id, caseUrl: withCurrentLinks(alert, deps.config).caseUrl },
+      },
+    });
+  }
+  await updateConversationCopy(deps.store, key, (current) => ({
+    ...current,
+    commentId,
+    copiedAt: deps.now().toISOString(),
+    claimedAt: undefined,
+  }));
+  return fresh.length;
 }

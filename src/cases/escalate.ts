@@ -18,6 +18,8 @@ import { routeFor } from '../enrich/enrich';
 import type { JobOf } from '../queue/jobs';
 import { updateAlert, type AlertRecord } from '../store/store';
 import { snapshotOfCase } from './case-change';
+import { summariseEarlierMessages } from './conversation';
+import type { SyncDeps } from './sync';
 import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
 import { errorMessage } from '../logger';
 
@@ -57,7 +59,7 @@ async function openCase(alert: AlertRecord, requestedBy: string, deps: Deps) {
  * The worker's half of "Create Case". Safe to run again at any point: each step records that it
  * happened, and a retry skips what is done.
  */
-export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise<void> {
+export async function createCase(job: JobOf<'create-case'>, deps: SyncDeps): Promise<void> {
   const { store, slack, logger } = deps;
   const log = logger.createChild({ persistentKeys: { fingerprint: job.fingerprint } });
   const stored = await store.getAlert(job.fingerprint);
@@ -124,6 +126,8 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
     });
   }
   if (alert.ts) await slack.update(alert.channel, alert.ts, renderAlert(alert, deps.config));
+  // What people said in the thread before the case: one comment, once.
+  await summariseEarlierMessages(alert, deps);
 
   const ref = alert.finding.securityHub;
   if (ref && !alert.securityHubNotifiedAt && alert.caseUrl) {

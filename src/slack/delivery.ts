@@ -20,9 +20,13 @@ const HISTORY_PAGES_SEARCHED = 5;
 const CLOCK_MARGIN_SECONDS = 60;
 
 /** What `conversations.history` or `.replies` tells of a message, as far as finding one of this bot's goes. */
-interface ListedMessage {
+export interface ListedMessage {
   ts?: string;
   bot_id?: string;
+  user?: string;
+  subtype?: string;
+  text?: string;
+  files?: { name?: string; title?: string; permalink?: string }[];
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
 }
 
@@ -197,6 +201,22 @@ export class SlackDelivery {
       (metadata) =>
         metadata?.event_type === match.eventType && metadata.event_payload?.[match.key] === match.value,
     );
+  }
+
+  /** The messages of a thread, its root first (a few pages at most). */
+  async threadMessages(channel: string, threadTs: string): Promise<ListedMessage[]> {
+    const messages: ListedMessage[] = [];
+    let pages = 0;
+    for await (const page of this.client.paginate('conversations.replies', {
+      channel,
+      ts: threadTs,
+      limit: 200,
+    })) {
+      messages.push(...((page as { messages?: ListedMessage[] }).messages ?? []));
+      pages += 1;
+      if (pages >= HISTORY_PAGES_SEARCHED) break;
+    }
+    return messages;
   }
 
   /** The first of this bot's messages the listing finds with matching metadata, within a few pages. */

@@ -113,7 +113,8 @@ export type NewAuditEvent = Omit<AuditEvent, 'at'> & { at?: string };
 /**
  * One message of a case's conversation copied to the other side: a person's Slack message in the
  * alert's thread (key `slack:<channel>:<ts>`) became a TheHive comment, or a TheHive comment (key
- * `thehive:<commentId>`) became a thread reply. Created with a conditional write before the copy is
+ * `thehive:<commentId>`) became a thread reply; `before:<channel>:<threadTs>` marks a thread people
+ * wrote in before its case existed, summarised in one comment at escalation. Created with a conditional write before the copy is
  * made, so retries, double deliveries and concurrent workers make one copy; a comment Hivewire wrote
  * itself also gets a `thehive:` item (`own`), so it is never copied back.
  */
@@ -124,6 +125,8 @@ export interface ConversationCopy {
   direction: 'slack-to-thehive' | 'thehive-to-slack';
   /** A comment Hivewire wrote (from Slack): never threaded back. */
   own?: true;
+  /** A Slack message said before the case, part of the one comment summarising them: not copied on its own. */
+  inSummary?: true;
   /** The TheHive comment: the copy (from Slack) or the original (to Slack). */
   commentId?: string;
   /** The Slack message: the original (to TheHive) or the copy (from TheHive). */

@@ -47,24 +47,8 @@ let slackPosts: Record<string, string>[];
 let slackUpdates: Record<string, string>[];
 let threadReplies: Record<string, unknown>[];
 
-async function startWith(configYaml = '') {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  h = await startAnalystHarness(configYaml);
-  mockAuthTest();
-  webhooks = await startRecorder();
-  notifier = new WebhookNotifier({
-    url: `${webhooks.url}/thehive/webhook`,
-    secret: 's',
-    logger: createLogger(),
-  });
-  theHive = new SandboxTheHive({ users: ['alice@example.com'], notifier });
-  theHiveServer = await serveHandler(createTheHiveApi({ theHive, apiKey: 'thehive-key' }));
-  h.deps.theHive = new TheHiveClient({
-    baseUrl: `${theHiveServer.url}/sandbox/thehive`,
-    apiKey: 'thehive-key',
-    retries: 0,
-  });
+/** An alert with a case in the sandbox TheHive, as escalation leaves it. */
+async function seedEscalated() {
   const alert = theHive.createAlert(
     { type: 'hivewire', source: 'guardduty', sourceRef: 'gd-1', title: 'Tor caller', description: '…' },
     'hivewire@thehive.local',
@@ -85,7 +69,27 @@ async function startWith(configYaml = '') {
       case: { status: 'New', stage: 'New' },
     }),
   );
+}
 
+async function startWith(configYaml = '', withCase = true) {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  h = await startAnalystHarness(configYaml);
+  mockAuthTest();
+  webhooks = await startRecorder();
+  notifier = new WebhookNotifier({
+    url: `${webhooks.url}/thehive/webhook`,
+    secret: 's',
+    logger: createLogger(),
+  });
+  theHive = new SandboxTheHive({ users: ['alice@example.com'], notifier });
+  theHiveServer = await serveHandler(createTheHiveApi({ theHive, apiKey: 'thehive-key' }));
+  h.deps.theHive = new TheHiveClient({
+    baseUrl: `${theHiveServer.url}/sandbox/thehive`,
+    apiKey: 'thehive-key',
+    retries: 0,
+  });
+  if (withCase) await seedEscalated();
   slackPosts = [];
   slackUpdates = [];
   threadReplies = [];
@@ -387,5 +391,60 @@ describe('privacy', () => {
     await deliverWebhooks();
     expect(comments().map((c) => c.message)).toEqual(['private too']);
     expect(slackPosts).toEqual([]);
+  });
+});
+
+describe('said before the case', () => {
+  beforeEach(() => startWith('', false));
+
+  it('is summarised once, at escalation, as one comment with each message’s link; later replies are copied one by one', async () => {
+    const alert = makeAlertRecord({
+      state: 'escalating',
+      channel: CHANNEL,
+      ts: ALERT_TS,
+      permalink: ALERT_LINK,
+      escalatedBy: 'U0ALICE',
+      escalatedAt: '2025-11-25T10:05:00.000Z',
+    });
+    await h.seedAlert(alert);
+    const early = [
+      { ...reply('looks like the Tor exit again'), ts: '1764064900.000300' },
+      { ...reply('checking <@U0ALICE>'), ts: '1764064950.000400', user: 'U0BOB' },
+    ];
+    threadReplies.push({ ts: ALERT_TS, bot_id: 'B0HIVEWIRE', text: 'alert' }, ...early, {
+      ts: '1764064960.000500',
+      bot_id: 'B0OTHER',
+      subtype: 'bot_message',
+      text: 'a bot',
+    });
+    for (const message of early) await h.event(envelope(message));
+    await h.runJobs();
+    const job: Job = {
+      kind: 'create-case',
+      fingerprint: alert.fingerprint,
+      userId: 'U0ALICE',
+      requestedAt: '2025-11-25T10:05:00.000Z',
+    };
+    await runConcurrently([job, job]);
+    await deliverWebhooks();
+
+    caseId = (await h.deps.store.getAlert(alert.fingerprint))!.caseId!;
+    expect(comments()).toHaveLength(1);
+    const parts = comments()[0]!.message.split('\n\n---\n\n');
+    expect(parts[0]).toBe('**Said in the Slack thread before the case was opened**');
+    expect(parts[1]).toBe(
+      `**alice** in Slack: looks like the Tor exit again\n\n[Slack message](https://example.slack.com/archives/${CHANNEL}/p1764064900000300)`,
+    );
+    expect(parts[2]).toMatch(/^\*\*bob \\<!channel>\*\* in Slack: checking @alice\n\n\[Slack message\]/);
+    expect(parts[2]!.endsWith(HIVEWIRE_COMMENT_MARKER)).toBe(true);
+    // Slack retries an early message, and a reply comes after the case: one summary, one copy.
+    await h.event(envelope(early[0]!));
+    await h.event(envelope(reply('case is open, on it')));
+    await h.runJobs();
+    expect(comments().map((c) => c.message.split('\n')[0])).toEqual([
+      '**Said in the Slack thread before the case was opened**',
+      '**alice** in Slack: case is open, on it',
+    ]);
+    expect(slackPosts.filter((post) => post.metadata)).toEqual([]);
   });
 });
