@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCase } from '../src/cases/escalate';
 import { loadConfig } from '../src/config-file';
-import type { Observable } from '../src/findings/finding';
+import type { Observable } from '../src/domain/finding';
 import { signSlackRequest } from '../src/http/slack-signature';
 import type { JobOf } from '../src/queue/jobs';
 import { createLocalRuntime } from '../src/runtime';

@@ -3,9 +3,9 @@
  * every `chat.update` shows the record's current state: open, escalating, escalated or ignored.
  */
 import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
-import type { ResponseAction } from '../src/analyst/response-actions';
-import type { Observable, Severity } from '../src/findings/finding';
-import type { AlertRecord, AlertState, FindingSnapshot } from '../src/store/store';
+import type { ResponseActionOffer } from '../src/domain/response-actions';
+import type { Observable, Severity } from '../src/domain/finding';
+import type { AlertRecord, AlertState, FindingSnapshot } from '../src/domain/alert';
 import {
   ALERT_EVENT_TYPE,
   ASK_USER,
@@ -18,8 +18,9 @@ import {
 } from './actions';
 import { responseActionsBlock } from './analyst/response-actions';
 import { context, linkButton, mrkdwn, section, webUrlHost } from './elements';
-import { showInvisibles } from '../src/text/invisible';
+import { showInvisibles } from '../src/domain/invisible';
 import { literal, mention, plainText } from './escape';
+import { caseName, trustedCaseUrl } from './case-link';
 import { findingFacts } from './facts';
 import {
   BUTTON_TEXT_MAX,
@@ -44,7 +45,7 @@ export interface AlertMessageOptions {
    * The configured response actions that apply to this alert's finding, already matched by the caller
    * (`responseActionsFor`): the builders only render what they are given.
    */
-  responseActions?: readonly ResponseAction[];
+  responseActions?: readonly ResponseActionOffer[];
 }
 
 /** (contract) The metadata on every alert message, so state can be read back from Slack. */
@@ -86,21 +87,6 @@ export function formatTime(iso: string): string {
 function timesSeen(count: number): string {
   if (!Number.isSafeInteger(count) || count < 1) return 'seen';
   return count === 1 ? 'seen once' : `seen ${count} times`;
-}
-
-/** `Case #42`, or the case id while its number is not known. */
-export function caseName(alert: Pick<AlertRecord, 'caseNumber' | 'caseId'>): string {
-  if (alert.caseNumber !== undefined && Number.isSafeInteger(alert.caseNumber))
-    return `Case #${alert.caseNumber}`;
-  return alert.caseId === undefined ? 'Case' : `Case ${literal(alert.caseId)}`;
-}
-
-/** The case URL when it is a web URL below TheHive's base URL (when that is known). */
-export function trustedCaseUrl(caseUrl: string | undefined, theHiveUrl?: string): string | undefined {
-  if (!caseUrl || !webUrlHost(caseUrl)) return undefined;
-  if (theHiveUrl === undefined) return caseUrl;
-  const base = theHiveUrl.endsWith('/') ? theHiveUrl : `${theHiveUrl}/`;
-  return caseUrl.startsWith(base) ? caseUrl : undefined;
 }
 
 function header(severity: Severity, title: string): KnownBlock {

@@ -15,12 +15,12 @@
  * - In `plain_text` objects (header, description, summaries) Slack parses nothing, so
  *   {@link plainText} only truncates and guarantees the non-empty text Slack requires.
  * - In both, invisible and direction-changing characters (zero-width spaces, bidi overrides and
- *   isolates) are shown as `<U+202E>` first (src/text/invisible.ts), so a title cannot reverse the
+ *   isolates) are shown as `<U+202E>` first (src/domain/invisible.ts), so a title cannot reverse the
  *   rest of a line or hide a split word.
  * - A Slack mention is only ever built by {@link mention} from an id Hivewire validated.
  */
 import type { PlainTextElement } from '@slack/types';
-import { showInvisibles } from '../src/text/invisible';
+import { showInvisibles } from '../src/domain/invisible';
 import { VALUE_MAX } from './limits';
 
 /** Shown for an empty value: Slack rejects empty text objects and an empty code span renders as two backticks. */

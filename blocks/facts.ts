@@ -11,8 +11,8 @@
  *   `src-host`, `dst-host`) and carry `asn:`, `as-org:`, `country:`, `direction:` and `service:` tags.
  * A fact without data is left out, so a finding with fewer details shows fewer facts.
  */
-import type { FindingKind, Observable } from '../src/findings/finding';
-import type { FindingSnapshot } from '../src/store/store';
+import type { FindingKind, Observable } from '../src/domain/finding';
+import type { FindingSnapshot } from '../src/domain/alert';
 import { literal } from './escape';
 import { OBSERVABLES_SCANNED_MAX, VALUE_MAX } from './limits';
 

@@ -3,9 +3,10 @@
  * each, everything from TheHive, a finding or a user escaped.
  */
 import type { KnownBlock } from '@slack/types';
-import type { Severity } from '../src/findings/finding';
-import type { AlertRecord, CaseChange } from '../src/store/store';
-import { caseName, trustedCaseUrl } from './alert';
+import type { Severity } from '../src/domain/finding';
+import type { AlertRecord, CaseChange } from '../src/domain/alert';
+import type { ThreadNote } from '../src/domain/notes';
+import { caseName, trustedCaseUrl } from './case-link';
 import { context, mrkdwn, section, slackLink } from './elements';
 import { isSlackUserId, literal, mention, plainText } from './escape';
 import {
@@ -206,7 +207,9 @@ export function severityRaisedReply(input: {
 }
 
 /** Ephemeral answer to a second "Create Case" click: the case that already exists. */
-export function alreadyEscalatedEphemeral(alert: AlertRecord): Reply {
+export function alreadyEscalatedEphemeral(
+  alert: Pick<AlertRecord, 'caseNumber' | 'caseId' | 'caseUrl' | 'escalatedBy'>,
+): Reply {
   const url = linkableCaseUrl(alert.caseUrl);
   const name = caseName(alert);
   const by = alert.escalatedBy ? ` (escalated by ${mention(alert.escalatedBy)})` : '';
@@ -221,4 +224,28 @@ export function alreadyEscalatedEphemeral(alert: AlertRecord): Reply {
  */
 export function notice(text: string): Reply {
   return reply(text);
+}
+
+/** A platform-neutral note (src/domain/notes.ts) as Slack shows it: the reply of its kind above. */
+export function threadNoteReply(note: ThreadNote): Reply {
+  switch (note.kind) {
+    case 'case-opened':
+      return caseOpenedReply({ ...note, userId: note.person });
+    case 'case-change':
+      return caseChangeReply(note);
+    case 'escalation-failed':
+      return escalationFailedReply({ reason: note.reason, userId: note.person });
+    case 'ignored':
+      return ignoredReply({ userId: note.person, reason: note.reason });
+    case 'severity-raised':
+      return severityRaisedReply(note);
+    case 'already-escalated':
+      return alreadyEscalatedEphemeral(note);
+    case 'notice':
+      // Plain text, not mrkdwn: the note's words are shown as written, nothing in them formats or links.
+      return {
+        text: literal(note.text, SECTION_TEXT_MAX),
+        blocks: [section(plainText(note.text, SECTION_TEXT_MAX))],
+      };
+  }
 }

@@ -9,7 +9,9 @@ import { currentCaseUrl, currentPermalink, withCurrentLinks } from './alerts/lin
 import type { Config } from './config';
 import { loadConfig } from './config-file';
 import { openStore } from './store/embedded';
-import type { AlertRecord, AuditEvent, Store } from './store/store';
+import type { AlertRecord } from './domain/alert';
+import type { AuditEvent } from './domain/audit';
+import type { Store } from './store/store';
 
 type Details = Record<string, unknown>;
 

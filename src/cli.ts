@@ -18,8 +18,8 @@ import { ConfigError, type Config } from './config';
 import { ConfigSyntaxError, loadConfig, parseConfigFile } from './config-file';
 import { enrichFromConfig, routeFor } from './enrich/enrich';
 import { parseEvent } from './findings/parse';
-import type { Finding } from './findings/finding';
-import type { AlertRecord } from './store/store';
+import type { Finding } from './domain/finding';
+import type { AlertRecord } from './domain/alert';
 
 const USAGE = `Usage:
   hivewire render <file|->           print the Slack alert(s) for an event as JSON

@@ -3,7 +3,7 @@
  * parsed with zod. A bad value fails at start with a message naming the key.
  */
 import * as z from './zod';
-import { SEVERITIES, type Severity } from './findings/finding';
+import { SEVERITIES, type Severity } from './domain/finding';
 
 /** Documented sandbox values, used only when no Slack bot token is configured. */
 export const SANDBOX_DEFAULTS = {

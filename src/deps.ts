@@ -11,6 +11,15 @@ import type { Metrics } from './metrics';
 import type { Queue } from './queue/jobs';
 import type { SlackDelivery } from './slack/delivery';
 import type { Store } from './store/store';
+import type { SlackUserDirectory } from './slack/users';
+import type { AbuseIpDbClient } from '../clients/intel/abuseipdb';
+import type { RdapClient } from '../clients/intel/rdap';
+import type { UrlhausClient } from '../clients/intel/urlhaus';
+import type { VirusTotalClient } from '../clients/intel/virustotal';
+import type { LambdaInvoker } from '../clients/aws-actions/lambda';
+import type { AutomationStarter } from '../clients/aws-actions/ssm';
+import type { QueueMessageSender } from '../clients/aws-actions/sqs';
+import type { DelayedJobs } from './queue/delayed-jobs';
 
 export interface Deps {
   config: Config;
@@ -30,3 +39,28 @@ export interface Deps {
    */
   leases?: { holder: string; alone: boolean };
 }
+
+/** What Slack's listeners need in the request path (3 seconds to acknowledge): no slow client. */
+export type SlackAppDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config' | 'metrics'>;
+
+/** What the worker's jobs need besides `Deps`: Slack's user directory (case assignees, triage DMs). */
+export type WorkerDeps = Deps & { users: SlackUserDirectory };
+
+/** The services a lookup may ask; RDAP needs no key, the others only run when theirs is configured. */
+export interface IntelSources {
+  rdap?: RdapClient;
+  virusTotal?: VirusTotalClient;
+  abuseIpDb?: AbuseIpDbClient;
+  urlhaus?: UrlhausClient;
+}
+
+/** The outside systems only the analyst jobs talk to: threat intel, response actions' AWS APIs, SIEM answers, delayed jobs. */
+export interface AnalystClients {
+  intel: IntelSources;
+  lambda: Pick<LambdaInvoker, 'invoke'>;
+  automation: Pick<AutomationStarter, 'start'>;
+  queueMessages: Pick<QueueMessageSender, 'send'>;
+  delayedJobs: DelayedJobs;
+}
+
+export type AnalystWorkerDeps = WorkerDeps & AnalystClients;

@@ -7,7 +7,7 @@ import { WebClient } from '@slack/web-api';
 import { SecurityHubClient } from '../clients/securityhub/client';
 import { TheHiveClient } from '../clients/thehive/client';
 import type { Config } from './config';
-import type { SyncDeps } from './cases/sync';
+import type { WorkerDeps } from './deps';
 import { AccountDirectory } from './enrich/directory';
 import { OrganizationsAccounts } from './enrich/organizations';
 import { createLogger } from './logger';
@@ -23,7 +23,7 @@ import { createJobHandler, keepFailedJob } from './worker';
 export const JOB_MAX_ATTEMPTS = 5;
 
 export interface LocalRuntime {
-  deps: SyncDeps;
+  deps: WorkerDeps;
   /** The counts and timings `GET /metrics` serves. */
   metrics: MetricsTally;
   queue: InProcessQueue;
@@ -90,7 +90,7 @@ export async function createLocalRuntime(
     now: options.now ?? (() => new Date()),
     // The embedded store's lock makes this process its only user; a store passed in (tests) may be shared.
     leases: { holder: randomUUID(), alone: embedded !== undefined },
-  } as Omit<SyncDeps, 'queue'> as SyncDeps;
+  } as Omit<WorkerDeps, 'queue'> as WorkerDeps;
 
   const queue = new InProcessQueue({
     handler: createJobHandler(deps, JOB_MAX_ATTEMPTS),

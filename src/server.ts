@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver } from '@slack/bolt';
-import { handleTriageRequest } from './analyst/triage-endpoint';
+import { handleTriageRequest } from './triage/endpoint';
 import { createIngestEndpoint } from './alerts/ingest-endpoint';
 import { handleTheHiveWebhook } from './cases/webhook-endpoint';
 import { ingestSns } from './http/ingest-sns';

@@ -3,7 +3,8 @@ import { TheHiveError } from '../clients/thehive/client';
 import { currentDeadline, OutOfTimeError, type TimeBudget } from '../src/queue/budget';
 import { createCaseJob, type JobOf } from '../src/queue/jobs';
 import { SlackDeliveryError } from '../src/slack/delivery';
-import { correlationKeys, isRetryable, runAttempt } from '../src/worker';
+import { isRetryable, runAttempt } from '../src/queue/attempt';
+import { correlationKeys } from '../src/worker';
 
 function parseFailure(): unknown {
   try {

@@ -4,8 +4,10 @@
  * and users, so every value goes through `literal`.
  */
 import type { KnownBlock } from '@slack/types';
-import type { AlertRecord, AuditEvent } from '../../src/store/store';
-import { caseName, formatTime, trustedCaseUrl } from '../alert';
+import type { AlertRecord } from '../../src/domain/alert';
+import type { AuditEvent } from '../../src/domain/audit';
+import { formatTime } from '../alert';
+import { caseName, trustedCaseUrl } from '../case-link';
 import { context, mrkdwn, section, slackLink, webUrlHost } from '../elements';
 import { literal, mention } from '../escape';
 import { PROSE_VALUE_MAX, SECTION_TEXT_MAX, VALUE_MAX } from '../limits';

@@ -2,7 +2,7 @@
  * `/hivewire help` (and the answer to an @-mention): what the command and the alert buttons do. Also
  * the usage shown when a command's arguments are wrong, naming what was wrong.
  */
-import { SEVERITIES } from '../../src/findings/finding';
+import { SEVERITIES } from '../../src/domain/finding';
 import { context, mrkdwn, section } from '../elements';
 import { literal } from '../escape';
 import type { Reply } from '../replies';

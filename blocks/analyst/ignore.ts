@@ -3,12 +3,12 @@
  * private answers when the alert cannot be ignored.
  */
 import type { KnownBlock, ModalView } from '@slack/types';
-import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from '../../src/analyst/ignore-reasons';
-import type { IgnoreCheck } from '../../src/analyst/ignore';
-import type { AlertRecord } from '../../src/store/store';
+import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from '../../src/domain/ignore';
+import type { IgnoreCheck } from '../../src/domain/ignore';
+import type { AlertRecord } from '../../src/domain/alert';
 import { IGNORE_MODAL } from '../actions';
 import { ignoredReply, notice, type Reply } from '../replies';
-import { caseName } from '../alert';
+import { caseName } from '../case-link';
 import { context, mrkdwn, section } from '../elements';
 import { mention, plainText } from '../escape';
 import { HEADER_TEXT_MAX } from '../limits';

@@ -4,8 +4,8 @@
  * only links are report pages Hivewire builds itself or checks the host of.
  */
 import type { KnownBlock } from '@slack/types';
-import type { IntelAnswer, SourceName, SourceResult, TargetReport } from '../../src/analyst/lookup';
-import type { LookupTarget } from '../../src/analyst/lookup-targets';
+import type { IntelAnswer, SourceName, SourceResult, TargetReport } from '../../src/domain/lookups';
+import type { LookupTarget } from '../../src/domain/lookups';
 import { context, mrkdwn, section, slackLink, webUrlHost } from '../elements';
 import { literal } from '../escape';
 import {

@@ -4,7 +4,7 @@
  * all the same); results come from the function or AWS (untrusted).
  */
 import type { ActionsBlock, Button } from '@slack/types';
-import type { ResponseAction } from '../../src/analyst/response-actions';
+import type { ResponseActionOffer } from '../../src/domain/response-actions';
 import { mrkdwn, section, slackLink, webUrlHost } from '../elements';
 import { literal, mention, plainText } from '../escape';
 import { ACTIONS_ELEMENTS_MAX, BUTTON_TEXT_MAX, BUTTON_VALUE_MAX, PROSE_VALUE_MAX } from '../limits';
@@ -14,13 +14,13 @@ import { responseActionId } from './actions';
 /** Block id of the response-action buttons. */
 export const RESPONSE_ACTIONS_BLOCK = 'hivewire.response_actions';
 
-function targetWords(action: ResponseAction): string {
+function targetWords(action: ResponseActionOffer): string {
   return action.lambda
     ? `the Lambda function ${literal(action.lambda)}`
     : `the SSM Automation runbook ${literal(action.ssmDocument ?? '')}`;
 }
 
-function button(action: ResponseAction, fingerprint: string): Button {
+function button(action: ResponseActionOffer, fingerprint: string): Button {
   return {
     type: 'button',
     action_id: responseActionId(action.id),
@@ -47,7 +47,7 @@ function button(action: ResponseAction, fingerprint: string): Button {
  */
 export function responseActionsBlock(
   fingerprint: string,
-  actions: readonly ResponseAction[],
+  actions: readonly ResponseActionOffer[],
 ): ActionsBlock | undefined {
   if (actions.length === 0 || fingerprint.length > BUTTON_VALUE_MAX) return undefined;
   return {
@@ -58,12 +58,12 @@ export function responseActionsBlock(
 }
 
 /** Private answer: the action was queued. */
-export function responseActionStarted(action: ResponseAction): Reply {
+export function responseActionStarted(action: ResponseActionOffer): Reply {
   return notice(`▶️ Running *${literal(action.label)}*… the result will be threaded under the alert.`);
 }
 
 /** Private answer: the user is not on the action's allow-list. */
-export function responseActionRefused(action: ResponseAction): Reply {
+export function responseActionRefused(action: ResponseActionOffer): Reply {
   return notice(
     `⛔ You are not allowed to run *${literal(action.label)}*. Only the users and groups on its allow-list ` +
       '(or, without one, the Hivewire admins in the config file) may run it.',

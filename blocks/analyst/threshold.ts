@@ -1,5 +1,5 @@
 /** Answers to `/hivewire threshold`. */
-import type { ThresholdChange, ThresholdView } from '../../src/analyst/threshold';
+import type { ThresholdChange, ThresholdView } from '../../src/domain/threshold';
 import { literal, mention } from '../escape';
 import { notice, type Reply } from '../replies';
 import { COMMAND } from './actions';

@@ -4,7 +4,7 @@
  * come from a finding or a SIEM: `plain_text` or `literal` only.
  */
 import type { ActionsBlock, KnownBlock } from '@slack/types';
-import type { TriageRecord, TriageRequest, TriageResponse } from '../../src/analyst/triage';
+import type { TriageRecord, TriageRequest, TriageResponse } from '../../src/domain/triage';
 import { TRIAGE_NO, TRIAGE_UNSURE, TRIAGE_YES } from '../actions';
 import { context, mrkdwn, section } from '../elements';
 import { literal, mention, plainText } from '../escape';

@@ -4,6 +4,7 @@
  */
 import * as z from '../../src/zod';
 import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
+import type { AbuseIpReport } from '../../src/domain/lookups';
 
 const SERVICE = 'AbuseIPDB';
 const DEFAULT_BASE_URL = 'https://api.abuseipdb.com/api/v2';
@@ -26,21 +27,6 @@ const checkResponse = z.looseObject({
     lastReportedAt: z.optional(z.nullable(z.string())),
   }),
 });
-
-/** AbuseIPDB's view of one address. */
-export interface AbuseIpReport {
-  /** 0–100: AbuseIPDB's confidence that the address is abusive. */
-  score: number;
-  totalReports: number;
-  distinctReporters: number;
-  country?: string;
-  isp?: string;
-  usageType?: string;
-  isTor: boolean;
-  whitelisted: boolean;
-  lastReportedAt?: string;
-  link: string;
-}
 
 export class AbuseIpDbClient {
   private readonly http;

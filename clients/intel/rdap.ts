@@ -5,6 +5,7 @@
  */
 import * as z from '../../src/zod';
 import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
+import type { RdapDomain, RdapNetwork } from '../../src/domain/lookups';
 
 const SERVICE = 'RDAP';
 const DEFAULT_BASE_URL = 'https://rdap.org';
@@ -51,31 +52,6 @@ const domainRecord = z.looseObject({
   entities: z.optional(z.array(entity)),
   events: z.optional(z.array(event)),
 });
-
-/** Who holds an IP address block. */
-export interface RdapNetwork {
-  handle?: string;
-  name?: string;
-  /** `first - last` address of the block. */
-  range?: string;
-  /** CIDR notation, when the registry gives it. */
-  cidr?: string;
-  country?: string;
-  /** The registrant's name from its vCard. */
-  owner?: string;
-  registered?: string;
-  lastChanged?: string;
-}
-
-/** Who registered a domain and when. */
-export interface RdapDomain {
-  name?: string;
-  registrar?: string;
-  registrant?: string;
-  registered?: string;
-  expires?: string;
-  status: string[];
-}
 
 /** The `fn` (formatted name) of a vCard in jCard form: `["vcard", [["fn", {}, "text", "Name"], …]]`. */
 function vcardName(vcardArray: unknown): string | undefined {

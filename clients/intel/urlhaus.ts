@@ -14,6 +14,7 @@ import {
   statusError,
   type IntelClientOptions,
 } from './http';
+import type { UrlhausReport } from '../../src/domain/lookups';
 
 const SERVICE = 'URLhaus';
 const DEFAULT_BASE_URL = 'https://urlhaus-api.abuse.ch/v1';
@@ -37,23 +38,6 @@ const answer = z.looseObject({
 });
 
 export type UrlhausQuery = 'url' | 'host' | 'hash';
-
-/** What URLhaus knows of one URL, host or payload. */
-export interface UrlhausReport {
-  listed: boolean;
-  /** URLs: `malware_download`; hosts and payloads have none. */
-  threat?: string;
-  /** URLs: `online`, `offline` or `unknown`. */
-  status?: string;
-  /** Hosts and payloads: malware URLs seen on the host or serving the payload. */
-  urlCount?: number;
-  tags: string[];
-  /** Payloads: file type and malware family. */
-  fileType?: string;
-  signature?: string;
-  firstSeen?: string;
-  link?: string;
-}
 
 function form(kind: UrlhausQuery, value: string): { path: string; body: URLSearchParams } {
   switch (kind) {

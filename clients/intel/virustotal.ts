@@ -4,6 +4,7 @@
  */
 import * as z from '../../src/zod';
 import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
+import type { VirusTotalReport } from '../../src/domain/lookups';
 
 const SERVICE = 'VirusTotal';
 const DEFAULT_BASE_URL = 'https://www.virustotal.com/api/v3';
@@ -28,21 +29,6 @@ const objectResponse = z.looseObject({
     }),
   }),
 });
-
-/** VirusTotal's verdict on one object. */
-export interface VirusTotalReport {
-  found: boolean;
-  malicious: number;
-  suspicious: number;
-  harmless: number;
-  undetected: number;
-  reputation?: number;
-  /** Files only. */
-  fileName?: string;
-  fileType?: string;
-  /** The object's page on virustotal.com. */
-  link: string;
-}
 
 /** VirusTotal's id for a URL: its unpadded base64url encoding. */
 export function virusTotalUrlId(url: string): string {

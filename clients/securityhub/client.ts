@@ -9,7 +9,7 @@ import {
   type SecurityHubClientConfig,
 } from '@aws-sdk/client-securityhub';
 import { HIVEWIRE_NOTE_AUTHOR } from '../../src/findings/asff';
-import type { SecurityHubRef, WorkflowStatus } from '../../src/findings/finding';
+import type { SecurityHubRef, WorkflowStatus } from '../../src/domain/finding';
 
 /** Security Hub's limit on `Note.Text`, in characters. */
 export const NOTE_MAX_LENGTH = 512;

@@ -3,10 +3,10 @@
  * for `POST /ingest`, which answers it at once so that a sender sees a finding skipped below the
  * threshold instead of a fingerprint that never shows up.
  */
-import { thresholdOverride } from '../analyst/threshold';
+import { thresholdOverride } from './threshold';
 import type { Deps } from '../deps';
 import { routeFor, type Route } from '../enrich/enrich';
-import { isAtLeast, type Finding, type Severity } from '../findings/finding';
+import { isAtLeast, type Finding, type Severity } from '../domain/finding';
 
 export interface Admission {
   route: Route;

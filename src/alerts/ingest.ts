@@ -8,15 +8,16 @@
  * its `posted` event), a skipped one (below the threshold, or nothing newer) one. Every write is still
  * conditional: a concurrent delivery makes a write fail, and only then is the record read again.
  */
-import { askAutomatically } from '../analyst/triage';
+import { askAutomatically } from '../triage/triage';
 import { severityRaisedReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import { enrichFinding } from '../enrich/enrich';
-import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../findings/finding';
+import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
 import { parseEvent } from '../findings/parse';
 import { renderAlert } from './render';
 import { admitNewFinding } from './admission';
-import { updateAlert, type AlertRecord, type FindingSnapshot } from '../store/store';
+import { updateAlert } from '../store/store';
+import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import { countUnparsed, type CountMetric } from '../metrics';
 
 export type IngestOutcome = 'posted' | 'updated' | 'unchanged' | 'below-threshold';

@@ -7,7 +7,7 @@
  */
 import { caseUrlOf } from '../../clients/thehive/case-url';
 import type { Config } from '../config';
-import type { AlertRecord } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
 
 type LinkConfig = Pick<Config, 'sandbox' | 'publicUrl' | 'theHive'>;
 

@@ -4,9 +4,9 @@
  * Slack function, which only re-renders, does not carry the finding parsers.
  */
 import { alertMessage, type AlertMessage } from '../../blocks/alert';
-import { responseActionsFor } from '../analyst/response-actions';
+import { responseActionsFor } from '../response-actions/response-actions';
 import type { Config } from '../config';
-import type { AlertRecord } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
 import { withCurrentLinks } from './links';
 
 /**

@@ -10,7 +10,7 @@ import type { Deps } from '../deps';
 import { errorMessage } from '../logger';
 import type { AttemptEnd } from '../queue/jobs';
 import { processSqsBatch, receiveCount, settleRecord } from '../queue/sqs-batch';
-import { runAttempt, type Attempt } from '../worker';
+import { runAttempt, type Attempt } from '../queue/attempt';
 
 /** The payload kept for a dead letter: the store's items are capped at 400 KB. */
 const DEAD_LETTER_PAYLOAD_LIMIT = 256 * 1024;

@@ -6,7 +6,7 @@
 import { WebClient } from '@slack/web-api';
 import { SecurityHubClient } from '../../clients/securityhub/client';
 import { TheHiveClient } from '../../clients/thehive/client';
-import type { SyncDeps } from '../cases/sync';
+import type { WorkerDeps } from '../deps';
 import { ConfigError, type Config } from '../config';
 import { AccountDirectory } from '../enrich/directory';
 import { OrganizationsAccounts } from '../enrich/organizations';
@@ -21,7 +21,7 @@ import { rebuiltOnChange, renewed, sameJson } from './per-container';
 import { INTEL_KEY_PARAMETERS, resolveSecrets, SECRET_MAX_AGE_SECONDS, type SecretSource } from './secrets';
 
 export interface AwsRuntime {
-  deps: SyncDeps;
+  deps: WorkerDeps;
   /** Runs one job; its last attempt is `maxAttempts`, the queues' maxReceiveCount. */
   jobHandler: JobHandler;
   maxAttempts: number;
@@ -47,7 +47,7 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
   );
   const organizations =
     env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true' ? new OrganizationsAccounts() : undefined;
-  const deps: SyncDeps = {
+  const deps: WorkerDeps = {
     ...edge,
     // One container handles one batch at a time, so pacing per container is pacing per poller.
     slack: new SlackDelivery(webClient, 1_000, {

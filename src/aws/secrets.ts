@@ -21,7 +21,7 @@ export type SecretVariable = (typeof SECRET_PARAMETERS)[keyof typeof SECRET_PARA
 
 /**
  * The threat-intel API keys, each optional: the worker's lookups read them from the environment
- * (src/analyst/lookup.ts), so in AWS they are resolved into it.
+ * (src/lookups/lookup.ts), so in AWS they are resolved into it.
  */
 export const INTEL_KEY_PARAMETERS = {
   VIRUSTOTAL_API_KEY_PARAM: 'VIRUSTOTAL_API_KEY',

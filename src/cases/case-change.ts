@@ -2,7 +2,7 @@
  * What changed in a case between two known states: the facts a thread reply states, one entry per
  * field (TheHive's webhook names only new values, so "before" comes from the store).
  */
-import type { CaseChange, CaseSnapshot } from '../store/store';
+import type { CaseChange, CaseSnapshot } from '../domain/alert';
 
 /** The changes from `before` (undefined: nothing known yet) to `after`, in the order replies show them. */
 export function diffCase(before: CaseSnapshot | undefined, after: CaseSnapshot, actor: string): CaseChange[] {

@@ -4,10 +4,10 @@
  * promotion to a case. Two requests, whatever the number of observables. Shared by the worker and by
  * `hivewire case-request`, so the command prints exactly what the worker sends.
  */
-import type { Finding, Severity } from '../findings/finding';
+import type { Finding, Severity } from '../domain/finding';
 import type { InputCreateAlert, Pap, Tlp } from '../../clients/thehive/client';
-import type { AlertRecord } from '../store/store';
-import { showInvisibles } from '../text/invisible';
+import type { AlertRecord } from '../domain/alert';
+import { showInvisibles } from '../domain/invisible';
 import { escapeMarkdown, escapeTableCell, markdownLink } from './markdown';
 
 /** TheHive field limits (TheHive 5 API v1). */

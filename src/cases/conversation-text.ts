@@ -10,7 +10,7 @@
  * TheHive); code spans and blocks stay code.
  */
 import { escapeMarkdown, markdownLink } from './markdown';
-import { showInvisibles } from '../text/invisible';
+import { showInvisibles } from '../domain/invisible';
 
 /** The last line of every comment Hivewire writes: how its own comments are told from people's. */
 export const HIVEWIRE_COMMENT_MARKER = '— _posted by Hivewire_';

@@ -16,10 +16,11 @@ import type { OutputComment } from '../../clients/thehive/client';
 import { withCurrentLinks } from '../alerts/links';
 import type { Config } from '../config';
 import type { ThreadMessage } from '../queue/jobs';
-import type { AlertRecord, ConversationCopy } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
+import type { ConversationCopy } from '../domain/conversation';
 import { updateConversationCopy } from '../store/store';
 import { isHivewireComment, markedComment, mentionedUsers, slackMessageComment } from './conversation-text';
-import type { SyncDeps } from './sync';
+import type { WorkerDeps } from '../deps';
 
 /** How long a worker's claim on making a copy holds: longer than one TheHive or Slack call with its retries. */
 export const COPY_CLAIM_MS = 2 * 60_000;
@@ -82,7 +83,7 @@ function tsAfter(a: string, b: string | undefined): boolean {
  */
 async function claimCopy(
   copy: Omit<ConversationCopy, 'version' | 'claimedAt'>,
-  deps: SyncDeps,
+  deps: WorkerDeps,
 ): Promise<{ copy: ConversationCopy; maybeMade: boolean } | undefined> {
   const now = deps.now().getTime();
   if (await deps.store.createConversationCopy({ ...copy, claimedAt: now })) {
@@ -102,7 +103,7 @@ async function claimCopy(
 }
 
 /** The Markdown of the comment a Slack message's copy holds now. */
-async function commentText(copy: ConversationCopy, deps: SyncDeps): Promise<string> {
+async function commentText(copy: ConversationCopy, deps: WorkerDeps): Promise<string> {
   const ids = mentionedUsers(copy.text ?? '');
   const names = Object.fromEntries(
     await Promise.all(ids.map(async (id) => [id, (await deps.users.displayName(id)) ?? id] as const)),
@@ -121,7 +122,7 @@ async function commentText(copy: ConversationCopy, deps: SyncDeps): Promise<stri
 }
 
 /** The comment a stopped worker made for a message: the one whose link names the message. */
-async function findCommentFor(copy: ConversationCopy, deps: SyncDeps): Promise<OutputComment | undefined> {
+async function findCommentFor(copy: ConversationCopy, deps: WorkerDeps): Promise<OutputComment | undefined> {
   const ts = copy.ts ?? '';
   const marks = [`/p${ts.replace('.', '')}`, `Slack message ${ts} `];
   const comments = await deps.theHive.comments.listInCase(copy.caseId);
@@ -133,7 +134,7 @@ async function findCommentFor(copy: ConversationCopy, deps: SyncDeps): Promise<O
  * alert the thread belongs to. Edits and deletions are recorded on the copy first (the newest
  * revision wins) and then written to the comment until it shows the newest.
  */
-export async function copySlackMessage(message: ThreadMessage, deps: SyncDeps): Promise<CopyOutcome> {
+export async function copySlackMessage(message: ThreadMessage, deps: WorkerDeps): Promise<CopyOutcome> {
   const alert = await deps.store.findAlertByThread(message.channel, message.threadTs);
   if (!alert?.caseId) {
     // Perhaps an alert's thread before its case: noted, so that escalation summarises what was said.
@@ -229,7 +230,7 @@ function revisionOf(copy: Pick<ConversationCopy, 'revision' | 'deletedAt'>): str
 async function writeNewest(
   key: string,
   alert: AlertRecord,
-  deps: SyncDeps,
+  deps: WorkerDeps,
   change?: 'edited' | 'deleted',
 ): Promise<CopyOutcome> {
   for (;;) {
@@ -252,7 +253,7 @@ async function audit(
   copy: ConversationCopy,
   commentId: string,
   alert: AlertRecord,
-  deps: SyncDeps,
+  deps: WorkerDeps,
   change: 'posted' | 'edited' | 'deleted',
 ): Promise<void> {
   const { caseUrl } = withCurrentLinks(alert, deps.config);
@@ -283,7 +284,7 @@ export interface CaseComment {
 }
 
 /** Threads a comment people added on the case in TheHive under the alert, once. */
-export async function copyTheHiveComment(input: CaseComment, deps: SyncDeps): Promise<CopyOutcome> {
+export async function copyTheHiveComment(input: CaseComment, deps: WorkerDeps): Promise<CopyOutcome> {
   const { comment } = input;
   if (isHivewireComment(comment.message)) return 'own-comment';
   const alert = await deps.store.findAlertByCase(input.caseId);
@@ -355,7 +356,7 @@ export async function copyTheHiveComment(input: CaseComment, deps: SyncDeps): Pr
  * Reconcile's share: the comments of a followed case that no webhook brought (TheHive does not retry
  * a failed delivery), threaded through the same idempotent path. Resolves to how many were copied.
  */
-export async function reconcileComments(alert: AlertRecord, deps: SyncDeps): Promise<number> {
+export async function reconcileComments(alert: AlertRecord, deps: WorkerDeps): Promise<number> {
   if (!alert.caseId || !alert.ts || !conversationAllowed(alert, 'theHiveToSlack', deps.config)) return 0;
   const comments = await deps.theHive.comments.listInCase(alert.caseId);
   let copied = 0;
@@ -373,7 +374,7 @@ function earlierKey(channel: string, threadTs: string): string {
 }
 
 /** Marks a thread (of an alert, or any other) as one people wrote in before it had a case. */
-async function noteEarlierMessage(message: ThreadMessage, deps: SyncDeps): Promise<void> {
+async function noteEarlierMessage(message: ThreadMessage, deps: WorkerDeps): Promise<void> {
   await deps.store.createConversationCopy({
     key: earlierKey(message.channel, message.threadTs),
     fingerprint: '',
@@ -394,7 +395,7 @@ export const EARLIER_MESSAGES_HEADING = '**Said in the Slack thread before the c
  * (no Slack call otherwise), once (the thread's `before:` item is claimed like a copy), and each
  * message summarised is recorded so that it is not copied again on its own.
  */
-export async function summariseEarlierMessages(alert: AlertRecord, deps: SyncDeps): Promise<number> {
+export async function summariseEarlierMessages(alert: AlertRecord, deps: WorkerDeps): Promise<number> {
   if (!alert.ts || !alert.caseId) return 0;
   const key = earlierKey(alert.channel, alert.ts);
   const noted = await deps.store.getConversationCopy(key);

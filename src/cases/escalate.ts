@@ -13,13 +13,13 @@ import { literal, mention } from '../../blocks/escape';
 import { PROSE_VALUE_MAX } from '../../blocks/limits';
 import { caseOpenedReply, escalationFailedReply, notice } from '../../blocks/replies';
 import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
-import type { Deps } from '../deps';
+import type { Deps, WorkerDeps } from '../deps';
 import { routeFor } from '../enrich/enrich';
 import type { JobOf } from '../queue/jobs';
-import { updateAlert, type AlertRecord } from '../store/store';
+import { updateAlert } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
 import { snapshotOfCase } from './case-change';
 import { summariseEarlierMessages } from './conversation';
-import type { SyncDeps } from './sync';
 import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
 import { errorMessage } from '../logger';
 
@@ -59,7 +59,7 @@ async function openCase(alert: AlertRecord, requestedBy: string, deps: Deps) {
  * The worker's half of "Create Case". Safe to run again at any point: each step records that it
  * happened, and a retry skips what is done.
  */
-export async function createCase(job: JobOf<'create-case'>, deps: SyncDeps): Promise<void> {
+export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): Promise<void> {
   const { store, slack, logger } = deps;
   const log = logger.createChild({ persistentKeys: { fingerprint: job.fingerprint } });
   const stored = await store.getAlert(job.fingerprint);

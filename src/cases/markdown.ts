@@ -6,7 +6,7 @@
  * on in its position is escaped: `199.241.229.197` and `us-east-1` stay as they are.
  *
  * Each text goes through three steps, in this order:
- * 1. invisible and direction characters are shown as `<U+202E>` (src/text/invisible.ts);
+ * 1. invisible and direction characters are shown as `<U+202E>` (src/domain/invisible.ts);
  * 2. CommonMark/GFM syntax is escaped with backslashes where it would act: backticks, brackets
  *    and pipes always; `*`, `_` and `~` unless they cannot open or close emphasis (between spaces,
  *    or `_` inside a word); `<` before a tag or autolink; `&` before an entity; a backslash before
@@ -19,7 +19,7 @@
  *    followed by a letter or digit.
  */
 import { defang } from '../findings/observables';
-import { showInvisibles } from '../text/invisible';
+import { showInvisibles } from '../domain/invisible';
 
 const INLINE_SPECIAL = /[\\`*_~[\]|<&#]/g;
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;

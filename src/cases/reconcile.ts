@@ -3,8 +3,8 @@
  * followed cases changed since the last sync and applies them through the same idempotent path, and
  * threads the comments of followed cases that no webhook brought.
  */
+import type { WorkerDeps } from '../deps';
 import { reconcileComments } from './conversation';
-import type { SyncDeps } from './sync';
 import { applyCaseState } from './sync';
 
 /** The store setting holding the last sync time (epoch ms). */
@@ -21,7 +21,7 @@ export interface ReconcileResult {
 }
 
 /** Applies what the webhooks missed. */
-export async function reconcile(deps: SyncDeps): Promise<ReconcileResult> {
+export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
   const startedAt = deps.now().getTime();
   const followed = await deps.store.listFollowedCases();
   const caseIds = followed.map((alert) => alert.caseId).filter((id): id is string => Boolean(id));

@@ -3,7 +3,8 @@
  * deadline, and needs only the store and the queue (the worker's part, with TheHive, is escalate.ts).
  */
 import type { Deps } from '../deps';
-import { updateAlert, type AlertRecord } from '../store/store';
+import { updateAlert } from '../store/store';
+import type { AlertRecord } from '../domain/alert';
 
 export type EscalationRequest =
   | { outcome: 'requested'; alert: AlertRecord }

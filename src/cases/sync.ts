@@ -11,19 +11,12 @@ import { withCurrentLinks } from '../alerts/links';
 import { randomUUID } from 'node:crypto';
 import { renderAlert } from '../alerts/render';
 import { caseChangeReply } from '../../blocks/replies';
-import type { Deps } from '../deps';
-import type { SlackUserDirectory } from '../slack/users';
-import {
-  updateAlert,
-  type AlertRecord,
-  type CaseChange,
-  type CaseSnapshot,
-  type PendingReply,
-} from '../store/store';
+import type { Deps, WorkerDeps } from '../deps';
+import { updateAlert } from '../store/store';
+import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
 import { diffCase, snapshotOfCase } from './case-change';
-import type { NotifiedCase } from './notification';
-
-export type SyncDeps = Deps & { users: SlackUserDirectory };
+import { copyTheHiveComment } from './conversation';
+import { parseNotification, type NotifiedCase } from './notification';
 
 /** A case's state as TheHive reports it: the case after a change, or the news that it is gone. */
 export type CaseState = { caseId: string; updatedAt: number; actor: string; via: 'webhook' | 'reconcile' } & (
@@ -41,7 +34,7 @@ const WORKFLOW_ON_CLOSE: Record<string, 'RESOLVED' | 'SUPPRESSED'> = {
   Duplicated: 'SUPPRESSED',
 };
 
-async function resolveAssignees(changes: CaseChange[], users: SlackUserDirectory): Promise<CaseChange[]> {
+async function resolveAssignees(changes: CaseChange[], users: WorkerDeps['users']): Promise<CaseChange[]> {
   return Promise.all(
     changes.map(async (change) =>
       change.field === 'assignee'
@@ -55,7 +48,7 @@ async function resolveAssignees(changes: CaseChange[], users: SlackUserDirectory
  * Applies a case's state as TheHive reports it (webhook or reconcile). Older or repeated states
  * change nothing.
  */
-export async function applyCaseState(input: CaseState, deps: SyncDeps): Promise<SyncOutcome> {
+export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promise<SyncOutcome> {
   const { store } = deps;
   const alert = await store.findAlertByCase(input.caseId);
   if (!alert) return 'not-followed';
@@ -207,6 +200,48 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
       actor: { kind: 'system' },
       action: 'securityhub-workflow',
       details: { status: workflow.status, note: workflow.note },
+    });
+  }
+}
+
+/**
+ * A TheHive notification as the webhook queued it: a case changed or gone is applied, a comment added
+ * on a case threaded (conversation.ts), anything else (other objects, unknown operations) counted and
+ * let go.
+ */
+export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Promise<void> {
+  const notification = parseNotification(raw);
+  if (notification.kind === 'case') {
+    const { theCase } = notification;
+    const outcome = await applyCaseState(
+      {
+        caseId: theCase._id,
+        theCase,
+        updatedAt: theCase._updatedAt ?? theCase._createdAt ?? 0,
+        actor: notification.actor,
+        via: 'webhook',
+      },
+      deps,
+    );
+    deps.logger.info('case notification', { caseId: theCase._id, outcome });
+  } else if (notification.kind === 'comment') {
+    const outcome = await copyTheHiveComment({ ...notification, via: 'webhook' }, deps);
+    deps.logger.info('case comment notification', { caseId: notification.caseId, outcome });
+  } else if (notification.kind === 'case-gone') {
+    await applyCaseState(
+      {
+        caseId: notification.caseId,
+        gone: notification.action === 'delete' ? 'deleted' : 'merged',
+        updatedAt: notification.at ?? deps.now().getTime(),
+        actor: notification.actor,
+        via: 'webhook',
+      },
+      deps,
+    );
+  } else {
+    deps.logger.info('case notification ignored', {
+      metric: 'thehive_notifications_ignored',
+      reason: notification.kind === 'ignored' ? notification.reason : notification.error,
     });
   }
 }

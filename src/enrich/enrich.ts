@@ -2,7 +2,7 @@
  * Enrichment (who a finding belongs to) and routing (where its alert goes and how its case looks).
  */
 import type { Config, ConfigFile } from '../config';
-import { SEVERITIES, type Finding, type NormalisedFinding, type Severity } from '../findings/finding';
+import { SEVERITIES, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
 import { configuredOwner, type AccountDirectory, type AccountOwner } from './directory';
 
 function withOwner(finding: NormalisedFinding, owner: AccountOwner): Finding {

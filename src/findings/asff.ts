@@ -16,7 +16,13 @@ import {
   text,
   timestamp,
 } from './fields';
-import type { FindingActor, FindingResource, NormalisedFinding, Severity, WorkflowStatus } from './finding';
+import type {
+  FindingActor,
+  FindingResource,
+  NormalisedFinding,
+  Severity,
+  WorkflowStatus,
+} from '../domain/finding';
 import {
   guardDutyFingerprint,
   isGuardDutyProduct,

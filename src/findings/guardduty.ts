@@ -19,7 +19,7 @@ import {
   text,
   timestamp,
 } from './fields';
-import type { FindingActor, FindingResource, NormalisedFinding } from './finding';
+import type { FindingActor, FindingResource, NormalisedFinding } from '../domain/finding';
 import {
   fingerprintOf,
   guardDutyArn,

@@ -1,7 +1,7 @@
 /**
  * Kind: which Slack alert template a finding gets, from what it is about.
  */
-import type { FindingKind } from './finding';
+import type { FindingKind } from '../domain/finding';
 
 /** GuardDuty's "resource type affected" part of a finding type (`ThreatPurpose:Resource/Family`). */
 const GUARDDUTY_RESOURCES: Record<string, FindingKind> = {

@@ -4,7 +4,7 @@
  */
 import * as z from '../zod';
 import { firstOf, list, longText, requiredId, stringMap, text, timestamp, lenient } from './fields';
-import type { FindingActor, FindingResource, NormalisedFinding } from './finding';
+import type { FindingActor, FindingResource, NormalisedFinding } from '../domain/finding';
 import { fingerprintOf } from './fingerprint';
 import { addGuardDutyServiceObservables } from './guardduty';
 import { ObservableSet, isHostname } from './observables';

@@ -9,7 +9,7 @@
 import { isIP } from 'node:net';
 import { domainToUnicode } from 'node:url';
 import tlds from 'tlds';
-import type { Observable } from './finding';
+import type { Observable } from '../domain/finding';
 
 /** Where an address sits: anything but `public` is context, not an indicator. */
 export type AddressClass =

@@ -22,7 +22,7 @@ import type {
   FindingResource,
   NormalisedFinding,
   WorkflowStatus,
-} from './finding';
+} from '../domain/finding';
 import {
   guardDutyFingerprint,
   isGuardDutyProduct,

@@ -3,7 +3,7 @@
  * whose message names the field (`detail.findings[1].Severity: …`).
  */
 import type * as z from '../zod';
-import type { NormalisedFinding } from './finding';
+import type { NormalisedFinding } from '../domain/finding';
 
 /** One finding's fate: normalised, skipped on purpose (not a finding for us), or rejected as malformed. */
 export type SourceOutcome = { finding: NormalisedFinding } | { skipped: string } | { error: string };

@@ -6,7 +6,7 @@
  */
 import { normaliseAsff } from './asff';
 import { unwrap, type FindingFormat } from './envelope';
-import type { NormalisedFinding } from './finding';
+import type { NormalisedFinding } from '../domain/finding';
 import { normaliseGuardDuty } from './guardduty';
 import { normaliseMozdefAlert } from './mozdef';
 import { normaliseOcsf } from './ocsf';

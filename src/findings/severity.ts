@@ -1,7 +1,7 @@
 /**
  * Severity: every source's own scale mapped onto Hivewire's five levels.
  */
-import type { Severity } from './finding';
+import type { Severity } from '../domain/finding';
 
 /**
  * GuardDuty's 0–10 score: 0 is informational, then < 4 LOW, < 7 MEDIUM, < 9 HIGH, ≥ 9 CRITICAL

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import * as z from '../zod';
 import { webLink } from './console-links';
 import { firstOf, lenient, list, numeric, requiredId, text, timestamp } from './fields';
-import type { FindingActor, FindingResource, NormalisedFinding } from './finding';
+import type { FindingActor, FindingResource, NormalisedFinding } from '../domain/finding';
 import { fingerprintOf } from './fingerprint';
 import { ObservableSet, isPlaceholder } from './observables';
 import { fieldRejection, schemaRejection, type SourceContext, type SourceOutcome } from './outcome';

@@ -4,7 +4,7 @@
  */
 import * as z from '../zod';
 import type { TimeBudget } from './budget';
-import { SEVERITIES, type NormalisedFinding } from '../findings/finding';
+import { SEVERITIES, type NormalisedFinding } from '../domain/finding';
 
 export const createCaseJob = z.object({
   kind: z.literal('create-case'),

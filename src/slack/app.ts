@@ -16,7 +16,7 @@ import { mention } from '../../blocks/escape';
 import { renderAlert } from '../alerts/render';
 import { alreadyEscalatedEphemeral, notice } from '../../blocks/replies';
 import { requestEscalation, type EscalationRequest } from '../cases/request-escalation';
-import type { Deps } from '../deps';
+import type { SlackAppDeps } from '../deps';
 import { requestPathClientOptions } from './delivery';
 import { registerCommand } from './listeners/command';
 import { registerEnrich } from './listeners/enrich';
@@ -25,8 +25,6 @@ import { registerMention } from './listeners/mention';
 import { registerResponseActions } from './listeners/response-actions';
 import { registerThreadMessages } from './listeners/thread-message';
 import { registerTriage } from './listeners/triage';
-
-export type SlackAppDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config' | 'metrics'>;
 
 /** Answers the clicker privately: never a public message for a double click. */
 function answerFor(result: Exclude<EscalationRequest, { outcome: 'requested' }>) {

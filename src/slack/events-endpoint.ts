@@ -19,7 +19,8 @@ import {
   type HttpResponse,
 } from '../http/request';
 import { verifySlackRequest } from '../http/slack-signature';
-import { createSlackApp, type SlackAppDeps } from './app';
+import { createSlackApp } from './app';
+import type { SlackAppDeps } from '../deps';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';

@@ -51,16 +51,10 @@ import {
   type PutCommandInput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  ConflictError,
-  type AlertRecord,
-  type AuditEvent,
-  type ConversationCopy,
-  type DeadLetter,
-  type NewAuditEvent,
-  type PendingJob,
-  type Store,
-} from './store';
+import { ConflictError, type DeadLetter, type PendingJob, type Store } from './store';
+import type { AlertRecord } from '../domain/alert';
+import type { AuditEvent, NewAuditEvent } from '../domain/audit';
+import type { ConversationCopy } from '../domain/conversation';
 import { AlertTooLargeError, InvalidAuditTimeError, JobTooLargeError } from './errors';
 import { boundFinding, jsonBytes, MAX_ITEM_BYTES, truncateUtf8 } from './item-size';
 import { GSI1 } from './table';

@@ -3,8 +3,8 @@
  * arbitrarily large, so the finding kept with an alert is trimmed (deterministically, and only when it
  * is over its budget) rather than letting a write fail; opaque payloads are cut at a byte budget.
  */
-import type { NormalisedFinding } from '../findings/finding';
-import type { FindingSnapshot } from './store';
+import type { NormalisedFinding } from '../domain/finding';
+import type { FindingSnapshot } from '../domain/alert';
 
 /** DynamoDB's item size limit; dynalite enforces the same. */
 export const MAX_ITEM_BYTES = 400 * 1024;

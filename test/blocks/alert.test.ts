@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { alertMessage, formatTime } from '../../blocks/alert';
-import type { ResponseAction } from '../../src/analyst/response-actions';
-import type { Finding, FindingKind, Observable } from '../../src/findings/finding';
-import type { AlertRecord, AlertState } from '../../src/store/store';
+import type { ResponseAction } from '../../src/response-actions/response-actions';
+import type { Finding, FindingKind, Observable } from '../../src/domain/finding';
+import type { AlertRecord, AlertState } from '../../src/domain/alert';
 import { makeAlertRecord, type AlertRecordOverrides } from '../helpers/alerts';
 import { blocksTextLength, limitViolations, mrkdwnProblem, textObjects } from '../helpers/slack-message';
 

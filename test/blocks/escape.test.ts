@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { EMPTY_VALUE, isSlackUserId, literal, mention, plainText, truncate } from '../../blocks/escape';
-import { showInvisibles } from '../../src/text/invisible';
+import { showInvisibles } from '../../src/domain/invisible';
 import { hasLoneSurrogate, mrkdwnProblem } from '../helpers/slack-message';
 
 describe('literal', () => {

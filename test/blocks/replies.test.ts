@@ -8,7 +8,7 @@ import {
   notice,
   severityRaisedReply,
 } from '../../blocks/replies';
-import type { CaseChange } from '../../src/store/store';
+import type { CaseChange } from '../../src/domain/alert';
 import { makeAlertRecord } from '../helpers/alerts';
 import { limitViolations, mrkdwnProblem, textObjects } from '../helpers/slack-message';
 

@@ -1,5 +1,5 @@
 import { diffCase } from '../../src/cases/case-change';
-import type { CaseSnapshot } from '../../src/store/store';
+import type { CaseSnapshot } from '../../src/domain/alert';
 
 const BEFORE: CaseSnapshot = {
   status: 'New',

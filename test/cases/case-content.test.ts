@@ -7,7 +7,7 @@ import {
   theHiveSeverity,
   THEHIVE_LIMITS,
 } from '../../src/cases/case-content';
-import type { Severity } from '../../src/findings/finding';
+import type { Severity } from '../../src/domain/finding';
 import { makeAlertRecord } from '../helpers/alerts';
 
 const SETTINGS = { tlp: 2, pap: 2 };

@@ -9,7 +9,7 @@
 import { SANDBOX_DEFAULTS } from '../../src/config';
 import { loadSamples } from '../../src/samples';
 import type { OpenedStore } from '../../src/store/embedded';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { eventually } from '../helpers/eventually';
 import { ServerRuns, temporaryDataDir, type SandboxServer } from '../helpers/sandbox-server';
 

@@ -5,7 +5,7 @@ import type { Config } from '../../src/config';
 import { loadConfig, parseConfigFile } from '../../src/config-file';
 import { AccountDirectory } from '../../src/enrich/directory';
 import { enrichFinding, enrichFromConfig, routeFor } from '../../src/enrich/enrich';
-import type { NormalisedFinding } from '../../src/findings/finding';
+import type { NormalisedFinding } from '../../src/domain/finding';
 import { makeFinding } from '../helpers/alerts';
 
 const CONFIG_FILE = `

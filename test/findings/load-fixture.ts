@@ -1,7 +1,7 @@
 /** Reads the sample events in `fixtures/` (see the PROVENANCE.md beside each). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NormalisedFinding } from '../../src/findings/finding';
+import type { NormalisedFinding } from '../../src/domain/finding';
 import type { ParseResult } from '../../src/findings/parse';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');

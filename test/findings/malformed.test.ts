@@ -3,7 +3,7 @@
  * on hand-picked cases, on arbitrary JSON, and on real fixtures with one value replaced at random.
  */
 import fc from 'fast-check';
-import { SEVERITIES } from '../../src/findings/finding';
+import { SEVERITIES } from '../../src/domain/finding';
 import { parseEvent, type ParseResult } from '../../src/findings/parse';
 import { loadFixture, loadFixtureObject } from './load-fixture';
 

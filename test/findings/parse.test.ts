@@ -2,7 +2,7 @@
  * Every fixture through `parseEvent`: the exact fingerprint, severity, title, type, kind, account,
  * region and count of each finding, and the exact observables of a representative set.
  */
-import type { NormalisedFinding, Observable } from '../../src/findings/finding';
+import type { NormalisedFinding, Observable } from '../../src/domain/finding';
 import { parseEvent } from '../../src/findings/parse';
 import { loadFixture, onlyFinding } from './load-fixture';
 

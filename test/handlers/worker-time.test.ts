@@ -6,7 +6,7 @@
  */
 import nock from 'nock';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { makeAlertRecord } from '../helpers/alerts';
 import {
   functionEnvironment,

@@ -2,8 +2,8 @@
  * Deterministic findings and alert records for tests: complete, valid objects (a GuardDuty IAM
  * finding by default) that a test changes only where its behaviour depends on it.
  */
-import type { Finding } from '../../src/findings/finding';
-import type { AlertRecord, FindingSnapshot } from '../../src/store/store';
+import type { Finding } from '../../src/domain/finding';
+import type { AlertRecord, FindingSnapshot } from '../../src/domain/alert';
 
 /** A finding as the pipeline produces it after enrichment: GuardDuty, IAM, a Tor caller. */
 export function makeFinding(overrides: Partial<Finding> = {}): Finding {

@@ -10,7 +10,7 @@ import nock from 'nock';
 import './restore-nock';
 import { SecurityHubClient } from '../../clients/securityhub/client';
 import { TheHiveClient } from '../../clients/thehive/client';
-import type { SyncDeps } from '../../src/cases/sync';
+import type { WorkerDeps } from '../../src/deps';
 import type { Config } from '../../src/config';
 import { loadConfig, parseConfigFile } from '../../src/config-file';
 import { AccountDirectory } from '../../src/enrich/directory';
@@ -22,7 +22,7 @@ import { SlackDelivery } from '../../src/slack/delivery';
 import type { HttpResponse } from '../../src/http/request';
 import { createSlackEventsEndpoint } from '../../src/slack/events-endpoint';
 import { SlackUserDirectory } from '../../src/slack/users';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { startEmbeddedStore } from '../../src/store/embedded';
 import { createJobHandler } from '../../src/worker';
 
@@ -32,7 +32,7 @@ export const THEHIVE_URL = 'https://thehive.example.test';
 export const TEAM = { id: 'T0TEST', domain: 'example' };
 
 export interface AnalystHarness {
-  deps: SyncDeps;
+  deps: WorkerDeps;
   config: Config;
   /** Jobs the fast path queued, in order (taken by `runJobs`). */
   jobs: Job[];
@@ -86,7 +86,7 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
   const jobs: Job[] = [];
   const webClient = new WebClient(config.slack.botToken, { retryConfig: { retries: 0 } });
   const logger = createLogger();
-  const deps: SyncDeps = {
+  const deps: WorkerDeps = {
     config,
     store,
     queue: { enqueue: async (job) => void jobs.push(job) },

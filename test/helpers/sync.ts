@@ -15,7 +15,7 @@ import { startServer, type RunningServer } from '../../src/server';
 import { SlackDelivery } from '../../src/slack/delivery';
 import { SlackUserDirectory } from '../../src/slack/users';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
-import type { AlertRecord, CaseSnapshot } from '../../src/store/store';
+import type { AlertRecord, CaseSnapshot } from '../../src/domain/alert';
 import { makeAlertRecord, type AlertRecordOverrides } from './alerts';
 
 export const THEHIVE_URL = 'https://thehive.example.test';

@@ -9,7 +9,7 @@ import { DynamoStore } from '../../src/store/dynamo';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
 import { AlertTooLargeError, InvalidAuditTimeError, JobTooLargeError } from '../../src/store/errors';
 import { TRUNCATION_MARK } from '../../src/store/item-size';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { ensureTable } from '../../src/store/table';
 import { makeAlertRecord } from '../helpers/alerts';
 import { describeStoreBehaviour } from './store-behaviour';

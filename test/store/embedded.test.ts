@@ -16,7 +16,7 @@ import {
   type OpenedStore,
 } from '../../src/store/embedded';
 import { StoreHeldError } from '../../src/store/errors';
-import type { AlertRecord } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { makeAlertRecord } from '../helpers/alerts';
 
 const ROOT = join(__dirname, '..', '..');

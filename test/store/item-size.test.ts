@@ -6,7 +6,7 @@ import {
   TRUNCATION_MARK,
   truncateUtf8,
 } from '../../src/store/item-size';
-import type { FindingSnapshot } from '../../src/store/store';
+import type { FindingSnapshot } from '../../src/domain/alert';
 import { makeFinding } from '../helpers/alerts';
 
 function snapshot(overrides: Parameters<typeof makeFinding>[0] = {}): FindingSnapshot {

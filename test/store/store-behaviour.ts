@@ -3,13 +3,8 @@
  * (conditional writes, the case index, the followed cases, audit order, delivery claims, settings,
  * dead letters, pending jobs), independent of how an adapter keeps it.
  */
-import {
-  ConflictError,
-  updateAlert,
-  updateConversationCopy,
-  type AlertRecord,
-  type Store,
-} from '../../src/store/store';
+import { ConflictError, updateAlert, updateConversationCopy, type Store } from '../../src/store/store';
+import type { AlertRecord } from '../../src/domain/alert';
 import { makeAlertRecord } from '../helpers/alerts';
 
 /** A fresh, empty store whose clock the suite controls; `close` lets go of it. */
@@ -95,7 +90,9 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
         const after = await store.getAlert('gd-counter');
         expect(after?.count).toBe(51);
         expect(after?.version).toBe(51);
-      });
+        // 50 writers racing on one item take about 1,300 conditional writes: seconds on a quiet machine,
+        // far more under load, and a timeout here would close dynalite under the writes still in flight.
+      }, 120_000);
 
       it('lets exactly one of 50 concurrent clicks move an alert from open to escalating', async () => {
         await store.createAlert(withoutVersion(alert('gd-click')));

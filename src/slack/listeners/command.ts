@@ -9,11 +9,11 @@ import { caseNotFound, caseSummary } from '../../../blocks/analyst/case-summary'
 import { helpMessage, unknownSubcommand, usageHelp } from '../../../blocks/analyst/help';
 import { lookupStarted } from '../../../blocks/analyst/lookup';
 import { thresholdChanged, thresholdShown } from '../../../blocks/analyst/threshold';
-import { lookupCase, parseCaseNumber } from '../../analyst/case-lookup';
-import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../analyst/lookup-targets';
-import { changeThreshold, parseSeverity, readThreshold } from '../../analyst/threshold';
-import type { Severity } from '../../findings/finding';
-import type { SlackAppDeps } from '../app';
+import { lookupCase, parseCaseNumber } from '../../cases/lookup';
+import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../lookups/targets';
+import { changeThreshold, parseSeverity, readThreshold } from '../../alerts/threshold';
+import type { Severity } from '../../domain/finding';
+import type { SlackAppDeps } from '../../deps';
 import { groupMembersOf } from './group-members';
 
 /** A command line, understood. */

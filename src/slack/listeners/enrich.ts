@@ -6,8 +6,8 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { ENRICH } from '../../../blocks/actions';
 import { lookupStarted } from '../../../blocks/analyst/lookup';
 import { notice } from '../../../blocks/replies';
-import { lookupTargetsOfAlert } from '../../analyst/lookup-targets';
-import type { SlackAppDeps } from '../app';
+import { lookupTargetsOfAlert } from '../../lookups/targets';
+import type { SlackAppDeps } from '../../deps';
 import { answerPrivately } from './private-answer';
 
 /** Registers the Enrich button. */

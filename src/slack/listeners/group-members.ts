@@ -3,7 +3,7 @@
  * allow-list (the threshold command, response actions), asked through the app's request-path client.
  */
 import type { App } from '@slack/bolt';
-import { GroupMembers } from '../../analyst/permissions';
+import { GroupMembers } from '../../access/permissions';
 
 const perApp = new WeakMap<App, GroupMembers>();
 

@@ -13,9 +13,9 @@ import {
 } from '../../../blocks/analyst/actions';
 import { cannotIgnoreModalError, cannotIgnoreNotice, ignoreModal } from '../../../blocks/analyst/ignore';
 import { notice } from '../../../blocks/replies';
-import { checkIgnorable, ignoreAlert } from '../../analyst/ignore';
-import { isIgnoreReason } from '../../analyst/ignore-reasons';
-import type { SlackAppDeps } from '../app';
+import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
+import { isIgnoreReason } from '../../domain/ignore';
+import type { SlackAppDeps } from '../../deps';
 import { answerPrivately } from './private-answer';
 
 /** Registers the Ignore button and the ignore modal's submission. */

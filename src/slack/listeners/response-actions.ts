@@ -10,8 +10,8 @@ import {
   responseActionStarted,
   responseActionUnavailable,
 } from '../../../blocks/analyst/response-actions';
-import { requestResponseAction } from '../../analyst/response-actions';
-import type { SlackAppDeps } from '../app';
+import { requestResponseAction } from '../../response-actions/response-actions';
+import type { SlackAppDeps } from '../../deps';
 import { answerPrivately } from './private-answer';
 import { groupMembersOf } from './group-members';
 

@@ -8,7 +8,7 @@
 import type { App } from '@slack/bolt';
 import * as z from '../../zod';
 import { threadMessage, type ThreadMessage } from '../../queue/jobs';
-import type { SlackAppDeps } from '../app';
+import type { SlackAppDeps } from '../../deps';
 
 /** Subtypes of a message a person writes; every other subtype is a system or bot message. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message']);

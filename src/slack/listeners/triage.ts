@@ -5,8 +5,9 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { ASK_USER, TRIAGE_NO, TRIAGE_UNSURE, TRIAGE_YES } from '../../../blocks/actions';
 import { triageAnsweredDm, triageAnswerNotice, triageRequestNotice } from '../../../blocks/analyst/triage';
-import { answerTriage, requestTriage, type TriageResponse } from '../../analyst/triage';
-import type { SlackAppDeps } from '../app';
+import { answerTriage, requestTriage } from '../../triage/triage';
+import type { TriageResponse } from '../../domain/triage';
+import type { SlackAppDeps } from '../../deps';
 import { answerPrivately } from './private-answer';
 
 const RESPONSES: Record<string, TriageResponse> = {

@@ -17,9 +17,9 @@ import {
   triageRaisedMessage,
 } from '../../../blocks/analyst/triage';
 import { MESSAGE_TEXT_BUDGET } from '../../../blocks/limits';
-import type { TargetReport } from '../../../src/analyst/lookup';
-import type { TriageRecord } from '../../../src/analyst/triage';
-import type { AuditEvent } from '../../../src/store/store';
+import type { TargetReport } from '../../../src/domain/lookups';
+import type { TriageRecord } from '../../../src/domain/triage';
+import type { AuditEvent } from '../../../src/domain/audit';
 import { makeAlertRecord } from '../../helpers/alerts';
 import { blocksTextLength, limitViolations, mrkdwnProblem, textObjects } from '../../helpers/slack-message';
 

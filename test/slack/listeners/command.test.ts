@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { THRESHOLD_SETTING } from '../../../src/analyst/threshold';
+import { THRESHOLD_SETTING } from '../../../src/alerts/threshold';
 import { parseCommand } from '../../../src/slack/listeners/command';
 import { makeAlertRecord } from '../../helpers/alerts';
 import {

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { responseActionId } from '../../../blocks/analyst/actions';
 import { responseActionsBlock } from '../../../blocks/analyst/response-actions';
-import { responseActionsFor } from '../../../src/analyst/response-actions';
+import { responseActionsFor } from '../../../src/response-actions/response-actions';
 import { makeAlertRecord } from '../../helpers/alerts';
 import {
   buttonClick,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import nock from 'nock';
 import { ASK_USER, TRIAGE_NO, TRIAGE_YES } from '../../../blocks/actions';
-import type { TriageRecord } from '../../../src/analyst/triage';
+import type { TriageRecord } from '../../../src/domain/triage';
 import { makeAlertRecord } from '../../helpers/alerts';
 import {
   buttonClick,

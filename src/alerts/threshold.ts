@@ -1,0 +1,88 @@
+/**
+ * `/hivewire threshold [LEVEL]`: everyone may read the severity threshold below which findings are
+ * not posted; only Slack admins (users or members of admin user groups in the config file) may
+ * change it. The value lives in the store; ingest reads it through a short-lived cache.
+ */
+import type { Deps } from '../deps';
+import { SEVERITIES, type Severity } from '../domain/finding';
+import type { Store } from '../store/store';
+import { isAllowed, type GroupMembers } from '../access/permissions';
+import type { ThresholdChange, ThresholdView } from '../domain/threshold';
+
+/** The store setting `/hivewire threshold` writes and ingest reads. */
+export const THRESHOLD_SETTING = 'severityThreshold';
+
+/**
+ * How long ingest reuses the threshold it read. A change made with the command in this process clears
+ * it at once; another process (another Lambda container, which cannot be told) keeps the value it read
+ * for at most this long, so a change reaches every container within this time.
+ */
+export const THRESHOLD_CACHE_MS = 30_000;
+
+const thresholdCache = new WeakMap<Store, { level: Severity | undefined; readAtMs: number }>();
+
+/**
+ * The threshold set with the command, if any, as ingest needs it for every new finding: read from the
+ * store at most once per THRESHOLD_CACHE_MS per store.
+ */
+export async function thresholdOverride(deps: Pick<Deps, 'store' | 'now'>): Promise<Severity | undefined> {
+  const nowMs = deps.now().getTime();
+  const cached = thresholdCache.get(deps.store);
+  if (cached && nowMs - cached.readAtMs < THRESHOLD_CACHE_MS) return cached.level;
+  const level = await deps.store.getSetting<Severity>(THRESHOLD_SETTING);
+  thresholdCache.set(deps.store, { level, readAtMs: nowMs });
+  return level;
+}
+
+/** Where the audit trail keeps settings changes (audit events are keyed like alerts). */
+export const SETTINGS_AUDIT_KEY = 'settings';
+
+const ALIASES: Record<string, Severity> = { INFO: 'INFORMATIONAL', CRIT: 'CRITICAL', MED: 'MEDIUM' };
+
+/** A severity as typed in Slack (`high`, `HIGH`, `info`); undefined when it is none. */
+export function parseSeverity(text: string): Severity | undefined {
+  const upper = text.trim().toUpperCase();
+  if ((SEVERITIES as readonly string[]).includes(upper)) return upper as Severity;
+  return ALIASES[upper];
+}
+
+/** Reads the threshold in force. */
+export async function readThreshold(deps: Pick<Deps, 'store' | 'config'>): Promise<ThresholdView> {
+  const stored = await deps.store.getSetting<Severity>(THRESHOLD_SETTING);
+  const configured = deps.config.severityThreshold;
+  const customers = Object.entries(deps.config.file.customers)
+    .filter(([, settings]) => settings.severityThreshold !== undefined)
+    .map(([customer, settings]) => ({ customer, level: settings.severityThreshold as Severity }));
+  return stored && parseSeverity(stored)
+    ? { level: stored, source: 'setting', configured, customers }
+    : { level: configured, source: 'config', configured, customers };
+}
+
+/** Changes the threshold when the user is an admin; audited with who, when, before and after. */
+export async function changeThreshold(
+  input: { level: Severity; userId: string },
+  deps: Pick<Deps, 'store' | 'config'> & { members: GroupMembers },
+): Promise<ThresholdChange> {
+  const admins = { users: deps.config.slack.admins, groups: deps.config.slack.adminGroups };
+  if (!(await isAllowed(input.userId, admins, deps.members))) {
+    await deps.store.appendAudit({
+      fingerprint: SETTINGS_AUDIT_KEY,
+      actor: { kind: 'slack', id: input.userId },
+      action: 'threshold-refused',
+      details: { requested: input.level },
+    });
+    return { outcome: 'refused' };
+  }
+  const before = await readThreshold(deps);
+  if (before.level === input.level && before.source === 'setting')
+    return { outcome: 'unchanged', level: input.level };
+  await deps.store.putSetting(THRESHOLD_SETTING, input.level);
+  thresholdCache.delete(deps.store);
+  await deps.store.appendAudit({
+    fingerprint: SETTINGS_AUDIT_KEY,
+    actor: { kind: 'slack', id: input.userId },
+    action: 'threshold-changed',
+    details: { from: before.level, to: input.level },
+  });
+  return { outcome: 'changed', from: before.level, to: input.level };
+}

@@ -1,0 +1,77 @@
+/**
+ * What use cases say to a chat platform, whichever it is. Adapters: src/chat/slack/ (today's Slack
+ * delivery), src/chat/webex/, src/chat/teams/. Imports only src/domain/.
+ *
+ * This is the shape agreed for the Slack, Webex and Teams adapters (the round's PORT.md), as written.
+ * Where the code fixed what the agreement left open: ThreadNote's kinds are those of blocks/replies.ts
+ * today (src/domain/notes.ts), and ChatForm has the one form Hivewire asks now (the ignore reason).
+ */
+import type { AlertRecord } from '../domain/alert';
+import type { ThreadNote } from '../domain/notes';
+import type { ResponseActionOffer } from '../domain/response-actions';
+
+export type { ThreadNote };
+
+export type ChatPlatform = 'slack' | 'webex' | 'teams';
+
+/**
+ * One message on one platform. channel: Slack channel id | Webex roomId | Teams conversation id.
+ * messageId: Slack ts | Webex message id | Teams activity id.
+ */
+export interface ChatMessageRef {
+  platform: ChatPlatform;
+  channel: string;
+  messageId: string;
+}
+
+/** A person on one platform: Slack user id | Webex personId | Teams AAD object id / channel account id. */
+export interface ChatPerson {
+  platform: ChatPlatform;
+  id: string;
+  name?: string;
+  email?: string;
+}
+
+/** Everything an alert message shows, platform-neutral (what renderAlert passes to blocks/ today). */
+export interface AlertView {
+  alert: AlertRecord;
+  theHiveUrl?: string;
+  responseActions: ResponseActionOffer[];
+}
+
+/**
+ * A form asked of the person who clicked (Slack: a modal via trigger_id; Webex/Teams: a card with
+ * inputs posted in the thread / sent as a card).
+ */
+export type ChatForm = {
+  kind: 'ignore-reason';
+  fingerprint: string;
+  severity: AlertRecord['severity'];
+  finding: AlertRecord['finding'];
+};
+
+/** What a click brings that a form needs (opaque per platform: Slack trigger_id, etc.). */
+export interface FormContext {
+  platform: ChatPlatform;
+  root: ChatMessageRef;
+  person: ChatPerson;
+  trigger?: string;
+}
+
+export interface ChatPort {
+  readonly platform: ChatPlatform;
+  /** Posts the alert's root message; resolves its messageId. */
+  postAlert(channel: string, view: AlertView): Promise<string>;
+  updateAlert(ref: ChatMessageRef, view: AlertView): Promise<void>;
+  /** Replies under the alert; resolves the reply's messageId. */
+  replyInThread(root: ChatMessageRef, note: ThreadNote): Promise<string>;
+  tellPrivately(root: ChatMessageRef, person: ChatPerson, note: ThreadNote): Promise<void>;
+  openForm(context: FormContext, form: ChatForm): Promise<void>;
+  findPerson(email: string): Promise<ChatPerson | undefined>;
+  directMessage(person: ChatPerson, note: ThreadNote): Promise<ChatMessageRef>;
+  /**
+   * The alert's root message this bot posted since `since`, found by its fingerprint (recovery after a
+   * crash between post and store write); undefined when the platform cannot say.
+   */
+  findAlertMessage(channel: string, fingerprint: string, since: Date): Promise<string | undefined>;
+}

@@ -1,0 +1,113 @@
+/**
+ * The alert as Hivewire keeps it: the finding, where it was posted, its state (open, escalating,
+ * escalated, ignored), what is known of its TheHive case and the thread replies still owed. Every layer
+ * speaks these types; the store persists them.
+ */
+import type { Finding, Severity } from './finding';
+
+export type AlertState = 'open' | 'escalating' | 'escalated' | 'ignored';
+
+/** What Hivewire last knew of the TheHive case, so replies can say "New → InProgress". */
+export interface CaseSnapshot {
+  status: string;
+  stage: string;
+  severity?: number;
+  assignee?: string;
+  title?: string;
+  tags?: string[];
+  tlp?: number;
+  pap?: number;
+  summary?: string;
+  impactStatus?: string;
+  /** Set when the case was deleted or merged away in TheHive. */
+  gone?: 'deleted' | 'merged';
+}
+
+/**
+ * One change to a TheHive case, as the status sync found it (TheHive names only new values; `from`
+ * is what Hivewire knew before). `actor` is the TheHive login that made the change.
+ */
+export type CaseChange =
+  | { field: 'status'; from?: string; to: string; stage: string; summary?: string; actor: string }
+  | { field: 'assignee'; from?: string; to?: string; toSlackUser?: string; actor: string }
+  | { field: 'severity' | 'tlp' | 'pap'; from?: number; to?: number; actor: string }
+  | { field: 'title'; from?: string; to?: string; actor: string }
+  | { field: 'tags'; added: string[]; removed: string[]; actor: string }
+  | { field: 'gone'; to: 'deleted' | 'merged'; actor: string };
+
+/** A finding as stored with its alert: everything but the raw event (kept in the audit trail). */
+export type FindingSnapshot = Omit<Finding, 'raw'>;
+
+export interface AlertRecord {
+  fingerprint: string;
+  finding: FindingSnapshot;
+  channel: string;
+  /** Slack `ts` of the root alert message, once posted. */
+  ts?: string;
+  permalink?: string;
+  count: number;
+  severity: Severity;
+  firstSeen: string;
+  lastSeen: string;
+  state: AlertState;
+  escalatedBy?: string;
+  escalatedAt?: string;
+  caseId?: string;
+  caseNumber?: number;
+  caseUrl?: string;
+  case?: CaseSnapshot;
+  /** TheHive `_updatedAt` (epoch ms) of the last case change applied: older changes are not applied again. */
+  caseUpdatedAt?: number;
+  ignoredBy?: string;
+  ignoredAt?: string;
+  ignoreReason?: string;
+  /** The last failure shown in the thread (cleared on success). */
+  lastError?: string;
+  /** When a worker claimed posting the root message (a lease, so a crashed post is retried once it lapses). */
+  postingSince?: string;
+  /** Which process holds that lease (see `Deps.leases`). */
+  postingBy?: string;
+  /** When the first post not yet confirmed began (the message may exist in Slack without its `ts` here). */
+  postAttemptedAt?: string;
+  /** Thread reply announcing the case, once posted. */
+  caseReplyTs?: string;
+  /** When the Security Hub finding was marked NOTIFIED with the case link. */
+  securityHubNotifiedAt?: string;
+  /**
+   * Thread replies decided by a conditional write but not yet delivered to Slack: written together with the
+   * state change they describe, so a failed delivery is retried and a redelivered change adds none.
+   */
+  pendingReplies?: PendingReply[];
+  /** A Security Hub workflow update decided with a case change, not yet applied. */
+  pendingWorkflow?: { status: 'NOTIFIED' | 'RESOLVED' | 'SUPPRESSED'; note: string };
+  /** The alert on chat platforms other than Slack (Slack's message is `channel`/`ts` above). */
+  posts?: Partial<Record<'webex' | 'teams', PlatformPost>>;
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic-concurrency version: every write names the version it read. */
+  version: number;
+}
+
+/**
+ * The alert's root message on one chat platform other than Slack (Slack keeps its fields on the record,
+ * so stored items read as before).
+ */
+export interface PlatformPost {
+  /** Webex roomId | Teams conversation id. */
+  channel: string;
+  /** The root message, once posted (Webex message id | Teams activity id). */
+  messageId?: string;
+  /** When a worker claimed posting it (the same lease as the Slack post's `postingSince`). */
+  postingSince?: string;
+  /** The thread reply announcing the case, once posted. */
+  caseReplyId?: string;
+}
+
+/** A rendered Slack message waiting to be threaded under the alert. */
+export interface PendingReply {
+  id: string;
+  text: string;
+  blocks: unknown[];
+  /** A TheHive case change (counted as `CaseUpdatesThreaded` once posted), not an analyst's action. */
+  caseUpdate?: true;
+}

@@ -1,0 +1,565 @@
+/**
+ * "Was this you?" (the MozDef triage bot's pattern): the person a finding is about, or the user a SIEM
+ * names, is asked in a DM; the answer is threaded under the alert, audited, commented on the TheHive
+ * case, sent to the SIEM's SQS queue when one is configured, and "No" pages the on-call group. No
+ * answer within the configured time is reported the same way.
+ *
+ * A question is a record in the store's settings (`triage:<id>`). Answering and expiring both claim
+ * the same delivery key, so exactly one of them closes the question, once, whatever the clicks and
+ * retries; each follow-up step is marked done on the record, so a retried job repeats none.
+ */
+import { randomUUID } from 'node:crypto';
+import * as z from '../zod';
+import {
+  triageAnswerReply,
+  triageAskedReply,
+  triageExpiredDm,
+  triageFailedReply,
+  triageNoAnswerReply,
+  triageQuestion,
+  triageRaisedMessage,
+  TRIAGE_ANSWERS,
+} from '../../blocks/analyst/triage';
+import { escapeMarkdown } from '../cases/markdown';
+import type { AnalystWorkerDeps, Deps } from '../deps';
+import type { AlertRecord, FindingSnapshot } from '../domain/alert';
+import { fingerprintOf } from '../findings/fingerprint';
+import type { JobOf } from '../queue/jobs';
+import { msUntil } from '../queue/delayed-jobs';
+import { matchesFindingType } from '../domain/finding-types';
+import type { TriageRecord, TriageRequest, TriageResponse } from '../domain/triage';
+
+/** MozDef's levels of confidence that the identity is right. */
+export const IDENTITY_CONFIDENCES = ['highest', 'high', 'moderate', 'low', 'lowest'] as const;
+
+/** How long a question waits when the config file says nothing. */
+export const DEFAULT_TRIAGE_TIMEOUT_MINUTES = 60;
+/** Delivery keys (answer or expiry) are kept this long: far beyond any question's life. */
+export const TRIAGE_CLAIM_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+const recordKey = (id: string) => `triage:${id}`;
+const alertKey = (fingerprint: string) => `triage-for:${fingerprint}`;
+/** The alert's latest question (`triage-for:<fingerprint>`). */
+interface LatestQuestion {
+  id: string;
+  at: string;
+}
+const closedKey = (id: string) => `triage-closed:${id}`;
+
+/** Where a question's audit events go: its alert's trail, or one trail per SIEM identifier. */
+export function triageAuditKey(record: Pick<TriageRecord, 'fingerprint' | 'identifier' | 'id'>): string {
+  return record.fingerprint ?? `triage:${record.identifier ?? record.id}`;
+}
+
+async function readRecord(deps: Pick<Deps, 'store'>, id: string): Promise<TriageRecord | undefined> {
+  return deps.store.getSetting<TriageRecord>(recordKey(id));
+}
+
+async function saveRecord(deps: Pick<Deps, 'store'>, record: TriageRecord): Promise<TriageRecord> {
+  await deps.store.putSetting(recordKey(record.id), record);
+  return record;
+}
+
+/** Re-reads the record and applies `change` to the latest version (the answer may land in between). */
+async function updateRecord(
+  deps: Pick<Deps, 'store'>,
+  id: string,
+  change: (record: TriageRecord) => TriageRecord,
+): Promise<TriageRecord | undefined> {
+  const current = await readRecord(deps, id);
+  return current ? saveRecord(deps, change(current)) : undefined;
+}
+
+function timeoutMinutes(config: Deps['config']): number {
+  return config.file.triage?.timeoutMinutes ?? DEFAULT_TRIAGE_TIMEOUT_MINUTES;
+}
+
+/** The person to ask about a finding: their e-mail and how sure Hivewire is that it is theirs. */
+export type PersonToAsk =
+  | { found: true; name: string; email: string; identityConfidence: string }
+  | { found: false; problem: 'no-person' }
+  | { found: false; problem: 'no-email'; name: string };
+
+/**
+ * The finding's actor and their e-mail: from the finding itself (high confidence: the source named
+ * the address) or from the config file's `users` map of IAM/SIEM user → e-mail (moderate: Hivewire
+ * inferred it from a user name).
+ */
+export function personToAsk(finding: Pick<FindingSnapshot, 'actor'>, config: Deps['config']): PersonToAsk {
+  const actor = finding.actor;
+  if (!actor?.name && !actor?.email) return { found: false, problem: 'no-person' };
+  const name = actor.name || actor.email || '';
+  if (actor.email && z.email().safeParse(actor.email).success)
+    return { found: true, name, email: actor.email, identityConfidence: 'high' };
+  const mapped = config.file.users[actor.name];
+  if (mapped) return { found: true, name, email: mapped, identityConfidence: 'moderate' };
+  return { found: false, problem: 'no-email', name };
+}
+
+/** A question still open: asked, or being asked (a job that never finished stops counting after a while). */
+function isWaiting(record: TriageRecord, now: Date): boolean {
+  if (record.state === 'asked') return true;
+  return record.state === 'asking' && now.getTime() - Date.parse(record.requestedAt) < ASKING_STALE_MS;
+}
+
+/** After this long, a question stuck before its DM went out no longer blocks asking again. */
+const ASKING_STALE_MS = 15 * 60 * 1000;
+
+/**
+ * Requests "was this you?" for an alert (the Ask the user button, or a configured rule): checks there
+ * is someone to ask and no question waiting already, then queues the `triage-ask` job. Fast: Slack's
+ * lookups and the DM happen in the worker.
+ */
+export async function requestTriage(
+  input: { fingerprint: string; requestedBy: string },
+  deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
+): Promise<TriageRequest> {
+  const alert = await deps.store.getAlert(input.fingerprint);
+  if (!alert) return { outcome: 'unknown-alert' };
+  const person = personToAsk(alert.finding, deps.config);
+  if (!person.found)
+    return person.problem === 'no-person'
+      ? { outcome: 'no-person' }
+      : { outcome: 'no-email', name: person.name };
+  const now = deps.now();
+  const previous = await deps.store.getSetting<LatestQuestion>(alertKey(input.fingerprint));
+  if (previous) {
+    const record = await readRecord(deps, previous.id);
+    // Requested but not yet picked up by the worker counts as waiting too, for a while.
+    if (record ? isWaiting(record, now) : now.getTime() - Date.parse(previous.at) < ASKING_STALE_MS)
+      return { outcome: 'pending', since: previous.at, slackUserId: record?.slackUserId };
+  }
+  // Two clicks at once both get here: only the one that claims this generation asks.
+  const generation = `triage-ask:${input.fingerprint}:${previous?.id ?? 'first'}`;
+  if (!(await deps.store.claimDelivery(generation, TRIAGE_CLAIM_TTL_SECONDS)))
+    return { outcome: 'pending', since: now.toISOString() };
+  const triageId = randomUUID();
+  const requestedAt = now.toISOString();
+  await deps.store.putSetting<LatestQuestion>(alertKey(input.fingerprint), { id: triageId, at: requestedAt });
+  await deps.queue.enqueue({
+    kind: 'triage-ask',
+    triageId,
+    request: { origin: 'alert', fingerprint: input.fingerprint, requestedBy: input.requestedBy },
+    requestedAt,
+  });
+  return { outcome: 'requested', triageId };
+}
+
+/** Whether a configured rule asks automatically for this finding type (`triage.autoAsk`). */
+export function asksAutomatically(
+  finding: Pick<FindingSnapshot, 'type' | 'actor'>,
+  config: Deps['config'],
+): boolean {
+  const patterns = config.file.triage?.autoAsk ?? [];
+  return patterns.length > 0 && finding.actor !== undefined && matchesFindingType(finding.type, patterns);
+}
+
+/**
+ * For the ingest path, once `alert` (as ingest just wrote it) is posted: asks the person automatically
+ * when a rule says so. Resolves to what happened (`undefined` when no rule applies).
+ */
+export async function askAutomatically(
+  alert: AlertRecord,
+  deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
+): Promise<TriageRequest | undefined> {
+  if (alert.state !== 'open' || !asksAutomatically(alert.finding, deps.config)) return undefined;
+  return requestTriage({ fingerprint: alert.fingerprint, requestedBy: 'auto' }, deps);
+}
+
+/** The body of `POST /triage` and of a direct Lambda invocation (MozDef's triage-bot request). */
+export const siemTriageRequestSchema = z.object({
+  identifier: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+  user: z.email(),
+  alert: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+  summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+  identityConfidence: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((value) => value.trim().toLowerCase()),
+    ),
+    z.enum(IDENTITY_CONFIDENCES),
+  ),
+});
+export type SiemTriageRequest = z.infer<typeof siemTriageRequestSchema>;
+
+/** A request to ask that does not hold what it must; `field` names the first bad field. */
+export class TriageValidationError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'TriageValidationError';
+  }
+}
+
+/** Validates a SIEM's request; throws TriageValidationError naming the field. */
+export function parseSiemTriageRequest(body: unknown): SiemTriageRequest {
+  const parsed = siemTriageRequestSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new TriageValidationError(issue?.path.join('.') || 'body', issue?.message ?? 'invalid');
+}
+
+/** Queues a SIEM's question; the DM goes out from the worker. Resolves to the question's id. */
+export async function requestSiemTriage(
+  request: SiemTriageRequest,
+  deps: Pick<Deps, 'store' | 'queue' | 'now'>,
+): Promise<{ triageId: string }> {
+  const triageId = randomUUID();
+  const requestedAt = deps.now().toISOString();
+  await deps.queue.enqueue({
+    kind: 'triage-ask',
+    triageId,
+    request: {
+      origin: 'siem',
+      identifier: request.identifier,
+      email: request.user,
+      alert: request.alert,
+      summary: request.summary,
+      identityConfidence: request.identityConfidence,
+    },
+    requestedAt,
+  });
+  await deps.store.appendAudit({
+    fingerprint: `triage:${request.identifier}`,
+    actor: { kind: 'system' },
+    action: 'triage-requested',
+    details: { triageId, email: request.user, alert: request.alert, via: 'siem' },
+  });
+  return { triageId };
+}
+
+/** The new record for a job, from the alert (or the SIEM's request). Undefined when there is no one to ask. */
+async function newRecord(job: JobOf<'triage-ask'>, deps: AnalystWorkerDeps): Promise<TriageRecord | string> {
+  const base = {
+    id: job.triageId,
+    requestedAt: job.requestedAt,
+    timeoutMinutes: timeoutMinutes(deps.config),
+    state: 'asking' as const,
+    done: {},
+  };
+  const { request } = job;
+  if (request.origin === 'siem') {
+    // A MozDef alert Hivewire also ingested is the same alert: answers thread under it.
+    const linked = await deps.store.getAlert(fingerprintOf('mzd', `mozdef/${request.identifier}`));
+    return {
+      ...base,
+      origin: 'siem',
+      fingerprint: linked?.fingerprint,
+      identifier: request.identifier,
+      alertName: request.alert,
+      summary: request.summary,
+      email: request.email,
+      identityConfidence: request.identityConfidence,
+      requestedBy: 'siem',
+    };
+  }
+  const alert = await deps.store.getAlert(request.fingerprint);
+  if (!alert) return 'the alert is unknown';
+  const person = personToAsk(alert.finding, deps.config);
+  if (!person.found)
+    return person.problem === 'no-person'
+      ? 'the finding names no person'
+      : `no e-mail address known for ${person.name} (add it to the config file's users map)`;
+  const finding = alert.finding;
+  const where = [finding.accountName ?? finding.accountId, finding.region].filter(Boolean).join(', ');
+  return {
+    ...base,
+    origin: 'alert',
+    fingerprint: alert.fingerprint,
+    identifier: finding.sourceId,
+    alertName: finding.title,
+    summary: [
+      finding.description.trim() || finding.title,
+      `Seen ${alert.count === 1 ? 'once' : `${alert.count} times`}, last ${alert.lastSeen}${where ? ` (${where})` : ''}.`,
+    ].join('\n\n'),
+    email: person.email,
+    identityConfidence: person.identityConfidence,
+    requestedBy: request.requestedBy,
+  };
+}
+
+/** Threads a reply under the record's alert, when it has one that is posted. */
+async function replyUnderAlert(
+  record: TriageRecord,
+  message: { text: string; blocks: unknown[] },
+  deps: Deps,
+) {
+  if (!record.fingerprint) return false;
+  const alert = await deps.store.getAlert(record.fingerprint);
+  if (!alert?.ts) return false;
+  await deps.slack.reply(alert.channel, alert.ts, message);
+  return true;
+}
+
+/** The worker's "ask": finds the person in Slack, opens the DM, posts the question, schedules the timeout. */
+export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDeps): Promise<void> {
+  let record = await readRecord(deps, job.triageId);
+  if (record?.state === 'failed') return;
+  if (!record) {
+    const made = await newRecord(job, deps);
+    if (typeof made === 'string') {
+      if (job.request.origin === 'alert') await triageFailed(job, made, deps);
+      return;
+    }
+    record = made;
+  }
+  if (!record.ts) {
+    const asked = await postQuestion(record, deps);
+    if (!asked) return;
+    record = asked;
+  }
+  const { slackUserId = '', dueAt = deps.now().toISOString() } = record;
+  if (!record.done.asked) {
+    await replyUnderAlert(
+      record,
+      triageAskedReply({
+        slackUserId,
+        requestedBy: record.requestedBy,
+        timeoutMinutes: record.timeoutMinutes,
+      }),
+      deps,
+    );
+    await markDone(deps, record.id, 'asked');
+  }
+  if (!record.done.scheduled) {
+    await deps.delayedJobs.enqueueWhenDue({ kind: 'triage-timeout', triageId: record.id, dueAt });
+    await markDone(deps, record.id, 'scheduled');
+  }
+}
+
+/**
+ * Finds the person in Slack, opens the DM and posts the question; resolves to the record with the
+ * question's `ts`, or undefined when the person has no Slack account (said in the thread, audited).
+ */
+async function postQuestion(
+  record: TriageRecord,
+  deps: AnalystWorkerDeps,
+): Promise<TriageRecord | undefined> {
+  let slackUserId = record.slackUserId;
+  if (!slackUserId) {
+    try {
+      const found = await deps.slack.client.users.lookupByEmail({ email: record.email });
+      slackUserId = found.user?.id;
+    } catch (error) {
+      if ((error as { data?: { error?: string } }).data?.error !== 'users_not_found') throw error;
+    }
+    if (!slackUserId) {
+      const failure = `no Slack user with the e-mail ${record.email}`;
+      await saveRecord(deps, { ...record, state: 'failed', failure });
+      await triageFailedFor(record, failure, deps);
+      return undefined;
+    }
+  }
+  const opened = await deps.slack.client.conversations.open({ users: slackUserId });
+  const channel = opened.channel?.id;
+  if (!channel) throw new Error('conversations.open returned no channel');
+  const dueAt = new Date(deps.now().getTime() + record.timeoutMinutes * 60_000).toISOString();
+  const ready = await saveRecord(deps, { ...record, slackUserId, channel, dueAt });
+
+  const ts = await deps.slack.post(channel, triageQuestion(ready));
+  // The person may have answered already: keep their answer, add the ts.
+  const asked =
+    (await updateRecord(deps, ready.id, (current) => ({
+      ...current,
+      ts,
+      state: current.state === 'asking' ? 'asked' : current.state,
+    }))) ?? ready;
+  await deps.store.appendAudit({
+    fingerprint: triageAuditKey(asked),
+    actor: /^[UW][A-Z0-9]+$/.test(asked.requestedBy)
+      ? { kind: 'slack', id: asked.requestedBy }
+      : { kind: 'system' },
+    action: 'triage-asked',
+    details: {
+      triageId: asked.id,
+      email: asked.email,
+      slackUserId,
+      identityConfidence: asked.identityConfidence,
+      requestedBy: asked.requestedBy,
+      dueAt,
+    },
+  });
+  return asked;
+}
+
+async function triageFailedFor(
+  record: Pick<TriageRecord, 'id' | 'fingerprint' | 'identifier' | 'requestedBy'>,
+  reason: string,
+  deps: Deps,
+) {
+  await deps.store.appendAudit({
+    fingerprint: triageAuditKey(record),
+    actor: { kind: 'system' },
+    action: 'error',
+    details: { step: 'triage-ask', triageId: record.id, reason },
+  });
+  if (record.fingerprint) {
+    const alert = await deps.store.getAlert(record.fingerprint);
+    if (alert?.ts) await deps.slack.reply(alert.channel, alert.ts, triageFailedReply(reason));
+  }
+}
+
+/** A question that could not even be recorded (no alert, no person, no e-mail): said in the thread and audited. */
+async function triageFailed(job: JobOf<'triage-ask'>, reason: string, deps: Deps): Promise<void> {
+  const fingerprint = job.request.origin === 'alert' ? job.request.fingerprint : undefined;
+  await saveRecord(deps, {
+    id: job.triageId,
+    origin: job.request.origin,
+    fingerprint,
+    alertName: '',
+    summary: '',
+    email: '',
+    identityConfidence: '',
+    requestedBy: job.request.origin === 'alert' ? job.request.requestedBy : 'siem',
+    requestedAt: job.requestedAt,
+    timeoutMinutes: timeoutMinutes(deps.config),
+    state: 'failed',
+    failure: reason,
+    done: {},
+  });
+  await triageFailedFor({ id: job.triageId, fingerprint, requestedBy: '' }, reason, deps);
+}
+
+export type TriageAnswer =
+  | { outcome: 'recorded'; record: TriageRecord; response: TriageResponse }
+  | { outcome: 'closed'; record: TriageRecord }
+  | { outcome: 'not-yours'; record: TriageRecord }
+  | { outcome: 'unknown' };
+
+/**
+ * Records the person's click (fast path): only the person asked may answer, and only once (the first
+ * of answer and expiry claims the question). Audited; the follow-up runs in a `triage-followup` job.
+ */
+export async function answerTriage(
+  input: { triageId: string; response: TriageResponse; userId: string },
+  deps: Pick<Deps, 'store' | 'queue' | 'now'>,
+): Promise<TriageAnswer> {
+  const record = await readRecord(deps, input.triageId);
+  if (!record) return { outcome: 'unknown' };
+  if (record.slackUserId !== input.userId) return { outcome: 'not-yours', record };
+  if (!(await deps.store.claimDelivery(closedKey(record.id), TRIAGE_CLAIM_TTL_SECONDS)))
+    return { outcome: 'closed', record };
+  const answeredAt = deps.now().toISOString();
+  const answered =
+    (await updateRecord(deps, record.id, (current) => ({
+      ...current,
+      state: 'answered',
+      response: input.response,
+      answeredAt,
+    }))) ?? record;
+  await deps.store.appendAudit({
+    fingerprint: triageAuditKey(answered),
+    actor: { kind: 'slack', id: input.userId },
+    action: 'triage-answered',
+    details: { triageId: record.id, email: record.email, response: input.response },
+  });
+  await deps.queue.enqueue({ kind: 'triage-followup', triageId: record.id });
+  return { outcome: 'recorded', record: answered, response: input.response };
+}
+
+/** The message a SIEM reads from its queue (MozDef's triage-bot shape). */
+export function siemMessage(record: TriageRecord): Record<string, unknown> {
+  return {
+    identifier: record.identifier ?? record.fingerprint ?? record.id,
+    user: { email: record.email, slack: record.slackUserId },
+    identityConfidence: record.identityConfidence,
+    response: record.response,
+  };
+}
+
+function commentFor(record: TriageRecord): string {
+  const answer =
+    record.response === 'noanswer' || !record.response
+      ? 'no answer in time'
+      : TRIAGE_ANSWERS[record.response];
+  return (
+    `**Was this you?** ${escapeMarkdown(record.email)} (Slack ${escapeMarkdown(record.slackUserId ?? 'unknown')}) ` +
+    `answered: **${escapeMarkdown(answer)}**${record.answeredAt ? ` at ${escapeMarkdown(record.answeredAt)}` : ''}.`
+  );
+}
+
+/** Marks one follow-up step done on the record. */
+async function markDone(deps: Deps, id: string, step: keyof TriageRecord['done']): Promise<void> {
+  await updateRecord(deps, id, (current) => ({ ...current, done: { ...current.done, [step]: true } }));
+}
+
+/**
+ * Tells everyone what came of a closed question: the thread (with the on-call group paged on "No"),
+ * the TheHive case, the SIEM's queue. Each step is marked done, so a retry repeats none.
+ */
+async function reportOutcome(record: TriageRecord, deps: AnalystWorkerDeps): Promise<void> {
+  const slackUserId = record.slackUserId ?? '';
+  const alert = record.fingerprint ? await deps.store.getAlert(record.fingerprint) : undefined;
+  if (!record.done.threaded) {
+    const message =
+      record.response === 'noanswer' || !record.response
+        ? triageNoAnswerReply({ slackUserId, timeoutMinutes: record.timeoutMinutes })
+        : triageAnswerReply({ slackUserId, response: record.response, onCall: deps.config.slack.onCall });
+    const threaded = await replyUnderAlert(record, message, deps);
+    if (!threaded && record.response === 'no' && !record.done.raised) {
+      // Nowhere to thread it: a "No" still has to reach people.
+      await deps.slack.post(
+        deps.config.slack.alertChannel,
+        triageRaisedMessage({ record, slackUserId, onCall: deps.config.slack.onCall }),
+      );
+      await markDone(deps, record.id, 'raised');
+    }
+    await markDone(deps, record.id, 'threaded');
+  }
+  if (!record.done.commented && alert?.caseId) {
+    await deps.theHive.comments.createInCase(alert.caseId, commentFor(record));
+    await markDone(deps, record.id, 'commented');
+  }
+  const queueUrl = deps.config.file.triage?.siemQueueUrl;
+  if (!record.done.siem && queueUrl) {
+    await deps.queueMessages.send(queueUrl, siemMessage(record));
+    await markDone(deps, record.id, 'siem');
+    await deps.store.appendAudit({
+      fingerprint: triageAuditKey(record),
+      actor: { kind: 'system' },
+      action: 'triage-sent-to-siem',
+      details: { triageId: record.id, response: record.response },
+    });
+  }
+}
+
+/** The worker's half of an answer. */
+export async function followUpTriage(job: JobOf<'triage-followup'>, deps: AnalystWorkerDeps): Promise<void> {
+  const record = await readRecord(deps, job.triageId);
+  if (!record || (record.state !== 'answered' && record.state !== 'expired')) return;
+  await reportOutcome(record, deps);
+}
+
+/**
+ * Closes an unanswered question when it is due: the DM says it expired, the thread and the SIEM hear
+ * "no answer". Run early (a hop of a long SQS delay), it schedules itself again.
+ */
+export async function expireTriage(job: JobOf<'triage-timeout'>, deps: AnalystWorkerDeps): Promise<void> {
+  if (msUntil(job.dueAt, deps.now()) > 0) {
+    await deps.delayedJobs.enqueueWhenDue(job);
+    return;
+  }
+  const record = await readRecord(deps, job.triageId);
+  if (!record || record.state !== 'asked') {
+    if (record?.state === 'expired') await reportOutcome(record, deps);
+    return;
+  }
+  if (!(await deps.store.claimDelivery(closedKey(record.id), TRIAGE_CLAIM_TTL_SECONDS))) return;
+  const expired =
+    (await updateRecord(deps, record.id, (current) => ({
+      ...current,
+      state: 'expired',
+      response: 'noanswer',
+    }))) ?? record;
+  await deps.store.appendAudit({
+    fingerprint: triageAuditKey(expired),
+    actor: { kind: 'system' },
+    action: 'triage-expired',
+    details: { triageId: record.id, email: record.email, timeoutMinutes: record.timeoutMinutes },
+  });
+  if (expired.channel && expired.ts)
+    await deps.slack.update(expired.channel, expired.ts, triageExpiredDm(expired));
+  await reportOutcome(expired, deps);
+}

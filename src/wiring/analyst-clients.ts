@@ -1,0 +1,46 @@
+/**
+ * The outside systems only the analyst features talk to (threat intel, the AWS APIs of response
+ * actions and SIEM answers, delayed jobs), built once per set of dependencies from the environment:
+ * the shared `Deps` stay as they are, and the worker adds these where its analyst jobs run.
+ */
+import { LambdaInvoker } from '../../clients/aws-actions/lambda';
+import { AutomationStarter } from '../../clients/aws-actions/ssm';
+import { QueueMessageSender } from '../../clients/aws-actions/sqs';
+import type { AnalystClients, Deps } from '../deps';
+import { LocalDelayedJobs, SqsDelayedJobs } from '../queue/delayed-jobs';
+import { intelSourcesFromEnv } from '../lookups/lookup';
+
+const built = new WeakMap<object, AnalystClients>();
+
+/**
+ * The analyst clients for these dependencies. Intel keys come from `VIRUSTOTAL_API_KEY`,
+ * `ABUSEIPDB_API_KEY` and `URLHAUS_API_KEY`; delayed jobs go through SQS when `JOBS_QUEUE_URL` is set
+ * (AWS), through the local queue (kept in the store until due) otherwise.
+ */
+export function analystClients(
+  deps: Pick<Deps, 'queue' | 'now' | 'logger'>,
+  env: NodeJS.ProcessEnv = process.env,
+): AnalystClients {
+  const cached = built.get(deps);
+  if (cached) return cached;
+  const queueMessages = new QueueMessageSender();
+  const jobsQueueUrl = env.JOBS_QUEUE_URL;
+  const clients: AnalystClients = {
+    intel: intelSourcesFromEnv(env),
+    lambda: new LambdaInvoker(),
+    automation: new AutomationStarter(),
+    queueMessages,
+    delayedJobs: jobsQueueUrl
+      ? new SqsDelayedJobs(queueMessages, jobsQueueUrl, deps.now)
+      : new LocalDelayedJobs(deps.queue, deps.now),
+  };
+  built.set(deps, clients);
+  return clients;
+}
+
+/** The dependencies with the analyst clients added. */
+export function withAnalystClients<D extends Pick<Deps, 'queue' | 'now' | 'logger'>>(
+  deps: D,
+): D & AnalystClients {
+  return { ...deps, ...analystClients(deps) };
+}
