@@ -102,16 +102,33 @@ async function claimCopy(
   return { copy: { ...taken, version: taken.version + 1 }, maybeMade: true };
 }
 
+/** The names Slack shows for the people a message mentions, by user id. */
+async function namesIn(text: string, deps: WorkerDeps): Promise<Record<string, string>> {
+  return Object.fromEntries(
+    await Promise.all(
+      mentionedUsers(text).map(async (id) => [id, (await deps.users.displayName(id)) ?? id] as const),
+    ),
+  );
+}
+
+/** A comment Hivewire wrote: its webhook, coming back, finds this item and is not threaded back. */
+async function recordOwnComment(commentId: string, alert: AlertRecord, deps: WorkerDeps): Promise<void> {
+  await deps.store.createConversationCopy({
+    key: theHiveKey(commentId),
+    fingerprint: alert.fingerprint,
+    caseId: alert.caseId ?? '',
+    direction: 'slack-to-thehive',
+    own: true,
+    commentId,
+  });
+}
+
 /** The Markdown of the comment a Slack message's copy holds now. */
 async function commentText(copy: ConversationCopy, deps: WorkerDeps): Promise<string> {
-  const ids = mentionedUsers(copy.text ?? '');
-  const names = Object.fromEntries(
-    await Promise.all(ids.map(async (id) => [id, (await deps.users.displayName(id)) ?? id] as const)),
-  );
   return slackMessageComment({
     authorName: copy.authorName ?? copy.author ?? 'someone',
     text: copy.text ?? '',
-    names,
+    names: await namesIn(copy.text ?? '', deps),
     files: copy.files,
     permalink: copy.permalink,
     channel: copy.channel ?? '',
@@ -194,17 +211,7 @@ export async function copySlackMessage(message: ThreadMessage, deps: WorkerDeps)
   const made = claim.maybeMade ? await findCommentFor(copy, deps) : undefined;
   const comment =
     made ?? (await deps.theHive.comments.createInCase(alert.caseId, await commentText(copy, deps)));
-  // The comment is Hivewire's: its webhook, coming back, finds this item and is not threaded back.
-  await deps.store.createConversationCopy({
-    key: theHiveKey(comment._id),
-    fingerprint: alert.fingerprint,
-    caseId: alert.caseId,
-    direction: 'slack-to-thehive',
-    own: true,
-    commentId: comment._id,
-    channel: message.channel,
-    ts: message.ts,
-  });
+  await recordOwnComment(comment._id, alert, deps);
   const copiedAt = deps.now().toISOString();
   const saved = await updateConversationCopy(deps.store, key, (current) => ({
     ...current,
@@ -424,11 +431,7 @@ export async function summariseEarlierMessages(alert: AlertRecord, deps: WorkerD
         return slackMessageComment({
           authorName: name,
           text: m.text ?? '',
-          names: Object.fromEntries(
-            await Promise.all(
-              mentionedUsers(m.text ?? '').map(async (id) => [id, (await deps.users.displayName(id)) ?? id]),
-            ),
-          ),
+          names: await namesIn(m.text ?? '', deps),
           files: (m.files ?? []).map((f) => ({ name: f.title ?? f.name ?? 'file', permalink: f.permalink })),
           permalink,
           channel: alert.channel,
@@ -449,14 +452,7 @@ export async function summariseEarlierMessages(alert: AlertRecord, deps: WorkerD
         markedComment([EARLIER_MESSAGES_HEADING, ...lines].join('\n\n---\n\n')),
       ));
     commentId = comment._id;
-    await deps.store.createConversationCopy({
-      key: theHiveKey(comment._id),
-      fingerprint: alert.fingerprint,
-      caseId: alert.caseId,
-      direction: 'slack-to-thehive',
-      own: true,
-      commentId: comment._id,
-    });
+    await recordOwnComment(comment._id, alert, deps);
     for (const m of fresh)
       await deps.store.createConversationCopy({
         key: slackKey({ channel: alert.channel, ts: m.ts! }),
