@@ -22,6 +22,7 @@ import { showInvisibles } from '../src/domain/invisible';
 import { literal, mention, plainText } from './escape';
 import { caseName, trustedCaseUrl } from './case-link';
 import { findingFacts } from './facts';
+import { slaBreachLine } from './sla-clock';
 import {
   BUTTON_TEXT_MAX,
   BUTTON_VALUE_MAX,
@@ -108,7 +109,7 @@ function caseStatusLine(alert: AlertRecord): string {
     return `✅ *${name}* · closed as ${literal(snapshot.status)}${impact}`;
   }
   const assignee = snapshot.assignee ? `assigned to ${literal(snapshot.assignee)}` : 'unassigned';
-  return `📁 *${name}* · ${literal(snapshot.status)} · ${assignee}`;
+  return `📁 *${name}* · ${literal(snapshot.status)} · ${assignee}${slaBreachLine(alert.sla)}`;
 }
 
 function statusBlocks(alert: AlertRecord): KnownBlock[] {

@@ -135,6 +135,13 @@ export function describeEvent(event: AuditEvent, config: LinkConfig): string {
     case 'conversation-to-thehive':
     case 'conversation-to-slack':
       return conversationLine(event.action, d, config);
+    case 'sla-warning':
+    case 'sla-breach':
+    case 'sla-escalated':
+    case 'sla-stopped':
+      return `SLA ${words(d.tier)}: time to ${words(d.clock)}, ${words(d.waitedMinutes)} of ${words(d.limitMinutes)} min${d.calledOn ? `, calling on ${words(d.calledOn)}` : ''}`;
+    case 'reported':
+      return `reported to the SOC from Slack (${words(d.sourceRef)})${permalink ? ` ${permalink}` : ''}`;
     default:
       return pairs(d);
   }

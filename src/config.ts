@@ -12,6 +12,11 @@ export const SANDBOX_DEFAULTS = {
   theHiveWebhookSecret: 'sandbox-webhook-secret',
   ingestSecret: 'sandbox-ingest-secret',
   alertChannel: 'C0SANDBOX',
+  slackClientId: '1000000000.2000000000',
+  slackClientSecret: 'sandbox-client-secret',
+  slackStateSecret: 'sandbox-state-secret',
+  /** 32 bytes, base64: the sandbox's installations are encrypted like real ones, with a key anyone can read. */
+  slackInstallationKey: 'c2FuZGJveC1pbnN0YWxsYXRpb24ta2V5LTMyLWJ5dGU=',
 } as const;
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
@@ -28,15 +33,33 @@ const conversationSettings = z.strictObject({
   slackToTheHive: z.optional(z.boolean()),
   theHiveToSlack: z.optional(z.boolean()),
 });
+const slackTeamId = z.string().check(z.regex(/^[TE][A-Z0-9]+$/, 'must be a Slack workspace id (T…)'));
+const slackChannelId = z.string().check(z.regex(/^[CGD][A-Z0-9]+$/, 'must be a Slack channel id (C…)'));
 
 const customerSettings = z.strictObject({
   channel: z.optional(nonEmpty()),
+  /** The customer's own Slack workspace and the channel its alerts go to there (many customers). */
+  slack: z.optional(z.strictObject({ team: slackTeamId, channel: slackChannelId })),
+  /** The customer's TheHive organisation (`X-Organisation`) and, optionally, an API key of its own. */
+  thehive: z.optional(
+    z.strictObject({
+      organisation: nonEmpty(),
+      /** The key's name: an environment variable locally, an SSM parameter in AWS. */
+      apiKeySecret: z.optional(nonEmpty()),
+    }),
+  ),
   tlp: z.optional(tlp),
   pap: z.optional(pap),
   caseTemplate: z.optional(nonEmpty()),
   severityThreshold: z.optional(severity),
   conversation: z.optional(conversationSettings),
 });
+
+/** Whether two customers claim one Slack workspace (its threshold and its clicks would be ambiguous). */
+function sharedWorkspace(customers: Record<string, { slack?: { team: string } }>): boolean {
+  const teams = Object.values(customers).flatMap((customer) => (customer.slack ? [customer.slack.team] : []));
+  return new Set(teams).size !== teams.length;
+}
 
 const responseAction = z
   .strictObject({
@@ -67,6 +90,23 @@ const responseAction = z
     }),
   );
 
+/** SLA watch: minutes a case may stay `New` (acknowledge) and open (resolve); whole minutes, at most 30 days. */
+const slaMinutes = z.int().check(z.gte(1), z.lte(43_200));
+const slaLimits = z.strictObject({
+  acknowledgeMinutes: z.optional(slaMinutes),
+  resolveMinutes: z.optional(slaMinutes),
+});
+/** Limits per severity and the tiers called on: at the warning share, at the breach, then the leads. */
+const slaSettings = {
+  severities: z.optional(z.partialRecord(severity, slaLimits)),
+  /** The share of a limit at which the warning comes (0.8: at 24 of 30 minutes). */
+  warnAt: z.optional(z.number().check(z.gt(0), z.lt(1))),
+  onCall: z.optional(slackGroupId),
+  leads: z.optional(slackGroupId),
+  /** How long past a breach the leads are called on. */
+  leadsAfterMinutes: z.optional(slaMinutes),
+};
+
 export const configFileSchema = z.strictObject({
   accounts: z._default(
     z.record(
@@ -82,7 +122,14 @@ export const configFileSchema = z.strictObject({
     ),
     {},
   ),
-  customers: z._default(z.record(nonEmpty(), customerSettings), {}),
+  customers: z._default(
+    z.record(nonEmpty(), customerSettings).check(
+      z.refine((customers) => !sharedWorkspace(customers), {
+        message: 'two customers name the same slack.team: a workspace belongs to one customer',
+      }),
+    ),
+    {},
+  ),
   defaults: z._default(
     z.strictObject({
       channel: z.optional(nonEmpty()),
@@ -111,6 +158,20 @@ export const configFileSchema = z.strictObject({
       siemQueueUrl: z.optional(z.url({ protocol: /^https$/ })),
     }),
   ),
+  /** SLA watch; each customer's settings override the defaults key by key. */
+  sla: z.optional(
+    z.strictObject({
+      ...slaSettings,
+      customers: z._default(z.record(nonEmpty(), z.strictObject(slaSettings)), {}),
+    }),
+  ),
+  /** "Report to SOC" (message shortcut): who may report; without a list, everyone in the workspace. */
+  report: z.optional(
+    z.strictObject({
+      allowedUsers: z.optional(z.array(slackUserId)),
+      allowedGroups: z.optional(z.array(slackGroupId)),
+    }),
+  ),
   /** Buttons that run a Lambda function or an SSM Automation runbook with the finding. */
   responseActions: z._default(
     z.array(responseAction).check(
@@ -129,6 +190,21 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: z.optional(z.string().check(z.startsWith('xapp-'))),
   SLACK_ALERT_CHANNEL: z.optional(nonEmpty()),
   SLACK_API_URL: z.optional(z.url()),
+  SLACK_CLIENT_ID: z.optional(z.string().check(z.regex(/^\d+\.\d+$/, "must be the Slack app's client id"))),
+  SLACK_CLIENT_SECRET: z.optional(nonEmpty()),
+  SLACK_STATE_SECRET: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
+  SLACK_INSTALLATION_KEY: z.optional(
+    z
+      .string()
+      .check(
+        z.refine(
+          (key) => Buffer.from(key, 'base64').length === 32,
+          'must be 32 bytes, base64 (openssl rand -base64 32)',
+        ),
+      ),
+  ),
+  /** Where the sandbox's "Add to Slack" sends the browser instead of slack.com (sandbox only). */
+  SLACK_AUTHORIZATION_URL: z.optional(z.url()),
   THEHIVE_URL: z.optional(z.url()),
   THEHIVE_API_KEY: z.optional(nonEmpty()),
   THEHIVE_ORGANISATION: z.optional(nonEmpty()),
@@ -165,7 +241,8 @@ export interface Config {
   /** Where the bot is reached from outside (links in the sandbox, webhook URLs); defaults to localhost. */
   publicUrl: string;
   slack: {
-    botToken: string;
+    /** The single workspace's bot token; absent when every workspace installs the app through OAuth. */
+    botToken?: string;
     signingSecret: string;
     appToken?: string;
     alertChannel: string;
@@ -173,8 +250,17 @@ export interface Config {
     admins: string[];
     adminGroups: string[];
     onCall?: string;
+    /** Slack OAuth v2 install (`GET /slack/install`), when the app is distributed to many workspaces. */
+    oauth?: SlackOAuthConfig;
   };
-  theHive: { url: string; apiKey: string; organisation?: string; webhookSecret: string };
+  theHive: {
+    url: string;
+    apiKey: string;
+    organisation?: string;
+    webhookSecret: string;
+    /** Customer → its own API key, read from the secret its `thehive.apiKeySecret` names. */
+    customerApiKeys: Record<string, string>;
+  };
   ingestSecret: string;
   /**
    * The SNS topics whose signed deliveries `POST /ingest` accepts: a valid signature proves only that
@@ -188,6 +274,18 @@ export interface Config {
    */
   jobMaxAttempts?: number;
   file: ConfigFile;
+}
+
+/** What the OAuth install needs (env `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_STATE_SECRET`, `SLACK_INSTALLATION_KEY`). */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Signs the `state` of an install, so a forged or altered one is refused. */
+  stateSecret: string;
+  /** AES-256 key the installations (bot tokens) are encrypted with in the store. */
+  installationKey: Buffer;
+  /** Slack's authorize page; the sandbox serves its own. */
+  authorizationUrl?: string;
 }
 
 /** A configuration problem, naming the key at fault. */
@@ -314,6 +412,56 @@ function alertChannel(configured: string | undefined, sandbox: boolean): string 
   );
 }
 
+type Env = z.infer<typeof envSchema>;
+
+/**
+ * The OAuth install's settings: all four variables or none (the sandbox has documented values for
+ * each, and its own authorize page). Unset with a bot token: one workspace, as before.
+ */
+function slackOAuth(e: Env, sandbox: boolean, publicUrl: string): SlackOAuthConfig | undefined {
+  if (sandbox)
+    return {
+      clientId: e.SLACK_CLIENT_ID ?? SANDBOX_DEFAULTS.slackClientId,
+      clientSecret: e.SLACK_CLIENT_SECRET ?? SANDBOX_DEFAULTS.slackClientSecret,
+      stateSecret: e.SLACK_STATE_SECRET ?? SANDBOX_DEFAULTS.slackStateSecret,
+      installationKey: Buffer.from(
+        e.SLACK_INSTALLATION_KEY ?? SANDBOX_DEFAULTS.slackInstallationKey,
+        'base64',
+      ),
+      authorizationUrl: e.SLACK_AUTHORIZATION_URL ?? `${publicUrl}/sandbox/slack/oauth/v2/authorize`,
+    };
+  if (!e.SLACK_CLIENT_ID) return undefined;
+  const missing = (['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_INSTALLATION_KEY'] as const).find(
+    (key) => !e[key],
+  );
+  if (missing) throw new ConfigError(`${missing}: required when SLACK_CLIENT_ID is set`);
+  return {
+    clientId: e.SLACK_CLIENT_ID,
+    clientSecret: e.SLACK_CLIENT_SECRET!,
+    stateSecret: e.SLACK_STATE_SECRET!,
+    installationKey: Buffer.from(e.SLACK_INSTALLATION_KEY!, 'base64'),
+    authorizationUrl: e.SLACK_AUTHORIZATION_URL,
+  };
+}
+
+/**
+ * Each customer's own TheHive API key, read from the variable its `thehive.apiKeySecret` names (in AWS
+ * that variable is filled from the SSM parameter of the same name). In the sandbox a missing one falls
+ * back to the sandbox key; elsewhere it stops the start.
+ */
+function customerApiKeys(env: NodeJS.ProcessEnv, file: ConfigFile, sandbox: boolean): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const [customer, settings] of Object.entries(file.customers)) {
+    const secret = settings.thehive?.apiKeySecret;
+    if (!secret) continue;
+    const value = env[secret];
+    if (value) keys[customer] = value;
+    else if (!sandbox)
+      throw new ConfigError(`customers.${customer}.thehive.apiKeySecret: ${secret} is not set`);
+  }
+  return keys;
+}
+
 /**
  * The configuration from the environment and an already-read config file. Reading the file is the
  * caller's: `loadConfig` (config-file.ts) reads YAML from disk; in AWS the file is JSON from SSM, so
@@ -327,7 +475,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv, file: ConfigFile): Config 
   if (!parsedEnv.success) throw new ConfigError(`environment: ${describeIssues(parsedEnv.error, '')}`);
   const e = parsedEnv.data;
 
-  const sandbox = !e.SLACK_BOT_TOKEN;
+  const sandbox = !e.SLACK_BOT_TOKEN && !e.SLACK_CLIENT_ID;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   const required = (key: keyof typeof e, sandboxValue: string): string => {
     const value = e[key];
@@ -342,7 +490,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv, file: ConfigFile): Config 
     dataDir: e.HIVEWIRE_DATA_DIR,
     publicUrl,
     slack: {
-      botToken: e.SLACK_BOT_TOKEN ?? 'xoxb-sandbox',
+      botToken: e.SLACK_BOT_TOKEN ?? (sandbox ? 'xoxb-sandbox' : undefined),
       signingSecret: required('SLACK_SIGNING_SECRET', SANDBOX_DEFAULTS.slackSigningSecret),
       appToken: e.SLACK_APP_TOKEN,
       alertChannel: alertChannel(e.SLACK_ALERT_CHANNEL ?? file.defaults.channel, sandbox),
@@ -350,12 +498,14 @@ export function resolveConfig(env: NodeJS.ProcessEnv, file: ConfigFile): Config 
       admins: file.slack.admins,
       adminGroups: file.slack.adminGroups,
       onCall: file.slack.onCall,
+      oauth: slackOAuth(e, sandbox, publicUrl),
     },
     theHive: {
       url: (e.THEHIVE_URL ?? (sandbox ? `${publicUrl}/sandbox/thehive` : '')).replace(/\/$/, ''),
       apiKey: required('THEHIVE_API_KEY', SANDBOX_DEFAULTS.theHiveApiKey),
       organisation: e.THEHIVE_ORGANISATION,
       webhookSecret: required('THEHIVE_WEBHOOK_SECRET', SANDBOX_DEFAULTS.theHiveWebhookSecret),
+      customerApiKeys: customerApiKeys(env, file, sandbox),
     },
     ingestSecret: required('INGEST_SECRET', SANDBOX_DEFAULTS.ingestSecret),
     ingestSnsTopicArns: e.INGEST_SNS_TOPIC_ARNS,

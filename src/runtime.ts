@@ -14,6 +14,7 @@ import { createLogger } from './logger';
 import { callMetrics, countingDeadLetters, MetricsTally } from './metrics';
 import { InProcessQueue } from './queue/in-process';
 import { SlackDelivery, workerClientOptions } from './slack/delivery';
+import { tokensOfCustomerWorkspaces } from './slack/installations';
 import { SlackUserDirectory } from './slack/users';
 import { startEmbeddedStore } from './store/embedded';
 import type { Store } from './store/store';
@@ -74,6 +75,7 @@ export async function createLocalRuntime(
     store,
     slack: new SlackDelivery(webClient, options.slackPostIntervalMs ?? 1_000, {
       observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
+      tokenFor: tokensOfCustomerWorkspaces(config, store),
     }),
     users: new SlackUserDirectory(webClient),
     theHive: new TheHiveClient({

@@ -21,6 +21,7 @@ export function sandboxFor(config: Config, samples: SampleFinding[]): Sandbox {
     alertChannel: config.slack.alertChannel,
     dataDir: join(config.dataDir, 'sandbox'),
     samples: samples.map(({ name, event }) => ({ name, event })),
+    oauth: config.slack.oauth,
   });
 }
 

@@ -23,6 +23,7 @@ import {
 } from './http/request';
 import { metricsReport } from './metrics';
 import { createSlackEventsEndpoint } from './slack/events-endpoint';
+import { createInstallEndpoints, INSTALL_PATH, REDIRECT_PATH } from './slack/oauth';
 import { errorMessage } from './logger';
 
 /** How often the local reconcile timer asks TheHive for changes the webhooks missed. */
@@ -92,9 +93,12 @@ function refuseOversizedBody(res: ServerResponse): void {
 export function createRouter(runtime: LocalRuntime) {
   const { deps } = runtime;
   const slackEvents = createSlackEventsEndpoint(deps);
+  const slackInstall = createInstallEndpoints(deps);
 
   const routes: Record<string, (request: HttpRequest) => Promise<HttpResponse>> = {
     'POST /slack/events': slackEvents,
+    [`GET ${INSTALL_PATH}`]: slackInstall.install,
+    [`GET ${REDIRECT_PATH}`]: slackInstall.redirect,
     'POST /thehive/webhook': (request) => handleTheHiveWebhook(request, deps),
     'POST /triage': (request) => handleTriageRequest(request, deps),
     'POST /ingest': createIngestEndpoint(deps, ingestSns(deps.config.ingestSnsTopicArns)),
@@ -108,7 +112,7 @@ export function createRouter(runtime: LocalRuntime) {
   };
 
   return async (req: IncomingMessage, res: ServerResponse, mounted: Mountable[]): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', query] = (req.url ?? '/').split('?', 2);
     const route = routes[`${req.method} ${path}`];
     try {
       if (!route) {
@@ -120,7 +124,7 @@ export function createRouter(runtime: LocalRuntime) {
       const headers: Record<string, string | undefined> = {};
       for (const [key, value] of Object.entries(req.headers))
         headers[key] = Array.isArray(value) ? value.join(',') : value;
-      send(res, await route({ method: req.method ?? 'GET', path, headers, ...body }));
+      send(res, await route({ method: req.method ?? 'GET', path, query, headers, ...body }));
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         refuseOversizedBody(res);

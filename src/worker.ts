@@ -8,6 +8,8 @@ import { ingestFinding } from './alerts/ingest';
 import { withAnalystClients } from './wiring/analyst-clients';
 import { deliverIgnore } from './alerts/ignore';
 import { runLookup } from './lookups/lookup';
+import { fileReport, reportFailed } from './report/report';
+import { reportFingerprint } from './report/report-content';
 import { runResponseAction } from './response-actions/response-actions';
 import { askTriage, expireTriage, followUpTriage } from './triage/triage';
 import { copySlackMessage } from './cases/conversation';
@@ -35,6 +37,7 @@ const USE_CASES: { [K in Job['kind']]: (job: JobOf<K>, deps: WorkerDeps) => Prom
     const outcome = await copySlackMessage(job.message, deps);
     deps.logger.info('thread message', { change: job.message.change, outcome });
   },
+  report: fileReport,
 };
 
 async function run(job: Job, deps: WorkerDeps): Promise<void> {
@@ -46,6 +49,7 @@ async function run(job: Job, deps: WorkerDeps): Promise<void> {
 /** Tells people when a job has failed for good. */
 async function reportFailure(job: Job, error: unknown, deps: WorkerDeps): Promise<void> {
   if (job.kind === 'create-case') await escalationFailed(job, error, deps);
+  if (job.kind === 'report') await reportFailed(job, error, deps);
 }
 
 /**
@@ -70,6 +74,8 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
     case 'triage-followup':
     case 'triage-timeout':
       return { triageId: job.triageId };
+    case 'report':
+      return { fingerprint: reportFingerprint(job.message) };
     case 'case-changed':
     case 'reconcile':
     case 'thread-message':

@@ -13,7 +13,8 @@ export function thresholdShown(view: ThresholdView): Reply {
   const customers = view.customers.length
     ? `\nCustomers with their own threshold: ${view.customers.map((c) => `${literal(c.customer, 60)} ${c.level}`).join(', ')}`
     : '';
-  return notice(`Findings below *${view.level}* are not posted: ${source}.${customers}`);
+  const whose = view.customer === undefined ? '' : ` for ${literal(view.customer, 60)}`;
+  return notice(`Findings below *${view.level}* are not posted${whose}: ${source}.${customers}`);
 }
 
 /** The outcome of a change. */

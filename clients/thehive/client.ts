@@ -629,8 +629,9 @@ export class TheHiveClient {
   readonly query: QueryEndpoint;
   private readonly transport: TheHiveTransport;
   private readonly baseUrl: string;
+  private readonly tenants = new Map<string, TheHiveClient>();
 
-  constructor(options: TheHiveClientOptions) {
+  constructor(private readonly options: TheHiveClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.transport = new TheHiveTransport(options);
     this.query = new QueryEndpoint(this.transport);
@@ -638,6 +639,21 @@ export class TheHiveClient {
     this.cases = new CaseEndpoint(this.transport, this.query);
     this.observables = new ObservableEndpoint(this.transport);
     this.comments = new CommentEndpoint(this.transport, this.query);
+  }
+
+  /**
+   * The same TheHive acting in another organisation (`X-Organisation`), with another API key when
+   * given: one client per organisation and key, made once. Unchanged settings give this client.
+   */
+  inOrganisation(organisation: string | undefined, apiKey = this.options.apiKey): TheHiveClient {
+    if (organisation === this.options.organisation && apiKey === this.options.apiKey) return this;
+    const key = JSON.stringify([organisation, apiKey]);
+    let client = this.tenants.get(key);
+    if (!client) {
+      client = new TheHiveClient({ ...this.options, organisation, apiKey });
+      this.tenants.set(key, client);
+    }
+    return client;
   }
 
   /** The case's page in TheHive's web UI (see `caseUrlOf`). */

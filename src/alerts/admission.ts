@@ -6,6 +6,7 @@
 import { thresholdOverride } from './threshold';
 import type { Deps } from '../deps';
 import { routeFor, type Route } from '../enrich/enrich';
+import { workspaceOf } from '../enrich/tenancy';
 import { isAtLeast, type Finding, type Severity } from '../domain/finding';
 
 export interface Admission {
@@ -15,8 +16,8 @@ export interface Admission {
 }
 
 /**
- * The route of a new finding and whether it reaches the threshold in force for it: the customer's own,
- * else the one set with `/hivewire threshold` (kept in the store, read through its short cache), else
+ * The route of a new finding and whether it reaches the threshold in force for it: the one set with
+ * `/hivewire threshold` in the customer's own workspace, else the customer's configured one, else the one set with `/hivewire threshold` (kept in the store, read through its short cache), else
  * `SEVERITY_THRESHOLD`.
  *
  * @example
@@ -26,7 +27,14 @@ export async function admitNewFinding(
   finding: Pick<Finding, 'customer' | 'severity'>,
   deps: Pick<Deps, 'config' | 'store' | 'now'>,
 ): Promise<Admission> {
-  const route = routeFor(finding, deps.config, { thresholdOverride: await thresholdOverride(deps) });
+  // Only a customer with a workspace of its own can have set a threshold there: no read for the others.
+  const customerThreshold = workspaceOf(deps.config, finding.customer)
+    ? await thresholdOverride(deps, finding.customer)
+    : undefined;
+  const route = routeFor(finding, deps.config, {
+    thresholdOverride: await thresholdOverride(deps),
+    customerThreshold,
+  });
   return { route, posted: isAtLeast(finding.severity, route.severityThreshold) };
 }
 

@@ -77,9 +77,13 @@ function isNewer(finding: NormalisedFinding, alert: AlertRecord): boolean {
  * @example
  *   const { outcome } = await ingestFinding(finding, deps); // 'posted' the first time, then 'updated'
  */
-export async function ingestFinding(normalised: NormalisedFinding, deps: Deps): Promise<IngestResult> {
+export async function ingestFinding(
+  normalised: NormalisedFinding,
+  deps: Deps,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   deps.metrics.count('FindingsReceived', normalised.source);
-  const result = await postOrUpdate(normalised, deps);
+  const result = await postOrUpdate(normalised, deps, options);
   deps.metrics.count(OUTCOME_METRICS[result.outcome], normalised.source);
   return result;
 }
@@ -92,15 +96,28 @@ const OUTCOME_METRICS = {
   'below-threshold': 'FindingsSkipped',
 } as const satisfies Record<IngestOutcome, CountMetric>;
 
-async function postOrUpdate(normalised: NormalisedFinding, deps: Deps): Promise<IngestResult> {
+/** How a finding came in, when not from a security source. */
+export interface IngestOptions {
+  /** A person reported it to the SOC for this customer: posted in its channel whatever its severity. */
+  reportedFor?: string;
+}
+
+async function postOrUpdate(
+  normalised: NormalisedFinding,
+  deps: Deps,
+  options: IngestOptions,
+): Promise<IngestResult> {
   const { store, logger } = deps;
-  const finding = await enrichFinding(normalised, deps.directory);
+  const finding =
+    options.reportedFor === undefined
+      ? await enrichFinding(normalised, deps.directory)
+      : { ...normalised, customer: options.reportedFor };
   const fingerprint = finding.fingerprint;
 
   let current = await store.getAlert(fingerprint);
   if (!current) {
     const { route, posted } = await admitNewFinding(finding, deps);
-    if (!posted) {
+    if (!posted && options.reportedFor === undefined) {
       // The fingerprint rides on the line, not on a child logger: building one per finding costs
       // more CPU than the rest of a skipped finding.
       logger.info('finding below the severity threshold: not posted', {

@@ -4,7 +4,13 @@
  * (`hivewire config <file>` checks a YAML file and prints that JSON), so no function carries a YAML parser.
  */
 import { checkConfigFile, ConfigError, defaultConfigFile, resolveConfig, type Config } from '../config';
-import { resolveSecrets, secretsForConfig, SecretUnavailableError, type SecretSource } from './secrets';
+import {
+  resolveCustomerKeys,
+  resolveSecrets,
+  secretsForConfig,
+  SecretUnavailableError,
+  type SecretSource,
+} from './secrets';
 
 /** Environment variable naming the SSM parameter that holds the config file (JSON). */
 export const CONFIG_PARAM = 'HIVEWIRE_CONFIG_PARAM';
@@ -43,5 +49,10 @@ export async function loadAwsConfig(env: NodeJS.ProcessEnv, secrets: SecretSourc
     }
     file = checkConfigFile(data, `${CONFIG_PARAM} (${configParam})`);
   }
-  return resolveConfig({ ...base, ...secretsForConfig(resolved) }, file);
+  const customerKeys = await resolveCustomerKeys(
+    base,
+    Object.values(file.customers).flatMap((customer) => customer.thehive?.apiKeySecret ?? []),
+    secrets,
+  );
+  return resolveConfig({ ...base, ...secretsForConfig(resolved), ...customerKeys }, file);
 }

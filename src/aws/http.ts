@@ -20,6 +20,7 @@ export function requestFromApiGateway(event: APIGatewayProxyEventV2): HttpReques
   return {
     method: event.requestContext.http.method,
     path: event.rawPath,
+    ...(event.rawQueryString ? { query: event.rawQueryString } : {}),
     headers: { ...event.headers },
     ...(event.isBase64Encoded
       ? bodyFromBytes(Buffer.from(body, 'base64'))

@@ -13,6 +13,7 @@ import { OrganizationsAccounts } from '../enrich/organizations';
 import { currentDeadline } from '../queue/budget';
 import type { JobHandler } from '../queue/jobs';
 import { callMetrics } from '../metrics';
+import { tokensOfCustomerWorkspaces } from '../slack/installations';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
 import { createJobHandler } from '../worker';
@@ -53,6 +54,7 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
     slack: new SlackDelivery(webClient, 1_000, {
       deadline: currentDeadline,
       observe: callMetrics(edge.metrics, 'SlackCallLatency', 'SlackCallFailures'),
+      tokenFor: tokensOfCustomerWorkspaces(config, edge.store),
     }),
     users: new SlackUserDirectory(webClient),
     theHive: new TheHiveClient({

@@ -15,6 +15,10 @@ export const SECRET_PARAMETERS = {
   THEHIVE_API_KEY_PARAM: 'THEHIVE_API_KEY',
   THEHIVE_WEBHOOK_SECRET_PARAM: 'THEHIVE_WEBHOOK_SECRET',
   INGEST_SECRET_PARAM: 'INGEST_SECRET',
+  // The OAuth install (many workspaces): given only when the stage is deployed with a slackClientId.
+  SLACK_CLIENT_SECRET_PARAM: 'SLACK_CLIENT_SECRET',
+  SLACK_STATE_SECRET_PARAM: 'SLACK_STATE_SECRET',
+  SLACK_INSTALLATION_KEY_PARAM: 'SLACK_INSTALLATION_KEY',
 } as const;
 
 export type SecretVariable = (typeof SECRET_PARAMETERS)[keyof typeof SECRET_PARAMETERS];
@@ -105,6 +109,31 @@ export async function resolveSecrets<P extends Record<string, string> = typeof S
   return Object.fromEntries(values) as Partial<Record<P[keyof P], string>>;
 }
 
+/**
+ * Each customer's own TheHive API key (config `customers.<c>.thehive.apiKeySecret`, an SSM parameter
+ * name in AWS), read by the functions that call TheHive (those given `THEHIVE_API_KEY_PARAM`); the
+ * others get a stand-in like `secretsForConfig`'s. Keyed by the parameter name, which is where
+ * `resolveConfig` looks for it.
+ */
+export async function resolveCustomerKeys(
+  env: NodeJS.ProcessEnv,
+  secretNames: string[],
+  source: SecretSource,
+): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    secretNames.map(async (name) => {
+      if (!env.THEHIVE_API_KEY_PARAM)
+        return [name, `unavailable-${randomBytes(24).toString('hex')}`] as const;
+      try {
+        return [name, await source.get(name)] as const;
+      } catch (error) {
+        throw new SecretUnavailableError(`customer TheHive key`, name, error);
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
 /** This container's stand-in for each secret it was given no parameter for (see `secretsForConfig`). */
 const unavailable = new Map<SecretVariable, string>();
 
@@ -121,7 +150,13 @@ export function secretsForConfig(
   const filled = {} as Record<SecretVariable, string>;
   for (const variable of Object.values(SECRET_PARAMETERS)) {
     if (!unavailable.has(variable))
-      unavailable.set(variable, `unavailable-${randomBytes(24).toString('hex')}`);
+      unavailable.set(
+        variable,
+        // A key must still be a key (32 bytes): one that decrypts nothing.
+        variable === 'SLACK_INSTALLATION_KEY'
+          ? randomBytes(32).toString('base64')
+          : `unavailable-${randomBytes(24).toString('hex')}`,
+      );
     filled[variable] = resolved[variable] ?? unavailable.get(variable)!;
   }
   return filled;

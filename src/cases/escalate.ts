@@ -15,12 +15,13 @@ import { caseOpenedReply, escalationFailedReply, notice } from '../../blocks/rep
 import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
 import type { Deps, WorkerDeps } from '../deps';
 import { routeFor } from '../enrich/enrich';
+import { theHiveFor } from '../enrich/tenancy';
 import type { JobOf } from '../queue/jobs';
 import { updateAlert } from '../store/store';
 import type { AlertRecord } from '../domain/alert';
 import { snapshotOfCase } from './case-change';
 import { summariseEarlierMessages } from './conversation';
-import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
+import { promotionFor, theHiveAlertFor } from './case-content';
 import { errorMessage } from '../logger';
 
 /**
@@ -31,26 +32,25 @@ async function openCase(alert: AlertRecord, requestedBy: string, deps: Deps) {
   const route = routeFor({ ...alert.finding, raw: undefined }, deps.config);
   const settings = { tlp: route.tlp, pap: route.pap, caseTemplate: route.caseTemplate };
   const input = theHiveAlertFor(alert, settings, requestedBy);
+  // The customer's organisation (X-Organisation) and key: its cases land where its analysts work.
+  const theHive = theHiveFor(deps, alert.finding.customer);
   let theHiveAlert;
   try {
-    theHiveAlert = await deps.theHive.alerts.create(input);
+    theHiveAlert = await theHive.alerts.create(input);
   } catch (error) {
     if (!isDuplicateAlert(error)) throw error;
     // A previous attempt created it before failing: carry on from there.
-    theHiveAlert = await deps.theHive.alerts.findBySourceRef(
-      THEHIVE_ALERT_TYPE,
-      input.source,
-      sourceRefFor(alert.fingerprint),
-    );
+    // (For a reported Slack message: the alert the report created.)
+    theHiveAlert = await theHive.alerts.findBySourceRef(input.type, input.source, input.sourceRef);
     if (!theHiveAlert) throw error;
   }
-  if (theHiveAlert.caseId) return deps.theHive.cases.get(theHiveAlert.caseId);
+  if (theHiveAlert.caseId) return theHive.cases.get(theHiveAlert.caseId);
   try {
-    return await deps.theHive.alerts.promote(theHiveAlert._id, promotionFor(settings));
+    return await theHive.alerts.promote(theHiveAlert._id, promotionFor(settings));
   } catch (error) {
     // Promoted concurrently by an earlier attempt whose answer was lost.
-    const again = await deps.theHive.alerts.get(theHiveAlert._id).catch(() => undefined);
-    if (again?.caseId) return deps.theHive.cases.get(again.caseId);
+    const again = await theHive.alerts.get(theHiveAlert._id).catch(() => undefined);
+    if (again?.caseId) return theHive.cases.get(again.caseId);
     throw error;
   }
 }
@@ -84,6 +84,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): P
       caseNumber: theCase.number,
       caseUrl,
       case: snapshotOfCase(theCase),
+      caseCreatedAt: theCase._createdAt,
       caseUpdatedAt: theCase._updatedAt ?? theCase._createdAt,
       lastError: undefined,
     }));

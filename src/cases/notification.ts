@@ -37,6 +37,16 @@ const theHiveNotificationSchema = z.looseObject({
   mainAction: z.optional(z.boolean()),
   details: z.nullish(z.record(z.string(), z.unknown())),
   object: z.optional(z.unknown()),
+  /**
+   * The organisation receiving the event (`{organisationId, organisation}` in endpoint version 1, a bare
+   * name in version 0): with many customers, it says whose case it is.
+   */
+  organisation: z.optional(
+    z.union([
+      z.string(),
+      z.looseObject({ organisation: z.string(), organisationId: z.optional(z.string()) }),
+    ]),
+  ),
 });
 
 /** A comment as TheHive's audit event carries it (OutputComment: no leading underscore on its author and time). */
@@ -46,6 +56,10 @@ const commentObject = z.looseObject({
   createdBy: z.string().check(z.minLength(1)),
   createdAt: z.number(),
 });
+/** The organisation's name as `X-Organisation` and the config name it. */
+function organisationName(value: string | { organisation: string } | undefined): string | undefined {
+  return typeof value === 'string' ? value : value?.organisation;
+}
 
 export type ParsedNotification =
   | {
@@ -60,6 +74,7 @@ export type ParsedNotification =
       theCase: NotifiedCase;
       actor: string;
       notificationId?: string;
+      organisation?: string;
     }
   | {
       kind: 'case-gone';
@@ -68,6 +83,7 @@ export type ParsedNotification =
       actor: string;
       at?: number;
       notificationId?: string;
+      organisation?: string;
     }
   | { kind: 'ignored'; reason: string };
 
@@ -97,6 +113,7 @@ export function parseNotification(body: unknown): ParsedNotification | { kind: '
       actor,
       at: n._createdAt,
       notificationId: n._id,
+      organisation: organisationName(n.organisation),
     };
   }
   if (n.action !== 'update' && n.action !== 'create')
@@ -113,6 +130,7 @@ export function parseNotification(body: unknown): ParsedNotification | { kind: '
     theCase: theCase.data,
     actor: n._createdBy ?? theCase.data._updatedBy ?? 'TheHive',
     notificationId: n._id,
+    organisation: organisationName(n.organisation),
   };
 }
 

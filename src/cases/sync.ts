@@ -14,16 +14,24 @@ import { caseChangeReply } from '../../blocks/replies';
 import type { Deps, WorkerDeps } from '../deps';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
+import { organisationMayActOn } from '../enrich/tenancy';
 import { diffCase, snapshotOfCase } from './case-change';
 import { copyTheHiveComment } from './conversation';
+import { decideSla, slaPolicyFor } from './sla-policy';
+import { auditSla, withSlaReplies } from './sla-announce';
+import type { SlaAnnouncement } from '../domain/sla';
 import { parseNotification, type NotifiedCase } from './notification';
 
 /** A case's state as TheHive reports it: the case after a change, or the news that it is gone. */
-export type CaseState = { caseId: string; updatedAt: number; actor: string; via: 'webhook' | 'reconcile' } & (
-  { theCase: NotifiedCase } | { gone: 'deleted' | 'merged' }
-);
+export type CaseState = {
+  caseId: string;
+  updatedAt: number;
+  actor: string;
+} & ({ via: 'webhook'; organisation?: string } | { via: 'reconcile' }) &
+  ({ theCase: NotifiedCase } | { gone: 'deleted' | 'merged' });
 
-export type SyncOutcome = 'applied' | 'no-change' | 'stale' | 'not-followed';
+/** `other-organisation`: a webhook from an organisation that is not the alert's customer's, refused. */
+export type SyncOutcome = 'applied' | 'no-change' | 'stale' | 'not-followed' | 'other-organisation';
 
 /** Closing resolutions → Security Hub workflow status. */
 const WORKFLOW_ON_CLOSE: Record<string, 'RESOLVED' | 'SUPPRESSED'> = {
@@ -52,6 +60,24 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
   const { store } = deps;
   const alert = await store.findAlertByCase(input.caseId);
   if (!alert) return 'not-followed';
+  // Reconcile asked the customer's own organisation; a webhook says which one it comes from.
+  if (
+    input.via === 'webhook' &&
+    !organisationMayActOn(deps.config, alert.finding.customer, input.organisation)
+  ) {
+    deps.logger.warn('case notification from another organisation refused', {
+      caseId: input.caseId,
+      organisation: input.organisation,
+    });
+    await store.appendAudit({
+      fingerprint: alert.fingerprint,
+      caseId: input.caseId,
+      actor: { kind: 'thehive', id: input.actor },
+      action: 'refused-other-organisation',
+      details: { organisation: input.organisation ?? null },
+    });
+    return 'other-organisation';
+  }
   const updatedAt = input.updatedAt;
   const after: CaseSnapshot =
     'gone' in input
@@ -64,6 +90,7 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
   // Whether replies are owed: this change's, or those of an earlier attempt whose delivery failed (the
   // retried job finds its own change already decided). Nothing owed: Slack is not called at all.
   let owed = false;
+  let slaStops: SlaAnnouncement[] = [];
   const decided = await updateAlert(store, alert.fingerprint, (current) => {
     owed = Boolean(current.pendingReplies?.length || current.pendingWorkflow);
     if (current.caseUpdatedAt !== undefined && updatedAt <= current.caseUpdatedAt && !('gone' in input)) {
@@ -90,14 +117,22 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
     });
     const closed = after.stage === 'Closed' && current.case?.stage !== 'Closed';
     const workflow = WORKFLOW_ON_CLOSE[after.status];
-    return {
+    const changed: AlertRecord = {
       ...current,
       case: after,
+      caseCreatedAt: current.caseCreatedAt ?? ('theCase' in input ? input.theCase._createdAt : undefined),
       caseUpdatedAt: Math.max(updatedAt, current.caseUpdatedAt ?? 0),
       pendingReplies: [
         ...(current.pendingReplies ?? []),
         { id: randomUUID(), text: reply.text, blocks: reply.blocks, caseUpdate: true },
       ],
+    };
+    // A case that moved on stops its SLA clocks; the thread hears it right after the change itself.
+    const policy = slaPolicyFor(deps.config.file, current.finding.customer, current.severity);
+    const stops = policy && decideSla(changed, policy, deps.now().getTime(), { stopsOnly: true });
+    slaStops = stops ? stops.announcements : [];
+    return {
+      ...(stops ? withSlaReplies(changed, stops) : changed),
       ...(closed && workflow && current.finding.securityHub
         ? {
             pendingWorkflow: {
@@ -116,6 +151,7 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
       action: 'status-changed',
       details: { via: input.via, before: decided.before.case, after: decided.after.case, updatedAt },
     });
+    await auditSla(decided.after, slaStops, deps);
   }
   if (owed) await deliverPending(alert.fingerprint, deps);
   return outcome;
@@ -220,6 +256,7 @@ export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Pro
         updatedAt: theCase._updatedAt ?? theCase._createdAt ?? 0,
         actor: notification.actor,
         via: 'webhook',
+        organisation: notification.organisation,
       },
       deps,
     );
@@ -235,6 +272,7 @@ export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Pro
         updatedAt: notification.at ?? deps.now().getTime(),
         actor: notification.actor,
         via: 'webhook',
+        organisation: notification.organisation,
       },
       deps,
     );

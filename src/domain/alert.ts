@@ -4,6 +4,7 @@
  * speaks these types; the store persists them.
  */
 import type { Finding, Severity } from './finding';
+import type { SlaRecord } from './sla';
 
 export type AlertState = 'open' | 'escalating' | 'escalated' | 'ignored';
 
@@ -56,6 +57,12 @@ export interface AlertRecord {
   caseNumber?: number;
   caseUrl?: string;
   case?: CaseSnapshot;
+  /** TheHive `_createdAt` (epoch ms) of the case: where its SLA clocks start. */
+  caseCreatedAt?: number;
+  /** For a Slack message reported to the SOC: who reported it, first reporter first, and who was told. */
+  reports?: { by: string; at: string; confirmed?: true }[];
+  /** SLA watch: what the thread has been told, and the breach the status line shows. */
+  sla?: SlaRecord;
   /** TheHive `_updatedAt` (epoch ms) of the last case change applied: older changes are not applied again. */
   caseUpdatedAt?: number;
   ignoredBy?: string;

@@ -12,6 +12,8 @@ export interface ThresholdView {
   configured: Severity;
   /** Customers with a threshold of their own in the config file. */
   customers: { customer: string; level: Severity }[];
+  /** The customer whose threshold this is (the command ran in its workspace). */
+  customer?: string;
 }
 
 export type ThresholdChange =

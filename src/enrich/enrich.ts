@@ -3,6 +3,7 @@
  */
 import type { Config, ConfigFile } from '../config';
 import { SEVERITIES, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
+import { customerSettings } from './tenancy';
 import { configuredOwner, type AccountDirectory, type AccountOwner } from './directory';
 
 function withOwner(finding: NormalisedFinding, owner: AccountOwner): Finding {
@@ -40,6 +41,8 @@ export interface RouteOptions {
    * configured global threshold; a customer's own threshold in the config file still wins.
    */
   thresholdOverride?: Severity | null;
+  /** The threshold set with `/hivewire threshold` in the customer's own workspace: it wins over all. */
+  customerThreshold?: Severity | null;
 }
 
 function isSeverity(value: unknown): value is Severity {
@@ -61,17 +64,18 @@ export function routeFor(
   config: Config,
   options: RouteOptions = {},
 ): Route {
-  const { customers, defaults } = config.file;
-  // Customer names come from the config, but a finding may carry any string: own keys only.
-  const customer = Object.prototype.hasOwnProperty.call(customers, finding.customer)
-    ? customers[finding.customer]
-    : undefined;
+  const { defaults } = config.file;
+  const customer = customerSettings(config, finding.customer);
   const override = isSeverity(options.thresholdOverride) ? options.thresholdOverride : undefined;
   const route: Route = {
-    channel: customer?.channel ?? config.slack.alertChannel,
+    channel: customer?.slack?.channel ?? customer?.channel ?? config.slack.alertChannel,
     tlp: customer?.tlp ?? defaults.tlp,
     pap: customer?.pap ?? defaults.pap,
-    severityThreshold: customer?.severityThreshold ?? override ?? config.severityThreshold,
+    severityThreshold:
+      (isSeverity(options.customerThreshold) ? options.customerThreshold : undefined) ??
+      customer?.severityThreshold ??
+      override ??
+      config.severityThreshold,
   };
   const caseTemplate = customer?.caseTemplate ?? defaults.caseTemplate;
   if (caseTemplate !== undefined) route.caseTemplate = caseTemplate;

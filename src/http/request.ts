@@ -9,6 +9,8 @@ import type { Store } from '../store/store';
 export interface HttpRequest {
   method: string;
   path: string;
+  /** The raw query string, without `?` (only the install routes read one). */
+  query?: string;
   headers: Record<string, string | undefined>;
   body: string;
   isBase64Encoded?: boolean;

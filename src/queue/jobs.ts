@@ -32,7 +32,7 @@ export const ingestJob = z.object({
   finding: z.pipe(
     z.looseObject({
       fingerprint: z.string().check(z.minLength(1)),
-      source: z.enum(['guardduty', 'securityhub', 'siem']),
+      source: z.enum(['guardduty', 'securityhub', 'siem', 'slack']),
       title: z.string(),
       severity: z.enum(SEVERITIES),
       observables: z.array(z.looseObject({ dataType: z.string(), data: z.string() })),
@@ -144,6 +144,25 @@ export const threadMessageJob = z.object({
   receivedAt: z.string(),
 });
 
+/** "Report to SOC": a Slack message someone reported, with what they said of it in the modal. */
+export const reportJob = z.object({
+  kind: z.literal('report'),
+  message: z.object({
+    team: z.string().check(z.minLength(1)),
+    channel: z.string().check(z.minLength(1)),
+    ts: z.string().check(z.regex(/^\d{1,12}\.\d{1,9}$/)),
+    text: z.string(),
+    /** Who wrote the message (absent for a bot's). */
+    user: z.optional(z.string()),
+  }),
+  reporter: z.string().check(z.minLength(1)),
+  title: z.string().check(z.minLength(1), z.maxLength(512)),
+  severity: z.enum(SEVERITIES),
+  customer: z.string().check(z.minLength(1)),
+  note: z.optional(z.string().check(z.maxLength(3000))),
+  requestedAt: z.string(),
+});
+
 export const jobSchema = z.discriminatedUnion('kind', [
   createCaseJob,
   caseChangedJob,
@@ -156,6 +175,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
   triageTimeoutJob,
   responseActionJob,
   threadMessageJob,
+  reportJob,
 ]);
 export type Job = z.infer<typeof jobSchema>;
 export type JobKind = Job['kind'];

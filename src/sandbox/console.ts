@@ -12,6 +12,7 @@ import * as z from '../zod';
 import type { Logger } from '../logger';
 import { mediaType, readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './http';
 import type { MessageEventSender } from './events';
+import type { MessageShortcut } from './app-manifest';
 import { InteractionRequestError, type InteractionSender } from './interactions';
 import { SANDBOX_USERS, SlackPlatformError, type SlackWorkspace } from './slack-workspace';
 import { TheHiveApiError } from './thehive-error';
@@ -102,6 +103,8 @@ export interface ConsoleOptions {
   ingestUrl: string;
   ingestSecret: string;
   logger: Logger;
+  /** The app's message shortcuts (from its manifest), offered on every message. */
+  messageShortcuts?: readonly MessageShortcut[];
 }
 
 const userId = z
@@ -133,6 +136,12 @@ const requests = {
   replay: z.object({
     channel: z.string().check(z.minLength(1)),
     ts: z.string().check(z.minLength(1)),
+    userId,
+  }),
+  shortcut: z.object({
+    channel: z.string().check(z.minLength(1)),
+    ts: z.string().check(z.minLength(1)),
+    callbackId: z.string().check(z.minLength(1)),
     userId,
   }),
   noticeDismiss: z.object({ id: z.int() }),
@@ -256,6 +265,7 @@ export function createConsole(options: ConsoleOptions) {
       impactStatuses: IMPACT_STATUSES,
       samples: options.samples.map((sample, index) => ({ index, name: sample.name })),
       replayable: interactions.replayableClicks(),
+      shortcuts: options.messageShortcuts ?? [],
       notices,
     };
   }
@@ -315,6 +325,7 @@ export function createConsole(options: ConsoleOptions) {
     click: (body) => interactions.clickMessageAction(parseRequest(requests.click, body)),
     'view/submit': (body) => interactions.submitModal(parseRequest(requests.viewSubmit, body)),
     'click/replay': (body) => interactions.replayClick(parseRequest(requests.replay, body)),
+    shortcut: (body) => interactions.messageShortcut(parseRequest(requests.shortcut, body)),
     'notice/dismiss': (body) => {
       const { id } = parseRequest(requests.noticeDismiss, body);
       notices = notices.filter((notice) => notice.id !== id);

@@ -11,6 +11,7 @@ import { createConsole, type ConsoleSample } from './console';
 import { MessageEventSender } from './events';
 import { InteractionSender } from './interactions';
 import { createSlackApi } from './slack-api';
+import { SandboxSlackOAuth } from './slack-oauth';
 import { SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 import { createTheHiveApi } from './thehive-api';
 import { SandboxTheHive } from './thehive-instance';
@@ -18,6 +19,7 @@ import { WebhookNotifier } from './thehive-webhook';
 
 export { SANDBOX_BOT, SANDBOX_TEAM, SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 export { SandboxTheHive, SANDBOX_API_USER, SANDBOX_ORGANISATION, CASE_STATUSES } from './thehive-instance';
+import { MESSAGE_SHORTCUTS } from './app-manifest';
 export { slackSignature } from './interactions';
 
 export interface SandboxOptions {
@@ -41,6 +43,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** The clock, in epoch milliseconds (tests pin it). */
   now?: () => number;
+  /** The Slack app's client credentials: the OAuth install's stand-in serves them. */
+  oauth?: { clientId: string; clientSecret: string };
 }
 
 export interface Sandbox {
@@ -85,7 +89,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     publicUrl,
     now: options.now,
   });
+  const oauth = options.oauth ? new SandboxSlackOAuth({ ...options.oauth, now: options.now }) : undefined;
   const interactions = new InteractionSender({
+    workspaceOf: (channel) => oauth?.workspaceOf(channel),
     workspace,
     signingSecret: options.signingSecret,
     eventsUrl: options.botEventsUrl ?? `${publicUrl}/slack/events`,
@@ -98,7 +104,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     logger,
     now: options.now,
   });
-  const slackApi = createSlackApi({ workspace, publicUrl });
+  const slackApi = createSlackApi({ workspace, publicUrl, oauth });
   const theHiveApi = createTheHiveApi({ theHive, apiKey: options.theHiveApiKey });
   const webConsole = createConsole({
     workspace,
@@ -109,11 +115,17 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     ingestUrl: options.ingestUrl ?? `${publicUrl}/ingest`,
     ingestSecret: options.ingestSecret,
     logger,
+    messageShortcuts: MESSAGE_SHORTCUTS,
   });
 
   return {
     async handle(req, res) {
-      return (await slackApi(req, res)) || (await theHiveApi(req, res)) || webConsole.handle(req, res);
+      return (
+        (await slackApi(req, res)) ||
+        (await theHiveApi(req, res)) ||
+        (oauth !== undefined && (await oauth.handle(req, res))) ||
+        webConsole.handle(req, res)
+      );
     },
     workspace,
     theHive,

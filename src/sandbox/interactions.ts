@@ -56,6 +56,8 @@ export interface InteractionSenderOptions {
   /** Where the sandbox is reached: `response_url`s point at it. */
   publicUrl: string;
   now?: () => number;
+  /** The workspace a channel is in when it is not the sandbox's own (the second, installed one). */
+  workspaceOf?: (channel: string) => { id: string; domain: string } | undefined;
 }
 
 type Option = { text: unknown; value: string; description?: unknown };
@@ -226,9 +228,11 @@ export class InteractionSender {
       ...(threadTs ? { threadTs } : {}),
     });
     const conversation = workspace.conversation(source.channel);
+    // A click is sent from the workspace the channel is in, as Slack sends it.
+    const team = this.options.workspaceOf?.(source.channel) ?? SANDBOX_TEAM;
     const payload = {
       type: 'block_actions',
-      user: { id: user.id, username: user.name, name: user.name, team_id: SANDBOX_TEAM.id },
+      user: { id: user.id, username: user.name, name: user.name, team_id: team.id },
       api_app_id: SANDBOX_BOT.appId,
       token: 'sandbox-verification-token',
       container: {
@@ -239,7 +243,7 @@ export class InteractionSender {
         ...(threadTs ? { thread_ts: threadTs } : {}),
       },
       trigger_id: workspace.issueTrigger(user.id),
-      team: { id: SANDBOX_TEAM.id, domain: SANDBOX_TEAM.domain },
+      team: { id: team.id, domain: team.domain },
       enterprise: null,
       is_enterprise_install: false,
       channel: {
@@ -252,6 +256,48 @@ export class InteractionSender {
       actions: [{ ...input.action, action_ts: this.slackTime() }],
     };
     return this.send(payload);
+  }
+
+  /**
+   * A message shortcut chosen on a message (its "More actions" menu): sends `message_action` with the
+   * message as the app sees it, a fresh trigger and a `response_url`, as user `userId`.
+   */
+  async messageShortcut(input: {
+    channel: string;
+    ts: string;
+    callbackId: string;
+    userId: string;
+  }): Promise<InteractionOutcome> {
+    const { workspace, publicUrl } = this.options;
+    const user = this.user(input.userId);
+    const source = workspace.getMessage(input.channel, input.ts);
+    if (!source || ('tombstone' in source && source.tombstone))
+      throw new InteractionRequestError(`no message ${input.ts} in ${input.channel}`);
+    const conversation = workspace.conversation(source.channel);
+    const target = workspace.issueResponseTarget({
+      userId: user.id,
+      channel: source.channel,
+      messageTs: source.ts,
+      ephemeral: false,
+    });
+    return this.send({
+      type: 'message_action',
+      callback_id: input.callbackId,
+      trigger_id: workspace.issueTrigger(user.id),
+      message_ts: source.ts,
+      team: { id: SANDBOX_TEAM.id, domain: SANDBOX_TEAM.domain },
+      user: { id: user.id, username: user.name, name: user.name, team_id: SANDBOX_TEAM.id },
+      channel: {
+        id: conversation.id,
+        name: conversation.kind === 'channel' ? conversation.name : 'directmessage',
+      },
+      message: workspace.apiMessage(source, true),
+      response_url: `${publicUrl.replace(/\/$/, '')}/sandbox/slack/response/${target.id}`,
+      action_ts: this.slackTime(),
+      token: 'sandbox-verification-token',
+      is_enterprise_install: false,
+      enterprise: null,
+    });
   }
 
   /**

@@ -18,6 +18,7 @@ import type {
   UsersLookupByEmailResponse,
   ViewsOpenResponse,
 } from '@slack/web-api';
+import type { SandboxSlackOAuth } from './slack-oauth';
 import { mediaType, readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './http';
 import {
   SANDBOX_BOT,
@@ -38,6 +39,8 @@ type Args = Record<string, unknown>;
 
 export interface SlackApiOptions {
   workspace: SlackWorkspace;
+  /** The OAuth install's stand-in: `oauth.v2.access`, and the workspaces of the tokens it gave. */
+  oauth?: SandboxSlackOAuth;
   /** Where the console is reached: permalinks point into it. */
   publicUrl: string;
 }
@@ -115,7 +118,7 @@ function withWarnings(body: Args, warnings: string[]): Args {
   return warnings.length ? { ...body, warning: warnings.join(','), response_metadata: { warnings } } : body;
 }
 
-type Method = (args: Args) => Args;
+type Method = (args: Args, token: string) => Args;
 
 /**
  * A method's answer before `ok: true` is added, held to `@slack/web-api`'s type of that method's
@@ -140,17 +143,21 @@ export function createSlackApi(options: SlackApiOptions) {
   };
 
   const methods: Record<string, Method> = {
-    'auth.test': () =>
-      ({
-        url: `https://${SANDBOX_TEAM.domain}.slack.com/`,
-        team: SANDBOX_TEAM.name,
+    'auth.test': (_args, token) => {
+      // A token an install gave belongs to the workspace it was installed in; any other, to the sandbox's.
+      const team = options.oauth?.tokens.get(token) ?? SANDBOX_TEAM;
+      return {
+        url: `https://${team.domain}.slack.com/`,
+        team: team.name,
         user: SANDBOX_BOT.name,
-        team_id: SANDBOX_TEAM.id,
+        team_id: team.id,
         user_id: bot,
         bot_id: SANDBOX_BOT.botId,
         is_enterprise_install: false,
-      }) satisfies Answer<AuthTestResponse>,
-    'chat.postMessage': (args) => {
+      } satisfies Answer<AuthTestResponse>;
+    },
+    'chat.postMessage': (args, token) => {
+      options.oauth?.notePost(stringArg(args, 'channel') ?? '', token);
       const { message, warnings } = workspace.postMessage({
         channel: stringArg(args, 'channel'),
         user: bot,
@@ -261,6 +268,10 @@ export function createSlackApi(options: SlackApiOptions) {
       if (!user) throw new SlackPlatformError('users_not_found');
       return { user: apiUser(user) } satisfies Answer<UsersLookupByEmailResponse>;
     },
+    'oauth.v2.access': (args) => {
+      if (!options.oauth) throw new SlackPlatformError('unknown_method');
+      return options.oauth.access(args);
+    },
     'views.open': (args) => {
       const view = jsonArg(args, 'view', 'invalid_arguments');
       const modal = workspace.openModal(stringArg(args, 'trigger_id') || undefined, view);
@@ -290,11 +301,14 @@ export function createSlackApi(options: SlackApiOptions) {
     throw new SlackPlatformError('invalid_form_data');
   }
 
-  function authenticate(req: IncomingMessage, args: Args): void {
+  /** The call's token; `oauth.v2.access` takes the client's credentials instead. */
+  function authenticate(req: IncomingMessage, args: Args, name: string): string {
+    if (name === 'oauth.v2.access') return '';
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : stringArg(args, 'token');
     if (!token) throw new SlackPlatformError('not_authed');
     if (!/^xox[a-z]-/.test(token)) throw new SlackPlatformError('invalid_auth');
+    return token;
   }
 
   async function serveMethod(
@@ -305,10 +319,10 @@ export function createSlackApi(options: SlackApiOptions) {
   ) {
     try {
       const args = await readArgs(req, query);
-      authenticate(req, args);
+      const token = authenticate(req, args, name);
       const method = methods[name];
       if (!method) throw new SlackPlatformError('unknown_method');
-      const answer = method(args);
+      const answer = method(args, token);
       // What Slack acknowledged exists, even if this process is killed right after: saved before answering.
       workspace.flush();
       sendJson(res, 200, { ok: true, ...answer });

@@ -33,6 +33,12 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The organisation a request acts in: its `X-Organisation`, else the API user's own. */
+function organisationOf(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-organisation'];
+  return typeof header === 'string' && header.trim() ? header.trim() : undefined;
+}
+
 /** Builds the handler for `/sandbox/thehive/...`; resolves false for any other path. */
 export function createTheHiveApi(options: TheHiveApiOptions) {
   const { theHive, apiKey } = options;
@@ -48,7 +54,8 @@ export function createTheHiveApi(options: TheHiveApiOptions) {
     {
       method: 'POST',
       pattern: /^\/api\/v1\/alert\/([^/]+)\/case$/,
-      run: ([id], body) => [201, theHive.promoteAlert(id!, body, actor)],
+      // The case belongs to the organisation the request acts in (X-Organisation), for its notifications.
+      run: ([id], body, res) => [201, theHive.promoteAlert(id!, body, actor, organisationOf(res.req))],
     },
     { method: 'GET', pattern: /^\/api\/v1\/case\/([^/]+)$/, run: ([id]) => [200, theHive.getCase(id!)] },
     {

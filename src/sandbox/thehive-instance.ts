@@ -186,6 +186,7 @@ export class SandboxTheHive extends EventEmitter {
   private readonly notifier?: WebhookNotifier;
   private readonly stateFile?: StateFile<TheHiveState>;
   private readonly users: Set<string>;
+  private readonly caseOrganisations = new Map<string, string>();
   private nextId = 41644112;
   private nextCaseNumber = 1;
   private lastStamp = 0;
@@ -266,7 +267,7 @@ export class SandboxTheHive extends EventEmitter {
    * `POST /api/v1/alert/{id}/case`: a new case from the alert (its observables copied), the alert
    * marked Imported. A second promotion of the same alert is refused.
    */
-  promoteAlert(alertId: string, body: unknown, actor: string): TheHiveCase {
+  promoteAlert(alertId: string, body: unknown, actor: string, organisation?: string): TheHiveCase {
     const alert = this.getAlert(alertId);
     const input = parseInput(promotionInput, body);
     if (alert.caseId)
@@ -325,6 +326,7 @@ export class SandboxTheHive extends EventEmitter {
     });
     this.changed({ objectType: 'Alert', objectId: alert._id });
     this.changed({ objectType: 'Case', objectId: id });
+    if (organisation) this.caseOrganisations.set(id, organisation);
     this.audit('create', theCase, this.caseFields(theCase), actor);
     return theCase;
   }
@@ -672,9 +674,21 @@ export class SandboxTheHive extends EventEmitter {
       details: structuredClone(event.details),
       object: event.object,
       context: event.context,
-      organisation: { ...SANDBOX_ORGANISATION },
-      organisationId: SANDBOX_ORGANISATION.organisationId,
+      ...this.organisationOf(event.rootId),
     });
+  }
+
+  /**
+   * The organisation a case's notifications name: the one its promotion acted in (many customers, each
+   * with an organisation), else the sandbox's own. Kept in memory: after a restart, the sandbox's own.
+   */
+  private organisationOf(caseId: string) {
+    const name = this.caseOrganisations.get(caseId);
+    const organisation =
+      name === undefined || name === SANDBOX_ORGANISATION.organisation
+        ? { ...SANDBOX_ORGANISATION }
+        : { organisation: name, organisationId: `~org-${name}` };
+    return { organisation, organisationId: organisation.organisationId };
   }
 
   private newId(): string {

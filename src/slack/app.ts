@@ -22,9 +22,13 @@ import { registerCommand } from './listeners/command';
 import { registerEnrich } from './listeners/enrich';
 import { registerIgnore } from './listeners/ignore';
 import { registerMention } from './listeners/mention';
+import { registerReport } from './listeners/report';
 import { registerResponseActions } from './listeners/response-actions';
 import { registerThreadMessages } from './listeners/thread-message';
 import { registerTriage } from './listeners/triage';
+import { registerInstallations } from './listeners/installations';
+import { registerTenancy } from './listeners/tenancy';
+import { createInstaller } from './oauth';
 
 /** Answers the clicker privately: never a public message for a double click. */
 function answerFor(result: Exclude<EscalationRequest, { outcome: 'requested' }>) {
@@ -44,6 +48,8 @@ function answerFor(result: Exclude<EscalationRequest, { outcome: 'requested' }>)
 
 /** Registers Hivewire's listeners on a Bolt app. */
 export function registerListeners(app: App, deps: SlackAppDeps): void {
+  registerTenancy(app, deps);
+  registerInstallations(app, deps);
   app.action<BlockButtonAction>(CREATE_CASE, async ({ ack, body, action, client }) => {
     await ack();
     const userId = body.user.id;
@@ -80,6 +86,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
   registerTriage(app, deps);
   registerResponseActions(app, deps);
   registerThreadMessages(app, deps);
+  registerReport(app, deps);
 }
 
 /**
@@ -107,6 +114,25 @@ export function cachedBotIdentity(token: string, apiUrl?: string): Authorize<boo
 }
 
 /**
+ * Bolt's `authorize`: the single `SLACK_BOT_TOKEN` for its own workspace (as before OAuth), and for
+ * every other workspace the installation the OAuth install kept (its org's, for an org-wide install).
+ * A workspace with neither is refused by Bolt before any listener runs.
+ */
+export function workspaceAuthorize(deps: SlackAppDeps): Authorize<boolean> {
+  const { botToken, apiUrl } = deps.config.slack;
+  const single = botToken ? cachedBotIdentity(botToken, apiUrl) : undefined;
+  const installer = createInstaller(deps);
+  return async (source, body) => {
+    if (single) {
+      const identity = await single(source, body);
+      if (!installer || !identity.teamId || identity.teamId === source.teamId) return identity;
+    }
+    if (!installer) throw new Error('no Slack bot token and no OAuth install configured');
+    return installer.authorize(source);
+  };
+}
+
+/**
  * Builds the Bolt app around a receiver (AwsLambdaReceiver in AWS and in the local server, Socket Mode
  * when an app token is set).
  */
@@ -116,7 +142,7 @@ export function createSlackApp(
   extra: Partial<AppOptions> = {},
 ): App {
   const app = new App({
-    authorize: cachedBotIdentity(deps.config.slack.botToken, deps.config.slack.apiUrl),
+    authorize: workspaceAuthorize(deps),
     receiver,
     clientOptions: requestPathClientOptions(deps.config.slack.apiUrl),
     ...extra,

@@ -127,18 +127,32 @@ export class SlackDelivery {
    * @param options.deadline when it passes, a call gives up at once (retryable), without waiting out
    *   WebClient's retries; give the same to `workerClientOptions`
    * @param options.observe told of every call once it is done, retries included (Hivewire's metrics)
+   * @param options.tokenFor the bot token of the workspace a channel is in, when it is not the client's
+   *   own (a customer's workspace, installed through OAuth)
    */
   constructor(
     readonly client: WebClient,
     private readonly postIntervalMs = 1_000,
-    private readonly options: { deadline?: Deadline; observe?: CallObserver } = {},
+    private readonly options: {
+      deadline?: Deadline;
+      observe?: CallObserver;
+      tokenFor?: (channel: string) => Promise<string | undefined>;
+    } = {},
   ) {}
+
+  /** The `token` argument for a call in `channel`'s workspace: none when it is the client's own. */
+  private async workspace(channel: string): Promise<{ token?: string }> {
+    const token = await this.options.tokenFor?.(channel);
+    return token ? { token } : {};
+  }
 
   /** Posts a root message; resolves to its `ts`. */
   async post(channel: string, message: SlackMessage): Promise<string> {
+    const workspace = await this.workspace(channel);
     return this.paced(channel, async () => {
       const response = await this.call('chat.postMessage', () =>
         this.client.chat.postMessage({
+          ...workspace,
           channel,
           text: message.text,
           blocks: message.blocks as never,
@@ -153,9 +167,11 @@ export class SlackDelivery {
 
   /** Threads a reply under `threadTs`; resolves to the reply's `ts`. */
   async reply(channel: string, threadTs: string, message: SlackMessage): Promise<string> {
+    const workspace = await this.workspace(channel);
     return this.paced(channel, async () => {
       const response = await this.call('chat.postMessage', () =>
         this.client.chat.postMessage({
+          ...workspace,
           channel,
           thread_ts: threadTs,
           text: message.text,
@@ -208,6 +224,7 @@ export class SlackDelivery {
     const messages: ListedMessage[] = [];
     let pages = 0;
     for await (const page of this.client.paginate('conversations.replies', {
+      ...(await this.workspace(channel)),
       channel,
       ts: threadTs,
       limit: 200,
@@ -226,10 +243,12 @@ export class SlackDelivery {
     matches: (metadata: ListedMessage['metadata']) => boolean,
   ): Promise<string | undefined> {
     try {
-      const { bot_id: botId } = await this.client.auth.test();
+      const workspace = await this.workspace(args.channel!);
+      const { bot_id: botId } = await this.client.auth.test(workspace);
       if (!botId) return undefined;
       let pages = 0;
       for await (const page of this.client.paginate(method, {
+        ...workspace,
         ...args,
         include_all_metadata: true,
         limit: 200,
@@ -248,8 +267,10 @@ export class SlackDelivery {
 
   /** Re-renders a posted message in place. */
   async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
+    const workspace = await this.workspace(channel);
     await this.call('chat.update', () =>
       this.client.chat.update({
+        ...workspace,
         channel,
         ts,
         text: message.text,
@@ -262,7 +283,8 @@ export class SlackDelivery {
   /** The message's permalink, or undefined when Slack will not give one (it is a convenience, not a must). */
   async permalink(channel: string, ts: string): Promise<string | undefined> {
     try {
-      const response = await this.client.chat.getPermalink({ channel, message_ts: ts });
+      const workspace = await this.workspace(channel);
+      const response = await this.client.chat.getPermalink({ ...workspace, channel, message_ts: ts });
       return response.permalink;
     } catch {
       return undefined;
@@ -271,8 +293,10 @@ export class SlackDelivery {
 
   /** Shows a message to one user only. */
   async ephemeral(channel: string, user: string, message: SlackMessage, threadTs?: string): Promise<void> {
+    const workspace = await this.workspace(channel);
     await this.call('chat.postEphemeral', () =>
       this.client.chat.postEphemeral({
+        ...workspace,
         channel,
         user,
         thread_ts: threadTs,

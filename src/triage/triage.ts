@@ -22,6 +22,7 @@ import {
 } from '../../blocks/analyst/triage';
 import { escapeMarkdown } from '../cases/markdown';
 import type { AnalystWorkerDeps, Deps } from '../deps';
+import { theHiveFor } from '../enrich/tenancy';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import { fingerprintOf } from '../findings/fingerprint';
 import type { JobOf } from '../queue/jobs';
@@ -509,7 +510,7 @@ async function reportOutcome(record: TriageRecord, deps: AnalystWorkerDeps): Pro
     await markDone(deps, record.id, 'threaded');
   }
   if (!record.done.commented && alert?.caseId) {
-    await deps.theHive.comments.createInCase(alert.caseId, commentFor(record));
+    await theHiveFor(deps, alert.finding.customer).comments.createInCase(alert.caseId, commentFor(record));
     await markDone(deps, record.id, 'commented');
   }
   const queueUrl = deps.config.file.triage?.siemQueueUrl;

@@ -154,3 +154,53 @@ describe('loadAwsConfig', () => {
     ).rejects.toThrow(/^environment: SEVERITY_THRESHOLD: /);
   });
 });
+
+describe('loadAwsConfig, many customers', () => {
+  const yaml = `customers:\n  beta:\n    slack: { team: T0BETA, channel: C0BETA }\n    thehive: { organisation: beta, apiKeySecret: /hivewire/test/thehive/beta }\n`;
+  const oauthEnv = {
+    ...SLACK_FUNCTION_ENV,
+    HIVEWIRE_CONFIG_PARAM: '/hivewire/test/config',
+    SLACK_CLIENT_ID: '1111.2222',
+    SLACK_CLIENT_SECRET_PARAM: '/hivewire/test/slack-client-secret',
+    SLACK_STATE_SECRET_PARAM: '/hivewire/test/slack-state-secret',
+    SLACK_INSTALLATION_KEY_PARAM: '/hivewire/test/slack-installation-key',
+  };
+  const secrets = {
+    ...SECRETS,
+    '/hivewire/test/config': configJson(yaml),
+    '/hivewire/test/slack-client-secret': 'client-secret-from-ssm',
+    '/hivewire/test/slack-state-secret': 'state-secret-from-ssm-of-32-chars-at-least',
+    '/hivewire/test/slack-installation-key': Buffer.alloc(32, 9).toString('base64'),
+    '/hivewire/test/thehive-api-key': 'soc-key',
+    '/hivewire/test/thehive/beta': 'beta-key-from-ssm',
+  };
+
+  it('the slack function: the OAuth install from SSM; no customer key (it calls no TheHive)', async () => {
+    const config = await loadAwsConfig(oauthEnv, mapSource(secrets));
+    expect(config.slack.oauth).toMatchObject({
+      clientId: '1111.2222',
+      clientSecret: 'client-secret-from-ssm',
+      stateSecret: 'state-secret-from-ssm-of-32-chars-at-least',
+      installationKey: Buffer.alloc(32, 9),
+    });
+    expect(config.theHive.customerApiKeys.beta).toMatch(/^unavailable-[0-9a-f]{48}$/);
+  });
+
+  it('the worker: each customer’s TheHive key from the SSM parameter its apiKeySecret names', async () => {
+    const config = await loadAwsConfig(
+      { ...oauthEnv, THEHIVE_API_KEY_PARAM: '/hivewire/test/thehive-api-key' },
+      mapSource(secrets),
+    );
+    expect(config.theHive.customerApiKeys).toEqual({ beta: 'beta-key-from-ssm' });
+  });
+
+  it('a customer key that cannot be read stops the worker, naming the parameter', async () => {
+    const { '/hivewire/test/thehive/beta': _missing, ...without } = secrets;
+    await expect(
+      loadAwsConfig(
+        { ...oauthEnv, THEHIVE_API_KEY_PARAM: '/hivewire/test/thehive-api-key' },
+        mapSource(without),
+      ),
+    ).rejects.toThrow(/cannot read SSM parameter \/hivewire\/test\/thehive\/beta/);
+  });
+});

@@ -57,7 +57,17 @@ describe('parseNotification', () => {
       actor: 'analyst@example.com',
       at: 1795583000000,
       notificationId: '~9002',
+      organisation: 'SOC',
     });
+  });
+
+  test('the organisation is read by name, from version 1 ({organisation, organisationId}) or a bare name', () => {
+    const v1 = parseNotification(caseEvent({}));
+    const bare = parseNotification(caseEvent({ extra: { organisation: 'acme' } }));
+    expect([v1.kind === 'case' && v1.organisation, bare.kind === 'case' && bare.organisation]).toEqual([
+      'SOC',
+      'acme',
+    ]);
   });
 
   test.each([

@@ -15,19 +15,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 import { startSandboxServer, type SandboxServer } from '../helpers/sandbox-server';
 
-const CHROMIUM = '/usr/bin/chromium';
-// The flags measured to work on this machine and in CI.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SCREENSHOTS = resolve(__dirname, '../../.test-results/screenshots');
 /** Every DOM condition is awaited; this bounds one wait (the product's own Slack pacing is 1 s a post). */
 const STEP_TIMEOUT_MS = 10_000;

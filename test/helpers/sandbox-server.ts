@@ -62,9 +62,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `hivewire serve --sandbox-samples` on `dataDir` and resolves once `/healthz` answers 200. */
+/**
+ * Starts `hivewire serve --sandbox-samples` on `dataDir` and resolves once `/healthz` answers 200;
+ * `env` adds to the sandbox's clean environment (a config file, say).
+ */
 export async function startSandboxServer(
-  options: { dataDir?: string; samples?: boolean } = {},
+  options: { dataDir?: string; samples?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<SandboxServer> {
   const dataDir = options.dataDir ?? temporaryDataDir();
   const port = await freePort();
@@ -90,8 +93,14 @@ export async function startSandboxServer(
     'INGEST_SECRET',
     'HIVEWIRE_CONFIG',
     'SEVERITY_THRESHOLD',
+    'SLACK_CLIENT_ID',
+    'SLACK_CLIENT_SECRET',
+    'SLACK_STATE_SECRET',
+    'SLACK_INSTALLATION_KEY',
+    'SLACK_AUTHORIZATION_URL',
   ])
     delete env[name];
+  Object.assign(env, options.env);
   const args = ['bin/hivewire.js', 'serve', ...(options.samples === false ? [] : ['--sandbox-samples'])];
   // detached: the child leads its own process group, so a kill of -pid reaches anything it started.
   const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: 'pipe' });

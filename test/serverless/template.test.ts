@@ -58,6 +58,13 @@ const FUNCTIONS = {
   healthz: { logicalId: 'Healthz', file: 'healthz', role: 'HealthzRole', secrets: [] },
 } as const;
 
+/** The OAuth install's SSM parameters each function is given when the stage has a slackClientId. */
+const OAUTH_SECRETS: Partial<Record<string, string[]>> = {
+  ingest: ['slack-installation-key'],
+  slack: ['slack-client-secret', 'slack-state-secret', 'slack-installation-key'],
+  worker: ['slack-installation-key'],
+};
+
 let dir: string;
 let tracedDir: string;
 let templateText: string;
@@ -188,11 +195,21 @@ describe('functions', () => {
         }
       ).Variables;
       const params = Object.entries(variables)
-        // Optional parameters (the config file, threat-intel keys) are '' unless deployed with them.
-        .filter(([key, value]) => key.endsWith('_PARAM') && value !== '')
+        // Optional parameters (the config file, threat-intel keys) are '' unless deployed with them; the
+        // OAuth install's are '' unless the stage has a slackClientId (a CloudFormation condition).
+        .filter(([key, value]) => key.endsWith('_PARAM') && value !== '' && typeof value === 'string')
         .map(([, value]) => value)
         .sort();
       expect(params).toEqual(secrets.map((suffix) => `/hivewire/${STAGE}/${suffix}`).sort());
+      const oauth = Object.entries(variables)
+        .filter(([key, value]) => key.endsWith('_PARAM') && typeof value === 'object')
+        .map(([key, value]) => [key, value]);
+      expect(oauth).toEqual(
+        (OAUTH_SECRETS[name] ?? []).map((suffix) => [
+          `SLACK_${suffix.replace('slack-', '').replace(/-/g, '_').toUpperCase()}_PARAM`,
+          { 'Fn::If': ['HasSlackOAuth', `/hivewire/${STAGE}/${suffix}`, ''] },
+        ]),
+      );
     }
   });
 });
@@ -207,6 +224,8 @@ describe('HTTP API', () => {
     });
     expect(Object.fromEntries(routes)).toEqual({
       'GET /healthz': 'HealthzLambdaFunction',
+      'GET /slack/install': 'SlackLambdaFunction',
+      'GET /slack/oauth_redirect': 'SlackLambdaFunction',
       'POST /ingest': 'IngestHttpLambdaFunction',
       'POST /slack/events': 'SlackLambdaFunction',
       'POST /thehive/webhook': 'ThehiveWebhookLambdaFunction',
@@ -395,17 +414,47 @@ describe('IAM, least privilege per function', () => {
       const optional = reads.filter(({ condition }) => condition).map(({ condition }) => condition);
       expect(optional).toEqual(
         role === 'WorkerRole'
-          ? ['HasConfigParam', 'HasVirusTotalKey', 'HasAbuseIpDbKey', 'HasUrlhausKey']
+          ? // the config file, the installation key, customers' TheHive keys, threat-intel keys
+            [
+              'HasConfigParam',
+              'HasSlackOAuth',
+              'HasConfigParam',
+              'HasVirusTotalKey',
+              'HasAbuseIpDbKey',
+              'HasUrlhausKey',
+            ]
           : role === 'HealthzRole'
             ? []
-            : ['HasConfigParam'],
+            : role === 'SlackRole' || role === 'IngestRole'
+              ? ['HasConfigParam', 'HasSlackOAuth']
+              : ['HasConfigParam'],
       );
     }
   });
 
+  it('lets a stage with a slackClientId read the OAuth secrets where they are used, and customers’ keys under their path', () => {
+    const resources = (role: string, condition: string) =>
+      statements(role)
+        .filter((read) => read.statement.Action === 'ssm:GetParameter' && read.condition === condition)
+        .map(({ statement }) => statement.Resource);
+    expect(resources('SlackRole', 'HasSlackOAuth')).toEqual([
+      ['slack-client-secret', 'slack-state-secret', 'slack-installation-key'].map(ssmParameterArn),
+    ]);
+    for (const role of ['IngestRole', 'WorkerRole'])
+      expect(resources(role, 'HasSlackOAuth')).toEqual([ssmParameterArn('slack-installation-key')]);
+    expect(resources('WorkerRole', 'HasConfigParam')).toContainEqual(ssmParameterArn('thehive/*'));
+  });
+
   it('slack: the table and enqueueing jobs; no Security Hub, no Organizations, no TheHive secret', () => {
     expect(actions('SlackRole')).toEqual(
-      [...LOGS, ...TABLE_ACTIONS, 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:GetParameter'].sort(),
+      [
+        ...LOGS,
+        ...TABLE_ACTIONS,
+        'sqs:SendMessage',
+        'ssm:GetParameter',
+        'ssm:GetParameter',
+        'ssm:GetParameter',
+      ].sort(),
     );
     expect(grant('SlackRole', 'dynamodb:GetItem').statement.Resource).toEqual(TABLE);
     expect(grant('SlackRole', 'sqs:SendMessage').statement.Resource).toEqual(JOBS_QUEUE);

@@ -101,6 +101,7 @@
       drafts: ui.drafts,
       busy: ui.busy,
       replayable: ui.state.replayable,
+      shortcuts: ui.state.shortcuts || [],
       userName,
       channelName,
       formatTime,
@@ -461,7 +462,23 @@
       void sendReply(control.getAttribute('data-thread-ts'));
     } else if (testid === 'replay-click') {
       void replayClick(control.getAttribute('data-ts'));
+    } else if (testid === 'message-shortcut') {
+      void runShortcut(control);
     }
+  }
+
+  async function runShortcut(control) {
+    const holder = control.closest('[data-testid="message"], [data-testid="thread-reply"]');
+    const channel = (holder && holder.getAttribute('data-channel')) || ui.channel;
+    awaitAnswer();
+    const { ok, data } = await post('shortcut', {
+      channel,
+      ts: control.getAttribute('data-ts'),
+      callbackId: control.getAttribute('data-callback-id'),
+      userId: ui.user,
+    });
+    if (ok) reportOutcome(data);
+    scheduleRefresh();
   }
 
   async function replayClick(ts) {

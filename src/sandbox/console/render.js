@@ -164,6 +164,7 @@
       drafts: c.drafts || {},
       busy: c.busy || new Set(),
       replayable: c.replayable || [],
+      shortcuts: c.shortcuts || [],
     };
   }
 
@@ -879,6 +880,23 @@
             text: 'Sandbox: sends the click as it was, like a double-click or a colleague whose screen had not updated yet.',
           },
         ],
+      });
+    if (ctx.shortcuts.length && message.subtype !== 'tombstone')
+      main.push({
+        tag: 'div',
+        cls: 'msg-shortcuts',
+        children: ctx.shortcuts.map((shortcut) => ({
+          tag: 'button',
+          cls: 'link-button',
+          attrs: {
+            type: 'button',
+            'data-testid': 'message-shortcut',
+            'data-ts': message.ts,
+            'data-callback-id': shortcut.callbackId,
+            title: 'A message shortcut of the app (Slack: the message’s More actions menu)',
+          },
+          text: `⋯ ${shortcut.name}`,
+        })),
       });
     if (message.metadata && message.metadata.event_type)
       main.push({

@@ -1,17 +1,20 @@
 /**
- * `/hivewire threshold [LEVEL] | case <number> | lookup <values…> | help`. Slack wants the command
+ * `/hivewire threshold [LEVEL] | case <number> | lookup <values…> | sla | help`. Slack wants the command
  * acknowledged within 3 seconds: what reads the store answers in the acknowledgement itself; lookups
  * are acknowledged with a short answer and their results arrive later on the command's response URL.
  */
 import type { App } from '@slack/bolt';
 import { COMMAND } from '../../../blocks/analyst/actions';
 import { caseNotFound, caseSummary } from '../../../blocks/analyst/case-summary';
-import { helpMessage, unknownSubcommand, usageHelp } from '../../../blocks/analyst/help';
+import { helpMessage, unknownSubcommand, usageHelp, type CommandTopic } from '../../../blocks/analyst/help';
+import { slaList } from '../../../blocks/sla';
+import { customerOfChannel, slaStandings } from '../../cases/sla';
 import { lookupStarted } from '../../../blocks/analyst/lookup';
 import { thresholdChanged, thresholdShown } from '../../../blocks/analyst/threshold';
 import { lookupCase, parseCaseNumber } from '../../cases/lookup';
 import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../lookups/targets';
 import { changeThreshold, parseSeverity, readThreshold } from '../../alerts/threshold';
+import { customerOfWorkspace, workspaceMayActOn } from '../../enrich/tenancy';
 import type { Severity } from '../../domain/finding';
 import type { SlackAppDeps } from '../../deps';
 import { groupMembersOf } from './group-members';
@@ -22,7 +25,8 @@ export type Command =
   | { kind: 'threshold'; level?: Severity }
   | { kind: 'case'; caseNumber: number }
   | { kind: 'lookup'; text: string }
-  | { kind: 'usage'; problem: string; topic?: 'threshold' | 'case' | 'lookup' };
+  | { kind: 'sla' }
+  | { kind: 'usage'; problem: string; topic?: CommandTopic };
 
 /** Longest command text read: a paste of indicators, not a log file. */
 const COMMAND_TEXT_MAX = 4000;
@@ -58,6 +62,10 @@ export function parseCommand(text: string): Command {
           topic: 'lookup',
         };
       return { kind: 'lookup', text: args };
+    case 'sla':
+      return rest.length === 0
+        ? { kind: 'sla' }
+        : { kind: 'usage', problem: 'sla takes no arguments.', topic: 'sla' };
     default:
       return { kind: 'usage', problem: unknownSubcommand(word) };
   }
@@ -83,22 +91,33 @@ export function registerCommand(app: App, deps: SlackAppDeps): void {
         await answer(usageHelp(parsed.problem, parsed.topic));
         return;
       case 'threshold': {
+        // In a customer's own workspace, the command is about that customer's threshold only.
+        const customer = customerOfWorkspace(deps.config, command.team_id);
         if (!parsed.level) {
-          await answer(thresholdShown(await readThreshold(deps)));
+          await answer(thresholdShown(await readThreshold(deps, customer)));
           return;
         }
-        const change = await changeThreshold({ level: parsed.level, userId }, { ...deps, members });
+        const change = await changeThreshold({ level: parsed.level, userId, customer }, { ...deps, members });
         log.info('threshold change', { outcome: change.outcome, level: parsed.level });
         await answer(thresholdChanged(change, userId));
         return;
       }
       case 'case': {
         const found = await lookupCase(parsed.caseNumber, deps);
+        // Another customer's case is not found from this workspace.
+        const here =
+          found.outcome === 'found' &&
+          workspaceMayActOn(deps.config, found.alert.finding.customer, command.team_id);
         await answer(
-          found.outcome === 'found'
+          found.outcome === 'found' && here
             ? caseSummary({ ...found, theHiveUrl: deps.config.theHive.url })
             : caseNotFound(parsed.caseNumber),
         );
+        return;
+      }
+      case 'sla': {
+        const customer = customerOfChannel(deps, command.channel_id);
+        await answer(slaList(await slaStandings(deps, customer), customer));
         return;
       }
       case 'lookup': {

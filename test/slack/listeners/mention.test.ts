@@ -59,7 +59,7 @@ describe('@-mention', () => {
     expect(posts[0]).toMatchObject({
       channel: 'C0SECOPS',
       thread_ts: '1764064700.000100',
-      text: 'Hivewire help: /hivewire threshold | case | lookup | help',
+      text: 'Hivewire help: /hivewire threshold | case | lookup | sla | help',
     });
     expect(JSON.parse(posts[0]?.blocks ?? '[]')[0].text.text).toContain('`/hivewire help` shows this help');
   });
