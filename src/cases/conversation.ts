@@ -12,7 +12,8 @@
  * own, so they are never threaded back: no loop.
  */
 import { CASE_COMMENT_EVENT_TYPE, caseCommentReply } from '../../blocks/replies';
-import type { OutputComment } from '../../clients/thehive/client';
+import type { OutputComment, TheHiveClient } from '../../clients/thehive/client';
+import { theHiveFor } from '../enrich/tenancy';
 import { withCurrentLinks } from '../alerts/links';
 import type { Config } from '../config';
 import type { ThreadMessage } from '../queue/jobs';
@@ -139,10 +140,13 @@ async function commentText(copy: ConversationCopy, deps: WorkerDeps): Promise<st
 }
 
 /** The comment a stopped worker made for a message: the one whose link names the message. */
-async function findCommentFor(copy: ConversationCopy, deps: WorkerDeps): Promise<OutputComment | undefined> {
+async function findCommentFor(
+  copy: ConversationCopy,
+  theHive: TheHiveClient,
+): Promise<OutputComment | undefined> {
   const ts = copy.ts ?? '';
   const marks = [`/p${ts.replace('.', '')}`, `Slack message ${ts} `];
-  const comments = await deps.theHive.comments.listInCase(copy.caseId);
+  const comments = await theHive.comments.listInCase(copy.caseId);
   return comments.find((c) => isHivewireComment(c.message) && marks.some((mark) => c.message.includes(mark)));
 }
 
@@ -208,9 +212,15 @@ export async function copySlackMessage(message: ThreadMessage, deps: WorkerDeps)
     ...claim.copy,
     permalink: claim.copy.permalink ?? (await deps.slack.permalink(message.channel, message.ts)),
   };
-  const made = claim.maybeMade ? await findCommentFor(copy, deps) : undefined;
+  const made = claim.maybeMade
+    ? await findCommentFor(copy, theHiveFor(deps, alert.finding.customer))
+    : undefined;
   const comment =
-    made ?? (await deps.theHive.comments.createInCase(alert.caseId, await commentText(copy, deps)));
+    made ??
+    (await theHiveFor(deps, alert.finding.customer).comments.createInCase(
+      alert.caseId,
+      await commentText(copy, deps),
+    ));
   await recordOwnComment(comment._id, alert, deps);
   const copiedAt = deps.now().toISOString();
   const saved = await updateConversationCopy(deps.store, key, (current) => ({
@@ -245,7 +255,10 @@ async function writeNewest(
     if (!copy?.commentId) throw new CopyInProgressError(key);
     const revision = revisionOf(copy);
     if (copy.appliedRevision === revision) return 'stale';
-    await deps.theHive.comments.update(copy.commentId, await commentText(copy, deps));
+    await theHiveFor(deps, alert.finding.customer).comments.update(
+      copy.commentId,
+      await commentText(copy, deps),
+    );
     const saved = await updateConversationCopy(deps.store, key, (current) =>
       revisionOf(current) === revision ? { ...current, appliedRevision: revision } : undefined,
     );
@@ -365,7 +378,7 @@ export async function copyTheHiveComment(input: CaseComment, deps: WorkerDeps): 
  */
 export async function reconcileComments(alert: AlertRecord, deps: WorkerDeps): Promise<number> {
   if (!alert.caseId || !alert.ts || !conversationAllowed(alert, 'theHiveToSlack', deps.config)) return 0;
-  const comments = await deps.theHive.comments.listInCase(alert.caseId);
+  const comments = await theHiveFor(deps, alert.finding.customer).comments.listInCase(alert.caseId);
   let copied = 0;
   for (const comment of comments) {
     if (isHivewireComment(comment.message)) continue;
@@ -441,13 +454,13 @@ export async function summariseEarlierMessages(alert: AlertRecord, deps: WorkerD
       }),
     );
     const found = claim.maybeMade
-      ? (await deps.theHive.comments.listInCase(alert.caseId)).find(
+      ? (await theHiveFor(deps, alert.finding.customer).comments.listInCase(alert.caseId)).find(
           (c) => isHivewireComment(c.message) && c.message.startsWith(EARLIER_MESSAGES_HEADING),
         )
       : undefined;
     const comment =
       found ??
-      (await deps.theHive.comments.createInCase(
+      (await theHiveFor(deps, alert.finding.customer).comments.createInCase(
         alert.caseId,
         markedComment([EARLIER_MESSAGES_HEADING, ...lines].join('\n\n---\n\n')),
       ));
