@@ -28,6 +28,11 @@ const nonEmpty = () => z.string().check(z.minLength(1));
 const slackUserId = z.string().check(z.regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id (U…)'));
 const slackGroupId = z.string().check(z.regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id (S…)'));
 
+/** Which way a case's conversation is copied (both by default): a customer can keep either side private. */
+const conversationSettings = z.strictObject({
+  slackToTheHive: z.optional(z.boolean()),
+  theHiveToSlack: z.optional(z.boolean()),
+});
 const slackTeamId = z.string().check(z.regex(/^[TE][A-Z0-9]+$/, 'must be a Slack workspace id (T…)'));
 const slackChannelId = z.string().check(z.regex(/^[CGD][A-Z0-9]+$/, 'must be a Slack channel id (C…)'));
 
@@ -47,6 +52,7 @@ const customerSettings = z.strictObject({
   pap: z.optional(pap),
   caseTemplate: z.optional(nonEmpty()),
   severityThreshold: z.optional(severity),
+  conversation: z.optional(conversationSettings),
 });
 
 /** Whether two customers claim one Slack workspace (its threshold and its clicks would be ambiguous). */

@@ -38,7 +38,11 @@ export type CountMetric =
   /** A TheHive API call failed after its retries. */
   | 'TheHiveCallFailures'
   /** Something was kept in the table's dead letters (the `DeadLettersWritten` alarm). */
-  | 'DeadLettersWritten';
+  | 'DeadLettersWritten'
+  /** A person's Slack message in an alert's thread became a comment on its case. */
+  | 'ConversationCopiedToTheHive'
+  /** A comment people added on a case in TheHive was threaded under its alert. */
+  | 'ConversationCopiedToSlack';
 
 /** Durations, in milliseconds, one sample per call (retries included). */
 export type LatencyMetric = 'SlackCallLatency' | 'TheHiveCallLatency';

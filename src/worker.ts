@@ -13,6 +13,7 @@ import { fileReport, reportFailed } from './report/report';
 import { reportFingerprint } from './report/report-content';
 import { runResponseAction } from './response-actions/response-actions';
 import { askTriage, expireTriage, followUpTriage } from './triage/triage';
+import { copySlackMessage } from './cases/conversation';
 import { createCase, escalationFailed } from './cases/escalate';
 import { reconcile } from './cases/reconcile';
 import { applyCaseNotification } from './cases/sync';
@@ -34,6 +35,10 @@ const USE_CASES: { [K in Job['kind']]: (job: JobOf<K>, deps: WorkerDeps) => Prom
   'triage-timeout': (job, deps) => expireTriage(job, withAnalystClients(deps)),
   'response-action': (job, deps) => runResponseAction(job, withAnalystClients(deps)),
   'refresh-digest': refreshDigest,
+  'thread-message': async (job, deps) => {
+    const outcome = await copySlackMessage(job.message, deps);
+    deps.logger.info('thread message', { change: job.message.change, outcome });
+  },
   report: fileReport,
 };
 
@@ -76,6 +81,7 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
       return { fingerprint: reportFingerprint(job.message) };
     case 'case-changed':
     case 'reconcile':
+    case 'thread-message':
       return {};
   }
 }

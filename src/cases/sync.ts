@@ -16,6 +16,7 @@ import { updateAlert } from '../store/store';
 import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
 import { organisationMayActOn } from '../enrich/tenancy';
 import { diffCase, snapshotOfCase } from './case-change';
+import { copyTheHiveComment } from './conversation';
 import { decideSla, slaPolicyFor } from './sla-policy';
 import { auditSla, withSlaReplies } from './sla-announce';
 import type { SlaAnnouncement } from '../domain/sla';
@@ -240,8 +241,9 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
 }
 
 /**
- * A TheHive notification as the webhook queued it: a case changed or gone is applied, anything else
- * (other objects, unknown operations) counted and let go.
+ * A TheHive notification as the webhook queued it: a case changed or gone is applied, a comment added
+ * on a case threaded (conversation.ts), anything else (other objects, unknown operations) counted and
+ * let go.
  */
 export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Promise<void> {
   const notification = parseNotification(raw);
@@ -259,6 +261,9 @@ export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Pro
       deps,
     );
     deps.logger.info('case notification', { caseId: theCase._id, outcome });
+  } else if (notification.kind === 'comment') {
+    const outcome = await copyTheHiveComment({ ...notification, via: 'webhook' }, deps);
+    deps.logger.info('case comment notification', { caseId: notification.caseId, outcome });
   } else if (notification.kind === 'case-gone') {
     await applyCaseState(
       {

@@ -120,6 +120,37 @@ export const refreshDigestJob = z.object({
   dueAt: z.string(),
 });
 
+const slackTs = z.string().check(z.regex(/^\d{1,12}\.\d{1,9}$/, 'a Slack ts'));
+const threadPlace = {
+  channel: z.string().check(z.minLength(1), z.maxLength(64)),
+  /** The message's own `ts`. */
+  ts: slackTs,
+  /** The thread's root: the alert message. */
+  threadTs: slackTs,
+};
+
+/** A person's message in a thread, posted, edited or deleted in Slack: copied to the case (if any) by the worker. */
+export const threadMessage = z.discriminatedUnion('change', [
+  z.object({
+    change: z.enum(['posted', 'edited']),
+    ...threadPlace,
+    user: z.string().check(z.minLength(1)),
+    /** The text as Slack sent it (mrkdwn). */
+    text: z.string(),
+    files: z.array(z.object({ name: z.string(), permalink: z.optional(z.string()) })),
+    /** The `ts` of this version of the text: the message's own, or its edit's. */
+    revision: slackTs,
+  }),
+  z.object({ change: z.literal('deleted'), ...threadPlace, revision: slackTs }),
+]);
+export type ThreadMessage = z.infer<typeof threadMessage>;
+
+export const threadMessageJob = z.object({
+  kind: z.literal('thread-message'),
+  message: threadMessage,
+  receivedAt: z.string(),
+});
+
 /** "Report to SOC": a Slack message someone reported, with what they said of it in the modal. */
 export const reportJob = z.object({
   kind: z.literal('report'),
@@ -151,6 +182,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
   triageTimeoutJob,
   responseActionJob,
   refreshDigestJob,
+  threadMessageJob,
   reportJob,
 ]);
 export type Job = z.infer<typeof jobSchema>;

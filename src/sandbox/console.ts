@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as z from '../zod';
 import type { Logger } from '../logger';
 import { mediaType, readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './http';
+import type { MessageEventSender } from './events';
 import type { MessageShortcut } from './app-manifest';
 import { InteractionRequestError, type InteractionSender } from './interactions';
 import { SANDBOX_USERS, SlackPlatformError, type SlackWorkspace } from './slack-workspace';
@@ -95,6 +96,8 @@ export interface ConsoleOptions {
   workspace: SlackWorkspace;
   theHive: SandboxTheHive;
   interactions: InteractionSender;
+  /** Tells the bot of messages people post (Slack's `message` events). */
+  events: MessageEventSender;
   samples: ConsoleSample[];
   /** The bot's `/ingest`. */
   ingestUrl: string;
@@ -148,6 +151,11 @@ const requests = {
     threadTs: z.optional(z.string()),
     userId,
     text: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+  }),
+  comment: z.object({
+    caseId: z.string().check(z.minLength(1)),
+    userId,
+    message: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
   }),
   caseChange: z.object({
     caseId: z.string().check(z.minLength(1)),
@@ -331,7 +339,7 @@ export function createConsole(options: ConsoleOptions) {
       workspace.dismissEphemeral(input.userId, input.ts);
       return {};
     },
-    message: (body) => {
+    message: async (body) => {
       const input = parseRequest(requests.message, body);
       const { message } = workspace.postMessage({
         channel: input.channel,
@@ -339,7 +347,15 @@ export function createConsole(options: ConsoleOptions) {
         content: { text: escapeTyped(input.text) },
         threadTs: input.threadTs,
       });
+      // The bot is in every sandbox channel, subscribed to `message.channels`: Slack tells it.
+      if (workspace.conversation(input.channel).kind === 'channel')
+        await options.events.messagePosted(message);
       return { ts: message.ts };
+    },
+    comment: (body) => {
+      const input = parseRequest(requests.comment, body);
+      const actor = SANDBOX_USERS.find((u) => u.id === input.userId)!.email;
+      return theHive.addComment(input.caseId, { message: input.message }, actor);
     },
     case: (body) => {
       const input = parseRequest(requests.caseChange, body);

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../logger';
 import { createConsole, type ConsoleSample } from './console';
+import { MessageEventSender } from './events';
 import { InteractionSender } from './interactions';
 import { createSlackApi } from './slack-api';
 import { SandboxSlackOAuth } from './slack-oauth';
@@ -108,6 +109,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     publicUrl,
     now: options.now,
   });
+  const events = new MessageEventSender({
+    signingSecret: options.signingSecret,
+    eventsUrl: options.botEventsUrl ?? `${publicUrl}/slack/events`,
+    logger,
+    now: options.now,
+  });
   const slackApi = createSlackApi({ workspace, publicUrl, oauth });
   const teams = new SandboxTeamsTenant({ now: options.now });
   const teamsApi = createTeamsApi({
@@ -122,6 +129,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     workspace,
     theHive,
     interactions,
+    events,
     samples: options.samples,
     ingestUrl: options.ingestUrl ?? `${publicUrl}/ingest`,
     ingestSecret: options.ingestSecret,

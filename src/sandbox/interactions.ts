@@ -391,28 +391,44 @@ export class InteractionSender {
   }
 
   /** Signs and posts a payload to the bot, judging its answer as Slack would. */
-  private async send(payload: Record<string, unknown>): Promise<InteractionOutcome> {
-    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    const timestamp = Math.floor(this.now() / 1000);
-    try {
-      const response = await fetch(this.options.eventsUrl, {
-        method: 'POST',
-        headers: {
-          // Exactly this type: Bolt's Lambda receiver compares it verbatim.
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': slackSignature(this.options.signingSecret, timestamp, body),
-          'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-        },
-        body,
-        signal: AbortSignal.timeout(INTERACTION_TIMEOUT_MS),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text, result: response.ok ? 'ok' : 'app_error' };
-    } catch (error) {
-      const name = (error as { name?: string } | undefined)?.name;
-      return { status: 0, body: '', result: name === 'TimeoutError' ? 'timeout' : 'unreachable' };
-    }
+  private send(payload: Record<string, unknown>): Promise<InteractionOutcome> {
+    return sendSigned({
+      url: this.options.eventsUrl,
+      signingSecret: this.options.signingSecret,
+      // Exactly this type: Bolt's Lambda receiver compares it verbatim.
+      contentType: 'application/x-www-form-urlencoded',
+      body: `payload=${encodeURIComponent(JSON.stringify(payload))}`,
+      nowMs: this.now(),
+    });
+  }
+}
+
+/** Signs a body as Slack does and posts it to the bot, judging the answer as Slack would. */
+export async function sendSigned(request: {
+  url: string;
+  signingSecret: string;
+  contentType: 'application/x-www-form-urlencoded' | 'application/json';
+  body: string;
+  nowMs: number;
+}): Promise<InteractionOutcome> {
+  const timestamp = Math.floor(request.nowMs / 1000);
+  try {
+    const response = await fetch(request.url, {
+      method: 'POST',
+      headers: {
+        'content-type': request.contentType,
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': slackSignature(request.signingSecret, timestamp, request.body),
+        'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      },
+      body: request.body,
+      signal: AbortSignal.timeout(INTERACTION_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text, result: response.ok ? 'ok' : 'app_error' };
+  } catch (error) {
+    const name = (error as { name?: string } | undefined)?.name;
+    return { status: 0, body: '', result: name === 'TimeoutError' ? 'timeout' : 'unreachable' };
   }
 }
 

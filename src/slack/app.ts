@@ -24,6 +24,7 @@ import { registerIgnore } from './listeners/ignore';
 import { registerMention } from './listeners/mention';
 import { registerReport } from './listeners/report';
 import { registerResponseActions } from './listeners/response-actions';
+import { registerThreadMessages } from './listeners/thread-message';
 import { registerTriage } from './listeners/triage';
 import { registerInstallations } from './listeners/installations';
 import { registerTenancy } from './listeners/tenancy';
@@ -84,6 +85,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
   registerEnrich(app, deps);
   registerTriage(app, deps);
   registerResponseActions(app, deps);
+  registerThreadMessages(app, deps);
   registerReport(app, deps);
 }
 

@@ -588,7 +588,17 @@
     if (!control) return;
     const testid = control.getAttribute('data-testid');
     const caseId = control.getAttribute('data-case-id');
-    if (testid === 'case-close-cancel') {
+    if (testid === 'case-comment-add') {
+      const key = `comment/${caseId}`;
+      const message = (ui.drafts[key] || '').trim();
+      if (!message) return;
+      const { ok } = await post('comment', { caseId, userId: ui.user, message });
+      if (ok) {
+        delete ui.drafts[key];
+        toast('Comment added in TheHive', 'ok');
+      }
+      scheduleRefresh();
+    } else if (testid === 'case-close-cancel') {
       ui.closing = null;
       render();
     } else if (testid === 'case-close' && ui.closing && ui.closing.caseId === caseId) {

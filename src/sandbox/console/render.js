@@ -1138,7 +1138,7 @@
 
   /**
    * One TheHive case in the panel: number (a link to its page), title, severity and status, and the
-   * controls that change it (status with closing summary and impact, assignee, severity).
+   * controls that change it (status with closing summary and impact, assignee, severity) or comment on it.
    */
   function renderCaseRow(theCase, context, panel) {
     const ctx = defaultContext(context);
@@ -1186,6 +1186,32 @@
         ),
       ),
     ];
+    // A comment added here is a person's comment in TheHive: its webhook threads it under the alert.
+    controls.push({
+      tag: 'div',
+      cls: 'case-comment',
+      children: [
+        {
+          tag: 'input',
+          cls: 'case-comment-input',
+          attrs: {
+            type: 'text',
+            'data-testid': 'case-comment-input',
+            'data-case-id': theCase._id,
+            'data-draft': `comment/${theCase._id}`,
+            value: ctx.drafts[`comment/${theCase._id}`] || '',
+            placeholder: 'Add a comment in TheHive',
+            'aria-label': `Comment on case #${theCase.number}`,
+          },
+        },
+        {
+          tag: 'button',
+          cls: 'bk-button',
+          attrs: { type: 'button', 'data-testid': 'case-comment-add', 'data-case-id': theCase._id },
+          text: 'Comment',
+        },
+      ],
+    });
     if (closing)
       controls.push({
         tag: 'div',
