@@ -17,11 +17,12 @@ import {
   OPEN_REMEDIATION,
 } from './actions';
 import { responseActionsBlock } from './analyst/response-actions';
-import { context, linkButton, mrkdwn, section, webUrlHost } from './elements';
+import { context, linkButton, mrkdwn, section, slackLink, webUrlHost } from './elements';
 import { showInvisibles } from '../src/domain/invisible';
 import { literal, mention, plainText } from './escape';
 import { caseName, trustedCaseUrl } from './case-link';
 import { findingFacts } from './facts';
+import { slaBreachLine } from './sla-clock';
 import {
   BUTTON_TEXT_MAX,
   BUTTON_VALUE_MAX,
@@ -35,6 +36,7 @@ import {
   SECTION_FIELDS_MAX,
   SECTION_MIN,
   SECTION_TEXT_MAX,
+  TEXT_LINK_URL_MAX,
   messageTextLength,
 } from './limits';
 
@@ -113,7 +115,7 @@ function caseStatusLine(alert: AlertRecord): string {
     return `✅ *${name}* · closed as ${literal(snapshot.status)}${impact}`;
   }
   const assignee = snapshot.assignee ? `assigned to ${literal(snapshot.assignee)}` : 'unassigned';
-  return `📁 *${name}* · ${literal(snapshot.status)} · ${assignee}`;
+  return `📁 *${name}* · ${literal(snapshot.status)} · ${assignee}${slaBreachLine(alert.sla)}`;
 }
 
 function statusBlocks(alert: AlertRecord): KnownBlock[] {
@@ -160,6 +162,15 @@ function seenContext(alert: AlertRecord): KnownBlock {
       `${literal(finding.product)} · severity ${literal(finding.sourceSeverity)} · ` +
         `${timesSeen(alert.count)}, last ${formatTime(alert.lastSeen)} · first ${formatTime(alert.firstSeen)}`,
     ),
+  );
+}
+
+/** A finding first grouped into a storm's digest (alerts/storm.ts), posted on its own later: the way back to it. */
+function inDigestContext(alert: AlertRecord): KnownBlock | undefined {
+  const permalink = alert.inDigest?.permalink;
+  if (!permalink || !webUrlHost(permalink) || permalink.length > TEXT_LINK_URL_MAX) return undefined;
+  return context(
+    mrkdwn(`ℹ️ First grouped into ${slackLink(permalink, 'a digest')} during a storm of findings`),
   );
 }
 
@@ -332,6 +343,8 @@ export function alertMessage(alert: AlertRecord, options: AlertMessageOptions = 
   const head: KnownBlock[] = [header(alert.severity, finding.title), ...statusBlocks(alert)];
   if (facts.length > 0) head.push(factsBlock(facts));
   const tail: KnownBlock[] = [seenContext(alert)];
+  const digestLine = inDigestContext(alert);
+  if (digestLine) tail.push(digestLine);
   if (alert.lastError)
     tail.push(context(mrkdwn(`⚠️ Last attempt failed: ${literal(alert.lastError, PROSE_VALUE_MAX)}`)));
   const actions = actionsBlock(alert, remediationUrl, options);

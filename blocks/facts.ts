@@ -145,7 +145,7 @@ function resourceIs(finding: FindingSnapshot, pattern: RegExp): boolean {
 }
 
 /** A Security Hub control id (`EC2.2`) from the finding's id or title. */
-function controlId(finding: FindingSnapshot): string | undefined {
+export function controlId(finding: FindingSnapshot): string | undefined {
   return (
     /\/([A-Za-z][A-Za-z0-9]*\.\d+)\/finding\//.exec(finding.sourceId)?.[1] ??
     /^([A-Za-z][A-Za-z0-9]*\.\d+) /.exec(finding.title)?.[1]

@@ -1,7 +1,7 @@
 /**
  * The `hivewire` command.
  *
- *   hivewire render [--chat slack|webex] <file|->  the alert(s) for an event, as JSON (no network)
+ *   hivewire render [--chat slack|webex|teams] <file|->  the alert(s) for an event, as JSON (no network)
  *   hivewire case-request [--requested-by U…] [--permalink URL] <file|->
  *                                   the TheHive requests "Create Case" would send (no network)
  *   hivewire serve                  the bot, locally (sandbox when no Slack token is configured)
@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseJsonText } from './json';
 import { newAlertRecord } from './alerts/ingest';
-import { renderAlert, renderWebexAlert } from './alerts/render';
+import { renderAlert, renderTeamsAlert, renderWebexAlert } from './alerts/render';
 import { caseRequests } from './cases/case-content';
 import { ConfigError, type Config } from './config';
 import { ConfigSyntaxError, loadConfig, parseConfigFile } from './config-file';
@@ -23,7 +23,7 @@ import type { Finding } from './domain/finding';
 import type { AlertRecord } from './domain/alert';
 
 const USAGE = `Usage:
-  hivewire render [--chat slack|webex] <file|->
+  hivewire render [--chat slack|webex|teams] <file|->
                                      print the alert(s) for an event as JSON, as that chat shows them
   hivewire case-request [--requested-by <Slack user id>] [--permalink <Slack alert URL>] <file|->
                                      print the TheHive requests "Create Case" would send
@@ -92,7 +92,7 @@ function exitCode(accepted: number): number {
 }
 
 /** `render`'s arguments: the file and the chat platform whose message to print (Slack by default). */
-function renderArgs(args: string[]): { target: string | undefined; chat: 'slack' | 'webex' } {
+function renderArgs(args: string[]): { target: string | undefined; chat: 'slack' | 'webex' | 'teams' } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -104,8 +104,8 @@ function renderArgs(args: string[]): { target: string | undefined; chat: 'slack'
     throw new UsageError((error as Error).message);
   }
   const chat = parsed.values.chat;
-  if (chat !== 'slack' && chat !== 'webex')
-    throw new UsageError(`--chat: expected slack or webex, got ${chat}`);
+  if (chat !== 'slack' && chat !== 'webex' && chat !== 'teams')
+    throw new UsageError(`--chat: expected slack, webex or teams, got ${chat}`);
   return { target: parsed.positionals[0], chat };
 }
 
@@ -130,7 +130,11 @@ function render(args: string[], env: NodeJS.ProcessEnv): number {
         accountId: finding.accountId ?? null,
         customer: finding.customer,
         observables: finding.observables.map(({ dataType, data }) => ({ dataType, data })),
-        message: slack ? { text: slack.text, blocks: slack.blocks } : renderWebexAlert(record, config),
+        message: slack
+          ? { text: slack.text, blocks: slack.blocks }
+          : chat === 'webex'
+            ? renderWebexAlert(record, config)
+            : renderTeamsAlert(record, config),
       };
     }),
     skipped,

@@ -63,6 +63,8 @@ export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean 
     });
     if (registered.length > 0) logger.info('Webex webhooks registered', { webhooks: registered });
   }
+  // The app is in the sandbox team from the start, as an admin would have added it.
+  if (sandbox) await sandbox.installTeamsApp();
 
   if (sandbox && options.samples && (await runtime.deps.store.listAlerts(1)).length === 0) {
     // Through the console's own Inject, so a sample Hivewire skips shows there as a notice.
