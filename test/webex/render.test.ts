@@ -74,7 +74,7 @@ describe('hivewire render --chat webex', () => {
       },
     );
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--chat: expected slack or webex, got irc');
+    expect(result.stderr).toContain('--chat: expected slack, webex or teams, got irc');
   });
 });
 
