@@ -2,7 +2,7 @@
  * Many customers, through the real routes: each customer's alerts, clicks, cases, notifications and
  * threshold stay in its own Slack workspace and TheHive organisation.
  */
-import { CREATE_CASE, IGNORE } from '../../blocks/actions';
+import { ASK_USER, CREATE_CASE, IGNORE, TRIAGE_NO } from '../../blocks/actions';
 import { admitNewFinding } from '../../src/alerts/admission';
 import { reconcile } from '../../src/cases/reconcile';
 import { ConfigError, resolveConfig } from '../../src/config';
@@ -125,6 +125,70 @@ describe('clicks are checked by workspace, not by fingerprint alone', () => {
     expect(new Set(about.map((call) => call.token))).toEqual(new Set([ACME.token]));
   });
 });
+
+describe('"was this you?" in the customer’s workspace', () => {
+  test('the person is found and DMed with Acme’s token, and only an answer from Acme’s workspace counts', async () => {
+    await h.seedAlert({
+      fingerprint: 'fp-acme',
+      channel: ACME.channel,
+      ts: '1764064800.000100',
+      finding: { fingerprint: 'fp-acme', customer: 'acme', actor: { name: 'bob', email: 'bob@acme.test' } },
+    });
+    expect((await h.click(ACME.team, ASK_USER, 'fp-acme', ACME.channel)).status).toBe(200);
+    await h.drain();
+    const asking = h.slackCalls.filter((call) =>
+      ['users.lookupByEmail', 'conversations.open'].includes(call.method),
+    );
+    expect(asking.map((call) => [call.method, call.token])).toEqual([
+      ['users.lookupByEmail', ACME.token],
+      ['conversations.open', ACME.token],
+    ]);
+    const dm = `D0U0PERSON${ACME.team}`;
+    const question = h.slackCalls.find(
+      (call) => call.method === 'chat.postMessage' && call.args.channel === dm,
+    );
+    expect(question?.token).toBe(ACME.token);
+    // Nothing but the app's own start-up check used the provider's token.
+    expect(h.slackCalls.filter((call) => call.token === SOC.token && call.method !== 'auth.test')).toEqual(
+      [],
+    );
+    const triageId = (await h.runtime.deps.store.listAudit('fp-acme')).find(
+      (event) => event.action === 'triage-asked',
+    )?.details?.triageId as string;
+    expect(triageId).toBeDefined();
+
+    // The same user id clicking from another workspace (Beta's, the provider's) is not the person asked.
+    const answerFrom = (team: string) => h.slack(answerPayload(team, triageId, dm));
+    await answerFrom(BETA.team);
+    await answerFrom(SOC.team);
+    expect((await h.runtime.deps.store.getSetting<{ state: string }>(`triage:${triageId}`))?.state).toBe(
+      'asked',
+    );
+    await answerFrom(ACME.team);
+    expect(
+      await h.runtime.deps.store.getSetting<{ state: string; team: string }>(`triage:${triageId}`),
+    ).toMatchObject({ state: 'answered', team: ACME.team });
+  });
+});
+
+/** The person's "No" in the DM, as Slack sends it from `team` (the user id is the one Acme's lookup gave). */
+function answerPayload(team: string, triageId: string, dm: string): string {
+  const payload = {
+    type: 'block_actions',
+    team: { id: team, domain: team.toLowerCase() },
+    user: { id: `U0PERSON${ACME.team}`, username: 'bob', name: 'bob', team_id: team },
+    api_app_id: 'A0HIVEWIRE',
+    token: 'legacy-token',
+    trigger_id: '123.456.trigger',
+    response_url: `https://hooks.slack.com/actions/${team}/1/response`,
+    container: { type: 'message', message_ts: '1764065000.000001', channel_id: dm, is_ephemeral: false },
+    channel: { id: dm, name: 'directmessage' },
+    actions: [
+      { type: 'button', action_id: TRIAGE_NO, block_id: 'triage', value: triageId, action_ts: '1.2' },
+    ],
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
 
 describe('TheHive: X-Organisation and key per customer', () => {
   test('Beta’s case is opened in Beta’s organisation with Beta’s own key; the provider’s alerts in its own', async () => {
