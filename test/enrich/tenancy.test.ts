@@ -217,6 +217,39 @@ describe('TheHive: X-Organisation and key per customer', () => {
     expect(h.theHiveCalls).toHaveLength(4);
   });
 
+  test('`/hivewire case 1` finds each customer’s own case #1, and a case indexed before organisations', async () => {
+    await h.install(BETA.team, BETA.token);
+    for (const [fingerprint, customer] of [
+      ['fp-acme', 'acme'],
+      ['fp-beta', 'beta'],
+    ] as const) {
+      await h.seedAlert({ fingerprint, state: 'escalating', finding: { fingerprint, customer } });
+      await h.runtime.deps.queue.enqueue({
+        kind: 'create-case',
+        fingerprint,
+        userId: 'U0ANALYST',
+        requestedAt: h.clock.now.toISOString(),
+      });
+    }
+    await h.drain();
+    // TheHive gave both customers' cases the number 1, each in its own organisation.
+    const caseIn = async (team: string) => JSON.stringify(await (await h.command(team, 'case 1')).json());
+    expect(await caseIn(ACME.team)).toContain('~case-acme');
+    expect(await caseIn(ACME.team)).not.toContain('~case-beta');
+    expect(await caseIn(BETA.team)).toContain('~case-beta');
+    // The provider's workspace sees neither.
+    expect(await caseIn(SOC.team)).not.toMatch(/~case-(acme|beta)/);
+    // A case indexed by its number alone (before organisations were kept) is still found.
+    await h.seedAlert({
+      fingerprint: 'fp-old',
+      state: 'escalated',
+      caseId: '~old-7',
+      caseNumber: 7,
+      finding: { fingerprint: 'fp-old', customer: 'acme' },
+    });
+    expect(JSON.stringify(await (await h.command(ACME.team, 'case 7')).json())).toContain('*Case #7* ·');
+  });
+
   test('reconcile asks each organisation for its own followed cases only', async () => {
     for (const [fingerprint, customer, caseId] of [
       ['fp-acme', 'acme', '~acme-1'],
