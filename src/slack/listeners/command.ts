@@ -116,7 +116,10 @@ export function registerCommand(app: App, deps: SlackAppDeps): void {
         return;
       }
       case 'sla': {
-        const customer = customerOfChannel(deps, command.channel_id);
+        // A customer's own workspace sees that customer's clocks only, whatever the channel; in the
+        // provider's workspace a customer's alert channel narrows the list to that customer.
+        const customer =
+          customerOfWorkspace(deps.config, command.team_id) ?? customerOfChannel(deps, command.channel_id);
         await answer(slaList(await slaStandings(deps, customer), customer));
         return;
       }
