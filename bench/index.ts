@@ -4,13 +4,15 @@
  * RUNS runs, and each target as met or not met.
  *
  * BENCH_FINDINGS sets the findings per run and kind (default 500: 4 kinds × 5 runs × 500 = 10,000
- * findings through the ingest path), BENCH_RUNS the runs (default 5).
+ * findings through the ingest path), BENCH_RUNS the runs (default 5), BENCH_STORM_FINDINGS the storm's
+ * findings (default 10,000).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchBundles, type BundleFigures } from './bundles';
 import { benchEscalation } from './escalation';
 import { benchIngest, FINDING_KINDS } from './ingest';
 import { benchLocalQueue } from './local-queue';
+import { benchStorm } from './storm';
 import { formatSpread } from './spread';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
@@ -68,6 +70,20 @@ async function main(): Promise<void> {
         ingest.kinds['below-threshold'].storeRequestsPerFinding <= 1.01,
     ],
   );
+
+  const storm = await benchStorm(positive('BENCH_STORM_FINDINGS', 10_000));
+  console.log(
+    `\n## Storm (Security Hub controls failing across accounts, through the same ingest path, storms on as by default)`,
+  );
+  console.log(
+    `${storm.findings} findings in ${storm.groups} groups (control × account): ${storm.slackPosts} Slack posts, ${storm.slackUpdates} updates; ` +
+      `channel quiet after ${storm.quietSeconds.toFixed(1)} s at Slack's pace of 1 post/s (the last Slack call at ${storm.ingestSeconds.toFixed(1)} s); ` +
+      `floor = one post per finding at that pace: ${storm.findings} posts, quiet after ${(storm.floorQuietSeconds / 3600).toFixed(1)} h`,
+  );
+  targets.push([
+    `a ${storm.findings}-finding storm posts fewer than 100 messages (${storm.slackPosts})`,
+    storm.slackPosts < 100,
+  ]);
 
   const escalation = await benchEscalation(runs);
   console.log('\n## Create Case');

@@ -92,14 +92,27 @@ function sqsBatches(bodies: string[]): SQSEvent[] {
   return batches;
 }
 
-/** The Slack Web API methods ingest calls, answered like Slack; counts the posts. */
-function startSlackStandIn(): Promise<{ server: Server; url: string; posts: { count: number } }> {
+/** A Slack Web API call the stand-in answered: which, and when (ms on `performance.now()`). */
+export interface SlackStandInCall {
+  method: string;
+  at: number;
+}
+
+/** The Slack Web API methods ingest calls, answered like Slack; counts the posts and keeps every call. */
+export function startSlackStandIn(): Promise<{
+  server: Server;
+  url: string;
+  posts: { count: number };
+  calls: SlackStandInCall[];
+}> {
   const posts = { count: 0 };
+  const calls: SlackStandInCall[] = [];
   let ts = 0;
   const server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
       const method = (request.url ?? '').replace('/api/', '');
+      calls.push({ method, at: performance.now() });
       if (method === 'chat.postMessage') posts.count += 1;
       ts += 1;
       const body =
@@ -112,7 +125,12 @@ function startSlackStandIn(): Promise<{ server: Server; url: string; posts: { co
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, posts }),
+      resolve({
+        server,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
+        posts,
+        calls,
+      }),
     ),
   );
 }
@@ -133,11 +151,24 @@ function floorRate(bodies: string[]): number {
   return findings / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
+/** The ingest function's path as the bench drives it: its dependencies, and its stand-ins to count and close. */
+export interface IngestPath {
+  deps: Deps;
+  /** DynamoDB requests sent so far. */
+  requests: { count: number };
+  slack: Awaited<ReturnType<typeof startSlackStandIn>>;
+  /** Runs message bodies through `ingestFindingsBatch`, ten to an SQS batch (the logger's lines swallowed). */
+  ingest(bodies: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * Runs every kind `runs` times over `findingsPerRun` findings each. Prints nothing (the logger's lines
- * are swallowed while it runs: they would drown the figures).
+ * Starts dynalite in memory and the Slack stand-in, and builds the ingest function's dependencies on
+ * them; `queue` takes the jobs ingest queues (none by default), `storms` as the config file sets them.
  */
-export async function benchIngest(findingsPerRun: number, runs: number): Promise<IngestFigures> {
+export async function startIngestPath(
+  options: { queue?: Deps['queue']; storms?: boolean } = {},
+): Promise<IngestPath> {
   const slackStandIn = await startSlackStandIn();
   const embedded = await startEmbeddedStore({ inMemory: true });
   const client = new DynamoDBClient({
@@ -163,11 +194,12 @@ export async function benchIngest(findingsPerRun: number, runs: number): Promise
     THEHIVE_WEBHOOK_SECRET: 'bench',
     INGEST_SECRET: 'bench',
   });
+  config.file.storms.enabled = options.storms ?? true;
   const logger = createLogger();
   const deps: Deps = {
     config,
     store: new DynamoStore({ client, tableName: LOCAL_TABLE_NAME }),
-    queue: { enqueue: async () => undefined },
+    queue: options.queue ?? { enqueue: async () => undefined },
     slack: new SlackDelivery(new WebClient(config.slack.botToken, workerClientOptions(slackStandIn.url)), 0),
     // Ingest never calls TheHive or Security Hub.
     theHive: undefined as never,
@@ -178,17 +210,39 @@ export async function benchIngest(findingsPerRun: number, runs: number): Promise
     metrics: new MetricsTally(),
   };
   const write = process.stdout.write.bind(process.stdout);
-  const ingest = async (bodies: string[]) => {
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      for (const batch of sqsBatches(bodies)) {
-        const { batchItemFailures } = await ingestFindingsBatch(batch, deps, { maxAttempts: 5 });
-        if (batchItemFailures.length) throw new Error(`${batchItemFailures.length} findings failed`);
+  return {
+    deps,
+    requests,
+    slack: slackStandIn,
+    async ingest(bodies) {
+      process.stdout.write = (() => true) as typeof process.stdout.write;
+      try {
+        for (const batch of sqsBatches(bodies)) {
+          const { batchItemFailures } = await ingestFindingsBatch(batch, deps, { maxAttempts: 5 });
+          if (batchItemFailures.length) throw new Error(`${batchItemFailures.length} findings failed`);
+        }
+      } finally {
+        process.stdout.write = write;
       }
-    } finally {
-      process.stdout.write = write;
-    }
+    },
+    async close() {
+      client.destroy();
+      await embedded.close();
+      slackStandIn.server.closeAllConnections();
+      await new Promise((resolve) => slackStandIn.server.close(resolve));
+    },
   };
+}
+
+/**
+ * Runs every kind `runs` times over `findingsPerRun` findings each. Prints nothing (the logger's lines
+ * are swallowed while it runs: they would drown the figures).
+ */
+export async function benchIngest(findingsPerRun: number, runs: number): Promise<IngestFigures> {
+  // One alert per new finding is what this measures: the storm digest (bench/storm.ts) is measured apart.
+  const path = await startIngestPath({ storms: false });
+  const { requests, ingest } = path;
+  const slackStandIn = path.slack;
 
   try {
     const duplicates = Array.from({ length: findingsPerRun }, (_, i) => eventBody(`bench-dup-${i}`));
@@ -228,9 +282,6 @@ export async function benchIngest(findingsPerRun: number, runs: number): Promise
     }
     return { findingsPerRun, runs, kinds };
   } finally {
-    client.destroy();
-    await embedded.close();
-    slackStandIn.server.closeAllConnections();
-    await new Promise((resolve) => slackStandIn.server.close(resolve));
+    await path.close();
   }
 }

@@ -10,6 +10,10 @@ export const IGNORE = 'hivewire.ignore';
 /** (contract) `event_type` of the metadata on every alert message. */
 export const ALERT_EVENT_TYPE = 'hivewire_alert';
 
+/** Callback id of the "Report to SOC" message shortcut (see manifest.yml). */
+export const REPORT_SHORTCUT = 'hivewire.report_to_soc';
+/** Callback id of the modal the shortcut opens. */
+export const REPORT_MODAL = 'hivewire.report_modal';
 /** Callback id of the modal asking why an alert is ignored. */
 export const IGNORE_MODAL = 'hivewire.ignore_modal';
 /** Looks up the alert's indicators in threat intelligence. */

@@ -17,11 +17,12 @@ import {
   OPEN_REMEDIATION,
 } from './actions';
 import { responseActionsBlock } from './analyst/response-actions';
-import { context, linkButton, mrkdwn, section, webUrlHost } from './elements';
+import { context, linkButton, mrkdwn, section, slackLink, webUrlHost } from './elements';
 import { showInvisibles } from '../src/domain/invisible';
 import { literal, mention, plainText } from './escape';
 import { caseName, trustedCaseUrl } from './case-link';
 import { findingFacts } from './facts';
+import { slaBreachLine } from './sla-clock';
 import {
   BUTTON_TEXT_MAX,
   BUTTON_VALUE_MAX,
@@ -35,6 +36,7 @@ import {
   SECTION_FIELDS_MAX,
   SECTION_MIN,
   SECTION_TEXT_MAX,
+  TEXT_LINK_URL_MAX,
   messageTextLength,
 } from './limits';
 
@@ -77,14 +79,19 @@ const PLAIN_DATA_TYPE = /^[a-z0-9-]{1,32}(:[a-z0-9-]{1,32})?$/;
 // Date.parse alone is no check: V8 reads "yesterday <3" as a date in 2001.
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-/** `2026-11-25 10:00 UTC` for an ISO-8601 time; anything else is shown as it came. */
-export function formatTime(iso: string): string {
+/** `2026-11-25 10:00 UTC` for an ISO-8601 time; undefined for anything else. */
+export function utcMinute(iso: string): string | undefined {
   const time = ISO_TIME.test(iso) ? Date.parse(iso) : Number.NaN;
-  if (Number.isNaN(time)) return literal(iso);
+  if (Number.isNaN(time)) return undefined;
   return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function timesSeen(count: number): string {
+/** `2026-11-25 10:00 UTC` for an ISO-8601 time; anything else is shown as it came. */
+export function formatTime(iso: string): string {
+  return utcMinute(iso) ?? literal(iso);
+}
+
+export function timesSeen(count: number): string {
   if (!Number.isSafeInteger(count) || count < 1) return 'seen';
   return count === 1 ? 'seen once' : `seen ${count} times`;
 }
@@ -108,7 +115,7 @@ function caseStatusLine(alert: AlertRecord): string {
     return `✅ *${name}* · closed as ${literal(snapshot.status)}${impact}`;
   }
   const assignee = snapshot.assignee ? `assigned to ${literal(snapshot.assignee)}` : 'unassigned';
-  return `📁 *${name}* · ${literal(snapshot.status)} · ${assignee}`;
+  return `📁 *${name}* · ${literal(snapshot.status)} · ${assignee}${slaBreachLine(alert.sla)}`;
 }
 
 function statusBlocks(alert: AlertRecord): KnownBlock[] {
@@ -158,12 +165,27 @@ function seenContext(alert: AlertRecord): KnownBlock {
   );
 }
 
-function consoleButton(url: string | undefined): Button | undefined {
+/** A finding first grouped into a storm's digest (alerts/storm.ts), posted on its own later: the way back to it. */
+function inDigestContext(alert: AlertRecord): KnownBlock | undefined {
+  const permalink = alert.inDigest?.permalink;
+  if (!permalink || !webUrlHost(permalink) || permalink.length > TEXT_LINK_URL_MAX) return undefined;
+  return context(
+    mrkdwn(`ℹ️ First grouped into ${slackLink(permalink, 'a digest')} during a storm of findings`),
+  );
+}
+
+/** The finding's console link and its label, on every chat platform; undefined when it must not be linked. */
+export function consoleLink(url: string | undefined): { label: string; url: string } | undefined {
   const host = webUrlHost(url);
   if (!host || !url) return undefined;
   // The URL comes with the finding: a SIEM alert may point anywhere, so the label names the real host
   // unless it is the AWS console.
-  return linkButton(OPEN_CONSOLE, AWS_CONSOLE_HOST.test(host) ? 'Open in AWS console' : `Open ${host}`, url);
+  return { label: AWS_CONSOLE_HOST.test(host) ? 'Open in AWS console' : `Open ${host}`, url };
+}
+
+function consoleButton(url: string | undefined): Button | undefined {
+  const link = consoleLink(url);
+  return link && linkButton(OPEN_CONSOLE, link.label, link.url);
 }
 
 function fingerprintButton(actionId: string, label: string, fingerprint: string): Button {
@@ -219,15 +241,19 @@ function actionsBlock(
 }
 
 /** 0: indicators, 1: not classified, 2: context (private and reserved addresses). */
-function observableRank(observable: Observable): number {
+export function observableRank(observable: Observable): number {
   if (observable.ioc === true) return 0;
   return observable.ioc === false ? 2 : 1;
 }
 
-function observableLine(observable: Observable): string {
-  // `other` says nothing: its first tag (`access-key`, `user-name`, …) says what the value is.
+/** What an observable is, as raw text: `other` says nothing, its first tag (`access-key`, …) says more. */
+export function observableTypeName(observable: Observable): string {
   const tag = observable.dataType === 'other' ? observable.tags?.[0] : undefined;
-  const name = tag !== undefined && PLAIN_DATA_TYPE.test(tag) ? tag : observable.dataType;
+  return tag !== undefined && PLAIN_DATA_TYPE.test(tag) ? tag : observable.dataType;
+}
+
+function observableLine(observable: Observable): string {
+  const name = observableTypeName(observable);
   const type = PLAIN_DATA_TYPE.test(name) ? name : literal(name, 40);
   return `\n• ${literal(observable.data, OBSERVABLE_VALUE_MAX)} ${type}${observable.ioc === false ? ' · context' : ''}`;
 }
@@ -317,6 +343,8 @@ export function alertMessage(alert: AlertRecord, options: AlertMessageOptions = 
   const head: KnownBlock[] = [header(alert.severity, finding.title), ...statusBlocks(alert)];
   if (facts.length > 0) head.push(factsBlock(facts));
   const tail: KnownBlock[] = [seenContext(alert)];
+  const digestLine = inDigestContext(alert);
+  if (digestLine) tail.push(digestLine);
   if (alert.lastError)
     tail.push(context(mrkdwn(`⚠️ Last attempt failed: ${literal(alert.lastError, PROSE_VALUE_MAX)}`)));
   const actions = actionsBlock(alert, remediationUrl, options);

@@ -22,6 +22,15 @@ export interface Fact {
   value: string;
 }
 
+/**
+ * One labelled fact as the finding has it: `parts` are raw finding text (never empty), for each
+ * surface to escape its own way (Slack literals here, Adaptive Card text in `cards/`).
+ */
+export interface FactParts {
+  label: string;
+  parts: string[];
+}
+
 /** The observables a template reads, indexed once. */
 interface Details {
   /** First observable carrying each tag. */
@@ -58,10 +67,10 @@ function tagOf(observable: Observable | undefined, key: string): string | undefi
   return undefined;
 }
 
-function fact(label: string, ...parts: (string | undefined)[]): Fact | undefined {
+function fact(label: string, ...parts: (string | undefined)[]): FactParts | undefined {
   const shown: string[] = [];
-  for (const part of parts) if (part !== undefined && part !== '') shown.push(literal(part, VALUE_MAX));
-  return shown.length === 0 ? undefined : { label, value: shown.join(' · ') };
+  for (const part of parts) if (part !== undefined && part !== '') shown.push(part);
+  return shown.length === 0 ? undefined : { label, parts: shown };
 }
 
 /** The first observable carrying one of `tags`, in the order of `tags`. */
@@ -90,12 +99,12 @@ function taggedAddress(details: Details, ...tags: string[]): Observable | undefi
 }
 
 /** A port with its service name: `22` · `SSH`. */
-function portFact(label: string, observable: Observable | undefined): Fact | undefined {
+function portFact(label: string, observable: Observable | undefined): FactParts | undefined {
   return fact(label, observable?.data, tagOf(observable, 'service'));
 }
 
 /** An address with what is known of its network: `203.0.113.9` · `AS64496` · `Example ISP` · `NL`. */
-function addressFact(label: string, observable: Observable | undefined): Fact | undefined {
+function addressFact(label: string, observable: Observable | undefined): FactParts | undefined {
   if (!observable) return undefined;
   const asn = tagOf(observable, 'asn');
   return fact(
@@ -120,13 +129,13 @@ function remoteAddress(details: Details): Observable | undefined {
   return taggedAddress(details, 'remote-ip', 'k8s-source-ip', 'src') ?? indicator(details, 'ip');
 }
 
-function userFact(finding: FindingSnapshot, details: Details, ...tags: string[]): Fact | undefined {
+function userFact(finding: FindingSnapshot, details: Details, ...tags: string[]): FactParts | undefined {
   return finding.actor
     ? fact('User', finding.actor.name, finding.actor.email)
     : fact('User', tagged(details, ...tags, 'user-name')?.data);
 }
 
-function domainFact(details: Details): Fact | undefined {
+function domainFact(details: Details): FactParts | undefined {
   return fact('Domain', indicator(details, 'domain', 'fqdn')?.data);
 }
 
@@ -136,14 +145,14 @@ function resourceIs(finding: FindingSnapshot, pattern: RegExp): boolean {
 }
 
 /** A Security Hub control id (`EC2.2`) from the finding's id or title. */
-function controlId(finding: FindingSnapshot): string | undefined {
+export function controlId(finding: FindingSnapshot): string | undefined {
   return (
     /\/([A-Za-z][A-Za-z0-9]*\.\d+)\/finding\//.exec(finding.sourceId)?.[1] ??
     /^([A-Za-z][A-Za-z0-9]*\.\d+) /.exec(finding.title)?.[1]
   );
 }
 
-type Template = (finding: FindingSnapshot, details: Details) => (Fact | undefined)[];
+type Template = (finding: FindingSnapshot, details: Details) => (FactParts | undefined)[];
 
 const TEMPLATES: Record<FindingKind, Template> = {
   iam: (finding, details) => [
@@ -217,7 +226,7 @@ const RESOURCE_LABELS: [RegExp, string][] = [
   [/iamuser|^user$/i, 'IAM user'],
 ];
 
-function resourceFact(finding: FindingSnapshot): Fact | undefined {
+function resourceFact(finding: FindingSnapshot): FactParts | undefined {
   const resource = finding.resource;
   if (!resource) return undefined;
   const name = resource.name === resource.id ? undefined : resource.name;
@@ -231,10 +240,13 @@ function resourceFact(finding: FindingSnapshot): Fact | undefined {
  * (AWS publishes one per control at `docs.aws.amazon.com/console/securityhub/<control>/remediation`,
  * the URL Security Hub itself puts in the finding).
  */
-export function findingFacts(finding: FindingSnapshot): { facts: Fact[]; remediationUrl?: string } {
+export function findingFactParts(finding: FindingSnapshot): {
+  facts: FactParts[];
+  remediationUrl?: string;
+} {
   const details = readDetails(finding.observables);
-  const facts: Fact[] = [];
-  const add = (item: Fact | undefined) => {
+  const facts: FactParts[] = [];
+  const add = (item: FactParts | undefined) => {
     if (item) facts.push(item);
   };
   add(fact('Account', finding.accountId, finding.accountName));
@@ -250,4 +262,14 @@ export function findingFacts(finding: FindingSnapshot): { facts: Fact[]; remedia
   return control
     ? { facts, remediationUrl: `https://docs.aws.amazon.com/console/securityhub/${control}/remediation` }
     : { facts };
+}
+
+/** {@link findingFactParts} for Slack: each part a literal, joined by ` · `. */
+export function findingFacts(finding: FindingSnapshot): { facts: Fact[]; remediationUrl?: string } {
+  const { facts, remediationUrl } = findingFactParts(finding);
+  const shown = facts.map(({ label, parts }) => ({
+    label,
+    value: parts.map((part) => literal(part, VALUE_MAX)).join(' · '),
+  }));
+  return remediationUrl === undefined ? { facts: shown } : { facts: shown, remediationUrl };
 }

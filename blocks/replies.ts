@@ -154,6 +154,29 @@ export function caseChangeReply(input: {
   return { text, blocks };
 }
 
+/** The message metadata of a TheHive comment threaded into Slack: how a retry finds its own reply. */
+export const CASE_COMMENT_EVENT_TYPE = 'hivewire_case_comment';
+
+/**
+ * A TheHive comment threaded under the alert: "<login> in TheHive" with the case link, then the
+ * comment's text as `plain_text` (Slack parses nothing in it: no mention, link or formatting), its
+ * line breaks kept. The comment id rides as message metadata.
+ */
+export function caseCommentReply(input: {
+  login: string;
+  message: string;
+  commentId: string;
+  caseNumber?: number;
+  caseUrl?: string;
+}): Reply & { metadata: { event_type: string; event_payload: { commentId: string } } } {
+  const who = `💬 ${literal(input.login)} in TheHive on ${caseLabel(input.caseNumber, input.caseUrl)}`;
+  return {
+    text: `${literal(input.login)} in TheHive: ${literal(input.message, PROSE_VALUE_MAX)}`,
+    blocks: [context(mrkdwn(who)), section(plainText(input.message, SECTION_TEXT_MAX))],
+    metadata: { event_type: CASE_COMMENT_EVENT_TYPE, event_payload: { commentId: input.commentId } },
+  };
+}
+
 /** Thread reply when escalation failed for good: what went wrong, and that the button works again. */
 export function escalationFailedReply(input: { reason: string; userId: string }): Reply {
   return reply(

@@ -80,6 +80,20 @@ function change(d: Details, key: string): string | undefined {
   return `${key} ${words(value.before)} → ${words(value.after)}`;
 }
 
+/** A copied message of the case's conversation: who said what where, and both links. */
+function conversationLine(action: string, d: Details, config: LinkConfig): string {
+  const slack = (d.slack ?? {}) as Details;
+  const theHive = (d.thehive ?? {}) as Details;
+  const slackLink =
+    typeof slack.permalink === 'string' ? currentPermalink(slack.permalink, config) : undefined;
+  const links = `Slack ${slackLink ?? words(slack.ts)} ↔ TheHive comment ${words(theHive.commentId)} ${words(theHive.caseUrl)}`;
+  if (action === 'conversation-to-slack')
+    return `${words(d.author)} in TheHive: "${words(d.text)}" threaded in Slack (${links})`;
+  const change = d.change === 'deleted' ? 'deleted' : d.change === 'edited' ? 'edited' : 'said';
+  const text = d.change === 'deleted' ? '' : `: "${words(d.text)}"`;
+  return `${words(d.author)} in Slack ${change}${text}, copied to TheHive (${links})`;
+}
+
 /** One event as a sentence; links in it are rebuilt from today's configuration. */
 export function describeEvent(event: AuditEvent, config: LinkConfig): string {
   const { raw: _raw, ...d } = event.details ?? {};
@@ -118,6 +132,16 @@ export function describeEvent(event: AuditEvent, config: LinkConfig): string {
       return `ignored: ${words(d.reasonLabel ?? d.reason)}${d.note ? ` (${words(d.note)})` : ''}`;
     case 'error':
       return `failed at ${words(d.step)}: ${words(d.reason)}`;
+    case 'conversation-to-thehive':
+    case 'conversation-to-slack':
+      return conversationLine(event.action, d, config);
+    case 'sla-warning':
+    case 'sla-breach':
+    case 'sla-escalated':
+    case 'sla-stopped':
+      return `SLA ${words(d.tier)}: time to ${words(d.clock)}, ${words(d.waitedMinutes)} of ${words(d.limitMinutes)} min${d.calledOn ? `, calling on ${words(d.calledOn)}` : ''}`;
+    case 'reported':
+      return `reported to the SOC from Slack (${words(d.sourceRef)})${permalink ? ` ${permalink}` : ''}`;
     default:
       return pairs(d);
   }

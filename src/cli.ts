@@ -1,7 +1,7 @@
 /**
  * The `hivewire` command.
  *
- *   hivewire render <file|->        the Slack alert(s) for an event, as JSON (no network)
+ *   hivewire render [--chat slack|teams] <file|->  the alert(s) for an event, as JSON (no network)
  *   hivewire case-request [--requested-by U…] [--permalink URL] <file|->
  *                                   the TheHive requests "Create Case" would send (no network)
  *   hivewire serve                  the bot, locally (sandbox when no Slack token is configured)
@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseJsonText } from './json';
 import { newAlertRecord } from './alerts/ingest';
-import { renderAlert } from './alerts/render';
+import { renderAlert, renderTeamsAlert } from './alerts/render';
 import { caseRequests } from './cases/case-content';
 import { ConfigError, type Config } from './config';
 import { ConfigSyntaxError, loadConfig, parseConfigFile } from './config-file';
@@ -22,7 +22,8 @@ import type { Finding } from './domain/finding';
 import type { AlertRecord } from './domain/alert';
 
 const USAGE = `Usage:
-  hivewire render <file|->           print the Slack alert(s) for an event as JSON
+  hivewire render [--chat slack|teams] <file|->
+                                     print the alert(s) for an event as JSON, as that chat shows them
   hivewire case-request [--requested-by <Slack user id>] [--permalink <Slack alert URL>] <file|->
                                      print the TheHive requests "Create Case" would send
   hivewire serve [--sandbox-samples] run the bot locally (sandbox when SLACK_BOT_TOKEN is unset)
@@ -87,7 +88,26 @@ function exitCode(accepted: number): number {
   return accepted > 0 ? 0 : 1;
 }
 
-function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
+/** `render`'s arguments: the file and the chat platform whose message to print (Slack by default). */
+function renderArgs(args: string[]): { target: string | undefined; chat: 'slack' | 'teams' } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { chat: { type: 'string', default: 'slack' } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const chat = parsed.values.chat;
+  if (chat !== 'slack' && chat !== 'teams')
+    throw new UsageError(`--chat: expected slack or teams, got ${chat}`);
+  return { target: parsed.positionals[0], chat };
+}
+
+function render(args: string[], env: NodeJS.ProcessEnv): number {
+  const { target, chat } = renderArgs(args);
   const config = offlineConfig(env);
   const { event, error } = readEvent(target);
   if (error) {
@@ -97,7 +117,7 @@ function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
   const { alerts, skipped, rejected } = offlineAlerts(event, config);
   const output = {
     findings: alerts.map(({ finding, record }) => {
-      const message = renderAlert(record, config);
+      const slack = chat === 'slack' ? renderAlert(record, config) : undefined;
       return {
         fingerprint: finding.fingerprint,
         source: finding.source,
@@ -107,7 +127,7 @@ function render(target: string | undefined, env: NodeJS.ProcessEnv): number {
         accountId: finding.accountId ?? null,
         customer: finding.customer,
         observables: finding.observables.map(({ dataType, data }) => ({ dataType, data })),
-        message: { text: message.text, blocks: message.blocks },
+        message: slack ? { text: slack.text, blocks: slack.blocks } : renderTeamsAlert(record, config),
       };
     }),
     skipped,
@@ -183,7 +203,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     switch (command) {
       case 'render':
-        return render(args[0], env);
+        return render(args, env);
       case 'case-request':
         return caseRequest(args, env);
       case 'serve': {

@@ -28,6 +28,11 @@ const nonEmpty = () => z.string().check(z.minLength(1));
 const slackUserId = z.string().check(z.regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id (U…)'));
 const slackGroupId = z.string().check(z.regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id (S…)'));
 
+/** Which way a case's conversation is copied (both by default): a customer can keep either side private. */
+const conversationSettings = z.strictObject({
+  slackToTheHive: z.optional(z.boolean()),
+  theHiveToSlack: z.optional(z.boolean()),
+});
 const slackTeamId = z.string().check(z.regex(/^[TE][A-Z0-9]+$/, 'must be a Slack workspace id (T…)'));
 const slackChannelId = z.string().check(z.regex(/^[CGD][A-Z0-9]+$/, 'must be a Slack channel id (C…)'));
 
@@ -47,6 +52,7 @@ const customerSettings = z.strictObject({
   pap: z.optional(pap),
   caseTemplate: z.optional(nonEmpty()),
   severityThreshold: z.optional(severity),
+  conversation: z.optional(conversationSettings),
 });
 
 /** Whether two customers claim one Slack workspace (its threshold and its clicks would be ambiguous). */
@@ -83,6 +89,23 @@ const responseAction = z
       message: 'give exactly one of lambda or ssmDocument',
     }),
   );
+
+/** SLA watch: minutes a case may stay `New` (acknowledge) and open (resolve); whole minutes, at most 30 days. */
+const slaMinutes = z.int().check(z.gte(1), z.lte(43_200));
+const slaLimits = z.strictObject({
+  acknowledgeMinutes: z.optional(slaMinutes),
+  resolveMinutes: z.optional(slaMinutes),
+});
+/** Limits per severity and the tiers called on: at the warning share, at the breach, then the leads. */
+const slaSettings = {
+  severities: z.optional(z.partialRecord(severity, slaLimits)),
+  /** The share of a limit at which the warning comes (0.8: at 24 of 30 minutes). */
+  warnAt: z.optional(z.number().check(z.gt(0), z.lt(1))),
+  onCall: z.optional(slackGroupId),
+  leads: z.optional(slackGroupId),
+  /** How long past a breach the leads are called on. */
+  leadsAfterMinutes: z.optional(slaMinutes),
+};
 
 export const configFileSchema = z.strictObject({
   accounts: z._default(
@@ -133,6 +156,32 @@ export const configFileSchema = z.strictObject({
       autoAsk: z._default(z.array(nonEmpty()), []),
       timeoutMinutes: z._default(z.int().check(z.gte(1), z.lte(10_080)), 60),
       siemQueueUrl: z.optional(z.url({ protocol: /^https$/ })),
+    }),
+  ),
+  /**
+   * Storms (alerts/storm.ts): once `threshold` new findings came for a channel within the last minute, its
+   * new findings are grouped by type and account into digest alerts, one per `digestMinutes`.
+   */
+  storms: z._default(
+    z.strictObject({
+      enabled: z._default(z.boolean(), true),
+      threshold: z._default(z.int().check(z.gte(1), z.lte(1_000)), 20),
+      digestMinutes: z._default(z.int().check(z.gte(1), z.lte(1_440)), 60),
+    }),
+    { enabled: true, threshold: 20, digestMinutes: 60 },
+  ),
+  /** SLA watch; each customer's settings override the defaults key by key. */
+  sla: z.optional(
+    z.strictObject({
+      ...slaSettings,
+      customers: z._default(z.record(nonEmpty(), z.strictObject(slaSettings)), {}),
+    }),
+  ),
+  /** "Report to SOC" (message shortcut): who may report; without a list, everyone in the workspace. */
+  report: z.optional(
+    z.strictObject({
+      allowedUsers: z.optional(z.array(slackUserId)),
+      allowedGroups: z.optional(z.array(slackGroupId)),
     }),
   ),
   /** Buttons that run a Lambda function or an SSM Automation runbook with the finding. */

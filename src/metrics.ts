@@ -19,6 +19,8 @@ export type CountMetric =
   | 'FindingsPosted'
   /** An existing alert was updated (count, severity, last seen). */
   | 'FindingsUpdated'
+  /** A new finding was grouped into a digest alert, its channel being in a storm. */
+  | 'FindingsDigested'
   /** Not shown: below the severity threshold, nothing newer than the alert, or not a finding event. */
   | 'FindingsSkipped'
   /** Malformed: kept as a dead letter, with the field named. */
@@ -36,7 +38,11 @@ export type CountMetric =
   /** A TheHive API call failed after its retries. */
   | 'TheHiveCallFailures'
   /** Something was kept in the table's dead letters (the `DeadLettersWritten` alarm). */
-  | 'DeadLettersWritten';
+  | 'DeadLettersWritten'
+  /** A person's Slack message in an alert's thread became a comment on its case. */
+  | 'ConversationCopiedToTheHive'
+  /** A comment people added on a case in TheHive was threaded under its alert. */
+  | 'ConversationCopiedToSlack';
 
 /** Durations, in milliseconds, one sample per call (retries included). */
 export type LatencyMetric = 'SlackCallLatency' | 'TheHiveCallLatency';

@@ -63,11 +63,55 @@ export interface SampleFinding {
   loadAtStart: boolean;
 }
 
+/** The storm sample: how many findings, over which Security Hub controls, in the one sample account. */
+const STORM_FINDINGS = 60;
+const STORM_CONTROLS = ['S3.8', 'EC2.7', 'IAM.6'];
+
+interface ImportedFindingsEvent {
+  detail: { findings: { Id: string; Title: string; ProductFields: Record<string, string> }[] };
+}
+
+/**
+ * A storm as enabling a standard produces it: the real EC2.7 finding of `fixtures/aws` made into one
+ * "Security Hub Findings - Imported" event of STORM_FINDINGS HIGH findings (each its own control id from
+ * STORM_CONTROLS and finding id; nothing else changed). Past the storm threshold, the console shows the
+ * rest grouped into one digest per control.
+ */
+function stormEvent(): unknown {
+  const event = JSON.parse(
+    readFileSync(join(FIXTURES, 'aws/securityhub-imported-afsbp-ec2-7.json'), 'utf8'),
+  ) as ImportedFindingsEvent;
+  const [finding] = event.detail.findings;
+  if (!finding) throw new Error('the EC2.7 fixture has no finding');
+  const findings = Array.from({ length: STORM_FINDINGS }, (_, n) => {
+    const control = STORM_CONTROLS[n % STORM_CONTROLS.length]!;
+    const id = finding.Id.replace('/EC2.7/finding/', `/${control}/finding/`).replace(
+      /[0-9a-f-]+$/,
+      `storm-${n}`,
+    );
+    return {
+      ...finding,
+      Id: id,
+      Title: finding.Title.replace(/^EC2\.7/, control),
+      Severity: { Label: 'HIGH', Normalized: 70, Original: 'HIGH' },
+      ProductFields: { ...finding.ProductFields, 'aws/securityhub/FindingId': id },
+    };
+  });
+  return { ...event, detail: { ...event.detail, findings } };
+}
+
 /** Reads the sample events from disk. */
 export function loadSamples(): SampleFinding[] {
-  return SAMPLE_FILES.map(({ name, file, loadAtStart }) => ({
-    name,
-    loadAtStart,
-    event: JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as unknown,
-  }));
+  return [
+    ...SAMPLE_FILES.map(({ name, file, loadAtStart }) => ({
+      name,
+      loadAtStart,
+      event: JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as unknown,
+    })),
+    {
+      name: `Storm: ${STORM_FINDINGS} Security Hub findings at once (digests past the threshold)`,
+      loadAtStart: false,
+      event: stormEvent(),
+    },
+  ];
 }

@@ -38,6 +38,9 @@ export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean 
   const resumed = await runtime.queue.resume();
   if (resumed > 0) logger.info('resuming the jobs a previous run left unfinished', { jobs: resumed });
 
+  // The app is in the sandbox team from the start, as an admin would have added it.
+  if (sandbox) await sandbox.installTeamsApp();
+
   if (sandbox && options.samples && (await runtime.deps.store.listAlerts(1)).length === 0) {
     // Through the console's own Inject, so a sample Hivewire skips shows there as a notice.
     for (const [index, sample] of samples.entries()) {

@@ -25,6 +25,8 @@ import { metricsReport } from './metrics';
 import { createSlackEventsEndpoint } from './slack/events-endpoint';
 import { createInstallEndpoints, INSTALL_PATH, REDIRECT_PATH } from './slack/oauth';
 import { errorMessage } from './logger';
+import { createTeamsEndpoint, TEAMS_MESSAGES_PATH } from './chat/teams/bot';
+import { teamsSettings } from './chat/teams/settings';
 
 /** How often the local reconcile timer asks TheHive for changes the webhooks missed. */
 export const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
@@ -97,6 +99,7 @@ export function createRouter(runtime: LocalRuntime) {
 
   const routes: Record<string, (request: HttpRequest) => Promise<HttpResponse>> = {
     'POST /slack/events': slackEvents,
+    [`POST ${TEAMS_MESSAGES_PATH}`]: createTeamsEndpoint(teamsSettings(process.env, deps.config), deps),
     [`GET ${INSTALL_PATH}`]: slackInstall.install,
     [`GET ${REDIRECT_PATH}`]: slackInstall.redirect,
     'POST /thehive/webhook': (request) => handleTheHiveWebhook(request, deps),

@@ -5,11 +5,15 @@
  * reports the failure to people (queue/attempt.ts).
  */
 import { ingestFinding } from './alerts/ingest';
+import { refreshDigest } from './alerts/storm';
 import { withAnalystClients } from './wiring/analyst-clients';
 import { deliverIgnore } from './alerts/ignore';
 import { runLookup } from './lookups/lookup';
+import { fileReport, reportFailed } from './report/report';
+import { reportFingerprint } from './report/report-content';
 import { runResponseAction } from './response-actions/response-actions';
 import { askTriage, expireTriage, followUpTriage } from './triage/triage';
+import { copySlackMessage } from './cases/conversation';
 import { createCase, escalationFailed } from './cases/escalate';
 import { reconcile } from './cases/reconcile';
 import { applyCaseNotification } from './cases/sync';
@@ -30,6 +34,12 @@ const USE_CASES: { [K in Job['kind']]: (job: JobOf<K>, deps: WorkerDeps) => Prom
   'triage-followup': (job, deps) => followUpTriage(job, withAnalystClients(deps)),
   'triage-timeout': (job, deps) => expireTriage(job, withAnalystClients(deps)),
   'response-action': (job, deps) => runResponseAction(job, withAnalystClients(deps)),
+  'refresh-digest': refreshDigest,
+  'thread-message': async (job, deps) => {
+    const outcome = await copySlackMessage(job.message, deps);
+    deps.logger.info('thread message', { change: job.message.change, outcome });
+  },
+  report: fileReport,
 };
 
 async function run(job: Job, deps: WorkerDeps): Promise<void> {
@@ -41,6 +51,7 @@ async function run(job: Job, deps: WorkerDeps): Promise<void> {
 /** Tells people when a job has failed for good. */
 async function reportFailure(job: Job, error: unknown, deps: WorkerDeps): Promise<void> {
   if (job.kind === 'create-case') await escalationFailed(job, error, deps);
+  if (job.kind === 'report') await reportFailed(job, error, deps);
 }
 
 /**
@@ -54,6 +65,7 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
     case 'create-case':
     case 'ignore-followup':
     case 'response-action':
+    case 'refresh-digest':
       return { fingerprint: job.fingerprint };
     case 'lookup':
       return job.reply.to === 'thread' ? { fingerprint: job.reply.fingerprint } : {};
@@ -65,8 +77,11 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
     case 'triage-followup':
     case 'triage-timeout':
       return { triageId: job.triageId };
+    case 'report':
+      return { fingerprint: reportFingerprint(job.message) };
     case 'case-changed':
     case 'reconcile':
+    case 'thread-message':
       return {};
   }
 }

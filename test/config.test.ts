@@ -28,8 +28,15 @@ describe('the config file', () => {
       defaults: { tlp: 2, pap: 2, customer: 'internal' },
       slack: { admins: [], adminGroups: [] },
       users: {},
+      storms: { enabled: true, threshold: 20, digestMinutes: 60 },
       responseActions: [],
     });
+  });
+
+  it('refuses a storm threshold that is not a whole number of messages', () => {
+    expect(() => checkConfigFile({ storms: { threshold: 0 } }, 'hivewire.yml')).toThrow(
+      'hivewire.yml: storms.threshold: Too small: expected number to be >=1',
+    );
   });
 
   it.each([

@@ -13,6 +13,16 @@ export const IGNORE_REASON_INPUT = 'hivewire.ignore.reason_select';
 export const IGNORE_NOTE_BLOCK = 'hivewire.ignore.note';
 export const IGNORE_NOTE_INPUT = 'hivewire.ignore.note_input';
 
+/** Report modal: title, severity, customer and note (block ids, then action ids). */
+export const REPORT_TITLE_BLOCK = 'hivewire.report.title';
+export const REPORT_TITLE_INPUT = 'hivewire.report.title_input';
+export const REPORT_SEVERITY_BLOCK = 'hivewire.report.severity';
+export const REPORT_SEVERITY_INPUT = 'hivewire.report.severity_select';
+export const REPORT_CUSTOMER_BLOCK = 'hivewire.report.customer';
+export const REPORT_CUSTOMER_INPUT = 'hivewire.report.customer_select';
+export const REPORT_NOTE_BLOCK = 'hivewire.report.note';
+export const REPORT_NOTE_INPUT = 'hivewire.report.note_input';
+
 /**
  * Response-action buttons: `hivewire.response_action.<id>` (one action id per configured action, since
  * action ids must be unique within a block); the button's `value` is the alert's fingerprint.

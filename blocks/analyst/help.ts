@@ -8,12 +8,13 @@ import { literal } from '../escape';
 import type { Reply } from '../replies';
 import { COMMAND } from './actions';
 
-export type CommandTopic = 'threshold' | 'case' | 'lookup';
+export type CommandTopic = 'threshold' | 'case' | 'lookup' | 'sla';
 
 const USAGE: Record<CommandTopic, string> = {
   threshold: `\`${COMMAND} threshold\` shows the severity threshold · \`${COMMAND} threshold LEVEL\` sets it (admins only), LEVEL one of ${SEVERITIES.join(', ')}`,
   case: `\`${COMMAND} case 42\` shows case #42's state, its links and its timeline`,
   lookup: `\`${COMMAND} lookup VALUES…\` looks up IPs, domains, URLs and hashes (defanged ones like \`hxxp://evil[.]com\` too) in RDAP, VirusTotal, AbuseIPDB and URLhaus`,
+  sla: `\`${COMMAND} sla\` lists the open cases closest to or past their SLA limits`,
 };
 
 /** The full help. */
@@ -23,10 +24,11 @@ export function helpMessage(): Reply {
     `• ${USAGE.threshold}`,
     `• ${USAGE.case}`,
     `• ${USAGE.lookup}`,
+    `• ${USAGE.sla}`,
     `• \`${COMMAND} help\` shows this help`,
   ];
   return {
-    text: `Hivewire help: ${COMMAND} threshold | case | lookup | help`,
+    text: `Hivewire help: ${COMMAND} threshold | case | lookup | sla | help`,
     blocks: [
       section(mrkdwn(lines.join('\n'))),
       context(

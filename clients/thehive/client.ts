@@ -192,11 +192,11 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
 
 const USER_AGENT = `hivewire/${version}`;
 const DEFAULTS = { timeoutMs: 10_000, retries: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
-/** Cases fetched per query page by `listChangedSince`. */
+/** Cases (or comments) fetched per query page by `listChangedSince` (and `listInCase`). */
 const CASE_PAGE_SIZE = 100;
 
 interface Request<T> {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   /** The answer's schema; none when TheHive answers 204 without a body. */
@@ -530,9 +530,12 @@ export class ObservableEndpoint {
   }
 }
 
-/** `comments`: add a comment to a case. */
+/** `comments`: add, edit and delete a case's comments, and list them. */
 export class CommentEndpoint {
-  constructor(private readonly transport: TheHiveTransport) {}
+  constructor(
+    private readonly transport: TheHiveTransport,
+    private readonly query: QueryEndpoint,
+  ) {}
 
   /** Adds a Markdown comment to a case. */
   createInCase(caseId: string, message: string): Promise<OutputComment> {
@@ -542,6 +545,35 @@ export class CommentEndpoint {
       body: { message },
       schema: outputCommentSchema,
     });
+  }
+
+  /** Replaces a comment's text; TheHive marks it edited (answers 204). */
+  async update(commentId: string, message: string): Promise<void> {
+    await this.transport.send({
+      method: 'PATCH',
+      path: `/api/v1/comment/${segment(commentId)}`,
+      body: { message },
+    });
+  }
+
+  /** Deletes a comment (answers 204). */
+  async delete(commentId: string): Promise<void> {
+    await this.transport.send({ method: 'DELETE', path: `/api/v1/comment/${segment(commentId)}` });
+  }
+
+  /** A case's comments, oldest first, every page of them. */
+  async listInCase(caseId: string): Promise<OutputComment[]> {
+    const comments: OutputComment[] = [];
+    for (let from = 0; ; from += CASE_PAGE_SIZE) {
+      const page = await this.query.run([
+        { _name: 'getCase', idOrName: caseId },
+        { _name: 'comments' },
+        { _name: 'sort', _fields: [{ createdAt: 'asc' }] },
+        { _name: 'page', from, to: from + CASE_PAGE_SIZE },
+      ]);
+      comments.push(...page);
+      if (page.length < CASE_PAGE_SIZE) return comments;
+    }
   }
 }
 
@@ -606,7 +638,7 @@ export class TheHiveClient {
     this.alerts = new AlertEndpoint(this.transport, this.query);
     this.cases = new CaseEndpoint(this.transport, this.query);
     this.observables = new ObservableEndpoint(this.transport);
-    this.comments = new CommentEndpoint(this.transport);
+    this.comments = new CommentEndpoint(this.transport, this.query);
   }
 
   /**

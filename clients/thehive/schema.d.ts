@@ -123,6 +123,27 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/comment/{commentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a comment */
+    delete: operations['deleteComment'];
+    options?: never;
+    head?: never;
+    /**
+     * Replace a comment's text
+     * @description TheHive marks the comment edited (`isEdited`, `updatedAt`, `updatedBy`).
+     */
+    patch: operations['updateComment'];
+    trace?: never;
+  };
   '/api/v1/query': {
     parameters: {
       query?: never;
@@ -705,6 +726,8 @@ export interface components {
     AlertId: string;
     /** @description The case's `_id` (`~123`) or its `number`. */
     CaseId: string;
+    /** @description The comment's `_id` (`~123`). */
+    CommentId: string;
   };
   requestBodies: never;
   headers: never;
@@ -936,6 +959,68 @@ export interface operations {
         content: {
           'application/json': components['schemas']['OutputComment'];
         };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['AuthenticationError'];
+      403: components['responses']['AuthorizationError'];
+      404: components['responses']['NotFoundError'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  deleteComment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The organisation to act in, when not the user's default one. */
+        'X-Organisation'?: components['parameters']['Organisation'];
+      };
+      path: {
+        /** @description The comment's `_id` (`~123`). */
+        commentId: components['parameters']['CommentId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['AuthenticationError'];
+      403: components['responses']['AuthorizationError'];
+      404: components['responses']['NotFoundError'];
+      500: components['responses']['ServerError'];
+    };
+  };
+  updateComment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The organisation to act in, when not the user's default one. */
+        'X-Organisation'?: components['parameters']['Organisation'];
+      };
+      path: {
+        /** @description The comment's `_id` (`~123`). */
+        commentId: components['parameters']['CommentId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InputComment'];
+      };
+    };
+    responses: {
+      /** @description Updated */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['AuthenticationError'];

@@ -13,14 +13,22 @@ import { severityRaisedReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import { enrichFinding } from '../enrich/enrich';
 import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
-import { parseEvent } from '../findings/parse';
+import { parseEvent, type ParseResult } from '../findings/parse';
 import { renderAlert } from './render';
 import { admitNewFinding } from './admission';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import { countUnparsed, type CountMetric } from '../metrics';
+import {
+  addToDigest,
+  digestedEvent,
+  digestFingerprint,
+  inStorm,
+  newFindingInStorm,
+  withDigestLink,
+} from './storm';
 
-export type IngestOutcome = 'posted' | 'updated' | 'unchanged' | 'below-threshold';
+export type IngestOutcome = 'posted' | 'digested' | 'updated' | 'unchanged' | 'below-threshold';
 
 export interface IngestResult {
   fingerprint: string;
@@ -77,9 +85,13 @@ function isNewer(finding: NormalisedFinding, alert: AlertRecord): boolean {
  * @example
  *   const { outcome } = await ingestFinding(finding, deps); // 'posted' the first time, then 'updated'
  */
-export async function ingestFinding(normalised: NormalisedFinding, deps: Deps): Promise<IngestResult> {
+export async function ingestFinding(
+  normalised: NormalisedFinding,
+  deps: Deps,
+  options: IngestOptions = {},
+): Promise<IngestResult> {
   deps.metrics.count('FindingsReceived', normalised.source);
-  const result = await postOrUpdate(normalised, deps);
+  const result = await postOrUpdate(normalised, deps, options);
   deps.metrics.count(OUTCOME_METRICS[result.outcome], normalised.source);
   return result;
 }
@@ -87,20 +99,55 @@ export async function ingestFinding(normalised: NormalisedFinding, deps: Deps): 
 /** What operators count of each outcome: posted, updated, or not shown. */
 const OUTCOME_METRICS = {
   posted: 'FindingsPosted',
+  digested: 'FindingsDigested',
   updated: 'FindingsUpdated',
   unchanged: 'FindingsSkipped',
   'below-threshold': 'FindingsSkipped',
 } as const satisfies Record<IngestOutcome, CountMetric>;
 
-async function postOrUpdate(normalised: NormalisedFinding, deps: Deps): Promise<IngestResult> {
+/**
+ * Alerts read for a whole batch of findings in one request (`Store.getAlerts`), each taken once: a
+ * second finding of the same fingerprint in the batch reads it again. What was read may be stale by
+ * the time a finding is ingested; every write is conditional, so a stale read costs a retry, never a
+ * wrong write.
+ */
+export type PrefetchedAlerts = Map<string, AlertRecord | undefined>;
+
+async function currentAlert(
+  fingerprint: string,
+  deps: Deps,
+  prefetched: PrefetchedAlerts | undefined,
+): Promise<AlertRecord | undefined> {
+  if (!prefetched?.has(fingerprint)) return deps.store.getAlert(fingerprint);
+  const alert = prefetched.get(fingerprint);
+  prefetched.delete(fingerprint);
+  return alert;
+}
+
+/** How a finding came in, when not from a security source. */
+export interface IngestOptions {
+  /** A person reported it to the SOC for this customer: posted in its channel whatever its severity. */
+  reportedFor?: string;
+  /** The batch's alerts, read at once (findings queue). */
+  prefetched?: PrefetchedAlerts;
+}
+
+async function postOrUpdate(
+  normalised: NormalisedFinding,
+  deps: Deps,
+  options: IngestOptions,
+): Promise<IngestResult> {
   const { store, logger } = deps;
-  const finding = await enrichFinding(normalised, deps.directory);
+  const finding =
+    options.reportedFor === undefined
+      ? await enrichFinding(normalised, deps.directory)
+      : { ...normalised, customer: options.reportedFor };
   const fingerprint = finding.fingerprint;
 
-  let current = await store.getAlert(fingerprint);
+  let current = await currentAlert(fingerprint, deps, options.prefetched);
   if (!current) {
     const { route, posted } = await admitNewFinding(finding, deps);
-    if (!posted) {
+    if (!posted && options.reportedFor === undefined) {
       // The fingerprint rides on the line, not on a child logger: building one per finding costs
       // more CPU than the rest of a skipped finding.
       logger.info('finding below the severity threshold: not posted', {
@@ -112,28 +159,48 @@ async function postOrUpdate(normalised: NormalisedFinding, deps: Deps): Promise<
       return { fingerprint, outcome: 'below-threshold' };
     }
     const now = deps.now();
-    // Created with the claim to post it, so posting needs no write of its own first.
-    const record = {
-      ...newAlertRecord(finding, route.channel, now),
-      postingSince: now.toISOString(),
-      postingBy: deps.leases?.holder,
-      postAttemptedAt: now.toISOString(),
-    };
     const received = {
       fingerprint,
       actor: { kind: 'system' as const },
       action: 'received',
       details: { source: finding.source, sourceId: finding.sourceId, raw: rawForAudit(finding.raw) },
     };
-    if (await store.createAlert(record, [received])) {
-      const posted = await postRootMessage(fingerprint, deps, { ...record, version: 1 });
-      if (posted) await askIfConfigured(posted, deps);
-      return { fingerprint, outcome: 'posted' };
+    if (newFindingInStorm(route.channel, deps)) {
+      const digest = digestFingerprint(finding, route.channel, now, deps.config.file.storms.digestMinutes);
+      const member = { ...newAlertRecord(finding, route.channel, now), inDigest: { fingerprint: digest } };
+      if (await store.createAlert(member, [received, digestedEvent(fingerprint, digest)])) {
+        await addToDigest(finding, digest, route.channel, deps, (record, claimed) =>
+          claimed || !leaseHeld(record, deps.now(), deps.leases)
+            ? postRootMessage(digest, deps, claimed ? record : undefined)
+            : Promise.resolve(undefined),
+        );
+        return { fingerprint, outcome: 'digested' };
+      }
+    } else {
+      // Created with the claim to post it, so posting needs no write of its own first.
+      const record = {
+        ...newAlertRecord(finding, route.channel, now),
+        postingSince: now.toISOString(),
+        postingBy: deps.leases?.holder,
+        postAttemptedAt: now.toISOString(),
+      };
+      if (await store.createAlert(record, [received])) {
+        const posted = await postRootMessage(fingerprint, deps, { ...record, version: 1 });
+        if (posted) await askIfConfigured(posted, deps);
+        return { fingerprint, outcome: 'posted' };
+      }
     }
     // Another delivery created it first.
     current = await store.getAlert(fingerprint);
   }
 
+  if (current?.inDigest && !current.ts) {
+    // Grouped into a digest: it stays there while the storm lasts or while nothing is newer; after
+    // that, news of it is posted on its own, linking to the digest.
+    if (!isNewer(finding, current) || inStorm(current.channel, deps))
+      return updateExistingAlert(finding, deps, current);
+    current = await withDigestLink(current, deps);
+  }
   if (current && !current.ts) {
     // A previous delivery created the record but its post failed or is under way: finish it.
     current = (await postRootMessage(fingerprint, deps)) ?? current;
@@ -310,14 +377,22 @@ export interface IngestEventResult {
   rejected: { index: number; error: string }[];
 }
 
-/** Parses an event (anything `hivewire render` reads) and ingests every finding in it. */
-export async function ingestEvent(event: unknown, deps: Deps): Promise<IngestEventResult> {
-  const parsed = parseEvent(event);
+/**
+ * Parses an event (anything `hivewire render` reads) and ingests every finding in it; `parsed` when the
+ * caller parsed it already (to read a batch's alerts at once).
+ */
+export async function ingestEvent(
+  event: unknown,
+  deps: Deps,
+  prepared: { parsed?: ParseResult; prefetched?: PrefetchedAlerts } = {},
+): Promise<IngestEventResult> {
+  const parsed = prepared.parsed ?? parseEvent(event);
   countUnparsed(deps.metrics, parsed);
   for (const rejection of parsed.rejected) {
     await deps.store.putDeadLetter({ kind: 'rejected-finding', error: rejection.error, payload: event });
   }
   const results: IngestResult[] = [];
-  for (const finding of parsed.findings) results.push(await ingestFinding(finding, deps));
+  for (const finding of parsed.findings)
+    results.push(await ingestFinding(finding, deps, { prefetched: prepared.prefetched }));
   return { results, skipped: parsed.skipped, rejected: parsed.rejected };
 }

@@ -8,6 +8,7 @@ import { responseActionsFor } from '../response-actions/response-actions';
 import type { Config } from '../config';
 import type { AlertRecord } from '../domain/alert';
 import { withCurrentLinks } from './links';
+import { teamsAlertCard, teamsMessage, type TeamsMessage } from '../../cards/teams';
 
 /**
  * The alert's message: TheHive's URL and the configured response actions that apply to its finding,
@@ -19,6 +20,20 @@ export function renderAlert(
 ): AlertMessage {
   return alertMessage(withCurrentLinks(alert, config), {
     theHiveUrl: config.theHive.url,
-    responseActions: responseActionsFor(alert.finding, config),
+    // A digest's finding is many findings: an action runs on one resource, from its own alert.
+    responseActions: alert.digest ? [] : responseActionsFor(alert.finding, config),
   });
+}
+
+/** The alert as the Bot Framework activity Teams is sent: the 1.5 card, its summary as notification text. */
+export function renderTeamsAlert(
+  alert: AlertRecord,
+  config: Pick<Config, 'file' | 'theHive' | 'sandbox' | 'publicUrl'>,
+): TeamsMessage {
+  return teamsMessage(
+    teamsAlertCard(withCurrentLinks(alert, config), {
+      theHiveUrl: config.theHive.url,
+      responseActions: responseActionsFor(alert.finding, config),
+    }),
+  );
 }

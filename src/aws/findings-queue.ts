@@ -5,7 +5,8 @@
  * batch is not redone.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ingestEvent } from '../alerts/ingest';
+import { ingestEvent, type PrefetchedAlerts } from '../alerts/ingest';
+import { parseEvent, type ParseResult } from '../findings/parse';
 import type { Deps } from '../deps';
 import { errorMessage } from '../logger';
 import type { AttemptEnd } from '../queue/jobs';
@@ -15,12 +16,61 @@ import { runAttempt, type Attempt } from '../queue/attempt';
 /** The payload kept for a dead letter: the store's items are capped at 400 KB. */
 const DEAD_LETTER_PAYLOAD_LIMIT = 256 * 1024;
 
-async function ingestRecord(record: SQSRecord, deps: Deps, attempt: Attempt): Promise<AttemptEnd> {
-  const { logger } = deps;
-  let event: unknown;
+/** A record's body read before the batch runs: its event, and the findings in it (unless parsing threw). */
+interface ReadRecord {
+  event: unknown;
+  parsed?: ParseResult;
+}
+
+/** Reads each record's event; undefined for a body that is not JSON (dead-lettered when it runs). */
+function readRecords(event: SQSEvent): Map<SQSRecord, ReadRecord | undefined> {
+  return new Map(
+    event.Records.map((record): [SQSRecord, ReadRecord | undefined] => {
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        return [record, undefined];
+      }
+      try {
+        return [record, { event: body, parsed: parseEvent(body) }];
+      } catch {
+        // Parsed again in its attempt, whose failure is then reported like any other.
+        return [record, { event: body }];
+      }
+    }),
+  );
+}
+
+/**
+ * The batch's alerts in one BatchGetItem instead of a GetItem per finding. When that read fails, each
+ * finding reads its own alert (and fails alone if the store is down).
+ */
+async function prefetchAlerts(
+  read: Map<SQSRecord, ReadRecord | undefined>,
+  deps: Deps,
+): Promise<PrefetchedAlerts> {
+  const fingerprints = [...read.values()].flatMap(
+    (entry) => entry?.parsed?.findings.map((finding) => finding.fingerprint) ?? [],
+  );
+  if (fingerprints.length === 0) return new Map();
   try {
-    event = JSON.parse(record.body);
-  } catch {
+    return await deps.store.getAlerts(fingerprints);
+  } catch (error) {
+    deps.logger.warn('alerts of the batch not read at once: read one by one', { error: errorMessage(error) });
+    return new Map();
+  }
+}
+
+async function ingestRecord(
+  record: SQSRecord,
+  read: ReadRecord | undefined,
+  deps: Deps,
+  attempt: Attempt,
+  prefetched: PrefetchedAlerts,
+): Promise<AttemptEnd> {
+  const { logger } = deps;
+  if (!read) {
     // Another try reads the same bytes: keep it and move on.
     await deps.store.putDeadLetter({
       kind: 'rejected-finding',
@@ -30,9 +80,10 @@ async function ingestRecord(record: SQSRecord, deps: Deps, attempt: Attempt): Pr
     logger.warn('findings message is not JSON: dead-lettered');
     return 'done';
   }
+  const { event, parsed } = read;
   return runAttempt(attempt, {
     run: async () => {
-      const result = await ingestEvent(event, deps);
+      const result = await ingestEvent(event, deps, { parsed, prefetched });
       logger.info('findings event ingested', {
         outcomes: result.results.map(({ fingerprint, outcome }) => ({ fingerprint, outcome })),
         skipped: result.skipped.length,
@@ -60,6 +111,8 @@ export async function ingestFindingsBatch(
   deps: Deps,
   options: Omit<Attempt, 'attempt'>,
 ): Promise<SQSBatchResponse> {
+  const read = readRecords(event);
+  const prefetched = await prefetchAlerts(read, deps);
   return processSqsBatch(event, async (record) => {
     const attempt = receiveCount(record);
     // The record's keys are appended to the invocation's one logger and removed after it, not put on a
@@ -68,7 +121,7 @@ export async function ingestFindingsBatch(
     deps.logger.appendKeys({ messageId: record.messageId, attempt });
     let end: AttemptEnd;
     try {
-      end = await ingestRecord(record, deps, { ...options, attempt });
+      end = await ingestRecord(record, read.get(record), deps, { ...options, attempt }, prefetched);
     } catch (error) {
       deps.logger.warn('findings message not done: SQS will deliver it again', {
         error: errorMessage(error),

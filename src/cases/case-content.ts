@@ -15,6 +15,11 @@ export const THEHIVE_LIMITS = { title: 512, tag: 128, type: 32, source: 32, sour
 
 /** The TheHive alert `type` of everything Hivewire escalates. */
 export const THEHIVE_ALERT_TYPE = 'hivewire';
+/**
+ * The TheHive alert `type` of a Slack message reported to the SOC: its `sourceRef` names the message
+ * (team, channel, ts), so reporting it again, or escalating its alert, finds the same TheHive alert.
+ */
+export const REPORT_ALERT_TYPE = 'slack-report';
 
 const THEHIVE_SEVERITY: Record<Severity, 1 | 2 | 3 | 4> = {
   INFORMATIONAL: 1,
@@ -76,6 +81,14 @@ function timestamp(iso: string): number {
   return Number.isNaN(ms) ? 0 : ms;
 }
 
+/** What a finding's own link opens, by source. */
+const CONSOLE_LINK_LABELS: Record<Finding['source'], string> = {
+  guardduty: 'Open in the AWS console',
+  securityhub: 'Open in the AWS console',
+  siem: 'Open in the SIEM',
+  slack: 'The reported Slack message',
+};
+
 /**
  * The case description: the finding's facts, links both ways (AWS console or SIEM, and the Slack
  * alert) and the Slack user who asked for the case. TheHive copies an alert's description into the
@@ -97,11 +110,13 @@ export function caseDescription(alert: AlertRecord, requestedBy: string): string
   if (f.actor) rows.push(['User', f.actor.email ? `${f.actor.name} <${f.actor.email}>` : f.actor.name]);
 
   const links = [
-    f.consoleUrl
-      ? markdownLink(f.source === 'siem' ? 'Open in the SIEM' : 'Open in the AWS console', f.consoleUrl)
-      : undefined,
+    f.consoleUrl ? markdownLink(CONSOLE_LINK_LABELS[f.source], f.consoleUrl) : undefined,
     alert.permalink ? markdownLink('Slack alert', alert.permalink) : undefined,
+    alert.inDigest?.permalink
+      ? markdownLink('Storm digest it was first grouped into', alert.inDigest.permalink)
+      : undefined,
   ].filter(Boolean);
+  const leftOut = alert.digest?.observablesLeftOut ?? 0;
 
   return [
     // A heading is one line: a newline in the title would start a paragraph of finding text.
@@ -117,7 +132,14 @@ export function caseDescription(alert: AlertRecord, requestedBy: string): string
     '',
     escapeMarkdown(f.description),
     '',
-    `_Escalated from Slack by Slack user ${escapeMarkdown(requestedBy)} with Hivewire (fingerprint ${escapeMarkdown(alert.fingerprint)})._`,
+    ...(alert.digest
+      ? [
+          `_A digest of ${alert.digest.count} findings: each is kept in Hivewire with its own audit trail (\`hivewire audit <fingerprint>\`)` +
+            `${leftOut > 0 ? `; ${leftOut} of their distinct observables are not attached (an alert keeps at most ${f.observables.length})` : ''}._`,
+          '',
+        ]
+      : []),
+    `_${f.source === 'slack' ? 'Reported to the SOC' : 'Escalated'} from Slack by Slack user ${escapeMarkdown(requestedBy)} with Hivewire (fingerprint ${escapeMarkdown(alert.fingerprint)})._`,
   ].join('\n');
 }
 
@@ -128,10 +150,11 @@ export function theHiveAlertFor(
   requestedBy: string,
 ): TheHiveAlertInput {
   const f = alert.finding;
+  const reported = f.source === 'slack';
   return {
-    type: THEHIVE_ALERT_TYPE,
+    type: reported ? REPORT_ALERT_TYPE : THEHIVE_ALERT_TYPE,
     source: cut(f.source, THEHIVE_LIMITS.source),
-    sourceRef: sourceRefFor(alert.fingerprint),
+    sourceRef: reported ? cut(f.sourceId, THEHIVE_LIMITS.sourceRef) : sourceRefFor(alert.fingerprint),
     // Shown as text in TheHive's lists: a direction override would reverse it there too.
     title: cut(showInvisibles(f.title), THEHIVE_LIMITS.title),
     description: caseDescription(alert, requestedBy),

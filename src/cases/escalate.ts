@@ -13,14 +13,15 @@ import { literal, mention } from '../../blocks/escape';
 import { PROSE_VALUE_MAX } from '../../blocks/limits';
 import { caseOpenedReply, escalationFailedReply, notice } from '../../blocks/replies';
 import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
-import type { Deps } from '../deps';
+import type { Deps, WorkerDeps } from '../deps';
 import { routeFor } from '../enrich/enrich';
 import { organisationOf, theHiveFor } from '../enrich/tenancy';
 import type { JobOf } from '../queue/jobs';
 import { updateAlert } from '../store/store';
 import type { AlertRecord } from '../domain/alert';
 import { snapshotOfCase } from './case-change';
-import { promotionFor, sourceRefFor, theHiveAlertFor, THEHIVE_ALERT_TYPE } from './case-content';
+import { summariseEarlierMessages } from './conversation';
+import { promotionFor, theHiveAlertFor } from './case-content';
 import { errorMessage } from '../logger';
 
 /**
@@ -39,11 +40,8 @@ async function openCase(alert: AlertRecord, requestedBy: string, deps: Deps) {
   } catch (error) {
     if (!isDuplicateAlert(error)) throw error;
     // A previous attempt created it before failing: carry on from there.
-    theHiveAlert = await theHive.alerts.findBySourceRef(
-      THEHIVE_ALERT_TYPE,
-      input.source,
-      sourceRefFor(alert.fingerprint),
-    );
+    // (For a reported Slack message: the alert the report created.)
+    theHiveAlert = await theHive.alerts.findBySourceRef(input.type, input.source, input.sourceRef);
     if (!theHiveAlert) throw error;
   }
   if (theHiveAlert.caseId) return theHive.cases.get(theHiveAlert.caseId);
@@ -61,7 +59,7 @@ async function openCase(alert: AlertRecord, requestedBy: string, deps: Deps) {
  * The worker's half of "Create Case". Safe to run again at any point: each step records that it
  * happened, and a retry skips what is done.
  */
-export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise<void> {
+export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): Promise<void> {
   const { store, slack, logger } = deps;
   const log = logger.createChild({ persistentKeys: { fingerprint: job.fingerprint } });
   const stored = await store.getAlert(job.fingerprint);
@@ -87,6 +85,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
       caseOrganisation: organisationOf(deps.config, current.finding.customer),
       caseUrl,
       case: snapshotOfCase(theCase),
+      caseCreatedAt: theCase._createdAt,
       caseUpdatedAt: theCase._updatedAt ?? theCase._createdAt,
       lastError: undefined,
     }));
@@ -129,6 +128,8 @@ export async function createCase(job: JobOf<'create-case'>, deps: Deps): Promise
     });
   }
   if (alert.ts) await slack.update(alert.channel, alert.ts, renderAlert(alert, deps.config));
+  // What people said in the thread before the case: one comment, once.
+  await summariseEarlierMessages(alert, deps);
 
   const ref = alert.finding.securityHub;
   if (ref && !alert.securityHubNotifiedAt && alert.caseUrl) {

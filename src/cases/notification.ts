@@ -1,6 +1,7 @@
 /**
  * TheHive 5 webhook notifications (Webhook notifier, endpoint version 1): the audit event of the
  * change, with `details` holding only the changed fields and `object` the whole object after it.
+ * Case changes, and comments created on a case (`objectType: Comment`, `rootId` the case).
  */
 import * as z from '../zod';
 
@@ -48,12 +49,25 @@ const theHiveNotificationSchema = z.looseObject({
   ),
 });
 
+/** A comment as TheHive's audit event carries it (OutputComment: no leading underscore on its author and time). */
+const commentObject = z.looseObject({
+  _id: z.string().check(z.minLength(1)),
+  message: z.string(),
+  createdBy: z.string().check(z.minLength(1)),
+  createdAt: z.number(),
+});
 /** The organisation's name as `X-Organisation` and the config name it. */
 function organisationName(value: string | { organisation: string } | undefined): string | undefined {
   return typeof value === 'string' ? value : value?.organisation;
 }
 
 export type ParsedNotification =
+  | {
+      kind: 'comment';
+      /** The case the comment is on (the event's `rootId`). */
+      caseId: string;
+      comment: z.infer<typeof commentObject>;
+    }
   | {
       kind: 'case';
       action: 'create' | 'update';
@@ -87,8 +101,9 @@ export function parseNotification(body: unknown): ParsedNotification | { kind: '
     return { kind: 'invalid', error: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` };
   }
   const n = parsed.data;
-  if (n.objectType.toLowerCase() !== 'case') return { kind: 'ignored', reason: `objectType ${n.objectType}` };
   if (n.mainAction === false) return { kind: 'ignored', reason: 'derived event (mainAction false)' };
+  if (n.objectType.toLowerCase() === 'comment') return parseCommentNotification(n);
+  if (n.objectType.toLowerCase() !== 'case') return { kind: 'ignored', reason: `objectType ${n.objectType}` };
   const actor = n._createdBy ?? 'TheHive';
   if (n.action === 'delete' || n.action === 'merge') {
     return {
@@ -117,4 +132,21 @@ export function parseNotification(body: unknown): ParsedNotification | { kind: '
     notificationId: n._id,
     organisation: organisationName(n.organisation),
   };
+}
+
+/** A comment created on a case: the conversation's TheHive side. Comments on alerts, edits and deletions are ignored. */
+function parseCommentNotification(
+  n: z.infer<typeof theHiveNotificationSchema>,
+): ParsedNotification | { kind: 'invalid'; error: string } {
+  if (n.action !== 'create') return { kind: 'ignored', reason: `Comment ${n.action}` };
+  if (!n.rootId) return { kind: 'ignored', reason: 'Comment without its case (rootId)' };
+  const comment = commentObject.safeParse(n.object);
+  if (!comment.success) {
+    const issue = comment.error.issues[0];
+    return {
+      kind: 'invalid',
+      error: `${['object', ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'invalid'}`,
+    };
+  }
+  return { kind: 'comment', caseId: n.rootId, comment: comment.data };
 }

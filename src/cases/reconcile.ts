@@ -1,13 +1,16 @@
 /**
  * Reconcile: TheHive does not retry a failed webhook delivery, so a scheduled sync asks TheHive for the
- * followed cases changed since the last sync and applies them through the same idempotent path. Each
- * customer's cases are asked of its own TheHive organisation, with its own key.
+ * followed cases changed since the last sync and applies them through the same idempotent path, and
+ * threads the comments of followed cases that no webhook brought. Each customer's cases are asked of
+ * its own TheHive organisation, with its own key.
  */
 import type { TheHiveClient } from '../../clients/thehive/client';
 import type { WorkerDeps } from '../deps';
 import { theHiveFor } from '../enrich/tenancy';
 import type { AlertRecord } from '../domain/alert';
+import { reconcileComments } from './conversation';
 import { applyCaseState } from './sync';
+import { watchSla } from './sla';
 
 /** The store setting holding the last sync time (epoch ms). */
 export const RECONCILE_CURSOR = 'reconcileCursor';
@@ -18,6 +21,8 @@ export interface ReconcileResult {
   followed: number;
   changed: number;
   applied: number;
+  /** Comments threaded that no webhook had brought. */
+  comments: number;
 }
 
 /** The followed case ids, grouped by the client (organisation and key) of their customer. */
@@ -38,7 +43,7 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
   const caseIds = followed.map((alert) => alert.caseId).filter((id): id is string => Boolean(id));
   if (caseIds.length === 0) {
     await deps.store.putSetting(RECONCILE_CURSOR, startedAt);
-    return { followed: 0, changed: 0, applied: 0 };
+    return { followed: 0, changed: 0, applied: 0, comments: 0 };
   }
   const since = (await deps.store.getSetting<number>(RECONCILE_CURSOR)) ?? 0;
   const cases = [];
@@ -58,7 +63,18 @@ export async function reconcile(deps: WorkerDeps): Promise<ReconcileResult> {
     );
     if (outcome === 'applied') applied += 1;
   }
+  // Comments no webhook brought: each followed case's comments, copied once through the same path.
+  let comments = 0;
+  for (const alert of followed) comments += await reconcileComments(alert, deps);
   await deps.store.putSetting(RECONCILE_CURSOR, startedAt);
-  deps.logger.info('reconciled followed cases', { followed: caseIds.length, changed: cases.length, applied });
-  return { followed: caseIds.length, changed: cases.length, applied };
+  // After the query's changes are applied, so a case acknowledged meanwhile is not chased.
+  const slaAnnouncements = await watchSla(deps);
+  deps.logger.info('reconciled followed cases', {
+    followed: caseIds.length,
+    changed: cases.length,
+    applied,
+    comments,
+    slaAnnouncements,
+  });
+  return { followed: caseIds.length, changed: cases.length, applied, comments };
 }

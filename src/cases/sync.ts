@@ -16,6 +16,10 @@ import { updateAlert } from '../store/store';
 import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
 import { organisationMayActOn } from '../enrich/tenancy';
 import { diffCase, snapshotOfCase } from './case-change';
+import { copyTheHiveComment } from './conversation';
+import { decideSla, slaPolicyFor } from './sla-policy';
+import { auditSla, withSlaReplies } from './sla-announce';
+import type { SlaAnnouncement } from '../domain/sla';
 import { parseNotification, type NotifiedCase } from './notification';
 
 /** A case's state as TheHive reports it: the case after a change, or the news that it is gone. */
@@ -86,6 +90,7 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
   // Whether replies are owed: this change's, or those of an earlier attempt whose delivery failed (the
   // retried job finds its own change already decided). Nothing owed: Slack is not called at all.
   let owed = false;
+  let slaStops: SlaAnnouncement[] = [];
   const decided = await updateAlert(store, alert.fingerprint, (current) => {
     owed = Boolean(current.pendingReplies?.length || current.pendingWorkflow);
     if (current.caseUpdatedAt !== undefined && updatedAt <= current.caseUpdatedAt && !('gone' in input)) {
@@ -112,14 +117,22 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
     });
     const closed = after.stage === 'Closed' && current.case?.stage !== 'Closed';
     const workflow = WORKFLOW_ON_CLOSE[after.status];
-    return {
+    const changed: AlertRecord = {
       ...current,
       case: after,
+      caseCreatedAt: current.caseCreatedAt ?? ('theCase' in input ? input.theCase._createdAt : undefined),
       caseUpdatedAt: Math.max(updatedAt, current.caseUpdatedAt ?? 0),
       pendingReplies: [
         ...(current.pendingReplies ?? []),
         { id: randomUUID(), text: reply.text, blocks: reply.blocks, caseUpdate: true },
       ],
+    };
+    // A case that moved on stops its SLA clocks; the thread hears it right after the change itself.
+    const policy = slaPolicyFor(deps.config.file, current.finding.customer, current.severity);
+    const stops = policy && decideSla(changed, policy, deps.now().getTime(), { stopsOnly: true });
+    slaStops = stops ? stops.announcements : [];
+    return {
+      ...(stops ? withSlaReplies(changed, stops) : changed),
       ...(closed && workflow && current.finding.securityHub
         ? {
             pendingWorkflow: {
@@ -138,6 +151,7 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
       action: 'status-changed',
       details: { via: input.via, before: decided.before.case, after: decided.after.case, updatedAt },
     });
+    await auditSla(decided.after, slaStops, deps);
   }
   if (owed) await deliverPending(alert.fingerprint, deps);
   return outcome;
@@ -227,8 +241,9 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
 }
 
 /**
- * A TheHive notification as the webhook queued it: a case changed or gone is applied, anything else
- * (other objects, unknown operations) counted and let go.
+ * A TheHive notification as the webhook queued it: a case changed or gone is applied, a comment added
+ * on a case threaded (conversation.ts), anything else (other objects, unknown operations) counted and
+ * let go.
  */
 export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Promise<void> {
   const notification = parseNotification(raw);
@@ -246,6 +261,9 @@ export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Pro
       deps,
     );
     deps.logger.info('case notification', { caseId: theCase._id, outcome });
+  } else if (notification.kind === 'comment') {
+    const outcome = await copyTheHiveComment({ ...notification, via: 'webhook' }, deps);
+    deps.logger.info('case comment notification', { caseId: notification.caseId, outcome });
   } else if (notification.kind === 'case-gone') {
     await applyCaseState(
       {

@@ -4,6 +4,7 @@
  * speaks these types; the store persists them.
  */
 import type { Finding, Severity } from './finding';
+import type { SlaRecord } from './sla';
 
 export type AlertState = 'open' | 'escalating' | 'escalated' | 'ignored';
 
@@ -61,6 +62,12 @@ export interface AlertRecord {
   caseOrganisation?: string;
   caseUrl?: string;
   case?: CaseSnapshot;
+  /** TheHive `_createdAt` (epoch ms) of the case: where its SLA clocks start. */
+  caseCreatedAt?: number;
+  /** For a Slack message reported to the SOC: who reported it, first reporter first, and who was told. */
+  reports?: { by: string; at: string; confirmed?: true }[];
+  /** SLA watch: what the thread has been told, and the breach the status line shows. */
+  sla?: SlaRecord;
   /** TheHive `_updatedAt` (epoch ms) of the last case change applied: older changes are not applied again. */
   caseUpdatedAt?: number;
   ignoredBy?: string;
@@ -87,6 +94,10 @@ export interface AlertRecord {
   pendingWorkflow?: { status: 'NOTIFIED' | 'RESOLVED' | 'SUPPRESSED'; note: string };
   /** The alert on chat platforms other than Slack (Slack's message is `channel`/`ts` above). */
   posts?: Partial<Record<'webex' | 'teams', PlatformPost>>;
+  /** On a digest alert: the findings grouped into it while its channel was in a storm (alerts/storm.ts). */
+  digest?: DigestSummary;
+  /** On a finding grouped into a digest: that digest, and its Slack link once the finding is posted alone. */
+  inDigest?: { fingerprint: string; permalink?: string };
   createdAt: string;
   updatedAt: string;
   /** Optimistic-concurrency version: every write names the version it read. */
@@ -106,6 +117,29 @@ export interface PlatformPost {
   postingSince?: string;
   /** The thread reply announcing the case, once posted. */
   caseReplyId?: string;
+}
+
+/** One finding as a digest lists it. */
+export interface DigestMember {
+  fingerprint: string;
+  title: string;
+  severity: Severity;
+  /** The resource it is about (`S3Bucket my-bucket`), when it names one. */
+  resource?: string;
+}
+
+/** What a digest alert holds besides its combined finding. */
+export interface DigestSummary {
+  /** What it groups: the finding type (a Security Hub control by its id) and the account, as shown. */
+  group: { type: string; account: string };
+  /** How many findings it groups. */
+  count: number;
+  /** The first of them (a Slack message and a store item have room for a list, not for thousands). */
+  listed: DigestMember[];
+  /** Observables left out because the combined finding already holds the most it keeps. */
+  observablesLeftOut: number;
+  /** When a refresh of its Slack message is queued for: later additions wait for it (none queued when unset). */
+  refreshDue?: string;
 }
 
 /** A rendered Slack message waiting to be threaded under the alert. */

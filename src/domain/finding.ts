@@ -15,7 +15,8 @@ export function isAtLeast(severity: Severity, threshold: Severity): boolean {
   return severityRank(severity) >= severityRank(threshold);
 }
 
-export type FindingSource = 'guardduty' | 'securityhub' | 'siem';
+/** `slack`: a message someone reported to the SOC with the "Report to SOC" shortcut. */
+export type FindingSource = 'guardduty' | 'securityhub' | 'siem' | 'slack';
 
 /** Picks the Slack alert template: what the finding is about. */
 export type FindingKind = 'iam' | 'network' | 'data' | 'runtime' | 'kubernetes' | 'compliance' | 'siem';

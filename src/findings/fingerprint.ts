@@ -21,7 +21,8 @@
  */
 import { createHash } from 'node:crypto';
 
-export type FingerprintFamily = 'gd' | 'sh' | 'usm' | 'mzd';
+/** `dg` is Hivewire's own: a digest alert grouping findings during a storm (alerts/storm.ts). */
+export type FingerprintFamily = 'gd' | 'sh' | 'usm' | 'mzd' | 'dg';
 
 /** The fingerprint of an identity text. */
 export function fingerprintOf(family: FingerprintFamily, identity: string): string {

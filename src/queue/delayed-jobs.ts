@@ -5,12 +5,12 @@
  * until due); locally the local queue keeps the job in the store with the time it is due, so a
  * restart does not forget it.
  */
-import type { DelayingQueue, Job, Queue } from './jobs';
-import { wireCopy } from './wire';
 import type { QueueMessageSender } from '../../clients/aws-actions/sqs';
+import type { DelayingQueue, Job, Queue } from './jobs';
+import { SQS_MAX_DELAY_SECONDS } from './sqs';
+import { wireCopy } from './wire';
 
-/** SQS's longest `DelaySeconds`. */
-export const SQS_MAX_DELAY_SECONDS = 900;
+export { SQS_MAX_DELAY_SECONDS };
 
 /** A job that carries the time it is due. */
 export type DueJob = Extract<Job, { dueAt: string }>;

@@ -32,7 +32,7 @@ export const ingestJob = z.object({
   finding: z.pipe(
     z.looseObject({
       fingerprint: z.string().check(z.minLength(1)),
-      source: z.enum(['guardduty', 'securityhub', 'siem']),
+      source: z.enum(['guardduty', 'securityhub', 'siem', 'slack']),
       title: z.string(),
       severity: z.enum(SEVERITIES),
       observables: z.array(z.looseObject({ dataType: z.string(), data: z.string() })),
@@ -113,6 +113,63 @@ export const responseActionJob = z.object({
   requestedAt: z.string(),
 });
 
+/** Re-renders a digest alert's Slack message with the findings grouped into it since (alerts/storm.ts). */
+export const refreshDigestJob = z.object({
+  kind: z.literal('refresh-digest'),
+  fingerprint: z.string().check(z.minLength(1)),
+  dueAt: z.string(),
+});
+
+const slackTs = z.string().check(z.regex(/^\d{1,12}\.\d{1,9}$/, 'a Slack ts'));
+const threadPlace = {
+  channel: z.string().check(z.minLength(1), z.maxLength(64)),
+  /** The message's own `ts`. */
+  ts: slackTs,
+  /** The thread's root: the alert message. */
+  threadTs: slackTs,
+};
+
+/** A person's message in a thread, posted, edited or deleted in Slack: copied to the case (if any) by the worker. */
+export const threadMessage = z.discriminatedUnion('change', [
+  z.object({
+    change: z.enum(['posted', 'edited']),
+    ...threadPlace,
+    user: z.string().check(z.minLength(1)),
+    /** The text as Slack sent it (mrkdwn). */
+    text: z.string(),
+    files: z.array(z.object({ name: z.string(), permalink: z.optional(z.string()) })),
+    /** The `ts` of this version of the text: the message's own, or its edit's. */
+    revision: slackTs,
+  }),
+  z.object({ change: z.literal('deleted'), ...threadPlace, revision: slackTs }),
+]);
+export type ThreadMessage = z.infer<typeof threadMessage>;
+
+export const threadMessageJob = z.object({
+  kind: z.literal('thread-message'),
+  message: threadMessage,
+  receivedAt: z.string(),
+});
+
+/** "Report to SOC": a Slack message someone reported, with what they said of it in the modal. */
+export const reportJob = z.object({
+  kind: z.literal('report'),
+  message: z.object({
+    team: z.string().check(z.minLength(1)),
+    channel: z.string().check(z.minLength(1)),
+    ts: z.string().check(z.regex(/^\d{1,12}\.\d{1,9}$/)),
+    text: z.string(),
+    /** Who wrote the message (absent for a bot's). */
+    user: z.optional(z.string()),
+  }),
+  reporter: z.string().check(z.minLength(1)),
+  title: z.string().check(z.minLength(1), z.maxLength(512)),
+  severity: z.enum(SEVERITIES),
+  customer: z.string().check(z.minLength(1)),
+  note: z.optional(z.string().check(z.maxLength(3000))),
+  requestedAt: z.string(),
+});
+
 export const jobSchema = z.discriminatedUnion('kind', [
   createCaseJob,
   caseChangedJob,
@@ -124,6 +181,9 @@ export const jobSchema = z.discriminatedUnion('kind', [
   triageFollowupJob,
   triageTimeoutJob,
   responseActionJob,
+  refreshDigestJob,
+  threadMessageJob,
+  reportJob,
 ]);
 export type Job = z.infer<typeof jobSchema>;
 export type JobKind = Job['kind'];

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import * as z from '../zod';
 import type { Logger } from '../logger';
 import { mediaType, readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './http';
+import type { MessageEventSender } from './events';
+import type { MessageShortcut } from './app-manifest';
 import { InteractionRequestError, type InteractionSender } from './interactions';
 import { SANDBOX_USERS, SlackPlatformError, type SlackWorkspace } from './slack-workspace';
 import { TheHiveApiError } from './thehive-error';
@@ -94,11 +96,15 @@ export interface ConsoleOptions {
   workspace: SlackWorkspace;
   theHive: SandboxTheHive;
   interactions: InteractionSender;
+  /** Tells the bot of messages people post (Slack's `message` events). */
+  events: MessageEventSender;
   samples: ConsoleSample[];
   /** The bot's `/ingest`. */
   ingestUrl: string;
   ingestSecret: string;
   logger: Logger;
+  /** The app's message shortcuts (from its manifest), offered on every message. */
+  messageShortcuts?: readonly MessageShortcut[];
 }
 
 const userId = z
@@ -132,6 +138,12 @@ const requests = {
     ts: z.string().check(z.minLength(1)),
     userId,
   }),
+  shortcut: z.object({
+    channel: z.string().check(z.minLength(1)),
+    ts: z.string().check(z.minLength(1)),
+    callbackId: z.string().check(z.minLength(1)),
+    userId,
+  }),
   noticeDismiss: z.object({ id: z.int() }),
   dismiss: z.object({ ts: z.string().check(z.minLength(1)), userId }),
   message: z.object({
@@ -139,6 +151,11 @@ const requests = {
     threadTs: z.optional(z.string()),
     userId,
     text: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+  }),
+  comment: z.object({
+    caseId: z.string().check(z.minLength(1)),
+    userId,
+    message: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
   }),
   caseChange: z.object({
     caseId: z.string().check(z.minLength(1)),
@@ -248,6 +265,7 @@ export function createConsole(options: ConsoleOptions) {
       impactStatuses: IMPACT_STATUSES,
       samples: options.samples.map((sample, index) => ({ index, name: sample.name })),
       replayable: interactions.replayableClicks(),
+      shortcuts: options.messageShortcuts ?? [],
       notices,
     };
   }
@@ -307,6 +325,7 @@ export function createConsole(options: ConsoleOptions) {
     click: (body) => interactions.clickMessageAction(parseRequest(requests.click, body)),
     'view/submit': (body) => interactions.submitModal(parseRequest(requests.viewSubmit, body)),
     'click/replay': (body) => interactions.replayClick(parseRequest(requests.replay, body)),
+    shortcut: (body) => interactions.messageShortcut(parseRequest(requests.shortcut, body)),
     'notice/dismiss': (body) => {
       const { id } = parseRequest(requests.noticeDismiss, body);
       notices = notices.filter((notice) => notice.id !== id);
@@ -320,7 +339,7 @@ export function createConsole(options: ConsoleOptions) {
       workspace.dismissEphemeral(input.userId, input.ts);
       return {};
     },
-    message: (body) => {
+    message: async (body) => {
       const input = parseRequest(requests.message, body);
       const { message } = workspace.postMessage({
         channel: input.channel,
@@ -328,7 +347,15 @@ export function createConsole(options: ConsoleOptions) {
         content: { text: escapeTyped(input.text) },
         threadTs: input.threadTs,
       });
+      // The bot is in every sandbox channel, subscribed to `message.channels`: Slack tells it.
+      if (workspace.conversation(input.channel).kind === 'channel')
+        await options.events.messagePosted(message);
       return { ts: message.ts };
+    },
+    comment: (body) => {
+      const input = parseRequest(requests.comment, body);
+      const actor = SANDBOX_USERS.find((u) => u.id === input.userId)!.email;
+      return theHive.addComment(input.caseId, { message: input.message }, actor);
     },
     case: (body) => {
       const input = parseRequest(requests.caseChange, body);

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../logger';
 import { createConsole, type ConsoleSample } from './console';
+import { MessageEventSender } from './events';
 import { InteractionSender } from './interactions';
 import { createSlackApi } from './slack-api';
 import { SandboxSlackOAuth } from './slack-oauth';
@@ -15,9 +16,13 @@ import { SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 import { createTheHiveApi } from './thehive-api';
 import { SandboxTheHive } from './thehive-instance';
 import { WebhookNotifier } from './thehive-webhook';
+import { TeamsActivitySender } from './teams-activities';
+import { createTeamsApi } from './teams-api';
+import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, SandboxTeamsTenant } from './teams-tenant';
 
 export { SANDBOX_BOT, SANDBOX_TEAM, SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 export { SandboxTheHive, SANDBOX_API_USER, SANDBOX_ORGANISATION, CASE_STATUSES } from './thehive-instance';
+import { MESSAGE_SHORTCUTS } from './app-manifest';
 export { slackSignature } from './interactions';
 
 export interface SandboxOptions {
@@ -50,6 +55,14 @@ export interface Sandbox {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   workspace: SlackWorkspace;
   theHive: SandboxTheHive;
+  /** The Teams tenant (its team, channel and chats) and what it sends the bot. */
+  teams: SandboxTeamsTenant;
+  teamsSender: TeamsActivitySender;
+  /**
+   * Adds the app to the sandbox team, as a person does in Teams: the bot keeps the conversation
+   * reference; resolves to the bot's answer (status 0: unreachable).
+   */
+  installTeamsApp(): Promise<{ status: number }>;
   /**
    * Sends sample `index` to the bot's `/ingest` as the console's Inject does, so a finding it skips
    * shows in the console as a notice; resolves to `/ingest`'s answer (status 0: unreachable).
@@ -96,16 +109,32 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     publicUrl,
     now: options.now,
   });
+  const events = new MessageEventSender({
+    signingSecret: options.signingSecret,
+    eventsUrl: options.botEventsUrl ?? `${publicUrl}/slack/events`,
+    logger,
+    now: options.now,
+  });
   const slackApi = createSlackApi({ workspace, publicUrl, oauth });
+  const teams = new SandboxTeamsTenant({ now: options.now });
+  const teamsApi = createTeamsApi({
+    tenant: teams,
+    publicUrl,
+    appId: SANDBOX_TEAMS.appId,
+    appPassword: SANDBOX_TEAMS.appPassword,
+  });
+  const teamsSender = new TeamsActivitySender({ tenant: teams, publicUrl });
   const theHiveApi = createTheHiveApi({ theHive, apiKey: options.theHiveApiKey });
   const webConsole = createConsole({
     workspace,
     theHive,
     interactions,
+    events,
     samples: options.samples,
     ingestUrl: options.ingestUrl ?? `${publicUrl}/ingest`,
     ingestSecret: options.ingestSecret,
     logger,
+    messageShortcuts: MESSAGE_SHORTCUTS,
   });
 
   return {
@@ -113,6 +142,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       return (
         (await slackApi(req, res)) ||
         (await theHiveApi(req, res)) ||
+        (await teamsApi(req, res)) ||
         (oauth !== undefined && (await oauth.handle(req, res))) ||
         webConsole.handle(req, res)
       );
@@ -120,6 +150,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     workspace,
     theHive,
     injectSample: webConsole.injectSample,
+    teams,
+    teamsSender,
+    async installTeamsApp() {
+      return teamsSender.send(teamsSender.installation(SANDBOX_TEAMS_PEOPLE[0]!)).catch((error: unknown) => {
+        logger.warn('teams app not installed in the sandbox team', { error: String(error) });
+        return { status: 0 };
+      });
+    },
     async close() {
       webConsole.close();
       await notifier.idle();

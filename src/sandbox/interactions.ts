@@ -259,6 +259,48 @@ export class InteractionSender {
   }
 
   /**
+   * A message shortcut chosen on a message (its "More actions" menu): sends `message_action` with the
+   * message as the app sees it, a fresh trigger and a `response_url`, as user `userId`.
+   */
+  async messageShortcut(input: {
+    channel: string;
+    ts: string;
+    callbackId: string;
+    userId: string;
+  }): Promise<InteractionOutcome> {
+    const { workspace, publicUrl } = this.options;
+    const user = this.user(input.userId);
+    const source = workspace.getMessage(input.channel, input.ts);
+    if (!source || ('tombstone' in source && source.tombstone))
+      throw new InteractionRequestError(`no message ${input.ts} in ${input.channel}`);
+    const conversation = workspace.conversation(source.channel);
+    const target = workspace.issueResponseTarget({
+      userId: user.id,
+      channel: source.channel,
+      messageTs: source.ts,
+      ephemeral: false,
+    });
+    return this.send({
+      type: 'message_action',
+      callback_id: input.callbackId,
+      trigger_id: workspace.issueTrigger(user.id),
+      message_ts: source.ts,
+      team: { id: SANDBOX_TEAM.id, domain: SANDBOX_TEAM.domain },
+      user: { id: user.id, username: user.name, name: user.name, team_id: SANDBOX_TEAM.id },
+      channel: {
+        id: conversation.id,
+        name: conversation.kind === 'channel' ? conversation.name : 'directmessage',
+      },
+      message: workspace.apiMessage(source, true),
+      response_url: `${publicUrl.replace(/\/$/, '')}/sandbox/slack/response/${target.id}`,
+      action_ts: this.slackTime(),
+      token: 'sandbox-verification-token',
+      is_enterprise_install: false,
+      enterprise: null,
+    });
+  }
+
+  /**
    * Submits a user's open modal with the values the console collected: `view_submission` with
    * `view.state.values` shaped as Slack shapes them. Required inputs left empty are refused here, as the
    * Slack client refuses them before anything is sent.
@@ -349,28 +391,44 @@ export class InteractionSender {
   }
 
   /** Signs and posts a payload to the bot, judging its answer as Slack would. */
-  private async send(payload: Record<string, unknown>): Promise<InteractionOutcome> {
-    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    const timestamp = Math.floor(this.now() / 1000);
-    try {
-      const response = await fetch(this.options.eventsUrl, {
-        method: 'POST',
-        headers: {
-          // Exactly this type: Bolt's Lambda receiver compares it verbatim.
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': slackSignature(this.options.signingSecret, timestamp, body),
-          'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-        },
-        body,
-        signal: AbortSignal.timeout(INTERACTION_TIMEOUT_MS),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text, result: response.ok ? 'ok' : 'app_error' };
-    } catch (error) {
-      const name = (error as { name?: string } | undefined)?.name;
-      return { status: 0, body: '', result: name === 'TimeoutError' ? 'timeout' : 'unreachable' };
-    }
+  private send(payload: Record<string, unknown>): Promise<InteractionOutcome> {
+    return sendSigned({
+      url: this.options.eventsUrl,
+      signingSecret: this.options.signingSecret,
+      // Exactly this type: Bolt's Lambda receiver compares it verbatim.
+      contentType: 'application/x-www-form-urlencoded',
+      body: `payload=${encodeURIComponent(JSON.stringify(payload))}`,
+      nowMs: this.now(),
+    });
+  }
+}
+
+/** Signs a body as Slack does and posts it to the bot, judging the answer as Slack would. */
+export async function sendSigned(request: {
+  url: string;
+  signingSecret: string;
+  contentType: 'application/x-www-form-urlencoded' | 'application/json';
+  body: string;
+  nowMs: number;
+}): Promise<InteractionOutcome> {
+  const timestamp = Math.floor(request.nowMs / 1000);
+  try {
+    const response = await fetch(request.url, {
+      method: 'POST',
+      headers: {
+        'content-type': request.contentType,
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': slackSignature(request.signingSecret, timestamp, request.body),
+        'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      },
+      body: request.body,
+      signal: AbortSignal.timeout(INTERACTION_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text, result: response.ok ? 'ok' : 'app_error' };
+  } catch (error) {
+    const name = (error as { name?: string } | undefined)?.name;
+    return { status: 0, body: '', result: name === 'TimeoutError' ? 'timeout' : 'unreachable' };
   }
 }
 

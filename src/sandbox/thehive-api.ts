@@ -77,6 +77,22 @@ export function createTheHiveApi(options: TheHiveApiOptions) {
       run: ([id], body) => [201, theHive.addComment(id!, body, actor)],
     },
     {
+      method: 'PATCH',
+      pattern: /^\/api\/v1\/comment\/([^/]+)$/,
+      run: ([id], body) => {
+        theHive.updateComment(id!, body, actor);
+        return [204, undefined];
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/api\/v1\/comment\/([^/]+)$/,
+      run: ([id]) => {
+        theHive.deleteComment(id!, actor);
+        return [204, undefined];
+      },
+    },
+    {
       method: 'POST',
       pattern: /^\/api\/v1\/query$/,
       run: (_, body, res) => {
@@ -127,7 +143,7 @@ export function createTheHiveApi(options: TheHiveApiOptions) {
         const match = route.method === method ? route.pattern.exec(path) : null;
         if (!match) continue;
         const params = match.slice(1).map((param) => decodeURIComponent(param));
-        const body = method === 'GET' ? undefined : await parseBody(req);
+        const body = method === 'GET' || method === 'DELETE' ? undefined : await parseBody(req);
         const [status, answer] = route.run(params, body, res);
         // What TheHive acknowledged exists, even if this process is killed right after: saved before answering.
         theHive.flush();

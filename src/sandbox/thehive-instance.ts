@@ -2,8 +2,8 @@
  * The sandbox TheHive 5: one organisation's alerts, cases, observables and comments, with TheHive's
  * rules for what Hivewire relies on (unique alert `type`/`source`/`sourceRef`, promotion copying the
  * observables, case numbers from 1, `stage` derived from `status`, `_updatedAt` moving on each change).
- * Every case change becomes an audit event sent by the Webhook notifier, as a TheHive notification
- * with a FilteredEvent trigger on `objectType: Case` would.
+ * Every case change, and every comment created, edited or deleted on a case, becomes an audit event
+ * sent by the Webhook notifier, as a TheHive notification with an AnyEvent trigger would.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -432,7 +432,7 @@ export class SandboxTheHive extends EventEmitter {
     return created;
   }
 
-  /** `POST /api/v1/case/{id}/comment`. */
+  /** `POST /api/v1/case/{id}/comment`: a `create` audit event of the Comment goes to the webhook. */
   addComment(caseIdOrNumber: string, body: unknown, actor: string): TheHiveComment {
     const theCase = this.getCase(caseIdOrNumber);
     const input = parseInput(commentInput, body);
@@ -449,7 +449,34 @@ export class SandboxTheHive extends EventEmitter {
     };
     this.comments.set(theCase._id, [...(this.comments.get(theCase._id) ?? []), comment]);
     this.changed({ objectType: 'Case', objectId: theCase._id });
+    this.auditComment('create', theCase, comment, { message: comment.message }, actor);
     return comment;
+  }
+
+  /** `PATCH /api/v1/comment/{id}`: the new text, marked edited (`isEdited`, `updatedAt`, `updatedBy`). */
+  updateComment(commentId: string, body: unknown, actor: string): void {
+    const { theCase, comment } = this.findComment(commentId);
+    const input = parseInput(commentInput, body);
+    Object.assign(comment, {
+      message: input.message,
+      isEdited: true,
+      updatedAt: this.stamp(),
+      updatedBy: actor,
+    });
+    this.changed({ objectType: 'Case', objectId: theCase._id });
+    this.auditComment('update', theCase, comment, { message: input.message }, actor);
+  }
+
+  /** `DELETE /api/v1/comment/{id}`. */
+  deleteComment(commentId: string, actor: string): void {
+    const { theCase, comment } = this.findComment(commentId);
+    this.comments.set(
+      theCase._id,
+      this.commentsOf(theCase._id).filter((c) => c._id !== commentId),
+    );
+    this.stamp();
+    this.changed({ objectType: 'Case', objectId: theCase._id });
+    this.auditComment('delete', theCase, comment, {}, actor);
   }
 
   /** A case's observables, in the order they were added. */
@@ -503,6 +530,15 @@ export class SandboxTheHive extends EventEmitter {
   /** Writes pending state to disk now (before an API answer, and at shutdown). */
   flush(): void {
     this.stateFile?.flush();
+  }
+
+  private findComment(commentId: string): { theCase: TheHiveCase; comment: TheHiveComment } {
+    for (const [caseId, comments] of this.comments) {
+      const comment = comments.find((c) => c._id === commentId);
+      const theCase = this.cases.get(caseId);
+      if (comment && theCase) return { theCase, comment };
+    }
+    throw notFound('Comment', commentId);
   }
 
   private findAlertByName(type: string, source: string, sourceRef: string): TheHiveAlert | undefined {
@@ -576,25 +612,69 @@ export class SandboxTheHive extends EventEmitter {
     details: Record<string, unknown>,
     actor: string,
   ) {
-    if (!this.notifier) return;
-    const at = Number(theCase._updatedAt ?? theCase._createdAt);
     const object = { ...structuredClone(theCase), customFieldValues: {} };
+    this.notify({
+      at: Number(theCase._updatedAt ?? theCase._createdAt),
+      action,
+      objectType: 'Case',
+      objectId: theCase._id,
+      rootId: theCase._id,
+      details,
+      object,
+      context: object,
+      actor,
+    });
+  }
+
+  /** The audit event of a comment change: the comment is the object, its case the root and context. */
+  private auditComment(
+    action: 'create' | 'update' | 'delete',
+    theCase: TheHiveCase,
+    comment: TheHiveComment,
+    details: Record<string, unknown>,
+    actor: string,
+  ) {
+    this.notify({
+      at: this.lastStamp,
+      action,
+      objectType: 'Comment',
+      objectId: comment._id,
+      rootId: theCase._id,
+      details,
+      object: structuredClone(comment),
+      context: { ...structuredClone(theCase), customFieldValues: {} },
+      actor,
+    });
+  }
+
+  private notify(event: {
+    at: number;
+    action: string;
+    objectType: string;
+    objectId: string;
+    rootId: string;
+    details: Record<string, unknown>;
+    object: unknown;
+    context: unknown;
+    actor: string;
+  }) {
+    if (!this.notifier) return;
     this.notifier.notify({
       _id: this.newId(),
       _type: 'Audit',
-      _createdAt: at,
-      _createdBy: actor,
-      action,
+      _createdAt: event.at,
+      _createdBy: event.actor,
+      action: event.action,
       mainAction: true,
       requestId: randomBytes(12).toString('hex'),
-      objectId: theCase._id,
-      objectType: 'Case',
-      rootId: theCase._id,
-      startDate: at,
-      details: structuredClone(details),
-      object,
-      context: object,
-      ...this.organisationOf(theCase._id),
+      objectId: event.objectId,
+      objectType: event.objectType,
+      rootId: event.rootId,
+      startDate: event.at,
+      details: structuredClone(event.details),
+      object: event.object,
+      context: event.context,
+      ...this.organisationOf(event.rootId),
     });
   }
 

@@ -22,7 +22,9 @@ import { registerCommand } from './listeners/command';
 import { registerEnrich } from './listeners/enrich';
 import { registerIgnore } from './listeners/ignore';
 import { registerMention } from './listeners/mention';
+import { registerReport } from './listeners/report';
 import { registerResponseActions } from './listeners/response-actions';
+import { registerThreadMessages } from './listeners/thread-message';
 import { registerTriage } from './listeners/triage';
 import { registerInstallations } from './listeners/installations';
 import { registerTenancy } from './listeners/tenancy';
@@ -83,6 +85,8 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
   registerEnrich(app, deps);
   registerTriage(app, deps);
   registerResponseActions(app, deps);
+  registerThreadMessages(app, deps);
+  registerReport(app, deps);
 }
 
 /**

@@ -14,16 +14,20 @@ export interface SlackMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
-/** How many pages of 200 messages `findAlertMessage` reads before giving up (a lease left weeks ago). */
+/** How many pages of 200 messages `findAlertMessage` (and `findOwnReply`) read before giving up (a lease left weeks ago). */
 const HISTORY_PAGES_SEARCHED = 5;
 /** How far before the claim `findAlertMessage` looks: Slack's `ts` is Slack's clock, the claim time ours. */
 const CLOCK_MARGIN_SECONDS = 60;
 
-/** What `conversations.history` tells of a message, as far as finding an alert goes. */
-interface HistoryMessage {
+/** What `conversations.history` or `.replies` tells of a message, as far as finding one of this bot's goes. */
+export interface ListedMessage {
   ts?: string;
   bot_id?: string;
-  metadata?: { event_type?: string; event_payload?: { fingerprint?: unknown } };
+  user?: string;
+  subtype?: string;
+  text?: string;
+  files?: { name?: string; title?: string; permalink?: string }[];
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
 }
 
 /** A Slack call that failed after its retries; `code` is Slack's error (`channel_not_found`, …) or the transport's. */
@@ -200,6 +204,7 @@ export class SlackDelivery {
           thread_ts: threadTs,
           text: message.text,
           blocks: message.blocks as never,
+          metadata: message.metadata as never,
           unfurl_links: false,
           unfurl_media: false,
         }),
@@ -216,25 +221,68 @@ export class SlackDelivery {
    */
   async findAlertMessage(channel: string, fingerprint: string, since: Date): Promise<string | undefined> {
     const oldest = (since.getTime() / 1000 - CLOCK_MARGIN_SECONDS).toFixed(6);
+    return this.findOwnMessage(
+      'conversations.history',
+      { channel, oldest },
+      (metadata) =>
+        metadata?.event_type === ALERT_EVENT_TYPE && metadata.event_payload?.fingerprint === fingerprint,
+    );
+  }
+
+  /**
+   * The `ts` of this bot's reply in a thread whose metadata has `event_type` and `event_payload[key] ===
+   * value`: a reply a stopped process posted without saving its `ts`. Undefined when there is none or
+   * Slack will not say.
+   */
+  async findOwnReply(
+    channel: string,
+    threadTs: string,
+    match: { eventType: string; key: string; value: string },
+  ): Promise<string | undefined> {
+    return this.findOwnMessage(
+      'conversations.replies',
+      { channel, ts: threadTs },
+      (metadata) =>
+        metadata?.event_type === match.eventType && metadata.event_payload?.[match.key] === match.value,
+    );
+  }
+
+  /** The messages of a thread, its root first (a few pages at most). */
+  async threadMessages(channel: string, threadTs: string): Promise<ListedMessage[]> {
+    const messages: ListedMessage[] = [];
+    let pages = 0;
+    for await (const page of this.client.paginate('conversations.replies', {
+      ...(await this.workspace(channel)),
+      channel,
+      ts: threadTs,
+      limit: 200,
+    })) {
+      messages.push(...((page as { messages?: ListedMessage[] }).messages ?? []));
+      pages += 1;
+      if (pages >= HISTORY_PAGES_SEARCHED) break;
+    }
+    return messages;
+  }
+
+  /** The first of this bot's messages the listing finds with matching metadata, within a few pages. */
+  private async findOwnMessage(
+    method: 'conversations.history' | 'conversations.replies',
+    args: Record<string, string>,
+    matches: (metadata: ListedMessage['metadata']) => boolean,
+  ): Promise<string | undefined> {
     try {
-      const workspace = await this.workspace(channel);
+      const workspace = await this.workspace(args.channel!);
       const { bot_id: botId } = await this.client.auth.test(workspace);
       if (!botId) return undefined;
       let pages = 0;
-      for await (const page of this.client.paginate('conversations.history', {
+      for await (const page of this.client.paginate(method, {
         ...workspace,
-        channel,
-        oldest,
+        ...args,
         include_all_metadata: true,
         limit: 200,
       })) {
-        const messages = (page as { messages?: HistoryMessage[] }).messages ?? [];
-        const found = messages.find(
-          (m) =>
-            m.bot_id === botId &&
-            m.metadata?.event_type === ALERT_EVENT_TYPE &&
-            m.metadata.event_payload?.fingerprint === fingerprint,
-        );
+        const messages = (page as { messages?: ListedMessage[] }).messages ?? [];
+        const found = messages.find((m) => m.bot_id === botId && matches(m.metadata));
         if (found?.ts) return found.ts;
         pages += 1;
         if (pages >= HISTORY_PAGES_SEARCHED) break;

@@ -1,6 +1,7 @@
 /**
  * TheHive users are logins (usually e-mail addresses); Slack users are ids. Maps one to the other with
- * `users.lookupByEmail`, cached because assignee changes repeat the same few people.
+ * `users.lookupByEmail`, and an id to the name Slack shows with `users.info`, cached because assignee
+ * changes and a thread's conversation repeat the same few people.
  */
 import type { WebClient } from '@slack/web-api';
 
@@ -8,6 +9,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export class SlackUserDirectory {
   private readonly cache = new Map<string, { userId?: string; expires: number }>();
+  private readonly names = new Map<string, { name?: string; expires: number }>();
 
   constructor(
     private readonly client: WebClient,
@@ -31,5 +33,23 @@ export class SlackUserDirectory {
     }
     this.cache.set(key, { userId, expires: this.now() + this.ttlMs });
     return userId;
+  }
+
+  /**
+   * The name Slack shows for a user id (`users.info`: display name, else real name, else the handle),
+   * or undefined when Slack cannot say; cached like the e-mail look-ups.
+   */
+  async displayName(userId: string): Promise<string | undefined> {
+    const cached = this.names.get(userId);
+    if (cached && cached.expires > this.now()) return cached.name;
+    let name: string | undefined;
+    try {
+      const { user } = await this.client.users.info({ user: userId });
+      name = user?.profile?.display_name || user?.real_name || user?.name || undefined;
+    } catch {
+      name = undefined;
+    }
+    this.names.set(userId, { name, expires: this.now() + this.ttlMs });
+    return name;
   }
 }

@@ -11,6 +11,8 @@
  *   CASE#<caseId>      CASE                        case id → fingerprint                 –
  *   CASENUM#<org>#<n>  CASE                        case number in a TheHive organisation → fingerprint –
  *   CASENUM#<number>   CASE                        case number → fingerprint (no organisation) –
+ *   THREAD#<ch>#<ts>   THREAD                      alert thread → fingerprint            –
+ *   COPY#<key>         COPY                        conversation copy (`record` = JSON)   –
  *   DELIVERY#<key>     DELIVERY                    claimed delivery key (TTL expiresAt)  –
  *   SETTING#<name>     SETTING                     setting (`value` = JSON)              –
  *   DEADLETTER         <at>#<id>                   dead letter (`payload` = JSON)        –
@@ -41,17 +43,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type PutCommandInput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, type DeadLetter, type PendingJob, type Store } from './store';
 import type { AlertRecord } from '../domain/alert';
 import type { AuditEvent, NewAuditEvent } from '../domain/audit';
+import type { ConversationCopy } from '../domain/conversation';
 import { AlertTooLargeError, InvalidAuditTimeError, JobTooLargeError } from './errors';
 import { boundFinding, jsonBytes, MAX_ITEM_BYTES, truncateUtf8 } from './item-size';
 import { GSI1 } from './table';
@@ -84,6 +89,10 @@ const DEAD_LETTER_PAYLOAD_BYTES = 256 * 1024;
 const DEAD_LETTER_ERROR_BYTES = 8 * 1024;
 /** How many "this alert's case is indexed" facts a store remembers before starting afresh. */
 const INDEXED_CACHE_SIZE = 10_000;
+/** BatchGetItem's most keys per request. */
+const BATCH_GET_MAX_KEYS = 100;
+/** Requests for the keys a BatchGetItem left unprocessed (throttling) before giving up. */
+const BATCH_GET_ROUNDS = 5;
 /** Events the first update of an alert may add to its item (posted); more are items of their own. */
 const MAX_APPENDED_EVENTS = 2;
 /** Tries at an audit key before giving up (a collision needs the same time, sequence and process id). */
@@ -102,6 +111,14 @@ function nextAuditSuffix(): string {
 
 function alertKey(fingerprint: string): Item {
   return { pk: `ALERT#${fingerprint}`, sk: 'ALERT' };
+}
+
+function threadKey(channel: string, ts: string): Item {
+  return { pk: `THREAD#${channel}#${ts}`, sk: 'THREAD' };
+}
+
+function copyKey(key: string): Item {
+  return { pk: `COPY#${key}`, sk: 'COPY' };
 }
 
 /** A case's index item: by `_id`, or by number within its organisation (TheHive numbers per organisation). */
@@ -263,6 +280,34 @@ export class DynamoStore implements Store {
   }
 
   /**
+   * Reads several alerts with BatchGetItem (strongly consistent), 100 keys a request (DynamoDB's limit),
+   * asking again for any keys DynamoDB left unprocessed.
+   */
+  async getAlerts(fingerprints: readonly string[]): Promise<Map<string, AlertRecord | undefined>> {
+    const found = new Map<string, AlertRecord | undefined>(fingerprints.map((fp) => [fp, undefined]));
+    const unique = [...found.keys()];
+    for (let start = 0; start < unique.length; start += BATCH_GET_MAX_KEYS) {
+      let keys: Item[] | undefined = unique.slice(start, start + BATCH_GET_MAX_KEYS).map(alertKey);
+      for (let round = 0; keys?.length; round += 1) {
+        if (round === BATCH_GET_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} keys unprocessed`);
+        const answer = await this.documents.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          const alert = alertOf(item);
+          if (alert.caseId !== undefined || alert.caseNumber !== undefined)
+            this.remember(caseIndexKey(alert));
+          found.set(alert.fingerprint, alert);
+        }
+        keys = answer.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    return found;
+  }
+
+  /**
    * Creates the record at version 1, with `events` as the first of its audit trail, in one write; false
    * (nothing written) when the fingerprint already has one.
    */
@@ -358,16 +403,17 @@ export class DynamoStore implements Store {
     const seen = caseIndexKey(record);
     if (this.indexed.has(seen)) return;
     const refs = [record.caseId, record.caseNumber].filter((ref) => ref !== undefined);
+    // The thread too: from its case on, the alert's thread is the case's conversation.
+    const keys = [
+      ...refs.map((ref) => caseKey(ref, record.caseOrganisation)),
+      ...(record.ts ? [threadKey(record.channel, record.ts)] : []),
+    ];
     await Promise.all(
-      refs.map((ref) =>
+      keys.map((key) =>
         this.documents.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: {
-              ...caseKey(ref, record.caseOrganisation),
-              entity: 'case-index',
-              fingerprint: record.fingerprint,
-            },
+            Item: { ...key, entity: 'case-index', fingerprint: record.fingerprint },
           }),
         ),
       ),
@@ -398,6 +444,68 @@ export class DynamoStore implements Store {
       if (alert && matchesCase(alert, caseIdOrNumber, organisation)) return alert;
     }
     return undefined;
+  }
+
+  /** The alert with a case whose root message is `ts` in `channel`. */
+  async findAlertByThread(channel: string, ts: string): Promise<AlertRecord | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: threadKey(channel, ts), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const alert = await this.getAlert(Item.fingerprint as string);
+    return alert && alert.channel === channel && alert.ts === ts ? alert : undefined;
+  }
+
+  async getConversationCopy(key: string): Promise<ConversationCopy | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: copyKey(key), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return { ...(JSON.parse(Item.record as string) as ConversationCopy), version: Item.version as number };
+  }
+
+  async createConversationCopy(copy: Omit<ConversationCopy, 'version'>): Promise<boolean> {
+    try {
+      await this.writeCopy(copy, 1, { ConditionExpression: 'attribute_not_exists(pk)' });
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async putConversationCopy(copy: ConversationCopy): Promise<ConversationCopy> {
+    const { version, ...rest } = copy;
+    try {
+      await this.writeCopy(rest, version + 1, {
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': version },
+      });
+    } catch (error) {
+      if (isConditionFailure(error))
+        throw new ConflictError(`conversation copy ${copy.key}: version ${version} is no longer current`);
+      throw error;
+    }
+    return { ...copy, version: version + 1 };
+  }
+
+  /** Puts a conversation copy at `version` under `condition`. */
+  private async writeCopy(
+    copy: Omit<ConversationCopy, 'version'>,
+    version: number,
+    condition: Pick<
+      PutCommandInput,
+      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...copyKey(copy.key), entity: 'conversation-copy', version, record: JSON.stringify(copy) },
+        ...condition,
+      }),
+    );
   }
 
   /** Alerts whose case is open (not Closed, deleted or merged), oldest first. */

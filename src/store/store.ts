@@ -5,6 +5,7 @@
  */
 import type { AlertRecord } from '../domain/alert';
 import type { AuditEvent, NewAuditEvent } from '../domain/audit';
+import type { ConversationCopy } from '../domain/conversation';
 
 /** A rejected input or a job that failed for good, kept so nothing is lost. */
 export interface DeadLetter {
@@ -41,6 +42,11 @@ export class ConflictError extends Error {
 export interface Store {
   getAlert(fingerprint: string): Promise<AlertRecord | undefined>;
   /**
+   * The alerts of several fingerprints at once (a batch of findings), strongly consistent: every
+   * fingerprint asked is a key of the answer, undefined when it has no alert.
+   */
+  getAlerts(fingerprints: readonly string[]): Promise<Map<string, AlertRecord | undefined>>;
+  /**
    * Creates the record with `events` as the start of its audit trail, in one write; resolves false (and
    * writes nothing) when one already exists.
    */
@@ -59,6 +65,15 @@ export interface Store {
   listFollowedCases(): Promise<AlertRecord[]>;
   /** The most recent alerts, newest first. */
   listAlerts(limit: number): Promise<AlertRecord[]>;
+
+  /** The alert whose root message is `ts` in `channel`; indexed once the alert has a case. */
+  findAlertByThread(channel: string, ts: string): Promise<AlertRecord | undefined>;
+
+  getConversationCopy(key: string): Promise<ConversationCopy | undefined>;
+  /** Creates the copy at version 1; false (nothing written) when `key` has one already. */
+  createConversationCopy(copy: Omit<ConversationCopy, 'version'>): Promise<boolean>;
+  /** Writes `copy` as version + 1 if the stored version is still `copy.version`; ConflictError otherwise. */
+  putConversationCopy(copy: ConversationCopy): Promise<ConversationCopy>;
 
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   listAudit(fingerprint: string): Promise<AuditEvent[]>;
@@ -117,4 +132,28 @@ export async function updateAlert(
     }
   }
   throw new ConflictError(`alert ${fingerprint}: gave up after ${attempts} concurrent updates`);
+}
+
+/**
+ * Read-modify-write of a conversation copy with optimistic concurrency (as `updateAlert`): `change`
+ * returns the new copy, or `undefined` to write nothing. Undefined when the copy does not exist.
+ */
+export async function updateConversationCopy(
+  store: Store,
+  key: string,
+  change: (current: ConversationCopy) => ConversationCopy | undefined,
+  attempts = 10,
+): Promise<ConversationCopy | undefined> {
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const current = await store.getConversationCopy(key);
+    if (!current) return undefined;
+    const next = change(current);
+    if (!next) return current;
+    try {
+      return await store.putConversationCopy({ ...next, version: current.version });
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  throw new ConflictError(`conversation copy ${key}: gave up after ${attempts} concurrent updates`);
 }

@@ -33,6 +33,8 @@ describe('action ids', () => {
       'hivewire.open_case',
       'hivewire.open_console',
       'hivewire.open_remediation',
+      'hivewire.report_modal',
+      'hivewire.report_to_soc',
       'hivewire.triage.no',
       'hivewire.triage.unsure',
       'hivewire.triage.yes',

@@ -86,6 +86,56 @@ describe('parseNotification', () => {
     expect(parseNotification(body)).toEqual({ kind: 'ignored', reason });
   });
 
+  const comment = {
+    _id: '~8200',
+    _type: 'Comment',
+    createdBy: 'alice@example.com',
+    createdAt: 1795583100000,
+    message: 'Contained',
+    isEdited: false,
+    extraData: {},
+    external: false,
+  };
+
+  test('a comment created on a case: the case (rootId) and the comment', () => {
+    const body = caseEvent({
+      action: 'create',
+      objectType: 'Comment',
+      objectId: '~8200',
+      object: comment,
+      extra: { rootId: CASE_ID },
+    });
+    expect(parseNotification(body)).toEqual({ kind: 'comment', caseId: CASE_ID, comment });
+  });
+
+  test.each([
+    ['edited', 'update', 'Comment update'],
+    ['deleted', 'delete', 'Comment delete'],
+  ])('a comment %s is ignored', (_name, action, reason) => {
+    const body = caseEvent({
+      action,
+      objectType: 'Comment',
+      objectId: '~8200',
+      object: comment,
+      extra: { rootId: CASE_ID },
+    });
+    expect(parseNotification(body)).toEqual({ kind: 'ignored', reason });
+  });
+
+  test('a comment whose object is not a comment is refused, naming the field', () => {
+    const body = caseEvent({
+      action: 'create',
+      objectType: 'Comment',
+      objectId: '~8200',
+      object: { ...comment, createdBy: undefined },
+      extra: { rootId: CASE_ID },
+    });
+    expect(parseNotification(body)).toEqual({
+      kind: 'invalid',
+      error: 'object.createdBy: Invalid input: expected string, received undefined',
+    });
+  });
+
   test('an objectType in lower case ("case") is still a case', () => {
     expect(parseNotification(caseEvent({ objectType: 'case' }))).toMatchObject({ kind: 'case' });
   });

@@ -25,6 +25,8 @@ beforeEach(async () => {
     .post('/api/v1/query')
     .query(true)
     .reply(200, (_uri, body) => {
+      // Each followed case's comments are listed too (none here: test/cases/conversation.test.ts has them).
+      if (JSON.stringify(body).includes('"_name":"comments"')) return [];
       queries.push(body);
       return answer;
     });
@@ -55,7 +57,7 @@ test('a change whose webhook was dropped appears in the thread; a second reconci
   ];
 
   at(FIRST_SYNC);
-  expect(await reconcile(h.runtime.deps)).toEqual({ followed: 1, changed: 1, applied: 1 });
+  expect(await reconcile(h.runtime.deps)).toEqual({ followed: 1, changed: 1, applied: 1, comments: 0 });
 
   expect(h.slackCalls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.update']);
   expect(h.slackCalls[0]!.args).toMatchObject({
@@ -77,7 +79,7 @@ test('a change whose webhook was dropped appears in the thread; a second reconci
   });
 
   at(SECOND_SYNC);
-  expect(await reconcile(h.runtime.deps)).toEqual({ followed: 1, changed: 1, applied: 0 });
+  expect(await reconcile(h.runtime.deps)).toEqual({ followed: 1, changed: 1, applied: 0, comments: 0 });
 
   expect(h.slackCalls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.update']);
   expect(await h.runtime.deps.store.getSetting<number>(RECONCILE_CURSOR)).toBe(SECOND_SYNC);
@@ -109,13 +111,13 @@ test('a change already delivered by webhook is not posted again by reconcile', a
   answer = [changed];
 
   at(FIRST_SYNC);
-  expect(await reconcile(h.runtime.deps)).toEqual({ followed: 1, changed: 1, applied: 0 });
+  expect(await reconcile(h.runtime.deps)).toEqual({ followed: 1, changed: 1, applied: 0, comments: 0 });
   expect(h.slackCalls.filter((call) => call.method === 'chat.postMessage')).toHaveLength(1);
 });
 
 test('no followed case: TheHive is not asked, the cursor still advances', async () => {
   at(FIRST_SYNC);
-  expect(await reconcile(h.runtime.deps)).toEqual({ followed: 0, changed: 0, applied: 0 });
+  expect(await reconcile(h.runtime.deps)).toEqual({ followed: 0, changed: 0, applied: 0, comments: 0 });
 
   expect(queries).toEqual([]);
   expect(await h.runtime.deps.store.getSetting<number>(RECONCILE_CURSOR)).toBe(FIRST_SYNC);
@@ -124,6 +126,6 @@ test('no followed case: TheHive is not asked, the cursor still advances', async 
 test('a closed case is no longer followed', async () => {
   await h.seedAlert({ case: { status: 'TruePositive', stage: 'Closed' } });
   at(FIRST_SYNC);
-  expect(await reconcile(h.runtime.deps)).toEqual({ followed: 0, changed: 0, applied: 0 });
+  expect(await reconcile(h.runtime.deps)).toEqual({ followed: 0, changed: 0, applied: 0, comments: 0 });
   expect(queries).toEqual([]);
 });

@@ -26,7 +26,7 @@ describe('hivewire config', () => {
       stdout:
         '{"accounts":{"111122223333":{"customer":"acme"}},"customers":{},' +
         '"defaults":{"tlp":2,"pap":2,"customer":"internal"},"slack":{"admins":["U0ALICE"],"adminGroups":[]},' +
-        '"users":{},"responseActions":[]}\n',
+        '"users":{},"storms":{"enabled":true,"threshold":20,"digestMinutes":60},"responseActions":[]}\n',
     });
   });
 

@@ -2,7 +2,9 @@
  * The sandbox console in a real browser, against the real product (`hivewire serve --sandbox-samples`
  * as a child process), at a desktop width (1440 px) and a narrow one (900 px): the channel opens on its
  * first alert with its emoji drawn as images; an analyst creates a case, clicks Create Case a second
- * time (privately told the case exists), works and closes it in the TheHive panel, with every select
+ * time (privately told the case exists), replies in the thread (the reply shows as a comment on the
+ * case's page) and comments in the TheHive panel (the comment is threaded), works and closes the case in
+ * the TheHive panel, with every select
  * showing its options whole and toasts clear of the thread's reply box; a finding below the severity
  * threshold is shown as skipped; the sidebar's Cases link lists the case, whose page renders its
  * Markdown description.
@@ -215,6 +217,31 @@ describe('working an alert in the console', () => {
     await expectText(caseRow.locator('[data-testid="case-status-label"]'), 'InProgress');
     await expectText(thread, '→ InProgress');
     await expectText(alert.locator('[data-testid="message-body"]').first(), 'InProgress');
+  });
+
+  it('copies a reply in the thread to the case: the comment is on the TheHive case page', async () => {
+    const composer = thread.locator('[data-testid="thread-composer-input"]');
+    await composer.fill('Key disabled, see <https://evil.example/login|the login page>');
+    await composer.press('Enter');
+    await caseRow.locator('[data-testid="case-link"]').click();
+    const comments = page().locator('[data-testid="case-comments"]');
+    await expectText(comments, 'in Slack: Key disabled, see');
+    expect(await comments.innerText()).toContain('hxxps://evil[.]example/login');
+    expect(await comments.locator('a', { hasText: 'Slack message' }).getAttribute('href')).toMatch(/^http/);
+    await shot(page(), '3-reply-as-comment');
+    await page().locator('[data-testid="case-detail-back"]').click();
+    await alert.waitFor();
+    if ((await thread.count()) === 0) await alert.locator('[data-testid="thread-toggle"]').click();
+  });
+
+  it('threads a comment added in the TheHive panel under the alert, with the case link', async () => {
+    await caseRow.locator('[data-testid="case-comment-input"]').fill('Rotated the key <!channel>');
+    await caseRow.locator('[data-testid="case-comment-add"]').click();
+    await expectText(thread, 'in TheHive on Case #1');
+    await expectText(thread, 'Rotated the key <!channel>');
+    // Hivewire's own comment (the reply copied above) was not threaded back.
+    expect(await thread.getByText('in Slack:').count()).toBe(0);
+    await shot(page(), '3-comment-in-thread');
   });
 
   it.each(WIDTHS)(

@@ -69,6 +69,7 @@ const SECRETS: Record<string, string> = {
   'thehive-api-key': 'moto-stack-thehive-key',
   'thehive-webhook-secret': 'moto-stack-webhook-secret',
   'ingest-secret': 'moto-stack-ingest-secret',
+  'teams-app-password': 'moto-stack-teams-app-password',
 };
 /** How long a stand-in may take to send what a change makes it send (it sends on a later turn). */
 const SEND_TIMEOUT_MS = 5_000;

@@ -1,8 +1,9 @@
 /**
  * What one finding costs the store on the AWS path: the ingest function as Lambda runs it (SQS batch
  * in, Slack mocked at the HTTP layer), its DynamoDB client pointed at a counting proxy in front of
- * dynalite, so every request the SDK sends is counted by operation. At most three for a new finding,
- * one for a finding that is skipped; a change that adds a round trip fails here.
+ * dynalite, so every request the SDK sends is counted by operation. The batch's alerts are read with one
+ * BatchGetItem; then two writes for a new finding, none for a finding that is skipped; a change that adds
+ * a round trip fails here.
  */
 import nock from 'nock';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
@@ -78,7 +79,7 @@ afterAll(async () => {
 
 describe('DynamoDB requests per finding on the ingest function', () => {
   it('is 3 for a new finding: read, create with its received event, save the post with its posted event', async () => {
-    expect(await ingest(finding('new-1'))).toEqual(['GetItem', 'PutItem', 'UpdateItem']);
+    expect(await ingest(finding('new-1'))).toEqual(['BatchGetItem', 'PutItem', 'UpdateItem']);
     const [alert] = await opened.store.listAlerts(1);
     expect(alert?.finding.sourceId).toContain('new-1');
     expect(alert?.ts).toBeDefined();
@@ -88,18 +89,29 @@ describe('DynamoDB requests per finding on the ingest function', () => {
     ]);
   });
 
-  it('is 3 per finding for a batch of new findings', async () => {
-    const events = ['new-2', 'new-3', 'new-4', 'new-5'].map((id) => finding(id));
-    expect(await ingest(...events)).toHaveLength(3 * events.length);
+  it('is one read for the batch, then 2 per new finding', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => finding(`new-batch-${i}`));
+    const operations = await ingest(...events);
+    expect(operations[0]).toBe('BatchGetItem');
+    expect(operations.slice(1)).toEqual(events.flatMap(() => ['PutItem', 'UpdateItem']));
+  });
+
+  it('reads again a finding met twice in one batch, and writes it once', async () => {
+    expect(await ingest(finding('twice'), finding('twice'))).toEqual([
+      'BatchGetItem',
+      'PutItem',
+      'UpdateItem',
+      'GetItem',
+    ]);
   });
 
   it('is 1 for a duplicate with nothing newer', async () => {
     await ingest(finding('duplicate'));
-    expect(await ingest(finding('duplicate'))).toEqual(['GetItem']);
+    expect(await ingest(finding('duplicate'))).toEqual(['BatchGetItem']);
   });
 
   it('is 1 for a finding below the severity threshold', async () => {
-    expect(await ingest(finding('low', { severity: 2 }))).toEqual(['GetItem']);
+    expect(await ingest(finding('low', { severity: 2 }))).toEqual(['BatchGetItem']);
   });
 
   it('is 3 for a republished finding with a higher count: read, conditional update, its audit event', async () => {
@@ -108,6 +120,6 @@ describe('DynamoDB requests per finding on the ingest function', () => {
       updatedAt: '2022-01-28T22:12:25.478Z',
       service: { ...EVENT.detail.service, count: 9 },
     });
-    expect(await ingest(later)).toEqual(['GetItem', 'UpdateItem', 'PutItem']);
+    expect(await ingest(later)).toEqual(['BatchGetItem', 'UpdateItem', 'PutItem']);
   });
 });

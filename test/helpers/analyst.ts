@@ -168,6 +168,19 @@ export function mockAuthTest(): void {
   });
 }
 
+/** An Events API envelope around `event`, as Slack delivers it to `/slack/events`. */
+export function eventEnvelope(event: Record<string, unknown>, eventId: string, eventTime = 1764064800) {
+  return {
+    token: 'legacy-token',
+    team_id: TEAM.id,
+    api_app_id: 'A0HIVEWIRE',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: eventTime,
+    event,
+  };
+}
+
 /** A block_actions payload for a button click on a message in `channel`. */
 export function buttonClick(input: {
   actionId: string;

@@ -94,6 +94,28 @@ describe('SqsQueue', () => {
     });
   });
 
+  it('holds a job back with DelaySeconds until it is due, at most the 15 minutes SQS allows', async () => {
+    const delays: unknown[] = [];
+    nock('https://sqs.eu-west-1.amazonaws.com')
+      .persist()
+      .post('/')
+      .reply((_uri, body) => {
+        const sent = JSON.parse(body as string) as { MessageBody: string; DelaySeconds?: number };
+        delays.push(sent.DelaySeconds);
+        return [
+          200,
+          { MessageId: 'message-1', MD5OfMessageBody: md5(sent.MessageBody) },
+          { 'content-type': 'application/x-amz-json-1.0' },
+        ];
+      });
+    const queue = new SqsQueue({ client: sqsClient(), queueUrl: QUEUE_URL });
+    const job: Job = { kind: 'refresh-digest', fingerprint: 'dg-1', dueAt: '2026-11-25T10:00:10.000Z' };
+    await queue.enqueueAt(job, new Date(Date.now() + 9_500));
+    await queue.enqueueAt(job, new Date(Date.now() + 2 * 3600_000));
+    await queue.enqueueAt(job, new Date(Date.now() - 1_000));
+    expect(delays).toEqual([10, 900, undefined]);
+  });
+
   it('refuses an invalid job with InvalidJobError and sends nothing', async () => {
     const scope = nock('https://sqs.eu-west-1.amazonaws.com').post('/').reply(500);
     const invalid = { ...createCase, userId: '' } as Job;

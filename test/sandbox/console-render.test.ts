@@ -562,7 +562,7 @@ describe('modal and case panel rendering', () => {
     ]);
   });
 
-  it('renders a case with its controls, and the closing form when a closing status is chosen', () => {
+  it('renders a case with its controls and comment box, and the closing form when a closing status is chosen', () => {
     const theCase = {
       _id: '~41656400',
       number: 3,
@@ -596,6 +596,8 @@ describe('modal and case panel rendering', () => {
       'case-status',
       'case-assignee',
       'case-severity',
+      'case-comment-input',
+      'case-comment-add',
     ]);
     expect(testids(closing).slice(-5)).toEqual([
       'case-closing',

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSandbox, type Sandbox } from '../../src/sandbox';
+import { createSandbox, slackSignature, type Sandbox } from '../../src/sandbox';
 import { serveHandler, startRecorder, type LocalServer, type Recorder } from './local-server';
 
 const INGEST_SECRET = 'test-ingest-secret';
@@ -347,6 +347,44 @@ describe('console actions', () => {
       text: 'looks like &lt;b&gt;our&lt;/b&gt; scanner &amp; co',
       threadTs: parent.ts,
     });
+    // And, as Slack does for an app subscribed to message.channels, tells the bot in a signed event.
+    const delivered = await bot.next();
+    const timestamp = Number(delivered.headers['x-slack-request-timestamp']);
+    expect(delivered.path).toBe('/slack/events');
+    expect(delivered.headers['content-type']).toBe('application/json');
+    expect(delivered.headers['x-slack-signature']).toBe(
+      slackSignature(SIGNING_SECRET, timestamp, delivered.body),
+    );
+    expect(JSON.parse(delivered.body)).toMatchObject({
+      type: 'event_callback',
+      team_id: 'T0SANDBOX',
+      event: {
+        type: 'message',
+        channel: 'C0SANDBOX',
+        user: 'U0CAROL',
+        text: 'looks like &lt;b&gt;our&lt;/b&gt; scanner &amp; co',
+        ts: result.body.ts,
+        thread_ts: parent.ts,
+      },
+    });
+  });
+
+  it('adds a comment on a case in TheHive as the chosen user, which notifies the webhook', async () => {
+    const caseId = openCase();
+    await bot.next();
+    const result = await consolePost('comment', { caseId, userId: 'U0BOB', message: 'Contained' });
+    const body = JSON.parse((await bot.next()).body);
+
+    expect(result.body).toMatchObject({ message: 'Contained', createdBy: 'bob@example.com' });
+    expect(body).toMatchObject({
+      action: 'create',
+      objectType: 'Comment',
+      objectId: result.body._id,
+      rootId: caseId,
+      _createdBy: 'bob@example.com',
+      object: { message: 'Contained', createdBy: 'bob@example.com' },
+    });
+    expect(sandbox.theHive.commentsOf(caseId).map((c) => c.message)).toEqual(['Contained']);
   });
 
   it('dismisses an ephemeral message', async () => {

@@ -38,7 +38,7 @@ const title = referencePath
   ? `TheHive stand-in answers match ${REFERENCE_FILE}`
   : `TheHive stand-in answers match ${REFERENCE_FILE} (skipped: set THEHIVE_OPENAPI_REFERENCE to the document)`;
 
-type Method = 'get' | 'post' | 'patch';
+type Method = 'get' | 'post' | 'patch' | 'delete';
 
 /** A JSON pointer segment (`/` and `~` escaped). */
 const pointer = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -67,6 +67,15 @@ function problems(schemaRef: string, value: unknown): string[] {
 function expectAsDocumented(response: AxiosResponse, method: Method, path: string, status: number): void {
   expect(response.status).toBe(status);
   expect(problems(answerSchema(method, path, status), response.data)).toEqual([]);
+}
+
+/** Asserts a 204 the document gives for the operation, with no body (as the document's 204 has none). */
+function expectNoContentAsDocumented(response: AxiosResponse, method: Method, path: string): void {
+  const answer = document.paths[path]?.[method]?.responses['204'] as { content?: unknown } | undefined;
+  expect(answer).toBeDefined();
+  expect(answer?.content).toBeUndefined();
+  expect(response.status).toBe(204);
+  expect(response.data).toBe('');
 }
 
 /**
@@ -209,6 +218,62 @@ describeWithReference(title, () => {
       expectAsDocumented(related, 'post', '/api/v1/query', 200);
       expectEach(related.data, entity);
     }
+  });
+
+  it('comments: created, edited (marked edited), deleted, as the document says; each change is a Comment audit event', async () => {
+    const created = await api.post('/api/v1/alert', ALERT);
+    const { data: theCase } = await api.post(`/api/v1/alert/${created.data._id}/case`, {});
+    const comment = await api.post(`/api/v1/case/${theCase.number}/comment`, { message: 'first' });
+    expectAsDocumented(comment, 'post', '/api/v1/case/{caseId}/comment', 201);
+    expect(comment.data).toMatchObject({
+      message: 'first',
+      isEdited: false,
+      createdBy: 'hivewire@thehive.local',
+    });
+
+    const edited = await api.patch(`/api/v1/comment/${comment.data._id}`, { message: 'second' });
+    expectNoContentAsDocumented(edited, 'patch', '/api/v1/comment/{commentId}');
+    const listed = await api.post('/api/v1/query', {
+      query: [{ _name: 'getCase', idOrName: theCase._id }, { _name: 'comments' }],
+    });
+    expectEach(listed.data, 'OutputComment');
+    expect(listed.data[0]).toMatchObject({
+      message: 'second',
+      isEdited: true,
+      updatedBy: 'hivewire@thehive.local',
+    });
+    expectAsDocumented(
+      await api.patch(`/api/v1/comment/${comment.data._id}`, { message: '' }),
+      'patch',
+      '/api/v1/comment/{commentId}',
+      400,
+    );
+
+    const deleted = await api.delete(`/api/v1/comment/${comment.data._id}`);
+    expectNoContentAsDocumented(deleted, 'delete', '/api/v1/comment/{commentId}');
+    expectAsDocumented(
+      await api.delete(`/api/v1/comment/${comment.data._id}`),
+      'delete',
+      '/api/v1/comment/{commentId}',
+      404,
+    );
+    expectAsDocumented(
+      await api.patch('/api/v1/comment/~1', { message: 'x' }),
+      'patch',
+      '/api/v1/comment/{commentId}',
+      404,
+    );
+
+    await notifier.idle();
+    const commentEvents = receiver.requests
+      .map((request) => JSON.parse(request.body) as Record<string, unknown>)
+      .filter((event) => event.objectType === 'Comment');
+    expect(commentEvents.map((event) => [event.action, event.objectId, event.rootId])).toEqual([
+      ['create', comment.data._id, theCase._id],
+      ['update', comment.data._id, theCase._id],
+      ['delete', comment.data._id, theCase._id],
+    ]);
+    expect(commentEvents[0]!.object).toEqual(comment.data);
   });
 
   it('errors: a wrong key, an unknown case, a second alert with the same source reference, an alert not found', async () => {

@@ -41,6 +41,7 @@ const FUNCTIONS = {
     role: 'SlackRole',
     secrets: ['slack-bot-token', 'slack-signing-secret'],
   },
+  teams: { logicalId: 'Teams', file: 'teams', role: 'TeamsRole', secrets: ['teams-app-password'] },
   thehiveWebhook: {
     logicalId: 'ThehiveWebhook',
     file: 'thehive-webhook',
@@ -228,6 +229,7 @@ describe('HTTP API', () => {
       'GET /slack/oauth_redirect': 'SlackLambdaFunction',
       'POST /ingest': 'IngestHttpLambdaFunction',
       'POST /slack/events': 'SlackLambdaFunction',
+      'POST /teams/messages': 'TeamsLambdaFunction',
       'POST /thehive/webhook': 'ThehiveWebhookLambdaFunction',
       'POST /triage': 'TriageLambdaFunction',
     });
@@ -476,10 +478,11 @@ describe('IAM, least privilege per function', () => {
     expect(grant('WorkerRole', 'organizations:DescribeAccount').condition).toBe('OrganizationsLookup');
   });
 
-  it('ingest: consumes findings, the table, Organizations when enabled; no Security Hub', () => {
+  it('ingest: consumes findings, the table, the jobs queue, Organizations when enabled; no Security Hub', () => {
     expect(actions('IngestRole', false)).toEqual(
-      [...LOGS, ...CONSUME, ...TABLE_ACTIONS, 'ssm:GetParameter'].sort(),
+      [...LOGS, ...CONSUME, ...TABLE_ACTIONS, 'sqs:SendMessage', 'ssm:GetParameter'].sort(),
     );
+    expect(grant('IngestRole', 'sqs:SendMessage').statement.Resource).toEqual(JOBS_QUEUE);
     expect(grant('IngestRole', 'sqs:ReceiveMessage').statement.Resource).toEqual({
       'Fn::GetAtt': ['FindingsQueue', 'Arn'],
     });

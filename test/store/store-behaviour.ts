@@ -3,7 +3,7 @@
  * (conditional writes, the case index, the followed cases, audit order, delivery claims, settings,
  * dead letters, pending jobs), independent of how an adapter keeps it.
  */
-import { ConflictError, updateAlert, type Store } from '../../src/store/store';
+import { ConflictError, updateAlert, updateConversationCopy, type Store } from '../../src/store/store';
 import type { AlertRecord } from '../../src/domain/alert';
 import { makeAlertRecord } from '../helpers/alerts';
 
@@ -49,6 +49,17 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
           false,
         );
         expect(await store.getAlert('gd-create')).toEqual({ ...first, version: 1 });
+      });
+
+      it('reads several alerts at once: each asked for is answered, undefined when it has none', async () => {
+        const records = Array.from({ length: 105 }, (_, i) => alert(`gd-batch-${i}`));
+        await Promise.all(records.map((record) => store.createAlert(withoutVersion(record))));
+        const asked = [...records.map((record) => record.fingerprint), 'gd-batch-none', 'gd-batch-0'];
+        const found = await store.getAlerts(asked);
+        expect([...found.keys()].sort()).toEqual([...new Set(asked)].sort());
+        expect(found.get('gd-batch-none')).toBeUndefined();
+        expect(found.get('gd-batch-104')).toEqual({ ...records[104], version: 1 });
+        expect([...found.values()].filter(Boolean)).toHaveLength(105);
       });
 
       it('writes a put that names the current version as the next version, and returns it', async () => {
@@ -161,6 +172,16 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
         expect(await store.findAlertByCase(77)).toBeUndefined();
       });
 
+      it('finds the alert of a thread once it has a case, and not through another channel or message', async () => {
+        const written = await escalated('gd-thread', '~5', 5);
+        expect(await store.findAlertByThread(written.channel, written.ts!)).toEqual(written);
+        expect(await store.findAlertByThread('C0OTHER', written.ts!)).toBeUndefined();
+        expect(await store.findAlertByThread(written.channel, '1.000001')).toBeUndefined();
+        const noCase = alert('gd-no-case-thread', { ts: '1764064900.000200' });
+        await store.createAlert(withoutVersion(noCase));
+        expect(await store.findAlertByThread(noCase.channel, noCase.ts!)).toBeUndefined();
+      });
+
       it('lists the alerts whose case is open, and drops one when its case closes or goes', async () => {
         await store.createAlert(withoutVersion(alert('gd-no-case')));
         const open = await escalated('gd-open', '~1', 1);
@@ -173,6 +194,44 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
         await store.putAlert({ ...toDelete, case: { status: 'New', stage: 'New', gone: 'deleted' } });
         expect(await store.listFollowedCases()).toEqual([open]);
         expect((await store.findAlertByCase(2))?.fingerprint).toBe('gd-to-close');
+      });
+    });
+
+    describe('conversation copies', () => {
+      const copy = {
+        key: 'slack:C0SEC:1700000000.000100',
+        fingerprint: 'gd-talk',
+        caseId: '~5',
+        direction: 'slack-to-thehive' as const,
+      };
+
+      it('creates a copy once, at version 1; a second create writes nothing and answers false', async () => {
+        expect(await store.getConversationCopy(copy.key)).toBeUndefined();
+        expect(await store.createConversationCopy({ ...copy, claimedAt: 1 })).toBe(true);
+        expect(await store.createConversationCopy({ ...copy, claimedAt: 2 })).toBe(false);
+        expect(await store.getConversationCopy(copy.key)).toEqual({ ...copy, claimedAt: 1, version: 1 });
+      });
+
+      it('refuses a put naming a stale version, and applies 10 concurrent updates once each', async () => {
+        await store.createConversationCopy({ ...copy, text: '' });
+        const first = await store.putConversationCopy({ ...copy, text: 'a', version: 1 });
+        expect(first.version).toBe(2);
+        await expect(store.putConversationCopy({ ...copy, text: 'b', version: 1 })).rejects.toBeInstanceOf(
+          ConflictError,
+        );
+        await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            updateConversationCopy(
+              store,
+              copy.key,
+              (current) => ({ ...current, text: `${current.text}${i % 10}` }),
+              50,
+            ),
+          ),
+        );
+        const after = await store.getConversationCopy(copy.key);
+        expect(after?.text).toHaveLength(11);
+        expect(after?.version).toBe(12);
       });
     });
 

@@ -101,6 +101,7 @@
       drafts: ui.drafts,
       busy: ui.busy,
       replayable: ui.state.replayable,
+      shortcuts: ui.state.shortcuts || [],
       userName,
       channelName,
       formatTime,
@@ -461,7 +462,23 @@
       void sendReply(control.getAttribute('data-thread-ts'));
     } else if (testid === 'replay-click') {
       void replayClick(control.getAttribute('data-ts'));
+    } else if (testid === 'message-shortcut') {
+      void runShortcut(control);
     }
+  }
+
+  async function runShortcut(control) {
+    const holder = control.closest('[data-testid="message"], [data-testid="thread-reply"]');
+    const channel = (holder && holder.getAttribute('data-channel')) || ui.channel;
+    awaitAnswer();
+    const { ok, data } = await post('shortcut', {
+      channel,
+      ts: control.getAttribute('data-ts'),
+      callbackId: control.getAttribute('data-callback-id'),
+      userId: ui.user,
+    });
+    if (ok) reportOutcome(data);
+    scheduleRefresh();
   }
 
   async function replayClick(ts) {
@@ -571,7 +588,17 @@
     if (!control) return;
     const testid = control.getAttribute('data-testid');
     const caseId = control.getAttribute('data-case-id');
-    if (testid === 'case-close-cancel') {
+    if (testid === 'case-comment-add') {
+      const key = `comment/${caseId}`;
+      const message = (ui.drafts[key] || '').trim();
+      if (!message) return;
+      const { ok } = await post('comment', { caseId, userId: ui.user, message });
+      if (ok) {
+        delete ui.drafts[key];
+        toast('Comment added in TheHive', 'ok');
+      }
+      scheduleRefresh();
+    } else if (testid === 'case-close-cancel') {
       ui.closing = null;
       render();
     } else if (testid === 'case-close' && ui.closing && ui.closing.caseId === caseId) {

@@ -33,6 +33,8 @@ export interface RenderContext {
   busy?: Set<string>;
   /** Clicks the sandbox can send again (their message no longer offers what was clicked). */
   replayable?: { channel: string; ts: string; actionId: string; label: string }[];
+  /** The app's message shortcuts, offered on every message as Slack's "More actions" menu does. */
+  shortcuts?: { name: string; callbackId: string }[];
 }
 
 export type ConsoleMessage = Record<string, unknown> & { ts: string; replies?: ConsoleMessage[] };

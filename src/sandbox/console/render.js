@@ -164,6 +164,7 @@
       drafts: c.drafts || {},
       busy: c.busy || new Set(),
       replayable: c.replayable || [],
+      shortcuts: c.shortcuts || [],
     };
   }
 
@@ -880,6 +881,23 @@
           },
         ],
       });
+    if (ctx.shortcuts.length && message.subtype !== 'tombstone')
+      main.push({
+        tag: 'div',
+        cls: 'msg-shortcuts',
+        children: ctx.shortcuts.map((shortcut) => ({
+          tag: 'button',
+          cls: 'link-button',
+          attrs: {
+            type: 'button',
+            'data-testid': 'message-shortcut',
+            'data-ts': message.ts,
+            'data-callback-id': shortcut.callbackId,
+            title: 'A message shortcut of the app (Slack: the message’s More actions menu)',
+          },
+          text: `⋯ ${shortcut.name}`,
+        })),
+      });
     if (message.metadata && message.metadata.event_type)
       main.push({
         tag: 'div',
@@ -1120,7 +1138,7 @@
 
   /**
    * One TheHive case in the panel: number (a link to its page), title, severity and status, and the
-   * controls that change it (status with closing summary and impact, assignee, severity).
+   * controls that change it (status with closing summary and impact, assignee, severity) or comment on it.
    */
   function renderCaseRow(theCase, context, panel) {
     const ctx = defaultContext(context);
@@ -1168,6 +1186,32 @@
         ),
       ),
     ];
+    // A comment added here is a person's comment in TheHive: its webhook threads it under the alert.
+    controls.push({
+      tag: 'div',
+      cls: 'case-comment',
+      children: [
+        {
+          tag: 'input',
+          cls: 'case-comment-input',
+          attrs: {
+            type: 'text',
+            'data-testid': 'case-comment-input',
+            'data-case-id': theCase._id,
+            'data-draft': `comment/${theCase._id}`,
+            value: ctx.drafts[`comment/${theCase._id}`] || '',
+            placeholder: 'Add a comment in TheHive',
+            'aria-label': `Comment on case #${theCase.number}`,
+          },
+        },
+        {
+          tag: 'button',
+          cls: 'bk-button',
+          attrs: { type: 'button', 'data-testid': 'case-comment-add', 'data-case-id': theCase._id },
+          text: 'Comment',
+        },
+      ],
+    });
     if (closing)
       controls.push({
         tag: 'div',

@@ -1,12 +1,14 @@
 /**
- * `/hivewire threshold [LEVEL] | case <number> | lookup <values…> | help`. Slack wants the command
+ * `/hivewire threshold [LEVEL] | case <number> | lookup <values…> | sla | help`. Slack wants the command
  * acknowledged within 3 seconds: what reads the store answers in the acknowledgement itself; lookups
  * are acknowledged with a short answer and their results arrive later on the command's response URL.
  */
 import type { App } from '@slack/bolt';
 import { COMMAND } from '../../../blocks/analyst/actions';
 import { caseNotFound, caseSummary } from '../../../blocks/analyst/case-summary';
-import { helpMessage, unknownSubcommand, usageHelp } from '../../../blocks/analyst/help';
+import { helpMessage, unknownSubcommand, usageHelp, type CommandTopic } from '../../../blocks/analyst/help';
+import { slaList } from '../../../blocks/sla';
+import { customerOfChannel, slaStandings } from '../../cases/sla';
 import { lookupStarted } from '../../../blocks/analyst/lookup';
 import { thresholdChanged, thresholdShown } from '../../../blocks/analyst/threshold';
 import { lookupCase, parseCaseNumber } from '../../cases/lookup';
@@ -23,7 +25,8 @@ export type Command =
   | { kind: 'threshold'; level?: Severity }
   | { kind: 'case'; caseNumber: number }
   | { kind: 'lookup'; text: string }
-  | { kind: 'usage'; problem: string; topic?: 'threshold' | 'case' | 'lookup' };
+  | { kind: 'sla' }
+  | { kind: 'usage'; problem: string; topic?: CommandTopic };
 
 /** Longest command text read: a paste of indicators, not a log file. */
 const COMMAND_TEXT_MAX = 4000;
@@ -59,6 +62,10 @@ export function parseCommand(text: string): Command {
           topic: 'lookup',
         };
       return { kind: 'lookup', text: args };
+    case 'sla':
+      return rest.length === 0
+        ? { kind: 'sla' }
+        : { kind: 'usage', problem: 'sla takes no arguments.', topic: 'sla' };
     default:
       return { kind: 'usage', problem: unknownSubcommand(word) };
   }
@@ -107,6 +114,14 @@ export function registerCommand(app: App, deps: SlackAppDeps): void {
             ? caseSummary({ ...found, theHiveUrl: deps.config.theHive.url })
             : caseNotFound(parsed.caseNumber),
         );
+        return;
+      }
+      case 'sla': {
+        // A customer's own workspace sees that customer's clocks only, whatever the channel; in the
+        // provider's workspace a customer's alert channel narrows the list to that customer.
+        const customer =
+          customerOfWorkspace(deps.config, command.team_id) ?? customerOfChannel(deps, command.channel_id);
+        await answer(slaList(await slaStandings(deps, customer), customer));
         return;
       }
       case 'lookup': {

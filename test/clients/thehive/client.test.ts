@@ -308,6 +308,50 @@ describe('endpoints', () => {
     ]);
   });
 
+  test('comments.update and comments.delete send PATCH and DELETE to the comment, and take the 204', async () => {
+    nock(BASE)
+      .patch('/api/v1/comment/~4096')
+      .reply(answer(204))
+      .delete('/api/v1/comment/~4096')
+      .reply(answer(204));
+
+    await expect(client().comments.update('~4096', 'edited text')).resolves.toBeUndefined();
+    await expect(client().comments.delete('~4096')).resolves.toBeUndefined();
+    expect(sent.map(({ method, path, body }) => ({ method, path, body }))).toEqual([
+      { method: 'PATCH', path: '/api/v1/comment/~4096', body: { message: 'edited text' } },
+      { method: 'DELETE', path: '/api/v1/comment/~4096', body: undefined },
+    ]);
+  });
+
+  test('comments.listInCase reads every page of a case’s comments, oldest first', async () => {
+    const page = Array.from({ length: 100 }, () => theHiveComment());
+    nock(BASE)
+      .post('/api/v1/query')
+      .reply(answer(200, page))
+      .post('/api/v1/query')
+      .reply(answer(200, [theHiveComment()]));
+
+    expect(await client().comments.listInCase('~8192')).toHaveLength(101);
+    expect(sent.map((request) => request.body)).toEqual([
+      {
+        query: [
+          { _name: 'getCase', idOrName: '~8192' },
+          { _name: 'comments' },
+          { _name: 'sort', _fields: [{ createdAt: 'asc' }] },
+          { _name: 'page', from: 0, to: 100 },
+        ],
+      },
+      {
+        query: [
+          { _name: 'getCase', idOrName: '~8192' },
+          { _name: 'comments' },
+          { _name: 'sort', _fields: [{ createdAt: 'asc' }] },
+          { _name: 'page', from: 100, to: 200 },
+        ],
+      },
+    ]);
+  });
+
   test('query.run validates the answer as the entities the pipeline ends on', async () => {
     nock(BASE)
       .post('/api/v1/query')

@@ -90,7 +90,7 @@ describe('/hivewire help and usage', () => {
   it('answers help privately in the acknowledgement', async () => {
     const answer = await run('help');
     expect(answer.response_type).toBe('ephemeral');
-    expect(answer.text).toBe('Hivewire help: /hivewire threshold | case | lookup | help');
+    expect(answer.text).toBe('Hivewire help: /hivewire threshold | case | lookup | sla | help');
     expect(answer.blocks[0]?.text?.text).toContain(
       '`/hivewire lookup VALUES…` looks up IPs, domains, URLs and hashes',
     );

@@ -1,9 +1,9 @@
 import nock from 'nock';
 import {
+  eventEnvelope,
   mockAuthTest,
   slackForm,
   startAnalystHarness,
-  TEAM,
   type AnalystHarness,
 } from '../../helpers/analyst';
 
@@ -26,14 +26,8 @@ afterEach(async () => {
 });
 
 function mention(eventId: string) {
-  return {
-    token: 'legacy-token',
-    team_id: TEAM.id,
-    api_app_id: 'A0HIVEWIRE',
-    type: 'event_callback',
-    event_id: eventId,
-    event_time: 1764064800,
-    event: {
+  return eventEnvelope(
+    {
       type: 'app_mention',
       user: 'U0ANALYST',
       text: '<@U0HIVEWIRE> what can you do? ✓',
@@ -42,7 +36,8 @@ function mention(eventId: string) {
       channel: 'C0SECOPS',
       event_ts: '1764064800.000500',
     },
-  };
+    eventId,
+  );
 }
 
 describe('@-mention', () => {
@@ -64,7 +59,7 @@ describe('@-mention', () => {
     expect(posts[0]).toMatchObject({
       channel: 'C0SECOPS',
       thread_ts: '1764064700.000100',
-      text: 'Hivewire help: /hivewire threshold | case | lookup | help',
+      text: 'Hivewire help: /hivewire threshold | case | lookup | sla | help',
     });
     expect(JSON.parse(posts[0]?.blocks ?? '[]')[0].text.text).toContain('`/hivewire help` shows this help');
   });

@@ -1,0 +1,142 @@
+/**
+ * What is Teams' own in a Hivewire card: schema 1.5 (what Teams renders), full width, and every
+ * button an `Action.Execute` (Universal Actions) instead of the core's `Action.Submit`.
+ *
+ * Why Action.Execute: Teams sends it to the bot as an `adaptiveCard/action` invoke, which the bot
+ * answers in the same HTTP exchange, and Teams shows that answer to the person who clicked only.
+ * That is the private "a case already exists" / "creating the case…" answer Slack gives with an
+ * ephemeral message, which Teams has no other way to give; an Action.Submit arrives as a plain
+ * message activity whose only possible answer is a message everyone in the channel sees. The verb is
+ * the action id and the data is the contract's `{"action", "fingerprint"}`, so the same use cases
+ * read it. No `refresh`: the alert card is updated in place through the connector, which updates it
+ * for everyone, and a refresh would cost an invoke per person per view for a card that has no
+ * per-person view.
+ *
+ * Escaping: the core escapes finding text as CommonMark and defangs it (cards/escape.ts). In Teams a
+ * mention is `<at>name</at>` text plus an `msteams.entities` entry naming the person; Hivewire's cards
+ * carry no entities at all, and the escaping puts a backslash before any `<` that opens a tag, so
+ * `<at>` from a finding is text twice over.
+ */
+import type { AlertRecord } from '../src/domain/alert';
+import { alertCard, type AlertCardOptions } from './alert';
+import {
+  ADAPTIVE_CARD_CONTENT_TYPE,
+  adaptiveCard,
+  textBlock,
+  type AdaptiveCard,
+  type CardAction,
+  type CardElement,
+  type SubmitData,
+} from './core';
+import { ignoreFormCard } from './forms';
+
+/** The card schema version Teams renders. */
+export const TEAMS_CARD_VERSION = '1.5';
+
+export interface ExecuteAction {
+  type: 'Action.Execute';
+  title: string;
+  verb: string;
+  data: SubmitData;
+  style?: 'positive' | 'destructive';
+}
+
+type TeamsAction =
+  Exclude<CardAction, { type: 'Action.Submit' | 'Action.ShowCard' }> | ExecuteAction | TeamsShowCard;
+interface TeamsShowCard {
+  type: 'Action.ShowCard';
+  title: string;
+  card: { type: 'AdaptiveCard'; body: TeamsElement[]; actions: TeamsAction[] };
+}
+type TeamsElement =
+  | Exclude<CardElement, { type: 'ActionSet' | 'Container' }>
+  | { type: 'ActionSet'; actions: TeamsAction[] }
+  | { type: 'Container'; style?: string; items: TeamsElement[] };
+
+export interface TeamsCard extends Omit<AdaptiveCard, 'body' | 'actions'> {
+  body: TeamsElement[];
+  actions?: TeamsAction[];
+  msteams: { width: 'Full' };
+}
+
+/** A Bot Framework attachment holding `card`. */
+export interface TeamsCardAttachment {
+  contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE;
+  content: TeamsCard;
+}
+
+function executeAction(action: CardAction): TeamsAction {
+  switch (action.type) {
+    case 'Action.Submit':
+      return {
+        type: 'Action.Execute',
+        title: action.title,
+        verb: action.data.action,
+        data: action.data,
+        ...(action.style ? { style: action.style } : {}),
+      };
+    case 'Action.ShowCard':
+      return {
+        ...action,
+        card: {
+          ...action.card,
+          body: action.card.body.map(executeElement),
+          actions: action.card.actions.map(executeAction),
+        },
+      };
+    default:
+      return action;
+  }
+}
+
+function executeElement(element: CardElement): TeamsElement {
+  if (element.type === 'ActionSet') return { ...element, actions: element.actions.map(executeAction) };
+  if (element.type === 'Container') return { ...element, items: element.items.map(executeElement) };
+  return element;
+}
+
+/** A core card (built for 1.5) as Teams takes it: Action.Execute buttons, full width. */
+export function forTeams(card: AdaptiveCard): TeamsCard {
+  const { body, actions, ...rest } = card;
+  return {
+    ...rest,
+    body: body.map(executeElement),
+    ...(actions ? { actions: actions.map(executeAction) } : {}),
+    msteams: { width: 'Full' },
+  };
+}
+
+/** A Bot Framework message activity carrying one card: what the connector is sent. */
+export interface TeamsMessage {
+  type: 'message';
+  /** The notification and chat-list preview text. */
+  summary?: string;
+  attachments: [TeamsCardAttachment];
+}
+
+export function teamsMessage(card: TeamsCard): TeamsMessage {
+  return {
+    type: 'message',
+    ...(card.fallbackText === undefined ? {} : { summary: card.fallbackText }),
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card }],
+  };
+}
+
+/** The alert card for Teams. */
+export function teamsAlertCard(alert: AlertRecord, options: AlertCardOptions = {}): TeamsCard {
+  return forTeams(alertCard(alert, TEAMS_CARD_VERSION, options));
+}
+
+/** The ignore form for Teams (posted in the alert's reply chain). */
+export function teamsIgnoreForm(alert: Pick<AlertRecord, 'fingerprint' | 'severity' | 'finding'>): TeamsCard {
+  return forTeams(ignoreFormCard(alert, TEAMS_CARD_VERSION));
+}
+
+/**
+ * A reply in the alert's reply chain: lines of Hivewire's words with finding text already escaped
+ * (cardText), and link buttons.
+ */
+export function teamsNoteCard(lines: string[], links: CardAction[] = []): TeamsCard {
+  const body: CardElement[] = lines.map((line) => textBlock(line));
+  return forTeams(adaptiveCard(TEAMS_CARD_VERSION, body, links, lines[0]));
+}

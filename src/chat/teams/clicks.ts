@@ -1,0 +1,105 @@
+/**
+ * A click on a Hivewire card in Teams (an `adaptiveCard/action` invoke), handed to the same use cases
+ * as Slack's buttons. The invoke's answer is Teams' private reply to the clicker: a short message, or a
+ * card that takes the clicked card's place (the ignore form, then the alert as it now is).
+ */
+import { CREATE_CASE, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
+import { IGNORE_NOTE_FIELD, IGNORE_REASON_FIELD } from '../../../cards/forms';
+import { teamsIgnoreForm, type TeamsCard } from '../../../cards/teams';
+import { renderTeamsAlert } from '../../alerts/render';
+import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
+import { isIgnoreReason } from '../../domain/ignore';
+import { requestEscalation } from '../../cases/request-escalation';
+import type { TeamsActivity } from './activity';
+import type { Deps } from '../../deps';
+
+/** What the Teams bot's handlers are given. */
+export type TeamsBotDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config' | 'metrics'>;
+
+/** The clicker sees `text` (Teams shows it under the card, to them only). */
+export function answer(text: string) {
+  return {
+    statusCode: 200 as const,
+    type: 'application/vnd.microsoft.activity.message' as const,
+    value: text,
+  };
+}
+
+/** The clicked card is replaced with `card`. */
+function cardAnswer(card: TeamsCard) {
+  return {
+    statusCode: 200 as const,
+    type: 'application/vnd.microsoft.card.adaptive' as const,
+    value: card as never,
+  };
+}
+
+const NOT_OPEN = {
+  escalated: 'This alert is already a case; its case decides.',
+  escalating: 'A case is being created for this alert.',
+  'already-ignored': 'This alert is already ignored.',
+  'unknown-alert': 'Hivewire does not know this alert (it may come from another installation).',
+} as const;
+
+async function createCase(fingerprint: string, person: string, deps: TeamsBotDeps) {
+  const result = await requestEscalation({ fingerprint, userId: person }, deps);
+  deps.logger.info('create case clicked', { platform: 'teams', fingerprint, outcome: result.outcome });
+  switch (result.outcome) {
+    case 'requested':
+      return answer('Creating the case…');
+    case 'already-escalated':
+      return answer(`The case already exists${result.alert.caseUrl ? `: ${result.alert.caseUrl}` : '.'}`);
+    case 'in-progress':
+      return answer('A case is already being created for this alert.');
+    case 'ignored':
+      return answer('This alert was ignored; its buttons no longer apply.');
+    case 'unknown-alert':
+      return answer(NOT_OPEN['unknown-alert']);
+  }
+}
+
+async function submitIgnore(
+  data: Record<string, unknown>,
+  fingerprint: string,
+  activity: TeamsActivity,
+  deps: TeamsBotDeps,
+) {
+  const reason = data[IGNORE_REASON_FIELD];
+  if (!isIgnoreReason(reason)) return answer('Choose a reason to ignore the alert.');
+  const note = data[IGNORE_NOTE_FIELD];
+  const result = await ignoreAlert(
+    {
+      fingerprint,
+      userId: activity.from.aadObjectId ?? activity.from.id,
+      ...(activity.from.name ? { userName: activity.from.name } : {}),
+      reason,
+      ...(typeof note === 'string' ? { note } : {}),
+    },
+    deps,
+  );
+  if (result.outcome !== 'ignored') return answer(NOT_OPEN[result.outcome]);
+  return cardAnswer(renderTeamsAlert(result.alert, deps.config).attachments[0].content);
+}
+
+/** Runs the click `data` (`{action, fingerprint, …inputs}`) from `activity`'s person. */
+export async function handleCardAction(
+  data: { action: string; fingerprint: string } & Record<string, unknown>,
+  activity: TeamsActivity,
+  deps: TeamsBotDeps,
+) {
+  const person = activity.from.aadObjectId ?? activity.from.id;
+  const { action, fingerprint } = data;
+  switch (action) {
+    case CREATE_CASE:
+      return createCase(fingerprint, person, deps);
+    case IGNORE: {
+      const checked = await checkIgnorable(fingerprint, deps);
+      if (checked.outcome !== 'ignorable') return answer(NOT_OPEN[checked.outcome]);
+      return cardAnswer(teamsIgnoreForm(checked.alert));
+    }
+    case IGNORE_MODAL:
+      return submitIgnore(data, fingerprint, activity, deps);
+    default:
+      return answer('This action is not available in Teams yet.');
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * What Hivewire says in Teams, through the Teams SDK's connector client: the alert card posted in a
+ * team's channel, updated in place (dedup, escalation, ignore, every case status), replies in the
+ * alert's reply chain, a form card there, and 1:1 chats ("was this you?"). Each call goes to the
+ * service URL the team's installation gave (Teams has one per region); the connector token is the SDK's.
+ * The methods are the chat port's (docs: PORT.md), with alerts and notes already rendered as cards.
+ */
+import { toThreadedConversationId, type App } from '@microsoft/teams.apps';
+import { Client } from '@microsoft/teams.api';
+import { teamsMessage, type TeamsCard } from '../../../cards/teams';
+
+/** A message Hivewire posted in Teams: conversation (channel or chat) id and activity id. */
+export interface TeamsMessageRef {
+  channel: string;
+  messageId: string;
+}
+
+/** A person as Teams names them: channel account id (`29:…`) and Entra object id. */
+export interface TeamsPersonRef {
+  id: string;
+  aadObjectId?: string;
+  name?: string;
+}
+
+export interface TeamsDeliveryOptions {
+  /** The tenant the bot's 1:1 chats are created in. */
+  tenantId?: string;
+  /** The service URL for a channel (from the team's installation); the SDK's default otherwise. */
+  serviceUrlFor?: (channel: string) => Promise<string | undefined>;
+}
+
+/** The connector client at `serviceUrl`, with the app's token (the SDK joins paths after a bare URL). */
+function connector(serviceUrl: string, app: App): Client {
+  return new Client(serviceUrl.replace(/\/+$/, ''), app.api.http);
+}
+
+export class TeamsDelivery {
+  constructor(
+    private readonly app: App,
+    private readonly options: TeamsDeliveryOptions = {},
+  ) {}
+
+  /** Posts a new root message in `channel`; resolves to its activity id. */
+  async post(channel: string, card: TeamsCard): Promise<string> {
+    const api = await this.client(channel);
+    const sent = await api.conversations.activities(channel).create(teamsMessage(card) as never);
+    return sent.id;
+  }
+
+  /** Replaces the message's card in place, for everyone in the channel. */
+  async update(ref: TeamsMessageRef, card: TeamsCard): Promise<void> {
+    const api = await this.client(ref.channel);
+    await api.conversations.activities(ref.channel).update(ref.messageId, teamsMessage(card) as never);
+  }
+
+  /** Posts in the message's reply chain; resolves to the reply's activity id. */
+  async reply(root: TeamsMessageRef, card: TeamsCard): Promise<string> {
+    // As the SDK's own App.reply: a channel's reply chain is the conversation `<channel>;messageid=<root>`.
+    const api = await this.client(root.channel);
+    const thread = toThreadedConversationId(root.channel, root.messageId);
+    const sent = await api.conversations.activities(thread).create(teamsMessage(card) as never);
+    return sent.id;
+  }
+
+  /** Opens (or finds) the 1:1 chat with `person` and posts `card` there. */
+  async directMessage(
+    person: TeamsPersonRef,
+    card: TeamsCard,
+    serviceUrlOf: string,
+  ): Promise<TeamsMessageRef> {
+    const api = connector(serviceUrlOf, this.app);
+    const conversation = await api.conversations.create({
+      members: [{ id: person.id, role: 'user', name: person.name ?? '' }],
+      ...(this.options.tenantId ? { tenantId: this.options.tenantId } : {}),
+      activity: teamsMessage(card) as never,
+    });
+    return { channel: conversation.id, messageId: conversation.activityId ?? '' };
+  }
+
+  private async client(channel: string): Promise<Client> {
+    return connector((await this.options.serviceUrlFor?.(channel)) ?? this.app.api.serviceUrl, this.app);
+  }
+}
