@@ -190,21 +190,26 @@ function answerPayload(team: string, triageId: string, dm: string): string {
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+/** Escalates the seeded alerts as a Create Case click would, and runs the jobs. */
+async function openCases(fingerprints: string[]) {
+  const store = h.runtime.deps.store;
+  for (const fingerprint of fingerprints) {
+    await store.putAlert({ ...(await store.getAlert(fingerprint))!, state: 'escalating' });
+    await h.runtime.deps.queue.enqueue({
+      kind: 'create-case',
+      fingerprint,
+      userId: 'U0ANALYST',
+      requestedAt: h.clock.now.toISOString(),
+    });
+  }
+  await h.drain();
+}
+
 describe('TheHive: X-Organisation and key per customer', () => {
   test('Beta’s case is opened in Beta’s organisation with Beta’s own key; the provider’s alerts in its own', async () => {
     await betaAlert();
     await h.seedAlert({ fingerprint: 'fp-soc', finding: { fingerprint: 'fp-soc', customer: 'internal' } });
-    const store = h.runtime.deps.store;
-    for (const fingerprint of ['fp-beta', 'fp-soc']) {
-      await store.putAlert({ ...(await store.getAlert(fingerprint))!, state: 'escalating' });
-      await h.runtime.deps.queue.enqueue({
-        kind: 'create-case',
-        fingerprint,
-        userId: 'U0ANALYST',
-        requestedAt: h.clock.now.toISOString(),
-      });
-    }
-    await h.drain();
+    await openCases(['fp-beta', 'fp-soc']);
     const byCase = (org: string) => h.theHiveCalls.filter((call) => call.organisation === org);
     expect(byCase('beta').map((call) => [call.method, call.path, call.authorization])).toEqual([
       ['POST', '/api/v1/alert', `Bearer ${BETA.key}`],
@@ -219,19 +224,9 @@ describe('TheHive: X-Organisation and key per customer', () => {
 
   test('`/hivewire case 1` finds each customer’s own case #1, and a case indexed before organisations', async () => {
     await h.install(BETA.team, BETA.token);
-    for (const [fingerprint, customer] of [
-      ['fp-acme', 'acme'],
-      ['fp-beta', 'beta'],
-    ] as const) {
-      await h.seedAlert({ fingerprint, state: 'escalating', finding: { fingerprint, customer } });
-      await h.runtime.deps.queue.enqueue({
-        kind: 'create-case',
-        fingerprint,
-        userId: 'U0ANALYST',
-        requestedAt: h.clock.now.toISOString(),
-      });
-    }
-    await h.drain();
+    await acmeAlert();
+    await betaAlert();
+    await openCases(['fp-acme', 'fp-beta']);
     // TheHive gave both customers' cases the number 1, each in its own organisation.
     const caseIn = async (team: string) => JSON.stringify(await (await h.command(team, 'case 1')).json());
     expect(await caseIn(ACME.team)).toContain('~case-acme');
