@@ -266,7 +266,8 @@ describe('TheHive: X-Organisation and key per customer', () => {
         ['beta', `Bearer ${BETA.key}`, expect.stringContaining('~beta-1')],
       ]),
     );
-    // One listing per organisation (reconcile also reads each followed case's comments, in its own).
+    // One case listing per organisation; every other query (the case's comments, for the thread) stays in
+    // the organisation of the case it names.
     expect(queries.filter((call) => JSON.stringify(call.body).includes('"listCase"'))).toHaveLength(2);
     for (const query of queries)
       expect(JSON.stringify(query.body)).not.toContain(query.organisation === 'acme' ? '~beta-1' : '~acme-1');
