@@ -14,7 +14,7 @@ import { thresholdChanged, thresholdShown } from '../../../blocks/analyst/thresh
 import { lookupCase, parseCaseNumber } from '../../cases/lookup';
 import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../lookups/targets';
 import { changeThreshold, parseSeverity, readThreshold } from '../../alerts/threshold';
-import { customerOfWorkspace, workspaceMayActOn } from '../../enrich/tenancy';
+import { customerOfWorkspace, organisationsOfWorkspace, workspaceMayActOn } from '../../enrich/tenancy';
 import type { Severity } from '../../domain/finding';
 import type { SlackAppDeps } from '../../deps';
 import { groupMembersOf } from './group-members';
@@ -103,7 +103,8 @@ export function registerCommand(app: App, deps: SlackAppDeps): void {
         return;
       }
       case 'case': {
-        const found = await lookupCase(parsed.caseNumber, deps);
+        const organisations = organisationsOfWorkspace(deps.config, command.team_id);
+        const found = await lookupCase(parsed.caseNumber, organisations, deps);
         // Another customer's case is not found from this workspace.
         const here =
           found.outcome === 'found' &&
