@@ -152,9 +152,10 @@ export function describeEvent(event: AuditEvent, config: LinkConfig): string {
 
 type LinkConfig = Pick<Config, 'sandbox' | 'publicUrl' | 'theHive'>;
 
-async function findAlert(store: Store, key: string): Promise<AlertRecord | undefined> {
+/** By case number: a case of the default organisation (`THEHIVE_ORGANISATION`). */
+async function findAlert(store: Store, key: string, organisation?: string): Promise<AlertRecord | undefined> {
   const caseNumber = /^#?(\d+)$/.exec(key)?.[1];
-  if (caseNumber) return store.findAlertByCase(Number(caseNumber));
+  if (caseNumber) return store.findAlertByCase(Number(caseNumber), organisation);
   return (await store.getAlert(key)) ?? (await store.findAlertByCase(key));
 }
 

@@ -16,7 +16,7 @@ import { caseOpenedReply, escalationFailedReply, notice } from '../../blocks/rep
 import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
 import type { Deps, WorkerDeps } from '../deps';
 import { routeFor } from '../enrich/enrich';
-import { theHiveFor } from '../enrich/tenancy';
+import { organisationOf, theHiveFor } from '../enrich/tenancy';
 import type { JobOf } from '../queue/jobs';
 import { updateAlert } from '../store/store';
 import type { AlertRecord } from '../domain/alert';
@@ -83,6 +83,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): P
       state: 'escalated',
       caseId: theCase._id,
       caseNumber: theCase.number,
+      caseOrganisation: organisationOf(deps.config, current.finding.customer),
       caseUrl,
       case: snapshotOfCase(theCase),
       caseCreatedAt: theCase._createdAt,

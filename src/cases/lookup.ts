@@ -22,9 +22,20 @@ export function parseCaseNumber(text: string): number | undefined {
   return value > 0 ? value : undefined;
 }
 
-/** The alert linked to the case and the last TIMELINE_MAX events of its timeline. */
-export async function lookupCase(caseNumber: number, deps: Pick<Deps, 'store'>): Promise<CaseLookup> {
-  const alert = await deps.store.findAlertByCase(caseNumber);
+/**
+ * The alert linked to case `caseNumber` of one of `organisations` (TheHive numbers cases per
+ * organisation) and the last TIMELINE_MAX events of its timeline.
+ */
+export async function lookupCase(
+  caseNumber: number,
+  organisations: (string | undefined)[],
+  deps: Pick<Deps, 'store'>,
+): Promise<CaseLookup> {
+  let alert: AlertRecord | undefined;
+  for (const organisation of organisations) {
+    alert = await deps.store.findAlertByCase(caseNumber, organisation);
+    if (alert) break;
+  }
   if (!alert) return { outcome: 'not-found', caseNumber };
   const events = await deps.store.listAudit(alert.fingerprint);
   const timeline = events.slice(-TIMELINE_MAX);

@@ -47,6 +47,11 @@ export interface AlertRecord {
   escalatedAt?: string;
   caseId?: string;
   caseNumber?: number;
+  /**
+   * The TheHive organisation the case is in (TheHive numbers cases per organisation): the case number is
+   * indexed under it. Absent on cases opened before, and with no organisation configured.
+   */
+  caseOrganisation?: string;
   caseUrl?: string;
   case?: CaseSnapshot;
   /** TheHive `_createdAt` (epoch ms) of the case: where its SLA clocks start. */

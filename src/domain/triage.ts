@@ -15,6 +15,13 @@ export interface TriageRecord {
   summary: string;
   email: string;
   identityConfidence: string;
+  /** The alert's customer; none for a SIEM's question (the provider's own). */
+  customer?: string;
+  /**
+   * The workspace (team id) the person is looked up and asked in: the customer's own, or none for the
+   * provider's (`SLACK_BOT_TOKEN`). Only an answer from there counts.
+   */
+  team?: string;
   /** Slack user id of the analyst who asked, `auto` for a configured rule, `siem` for POST /triage. */
   requestedBy: string;
   requestedAt: string;

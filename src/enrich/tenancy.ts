@@ -43,6 +43,20 @@ export function organisationOf(config: Config, customer: string): string | undef
 }
 
 /**
+ * The TheHive organisations whose cases a workspace may see: its customer's, or from the provider's
+ * workspace the default one and those of customers without a workspace of their own. `undefined` stands
+ * for "no organisation configured".
+ */
+export function organisationsOfWorkspace(config: Config, team: string | undefined): (string | undefined)[] {
+  const customer = customerOfWorkspace(config, team);
+  if (customer) return [organisationOf(config, customer)];
+  const others = Object.values(config.file.customers)
+    .filter((settings) => !settings.slack)
+    .map((settings) => settings.thehive?.organisation);
+  return [...new Set([config.theHive.organisation, ...others])];
+}
+
+/**
  * Whether a TheHive notification from `organisation` may change an alert of `customer`: it must come
  * from the customer's own organisation when it has one, else from an organisation that is no customer's.
  */

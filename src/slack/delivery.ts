@@ -127,8 +127,9 @@ export class SlackDelivery {
    * @param options.deadline when it passes, a call gives up at once (retryable), without waiting out
    *   WebClient's retries; give the same to `workerClientOptions`
    * @param options.observe told of every call once it is done, retries included (Hivewire's metrics)
-   * @param options.tokenFor the bot token of the workspace a channel is in, when it is not the client's
-   *   own (a customer's workspace, installed through OAuth)
+   * @param options.tokenFor the bot token of the workspace a channel is in (or of `team`, for a channel
+   *   such as a DM that names no workspace), when it is not the client's own (a customer's workspace,
+   *   installed through OAuth)
    */
   constructor(
     readonly client: WebClient,
@@ -136,19 +137,46 @@ export class SlackDelivery {
     private readonly options: {
       deadline?: Deadline;
       observe?: CallObserver;
-      tokenFor?: (channel: string) => Promise<string | undefined>;
+      tokenFor?: (channel: string, team?: string) => Promise<string | undefined>;
     } = {},
   ) {}
 
-  /** The `token` argument for a call in `channel`'s workspace: none when it is the client's own. */
-  private async workspace(channel: string): Promise<{ token?: string }> {
-    const token = await this.options.tokenFor?.(channel);
+  /** The `token` argument for a call in `channel`'s (or `team`'s) workspace: none when it is the client's own. */
+  private async workspace(channel: string, team?: string): Promise<{ token?: string }> {
+    const token = await this.options.tokenFor?.(channel, team);
     return token ? { token } : {};
   }
 
-  /** Posts a root message; resolves to its `ts`. */
-  async post(channel: string, message: SlackMessage): Promise<string> {
-    const workspace = await this.workspace(channel);
+  /**
+   * The Slack user with this e-mail in `team`'s workspace (the client's own when undefined), or
+   * undefined when that workspace has none.
+   */
+  async userIdForEmail(email: string, team?: string): Promise<string | undefined> {
+    const workspace = await this.workspace('', team);
+    try {
+      const found = await this.call('users.lookupByEmail', () =>
+        this.client.users.lookupByEmail({ ...workspace, email }),
+      );
+      return found.user?.id;
+    } catch (error) {
+      if (error instanceof SlackDeliveryError && error.code === 'users_not_found') return undefined;
+      throw error;
+    }
+  }
+
+  /** Opens (or finds) the DM with `user` in `team`'s workspace; resolves to its channel id. */
+  async openDm(user: string, team?: string): Promise<string> {
+    const workspace = await this.workspace('', team);
+    const opened = await this.call('conversations.open', () =>
+      this.client.conversations.open({ ...workspace, users: user }),
+    );
+    if (!opened.channel?.id) throw new Error('conversations.open returned no channel');
+    return opened.channel.id;
+  }
+
+  /** Posts a root message (in `team`'s workspace when the channel names none); resolves to its `ts`. */
+  async post(channel: string, message: SlackMessage, team?: string): Promise<string> {
+    const workspace = await this.workspace(channel, team);
     return this.paced(channel, async () => {
       const response = await this.call('chat.postMessage', () =>
         this.client.chat.postMessage({
@@ -265,9 +293,9 @@ export class SlackDelivery {
     return undefined;
   }
 
-  /** Re-renders a posted message in place. */
-  async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
-    const workspace = await this.workspace(channel);
+  /** Re-renders a posted message in place (in `team`'s workspace when the channel names none). */
+  async update(channel: string, ts: string, message: SlackMessage, team?: string): Promise<void> {
+    const workspace = await this.workspace(channel, team);
     await this.call('chat.update', () =>
       this.client.chat.update({
         ...workspace,

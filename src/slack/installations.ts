@@ -129,16 +129,18 @@ export const TOKEN_CACHE_MS = 60_000;
 /**
  * The bot token for a channel of a customer's own workspace (config `customers.<c>.slack`), read from
  * its installation; undefined for every other channel, which the single `SLACK_BOT_TOKEN` serves.
- * Slack channel ids are unique across workspaces, so the channel names the workspace.
+ * Slack channel ids are unique across workspaces, so the channel names the workspace; a DM does not, so
+ * a caller writing in one passes the customer's `team` itself.
  */
 export function workspaceTokens(
   channels: Map<string, string>,
   vault: InstallationVault,
   now: () => Date = () => new Date(),
-): (channel: string) => Promise<string | undefined> {
+): (channel: string, team?: string) => Promise<string | undefined> {
   const cache = new Map<string, { token: Promise<string | undefined>; readAtMs: number }>();
-  return async (channel) => {
-    const team = channels.get(channel);
+  const customerTeams = new Set(channels.values());
+  return async (channel, named) => {
+    const team = named !== undefined && customerTeams.has(named) ? named : channels.get(channel);
     if (!team) return undefined;
     const nowMs = now().getTime();
     const cached = cache.get(team);
@@ -154,7 +156,7 @@ export function workspaceTokens(
 export function tokensOfCustomerWorkspaces(
   config: Config,
   store: Pick<Store, 'getSetting' | 'putSetting'>,
-): ((channel: string) => Promise<string | undefined>) | undefined {
+): ((channel: string, team?: string) => Promise<string | undefined>) | undefined {
   const oauth = config.slack.oauth;
   if (!oauth) return undefined;
   return workspaceTokens(workspaceChannels(config), new InstallationVault(store, oauth.installationKey));

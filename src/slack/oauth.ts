@@ -31,6 +31,7 @@ export const BOT_SCOPES = [
   'chat:write',
   'chat:write.public',
   'channels:history',
+  'groups:history',
   'commands',
   'app_mentions:read',
   'users:read',

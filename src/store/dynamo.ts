@@ -9,7 +9,8 @@
  *                                                 its first audit events (`events`)
  *   ALERT#<fp>         AUDIT#<at>#<seq>#<proc>     audit event, append-only              –
  *   CASE#<caseId>      CASE                        case id → fingerprint                 –
- *   CASENUM#<number>   CASE                        case number → fingerprint             –
+ *   CASENUM#<org>#<n>  CASE                        case number in a TheHive organisation → fingerprint –
+ *   CASENUM#<number>   CASE                        case number → fingerprint (no organisation) –
  *   THREAD#<ch>#<ts>   THREAD                      alert thread → fingerprint            –
  *   COPY#<key>         COPY                        conversation copy (`record` = JSON)   –
  *   DELIVERY#<key>     DELIVERY                    claimed delivery key (TTL expiresAt)  –
@@ -120,10 +121,12 @@ function copyKey(key: string): Item {
   return { pk: `COPY#${key}`, sk: 'COPY' };
 }
 
-function caseKey(caseIdOrNumber: string | number): Item {
-  return typeof caseIdOrNumber === 'number'
+/** A case's index item: by `_id`, or by number within its organisation (TheHive numbers per organisation). */
+function caseKey(caseIdOrNumber: string | number, organisation?: string): Item {
+  if (typeof caseIdOrNumber !== 'number') return { pk: `CASE#${caseIdOrNumber}`, sk: 'CASE' };
+  return organisation === undefined
     ? { pk: `CASENUM#${caseIdOrNumber}`, sk: 'CASE' }
-    : { pk: `CASE#${caseIdOrNumber}`, sk: 'CASE' };
+    : { pk: `CASENUM#${organisation}#${caseIdOrNumber}`, sk: 'CASE' };
 }
 
 /** An alert with a case that is still open: what reconcile follows. */
@@ -133,13 +136,21 @@ function isFollowed(record: AlertRecord): boolean {
 
 /** Identifies "this alert's case is indexed" in the store's memory. */
 function caseIndexKey(record: AlertRecord): string {
-  return JSON.stringify([record.fingerprint, record.caseId ?? null, record.caseNumber ?? null]);
+  return JSON.stringify([
+    record.fingerprint,
+    record.caseId ?? null,
+    record.caseNumber ?? null,
+    record.caseOrganisation ?? null,
+  ]);
 }
 
-function matchesCase(record: AlertRecord, caseIdOrNumber: string | number): boolean {
-  return typeof caseIdOrNumber === 'number'
-    ? record.caseNumber === caseIdOrNumber
-    : record.caseId === caseIdOrNumber;
+function matchesCase(record: AlertRecord, caseIdOrNumber: string | number, organisation?: string): boolean {
+  if (typeof caseIdOrNumber !== 'number') return record.caseId === caseIdOrNumber;
+  // A case indexed before organisations were kept (no caseOrganisation) matches any organisation.
+  return (
+    record.caseNumber === caseIdOrNumber &&
+    (record.caseOrganisation === undefined || record.caseOrganisation === organisation)
+  );
 }
 
 /**
@@ -393,7 +404,10 @@ export class DynamoStore implements Store {
     if (this.indexed.has(seen)) return;
     const refs = [record.caseId, record.caseNumber].filter((ref) => ref !== undefined);
     // The thread too: from its case on, the alert's thread is the case's conversation.
-    const keys = [...refs.map(caseKey), ...(record.ts ? [threadKey(record.channel, record.ts)] : [])];
+    const keys = [
+      ...refs.map((ref) => caseKey(ref, record.caseOrganisation)),
+      ...(record.ts ? [threadKey(record.channel, record.ts)] : []),
+    ];
     await Promise.all(
       keys.map((key) =>
         this.documents.send(
@@ -412,14 +426,24 @@ export class DynamoStore implements Store {
     this.indexed.add(seen);
   }
 
-  /** The alert of a case, by TheHive `_id` (string) or case number. */
-  async findAlertByCase(caseIdOrNumber: string | number): Promise<AlertRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: caseKey(caseIdOrNumber), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    const alert = await this.getAlert(Item.fingerprint as string);
-    return alert && matchesCase(alert, caseIdOrNumber) ? alert : undefined;
+  /**
+   * The alert of a case, by TheHive `_id` (string) or case number in `organisation`; a number indexed
+   * without an organisation (before they were kept) is still found.
+   */
+  async findAlertByCase(
+    caseIdOrNumber: string | number,
+    organisation?: string,
+  ): Promise<AlertRecord | undefined> {
+    const keys = [caseKey(caseIdOrNumber, organisation)];
+    if (organisation !== undefined && typeof caseIdOrNumber === 'number') keys.push(caseKey(caseIdOrNumber));
+    for (const key of keys) {
+      const { Item } = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      const alert = Item ? await this.getAlert(Item.fingerprint as string) : undefined;
+      if (alert && matchesCase(alert, caseIdOrNumber, organisation)) return alert;
+    }
+    return undefined;
   }
 
   /** The alert with a case whose root message is `ts` in `channel`. */

@@ -56,8 +56,11 @@ export interface Store {
    * `record.version`; throws ConflictError (nothing written) otherwise. Returns the new record.
    */
   putAlert(record: AlertRecord, events?: NewAuditEvent[]): Promise<AlertRecord>;
-  /** The alert a TheHive case belongs to (by `_id` such as `~123`, or by case number). */
-  findAlertByCase(caseIdOrNumber: string | number): Promise<AlertRecord | undefined>;
+  /**
+   * The alert a TheHive case belongs to (by `_id` such as `~123`, or by case number within
+   * `organisation`: TheHive numbers cases per organisation).
+   */
+  findAlertByCase(caseIdOrNumber: string | number, organisation?: string): Promise<AlertRecord | undefined>;
   /** Alerts with a case that is not closed, for the reconcile job. */
   listFollowedCases(): Promise<AlertRecord[]>;
   /** The most recent alerts, newest first. */

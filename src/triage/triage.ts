@@ -22,7 +22,7 @@ import {
 } from '../../blocks/analyst/triage';
 import { escapeMarkdown } from '../cases/markdown';
 import type { AnalystWorkerDeps, Deps } from '../deps';
-import { theHiveFor } from '../enrich/tenancy';
+import { theHiveFor, workspaceMayActOn, workspaceOf } from '../enrich/tenancy';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import { fingerprintOf } from '../findings/fingerprint';
 import type { JobOf } from '../queue/jobs';
@@ -269,6 +269,8 @@ async function newRecord(job: JobOf<'triage-ask'>, deps: AnalystWorkerDeps): Pro
     ...base,
     origin: 'alert',
     fingerprint: alert.fingerprint,
+    customer: finding.customer,
+    team: workspaceOf(deps.config, finding.customer),
     identifier: finding.sourceId,
     alertName: finding.title,
     summary: [
@@ -338,28 +340,19 @@ async function postQuestion(
   record: TriageRecord,
   deps: AnalystWorkerDeps,
 ): Promise<TriageRecord | undefined> {
-  let slackUserId = record.slackUserId;
+  // The person is found, and asked, in the workspace of the alert's customer.
+  const slackUserId = record.slackUserId ?? (await deps.slack.userIdForEmail(record.email, record.team));
   if (!slackUserId) {
-    try {
-      const found = await deps.slack.client.users.lookupByEmail({ email: record.email });
-      slackUserId = found.user?.id;
-    } catch (error) {
-      if ((error as { data?: { error?: string } }).data?.error !== 'users_not_found') throw error;
-    }
-    if (!slackUserId) {
-      const failure = `no Slack user with the e-mail ${record.email}`;
-      await saveRecord(deps, { ...record, state: 'failed', failure });
-      await triageFailedFor(record, failure, deps);
-      return undefined;
-    }
+    const failure = `no Slack user with the e-mail ${record.email}`;
+    await saveRecord(deps, { ...record, state: 'failed', failure });
+    await triageFailedFor(record, failure, deps);
+    return undefined;
   }
-  const opened = await deps.slack.client.conversations.open({ users: slackUserId });
-  const channel = opened.channel?.id;
-  if (!channel) throw new Error('conversations.open returned no channel');
+  const channel = await deps.slack.openDm(slackUserId, record.team);
   const dueAt = new Date(deps.now().getTime() + record.timeoutMinutes * 60_000).toISOString();
   const ready = await saveRecord(deps, { ...record, slackUserId, channel, dueAt });
 
-  const ts = await deps.slack.post(channel, triageQuestion(ready));
+  const ts = await deps.slack.post(channel, triageQuestion(ready), ready.team);
   // The person may have answered already: keep their answer, add the ts.
   const asked =
     (await updateRecord(deps, ready.id, (current) => ({
@@ -430,16 +423,22 @@ export type TriageAnswer =
   | { outcome: 'unknown' };
 
 /**
- * Records the person's click (fast path): only the person asked may answer, and only once (the first
- * of answer and expiry claims the question). Audited; the follow-up runs in a `triage-followup` job.
+ * Records the person's click (fast path): only the person asked may answer, from the workspace they
+ * were asked in, and only once (the first of answer and expiry claims the question). Audited; the
+ * follow-up runs in a `triage-followup` job.
  */
 export async function answerTriage(
-  input: { triageId: string; response: TriageResponse; userId: string },
-  deps: Pick<Deps, 'store' | 'queue' | 'now'>,
+  input: { triageId: string; response: TriageResponse; userId: string; team: string | undefined },
+  deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
 ): Promise<TriageAnswer> {
   const record = await readRecord(deps, input.triageId);
   if (!record) return { outcome: 'unknown' };
-  if (record.slackUserId !== input.userId) return { outcome: 'not-yours', record };
+  // A SIEM's question names no customer: it is asked, and answered, in the provider's workspace.
+  if (
+    record.slackUserId !== input.userId ||
+    !workspaceMayActOn(deps.config, record.customer ?? '', input.team)
+  )
+    return { outcome: 'not-yours', record };
   if (!(await deps.store.claimDelivery(closedKey(record.id), TRIAGE_CLAIM_TTL_SECONDS)))
     return { outcome: 'closed', record };
   const answeredAt = deps.now().toISOString();
@@ -561,6 +560,6 @@ export async function expireTriage(job: JobOf<'triage-timeout'>, deps: AnalystWo
     details: { triageId: record.id, email: record.email, timeoutMinutes: record.timeoutMinutes },
   });
   if (expired.channel && expired.ts)
-    await deps.slack.update(expired.channel, expired.ts, triageExpiredDm(expired));
+    await deps.slack.update(expired.channel, expired.ts, triageExpiredDm(expired), expired.team);
   await reportOutcome(expired, deps);
 }

@@ -207,3 +207,62 @@ test('links stored by a sandbox on port 3000 are printed for the port it runs on
     'case link threaded under the alert http://localhost:3001/#/C0SANDBOX/1764064800.000100',
   );
 });
+
+test("prints the case's conversation in the order it was said, each copy with both links", async () => {
+  const opened = await startEmbeddedStore({ dataDir });
+  await seed(opened);
+  const fingerprint = makeAlertRecord().fingerprint;
+  const reply = { channel: 'C0SECOPS', ts: '1764064990.000200', permalink: `${PERMALINK}?thread_ts=1` };
+  const copies = [
+    {
+      at: '2026-11-25T10:20:00.000Z',
+      action: 'conversation-to-thehive',
+      actor: { kind: 'slack', id: 'U0ALICE' },
+      details: {
+        change: 'posted',
+        author: 'Alice',
+        text: 'isolating the host',
+        slack: reply,
+        thehive: { commentId: '~c1', caseUrl: CASE_URL },
+      },
+    },
+    {
+      at: '2026-11-25T10:30:00.000Z',
+      action: 'conversation-to-slack',
+      actor: { kind: 'thehive', id: 'bob@example.com' },
+      details: {
+        author: 'bob@example.com',
+        text: 'done, reimaged',
+        slack: { channel: 'C0SECOPS', ts: '1764065400.000300' },
+        thehive: { commentId: '~c2', caseUrl: CASE_URL },
+      },
+    },
+    {
+      at: '2026-11-25T10:25:00.000Z',
+      action: 'conversation-to-thehive',
+      actor: { kind: 'slack', id: 'U0ALICE' },
+      details: {
+        change: 'edited',
+        author: 'Alice',
+        text: 'isolating host i-0abc',
+        slack: reply,
+        thehive: { commentId: '~c1', caseUrl: CASE_URL },
+      },
+    },
+  ];
+  for (const event of copies) await opened.store.appendAudit({ fingerprint, ...event } as never);
+  await opened.close();
+
+  const result = await run('#42');
+  expect(result.code).toBe(0);
+  const said = result.stdout.split('\n').filter((line) => / in (Slack|TheHive)/.test(line));
+  expect(said).toEqual([
+    expect.stringMatching(
+      /Alice in Slack said: "isolating the host", copied to TheHive \(Slack \S+ ↔ TheHive comment ~c1 /,
+    ),
+    expect.stringMatching(/Alice in Slack edited: "isolating host i-0abc", copied to TheHive/),
+    expect.stringMatching(
+      /bob@example.com in TheHive: "done, reimaged" threaded in Slack \(Slack 1764065400.000300 ↔ TheHive comment ~c2 /,
+    ),
+  ]);
+});

@@ -2,7 +2,7 @@
  * Many customers, through the real routes: each customer's alerts, clicks, cases, notifications and
  * threshold stay in its own Slack workspace and TheHive organisation.
  */
-import { CREATE_CASE, IGNORE } from '../../blocks/actions';
+import { ASK_USER, CREATE_CASE, IGNORE, TRIAGE_NO } from '../../blocks/actions';
 import { admitNewFinding } from '../../src/alerts/admission';
 import { reconcile } from '../../src/cases/reconcile';
 import { ConfigError, resolveConfig } from '../../src/config';
@@ -126,21 +126,90 @@ describe('clicks are checked by workspace, not by fingerprint alone', () => {
   });
 });
 
+describe('"was this you?" in the customer’s workspace', () => {
+  test('the person is found and DMed with Acme’s token, and only an answer from Acme’s workspace counts', async () => {
+    await h.seedAlert({
+      fingerprint: 'fp-acme',
+      channel: ACME.channel,
+      ts: '1764064800.000100',
+      finding: { fingerprint: 'fp-acme', customer: 'acme', actor: { name: 'bob', email: 'bob@acme.test' } },
+    });
+    expect((await h.click(ACME.team, ASK_USER, 'fp-acme', ACME.channel)).status).toBe(200);
+    await h.drain();
+    const asking = h.slackCalls.filter((call) =>
+      ['users.lookupByEmail', 'conversations.open'].includes(call.method),
+    );
+    expect(asking.map((call) => [call.method, call.token])).toEqual([
+      ['users.lookupByEmail', ACME.token],
+      ['conversations.open', ACME.token],
+    ]);
+    const dm = `D0U0PERSON${ACME.team}`;
+    const question = h.slackCalls.find(
+      (call) => call.method === 'chat.postMessage' && call.args.channel === dm,
+    );
+    expect(question?.token).toBe(ACME.token);
+    // Nothing but the app's own start-up check used the provider's token.
+    expect(h.slackCalls.filter((call) => call.token === SOC.token && call.method !== 'auth.test')).toEqual(
+      [],
+    );
+    const triageId = (await h.runtime.deps.store.listAudit('fp-acme')).find(
+      (event) => event.action === 'triage-asked',
+    )?.details?.triageId as string;
+    expect(triageId).toBeDefined();
+
+    // The same user id clicking from another workspace (Beta's, the provider's) is not the person asked.
+    const answerFrom = (team: string) => h.slack(answerPayload(team, triageId, dm));
+    await answerFrom(BETA.team);
+    await answerFrom(SOC.team);
+    expect((await h.runtime.deps.store.getSetting<{ state: string }>(`triage:${triageId}`))?.state).toBe(
+      'asked',
+    );
+    await answerFrom(ACME.team);
+    expect(
+      await h.runtime.deps.store.getSetting<{ state: string; team: string }>(`triage:${triageId}`),
+    ).toMatchObject({ state: 'answered', team: ACME.team });
+  });
+});
+
+/** The person's "No" in the DM, as Slack sends it from `team` (the user id is the one Acme's lookup gave). */
+function answerPayload(team: string, triageId: string, dm: string): string {
+  const payload = {
+    type: 'block_actions',
+    team: { id: team, domain: team.toLowerCase() },
+    user: { id: `U0PERSON${ACME.team}`, username: 'bob', name: 'bob', team_id: team },
+    api_app_id: 'A0HIVEWIRE',
+    token: 'legacy-token',
+    trigger_id: '123.456.trigger',
+    response_url: `https://hooks.slack.com/actions/${team}/1/response`,
+    container: { type: 'message', message_ts: '1764065000.000001', channel_id: dm, is_ephemeral: false },
+    channel: { id: dm, name: 'directmessage' },
+    actions: [
+      { type: 'button', action_id: TRIAGE_NO, block_id: 'triage', value: triageId, action_ts: '1.2' },
+    ],
+  };
+  return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Escalates the seeded alerts as a Create Case click would, and runs the jobs. */
+async function openCases(fingerprints: string[]) {
+  const store = h.runtime.deps.store;
+  for (const fingerprint of fingerprints) {
+    await store.putAlert({ ...(await store.getAlert(fingerprint))!, state: 'escalating' });
+    await h.runtime.deps.queue.enqueue({
+      kind: 'create-case',
+      fingerprint,
+      userId: 'U0ANALYST',
+      requestedAt: h.clock.now.toISOString(),
+    });
+  }
+  await h.drain();
+}
+
 describe('TheHive: X-Organisation and key per customer', () => {
   test('Beta’s case is opened in Beta’s organisation with Beta’s own key; the provider’s alerts in its own', async () => {
     await betaAlert();
     await h.seedAlert({ fingerprint: 'fp-soc', finding: { fingerprint: 'fp-soc', customer: 'internal' } });
-    const store = h.runtime.deps.store;
-    for (const fingerprint of ['fp-beta', 'fp-soc']) {
-      await store.putAlert({ ...(await store.getAlert(fingerprint))!, state: 'escalating' });
-      await h.runtime.deps.queue.enqueue({
-        kind: 'create-case',
-        fingerprint,
-        userId: 'U0ANALYST',
-        requestedAt: h.clock.now.toISOString(),
-      });
-    }
-    await h.drain();
+    await openCases(['fp-beta', 'fp-soc']);
     const byCase = (org: string) => h.theHiveCalls.filter((call) => call.organisation === org);
     expect(byCase('beta').map((call) => [call.method, call.path, call.authorization])).toEqual([
       ['POST', '/api/v1/alert', `Bearer ${BETA.key}`],
@@ -151,6 +220,29 @@ describe('TheHive: X-Organisation and key per customer', () => {
       ['POST', '/api/v1/alert/~alert-soc/case', `Bearer ${SOC.key}`],
     ]);
     expect(h.theHiveCalls).toHaveLength(4);
+  });
+
+  test('`/hivewire case 1` finds each customer’s own case #1, and a case indexed before organisations', async () => {
+    await h.install(BETA.team, BETA.token);
+    await acmeAlert();
+    await betaAlert();
+    await openCases(['fp-acme', 'fp-beta']);
+    // TheHive gave both customers' cases the number 1, each in its own organisation.
+    const caseIn = async (team: string) => JSON.stringify(await (await h.command(team, 'case 1')).json());
+    expect(await caseIn(ACME.team)).toContain('~case-acme');
+    expect(await caseIn(ACME.team)).not.toContain('~case-beta');
+    expect(await caseIn(BETA.team)).toContain('~case-beta');
+    // The provider's workspace sees neither.
+    expect(await caseIn(SOC.team)).not.toMatch(/~case-(acme|beta)/);
+    // A case indexed by its number alone (before organisations were kept) is still found.
+    await h.seedAlert({
+      fingerprint: 'fp-old',
+      state: 'escalated',
+      caseId: '~old-7',
+      caseNumber: 7,
+      finding: { fingerprint: 'fp-old', customer: 'acme' },
+    });
+    expect(JSON.stringify(await (await h.command(ACME.team, 'case 7')).json())).toContain('*Case #7* ·');
   });
 
   test('reconcile asks each organisation for its own followed cases only', async () => {
@@ -174,7 +266,9 @@ describe('TheHive: X-Organisation and key per customer', () => {
         ['beta', `Bearer ${BETA.key}`, expect.stringContaining('~beta-1')],
       ]),
     );
-    expect(queries).toHaveLength(2);
+    // One case listing per organisation; every other query (the case's comments, for the thread) stays in
+    // the organisation of the case it names.
+    expect(queries.filter((call) => JSON.stringify(call.body).includes('"listCase"'))).toHaveLength(2);
     for (const query of queries)
       expect(JSON.stringify(query.body)).not.toContain(query.organisation === 'acme' ? '~beta-1' : '~acme-1');
   });

@@ -182,6 +182,10 @@ export async function startCustomersHarness(
           200,
           { ok: true, user_id: `U0BOT${team}`, bot_id: `B0BOT${team}`, team_id: team, user: 'hivewire' },
         ];
+      // Each workspace has its own people and DMs: the user and DM ids name the workspace they are in.
+      if (method === 'users.lookupByEmail') return [200, { ok: true, user: { id: `U0PERSON${team}` } }];
+      if (method === 'conversations.open')
+        return [200, { ok: true, channel: { id: `D0${String(args.users)}` } }];
       ts += 1;
       return [200, { ok: true, channel: args.channel, ts: `1764065000.${String(ts).padStart(6, '0')}` }];
     });

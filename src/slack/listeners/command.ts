@@ -14,7 +14,7 @@ import { thresholdChanged, thresholdShown } from '../../../blocks/analyst/thresh
 import { lookupCase, parseCaseNumber } from '../../cases/lookup';
 import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../lookups/targets';
 import { changeThreshold, parseSeverity, readThreshold } from '../../alerts/threshold';
-import { customerOfWorkspace, workspaceMayActOn } from '../../enrich/tenancy';
+import { customerOfWorkspace, organisationsOfWorkspace, workspaceMayActOn } from '../../enrich/tenancy';
 import type { Severity } from '../../domain/finding';
 import type { SlackAppDeps } from '../../deps';
 import { groupMembersOf } from './group-members';
@@ -103,7 +103,8 @@ export function registerCommand(app: App, deps: SlackAppDeps): void {
         return;
       }
       case 'case': {
-        const found = await lookupCase(parsed.caseNumber, deps);
+        const organisations = organisationsOfWorkspace(deps.config, command.team_id);
+        const found = await lookupCase(parsed.caseNumber, organisations, deps);
         // Another customer's case is not found from this workspace.
         const here =
           found.outcome === 'found' &&
@@ -116,7 +117,10 @@ export function registerCommand(app: App, deps: SlackAppDeps): void {
         return;
       }
       case 'sla': {
-        const customer = customerOfChannel(deps, command.channel_id);
+        // A customer's own workspace sees that customer's clocks only, whatever the channel; in the
+        // provider's workspace a customer's alert channel narrows the list to that customer.
+        const customer =
+          customerOfWorkspace(deps.config, command.team_id) ?? customerOfChannel(deps, command.channel_id);
         await answer(slaList(await slaStandings(deps, customer), customer));
         return;
       }

@@ -17,7 +17,10 @@ import { answerPrivately, type ClickPlace } from './private-answer';
 const ALERT_BUTTONS = new Set<string>([CREATE_CASE, IGNORE, ENRICH, ASK_USER]);
 
 /** The workspace a request came from: the team, or for an org-wide install the user's own team. */
-function teamOf(body: { team?: { id?: string } | null; user?: { team_id?: string } }): string | undefined {
+export function teamOf(body: {
+  team?: { id?: string } | null;
+  user?: { team_id?: string };
+}): string | undefined {
   return body.team?.id ?? body.user?.team_id;
 }
 

@@ -9,6 +9,7 @@ import { answerTriage, requestTriage } from '../../triage/triage';
 import type { TriageResponse } from '../../domain/triage';
 import type { SlackAppDeps } from '../../deps';
 import { answerPrivately } from './private-answer';
+import { teamOf } from './tenancy';
 
 const RESPONSES: Record<string, TriageResponse> = {
   [TRIAGE_YES]: 'yes',
@@ -34,7 +35,10 @@ export function registerTriage(app: App, deps: SlackAppDeps): void {
       const userId = body.user.id;
       const response = RESPONSES[actionId] as TriageResponse;
       const log = deps.logger.createChild({ persistentKeys: { action: actionId, userId } });
-      const result = await answerTriage({ triageId: action.value ?? '', response, userId }, deps);
+      const result = await answerTriage(
+        { triageId: action.value ?? '', response, userId, team: teamOf(body) },
+        deps,
+      );
       log.info('triage answered', { outcome: result.outcome });
       if (result.outcome !== 'recorded') {
         await answerPrivately(client, body, triageAnswerNotice(result.outcome), log);

@@ -7,6 +7,7 @@ import { mockAuthTest, startAnalystHarness, type AnalystHarness } from '../../he
 const CONFIG = `
 customers:
   acme: { channel: C0ACME }
+  globex: { slack: { team: T0GLOBEX, channel: C0GLOBEX } }
 sla:
   severities:
     HIGH: { acknowledgeMinutes: 30, resolveMinutes: 240 }
@@ -25,7 +26,10 @@ afterEach(async () => {
   await harness.close();
 });
 
-async function sla(channel = 'C0SECOPS'): Promise<{
+async function sla(
+  channel = 'C0SECOPS',
+  team = 'T0TEST',
+): Promise<{
   response_type: string;
   text: string;
   blocks: { text?: { text: string } }[];
@@ -33,6 +37,7 @@ async function sla(channel = 'C0SECOPS'): Promise<{
   const response = await harness.command({
     command: '/hivewire',
     text: 'sla',
+    team_id: team,
     user_id: 'U0ANALYST',
     user_name: 'analyst',
     channel_id: channel,
@@ -103,4 +108,14 @@ test("typed in a customer's alert channel, it lists that customer's cases only",
   expect(answer.text).toBe('Cases closest to their SLA for `acme`: 2');
   expect(answer.blocks[0]!.text!.text).not.toContain('Case #8');
   expect((await sla()).text).toBe('Cases closest to their SLA: 4');
+});
+
+test("in a customer's own workspace, it lists that customer's cases only, in any channel", async () => {
+  await harness.seedAlert(escalatedCase('gd-a', 7, 12));
+  await harness.seedAlert(escalatedCase('gd-b', 8, 20, { finding: { customer: 'globex' } }));
+
+  const answer = await sla('C0SECOPS', 'T0GLOBEX');
+  expect(answer.text).toBe('Cases closest to their SLA for `globex`: 2');
+  expect(answer.blocks[0]!.text!.text).toContain('Case #8');
+  expect(answer.blocks[0]!.text!.text).not.toContain('Case #7');
 });
