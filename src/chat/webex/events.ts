@@ -20,6 +20,7 @@ import {
 import { isIgnoreReason } from '../../domain/ignore';
 import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
 import { lookupCase, parseCaseNumber } from '../../cases/lookup';
+import { organisationOf } from '../../enrich/tenancy';
 import { parseSeverity, readThreshold, setThreshold } from '../../alerts/threshold';
 import type { ThresholdChange } from '../../domain/threshold';
 import { requestEscalation } from '../../cases/request-escalation';
@@ -125,6 +126,21 @@ function thresholdWords(change: ThresholdChange, personId: string): string {
   }
 }
 
+/**
+ * The TheHive organisations whose cases a space may look up: its customer's own when the space is a
+ * customer's (`customers.<c>.webex.room`), else those of the provider and of customers without a room.
+ */
+function organisationsOfRoom(config: WebexEventDeps['config'], roomId: string): (string | undefined)[] {
+  const customer = Object.entries(config.file.customers).find(
+    ([, settings]) => settings.webex?.room === roomId,
+  );
+  if (customer) return [organisationOf(config, customer[0])];
+  const others = Object.values(config.file.customers)
+    .filter((settings) => !settings.webex)
+    .map((settings) => settings.thehive?.organisation);
+  return [...new Set([config.theHive.organisation, ...others])];
+}
+
 /** Whether a Webex person may change settings: listed in `webex.admins` by id or email. */
 function isWebexAdmin(person: { id: string; email?: string }, admins: readonly string[]): boolean {
   return (
@@ -178,7 +194,10 @@ async function onMessage(
     }
     case 'case': {
       const number = parseCaseNumber(args.join(' '));
-      const found = number === undefined ? undefined : await lookupCase(number, deps);
+      const found =
+        number === undefined
+          ? undefined
+          : await lookupCase(number, organisationsOfRoom(deps.config, root.roomId), deps);
       if (!found || found.outcome !== 'found') {
         await chat.reply(
           root,
