@@ -63,6 +63,24 @@ module.exports = {
       to: { pathNot: ['^blocks/', '^src/domain/', '^src/zod[.]ts$', '^node_modules/zod/'] },
     },
     {
+      name: 'cards-depend-on-domain-and-builders',
+      severity: 'error',
+      comment:
+        'cards/ are pure Adaptive Card builders: they import src/domain/, each other, the shared pure parts ' +
+        'of blocks/ (facts, limits, truncation) and the one CommonMark escaper (src/cases/markdown.ts, shared with TheHive).',
+      from: { path: '^cards/' },
+      to: {
+        pathNot: [
+          '^cards/',
+          '^blocks/',
+          '^src/domain/',
+          '^src/cases/markdown[.]ts$',
+          '^src/zod[.]ts$',
+          '^node_modules/zod/',
+        ],
+      },
+    },
+    {
       name: 'chat-port-on-domain-only',
       severity: 'error',
       comment: 'The chat port is what every adapter (Slack, Webex, Teams) codes against: domain types only.',
@@ -82,7 +100,7 @@ module.exports = {
       name: 'production-not-to-sandbox',
       severity: 'error',
       comment: 'The sandbox (Slack and TheHive stand-ins) is wired in only by the local composition root.',
-      from: { path: '^(src|clients|blocks)/', pathNot: ['^src/sandbox/', LOCAL_ROOT] },
+      from: { path: '^(src|clients|blocks|cards)/', pathNot: ['^src/sandbox/', LOCAL_ROOT] },
       to: { path: '^src/sandbox/' },
     },
     {

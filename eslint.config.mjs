@@ -37,7 +37,7 @@ export default tseslint.config(
   {
     // What the Lambda bundles carry is decided here: classic zod cannot be tree-shaken (~450 KB a
     // bundle) and YAML is read only from disk, locally (the functions read their config as JSON).
-    files: ['src/**/*.ts', 'clients/**/*.ts', 'blocks/**/*.ts'],
+    files: ['src/**/*.ts', 'clients/**/*.ts', 'blocks/**/*.ts', 'cards/**/*.ts'],
     ignores: ['src/zod.ts', 'src/config-file.ts'],
     rules: {
       'no-restricted-imports': [

@@ -9,9 +9,9 @@
  * Create Case, Ignore, Enrich and Ask the user are the card's actions (Webex draws at most five);
  * the links and the response actions, each behind a confirmation card, are action sets in the body.
  */
-import type { ResponseAction } from '../src/response-actions/response-actions';
-import type { Severity } from '../src/domain/finding';
 import type { AlertRecord } from '../src/domain/alert';
+import type { Severity } from '../src/domain/finding';
+import type { ResponseActionOffer } from '../src/domain/response-actions';
 import { ASK_USER, CREATE_CASE, ENRICH, IGNORE } from '../blocks/actions';
 import { responseActionId } from '../blocks/analyst/actions';
 import {
@@ -52,7 +52,7 @@ export interface AlertCardOptions {
   /** TheHive's base URL: "Open in TheHive" only ever links below it. */
   theHiveUrl?: string;
   /** The configured response actions that apply to this finding (`responseActionsFor`). */
-  responseActions?: readonly ResponseAction[];
+  responseActions?: readonly ResponseActionOffer[];
 }
 
 /** The description shown on a card: longer ones are cut (the case holds it whole). */

@@ -5,8 +5,8 @@
  */
 import { IGNORE_MODAL } from '../blocks/actions';
 import { HEADER_TEXT_MAX } from '../blocks/limits';
-import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from '../src/domain/ignore';
 import type { AlertRecord } from '../src/domain/alert';
+import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from '../src/domain/ignore';
 import { adaptiveCard, submit, textBlock, type AdaptiveCard, type CardVersion } from './core';
 import { cardText } from './escape';
 

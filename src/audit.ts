@@ -19,6 +19,8 @@ function actorName(event: AuditEvent): string {
   switch (event.actor.kind) {
     case 'slack':
       return `slack:${event.actor.id}`;
+    case 'webex':
+      return `webex:${event.actor.id}`;
     case 'thehive':
       return `thehive:${event.actor.id}`;
     case 'system':
@@ -110,6 +112,7 @@ export function describeEvent(event: AuditEvent, config: LinkConfig): string {
     case 'received':
       return `finding received from ${words(d.source)} (${words(d.sourceId)})`;
     case 'posted':
+      if (d.platform === 'webex') return `alert posted in Webex space ${words(d.room)}`;
       return `alert posted ${permalink ?? `in ${words(d.channel)}`}`;
     case 'updated':
       return (

@@ -1,18 +1,19 @@
 /**
  * The `hivewire` command.
  *
- *   hivewire render [--chat slack|teams] <file|->  the alert(s) for an event, as JSON (no network)
+ *   hivewire render [--chat slack|webex|teams] <file|->  the alert(s) for an event, as JSON (no network)
  *   hivewire case-request [--requested-by U…] [--permalink URL] <file|->
  *                                   the TheHive requests "Create Case" would send (no network)
  *   hivewire serve                  the bot, locally (sandbox when no Slack token is configured)
  *   hivewire audit <case|fingerprint>  the audit timeline, also while `serve` runs
  *   hivewire config <file|->        a config file checked, as the JSON kept in SSM for AWS
+ *   hivewire webex-webhooks [--target-url URL]  registers the Webex bot's webhooks (idempotent)
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseJsonText } from './json';
 import { newAlertRecord } from './alerts/ingest';
-import { renderAlert, renderTeamsAlert } from './alerts/render';
+import { renderAlert, renderTeamsAlert, renderWebexAlert } from './alerts/render';
 import { caseRequests } from './cases/case-content';
 import { ConfigError, type Config } from './config';
 import { ConfigSyntaxError, loadConfig, parseConfigFile } from './config-file';
@@ -22,13 +23,15 @@ import type { Finding } from './domain/finding';
 import type { AlertRecord } from './domain/alert';
 
 const USAGE = `Usage:
-  hivewire render [--chat slack|teams] <file|->
+  hivewire render [--chat slack|webex|teams] <file|->
                                      print the alert(s) for an event as JSON, as that chat shows them
   hivewire case-request [--requested-by <Slack user id>] [--permalink <Slack alert URL>] <file|->
                                      print the TheHive requests "Create Case" would send
   hivewire serve [--sandbox-samples] run the bot locally (sandbox when SLACK_BOT_TOKEN is unset)
   hivewire audit <case-number|fingerprint> [--json]  print an alert's audit timeline
-  hivewire config <file|->           check a config file (YAML or JSON) and print it as JSON for SSM`;
+  hivewire config <file|->           check a config file (YAML or JSON) and print it as JSON for SSM
+  hivewire webex-webhooks [--target-url <URL>]
+                                     register the Webex bot's webhooks for <URL> (default PUBLIC_URL/webex/events)`;
 
 class UsageError extends Error {}
 
@@ -89,7 +92,7 @@ function exitCode(accepted: number): number {
 }
 
 /** `render`'s arguments: the file and the chat platform whose message to print (Slack by default). */
-function renderArgs(args: string[]): { target: string | undefined; chat: 'slack' | 'teams' } {
+function renderArgs(args: string[]): { target: string | undefined; chat: 'slack' | 'webex' | 'teams' } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -101,8 +104,8 @@ function renderArgs(args: string[]): { target: string | undefined; chat: 'slack'
     throw new UsageError((error as Error).message);
   }
   const chat = parsed.values.chat;
-  if (chat !== 'slack' && chat !== 'teams')
-    throw new UsageError(`--chat: expected slack or teams, got ${chat}`);
+  if (chat !== 'slack' && chat !== 'webex' && chat !== 'teams')
+    throw new UsageError(`--chat: expected slack, webex or teams, got ${chat}`);
   return { target: parsed.positionals[0], chat };
 }
 
@@ -127,7 +130,11 @@ function render(args: string[], env: NodeJS.ProcessEnv): number {
         accountId: finding.accountId ?? null,
         customer: finding.customer,
         observables: finding.observables.map(({ dataType, data }) => ({ dataType, data })),
-        message: slack ? { text: slack.text, blocks: slack.blocks } : renderTeamsAlert(record, config),
+        message: slack
+          ? { text: slack.text, blocks: slack.blocks }
+          : chat === 'webex'
+            ? renderWebexAlert(record, config)
+            : renderTeamsAlert(record, config),
       };
     }),
     skipped,
@@ -197,6 +204,33 @@ function configJson(target: string | undefined): number {
   }
 }
 
+/**
+ * Points the Webex bot's webhooks at the deployed route (API Gateway's URL, or this server's), with
+ * WEBEX_BOT_TOKEN and WEBEX_WEBHOOK_SECRET from the environment; prints what it created or updated.
+ */
+async function webexWebhooks(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { 'target-url': { type: 'string' } } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const config = loadConfig(env);
+  if (!config.webex || !env.WEBEX_BOT_TOKEN) {
+    process.stderr.write('hivewire webex-webhooks: WEBEX_BOT_TOKEN and WEBEX_WEBHOOK_SECRET must be set\n');
+    return 1;
+  }
+  const targetUrl = parsed.values['target-url'] ?? `${config.publicUrl}/webex/events`;
+  const { webexClientFor } = await import('./chat/webex/adapter');
+  const { registerWebexWebhooks } = await import('./chat/webex/webhooks');
+  const registered = await registerWebexWebhooks(webexClientFor(config), {
+    targetUrl,
+    secret: config.webex.webhookSecret,
+  });
+  process.stdout.write(`${JSON.stringify({ targetUrl, webhooks: registered }, null, 2)}\n`);
+  return 0;
+}
+
 /** Runs the command; resolves to the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...args] = argv;
@@ -216,6 +250,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
       case 'config':
         return configJson(args[0]);
+      case 'webex-webhooks':
+        return await webexWebhooks(args, env);
       case undefined:
       case 'help':
       case '--help':

@@ -12,6 +12,10 @@ export const SANDBOX_DEFAULTS = {
   theHiveWebhookSecret: 'sandbox-webhook-secret',
   ingestSecret: 'sandbox-ingest-secret',
   alertChannel: 'C0SANDBOX',
+  webexBotToken: 'sandbox-webex-bot-token',
+  webexWebhookSecret: 'sandbox-webex-webhook-secret',
+  /** The sandbox Webex space: `ciscospark://us/ROOM/5ec0b5a0-0000-4000-8000-00000000a1e7`, as Webex ids are. */
+  webexRoomId: 'Y2lzY29zcGFyazovL3VzL1JPT00vNWVjMGI1YTAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDBhMWU3',
   slackClientId: '1000000000.2000000000',
   slackClientSecret: 'sandbox-client-secret',
   slackStateSecret: 'sandbox-state-secret',
@@ -27,6 +31,17 @@ const pap = z.int().check(z.gte(0), z.lte(3));
 const nonEmpty = () => z.string().check(z.minLength(1));
 const slackUserId = z.string().check(z.regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id (U…)'));
 const slackGroupId = z.string().check(z.regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id (S…)'));
+/** A Webex person: their id (base64 of `ciscospark://…/PEOPLE/…`) or their email address. */
+const webexPerson = z.union([
+  z.email(),
+  z
+    .string()
+    .check(
+      z.regex(/^Y2lzY29zcGFyazovL[A-Za-z0-9_-]+={0,2}$/, 'must be a Webex person id or an email address'),
+    ),
+]);
+/** Where a customer's alerts go in Webex: a space (room) id. */
+const webexTarget = z.strictObject({ room: nonEmpty() });
 
 /** Which way a case's conversation is copied (both by default): a customer can keep either side private. */
 const conversationSettings = z.strictObject({
@@ -52,6 +67,7 @@ const customerSettings = z.strictObject({
   pap: z.optional(pap),
   caseTemplate: z.optional(nonEmpty()),
   severityThreshold: z.optional(severity),
+  webex: z.optional(webexTarget),
   conversation: z.optional(conversationSettings),
 });
 
@@ -138,6 +154,7 @@ export const configFileSchema = z.strictObject({
       severityThreshold: z.optional(severity),
       customer: z._default(nonEmpty(), 'internal'),
       caseTemplate: z.optional(nonEmpty()),
+      webex: z.optional(webexTarget),
     }),
     { tlp: 2, pap: 2, customer: 'internal' },
   ),
@@ -149,6 +166,8 @@ export const configFileSchema = z.strictObject({
     }),
     { admins: [], adminGroups: [] },
   ),
+  /** Who may change settings from Webex (`@Hivewire threshold`), by person id or email. */
+  webex: z.optional(z.strictObject({ admins: z._default(z.array(webexPerson), []) })),
   users: z._default(z.record(nonEmpty(), z.email()), {}),
   /** "Was this you?": finding types (globs) asked automatically, how long to wait, where a SIEM reads answers. */
   triage: z.optional(
@@ -202,6 +221,10 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: z.optional(z.string().check(z.startsWith('xapp-'))),
   SLACK_ALERT_CHANNEL: z.optional(nonEmpty()),
   SLACK_API_URL: z.optional(z.url()),
+  WEBEX_BOT_TOKEN: z.optional(nonEmpty()),
+  WEBEX_WEBHOOK_SECRET: z.optional(nonEmpty()),
+  WEBEX_ROOM_ID: z.optional(nonEmpty()),
+  WEBEX_API_URL: z.optional(z.url()),
   SLACK_CLIENT_ID: z.optional(z.string().check(z.regex(/^\d+\.\d+$/, "must be the Slack app's client id"))),
   SLACK_CLIENT_SECRET: z.optional(nonEmpty()),
   SLACK_STATE_SECRET: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
@@ -272,6 +295,15 @@ export interface Config {
     webhookSecret: string;
     /** Customer → its own API key, read from the secret its `thehive.apiKeySecret` names. */
     customerApiKeys: Record<string, string>;
+  };
+  /** Webex, when a bot token is set (always in the sandbox, against its stand-in). */
+  webex?: {
+    botToken: string;
+    webhookSecret: string;
+    /** The space for alerts of customers without one of their own (`WEBEX_ROOM_ID`, else `defaults.webex.room`). */
+    defaultRoom?: string;
+    apiUrl?: string;
+    admins: string[];
   };
   ingestSecret: string;
   /**
@@ -475,6 +507,30 @@ function customerApiKeys(env: NodeJS.ProcessEnv, file: ConfigFile, sandbox: bool
 }
 
 /**
+ * Webex is on with a bot token, which needs the webhook secret (deliveries are verified with it). The
+ * sandbox runs it against its stand-in with documented values, unless a real token is given.
+ */
+function webexConfig(
+  e: z.infer<typeof envSchema>,
+  file: ConfigFile,
+  sandbox: boolean,
+  publicUrl: string,
+): Config['webex'] {
+  const local = sandbox && !e.WEBEX_BOT_TOKEN;
+  if (!e.WEBEX_BOT_TOKEN && !local) return undefined;
+  const webhookSecret = e.WEBEX_WEBHOOK_SECRET ?? (local ? SANDBOX_DEFAULTS.webexWebhookSecret : undefined);
+  if (!webhookSecret) throw new ConfigError('WEBEX_WEBHOOK_SECRET: required when WEBEX_BOT_TOKEN is set');
+  return {
+    botToken: e.WEBEX_BOT_TOKEN ?? SANDBOX_DEFAULTS.webexBotToken,
+    webhookSecret,
+    defaultRoom:
+      e.WEBEX_ROOM_ID ?? file.defaults.webex?.room ?? (local ? SANDBOX_DEFAULTS.webexRoomId : undefined),
+    apiUrl: e.WEBEX_API_URL ?? (local ? `${publicUrl}/sandbox/webex/v1` : undefined),
+    admins: file.webex?.admins ?? [],
+  };
+}
+
+/**
  * The configuration from the environment and an already-read config file. Reading the file is the
  * caller's: `loadConfig` (config-file.ts) reads YAML from disk; in AWS the file is JSON from SSM, so
  * the Lambda bundles carry no YAML parser.
@@ -519,6 +575,7 @@ export function resolveConfig(env: NodeJS.ProcessEnv, file: ConfigFile): Config 
       webhookSecret: required('THEHIVE_WEBHOOK_SECRET', SANDBOX_DEFAULTS.theHiveWebhookSecret),
       customerApiKeys: customerApiKeys(env, file, sandbox),
     },
+    webex: webexConfig(e, file, sandbox, publicUrl),
     ingestSecret: required('INGEST_SECRET', SANDBOX_DEFAULTS.ingestSecret),
     ingestSnsTopicArns: e.INGEST_SNS_TOPIC_ARNS,
     severityThreshold: e.SEVERITY_THRESHOLD ?? file.defaults.severityThreshold ?? 'MEDIUM',

@@ -9,6 +9,17 @@ import { createLocalRuntime } from './runtime';
 import { loadSamples, type SampleFinding } from './samples';
 import { createSandbox, type Sandbox } from './sandbox';
 import { startServer, type Mountable } from './server';
+import { webexClientFor } from './chat/webex/adapter';
+import { errorMessage } from './logger';
+import { registerWebexWebhooks } from './chat/webex/webhooks';
+
+/** The Webex spaces the stand-in holds: every configured room, when Webex runs against the stand-in. */
+function sandboxWebexRooms(config: Config): string[] | undefined {
+  const webex = config.webex;
+  if (!webex?.apiUrl?.startsWith(`${config.publicUrl}/sandbox/`)) return undefined;
+  const rooms = Object.values(config.file.customers).map((customer) => customer.webex?.room);
+  return [...new Set([webex.defaultRoom, ...rooms].filter((room): room is string => room !== undefined))];
+}
 
 /** The sandbox stand-ins for a configuration: its secrets, its public URL, state under the data directory. */
 export function sandboxFor(config: Config, samples: SampleFinding[]): Sandbox {
@@ -19,6 +30,7 @@ export function sandboxFor(config: Config, samples: SampleFinding[]): Sandbox {
     webhookSecret: config.theHive.webhookSecret,
     ingestSecret: config.ingestSecret,
     alertChannel: config.slack.alertChannel,
+    webexRooms: sandboxWebexRooms(config),
     dataDir: join(config.dataDir, 'sandbox'),
     samples: samples.map(({ name, event }) => ({ name, event })),
     oauth: config.slack.oauth,
@@ -38,6 +50,19 @@ export async function serve(env: NodeJS.ProcessEnv, options: { samples: boolean 
   const resumed = await runtime.queue.resume();
   if (resumed > 0) logger.info('resuming the jobs a previous run left unfinished', { jobs: resumed });
 
+  if (config.webex) {
+    // Webex delivers to whatever URL the webhooks name: make them name this server, with this secret.
+    const registered = await registerWebexWebhooks(webexClientFor(config), {
+      targetUrl: `${config.publicUrl}/webex/events`,
+      secret: config.webex.webhookSecret,
+    }).catch((error: unknown) => {
+      logger.error('Webex webhooks not registered: clicks and commands in Webex will not arrive', {
+        error: errorMessage(error),
+      });
+      return [];
+    });
+    if (registered.length > 0) logger.info('Webex webhooks registered', { webhooks: registered });
+  }
   // The app is in the sandbox team from the start, as an admin would have added it.
   if (sandbox) await sandbox.installTeamsApp();
 

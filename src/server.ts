@@ -12,6 +12,7 @@ import { handleTheHiveWebhook } from './cases/webhook-endpoint';
 import { ingestSns } from './http/ingest-sns';
 import type { LocalRuntime } from './runtime';
 import { createSlackApp } from './slack/app';
+import { handleWebexEvents } from './chat/webex/events-endpoint';
 import { checkBearer } from './http/auth';
 import {
   bodyFromBytes,
@@ -103,6 +104,7 @@ export function createRouter(runtime: LocalRuntime) {
     [`GET ${INSTALL_PATH}`]: slackInstall.install,
     [`GET ${REDIRECT_PATH}`]: slackInstall.redirect,
     'POST /thehive/webhook': (request) => handleTheHiveWebhook(request, deps),
+    'POST /webex/events': (request) => handleWebexEvents(request, deps),
     'POST /triage': (request) => handleTriageRequest(request, deps),
     'POST /ingest': createIngestEndpoint(deps, ingestSns(deps.config.ingestSnsTopicArns)),
     'GET /healthz': async () => jsonResponse(200, { ok: true, sandbox: deps.config.sandbox }),

@@ -17,6 +17,7 @@ import { copySlackMessage } from './cases/conversation';
 import { createCase, escalationFailed } from './cases/escalate';
 import { reconcile } from './cases/reconcile';
 import { applyCaseNotification } from './cases/sync';
+import { handleWebexEvent } from './chat/webex/events';
 import type { WorkerDeps } from './deps';
 import { runAttempt } from './queue/attempt';
 import { errorMessage } from './logger';
@@ -34,6 +35,7 @@ const USE_CASES: { [K in Job['kind']]: (job: JobOf<K>, deps: WorkerDeps) => Prom
   'triage-followup': (job, deps) => followUpTriage(job, withAnalystClients(deps)),
   'triage-timeout': (job, deps) => expireTriage(job, withAnalystClients(deps)),
   'response-action': (job, deps) => runResponseAction(job, withAnalystClients(deps)),
+  'webex-event': handleWebexEvent,
   'refresh-digest': refreshDigest,
   'thread-message': async (job, deps) => {
     const outcome = await copySlackMessage(job.message, deps);
@@ -81,6 +83,7 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
       return { fingerprint: reportFingerprint(job.message) };
     case 'case-changed':
     case 'reconcile':
+    case 'webex-event':
     case 'thread-message':
       return {};
   }

@@ -17,6 +17,8 @@ function actor(event: AuditEvent): string {
   switch (event.actor.kind) {
     case 'slack':
       return mention(event.actor.id);
+    case 'webex':
+      return `Webex ${literal(event.actor.id)}`;
     case 'thehive':
       return `TheHive ${literal(event.actor.id)}`;
     case 'system':

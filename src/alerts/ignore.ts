@@ -7,6 +7,7 @@
  * An escalated alert cannot be ignored: its case decides. An ignored alert whose severity rises is
  * opened again by ingest.
  */
+import type { ChatActorKind } from '../domain/audit';
 import { randomUUID } from 'node:crypto';
 import { truncate } from '../../blocks/escape';
 import { ignoredThreadReply } from '../../blocks/analyst/ignore';
@@ -25,6 +26,8 @@ export type IgnoreResult =
 export interface IgnoreRequest {
   fingerprint: string;
   userId: string;
+  /** Where the person ignored it, for the audit (Slack unless said). */
+  platform?: ChatActorKind;
   /** The Slack user name, for the Security Hub note (Security Hub knows no Slack ids). */
   userName?: string;
   reason: IgnoreReason;
@@ -104,7 +107,7 @@ export async function ignoreAlert(
   if (!won) return check(seen) as Exclude<IgnoreCheck, { outcome: 'ignorable' }>;
   await store.appendAudit({
     fingerprint: request.fingerprint,
-    actor: { kind: 'slack', id: request.userId },
+    actor: { kind: request.platform ?? 'slack', id: request.userId },
     action: 'ignored',
     details: {
       reason: request.reason,

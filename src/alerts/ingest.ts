@@ -15,6 +15,7 @@ import { enrichFinding } from '../enrich/enrich';
 import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
 import { parseEvent, type ParseResult } from '../findings/parse';
 import { renderAlert } from './render';
+import { postWebexAlert, webexSeenAgainReply } from '../chat/webex/alerts';
 import { admitNewFinding } from './admission';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
@@ -186,6 +187,7 @@ async function postOrUpdate(
       };
       if (await store.createAlert(record, [received])) {
         const posted = await postRootMessage(fingerprint, deps, { ...record, version: 1 });
+        if (posted) await postWebexAlert(posted, deps);
         if (posted) await askIfConfigured(posted, deps);
         return { fingerprint, outcome: 'posted' };
       }
@@ -205,6 +207,8 @@ async function postOrUpdate(
     // A previous delivery created the record but its post failed or is under way: finish it.
     current = (await postRootMessage(fingerprint, deps)) ?? current;
   }
+  // The same for its Webex card, when its customer's alerts go to Webex too.
+  if (current?.ts && !current.posts?.webex?.messageId) current = await postWebexAlert(current, deps);
   return updateExistingAlert(finding, deps, current);
 }
 
@@ -368,6 +372,7 @@ async function updateExistingAlert(
       );
     }
   }
+  await webexSeenAgainReply(after, deps);
   return { fingerprint, outcome: 'updated' };
 }
 

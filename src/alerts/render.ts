@@ -4,6 +4,7 @@
  * Slack function, which only re-renders, does not carry the finding parsers.
  */
 import { alertMessage, type AlertMessage } from '../../blocks/alert';
+import { webexAlertMessage, type WebexMessageContent } from '../../cards/webex';
 import { responseActionsFor } from '../response-actions/response-actions';
 import type { Config } from '../config';
 import type { AlertRecord } from '../domain/alert';
@@ -22,6 +23,17 @@ export function renderAlert(
     theHiveUrl: config.theHive.url,
     // A digest's finding is many findings: an action runs on one resource, from its own alert.
     responseActions: alert.digest ? [] : responseActionsFor(alert.finding, config),
+  });
+}
+
+/** The alert's Webex message (its card and markdown fallback), with the same options and links. */
+export function renderWebexAlert(
+  alert: AlertRecord,
+  config: Pick<Config, 'file' | 'theHive' | 'sandbox' | 'publicUrl'>,
+): WebexMessageContent {
+  return webexAlertMessage(withCurrentLinks(alert, config), {
+    theHiveUrl: config.theHive.url,
+    responseActions: responseActionsFor(alert.finding, config),
   });
 }
 

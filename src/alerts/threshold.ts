@@ -5,6 +5,7 @@
  * own workspace (config `customers.<c>.slack.team`) the command reads and changes that customer's
  * threshold only.
  */
+import type { ChatActorKind } from '../domain/audit';
 import type { Deps } from '../deps';
 import { SEVERITIES, type Severity } from '../domain/finding';
 import { customerSettings } from '../enrich/tenancy';
@@ -97,10 +98,25 @@ export async function changeThreshold(
   deps: Pick<Deps, 'store' | 'config'> & { members: GroupMembers },
 ): Promise<ThresholdChange> {
   const admins = { users: deps.config.slack.admins, groups: deps.config.slack.adminGroups };
-  if (!(await isAllowed(input.userId, admins, deps.members))) {
+  const allowed = await isAllowed(input.userId, admins, deps.members);
+  return setThreshold(
+    { level: input.level, customer: input.customer, actor: { kind: 'slack', id: input.userId }, allowed },
+    deps,
+  );
+}
+
+/**
+ * Sets the threshold for a person whose right to was decided by their platform's admin list (Slack's
+ * users and groups, Webex's ids and emails); a refusal is audited too.
+ */
+export async function setThreshold(
+  input: { level: Severity; customer?: string; actor: { kind: ChatActorKind; id: string }; allowed: boolean },
+  deps: Pick<Deps, 'store' | 'config'>,
+): Promise<ThresholdChange> {
+  if (!input.allowed) {
     await deps.store.appendAudit({
       fingerprint: SETTINGS_AUDIT_KEY,
-      actor: { kind: 'slack', id: input.userId },
+      actor: input.actor,
       action: 'threshold-refused',
       details: { requested: input.level, ...customerDetail(input.customer) },
     });
@@ -113,7 +129,7 @@ export async function changeThreshold(
   thresholdCache.get(deps.store)?.delete(thresholdSetting(input.customer));
   await deps.store.appendAudit({
     fingerprint: SETTINGS_AUDIT_KEY,
-    actor: { kind: 'slack', id: input.userId },
+    actor: input.actor,
     action: 'threshold-changed',
     details: { from: before.level, to: input.level, ...customerDetail(input.customer) },
   });

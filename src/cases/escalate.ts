@@ -7,6 +7,7 @@
  * retried after TheHive answered finds its alert again, because TheHive rejects a second alert with the
  * same type/source/sourceRef, and reuses (or finishes) its promotion.
  */
+import { webexCaseOpenedReply } from '../chat/webex/alerts';
 import { renderAlert } from '../alerts/render';
 import { withCurrentLinks } from '../alerts/links';
 import { literal, mention } from '../../blocks/escape';
@@ -127,6 +128,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): P
       details: { threadTs: alert.ts, replyTs, permalink: alert.permalink, caseUrl: alert.caseUrl },
     });
   }
+  alert = withCurrentLinks(await webexCaseOpenedReply(alert, deps), deps.config);
   if (alert.ts) await slack.update(alert.channel, alert.ts, renderAlert(alert, deps.config));
   // What people said in the thread before the case: one comment, once.
   await summariseEarlierMessages(alert, deps);

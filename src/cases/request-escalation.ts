@@ -2,6 +2,7 @@
  * Escalation ("Create Case"), the click's part: it runs in the Slack function, before Slack's 3-second
  * deadline, and needs only the store and the queue (the worker's part, with TheHive, is escalate.ts).
  */
+import type { ChatActorKind } from '../domain/audit';
 import type { Deps } from '../deps';
 import { updateAlert } from '../store/store';
 import type { AlertRecord } from '../domain/alert';
@@ -35,7 +36,8 @@ function isAbandoned(alert: AlertRecord, now: Date): boolean {
  * Fast by design: it runs before Slack's 3-second deadline.
  */
 export async function requestEscalation(
-  input: { fingerprint: string; userId: string },
+  /** `platform`: where the click came from, for the audit (Slack unless said). */
+  input: { fingerprint: string; userId: string; platform?: ChatActorKind },
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'metrics'>,
 ): Promise<EscalationRequest> {
   const { store, queue } = deps;
@@ -55,7 +57,7 @@ export async function requestEscalation(
   }
   await store.appendAudit({
     fingerprint: input.fingerprint,
-    actor: { kind: 'slack', id: input.userId },
+    actor: { kind: input.platform ?? 'slack', id: input.userId },
     action: 'escalation-requested',
   });
   try {

@@ -7,6 +7,7 @@
  * is decided with one conditional write that also records the replies it owes, which are then
  * delivered (and retried) until done: nothing posts twice, nothing is lost.
  */
+import { deliverToWebex } from '../chat/webex/alerts';
 import { withCurrentLinks } from '../alerts/links';
 import { randomUUID } from 'node:crypto';
 import { renderAlert } from '../alerts/render';
@@ -124,7 +125,19 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
       caseUpdatedAt: Math.max(updatedAt, current.caseUpdatedAt ?? 0),
       pendingReplies: [
         ...(current.pendingReplies ?? []),
-        { id: randomUUID(), text: reply.text, blocks: reply.blocks, caseUpdate: true },
+        {
+          id: randomUUID(),
+          text: reply.text,
+          blocks: reply.blocks,
+          caseUpdate: true,
+          note: {
+            kind: 'case-change',
+            caseNumber: current.caseNumber,
+            caseUrl: withCurrentLinks(current, deps.config).caseUrl,
+            changes: resolved,
+            actor: input.actor,
+          },
+        },
       ],
     };
     // A case that moved on stops its SLA clocks; the thread hears it right after the change itself.
@@ -201,6 +214,7 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
     const claim = await claimReply(fingerprint, next.id, deps);
     if (!claim) break;
     try {
+      await deliverToWebex(claim, next, deps);
       await slack.reply(claim.channel, claim.ts!, { text: next.text, blocks: next.blocks });
     } catch (error) {
       // Released at once, so the job's retry posts it without waiting for the claim to lapse.

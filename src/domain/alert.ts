@@ -4,6 +4,10 @@
  * speaks these types; the store persists them.
  */
 import type { Finding, Severity } from './finding';
+import type { CaseChange, ThreadNote } from './notes';
+
+// Declared with the notes that carry it; re-exported where the record's users have always found it.
+export type { CaseChange };
 import type { SlaRecord } from './sla';
 
 export type AlertState = 'open' | 'escalating' | 'escalated' | 'ignored';
@@ -23,18 +27,6 @@ export interface CaseSnapshot {
   /** Set when the case was deleted or merged away in TheHive. */
   gone?: 'deleted' | 'merged';
 }
-
-/**
- * One change to a TheHive case, as the status sync found it (TheHive names only new values; `from`
- * is what Hivewire knew before). `actor` is the TheHive login that made the change.
- */
-export type CaseChange =
-  | { field: 'status'; from?: string; to: string; stage: string; summary?: string; actor: string }
-  | { field: 'assignee'; from?: string; to?: string; toSlackUser?: string; actor: string }
-  | { field: 'severity' | 'tlp' | 'pap'; from?: number; to?: number; actor: string }
-  | { field: 'title'; from?: string; to?: string; actor: string }
-  | { field: 'tags'; added: string[]; removed: string[]; actor: string }
-  | { field: 'gone'; to: 'deleted' | 'merged'; actor: string };
 
 /** A finding as stored with its alert: everything but the raw event (kept in the audit trail). */
 export type FindingSnapshot = Omit<Finding, 'raw'>;
@@ -149,4 +141,8 @@ export interface PendingReply {
   blocks: unknown[];
   /** A TheHive case change (counted as `CaseUpdatesThreaded` once posted), not an analyst's action. */
   caseUpdate?: true;
+  /** The same reply, platform-neutral, for the other platforms the alert is on. */
+  note?: ThreadNote;
+  /** The other platforms it was already delivered to (a retry after Slack failed skips them). */
+  deliveredTo?: ('webex' | 'teams')[];
 }

@@ -2,7 +2,14 @@
  * The append-only audit trail of an alert: who did what, when (`hivewire audit` prints it).
  */
 
-export type AuditActor = { kind: 'slack'; id: string } | { kind: 'thehive'; id: string } | { kind: 'system' };
+export type AuditActor =
+  | { kind: 'slack'; id: string }
+  | { kind: 'webex'; id: string }
+  | { kind: 'thehive'; id: string }
+  | { kind: 'system' };
+
+/** The chat platforms a person acts from, as the audit names them. */
+export type ChatActorKind = 'slack' | 'webex';
 
 export interface AuditEvent {
   fingerprint: string;

@@ -3,8 +3,19 @@
  * adapter renders a note with its own pure builders (blocks/ for Slack). The kinds mirror the Slack
  * replies of blocks/replies.ts; person fields hold the platform's user id (a Slack user id today).
  */
-import type { CaseChange } from './alert';
 import type { Severity } from './finding';
+
+/**
+ * One change to a TheHive case, as the status sync found it (TheHive names only new values; `from`
+ * is what Hivewire knew before). `actor` is the TheHive login that made the change.
+ */
+export type CaseChange =
+  | { field: 'status'; from?: string; to: string; stage: string; summary?: string; actor: string }
+  | { field: 'assignee'; from?: string; to?: string; toSlackUser?: string; actor: string }
+  | { field: 'severity' | 'tlp' | 'pap'; from?: number; to?: number; actor: string }
+  | { field: 'title'; from?: string; to?: string; actor: string }
+  | { field: 'tags'; added: string[]; removed: string[]; actor: string }
+  | { field: 'gone'; to: 'deleted' | 'merged'; actor: string };
 
 export type ThreadNote =
   | { kind: 'case-opened'; caseNumber: number; caseUrl: string; person: string; observableCount: number }

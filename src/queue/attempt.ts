@@ -4,6 +4,7 @@
  */
 import * as z from '../zod';
 import { TheHiveError } from '../../clients/thehive/client';
+import { WebexError } from '../../clients/webex/client';
 import { OutOfTimeError, withDeadline, type TimeBudget } from './budget';
 import type { AttemptEnd } from './jobs';
 import { SlackDeliveryError } from '../slack/delivery';
@@ -12,6 +13,9 @@ import { SlackDeliveryError } from '../slack/delivery';
 export function isRetryable(error: unknown): boolean {
   if (error instanceof TheHiveError || error instanceof SlackDeliveryError) return error.retryable;
   if (error instanceof z.$ZodError) return false;
+  // Webex refusing the request (a 4xx other than 429) says the same next time.
+  if (error instanceof WebexError)
+    return error.status === undefined || error.status === 429 || error.status >= 500;
   return true;
 }
 

@@ -113,6 +113,17 @@ export const responseActionJob = z.object({
   requestedAt: z.string(),
 });
 
+/** A Webex webhook delivery, verified and parsed: the worker reads what it names back from Webex. */
+export const webexEventJob = z.object({
+  kind: z.literal('webex-event'),
+  resource: z.enum(['messages', 'attachmentActions']),
+  /** The message or attachment action id. */
+  id: z.string().check(z.minLength(1)),
+  personId: z.string().check(z.minLength(1)),
+  roomId: z.string().check(z.minLength(1)),
+  receivedAt: z.string(),
+});
+
 /** Re-renders a digest alert's Slack message with the findings grouped into it since (alerts/storm.ts). */
 export const refreshDigestJob = z.object({
   kind: z.literal('refresh-digest'),
@@ -181,6 +192,7 @@ export const jobSchema = z.discriminatedUnion('kind', [
   triageFollowupJob,
   triageTimeoutJob,
   responseActionJob,
+  webexEventJob,
   refreshDigestJob,
   threadMessageJob,
   reportJob,

@@ -16,6 +16,8 @@ import { SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
 import { createTheHiveApi } from './thehive-api';
 import { SandboxTheHive } from './thehive-instance';
 import { WebhookNotifier } from './thehive-webhook';
+import { createWebexApi } from './webex-api';
+import { SANDBOX_WEBEX_ROOM_TITLE, WebexSpace } from './webex-space';
 import { TeamsActivitySender } from './teams-activities';
 import { createTeamsApi } from './teams-api';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, SandboxTeamsTenant } from './teams-tenant';
@@ -43,6 +45,8 @@ export interface SandboxOptions {
   theHiveWebhookUrl?: string;
   /** The bot's `/ingest`; defaults to `<publicUrl>/ingest`. */
   ingestUrl?: string;
+  /** The Webex spaces the stand-in holds (the configured rooms); none: no Webex stand-in. */
+  webexRooms?: string[];
   logger?: Logger;
   /** The clock, in epoch milliseconds (tests pin it). */
   now?: () => number;
@@ -55,6 +59,8 @@ export interface Sandbox {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   workspace: SlackWorkspace;
   theHive: SandboxTheHive;
+  /** The Webex stand-in, when Webex is configured. */
+  webex?: WebexSpace;
   /** The Teams tenant (its team, channel and chats) and what it sends the bot. */
   teams: SandboxTeamsTenant;
   teamsSender: TeamsActivitySender;
@@ -109,6 +115,20 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     publicUrl,
     now: options.now,
   });
+  const webex =
+    options.webexRooms && options.webexRooms.length > 0
+      ? new WebexSpace({
+          rooms: options.webexRooms.map((id, index) => ({
+            id,
+            title: index === 0 ? SANDBOX_WEBEX_ROOM_TITLE : `${SANDBOX_WEBEX_ROOM_TITLE} ${index + 1}`,
+          })),
+          stateFile: options.dataDir ? join(options.dataDir, 'webex.json') : undefined,
+          publicUrl,
+          logger,
+          now: options.now,
+        })
+      : undefined;
+  const webexApi = webex ? createWebexApi(webex) : async () => false;
   const events = new MessageEventSender({
     signingSecret: options.signingSecret,
     eventsUrl: options.botEventsUrl ?? `${publicUrl}/slack/events`,
@@ -142,6 +162,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       return (
         (await slackApi(req, res)) ||
         (await theHiveApi(req, res)) ||
+        (await webexApi(req, res)) ||
         (await teamsApi(req, res)) ||
         (oauth !== undefined && (await oauth.handle(req, res))) ||
         webConsole.handle(req, res)
@@ -149,6 +170,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     workspace,
     theHive,
+    webex,
     injectSample: webConsole.injectSample,
     teams,
     teamsSender,
@@ -161,6 +183,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     async close() {
       webConsole.close();
       await notifier.idle();
+      await webex?.idle();
+      webex?.flush();
       workspace.flush();
       theHive.flush();
     },

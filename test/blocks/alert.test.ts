@@ -4,6 +4,7 @@ import type { ResponseAction } from '../../src/response-actions/response-actions
 import type { Finding, FindingKind, Observable } from '../../src/domain/finding';
 import type { AlertRecord, AlertState } from '../../src/domain/alert';
 import { makeAlertRecord, type AlertRecordOverrides } from '../helpers/alerts';
+import { ESCALATED, STATES } from '../helpers/alert-states';
 import { blocksTextLength, limitViolations, mrkdwnProblem, textObjects } from '../helpers/slack-message';
 
 const THEHIVE = { theHiveUrl: 'https://thehive.example.com' };
@@ -140,42 +141,6 @@ const KIND_FINDINGS: Record<FindingKind, Partial<Finding>> = {
     ],
     consoleUrl: 'https://acme.alienvault.cloud/#/alarms/7e2d0c1a-5b7f-4c1e-9a43-2f6d8e9b0c11',
     actor: { name: 'jsmith' },
-  },
-};
-
-const ESCALATED: AlertRecordOverrides = {
-  state: 'escalated',
-  escalatedBy: 'U0ALICE',
-  escalatedAt: '2026-11-25T10:02:00.000Z',
-  caseId: '~40964',
-  caseNumber: 42,
-  caseUrl: 'https://thehive.example.com/cases/~40964/details',
-  case: { status: 'InProgress', stage: 'InProgress', assignee: 'analyst@example.com', severity: 3 },
-};
-
-const STATES: Record<string, AlertRecordOverrides> = {
-  open: {},
-  'open after a failed escalation': { lastError: 'TheHive answered HTTP 500: <html>*oops*</html>' },
-  escalating: { state: 'escalating', escalatedBy: 'U0ALICE', escalatedAt: '2026-11-25T10:02:00.000Z' },
-  escalated: ESCALATED,
-  'escalated, case not yet known': { ...ESCALATED, case: undefined },
-  'escalated, case closed': {
-    ...ESCALATED,
-    case: {
-      status: 'TruePositive',
-      stage: 'Closed',
-      assignee: 'analyst@example.com',
-      impactStatus: 'WithImpact',
-      summary: 'Key rotated; the user had been phished.',
-    },
-  },
-  'escalated, case deleted': { ...ESCALATED, case: { status: 'New', stage: 'New', gone: 'deleted' } },
-  'escalated, case merged': { ...ESCALATED, case: { status: 'New', stage: 'New', gone: 'merged' } },
-  ignored: {
-    state: 'ignored',
-    ignoredBy: 'U0BOB',
-    ignoredAt: '2026-11-25T11:00:00.000Z',
-    ignoreReason: 'Red team exercise',
   },
 };
 

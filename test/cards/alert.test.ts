@@ -14,37 +14,10 @@ import { ignoreFormCard } from '../../cards/forms';
 import { parseEvent } from '../../src/findings/parse';
 import type { AlertRecord } from '../../src/domain/alert';
 import { checkCard, markdownTexts, markupIn, shownText } from '../helpers/adaptive-cards';
+import { ESCALATED, STATES } from '../helpers/alert-states';
 import { makeAlertRecord, type AlertRecordOverrides } from '../helpers/alerts';
 
 const THEHIVE = { theHiveUrl: 'https://thehive.example.com' };
-const ESCALATED: AlertRecordOverrides = {
-  state: 'escalated',
-  escalatedBy: 'U0ALICE',
-  escalatedAt: '2026-11-25T10:02:00.000Z',
-  caseId: '~40964',
-  caseNumber: 42,
-  caseUrl: 'https://thehive.example.com/cases/~40964/details',
-  case: { status: 'InProgress', stage: 'InProgress', assignee: 'analyst@example.com', severity: 3 },
-};
-const STATES: Record<string, AlertRecordOverrides> = {
-  open: {},
-  'open after a failed escalation': { lastError: 'TheHive answered HTTP 500: <html>*oops*</html>' },
-  escalating: { state: 'escalating', escalatedBy: 'U0ALICE', escalatedAt: '2026-11-25T10:02:00.000Z' },
-  escalated: ESCALATED,
-  'escalated, case not yet known': { ...ESCALATED, case: undefined },
-  'escalated, case closed': {
-    ...ESCALATED,
-    case: { status: 'TruePositive', stage: 'Closed', impactStatus: 'WithImpact', summary: 'Key rotated.' },
-  },
-  'escalated, case deleted': { ...ESCALATED, case: { status: 'New', stage: 'New', gone: 'deleted' } },
-  'escalated, case merged': { ...ESCALATED, case: { status: 'New', stage: 'New', gone: 'merged' } },
-  ignored: {
-    state: 'ignored',
-    ignoredBy: 'U0BOB',
-    ignoredAt: '2026-11-25T11:00:00.000Z',
-    ignoreReason: 'Red team',
-  },
-};
 const RESPONSE_ACTIONS = [
   { id: 'isolate', label: 'Isolate instance', findingTypes: ['*'], ssmDocument: 'Isolate-EC2' },
 ];

@@ -51,5 +51,5 @@ test('prints the Teams activity with the 1.5 alert card for each finding', () =>
 test('an unknown platform is a usage error', () => {
   const result = run('--chat', 'irc', FIXTURE);
   expect(result.status).toBe(2);
-  expect(result.stderr).toContain('--chat: expected slack or teams, got irc');
+  expect(result.stderr).toContain('--chat: expected slack, webex or teams, got irc');
 });

@@ -173,6 +173,8 @@ test('finding → alert → Create Case → status changes and close threaded ba
   expect(timeline).toEqual([
     'received system',
     'posted system',
+    // The sandbox posts every alert in its Webex space too (README, "The Webex bot").
+    'posted system',
     'escalation-requested slack:U0ALICE',
     'case-created slack:U0ALICE',
     'case-linked system',
@@ -184,6 +186,7 @@ test('finding → alert → Create Case → status changes and close threaded ba
   const described = printed.filter((line) => / (status-changed|case-created|posted) /.test(line));
   expect(described.map((line) => line.replace(/^\S+\s+\S+\s+\S+\s+/, ''))).toEqual([
     `alert posted ${alert!.permalink}`,
+    `alert posted in Webex space ${alert!.posts?.webex?.channel}`,
     `case #${caseNumber} created ${caseUrl}`,
     'status New → InProgress',
     'status InProgress → TruePositive',

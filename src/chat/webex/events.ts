@@ -1,0 +1,231 @@
+/**
+ * The worker's half of a Webex delivery: reads what it names back from Webex (a card submission's
+ * inputs, a message's text: deliveries carry ids only) and runs the same use cases as Slack's
+ * buttons, modal and command. Clicks are idempotent where Slack's are: the use cases decide with
+ * conditional writes, so a second Create Case gets the "already exists" notice, never a second case.
+ */
+import * as z from '../../zod';
+import { CREATE_CASE, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
+import { ignoreFormCard, IGNORE_NOTE_FIELD, IGNORE_REASON_FIELD } from '../../../cards/forms';
+import {
+  cardMessage,
+  webexAlreadyEscalated,
+  webexHelp,
+  webexIgnored,
+  webexMention,
+  webexNotice,
+  webexText,
+  WEBEX_CARD_VERSION,
+} from '../../../cards/webex';
+import { isIgnoreReason } from '../../domain/ignore';
+import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
+import { lookupCase, parseCaseNumber } from '../../cases/lookup';
+import { organisationOf } from '../../enrich/tenancy';
+import { parseSeverity, readThreshold, setThreshold } from '../../alerts/threshold';
+import type { ThresholdChange } from '../../domain/threshold';
+import { requestEscalation } from '../../cases/request-escalation';
+import type { Deps } from '../../deps';
+import type { JobOf } from '../../queue/jobs';
+import { WebexChat, webexClientFor, type WebexMessageRef } from './adapter';
+
+export type WebexEventDeps = Pick<Deps, 'config' | 'store' | 'queue' | 'now' | 'logger' | 'metrics'>;
+
+/** What every Hivewire card submits, with the ignore form's inputs when it is that form. */
+const submission = z.looseObject({
+  action: z.string().check(z.minLength(1)),
+  fingerprint: z.string().check(z.minLength(1)),
+  [IGNORE_REASON_FIELD]: z.optional(z.string()),
+  [IGNORE_NOTE_FIELD]: z.optional(z.string()),
+});
+
+async function onCardSubmitted(
+  job: JobOf<'webex-event'>,
+  chat: WebexChat,
+  deps: WebexEventDeps,
+  client: ReturnType<typeof webexClientFor>,
+) {
+  const action = await client.getAttachmentAction(job.id);
+  const parsed = z.safeParse(submission, action.inputs);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    await deps.store.putDeadLetter({
+      kind: 'rejected-webex-event',
+      error: `inputs.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      payload: action,
+    });
+    return;
+  }
+  const { fingerprint } = parsed.data;
+  const person = action.personId;
+  const root = await chat.rootOf(action.messageId);
+  const tell = (markdown: string) => chat.reply(root, webexNotice(`${webexMention(person)} ${markdown}`));
+  switch (parsed.data.action) {
+    case CREATE_CASE: {
+      const result = await requestEscalation({ fingerprint, userId: person, platform: 'webex' }, deps);
+      deps.logger.info('webex create case clicked', { fingerprint, outcome: result.outcome });
+      if (result.outcome === 'already-escalated')
+        await chat.reply(root, webexAlreadyEscalated(result.alert, person));
+      else if (result.outcome === 'in-progress')
+        await tell('A case is already being created for this alert.');
+      else if (result.outcome === 'ignored')
+        await tell('This alert was ignored; its buttons no longer apply.');
+      else if (result.outcome === 'unknown-alert') await tell('Hivewire does not know this alert.');
+      return;
+    }
+    case IGNORE: {
+      const check = await checkIgnorable(fingerprint, deps);
+      if (check.outcome === 'ignorable') {
+        await chat.reply(
+          root,
+          cardMessage(ignoreFormCard(check.alert, WEBEX_CARD_VERSION), 'Ignore alert: choose a reason'),
+        );
+      } else {
+        await tell(
+          check.outcome === 'unknown-alert'
+            ? 'Hivewire does not know this alert.'
+            : `This alert cannot be ignored: it is ${check.outcome}.`,
+        );
+      }
+      return;
+    }
+    case IGNORE_MODAL: {
+      const reason = parsed.data[IGNORE_REASON_FIELD];
+      if (!isIgnoreReason(reason)) {
+        await tell('Choose a reason to ignore this alert.');
+        return;
+      }
+      const note = parsed.data[IGNORE_NOTE_FIELD];
+      const result = await ignoreAlert(
+        { fingerprint, userId: person, platform: 'webex', reason, note },
+        deps,
+      );
+      if (result.outcome === 'ignored')
+        await chat.reply(root, webexIgnored(person, result.alert.ignoreReason));
+      else
+        await tell(
+          result.outcome === 'unknown-alert'
+            ? 'Hivewire does not know this alert.'
+            : `This alert cannot be ignored: it is ${result.outcome}.`,
+        );
+      return;
+    }
+    default:
+      await tell(`${webexText(parsed.data.action, 60)} is not available on Webex yet.`);
+  }
+}
+
+/** What a threshold change says in the space. */
+function thresholdWords(change: ThresholdChange, personId: string): string {
+  switch (change.outcome) {
+    case 'changed':
+      return `✅ ${webexMention(personId)} set the severity threshold: **${change.from}** → **${change.to}**.`;
+    case 'unchanged':
+      return `The severity threshold already is **${change.level}**.`;
+    case 'refused':
+      return `⛔ ${webexMention(personId)} Only Hivewire admins may change the severity threshold (\`webex.admins\` in the config file).`;
+  }
+}
+
+/**
+ * The TheHive organisations whose cases a space may look up: its customer's own when the space is a
+ * customer's (`customers.<c>.webex.room`), else those of the provider and of customers without a room.
+ */
+function organisationsOfRoom(config: WebexEventDeps['config'], roomId: string): (string | undefined)[] {
+  const customer = Object.entries(config.file.customers).find(
+    ([, settings]) => settings.webex?.room === roomId,
+  );
+  if (customer) return [organisationOf(config, customer[0])];
+  const others = Object.values(config.file.customers)
+    .filter((settings) => !settings.webex)
+    .map((settings) => settings.thehive?.organisation);
+  return [...new Set([config.theHive.organisation, ...others])];
+}
+
+/** Whether a Webex person may change settings: listed in `webex.admins` by id or email. */
+function isWebexAdmin(person: { id: string; email?: string }, admins: readonly string[]): boolean {
+  return (
+    admins.includes(person.id) || (person.email !== undefined && admins.includes(person.email.toLowerCase()))
+  );
+}
+
+async function onMessage(
+  job: JobOf<'webex-event'>,
+  chat: WebexChat,
+  deps: WebexEventDeps,
+  client: ReturnType<typeof webexClientFor>,
+) {
+  const message = await client.getMessage(job.id);
+  // In a space the bot only receives messages that mention it; its text starts with the bot's name.
+  const words = (message.text ?? '').trim().split(/\s+/).filter(Boolean);
+  if (/^@?hivewire$/i.test(words[0] ?? '')) words.shift();
+  const [command = 'help', ...args] = words;
+  const root: WebexMessageRef = { roomId: message.roomId, messageId: message.parentId ?? message.id };
+  const person = { id: message.personId, email: message.personEmail };
+  switch (command.toLowerCase()) {
+    case 'help':
+      await chat.reply(root, webexHelp());
+      return;
+    case 'threshold': {
+      if (args.length === 0) {
+        const view = await readThreshold(deps);
+        await chat.reply(
+          root,
+          webexNotice(
+            `Findings below **${view.level}** are not posted (${view.source === 'setting' ? 'set with the threshold command' : 'the configured default'}).`,
+          ),
+        );
+        return;
+      }
+      const level = parseSeverity(args[0]!);
+      if (!level) {
+        await chat.reply(root, webexNotice(`${webexText(args[0]!, 40)} is not a severity.`));
+        return;
+      }
+      const change = await setThreshold(
+        {
+          level,
+          actor: { kind: 'webex', id: person.id },
+          allowed: isWebexAdmin(person, deps.config.webex?.admins ?? []),
+        },
+        deps,
+      );
+      await chat.reply(root, webexNotice(thresholdWords(change, person.id)));
+      return;
+    }
+    case 'case': {
+      const number = parseCaseNumber(args.join(' '));
+      const found =
+        number === undefined
+          ? undefined
+          : await lookupCase(number, organisationsOfRoom(deps.config, root.roomId), deps);
+      if (!found || found.outcome !== 'found') {
+        await chat.reply(
+          root,
+          webexNotice(`No case ${webexText(args.join(' ') || '?', 40)} is known to Hivewire.`),
+        );
+        return;
+      }
+      const alert = found.alert;
+      await chat.reply(
+        root,
+        webexNotice(
+          `Case #${number}: ${webexText(alert.finding.title)} · ${alert.case ? webexText(alert.case.status) : 'opened'}`,
+        ),
+      );
+      return;
+    }
+    default:
+      await chat.reply(
+        root,
+        webexNotice(`${webexText(command, 40)} is not a Hivewire command. Try \`@Hivewire help\`.`),
+      );
+  }
+}
+
+/** Runs one `webex-event` job. */
+export async function handleWebexEvent(job: JobOf<'webex-event'>, deps: WebexEventDeps): Promise<void> {
+  const client = webexClientFor(deps.config);
+  const chat = new WebexChat(client);
+  if (job.resource === 'attachmentActions') await onCardSubmitted(job, chat, deps, client);
+  else await onMessage(job, chat, deps, client);
+}
