@@ -531,11 +531,15 @@ export class DynamoStore implements Store {
         },
         limit,
       );
-    const [others, followed] = await Promise.all([newest(ALERTS), newest(FOLLOWED)]);
-    // The two queries are not one snapshot (and an index is only eventually consistent): an alert that
-    // became followed between them is in both. It is listed once, as its newest version.
+    // The queries are not one snapshot: an alert can move between the partitions while they run (its case
+    // opens or closes). Queried one after another, others, followed, others again, an alert moving either
+    // way is seen by at least one of them (two queries at once could both miss it); one seen twice is
+    // listed once, as its newest version.
+    const others = await newest(ALERTS);
+    const followed = await newest(FOLLOWED);
+    const othersAgain = await newest(ALERTS);
     const newestVersion = new Map<string, AlertRecord>();
-    for (const alert of [...others, ...followed].sort(newestFirst).map(alertOf)) {
+    for (const alert of [...others, ...followed, ...othersAgain].sort(newestFirst).map(alertOf)) {
       const seen = newestVersion.get(alert.fingerprint);
       if (!seen || alert.version > seen.version) newestVersion.set(alert.fingerprint, alert);
     }

@@ -61,38 +61,50 @@ describe('DynamoStore specifics', () => {
     ({ store, tableName } = await freshStore(() => new Date('2026-11-25T10:00:00.000Z')));
   });
 
-  it('lists an alert once, as its newest version, when it becomes followed between its two index queries', async () => {
-    const record = makeAlertRecord();
-    await store.createAlert(withoutVersion(record));
-    // The followed partition is read only once the other has answered and the alert has moved to it.
+  /**
+   * Lists the alerts through a client that runs `move` once, just before the first query of the
+   * `before` partition: the alert changes partition while the listing's queries run.
+   */
+  async function listWhileMoving(before: 'ALERTS' | 'ALERTS#FOLLOWED', move: () => Promise<void>) {
     const racing = new DynamoDBClient({
       endpoint: embedded.endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
-    let moved!: () => void;
-    const hasMoved = new Promise<void>((resolve) => (moved = resolve));
+    let moving: Promise<void> | undefined;
     racing.middlewareStack.add(
       (next) => async (args) => {
         const value = (args.input as { ExpressionAttributeValues?: Record<string, unknown> })
           .ExpressionAttributeValues?.[':partition'];
         const partition = typeof value === 'string' ? value : (value as { S?: string } | undefined)?.S;
-        if (partition === 'ALERTS#FOLLOWED') await hasMoved;
-        const result = await next(args);
-        if (partition === 'ALERTS') {
-          await store.putAlert({ ...record, version: 1, caseId: '~8', caseNumber: 8 });
-          moved();
-        }
-        return result;
+        if (partition === before) await (moving ??= move());
+        return next(args);
       },
       { step: 'initialize', name: 'moveBetweenTheQueries' },
     );
     try {
-      const listed = await new DynamoStore({ client: racing, tableName }).listAlerts(10);
-      expect(listed.map((alert) => [alert.fingerprint, alert.version])).toEqual([[record.fingerprint, 2]]);
+      return await new DynamoStore({ client: racing, tableName }).listAlerts(10);
     } finally {
       racing.destroy();
     }
+  }
+
+  it('lists an alert once, as its newest version, when its case opens between the index queries', async () => {
+    const record = makeAlertRecord();
+    await store.createAlert(withoutVersion(record));
+    const listed = await listWhileMoving('ALERTS#FOLLOWED', () =>
+      store.putAlert({ ...record, version: 1, caseId: '~8', caseNumber: 8 }).then(() => undefined),
+    );
+    expect(listed.map((alert) => [alert.fingerprint, alert.version])).toEqual([[record.fingerprint, 2]]);
+  });
+
+  it('still lists an alert whose case closes between the index queries (it leaves the followed partition)', async () => {
+    const open = makeAlertRecord({ caseId: '~8', caseNumber: 8 });
+    await store.createAlert(withoutVersion(open));
+    const closed = { ...open, version: 1, case: { status: 'TruePositive', stage: 'Closed' } };
+    const listed = await listWhileMoving('ALERTS#FOLLOWED', () => store.putAlert(closed).then(() => undefined));
+    expect(listed.map((alert) => [alert.fingerprint, alert.version])).toEqual([[open.fingerprint, 2]]);
+    expect(listed[0]!.case?.stage).toBe('Closed');
   });
 
   it('accepts a DynamoDBDocumentClient as well as a DynamoDBClient', async () => {
