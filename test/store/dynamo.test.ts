@@ -102,7 +102,9 @@ describe('DynamoStore specifics', () => {
     const open = makeAlertRecord({ caseId: '~8', caseNumber: 8 });
     await store.createAlert(withoutVersion(open));
     const closed = { ...open, version: 1, case: { status: 'TruePositive', stage: 'Closed' } };
-    const listed = await listWhileMoving('ALERTS#FOLLOWED', () => store.putAlert(closed).then(() => undefined));
+    const listed = await listWhileMoving('ALERTS#FOLLOWED', () =>
+      store.putAlert(closed).then(() => undefined),
+    );
     expect(listed.map((alert) => [alert.fingerprint, alert.version])).toEqual([[open.fingerprint, 2]]);
     expect(listed[0]!.case?.stage).toBe('Closed');
   });
