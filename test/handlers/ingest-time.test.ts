@@ -15,11 +15,12 @@ import {
   sqsEvent,
   TABLE_NAME,
   type SilentService,
-  newContainer,
+  warmContainer,
 } from './lambda-events';
 
-// Each invocation runs out a function's time: seconds, more on a loaded machine.
-jest.setTimeout(60_000);
+// Each test warms a container (loading the product's modules) and runs out a function's time: seconds,
+// up to a minute on a loaded machine.
+jest.setTimeout(120_000);
 
 /** The function's timeout in these tests: short, so that running out of it takes seconds. */
 const TIMEOUT_MS = 10_000;
@@ -35,8 +36,8 @@ let opened: OpenedStore;
 /** Slack's Web API: takes requests, never answers. */
 let slack: SilentService;
 
-/** Loads the handler in a fresh Lambda container. */
-const freshHandler = () => newContainer(async () => (await import('../../src/handlers/ingest')).handler);
+/** Loads the handler in a fresh, warm Lambda container: the invocation's time goes to its records. */
+const freshHandler = () => warmContainer(async () => (await import('../../src/handlers/ingest')).handler);
 
 /** The GuardDuty event for a finding no test has seen, as a findings-queue message. */
 function findingMessage(messageId: string, findingId: string, receiveCount: number) {

@@ -142,6 +142,20 @@ export async function newContainer<Handler>(load: () => Promise<Handler>): Promi
 }
 
 /**
+ * Loads a handler in a fresh Lambda container and warms it as its first invocation would: the worker's
+ * runtime (secrets from SSM, clients, the store) is built. An invocation of it then spends its time on
+ * its records, not on loading modules, which takes seconds on a loaded machine and would eat a short
+ * timeout before the first record could start.
+ */
+export async function warmContainer<Handler>(load: () => Promise<Handler>): Promise<Handler> {
+  return newContainer(async () => {
+    const handler = await load();
+    await (await import('../../src/aws/runtime')).awsRuntime();
+    return handler;
+  });
+}
+
+/**
  * Invokes an SQS handler as Lambda would with `timeoutMs` to run: its context's remaining time runs down
  * on the real clock. Resolves to the handler's answer and the time it had left when it answered.
  */
