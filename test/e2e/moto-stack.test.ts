@@ -71,8 +71,11 @@ const SECRETS: Record<string, string> = {
   'ingest-secret': 'moto-stack-ingest-secret',
   'teams-app-password': 'moto-stack-teams-app-password',
 };
-/** How long a stand-in may take to send what a change makes it send (it sends on a later turn). */
-const SEND_TIMEOUT_MS = 5_000;
+/**
+ * How long a stand-in may take to send what a change makes it send (it sends on a later turn), on a
+ * loaded machine.
+ */
+const SEND_TIMEOUT_MS = 30_000;
 
 let moto: Moto;
 let packageDir: string;
