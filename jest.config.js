@@ -15,6 +15,6 @@ module.exports = {
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   // A bound for a test that hangs, not a speed check: a test of a few seconds takes several times as
   // long on a loaded 2-core machine (CI, or several suites at once), and must not fail for it.
-  testTimeout: 60000,
+  testTimeout: 120000,
   maxWorkers: 2,
 };

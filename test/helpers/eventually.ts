@@ -8,7 +8,7 @@ const POLL_MS = 50;
 /**
  * Polls `probe` until it returns a value other than undefined; fails after `waitMs`, naming `what`. The
  * default bounds in-process work, which a loaded 2-core machine stretches several times, inside jest's
- * 60 s per test; work in another process chooses its own bound.
+ * 120 s per test; work in another process chooses its own bound.
  */
 export async function eventually<T>(
   what: string,
