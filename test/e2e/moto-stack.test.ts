@@ -52,7 +52,7 @@ import {
   type StackQueue,
   type Template,
 } from '../helpers/moto';
-import { packagedStack, PACKAGE_PARAMS, PACKAGE_STAGE } from '../helpers/packaged-stack';
+import { packagedStack, PACKAGE_PARAMS, PACKAGE_STAGE, PACKAGE_WAIT_MS } from '../helpers/packaged-stack';
 
 const ROOT = resolve(__dirname, '../..');
 const FIXTURES = join(ROOT, 'fixtures');
@@ -186,7 +186,8 @@ beforeAll(async () => {
     if (!SECRETS[suffix]) throw new Error(`no test value for SSM parameter ${name}`);
     await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: SECRETS[suffix] }));
   }
-}, 180_000);
+  // The packaging it may wait for, then moto's start and the stack's creation.
+}, PACKAGE_WAIT_MS + 120_000);
 
 afterAll(async () => {
   await sandbox?.close();
