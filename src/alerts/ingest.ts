@@ -1,7 +1,8 @@
 /**
- * Ingest: a normalised finding becomes one Slack alert. The same fingerprint again (GuardDuty
- * republishes with a growing `service.count`; a GuardDuty finding also arrives through Security Hub)
- * edits the existing message instead of posting a new one.
+ * Ingest: a normalised finding becomes one alert, posted on Slack and on every other platform its
+ * customer routes to (platforms.ts). The same fingerprint again (GuardDuty republishes with a growing
+ * `service.count`; a GuardDuty finding also arrives through Security Hub) edits the existing messages
+ * instead of posting new ones (or says "seen again" in the thread where a platform cannot edit).
  *
  * Store round trips are the cost of ingest (each is an HTTP request to DynamoDB): a new finding takes
  * three (read; create with the posting claim and its `received` event; save the posted message with
