@@ -17,6 +17,7 @@ import type { AlertRecord } from '../../src/domain/alert';
 import { SANDBOX_WEBEX_PEOPLE } from '../../src/sandbox/webex-space';
 import { eventually } from '../helpers/eventually';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
+import { settleWebex, webexSpaceOf } from '../helpers/webex-space';
 
 const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
   (typeof SANDBOX_WEBEX_PEOPLE)[number],
@@ -58,19 +59,8 @@ afterAll(async () => {
   await product?.close();
 });
 
-function space() {
-  const webex = product.sandbox.webex;
-  if (!webex) throw new Error('no Webex stand-in');
-  return webex;
-}
-
-/** Lets deliveries and the jobs they queue run to the end. */
-async function settle(): Promise<void> {
-  for (let round = 0; round < 3; round += 1) {
-    await space().idle();
-    await product.runtime.queue.drain();
-  }
-}
+const space = () => webexSpaceOf(product);
+const settle = () => settleWebex(product);
 
 async function ingest(): Promise<string> {
   const response = await fetch(`${product.server.url}/ingest`, {
