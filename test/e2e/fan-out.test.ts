@@ -10,6 +10,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeEvent } from '../../src/audit';
 import { webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
 import { SANDBOX_DEFAULTS } from '../../src/config';
@@ -180,5 +181,9 @@ describe('one finding routed to Slack and Webex', () => {
         details: { platform: 'teams', channel: TEAMS_CHANNEL, reason: 'no adapter registered' },
       }),
     ]);
+    // `hivewire audit` says it in words.
+    expect(describeEvent(skipped[0]!, product.config)).toBe(
+      `alert not posted to teams ${TEAMS_CHANNEL}: no adapter registered`,
+    );
   });
 });
