@@ -28,7 +28,7 @@ const USE_CASES: { [K in Job['kind']]: (job: JobOf<K>, deps: WorkerDeps) => Prom
   ingest: (job, deps) => ingestFinding(job.finding, deps),
   'create-case': createCase,
   reconcile: (_job, deps) => reconcile(deps),
-  'case-changed': (job, deps) => applyCaseNotification(job.notification, deps),
+  'case-changed': (job, deps) => applyCaseNotification(job.change, deps),
   'ignore-followup': deliverIgnore,
   lookup: (job, deps) => runLookup(job, withAnalystClients(deps)),
   'triage-ask': (job, deps) => askTriage(job, withAnalystClients(deps)),

@@ -1,7 +1,7 @@
 /**
  * `POST /thehive/webhook`: TheHive's Webhook notifier. Authenticated before parsing (the bearer
  * secret, or the same secret sent raw by a "key" authentication), answered fast: case changes become
- * `case-changed` jobs; everything else is acknowledged and ignored.
+ * `case-changed` jobs carrying the change as read here; everything else is acknowledged and ignored.
  */
 import { checkBearer, checkSecret } from '../http/auth';
 import type { Deps } from '../deps';
@@ -43,7 +43,7 @@ export async function handleTheHiveWebhook(
   }
   await deps.queue.enqueue({
     kind: 'case-changed',
-    notification: body,
+    change: notification,
     receivedAt: deps.now().toISOString(),
   });
   return json(202, { queued: true });
