@@ -6,13 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver } from '@slack/bolt';
-import { handleTriageRequest } from './triage/endpoint';
-import { createIngestEndpoint } from './alerts/ingest-endpoint';
-import { handleTheHiveWebhook } from './cases/webhook-endpoint';
+import { handleTriageRequest } from './http/endpoints/triage';
+import { createIngestEndpoint } from './http/endpoints/ingest';
+import { handleTheHiveWebhook } from './http/endpoints/thehive-webhook';
 import { ingestSns } from './http/ingest-sns';
 import type { LocalRuntime } from './runtime';
 import { createSlackApp } from './slack/app';
-import { handleWebexEvents } from './chat/webex/events-endpoint';
+import { handleWebexEvents } from './http/endpoints/webex-events';
 import { checkBearer } from './http/auth';
 import {
   bodyFromBytes,
@@ -23,7 +23,7 @@ import {
   type HttpResponse,
 } from './http/request';
 import { metricsReport } from './metrics';
-import { createSlackEventsEndpoint } from './slack/events-endpoint';
+import { createSlackEventsEndpoint } from './http/endpoints/slack-events';
 import { createInstallEndpoints, INSTALL_PATH, REDIRECT_PATH } from './slack/oauth';
 import { errorMessage } from './logger';
 import { createTeamsEndpoint, TEAMS_MESSAGES_PATH } from './chat/teams/bot';

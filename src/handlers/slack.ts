@@ -5,7 +5,7 @@
  */
 import { edgeDeps, logger } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
-import { createSlackEventsEndpoint } from '../slack/events-endpoint';
+import { createSlackEventsEndpoint } from '../http/endpoints/slack-events';
 import { createInstallEndpoints, INSTALL_PATH, REDIRECT_PATH } from '../slack/oauth';
 
 export const handler = serveEndpoint(

@@ -1,5 +1,5 @@
 /** `POST /thehive/webhook` in AWS: TheHive's Webhook notifier; case changes become jobs. */
-import { handleTheHiveWebhook } from '../cases/webhook-endpoint';
+import { handleTheHiveWebhook } from '../http/endpoints/thehive-webhook';
 import { edgeDeps, logger } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
 

@@ -9,7 +9,7 @@ import { TheHiveClient } from '../../clients/thehive/client';
 import { describeEvent } from '../../src/audit';
 import { HIVEWIRE_COMMENT_MARKER } from '../../src/cases/conversation-text';
 import { reconcile } from '../../src/cases/reconcile';
-import { handleTheHiveWebhook } from '../../src/cases/webhook-endpoint';
+import { handleTheHiveWebhook } from '../../src/http/endpoints/thehive-webhook';
 import { createTheHiveApi } from '../../src/sandbox/thehive-api';
 import { SandboxTheHive } from '../../src/sandbox/thehive-instance';
 import { WebhookNotifier } from '../../src/sandbox/thehive-webhook';

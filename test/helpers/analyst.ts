@@ -20,7 +20,7 @@ import { callMetrics, countingDeadLetters, MetricsTally } from '../../src/metric
 import type { Job } from '../../src/queue/jobs';
 import { SlackDelivery } from '../../src/slack/delivery';
 import type { HttpResponse } from '../../src/http/request';
-import { createSlackEventsEndpoint } from '../../src/slack/events-endpoint';
+import { createSlackEventsEndpoint } from '../../src/http/endpoints/slack-events';
 import { SlackUserDirectory } from '../../src/slack/users';
 import type { AlertRecord } from '../../src/domain/alert';
 import { startEmbeddedStore } from '../../src/store/embedded';

@@ -11,7 +11,7 @@ import { CREATE_CASE } from '../../blocks/actions';
 import { signSlackRequest } from '../../src/http/slack-signature';
 import type { Job } from '../../src/queue/jobs';
 import type { HttpResponse } from '../../src/http/request';
-import { createSlackEventsEndpoint } from '../../src/slack/events-endpoint';
+import { createSlackEventsEndpoint } from '../../src/http/endpoints/slack-events';
 import { callMetrics } from '../../src/metrics';
 import { createJobHandler } from '../../src/worker';
 import {

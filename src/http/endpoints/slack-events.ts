@@ -5,8 +5,8 @@
  * receiver (src/slack/receiver.ts).
  */
 import { parse as parseForm } from 'node:querystring';
-import { parseJsonText } from '../json';
-import * as z from '../zod';
+import { parseJsonText } from '../../json';
+import * as z from '../../zod';
 import {
   bodyBytesOf,
   bodyTextOf,
@@ -15,11 +15,11 @@ import {
   refuseOversizedBody,
   type HttpRequest,
   type HttpResponse,
-} from '../http/request';
-import { verifySlackRequest } from '../http/slack-signature';
-import { createSlackApp } from './app';
-import { HttpRequestReceiver, type SlackBody } from './receiver';
-import type { SlackAppDeps } from '../deps';
+} from '../request';
+import { verifySlackRequest } from '../slack-signature';
+import { createSlackApp } from '../../slack/app';
+import { HttpRequestReceiver, type SlackBody } from '../../slack/receiver';
+import type { SlackAppDeps } from '../../deps';
 
 const FORM = 'application/x-www-form-urlencoded';
 /** How much of a refused request is kept (Slack's payloads are a few KB). */

@@ -3,12 +3,12 @@
  * through `POST /slack/events` signed requests (the signature is checked before the body is read).
  */
 import { App, type AllMiddlewareArgs } from '@slack/bolt';
-import { createLogger } from '../../src/logger';
-import { signSlackRequest } from '../../src/http/slack-signature';
-import type { HttpRequest } from '../../src/http/request';
-import { createSlackEventsEndpoint } from '../../src/slack/events-endpoint';
-import { HttpRequestReceiver } from '../../src/slack/receiver';
-import { SIGNING_SECRET, startAnalystHarness, type AnalystHarness } from '../helpers/analyst';
+import { createLogger } from '../../../src/logger';
+import { signSlackRequest } from '../../../src/http/slack-signature';
+import type { HttpRequest } from '../../../src/http/request';
+import { createSlackEventsEndpoint } from '../../../src/http/endpoints/slack-events';
+import { HttpRequestReceiver } from '../../../src/slack/receiver';
+import { SIGNING_SECRET, startAnalystHarness, type AnalystHarness } from '../../helpers/analyst';
 
 const logger = createLogger('receiver-test');
 

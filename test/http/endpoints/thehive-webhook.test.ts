@@ -1,6 +1,6 @@
 /** `POST /thehive/webhook` on the local server: authentication, unreadable bodies, what is queued. */
 import nock from 'nock';
-import { caseEvent, startSyncHarness, WEBHOOK_SECRET, type SyncHarness } from '../helpers/sync';
+import { caseEvent, startSyncHarness, WEBHOOK_SECRET, type SyncHarness } from '../../helpers/sync';
 
 let h: SyncHarness;
 let enqueue: jest.SpyInstance;
