@@ -19,12 +19,16 @@ import { SlackUserDirectory } from './slack/users';
 import { startEmbeddedStore } from './store/embedded';
 import type { Store } from './store/store';
 import { createJobHandler, keepFailedJob } from './worker';
+import type { TeamsSettings } from './chat/teams/bot';
+import { teamsSettings } from './chat/teams/settings';
 
 /** Attempts per job before it is final (dead-lettered and reported). */
 export const JOB_MAX_ATTEMPTS = 5;
 
 export interface LocalRuntime {
   deps: WorkerDeps;
+  /** Teams' settings (`TEAMS_APP_ID`…, or the sandbox's stand-in), undefined when Teams is off. */
+  teams: TeamsSettings | undefined;
   /** The counts and timings `GET /metrics` serves. */
   metrics: MetricsTally;
   queue: InProcessQueue;
@@ -105,6 +109,7 @@ export async function createLocalRuntime(
 
   return {
     deps,
+    teams: teamsSettings(process.env, config),
     metrics,
     queue,
     storeEndpoint: embedded?.endpoint ?? '',

@@ -6,7 +6,8 @@
 import { edgeDeps, logger } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
 import { createSlackEventsEndpoint } from '../http/endpoints/slack-events';
-import { createInstallEndpoints, INSTALL_PATH, REDIRECT_PATH } from '../slack/oauth';
+import { createInstallEndpoints } from '../http/endpoints/slack-install';
+import { INSTALL_PATH, REDIRECT_PATH } from '../slack/oauth';
 
 export const handler = serveEndpoint(
   edgeDeps,

@@ -6,7 +6,7 @@
 import { edgeDeps, logger, secretSource } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
 import { resolveSecrets } from '../aws/secrets';
-import { createTeamsEndpoint } from '../chat/teams/bot';
+import { createTeamsEndpoint } from '../http/endpoints/teams-messages';
 import { teamsSettings } from '../chat/teams/settings';
 
 /** The Teams secret this function reads from SSM (`TEAMS_APP_PASSWORD_PARAM` names the parameter). */
