@@ -99,7 +99,7 @@ export async function createLocalRuntime(
   } as Omit<WorkerDeps, 'queue'> as WorkerDeps;
 
   const queue = new InProcessQueue({
-    handler: createJobHandler(deps, JOB_MAX_ATTEMPTS),
+    handler: createJobHandler(deps, JOB_MAX_ATTEMPTS, process.env),
     store,
     maxAttempts: JOB_MAX_ATTEMPTS,
     backoff: options.backoffMs,

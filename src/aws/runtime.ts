@@ -1,8 +1,10 @@
 /**
- * What every Hivewire function in AWS shares, built once per container (and again when a secret was
- * rotated): the logger, the metrics, the configuration (secrets from SSM), the DynamoDB store and the
- * SQS jobs queue. The HTTP endpoints and the schedule
- * need nothing more, so they do not load the TheHive, Security Hub or Organizations clients.
+ * The AWS composition root, the only module of the functions that reads their environment: what every
+ * Hivewire function shares, built once per container (and again when a secret was rotated): the logger,
+ * the metrics, the configuration (secrets from SSM), the DynamoDB store and the SQS jobs queue. The HTTP
+ * endpoints and the schedule need nothing more, so they do not load the TheHive, Security Hub or
+ * Organizations clients: the worker and ingest functions hand `workerRuntime` the builder of those
+ * (src/aws/worker-deps.ts), which no other function bundles.
  *
  * The AWS SDK clients (SSM, DynamoDB, SQS: about 75 ms of loading, more than Hivewire's own code) are
  * loaded by the first request, which builds these and has to read its secrets from SSM before anything
@@ -15,7 +17,9 @@ import { createLogger, errorMessage } from '../logger';
 import { loadAwsConfig } from './config';
 import { metrics } from './metrics';
 import { perContainer, rebuiltOnChange, renewed, sameJson } from './per-container';
-import { SECRET_MAX_AGE_SECONDS, ssmSecretSource } from './secrets';
+import { INTEL_KEY_PARAMETERS, resolveSecrets, SECRET_MAX_AGE_SECONDS, ssmSecretSource } from './secrets';
+import { teamsSettings } from '../chat/teams/settings';
+import type { TeamsSettings } from '../chat/teams/bot';
 
 export type EdgeDeps = Pick<Deps, 'config' | 'store' | 'queue' | 'logger' | 'metrics' | 'now'>;
 
@@ -54,3 +58,30 @@ const edgeFor = rebuiltOnChange(async (config: Config) => createEdgeDeps(config,
 
 /** The shared dependencies, built once per container and again when a renewal changed the configuration. */
 export const edgeDeps = async (): Promise<EdgeDeps> => edgeFor(await awsConfig());
+
+/**
+ * The worker's runtime from `build` (src/aws/worker-deps.ts's createAwsRuntime), built once per
+ * container and again when a rotated secret changed it. The threat-intel keys (`*_API_KEY_PARAM`) are
+ * read again every `SECRET_MAX_AGE_SECONDS` like the other secrets, into the environment the worker's
+ * lookups read.
+ */
+export function workerRuntime<R>(build: (edge: EdgeDeps, env: NodeJS.ProcessEnv) => R): () => Promise<R> {
+  const intelKeys = renewed(
+    async () => resolveSecrets(process.env, await secretSource(), INTEL_KEY_PARAMETERS),
+    { maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000, same: sameJson, onKept: keptInUse('threat-intel keys') },
+  );
+  const runtimeFor = rebuiltOnChange(async (edge: EdgeDeps, keys: Record<string, string>) => {
+    Object.assign(process.env, keys);
+    return build(edge, process.env);
+  });
+  return async () => runtimeFor(await edgeDeps(), await intelKeys());
+}
+
+/** The Teams secret the teams function reads from SSM (`TEAMS_APP_PASSWORD_PARAM` names the parameter). */
+const TEAMS_SECRET_PARAMETERS = { TEAMS_APP_PASSWORD_PARAM: 'TEAMS_APP_PASSWORD' } as const;
+
+/** Teams' settings in AWS (`TEAMS_APP_ID`, the app password from SSM), undefined when Teams is off. */
+export async function awsTeamsSettings(config: Config): Promise<TeamsSettings | undefined> {
+  const secrets = await resolveSecrets(process.env, await secretSource(), TEAMS_SECRET_PARAMETERS);
+  return teamsSettings({ ...process.env, ...secrets }, config);
+}

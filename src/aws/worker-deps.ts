@@ -1,7 +1,7 @@
 /**
- * The AWS composition root for the functions that do the slow work (worker, ingest): everything a use
- * case needs, built once per container from the environment and the secrets in SSM. The local one is
- * src/runtime.ts; the use cases cannot tell them apart.
+ * The clients of the functions that do the slow work (worker, ingest) in AWS: everything a use case
+ * needs on top of the shared dependencies, built from the configuration and the environment the AWS
+ * composition root (src/aws/runtime.ts) hands in. Only those functions load this module.
  */
 import { WebClient } from '@slack/web-api';
 import { SecurityHubClient } from '../../clients/securityhub/client';
@@ -17,9 +17,8 @@ import { tokensOfCustomerWorkspaces } from '../slack/installations';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
 import { createJobHandler } from '../worker';
-import { edgeDeps, keptInUse, secretSource, type EdgeDeps } from './edge';
-import { rebuiltOnChange, renewed, sameJson } from './per-container';
-import { INTEL_KEY_PARAMETERS, resolveSecrets, SECRET_MAX_AGE_SECONDS, type SecretSource } from './secrets';
+import type { EdgeDeps } from './runtime';
+import { INTEL_KEY_PARAMETERS, resolveSecrets, type SecretSource } from './secrets';
 
 export interface AwsRuntime {
   deps: WorkerDeps;
@@ -69,7 +68,7 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
     directory: new AccountDirectory({ config: config.file, organizations, logger: edge.logger }),
   };
   const maxAttempts = maxAttemptsFrom(config);
-  return { deps, jobHandler: createJobHandler(deps, maxAttempts), maxAttempts };
+  return { deps, jobHandler: createJobHandler(deps, maxAttempts, env), maxAttempts };
 }
 
 /**
@@ -79,21 +78,3 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
 export async function resolveIntelKeys(env: NodeJS.ProcessEnv, secrets: SecretSource): Promise<void> {
   Object.assign(env, await resolveSecrets(env, secrets, INTEL_KEY_PARAMETERS));
 }
-
-/** The threat-intel keys, read again every `SECRET_MAX_AGE_SECONDS` like the other secrets. */
-const intelKeys = renewed(
-  async () => resolveSecrets(process.env, await secretSource(), INTEL_KEY_PARAMETERS),
-  {
-    maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000,
-    same: sameJson,
-    onKept: keptInUse('threat-intel keys'),
-  },
-);
-
-const runtimeFor = rebuiltOnChange(async (edge: EdgeDeps, keys: Record<string, string>) => {
-  Object.assign(process.env, keys);
-  return createAwsRuntime(edge, process.env);
-});
-
-/** The worker's runtime, built once per container and again when a rotated secret changed it. */
-export const awsRuntime = async (): Promise<AwsRuntime> => runtimeFor(await edgeDeps(), await intelKeys());

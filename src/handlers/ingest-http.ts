@@ -4,7 +4,7 @@
  * it answers synchronously and holds only the ingest secret, not the Slack token.
  */
 import { createIngestEndpoint } from '../http/endpoints/ingest';
-import { edgeDeps, logger } from '../aws/edge';
+import { edgeDeps, logger } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
 import { ingestSns } from '../http/ingest-sns';
 

@@ -1,6 +1,6 @@
 /** `POST /thehive/webhook` in AWS: TheHive's Webhook notifier; case changes become jobs. */
 import { handleTheHiveWebhook } from '../http/endpoints/thehive-webhook';
-import { edgeDeps, logger } from '../aws/edge';
+import { edgeDeps, logger } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
 
 export const handler = serveEndpoint(

@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handleTriageInvocation, handleTriageRequest } from '../http/endpoints/triage';
-import { edgeDeps, logger } from '../aws/edge';
+import { edgeDeps, logger } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
 import { observed } from '../aws/metrics';
 

@@ -157,7 +157,7 @@ function reply(text: string, extra: Record<string, unknown> = {}) {
 
 /** Runs jobs through the worker's handler, all at once; a job that finds another on its copy runs again after. */
 async function runConcurrently(jobs: Job[]): Promise<void> {
-  const handle = createJobHandler(h.deps, 5);
+  const handle = createJobHandler(h.deps, 5, process.env);
   let pending = jobs.map((job) => ({ job, attempt: 1 }));
   while (pending.length > 0) {
     const results = await Promise.allSettled(pending.map(({ job, attempt }) => handle(job, attempt)));

@@ -107,7 +107,7 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
     now,
   };
   const endpointHandler = createSlackEventsEndpoint(deps);
-  const handleJob = createJobHandler(deps, 1);
+  const handleJob = createJobHandler(deps, 1, process.env);
 
   const post = (body: string, contentType: string) =>
     endpointHandler({

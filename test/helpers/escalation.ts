@@ -81,7 +81,7 @@ export async function startEscalationHarness(configYaml = ''): Promise<Escalatio
       });
     },
     async work(maxAttempts) {
-      const handle = createJobHandler(harness.deps, maxAttempts);
+      const handle = createJobHandler(harness.deps, maxAttempts, process.env);
       const ran: { job: Job; attempts: number }[] = [];
       while (harness.jobs.length > 0) {
         const job = harness.jobs.shift() as Job;
