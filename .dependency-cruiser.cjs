@@ -13,7 +13,7 @@ const LOCAL_ROOT = '^src/serve[.]ts$';
 const ROOTS = ['^src/runtime[.]ts$', '^src/aws/runtime[.]ts$'];
 
 /** What starts a process or a function: the only modules that reach the roots. */
-const ENTRY_POINTS = ['^src/handlers/', LOCAL_ROOT, '^src/server[.]ts$', '^bin/', '^bench/', '^test/'];
+const ENTRY_POINTS = ['^src/handlers/', LOCAL_ROOT, '^src/http/server[.]ts$', '^bin/', '^bench/', '^test/'];
 
 /** The use cases, by feature, and the product's types under them. */
 const USE_CASES = 'alerts|cases|triage|lookups|response-actions|access|report|domain';
