@@ -142,17 +142,17 @@ export async function newContainer<Handler>(load: () => Promise<Handler>): Promi
 }
 
 /**
- * Loads a handler in a fresh Lambda container and warms it as its first invocation would: the worker's
- * runtime (secrets from SSM, clients, the store) is built. An invocation of it then spends its time on
- * its records, not on loading modules, which takes seconds on a loaded machine and would eat a short
- * timeout before the first record could start.
+ * Loads an SQS handler in a fresh Lambda container and warms it with a first invocation (an empty
+ * batch): its runtime (secrets from SSM, clients, the store) is built. An invocation of it then spends
+ * its time on its records, not on loading modules, which takes seconds on a loaded machine and would
+ * eat a short timeout before the first record could start.
  */
-export async function warmContainer<Handler>(load: () => Promise<Handler>): Promise<Handler> {
-  return newContainer(async () => {
-    const handler = await load();
-    await (await import('../../src/aws/runtime')).awsRuntime();
-    return handler;
-  });
+export async function warmContainer<Answer>(
+  load: () => Promise<(event: SQSEvent, context: Context) => Promise<Answer>>,
+): Promise<(event: SQSEvent, context: Context) => Promise<Answer>> {
+  const handler = await newContainer(load);
+  await handler({ Records: [] }, lambdaContext('warm-up', 'lambda-request-warm-up'));
+  return handler;
 }
 
 /**
