@@ -132,7 +132,7 @@ async function start(configYaml = ''): Promise<void> {
 }
 
 // Dozens of findings through the store per test: more than the default timeout on a loaded machine.
-jest.setTimeout(60_000);
+jest.setTimeout(180_000);
 
 afterEach(async () => {
   nock.cleanAll();

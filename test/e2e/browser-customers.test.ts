@@ -18,7 +18,7 @@ import {
   type SandboxServer,
 } from '../helpers/sandbox-server';
 
-const STEP_TIMEOUT_MS = 10_000;
+const STEP_TIMEOUT_MS = 30_000;
 const SECOND_TEAM = 'T0SANDBOX2';
 const CHANNEL = 'C0GLOBEX';
 const FINDING = readFileSync(
@@ -26,7 +26,7 @@ const FINDING = readFileSync(
   'utf8',
 );
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 let server: SandboxServer | undefined;
 let browser: Browser | undefined;

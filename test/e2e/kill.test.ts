@@ -13,12 +13,13 @@ import { SANDBOX_DEFAULTS } from '../../src/config';
 import { eventually } from '../helpers/eventually';
 import { ServerRuns, temporaryDataDir, type SandboxServer } from '../helpers/sandbox-server';
 
-jest.setTimeout(90_000);
+// Four starts of the product (each loads its TypeScript) and paced posts: minutes on a loaded machine.
+jest.setTimeout(300_000);
 
 const FINDINGS = 6;
 const USER = 'U0ALICE';
 /** Bounds each wait below: posts are paced at one a second, and each start loads the TypeScript. */
-const WAIT_MS = 30_000;
+const WAIT_MS = 60_000;
 /** Any bot token shape the sandbox Slack accepts: it checks the form, not the value. */
 const SLACK_TOKEN = 'xoxb-sandbox';
 

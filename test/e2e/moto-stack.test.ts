@@ -52,7 +52,7 @@ import {
   type StackQueue,
   type Template,
 } from '../helpers/moto';
-import { packagedStack, PACKAGE_PARAMS, PACKAGE_STAGE } from '../helpers/packaged-stack';
+import { packagedStack, PACKAGE_PARAMS, PACKAGE_STAGE, PACKAGE_WAIT_MS } from '../helpers/packaged-stack';
 
 const ROOT = resolve(__dirname, '../..');
 const FIXTURES = join(ROOT, 'fixtures');
@@ -71,8 +71,11 @@ const SECRETS: Record<string, string> = {
   'ingest-secret': 'moto-stack-ingest-secret',
   'teams-app-password': 'moto-stack-teams-app-password',
 };
-/** How long a stand-in may take to send what a change makes it send (it sends on a later turn). */
-const SEND_TIMEOUT_MS = 5_000;
+/**
+ * How long a stand-in may take to send what a change makes it send (it sends on a later turn), on a
+ * loaded machine.
+ */
+const SEND_TIMEOUT_MS = 30_000;
 
 let moto: Moto;
 let packageDir: string;
@@ -183,7 +186,8 @@ beforeAll(async () => {
     if (!SECRETS[suffix]) throw new Error(`no test value for SSM parameter ${name}`);
     await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: SECRETS[suffix] }));
   }
-}, 180_000);
+  // The packaging it may wait for, then moto's start and the stack's creation.
+}, PACKAGE_WAIT_MS + 120_000);
 
 afterAll(async () => {
   await sandbox?.close();

@@ -13,9 +13,13 @@ import type { AlertRecord } from '../../src/domain/alert';
 import { eventually } from '../helpers/eventually';
 import { ServerRuns, temporaryDataDir, type SandboxServer } from '../helpers/sandbox-server';
 
-jest.setTimeout(60_000);
+// Two starts of the product each (each loads its TypeScript) and paced Slack posts: a minute, several
+// on a loaded machine.
+jest.setTimeout(300_000);
 
 const USER = 'U0ALICE';
+/** Bounds each wait below: a post, a click's case or a webhook, through a child process on a loaded machine. */
+const WAIT_MS = 60_000;
 
 interface ConsoleMessage {
   ts: string;
@@ -32,6 +36,8 @@ interface ConsoleState {
 const runs = new ServerRuns();
 
 afterAll(() => runs.release());
+
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) => eventually(what, probe, WAIT_MS);
 
 async function consoleState(server: SandboxServer): Promise<ConsoleState> {
   const response = await fetch(`${server.url}/sandbox/console/state?user=${USER}`);
@@ -66,7 +72,7 @@ async function ingestAndWaitForAlert(server: SandboxServer) {
     body: JSON.stringify(sample.event),
   });
   expect(response.status).toBe(202);
-  return eventually('the alert message', async () => {
+  return waitFor('the alert message', async () => {
     const state = await consoleState(server);
     const message = state.messages[state.alertChannel]?.[0];
     const block = message?.blocks?.find((b) =>
@@ -107,12 +113,12 @@ async function expectConsistent(server: SandboxServer, alertTs: string) {
 /** Moves the alert's case to InProgress in TheHive and waits for the reply and the record to follow. */
 async function expectStatusThreadsBack(server: SandboxServer, store: OpenedStore, caseId: string) {
   await consolePost(server, 'case', { caseId, userId: USER, changes: { status: 'InProgress' } });
-  const reply = await eventually('the InProgress reply', async () => {
+  const reply = await waitFor('the InProgress reply', async () => {
     const state = await consoleState(server);
     return state.messages[state.alertChannel]![0]!.replies.find((r) => /InProgress/.test(r.text ?? ''));
   });
   expect(reply.text).toContain('New');
-  const record = await eventually('the record to follow the case', async () => {
+  const record = await waitFor('the record to follow the case', async () => {
     const alert = await onlyAlert(store);
     return alert.case?.status === 'InProgress' ? alert : undefined;
   });
@@ -157,7 +163,7 @@ describe('a restart mid-flow', () => {
     expect(['escalating', 'escalated']).toContain(record.state);
 
     // Whatever the kill interrupted, the escalation completes: exactly one case, one "opened" reply.
-    const escalated = await eventually('the escalation to complete', async () => {
+    const escalated = await waitFor('the escalation to complete', async () => {
       const current = await onlyAlert(store);
       return current.state === 'escalated' && current.caseReplyTs ? current : undefined;
     });

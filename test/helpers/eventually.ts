@@ -5,11 +5,15 @@
 
 const POLL_MS = 50;
 
-/** Polls `probe` until it returns a value other than undefined; fails after `waitMs`, naming `what`. */
+/**
+ * Polls `probe` until it returns a value other than undefined; fails after `waitMs`, naming `what`. The
+ * default bounds in-process work, which a loaded 2-core machine stretches several times, inside jest's
+ * 120 s per test; work in another process chooses its own bound.
+ */
 export async function eventually<T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,
-  waitMs = 15_000,
+  waitMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + waitMs;
   for (;;) {

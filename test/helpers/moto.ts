@@ -30,7 +30,8 @@ import { PACKAGE_REGION, PACKAGE_STAGE } from './packaged-stack';
 import { freePort } from './sandbox-server';
 import { zipFile } from './zip';
 
-const START_TIMEOUT_MS = 30_000;
+/** How long moto_server may take to answer after its start (a Python process; longer on a loaded machine). */
+const START_TIMEOUT_MS = 60_000;
 const POLL_MS = 100;
 export const MOTO_INSTALL_HINT =
   'moto_server (moto 5, Python) is needed for this test: pip install \'moto[server]\' (then `python3 -c "import moto"`)';

@@ -20,10 +20,14 @@ import { connectToRunningStore, type OpenedStore } from '../../src/store/embedde
 import { eventually } from './eventually';
 
 const ROOT = resolve(__dirname, '../..');
-const HEALTH_TIMEOUT_MS = 15_000;
+/** How long a start may take: it loads the product's TypeScript, seconds, many more on a loaded machine. */
+const HEALTH_TIMEOUT_MS = 60_000;
 const HEALTH_POLL_MS = 50;
-/** How long a SIGTERM may take (draining jobs) before the group is killed. */
-const STOP_TIMEOUT_MS = 15_000;
+/**
+ * How long a SIGTERM may take (draining jobs, Slack paced at 1 s a post, on a loaded machine) before
+ * the group is killed.
+ */
+const STOP_TIMEOUT_MS = 60_000;
 
 /** The sandbox server did not come up, or exited before it was asked to. */
 export class SandboxServerError extends Error {

@@ -13,6 +13,7 @@ import { TABLE_DEFINITION, TTL_ATTRIBUTE } from '../../src/store/table';
 import {
   packagedStack,
   PACKAGE_STAGE as STAGE,
+  PACKAGE_WAIT_MS,
   PACKAGING_ENV_SECRETS as ENV_SECRETS,
 } from '../helpers/packaged-stack';
 import { zipEntries, zipFile } from '../helpers/zip';
@@ -144,7 +145,7 @@ beforeAll(async () => {
   stateText = readFileSync(join(dir, 'serverless-state.json'), 'utf8');
   resources = (JSON.parse(templateText) as { Resources: Record<string, Resource> }).Resources;
   traced = JSON.parse(readFileSync(join(tracedDir, 'cloudformation-template-update-stack.json'), 'utf8'));
-}, 240_000);
+}, PACKAGE_WAIT_MS);
 
 describe('osls package', () => {
   it('writes one zip per function holding only its bundle (no source map, no node_modules)', () => {

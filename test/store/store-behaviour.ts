@@ -101,9 +101,10 @@ export function describeStoreBehaviour(name: string, makeStore: MakeStore): void
         const after = await store.getAlert('gd-counter');
         expect(after?.count).toBe(51);
         expect(after?.version).toBe(51);
-        // 50 writers racing on one item take about 1,300 conditional writes: seconds on a quiet machine,
-        // far more under load, and a timeout here would close dynalite under the writes still in flight.
-      }, 120_000);
+        // 50 writers racing on one item take about 450 conditional writes (a loser waits a random, growing
+        // time before it tries again): seconds on a quiet machine, far more under load, and a timeout here
+        // would close dynalite under the writes still in flight.
+      }, 300_000);
 
       it('lets exactly one of 50 concurrent clicks move an alert from open to escalating', async () => {
         await store.createAlert(withoutVersion(alert('gd-click')));

@@ -20,6 +20,7 @@ import {
 } from '../../src/sandbox/webex-space';
 import type { AlertRecord } from '../../src/domain/alert';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
+import { eventually } from '../helpers/eventually';
 import { settleWebex, webexSpaceOf } from '../helpers/webex-space';
 
 const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
@@ -160,9 +161,14 @@ describe('Create Case from a Webex card', () => {
     // A status change in TheHive is threaded back under the Webex card too.
     product.sandbox.theHive.updateCase(String(caseNumber), { status: 'InProgress' }, 'analyst@example.com');
     await product.sandbox.theHive.flush();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await settle();
-    expect(thread(cardId).at(-1)?.markdown).toMatch(
+    // The change reaches the bot as a webhook over HTTP, whenever the machine gets to it: looked for
+    // between settles rather than after a fixed sleep.
+    const updated = await eventually('the status change threaded under the card', async () => {
+      await settle();
+      const last = thread(cardId).at(-1)?.markdown;
+      return last?.includes('InProgress') ? last : undefined;
+    });
+    expect(updated).toMatch(
       new RegExp(
         `^\\[Case #${caseNumber}\\]\\(.+\\) updated in TheHive by analyst@example\\[\\.\\]com  \\n🔄 Status New → InProgress$`,
       ),
