@@ -65,6 +65,8 @@ export async function createLocalRuntime(
   const metrics = new MetricsTally();
   const store = countingDeadLetters(options.store ?? embedded!.store, metrics);
   const webClient = new WebClient(config.slack.botToken, workerClientOptions(config.slack.apiUrl));
+  // One token cache for the worker's posts and its user look-ups in customers' workspaces.
+  const workspaceTokens = tokensOfCustomerWorkspaces(config, store);
   const organizations =
     !config.sandbox && process.env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true'
       ? new OrganizationsAccounts()
@@ -75,9 +77,9 @@ export async function createLocalRuntime(
     store,
     slack: new SlackDelivery(webClient, options.slackPostIntervalMs ?? 1_000, {
       observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
-      tokenFor: tokensOfCustomerWorkspaces(config, store),
+      tokenFor: workspaceTokens,
     }),
-    users: new SlackUserDirectory(webClient),
+    users: new SlackUserDirectory(webClient, undefined, undefined, workspaceTokens),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,

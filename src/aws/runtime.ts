@@ -46,6 +46,8 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
     config.slack.botToken,
     workerClientOptions(config.slack.apiUrl, currentDeadline),
   );
+  // One token cache for the worker's posts and its user look-ups in customers' workspaces.
+  const workspaceTokens = tokensOfCustomerWorkspaces(config, edge.store);
   const organizations =
     env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true' ? new OrganizationsAccounts() : undefined;
   const deps: WorkerDeps = {
@@ -54,9 +56,9 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
     slack: new SlackDelivery(webClient, 1_000, {
       deadline: currentDeadline,
       observe: callMetrics(edge.metrics, 'SlackCallLatency', 'SlackCallFailures'),
-      tokenFor: tokensOfCustomerWorkspaces(config, edge.store),
+      tokenFor: workspaceTokens,
     }),
-    users: new SlackUserDirectory(webClient),
+    users: new SlackUserDirectory(webClient, undefined, undefined, workspaceTokens),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,

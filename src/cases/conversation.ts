@@ -103,11 +103,13 @@ async function claimCopy(
   return { copy: { ...taken, version: taken.version + 1 }, maybeMade: true };
 }
 
-/** The names Slack shows for the people a message mentions, by user id. */
-async function namesIn(text: string, deps: WorkerDeps): Promise<Record<string, string>> {
+/** The names Slack shows for the people a message of `channel` mentions, by user id. */
+async function namesIn(text: string, channel: string, deps: WorkerDeps): Promise<Record<string, string>> {
   return Object.fromEntries(
     await Promise.all(
-      mentionedUsers(text).map(async (id) => [id, (await deps.users.displayName(id)) ?? id] as const),
+      mentionedUsers(text).map(
+        async (id) => [id, (await deps.users.displayName(id, channel)) ?? id] as const,
+      ),
     ),
   );
 }
@@ -129,7 +131,7 @@ async function commentText(copy: ConversationCopy, deps: WorkerDeps): Promise<st
   return slackMessageComment({
     authorName: copy.authorName ?? copy.author ?? 'someone',
     text: copy.text ?? '',
-    names: await namesIn(copy.text ?? '', deps),
+    names: await namesIn(copy.text ?? '', copy.channel ?? '', deps),
     files: copy.files,
     permalink: copy.permalink,
     channel: copy.channel ?? '',
@@ -190,7 +192,7 @@ export async function copySlackMessage(message: ThreadMessage, deps: WorkerDeps)
     return writeNewest(key, alert, deps, 'edited');
   }
 
-  const authorName = (await deps.users.displayName(message.user)) ?? message.user;
+  const authorName = (await deps.users.displayName(message.user, alert.channel)) ?? message.user;
   const claim = await claimCopy(
     {
       key,
@@ -439,12 +441,12 @@ export async function summariseEarlierMessages(alert: AlertRecord, deps: WorkerD
   if (fresh.length > 0) {
     const lines = await Promise.all(
       fresh.map(async (m) => {
-        const name = (await deps.users.displayName(m.user!)) ?? m.user!;
+        const name = (await deps.users.displayName(m.user!, alert.channel)) ?? m.user!;
         const permalink = await deps.slack.permalink(alert.channel, m.ts!);
         return slackMessageComment({
           authorName: name,
           text: m.text ?? '',
-          names: await namesIn(m.text ?? '', deps),
+          names: await namesIn(m.text ?? '', alert.channel, deps),
           files: (m.files ?? []).map((f) => ({ name: f.title ?? f.name ?? 'file', permalink: f.permalink })),
           permalink,
           channel: alert.channel,

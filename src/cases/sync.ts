@@ -43,11 +43,16 @@ const WORKFLOW_ON_CLOSE: Record<string, 'RESOLVED' | 'SUPPRESSED'> = {
   Duplicated: 'SUPPRESSED',
 };
 
-async function resolveAssignees(changes: CaseChange[], users: WorkerDeps['users']): Promise<CaseChange[]> {
+/** The assignee's Slack user in the workspace of the alert's `channel` (a customer's people are in its own). */
+async function resolveAssignees(
+  changes: CaseChange[],
+  users: WorkerDeps['users'],
+  channel: string,
+): Promise<CaseChange[]> {
   return Promise.all(
     changes.map(async (change) =>
       change.field === 'assignee'
-        ? { ...change, toSlackUser: await users.userIdForEmail(change.to ?? undefined) }
+        ? { ...change, toSlackUser: await users.userIdForEmail(change.to ?? undefined, channel) }
         : change,
     ),
   );
@@ -86,7 +91,7 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
       : snapshotOfCase(input.theCase);
 
   // Assignee lookups talk to Slack: do them before the conditional write, not inside its retry loop.
-  const changes = await resolveAssignees(diffCase(alert.case, after, input.actor), deps.users);
+  const changes = await resolveAssignees(diffCase(alert.case, after, input.actor), deps.users, alert.channel);
   let outcome = 'no-change' as SyncOutcome;
   // Whether replies are owed: this change's, or those of an earlier attempt whose delivery failed (the
   // retried job finds its own change already decided). Nothing owed: Slack is not called at all.
