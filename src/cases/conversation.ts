@@ -22,6 +22,7 @@ import type { ConversationCopy } from '../domain/conversation';
 import { updateConversationCopy } from '../store/store';
 import { isHivewireComment, markedComment, mentionedUsers, slackMessageComment } from './conversation-text';
 import type { WorkerDeps } from '../deps';
+import { fromAlertsOrganisation } from './notification-origin';
 
 /** How long a worker's claim on making a copy holds: longer than one TheHive or Slack call with its retries. */
 export const COPY_CLAIM_MS = 2 * 60_000;
@@ -63,7 +64,8 @@ export type CopyOutcome =
   | 'not-a-case-thread'
   | 'before-the-case'
   | 'private'
-  | 'own-comment';
+  | 'own-comment'
+  | 'other-organisation';
 
 function slackKey(message: Pick<ThreadMessage, 'channel' | 'ts'>): string {
   return `slack:${message.channel}:${message.ts}`;
@@ -303,6 +305,8 @@ export interface CaseComment {
   caseId: string;
   comment: Pick<OutputComment, '_id' | 'message' | 'createdBy' | 'createdAt'>;
   via: 'webhook' | 'reconcile';
+  /** The organisation a webhook's notification comes from (reconcile asks the customer's own). */
+  organisation?: string;
 }
 
 /** Threads a comment people added on the case in TheHive under the alert, once. */
@@ -311,6 +315,15 @@ export async function copyTheHiveComment(input: CaseComment, deps: WorkerDeps): 
   if (isHivewireComment(comment.message)) return 'own-comment';
   const alert = await deps.store.findAlertByCase(input.caseId);
   if (!alert?.ts || !alert.caseId) return 'not-a-case-thread';
+  if (
+    input.via === 'webhook' &&
+    !(await fromAlertsOrganisation(
+      alert,
+      { caseId: input.caseId, organisation: input.organisation, actor: comment.createdBy },
+      deps,
+    ))
+  )
+    return 'other-organisation';
   if (!conversationAllowed(alert, 'theHiveToSlack', deps.config)) return 'private';
   const key = theHiveKey(comment._id);
   const claim = await claimCopy(

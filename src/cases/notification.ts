@@ -67,6 +67,7 @@ export type ParsedNotification =
       /** The case the comment is on (the event's `rootId`). */
       caseId: string;
       comment: z.infer<typeof commentObject>;
+      organisation?: string;
     }
   | {
       kind: 'case';
@@ -148,5 +149,10 @@ function parseCommentNotification(
       error: `${['object', ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'invalid'}`,
     };
   }
-  return { kind: 'comment', caseId: n.rootId, comment: comment.data };
+  return {
+    kind: 'comment',
+    caseId: n.rootId,
+    comment: comment.data,
+    organisation: organisationName(n.organisation),
+  };
 }

@@ -15,7 +15,7 @@ import { caseChangeReply } from '../../blocks/replies';
 import type { Deps, WorkerDeps } from '../deps';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
-import { organisationMayActOn } from '../enrich/tenancy';
+import { fromAlertsOrganisation } from './notification-origin';
 import { diffCase, snapshotOfCase } from './case-change';
 import { copyTheHiveComment } from './conversation';
 import { decideSla, slaPolicyFor } from './sla-policy';
@@ -67,23 +67,8 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
   const alert = await store.findAlertByCase(input.caseId);
   if (!alert) return 'not-followed';
   // Reconcile asked the customer's own organisation; a webhook says which one it comes from.
-  if (
-    input.via === 'webhook' &&
-    !organisationMayActOn(deps.config, alert.finding.customer, input.organisation)
-  ) {
-    deps.logger.warn('case notification from another organisation refused', {
-      caseId: input.caseId,
-      organisation: input.organisation,
-    });
-    await store.appendAudit({
-      fingerprint: alert.fingerprint,
-      caseId: input.caseId,
-      actor: { kind: 'thehive', id: input.actor },
-      action: 'refused-other-organisation',
-      details: { organisation: input.organisation ?? null },
-    });
+  if (input.via === 'webhook' && !(await fromAlertsOrganisation(alert, input, deps)))
     return 'other-organisation';
-  }
   const updatedAt = input.updatedAt;
   const after: CaseSnapshot =
     'gone' in input
