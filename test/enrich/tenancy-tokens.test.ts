@@ -4,18 +4,12 @@
  * DM, the TheHive alert in the customer's organisation), the case's assignee looked up among the
  * customer's people, and the chat port's person look-up and DM.
  */
-import { REPORT_MODAL, REPORT_SHORTCUT } from '../../blocks/actions';
-import {
-  REPORT_CUSTOMER_BLOCK,
-  REPORT_CUSTOMER_INPUT,
-  REPORT_SEVERITY_BLOCK,
-  REPORT_SEVERITY_INPUT,
-  REPORT_TITLE_BLOCK,
-  REPORT_TITLE_INPUT,
-} from '../../blocks/analyst/actions';
+import { REPORT_SHORTCUT } from '../../blocks/actions';
+import { REPORT_CUSTOMER_BLOCK } from '../../blocks/analyst/actions';
 import { SlackChat } from '../../src/chat/slack/adapter';
 import { theHiveCase } from '../clients/thehive/fixtures';
 import { ACME, BETA, SOC, startCustomersHarness, type CustomersHarness } from '../helpers/customers';
+import { reportSubmission } from '../helpers/report';
 import { caseEvent } from '../helpers/sync';
 
 let h: CustomersHarness;
@@ -52,38 +46,16 @@ function shortcut(team: string) {
 
 /** The report modal submitted from `team`, for `customer` when given (the provider's modal has a select). */
 function submission(team: string, privateMetadata: string, customer?: string) {
-  const select = (value: string) => ({
-    type: 'static_select',
-    selected_option: { text: { type: 'plain_text', text: value }, value },
-  });
-  return form({
-    type: 'view_submission',
-    team: { id: team, domain: team.toLowerCase() },
-    user: { id: 'U0REPORTER', username: 'reporter', name: 'reporter', team_id: team },
-    api_app_id: 'A0HIVEWIRE',
-    token: 'legacy-token',
-    trigger_id: '123.456.trigger',
-    view: {
-      id: 'V0REPORT',
-      team_id: team,
-      type: 'modal',
-      callback_id: REPORT_MODAL,
-      private_metadata: privateMetadata,
-      title: { type: 'plain_text', text: 'Report to SOC' },
-      blocks: [],
-      hash: 'h',
-      app_id: 'A0HIVEWIRE',
-      bot_id: 'B0HIVEWIRE',
-      root_view_id: 'V0REPORT',
-      state: {
-        values: {
-          [REPORT_TITLE_BLOCK]: { [REPORT_TITLE_INPUT]: { type: 'plain_text_input', value: 'Phishing?' } },
-          [REPORT_SEVERITY_BLOCK]: { [REPORT_SEVERITY_INPUT]: select('HIGH') },
-          ...(customer ? { [REPORT_CUSTOMER_BLOCK]: { [REPORT_CUSTOMER_INPUT]: select(customer) } } : {}),
-        },
-      },
-    },
-  });
+  return form(
+    reportSubmission({
+      team: { id: team, domain: team.toLowerCase() },
+      reporter: 'U0REPORTER',
+      privateMetadata,
+      title: 'Phishing?',
+      severity: 'HIGH',
+      customer,
+    }),
+  );
 }
 
 /** Opens the report modal from `team`; resolves to the modal Hivewire opened (and the token it used). */
