@@ -244,6 +244,8 @@ const envSchema = z.object({
   ),
   /** Where the sandbox's "Add to Slack" sends the browser instead of slack.com (sandbox only). */
   SLACK_AUTHORIZATION_URL: z.optional(z.url()),
+  /** In AWS: the KMS key (id, ARN or alias) whose data keys encrypt the installations, instead of a key of our own. */
+  SLACK_INSTALLATION_KMS_KEY: z.optional(nonEmpty()),
   THEHIVE_URL: z.optional(z.url()),
   THEHIVE_API_KEY: z.optional(nonEmpty()),
   THEHIVE_ORGANISATION: z.optional(nonEmpty()),
@@ -324,17 +326,26 @@ export interface Config {
   file: ConfigFile;
 }
 
-/** What the OAuth install needs (env `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_STATE_SECRET`, `SLACK_INSTALLATION_KEY`). */
+/**
+ * What the OAuth install needs (env `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_STATE_SECRET`, and
+ * `SLACK_INSTALLATION_KEY` or, in AWS, `SLACK_INSTALLATION_KMS_KEY`).
+ */
 export interface SlackOAuthConfig {
   clientId: string;
   clientSecret: string;
   /** Signs the `state` of an install, so a forged or altered one is refused. */
   stateSecret: string;
-  /** AES-256 key the installations (bot tokens) are encrypted with in the store. */
-  installationKey: Buffer;
+  /** How the installations (bot tokens) are encrypted in the store. */
+  installationKey: InstallationKey;
   /** Slack's authorize page; the sandbox serves its own. */
   authorizationUrl?: string;
 }
+
+/**
+ * The key of the installations' encryption: an AES-256 key of our own (local runs, the sandbox), or a
+ * KMS key whose data keys encrypt them (AWS: envelope encryption, nothing secret in the environment).
+ */
+export type InstallationKey = { kind: 'local'; key: Buffer } | { kind: 'kms'; keyId: string };
 
 /** A configuration problem, naming the key at fault. */
 export class ConfigError extends Error {
@@ -472,22 +483,28 @@ function slackOAuth(e: Env, sandbox: boolean, publicUrl: string): SlackOAuthConf
       clientId: e.SLACK_CLIENT_ID ?? SANDBOX_DEFAULTS.slackClientId,
       clientSecret: e.SLACK_CLIENT_SECRET ?? SANDBOX_DEFAULTS.slackClientSecret,
       stateSecret: e.SLACK_STATE_SECRET ?? SANDBOX_DEFAULTS.slackStateSecret,
-      installationKey: Buffer.from(
-        e.SLACK_INSTALLATION_KEY ?? SANDBOX_DEFAULTS.slackInstallationKey,
-        'base64',
-      ),
+      installationKey: {
+        kind: 'local',
+        key: Buffer.from(e.SLACK_INSTALLATION_KEY ?? SANDBOX_DEFAULTS.slackInstallationKey, 'base64'),
+      },
       authorizationUrl: e.SLACK_AUTHORIZATION_URL ?? `${publicUrl}/sandbox/slack/oauth/v2/authorize`,
     };
   if (!e.SLACK_CLIENT_ID) return undefined;
-  const missing = (['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_INSTALLATION_KEY'] as const).find(
+  const missing = (['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'PUBLIC_URL'] as const).find(
     (key) => !e[key],
   );
   if (missing) throw new ConfigError(`${missing}: required when SLACK_CLIENT_ID is set`);
+  if (!e.SLACK_INSTALLATION_KEY && !e.SLACK_INSTALLATION_KMS_KEY)
+    throw new ConfigError(
+      'SLACK_INSTALLATION_KEY: required when SLACK_CLIENT_ID is set (or SLACK_INSTALLATION_KMS_KEY in AWS)',
+    );
   return {
     clientId: e.SLACK_CLIENT_ID,
     clientSecret: e.SLACK_CLIENT_SECRET!,
     stateSecret: e.SLACK_STATE_SECRET!,
-    installationKey: Buffer.from(e.SLACK_INSTALLATION_KEY!, 'base64'),
+    installationKey: e.SLACK_INSTALLATION_KMS_KEY
+      ? { kind: 'kms', keyId: e.SLACK_INSTALLATION_KMS_KEY }
+      : { kind: 'local', key: Buffer.from(e.SLACK_INSTALLATION_KEY!, 'base64') },
     authorizationUrl: e.SLACK_AUTHORIZATION_URL,
   };
 }

@@ -70,6 +70,8 @@ export async function createLocalRuntime(
   const metrics = new MetricsTally();
   const store = countingDeadLetters(options.store ?? embedded!.store, metrics);
   const webClient = new WebClient(config.slack.botToken, workerClientOptions(config.slack.apiUrl));
+  // One token cache for the worker's posts and its user look-ups in customers' workspaces.
+  const workspaceTokens = tokensOfCustomerWorkspaces(config, store);
   const organizations =
     !config.sandbox && process.env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true'
       ? new OrganizationsAccounts()
@@ -77,9 +79,9 @@ export async function createLocalRuntime(
 
   const slack = new SlackDelivery(webClient, options.slackPostIntervalMs ?? 1_000, {
     observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
-    tokenFor: tokensOfCustomerWorkspaces(config, store),
+    tokenFor: workspaceTokens,
   });
-  const users = new SlackUserDirectory(webClient);
+  const users = new SlackUserDirectory(webClient, undefined, undefined, workspaceTokens);
   const deps = {
     config,
     store,

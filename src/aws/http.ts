@@ -21,16 +21,23 @@ export function requestFromApiGateway(event: APIGatewayProxyEventV2): HttpReques
     method: event.requestContext.http.method,
     path: event.rawPath,
     ...(event.rawQueryString ? { query: event.rawQueryString } : {}),
-    headers: { ...event.headers },
+    // Payload 2.0 moves the request's cookies out of its headers (the install's state cookie among them).
+    headers: { ...event.headers, ...(event.cookies?.length ? { cookie: event.cookies.join('; ') } : {}) },
     ...(event.isBase64Encoded
       ? bodyFromBytes(Buffer.from(body, 'base64'))
       : { body, isBase64Encoded: false }),
   };
 }
 
-/** The endpoint's response as API Gateway returns it. */
+/** The endpoint's response as API Gateway returns it; a cookie it sets goes in payload 2.0's `cookies`. */
 export function responseForApiGateway(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: response.status, headers: response.headers ?? {}, body: response.body };
+  const { 'set-cookie': cookie, ...headers } = response.headers ?? {};
+  return {
+    statusCode: response.status,
+    headers,
+    body: response.body,
+    ...(cookie ? { cookies: [cookie] } : {}),
+  };
 }
 
 /**

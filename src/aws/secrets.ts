@@ -15,10 +15,10 @@ export const SECRET_PARAMETERS = {
   THEHIVE_API_KEY_PARAM: 'THEHIVE_API_KEY',
   THEHIVE_WEBHOOK_SECRET_PARAM: 'THEHIVE_WEBHOOK_SECRET',
   INGEST_SECRET_PARAM: 'INGEST_SECRET',
-  // The OAuth install (many workspaces): given only when the stage is deployed with a slackClientId.
+  // The OAuth install (many workspaces): given only when the stage is deployed with a slackClientId. Its
+  // installations are encrypted with KMS data keys there (SLACK_INSTALLATION_KMS_KEY), no secret of ours.
   SLACK_CLIENT_SECRET_PARAM: 'SLACK_CLIENT_SECRET',
   SLACK_STATE_SECRET_PARAM: 'SLACK_STATE_SECRET',
-  SLACK_INSTALLATION_KEY_PARAM: 'SLACK_INSTALLATION_KEY',
 } as const;
 
 export type SecretVariable = (typeof SECRET_PARAMETERS)[keyof typeof SECRET_PARAMETERS];
@@ -150,13 +150,7 @@ export function secretsForConfig(
   const filled = {} as Record<SecretVariable, string>;
   for (const variable of Object.values(SECRET_PARAMETERS)) {
     if (!unavailable.has(variable))
-      unavailable.set(
-        variable,
-        // A key must still be a key (32 bytes): one that decrypts nothing.
-        variable === 'SLACK_INSTALLATION_KEY'
-          ? randomBytes(32).toString('base64')
-          : `unavailable-${randomBytes(24).toString('hex')}`,
-      );
+      unavailable.set(variable, `unavailable-${randomBytes(24).toString('hex')}`);
     filled[variable] = resolved[variable] ?? unavailable.get(variable)!;
   }
   return filled;

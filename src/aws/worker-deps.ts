@@ -46,15 +46,17 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
     config.slack.botToken,
     workerClientOptions(config.slack.apiUrl, currentDeadline),
   );
+  // One token cache for the worker's posts and its user look-ups in customers' workspaces.
+  const workspaceTokens = tokensOfCustomerWorkspaces(config, edge.store);
   const organizations =
     env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true' ? new OrganizationsAccounts() : undefined;
   // One container handles one batch at a time, so pacing per container is pacing per poller.
   const slack = new SlackDelivery(webClient, 1_000, {
     deadline: currentDeadline,
     observe: callMetrics(edge.metrics, 'SlackCallLatency', 'SlackCallFailures'),
-    tokenFor: tokensOfCustomerWorkspaces(config, edge.store),
+    tokenFor: workspaceTokens,
   });
-  const users = new SlackUserDirectory(webClient);
+  const users = new SlackUserDirectory(webClient, undefined, undefined, workspaceTokens);
   const deps: WorkerDeps = {
     ...edge,
     slack,

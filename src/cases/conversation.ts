@@ -22,6 +22,7 @@ import type { ConversationCopy } from '../domain/conversation';
 import { updateConversationCopy } from '../store/store';
 import { isHivewireComment, markedComment, mentionedUsers, slackMessageComment } from './conversation-text';
 import type { WorkerDeps } from '../deps';
+import { fromAlertsOrganisation } from './notification-origin';
 
 /** How long a worker's claim on making a copy holds: longer than one TheHive or Slack call with its retries. */
 export const COPY_CLAIM_MS = 2 * 60_000;
@@ -63,7 +64,8 @@ export type CopyOutcome =
   | 'not-a-case-thread'
   | 'before-the-case'
   | 'private'
-  | 'own-comment';
+  | 'own-comment'
+  | 'other-organisation';
 
 function slackKey(message: Pick<ThreadMessage, 'channel' | 'ts'>): string {
   return `slack:${message.channel}:${message.ts}`;
@@ -103,11 +105,13 @@ async function claimCopy(
   return { copy: { ...taken, version: taken.version + 1 }, maybeMade: true };
 }
 
-/** The names Slack shows for the people a message mentions, by user id. */
-async function namesIn(text: string, deps: WorkerDeps): Promise<Record<string, string>> {
+/** The names Slack shows for the people a message of `channel` mentions, by user id. */
+async function namesIn(text: string, channel: string, deps: WorkerDeps): Promise<Record<string, string>> {
   return Object.fromEntries(
     await Promise.all(
-      mentionedUsers(text).map(async (id) => [id, (await deps.users.displayName(id)) ?? id] as const),
+      mentionedUsers(text).map(
+        async (id) => [id, (await deps.users.displayName(id, channel)) ?? id] as const,
+      ),
     ),
   );
 }
@@ -129,7 +133,7 @@ async function commentText(copy: ConversationCopy, deps: WorkerDeps): Promise<st
   return slackMessageComment({
     authorName: copy.authorName ?? copy.author ?? 'someone',
     text: copy.text ?? '',
-    names: await namesIn(copy.text ?? '', deps),
+    names: await namesIn(copy.text ?? '', copy.channel ?? '', deps),
     files: copy.files,
     permalink: copy.permalink,
     channel: copy.channel ?? '',
@@ -190,7 +194,7 @@ export async function copySlackMessage(message: ThreadMessage, deps: WorkerDeps)
     return writeNewest(key, alert, deps, 'edited');
   }
 
-  const authorName = (await deps.users.displayName(message.user)) ?? message.user;
+  const authorName = (await deps.users.displayName(message.user, alert.channel)) ?? message.user;
   const claim = await claimCopy(
     {
       key,
@@ -301,6 +305,8 @@ export interface CaseComment {
   caseId: string;
   comment: Pick<OutputComment, '_id' | 'message' | 'createdBy' | 'createdAt'>;
   via: 'webhook' | 'reconcile';
+  /** The organisation a webhook's notification comes from (reconcile asks the customer's own). */
+  organisation?: string;
 }
 
 /** Threads a comment people added on the case in TheHive under the alert, once. */
@@ -309,6 +315,15 @@ export async function copyTheHiveComment(input: CaseComment, deps: WorkerDeps): 
   if (isHivewireComment(comment.message)) return 'own-comment';
   const alert = await deps.store.findAlertByCase(input.caseId);
   if (!alert?.ts || !alert.caseId) return 'not-a-case-thread';
+  if (
+    input.via === 'webhook' &&
+    !(await fromAlertsOrganisation(
+      alert,
+      { caseId: input.caseId, organisation: input.organisation, actor: comment.createdBy },
+      deps,
+    ))
+  )
+    return 'other-organisation';
   if (!conversationAllowed(alert, 'theHiveToSlack', deps.config)) return 'private';
   const key = theHiveKey(comment._id);
   const claim = await claimCopy(
@@ -439,12 +454,12 @@ export async function summariseEarlierMessages(alert: AlertRecord, deps: WorkerD
   if (fresh.length > 0) {
     const lines = await Promise.all(
       fresh.map(async (m) => {
-        const name = (await deps.users.displayName(m.user!)) ?? m.user!;
+        const name = (await deps.users.displayName(m.user!, alert.channel)) ?? m.user!;
         const permalink = await deps.slack.permalink(alert.channel, m.ts!);
         return slackMessageComment({
           authorName: name,
           text: m.text ?? '',
-          names: await namesIn(m.text ?? '', deps),
+          names: await namesIn(m.text ?? '', alert.channel, deps),
           files: (m.files ?? []).map((f) => ({ name: f.title ?? f.name ?? 'file', permalink: f.permalink })),
           permalink,
           channel: alert.channel,

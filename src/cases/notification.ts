@@ -106,5 +106,10 @@ function parseCommentNotification(
       error: `${['object', ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'invalid'}`,
     };
   }
-  return { kind: 'comment', caseId: n.rootId, comment: comment.data };
+  return {
+    kind: 'comment',
+    caseId: n.rootId,
+    comment: comment.data,
+    organisation: organisationName(n.organisation),
+  };
 }

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps, WorkerDeps } from '../deps';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
-import { organisationMayActOn } from '../enrich/tenancy';
+import { fromAlertsOrganisation } from './notification-origin';
 import { diffCase, snapshotOfCase } from './case-change';
 import { copyTheHiveComment } from './conversation';
 import { decideSla, slaPolicyFor } from './sla-policy';
@@ -41,11 +41,16 @@ const WORKFLOW_ON_CLOSE: Record<string, 'RESOLVED' | 'SUPPRESSED'> = {
   Duplicated: 'SUPPRESSED',
 };
 
-async function resolveAssignees(changes: CaseChange[], users: WorkerDeps['users']): Promise<CaseChange[]> {
+/** The assignee's Slack user in the workspace of the alert's `channel` (a customer's people are in its own). */
+async function resolveAssignees(
+  changes: CaseChange[],
+  users: WorkerDeps['users'],
+  channel: string,
+): Promise<CaseChange[]> {
   return Promise.all(
     changes.map(async (change) =>
       change.field === 'assignee'
-        ? { ...change, toSlackUser: await users.userIdForEmail(change.to ?? undefined) }
+        ? { ...change, toSlackUser: await users.userIdForEmail(change.to ?? undefined, channel) }
         : change,
     ),
   );
@@ -60,23 +65,8 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
   const alert = await store.findAlertByCase(input.caseId);
   if (!alert) return 'not-followed';
   // Reconcile asked the customer's own organisation; a webhook says which one it comes from.
-  if (
-    input.via === 'webhook' &&
-    !organisationMayActOn(deps.config, alert.finding.customer, input.organisation)
-  ) {
-    deps.logger.warn('case notification from another organisation refused', {
-      caseId: input.caseId,
-      organisation: input.organisation,
-    });
-    await store.appendAudit({
-      fingerprint: alert.fingerprint,
-      caseId: input.caseId,
-      actor: { kind: 'thehive', id: input.actor },
-      action: 'refused-other-organisation',
-      details: { organisation: input.organisation ?? null },
-    });
+  if (input.via === 'webhook' && !(await fromAlertsOrganisation(alert, input, deps)))
     return 'other-organisation';
-  }
   const updatedAt = input.updatedAt;
   const after: CaseSnapshot =
     'gone' in input
@@ -84,7 +74,7 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
       : snapshotOfCase(input.theCase);
 
   // Assignee lookups talk to Slack: do them before the conditional write, not inside its retry loop.
-  const changes = await resolveAssignees(diffCase(alert.case, after, input.actor), deps.users);
+  const changes = await resolveAssignees(diffCase(alert.case, after, input.actor), deps.users, alert.channel);
   let outcome = 'no-change' as SyncOutcome;
   // Whether replies are owed: this change's, or those of an earlier attempt whose delivery failed (the
   // retried job finds its own change already decided). Nothing owed: Slack is not called at all.

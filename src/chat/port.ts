@@ -38,6 +38,11 @@ export interface ChatPerson {
   id: string;
   name?: string;
   email?: string;
+  /**
+   * The workspace the person is in when the platform has several (a Slack team id: a customer's own
+   * workspace); a DM to the person is written there, with that workspace's token.
+   */
+  workspace?: string;
 }
 
 /** Everything an alert message shows, platform-neutral (what renderAlert passes to blocks/ today). */
@@ -80,7 +85,8 @@ export interface ChatPort {
   replyInThread(root: ChatMessageRef, note: ThreadNote): Promise<string>;
   tellPrivately(root: ChatMessageRef, person: ChatPerson, note: ThreadNote): Promise<void>;
   openForm(context: FormContext, form: ChatForm): Promise<void>;
-  findPerson(email: string): Promise<ChatPerson | undefined>;
+  /** The person with this e-mail, in `workspace` (a customer's own) when given, else the default one. */
+  findPerson(email: string, workspace?: string): Promise<ChatPerson | undefined>;
   directMessage(person: ChatPerson, note: ThreadNote): Promise<ChatMessageRef>;
   /**
    * The alert's root message this bot posted since `since`, found by its fingerprint (recovery after a

@@ -58,6 +58,8 @@ export const caseNotification = z.discriminatedUnion('kind', [
     /** The case the comment is on (the event's `rootId`). */
     caseId: z.string().check(z.minLength(1)),
     comment: notifiedComment,
+    /** The organisation the notification comes from: only the case's customer's own may thread it. */
+    organisation: z.optional(z.string()),
   }),
 ]);
 export type CaseNotification = z.infer<typeof caseNotification>;

@@ -16,6 +16,7 @@ import { theHiveAlertFor } from '../cases/case-content';
 import { isDuplicateAlert } from '../../clients/thehive/client';
 import type { Deps } from '../deps';
 import { routeFor } from '../enrich/enrich';
+import { customerOfWorkspace, theHiveFor } from '../enrich/tenancy';
 import { reportJob, type JobOf } from '../queue/jobs';
 import { updateAlert } from '../store/store';
 import type { AlertRecord } from '../domain/alert';
@@ -42,8 +43,14 @@ export async function mayReport(
   );
 }
 
-/** The customers a report may be filed for: the default one first. */
-export function reportCustomers(deps: Pick<Deps, 'config'>): string[] {
+/**
+ * The customers a report from workspace `team` may be filed for: in a customer's own workspace that
+ * customer only (its people never file into another customer's channel or organisation); in the
+ * provider's, every customer, the default one first.
+ */
+export function reportCustomers(deps: Pick<Deps, 'config'>, team: string | undefined): string[] {
+  const own = customerOfWorkspace(deps.config, team);
+  if (own) return [own];
   const { customers, defaults } = deps.config.file;
   return [...new Set([defaults.customer, ...Object.keys(customers)])];
 }
@@ -88,7 +95,7 @@ const reportsOf = (alert: AlertRecord): NonNullable<AlertRecord['reports']> => a
 /** Files a report (the worker's part): alert posted, TheHive alert created or found, reporter told. */
 export async function fileReport(job: JobOf<'report'>, deps: Deps): Promise<void> {
   const { message } = job;
-  const permalink = await deps.slack.permalink(message.channel, message.ts);
+  const permalink = await deps.slack.permalink(message.channel, message.ts, message.team);
   const finding = reportedFinding(job, permalink);
   await ingestFinding(finding, deps, { reportedFor: job.customer });
 
@@ -115,7 +122,7 @@ export async function fileReport(job: JobOf<'report'>, deps: Deps): Promise<void
     reportsOf(alert)[0]?.by ?? job.reporter,
   );
   try {
-    await deps.theHive.alerts.create(input);
+    await theHiveFor(deps, alert.finding.customer).alerts.create(input);
   } catch (error) {
     // Reported before (or this job's earlier attempt got that far): TheHive keeps one alert per message.
     if (!isDuplicateAlert(error)) throw error;
@@ -125,7 +132,7 @@ export async function fileReport(job: JobOf<'report'>, deps: Deps): Promise<void
   if (report?.confirmed) return;
   const first = reportsOf(alert)[0]?.by;
   await tellReporter(
-    job.reporter,
+    job,
     reportConfirmation({ alert, firstReporter: first === job.reporter ? undefined : first }),
     deps,
   );
@@ -137,17 +144,16 @@ export async function fileReport(job: JobOf<'report'>, deps: Deps): Promise<void
   }));
 }
 
-/** A DM to the reporter. */
-async function tellReporter(reporter: string, message: Reply, deps: Pick<Deps, 'slack'>): Promise<void> {
-  const opened = await deps.slack.client.conversations.open({ users: reporter });
-  const dm = opened.channel?.id;
-  if (!dm) throw new Error('conversations.open returned no channel');
-  await deps.slack.post(dm, message);
+/** A DM to the reporter, in the workspace the reported message is in (with that workspace's token). */
+async function tellReporter(job: JobOf<'report'>, message: Reply, deps: Pick<Deps, 'slack'>): Promise<void> {
+  const { team } = job.message;
+  const dm = await deps.slack.openDm(job.reporter, team);
+  await deps.slack.post(dm, message, team);
 }
 
 /** A report that failed for good (kept as a dead letter by the worker): the reporter is told so. */
 export async function reportFailed(job: JobOf<'report'>, error: unknown, deps: Deps): Promise<void> {
-  await tellReporter(job.reporter, reportFailedNotice(errorMessage(error)), deps);
+  await tellReporter(job, reportFailedNotice(errorMessage(error)), deps);
 }
 
 /** A Slack `plain_text_input` value read back from the modal, for the submission's zod check. */

@@ -5,7 +5,13 @@
  * from the server, never the browser, so the bot's real verification path runs and the secret stays here.
  */
 import { createHmac } from 'node:crypto';
-import { SANDBOX_BOT, SANDBOX_TEAM, type OpenModal, type SlackWorkspace } from './slack-workspace';
+import {
+  SANDBOX_BOT,
+  SANDBOX_TEAM,
+  type InteractionTeam,
+  type OpenModal,
+  type SlackWorkspace,
+} from './slack-workspace';
 
 /** Slack gives an app 3 seconds to answer an interaction before it shows the user an error. */
 export const INTERACTION_TIMEOUT_MS = 3_000;
@@ -57,7 +63,7 @@ export interface InteractionSenderOptions {
   publicUrl: string;
   now?: () => number;
   /** The workspace a channel is in when it is not the sandbox's own (the second, installed one). */
-  workspaceOf?: (channel: string) => { id: string; domain: string } | undefined;
+  workspaceOf?: (channel: string) => InteractionTeam | undefined;
 }
 
 type Option = { text: unknown; value: string; description?: unknown };
@@ -228,8 +234,7 @@ export class InteractionSender {
       ...(threadTs ? { threadTs } : {}),
     });
     const conversation = workspace.conversation(source.channel);
-    // A click is sent from the workspace the channel is in, as Slack sends it.
-    const team = this.options.workspaceOf?.(source.channel) ?? SANDBOX_TEAM;
+    const team = this.teamOf(source.channel);
     const payload = {
       type: 'block_actions',
       user: { id: user.id, username: user.name, name: user.name, team_id: team.id },
@@ -242,7 +247,7 @@ export class InteractionSender {
         is_ephemeral: input.ephemeral,
         ...(threadTs ? { thread_ts: threadTs } : {}),
       },
-      trigger_id: workspace.issueTrigger(user.id),
+      trigger_id: workspace.issueTrigger(user.id, team),
       team: { id: team.id, domain: team.domain },
       enterprise: null,
       is_enterprise_install: false,
@@ -274,6 +279,7 @@ export class InteractionSender {
     if (!source || ('tombstone' in source && source.tombstone))
       throw new InteractionRequestError(`no message ${input.ts} in ${input.channel}`);
     const conversation = workspace.conversation(source.channel);
+    const team = this.teamOf(source.channel);
     const target = workspace.issueResponseTarget({
       userId: user.id,
       channel: source.channel,
@@ -283,10 +289,10 @@ export class InteractionSender {
     return this.send({
       type: 'message_action',
       callback_id: input.callbackId,
-      trigger_id: workspace.issueTrigger(user.id),
+      trigger_id: workspace.issueTrigger(user.id, team),
       message_ts: source.ts,
-      team: { id: SANDBOX_TEAM.id, domain: SANDBOX_TEAM.domain },
-      user: { id: user.id, username: user.name, name: user.name, team_id: SANDBOX_TEAM.id },
+      team: { id: team.id, domain: team.domain },
+      user: { id: user.id, username: user.name, name: user.name, team_id: team.id },
       channel: {
         id: conversation.id,
         name: conversation.kind === 'channel' ? conversation.name : 'directmessage',
@@ -315,13 +321,15 @@ export class InteractionSender {
     const { values, missing } = stateValues(modal, input.values);
     if (Object.keys(missing).length) return { status: 0, body: '', result: 'ok', errors: missing };
     const user = this.user(input.userId);
+    // Submitted from the workspace the modal was opened in.
+    const { team } = modal;
     const payload = {
       type: 'view_submission',
-      team: { id: SANDBOX_TEAM.id, domain: SANDBOX_TEAM.domain },
-      user: { id: user.id, username: user.name, name: user.name, team_id: SANDBOX_TEAM.id },
+      team: { id: team.id, domain: team.domain },
+      user: { id: user.id, username: user.name, name: user.name, team_id: team.id },
       api_app_id: SANDBOX_BOT.appId,
       token: 'sandbox-verification-token',
-      trigger_id: workspace.issueTrigger(user.id),
+      trigger_id: workspace.issueTrigger(user.id, team),
       view: { ...modal.view, state: { values } },
       response_urls: [],
       enterprise: null,
@@ -360,16 +368,22 @@ export class InteractionSender {
     workspace.closeModal(modal.id);
     if (!modal.view.notify_on_close) return undefined;
     const user = this.user(input.userId);
+    const { team } = modal;
     return this.send({
       type: 'view_closed',
-      team: { id: SANDBOX_TEAM.id, domain: SANDBOX_TEAM.domain },
-      user: { id: user.id, username: user.name, name: user.name, team_id: SANDBOX_TEAM.id },
+      team: { id: team.id, domain: team.domain },
+      user: { id: user.id, username: user.name, name: user.name, team_id: team.id },
       api_app_id: SANDBOX_BOT.appId,
       token: 'sandbox-verification-token',
       view: modal.view,
       is_cleared: false,
       is_enterprise_install: false,
     });
+  }
+
+  /** The workspace a channel is in: an interaction there is sent from it, as Slack sends it. */
+  private teamOf(channel: string): InteractionTeam {
+    return this.options.workspaceOf?.(channel) ?? SANDBOX_TEAM;
   }
 
   private user(userId: string) {

@@ -137,9 +137,17 @@ export interface EphemeralMessage {
   threadTs?: string;
 }
 
+/** The workspace an interaction happens in (team id and domain, as a payload's `team` names it). */
+export interface InteractionTeam {
+  id: string;
+  domain: string;
+}
+
 export interface OpenModal {
   id: string;
   userId: string;
+  /** The workspace of the interaction whose trigger opened it: its submission comes from there. */
+  team: InteractionTeam;
   view: Record<string, unknown> & { blocks: Block[] };
 }
 
@@ -200,7 +208,10 @@ export class SlackWorkspace extends EventEmitter {
   private readonly messages = new Map<string, StoredMessage[]>();
   private ephemerals: EphemeralMessage[] = [];
   private readonly modals = new Map<string, OpenModal>();
-  private readonly triggers = new Map<string, { userId: string; issuedAt: number; used: boolean }>();
+  private readonly triggers = new Map<
+    string,
+    { userId: string; team: InteractionTeam; issuedAt: number; used: boolean }
+  >();
   private readonly responseTargets = new Map<string, ResponseTarget>();
 
   constructor(options: SlackWorkspaceOptions) {
@@ -552,31 +563,39 @@ export class SlackWorkspace extends EventEmitter {
     this.changed({ kind: 'ephemeral', channel: ephemeral.channel, user: userId, ts });
   }
 
-  /** A `trigger_id` for an interaction by `userId` (what Slack puts in every interaction payload). */
-  issueTrigger(userId: string): string {
+  /**
+   * A `trigger_id` for an interaction by `userId` in workspace `team` (what Slack puts in every
+   * interaction payload).
+   */
+  issueTrigger(userId: string, team: InteractionTeam = SANDBOX_TEAM): string {
     const id = `${this.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`;
-    this.triggers.set(id, { userId, issuedAt: this.now(), used: false });
+    this.triggers.set(id, {
+      userId,
+      team: { id: team.id, domain: team.domain },
+      issuedAt: this.now(),
+      used: false,
+    });
     return id;
   }
 
-  /** Spends a `trigger_id`: once, within 3 seconds. Resolves to the user who caused it. */
-  private useTrigger(triggerId: string | undefined): string {
+  /** Spends a `trigger_id`: once, within 3 seconds. Resolves to who caused it, and where. */
+  private useTrigger(triggerId: string | undefined): { userId: string; team: InteractionTeam } {
     const trigger = triggerId ? this.triggers.get(triggerId) : undefined;
     if (!trigger) throw new SlackPlatformError('invalid_trigger_id');
     if (trigger.used) throw new SlackPlatformError('exchanged_trigger_id');
     if (this.now() - trigger.issuedAt > TRIGGER_TTL_MS) throw new SlackPlatformError('expired_trigger_id');
     trigger.used = true;
-    return trigger.userId;
+    return { userId: trigger.userId, team: trigger.team };
   }
 
   /** `views.open`: a modal for the user whose interaction issued `triggerId`. */
   openModal(triggerId: string | undefined, view: unknown): OpenModal {
     const checked = this.checkView(view);
-    const userId = this.useTrigger(triggerId);
+    const { userId, team } = this.useTrigger(triggerId);
     for (const existing of this.modals.values())
       if (existing.userId === userId) this.modals.delete(existing.id);
     const id = `V${randomBytes(5).toString('hex').toUpperCase()}`;
-    const modal: OpenModal = { id, userId, view: this.renderView(id, checked) };
+    const modal: OpenModal = { id, userId, team, view: this.renderView(id, checked) };
     this.modals.set(id, modal);
     this.changed({ kind: 'modal', user: userId });
     return modal;

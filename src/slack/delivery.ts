@@ -308,10 +308,13 @@ export class SlackDelivery {
     );
   }
 
-  /** The message's permalink, or undefined when Slack will not give one (it is a convenience, not a must). */
-  async permalink(channel: string, ts: string): Promise<string | undefined> {
+  /**
+   * The message's permalink (asked in `team`'s workspace when given), or undefined when Slack will not
+   * give one (it is a convenience, not a must).
+   */
+  async permalink(channel: string, ts: string, team?: string): Promise<string | undefined> {
     try {
-      const workspace = await this.workspace(channel);
+      const workspace = await this.workspace(channel, team);
       const response = await this.client.chat.getPermalink({ ...workspace, channel, message_ts: ts });
       return response.permalink;
     } catch {

@@ -1,14 +1,16 @@
 /**
  * Where the Slack OAuth installations live: one item per workspace (or per Enterprise Grid org for an
- * org-wide install) in the store, its whole content — bot token included — encrypted with AES-256-GCM
- * under a key from the environment (SSM in AWS). The item's name is the GCM additional data, so a
+ * org-wide install) in the store, its whole content — bot token included — encrypted with AES-256-GCM:
+ * locally under a key from the environment, in AWS under a data key from KMS (envelope encryption: the
+ * KMS-wrapped data key is kept beside the ciphertext). The item's name is the GCM additional data, so a
  * ciphertext copied under another workspace's name does not decrypt. Implements @slack/oauth's
  * `InstallationStore`, so the InstallProvider and Bolt's `authorize` read and write it as the library
  * intends. Tokens are never logged.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
-import type { Config } from '../config';
+import { KmsDataKeys } from '../../clients/kms/data-keys';
+import type { Config, InstallationKey } from '../config';
 import { workspaceChannels } from '../enrich/tenancy';
 import type { Store } from '../store/store';
 import * as z from '../zod';
@@ -25,7 +27,7 @@ export function installationKey(query: {
   throw new Error('an installation names a workspace or, for an org-wide install, an organisation');
 }
 
-/** What an encrypted installation is kept as. */
+/** What an installation encrypted under our own key is kept as. */
 const sealedSchema = z.strictObject({
   v: z.literal(1),
   iv: z.string(),
@@ -33,6 +35,15 @@ const sealedSchema = z.strictObject({
   data: z.string(),
 });
 type Sealed = z.infer<typeof sealedSchema>;
+
+/** What an installation encrypted under a KMS data key is kept as: `key` is the wrapped data key. */
+const envelopeSchema = z.strictObject({
+  v: z.literal(2),
+  key: z.string(),
+  iv: z.string(),
+  tag: z.string(),
+  data: z.string(),
+});
 
 const IV_BYTES = 12;
 
@@ -53,6 +64,10 @@ export function seal(key: Buffer, name: string, plain: string): Sealed {
 /** Decrypts what `seal` made for `name`; throws when the key, the name or the bytes differ. */
 export function unseal(key: Buffer, name: string, sealed: unknown): string {
   const parts = sealedSchema.parse(sealed);
+  return openSealed(key, name, parts);
+}
+
+function openSealed(key: Buffer, name: string, parts: Omit<Sealed, 'v'>): string {
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts.iv, 'base64'));
   decipher.setAAD(Buffer.from(name, 'utf8'));
   decipher.setAuthTag(Buffer.from(parts.tag, 'base64'));
@@ -69,11 +84,54 @@ export class InstallationNotFoundError extends Error {
   }
 }
 
+/** Encrypts and decrypts installations under one InstallationKey. */
+interface Sealer {
+  seal(name: string, plain: string): Promise<unknown>;
+  unseal(name: string, sealed: unknown): Promise<string>;
+}
+
+/** The encryption context of every KMS call for installations (the IAM policy requires it). */
+export const INSTALLATION_KMS_CONTEXT = { purpose: 'hivewire-slack-installation' };
+
+/** The data keys of each KMS key, kept for the container's life: a few KMS calls per container. */
+const dataKeysByKmsKey = new Map<string, KmsDataKeys>();
+
+function sealerOf(installationKey: InstallationKey): Sealer {
+  if (installationKey.kind === 'local') {
+    const { key } = installationKey;
+    return {
+      seal: async (name, plain) => seal(key, name, plain),
+      unseal: async (name, sealed) => unseal(key, name, sealed),
+    };
+  }
+  let keys = dataKeysByKmsKey.get(installationKey.keyId);
+  if (!keys) {
+    keys = new KmsDataKeys(installationKey.keyId, INSTALLATION_KMS_CONTEXT);
+    dataKeysByKmsKey.set(installationKey.keyId, keys);
+  }
+  const dataKeys = keys;
+  return {
+    async seal(name, plain) {
+      const { plain: key, wrapped } = await dataKeys.dataKey();
+      const { v: _v, ...parts } = seal(key, name, plain);
+      return { v: 2, key: wrapped.toString('base64'), ...parts };
+    },
+    async unseal(name, sealed) {
+      const { v: _v, key: wrapped, ...parts } = envelopeSchema.parse(sealed);
+      return openSealed(await dataKeys.unwrap(Buffer.from(wrapped, 'base64')), name, parts);
+    },
+  };
+}
+
 export class InstallationVault implements InstallationStore {
+  private readonly sealer: Sealer;
+
   constructor(
     private readonly store: Pick<Store, 'getSetting' | 'putSetting'>,
-    private readonly key: Buffer,
-  ) {}
+    key: InstallationKey,
+  ) {
+    this.sealer = sealerOf(key);
+  }
 
   async storeInstallation(installation: Installation): Promise<void> {
     const name = installationKey({
@@ -81,7 +139,7 @@ export class InstallationVault implements InstallationStore {
       enterpriseId: installation.enterprise?.id,
       isEnterpriseInstall: installation.isEnterpriseInstall,
     });
-    await this.store.putSetting(name, seal(this.key, name, JSON.stringify(installation)));
+    await this.store.putSetting(name, await this.sealer.seal(name, JSON.stringify(installation)));
   }
 
   /**
@@ -97,7 +155,7 @@ export class InstallationVault implements InstallationStore {
     ];
     for (const name of names) {
       const sealed = await this.store.getSetting<unknown>(name);
-      if (sealed !== undefined) return JSON.parse(unseal(this.key, name, sealed)) as Installation;
+      if (sealed !== undefined) return JSON.parse(await this.sealer.unseal(name, sealed)) as Installation;
     }
     throw new InstallationNotFoundError(names[0] ?? 'an unnamed workspace');
   }
@@ -127,10 +185,10 @@ export class InstallationVault implements InstallationStore {
 export const TOKEN_CACHE_MS = 60_000;
 
 /**
- * The bot token for a channel of a customer's own workspace (config `customers.<c>.slack`), read from
- * its installation; undefined for every other channel, which the single `SLACK_BOT_TOKEN` serves.
- * Slack channel ids are unique across workspaces, so the channel names the workspace; a DM does not, so
- * a caller writing in one passes the customer's `team` itself.
+ * The bot token of a workspace's installation: the workspace a caller names (`team`: a DM, or any channel
+ * of a workspace that installed the app, such as a reported message's), else the one a customer's alert
+ * channel is in (config `customers.<c>.slack`; Slack channel ids are unique across workspaces). Undefined
+ * when the workspace has no installation: the single `SLACK_BOT_TOKEN` serves it.
  */
 export function workspaceTokens(
   channels: Map<string, string>,
@@ -138,9 +196,8 @@ export function workspaceTokens(
   now: () => Date = () => new Date(),
 ): (channel: string, team?: string) => Promise<string | undefined> {
   const cache = new Map<string, { token: Promise<string | undefined>; readAtMs: number }>();
-  const customerTeams = new Set(channels.values());
   return async (channel, named) => {
-    const team = named !== undefined && customerTeams.has(named) ? named : channels.get(channel);
+    const team = named ?? channels.get(channel);
     if (!team) return undefined;
     const nowMs = now().getTime();
     const cached = cache.get(team);

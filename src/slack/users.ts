@@ -11,21 +11,36 @@ export class SlackUserDirectory {
   private readonly cache = new Map<string, { userId?: string; expires: number }>();
   private readonly names = new Map<string, { name?: string; expires: number }>();
 
+  /**
+   * @param tokenFor the bot token of the workspace a channel is in, when it is not the client's own (a
+   *   customer's workspace, installed through OAuth: its people are known only there)
+   */
   constructor(
     private readonly client: WebClient,
     private readonly ttlMs = 60 * 60 * 1000,
     private readonly now: () => number = Date.now,
+    private readonly tokenFor?: (channel: string) => Promise<string | undefined>,
   ) {}
 
-  /** The Slack user id for an e-mail address, or undefined when there is none (or Slack cannot say). */
-  async userIdForEmail(email: string | undefined): Promise<string | undefined> {
+  /** The `token` argument for asking about `channel`'s workspace, and the cache's name for that workspace. */
+  private async workspace(channel: string | undefined): Promise<{ args: { token?: string }; key: string }> {
+    const token = channel === undefined ? undefined : await this.tokenFor?.(channel);
+    return token ? { args: { token }, key: token } : { args: {}, key: '' };
+  }
+
+  /**
+   * The Slack user id for an e-mail address in the workspace of `channel` (the client's own when it names
+   * none of a customer's), or undefined when there is none (or Slack cannot say).
+   */
+  async userIdForEmail(email: string | undefined, channel?: string): Promise<string | undefined> {
     if (!email || !EMAIL.test(email)) return undefined;
-    const key = email.toLowerCase();
+    const workspace = await this.workspace(channel);
+    const key = `${workspace.key}\n${email.toLowerCase()}`;
     const cached = this.cache.get(key);
     if (cached && cached.expires > this.now()) return cached.userId;
     let userId: string | undefined;
     try {
-      const response = await this.client.users.lookupByEmail({ email });
+      const response = await this.client.users.lookupByEmail({ ...workspace.args, email });
       userId = response.user?.id;
     } catch {
       // users_not_found, missing scope or Slack down: show the TheHive login instead of a mention.
@@ -36,20 +51,22 @@ export class SlackUserDirectory {
   }
 
   /**
-   * The name Slack shows for a user id (`users.info`: display name, else real name, else the handle),
-   * or undefined when Slack cannot say; cached like the e-mail look-ups.
+   * The name Slack shows for a user id of `channel`'s workspace (`users.info`: display name, else real
+   * name, else the handle), or undefined when Slack cannot say; cached like the e-mail look-ups.
    */
-  async displayName(userId: string): Promise<string | undefined> {
-    const cached = this.names.get(userId);
+  async displayName(userId: string, channel?: string): Promise<string | undefined> {
+    const workspace = await this.workspace(channel);
+    const key = `${workspace.key}\n${userId}`;
+    const cached = this.names.get(key);
     if (cached && cached.expires > this.now()) return cached.name;
     let name: string | undefined;
     try {
-      const { user } = await this.client.users.info({ user: userId });
+      const { user } = await this.client.users.info({ ...workspace.args, user: userId });
       name = user?.profile?.display_name || user?.real_name || user?.name || undefined;
     } catch {
       name = undefined;
     }
-    this.names.set(userId, { name, expires: this.now() + this.ttlMs });
+    this.names.set(key, { name, expires: this.now() + this.ttlMs });
     return name;
   }
 }

@@ -161,16 +161,16 @@ describe('loadAwsConfig, many customers', () => {
     ...SLACK_FUNCTION_ENV,
     HIVEWIRE_CONFIG_PARAM: '/hivewire/test/config',
     SLACK_CLIENT_ID: '1111.2222',
+    PUBLIC_URL: 'https://hivewire.example.com',
     SLACK_CLIENT_SECRET_PARAM: '/hivewire/test/slack-client-secret',
     SLACK_STATE_SECRET_PARAM: '/hivewire/test/slack-state-secret',
-    SLACK_INSTALLATION_KEY_PARAM: '/hivewire/test/slack-installation-key',
+    SLACK_INSTALLATION_KMS_KEY: 'arn:aws:kms:eu-west-1:123456789012:key/hivewire-installations',
   };
   const secrets = {
     ...SECRETS,
     '/hivewire/test/config': configJson(yaml),
     '/hivewire/test/slack-client-secret': 'client-secret-from-ssm',
     '/hivewire/test/slack-state-secret': 'state-secret-from-ssm-of-32-chars-at-least',
-    '/hivewire/test/slack-installation-key': Buffer.alloc(32, 9).toString('base64'),
     '/hivewire/test/thehive-api-key': 'soc-key',
     '/hivewire/test/thehive/beta': 'beta-key-from-ssm',
   };
@@ -181,7 +181,10 @@ describe('loadAwsConfig, many customers', () => {
       clientId: '1111.2222',
       clientSecret: 'client-secret-from-ssm',
       stateSecret: 'state-secret-from-ssm-of-32-chars-at-least',
-      installationKey: Buffer.alloc(32, 9),
+      installationKey: {
+        kind: 'kms',
+        keyId: 'arn:aws:kms:eu-west-1:123456789012:key/hivewire-installations',
+      },
     });
     expect(config.theHive.customerApiKeys.beta).toMatch(/^unavailable-[0-9a-f]{48}$/);
   });

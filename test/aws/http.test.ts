@@ -82,6 +82,14 @@ describe('requestFromApiGateway', () => {
   it('reads a missing body as empty', () => {
     expect(requestFromApiGateway(apiEvent({ body: undefined })).body).toBe('');
   });
+
+  it('gives back the Cookie header payload 2.0 moved to `cookies`, and the query string', () => {
+    const request = requestFromApiGateway(
+      apiEvent({ cookies: ['slack-app-oauth-state=abc', 'other=1'], rawQueryString: 'code=1&state=abc' }),
+    );
+    expect(request.headers.cookie).toBe('slack-app-oauth-state=abc; other=1');
+    expect(request.query).toBe('code=1&state=abc');
+  });
 });
 
 describe('responseForApiGateway', () => {
@@ -93,6 +101,21 @@ describe('responseForApiGateway', () => {
       statusCode: 401,
       headers: {},
       body: '',
+    });
+  });
+
+  it('sets a cookie through payload 2.0’s `cookies`', () => {
+    expect(
+      responseForApiGateway({
+        status: 200,
+        headers: { 'content-type': 'text/html', 'set-cookie': 'slack-app-oauth-state=abc; Secure; HttpOnly' },
+        body: '<p>',
+      }),
+    ).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'text/html' },
+      cookies: ['slack-app-oauth-state=abc; Secure; HttpOnly'],
+      body: '<p>',
     });
   });
 });

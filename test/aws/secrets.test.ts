@@ -65,15 +65,12 @@ describe('secretsForConfig', () => {
       'INGEST_SECRET',
       'SLACK_BOT_TOKEN',
       'SLACK_CLIENT_SECRET',
-      'SLACK_INSTALLATION_KEY',
       'SLACK_SIGNING_SECRET',
       'SLACK_STATE_SECRET',
       'THEHIVE_API_KEY',
       'THEHIVE_WEBHOOK_SECRET',
     ]);
     expect(first.THEHIVE_WEBHOOK_SECRET).toMatch(/^unavailable-[0-9a-f]{48}$/);
-    // The installation key's stand-in is still a 32-byte key (the config checks it), one that decrypts nothing.
-    expect(Buffer.from(first.SLACK_INSTALLATION_KEY, 'base64')).toHaveLength(32);
     expect(first.SLACK_SIGNING_SECRET).toMatch(/^unavailable-[0-9a-f]{48}$/);
     expect(first.THEHIVE_WEBHOOK_SECRET).not.toBe(first.SLACK_SIGNING_SECRET);
     // A renewal that found nothing changed in SSM must produce the same configuration.

@@ -97,7 +97,7 @@ describe('parseNotification', () => {
     external: false,
   };
 
-  test('a comment created on a case: the case (rootId) and the comment', () => {
+  test('a comment created on a case: the case (rootId), the comment and the organisation it comes from', () => {
     const body = caseEvent({
       action: 'create',
       objectType: 'Comment',
@@ -105,7 +105,12 @@ describe('parseNotification', () => {
       object: comment,
       extra: { rootId: CASE_ID },
     });
-    expect(parseNotification(body)).toEqual({ kind: 'comment', caseId: CASE_ID, comment });
+    expect(parseNotification(body)).toEqual({
+      kind: 'comment',
+      caseId: CASE_ID,
+      comment,
+      organisation: 'SOC',
+    });
   });
 
   test.each([

@@ -328,6 +328,54 @@ describe('TheHive notifications are routed by organisation', () => {
     expect((await h.runtime.deps.store.getAlert('fp-beta'))?.case?.status).toBe('InProgress');
   });
 
+  /** TheHive's notification that someone commented on `caseId`, from `organisation`. */
+  const commented = (caseId: string, organisation: unknown) =>
+    caseEvent({
+      action: 'create',
+      objectType: 'Comment',
+      objectId: '~comment-1',
+      object: {
+        _id: '~comment-1',
+        _type: 'Comment',
+        createdBy: 'mallory@acme.test',
+        createdAt: 1795583100000,
+        message: 'Posted from another organisation',
+        isEdited: false,
+        extraData: {},
+      },
+      extra: { rootId: caseId, organisation },
+    });
+
+  test('a comment notification from organisation A on B’s case is never threaded in B’s channel', async () => {
+    await h.seedAlert({
+      fingerprint: 'fp-beta',
+      channel: BETA.channel,
+      ts: '1764064800.000100',
+      state: 'escalated',
+      caseId: '~beta-1',
+      caseNumber: 1,
+      finding: { fingerprint: 'fp-beta', customer: 'beta' },
+    });
+    expect((await h.webhook(commented('~beta-1', { organisation: 'acme' }))).status).toBe(202);
+    await h.drain();
+    expect(h.slackCalls.filter((call) => call.args.channel === BETA.channel)).toEqual([]);
+    const audit = await h.runtime.deps.store.listAudit('fp-beta');
+    expect(audit.map((event) => [event.action, event.details])).toContainEqual([
+      'refused-other-organisation',
+      { organisation: 'acme' },
+    ]);
+    // The same comment from Beta's own organisation is threaded there.
+    await h.install(BETA.team, BETA.token);
+    expect((await h.webhook(commented('~beta-1', { organisation: 'beta' }))).status).toBe(202);
+    await h.drain();
+    const replies = h.slackCalls.filter(
+      (call) => call.method === 'chat.postMessage' && call.args.channel === BETA.channel,
+    );
+    expect(replies.map((call) => [call.token, call.args.thread_ts])).toEqual([
+      [BETA.token, '1764064800.000100'],
+    ]);
+  });
+
   test('a notification from a customer’s organisation cannot change the provider’s own alert', async () => {
     await followed('fp-soc', 'internal', SOC.channel, '~soc-1');
     const fromBeta = inProgress('~soc-1', 'beta');

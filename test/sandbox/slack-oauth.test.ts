@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { CREATE_CASE } from '../../blocks/actions';
+import { CREATE_CASE, IGNORE } from '../../blocks/actions';
+import { IGNORE_REASON_BLOCK, IGNORE_REASON_INPUT } from '../../blocks/analyst/actions';
 import { SANDBOX_DEFAULTS } from '../../src/config';
 import { INSTALLATIONS_AUDIT_KEY } from '../../src/slack/oauth';
 import { InstallationVault } from '../../src/slack/installations';
@@ -91,6 +92,39 @@ function click(team: string, fingerprint: string): Promise<Response> {
   });
 }
 
+/** Ingests a fixture of Globex's account; resolves to its alert once posted in Globex's channel. */
+async function postedGlobexAlert(fixture: string) {
+  const ingested = await fetch(`${s.server.url}/ingest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}`, 'content-type': 'application/json' },
+    body: readFileSync(join(__dirname, '../../fixtures/aws', fixture), 'utf8'),
+  });
+  expect(ingested.status).toBe(202);
+  const { fingerprints } = (await ingested.json()) as { fingerprints: string[] };
+  const posted = await eventually('the alert posted', async () => {
+    const alert = await s.runtime.deps.store.getAlert(fingerprints[0]!);
+    return alert?.ts ? alert : undefined;
+  });
+  expect(posted.channel).toBe(CHANNEL);
+  expect(s.sandbox.workspace.getMessage(CHANNEL, posted.ts!)).toBeDefined();
+  return posted;
+}
+
+/** The console's click on button `actionId` of the alert message `ts` in Globex's channel, as Alice. */
+function consoleClick(ts: string, actionId: string): Promise<Response> {
+  const message = s.sandbox.workspace.getMessage(CHANNEL, ts)!;
+  const actions = (
+    message.blocks as { type: string; block_id?: string; elements?: { action_id?: string }[] }[]
+  ).find(
+    (block) => block.type === 'actions' && block.elements?.some((element) => element.action_id === actionId),
+  )!;
+  return fetch(`${s.server.url}/sandbox/console/click`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ channel: CHANNEL, ts, actionId, blockId: actions.block_id, userId: 'U0ALICE' }),
+  });
+}
+
 test('Add to Slack installs Hivewire in the second workspace; its alerts go there and the console escalates them from there', async () => {
   const installed = await installInSecondWorkspace();
   expect(installed.status).toBe(200);
@@ -102,49 +136,15 @@ test('Add to Slack installs Hivewire in the second workspace; its alerts go ther
   expect(audit.map((event) => [event.action, event.details?.team])).toEqual([['slack-installed', SECOND.id]]);
 
   // A finding of Globex's account is posted in Globex's channel, in the second workspace.
-  const finding = readFileSync(
-    join(__dirname, '../../fixtures/aws/guardduty-iamuser-toripcaller.json'),
-    'utf8',
-  );
-  const ingested = await fetch(`${s.server.url}/ingest`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}`, 'content-type': 'application/json' },
-    body: finding,
-  });
-  expect(ingested.status).toBe(202);
-  const { fingerprints } = (await ingested.json()) as { fingerprints: string[] };
-  const fingerprint = fingerprints[0]!;
-  const posted = await eventually('the alert posted', async () => {
-    const alert = await s.runtime.deps.store.getAlert(fingerprint);
-    return alert?.ts ? alert : undefined;
-  });
-  expect(posted.channel).toBe(CHANNEL);
-  expect(s.sandbox.workspace.getMessage(CHANNEL, posted.ts!)).toBeDefined();
+  const posted = await postedGlobexAlert('guardduty-iamuser-toripcaller.json');
+  const { fingerprint } = posted;
 
   // From the first workspace: refused. From the second: the case opens and is threaded there.
   expect((await click('T0SANDBOX', fingerprint)).status).toBe(200);
   await s.runtime.queue.drain();
   expect((await s.runtime.deps.store.getAlert(fingerprint))?.state).toBe('open');
   // The console's click on the alert's button is sent from the workspace the channel is in.
-  const message = s.sandbox.workspace.getMessage(CHANNEL, posted.ts!)!;
-  const actions = (
-    message.blocks as { type: string; block_id?: string; elements?: { action_id?: string }[] }[]
-  ).find(
-    (block) =>
-      block.type === 'actions' && block.elements?.some((element) => element.action_id === CREATE_CASE),
-  )!;
-  const consoleClick = await fetch(`${s.server.url}/sandbox/console/click`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      channel: CHANNEL,
-      ts: posted.ts,
-      actionId: CREATE_CASE,
-      blockId: actions.block_id,
-      userId: 'U0ALICE',
-    }),
-  });
-  expect(consoleClick.status).toBe(200);
+  expect((await consoleClick(posted.ts!, CREATE_CASE)).status).toBe(200);
   const escalated = await eventually('the case linked', async () => {
     const alert = await s.runtime.deps.store.getAlert(fingerprint);
     return alert?.caseReplyTs ? alert : undefined;
@@ -160,6 +160,33 @@ test('Add to Slack installs Hivewire in the second workspace; its alerts go ther
   });
   const trail = await s.runtime.deps.store.listAudit(fingerprint);
   expect(trail.map((event) => event.action)).not.toContain('refused-other-organisation');
+});
+
+test('the console’s Ignore on the second workspace’s alert: its modal is that workspace’s, and so is its submission', async () => {
+  // The second workspace was installed by the first test.
+  const posted = await postedGlobexAlert('guardduty-trojan-droppoint-dns.json');
+  expect((await consoleClick(posted.ts!, IGNORE)).status).toBe(200);
+  const modal = await eventually('the ignore modal open', async () =>
+    s.sandbox.workspace.modalFor('U0ALICE'),
+  );
+  expect(modal.team.id).toBe(SECOND.id);
+  const submitted = await fetch(`${s.server.url}/sandbox/console/view/submit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      viewId: modal.id,
+      userId: 'U0ALICE',
+      values: { [IGNORE_REASON_BLOCK]: { [IGNORE_REASON_INPUT]: { selected: ['false-positive'] } } },
+    }),
+  });
+  expect(submitted.status).toBe(200);
+  const ignored = await eventually('the alert ignored', async () => {
+    const alert = await s.runtime.deps.store.getAlert(posted.fingerprint);
+    return alert?.state === 'ignored' ? alert : undefined;
+  });
+  expect(ignored.ignoredBy).toBe('U0ALICE');
+  const trail = await s.runtime.deps.store.listAudit(posted.fingerprint);
+  expect(trail.map((event) => event.action)).not.toContain('refused-other-workspace');
 });
 
 test('the stand-in’s oauth.v2.access answers as Slack’s: a code it did not issue, or another client’s secret, is refused', async () => {

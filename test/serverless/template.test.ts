@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { METRICS_NAMESPACE } from '../../src/metrics';
+import { INSTALLATION_KMS_CONTEXT } from '../../src/slack/installations';
 import { TABLE_DEFINITION, TTL_ATTRIBUTE } from '../../src/store/table';
 import {
   packagedStack,
@@ -62,10 +63,10 @@ const FUNCTIONS = {
 
 /** The OAuth install's SSM parameters each function is given when the stage has a slackClientId. */
 const OAUTH_SECRETS: Partial<Record<string, string[]>> = {
-  ingest: ['slack-installation-key'],
-  slack: ['slack-client-secret', 'slack-state-secret', 'slack-installation-key'],
-  worker: ['slack-installation-key'],
+  slack: ['slack-client-secret', 'slack-state-secret'],
 };
+/** The functions that read or write installations: given the KMS key of their data keys, with a slackClientId. */
+const INSTALLATION_READERS = ['ingest', 'slack', 'worker'];
 
 let dir: string;
 let tracedDir: string;
@@ -212,7 +213,23 @@ describe('functions', () => {
           { 'Fn::If': ['HasSlackOAuth', `/hivewire/${STAGE}/${suffix}`, ''] },
         ]),
       );
+      expect(variables.SLACK_INSTALLATION_KMS_KEY).toEqual(
+        INSTALLATION_READERS.includes(name)
+          ? { 'Fn::If': ['HasSlackOAuth', { 'Fn::GetAtt': ['InstallationsKey', 'Arn'] }, ''] }
+          : undefined,
+      );
     }
+  });
+
+  it('keeps a KMS key for the installations only on a stage with a slackClientId, and keeps it when the stack goes', () => {
+    const key = resources.InstallationsKey!;
+    expect(key).toMatchObject({
+      Type: 'AWS::KMS::Key',
+      Condition: 'HasSlackOAuth',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { EnableKeyRotation: true },
+    });
   });
 });
 
@@ -417,18 +434,11 @@ describe('IAM, least privilege per function', () => {
       const optional = reads.filter(({ condition }) => condition).map(({ condition }) => condition);
       expect(optional).toEqual(
         role === 'WorkerRole'
-          ? // the config file, the installation key, customers' TheHive keys, threat-intel keys
-            [
-              'HasConfigParam',
-              'HasSlackOAuth',
-              'HasConfigParam',
-              'HasVirusTotalKey',
-              'HasAbuseIpDbKey',
-              'HasUrlhausKey',
-            ]
+          ? // the config file, customers' TheHive keys, threat-intel keys
+            ['HasConfigParam', 'HasConfigParam', 'HasVirusTotalKey', 'HasAbuseIpDbKey', 'HasUrlhausKey']
           : role === 'HealthzRole'
             ? []
-            : role === 'SlackRole' || role === 'IngestRole'
+            : role === 'SlackRole'
               ? ['HasConfigParam', 'HasSlackOAuth']
               : ['HasConfigParam'],
       );
@@ -441,11 +451,34 @@ describe('IAM, least privilege per function', () => {
         .filter((read) => read.statement.Action === 'ssm:GetParameter' && read.condition === condition)
         .map(({ statement }) => statement.Resource);
     expect(resources('SlackRole', 'HasSlackOAuth')).toEqual([
-      ['slack-client-secret', 'slack-state-secret', 'slack-installation-key'].map(ssmParameterArn),
+      ['slack-client-secret', 'slack-state-secret'].map(ssmParameterArn),
     ]);
-    for (const role of ['IngestRole', 'WorkerRole'])
-      expect(resources(role, 'HasSlackOAuth')).toEqual([ssmParameterArn('slack-installation-key')]);
     expect(resources('WorkerRole', 'HasConfigParam')).toContainEqual(ssmParameterArn('thehive/*'));
+  });
+
+  it('lets only the functions that read or write installations use the KMS key, only for installations', () => {
+    for (const [name, { role }] of Object.entries(FUNCTIONS)) {
+      const uses = statements(role).filter(({ statement }) =>
+        [statement.Action].flat().some((action) => String(action).startsWith('kms:')),
+      );
+      expect(uses).toEqual(
+        INSTALLATION_READERS.includes(name)
+          ? [
+              {
+                condition: 'HasSlackOAuth',
+                statement: {
+                  Effect: 'Allow',
+                  Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+                  Resource: { 'Fn::GetAtt': ['InstallationsKey', 'Arn'] },
+                  Condition: {
+                    StringEquals: { 'kms:EncryptionContext:purpose': INSTALLATION_KMS_CONTEXT.purpose },
+                  },
+                },
+              },
+            ]
+          : [],
+      );
+    }
   });
 
   it('slack: the table and enqueueing jobs; no Security Hub, no Organizations, no TheHive secret', () => {
@@ -457,6 +490,8 @@ describe('IAM, least privilege per function', () => {
         'ssm:GetParameter',
         'ssm:GetParameter',
         'ssm:GetParameter',
+        'kms:GenerateDataKey',
+        'kms:Decrypt',
       ].sort(),
     );
     expect(grant('SlackRole', 'dynamodb:GetItem').statement.Resource).toEqual(TABLE);
@@ -706,7 +741,7 @@ describe('EventBridge delivery', () => {
 });
 
 describe('what `osls remove` keeps', () => {
-  it('keeps the table, every dead-letter queue and every function’s log group', () => {
+  it('keeps the table, the installations’ KMS key, every dead-letter queue and every function’s log group', () => {
     const kept = Object.entries(resources)
       .filter(([, resource]) => resource.DeletionPolicy === 'Retain')
       .map(([id, resource]) => {
@@ -717,6 +752,8 @@ describe('what `osls remove` keeps', () => {
     expect(kept).toEqual(
       [
         'Table',
+        // Without it the installations kept in the table could not be read again.
+        'InstallationsKey',
         'FindingsDeadLetterQueue',
         'JobsDeadLetterQueue',
         'EventsDeadLetterQueue',

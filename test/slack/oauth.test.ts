@@ -67,6 +67,12 @@ function redirect(query: Record<string, string>, cookie?: string): Promise<Respo
 }
 
 const exchanges = () => h.slackCalls.filter((call) => call.method === 'oauth.v2.access');
+/** The harness's own installation key (SLACK_INSTALLATION_KEY). */
+function localKey(): Buffer {
+  const key = h.config.slack.oauth!.installationKey;
+  if (key.kind !== 'local') throw new Error('the harness encrypts installations under its own key');
+  return key.key;
+}
 const vault = () => new InstallationVault(h.runtime.deps.store, h.config.slack.oauth!.installationKey);
 
 test('the install page links Slack’s authorize URL with exactly the manifest’s bot scopes and a signed state', async () => {
@@ -101,9 +107,7 @@ test('a complete install: the code is exchanged once, the installation kept encr
   const name = installationKey({ teamId: NEW_TEAM.id });
   const sealed = await h.runtime.deps.store.getSetting<Record<string, unknown>>(name);
   expect(JSON.stringify(sealed)).not.toContain('xoxb');
-  expect(() =>
-    unseal(h.config.slack.oauth!.installationKey, installationKey({ teamId: 'T0OTHER' }), sealed),
-  ).toThrow();
+  expect(() => unseal(localKey(), installationKey({ teamId: 'T0OTHER' }), sealed)).toThrow();
   const installation = await vault().fetchInstallation({
     teamId: NEW_TEAM.id,
     enterpriseId: undefined,

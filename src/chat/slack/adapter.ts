@@ -51,16 +51,21 @@ export class SlackChat implements ChatPort {
     await this.client.views.open({ trigger_id: context.trigger, view: ignoreModal(form) });
   }
 
-  async findPerson(email: string): Promise<ChatPerson | undefined> {
-    const id = await this.users.userIdForEmail(email);
-    return id === undefined ? undefined : { platform: 'slack', id, email };
+  /** In a customer's workspace the lookup uses its installation's token: its people are only there. */
+  async findPerson(email: string, workspace?: string): Promise<ChatPerson | undefined> {
+    const id =
+      workspace === undefined
+        ? await this.users.userIdForEmail(email)
+        : await this.delivery.userIdForEmail(email, workspace);
+    return id === undefined
+      ? undefined
+      : { platform: 'slack', id, email, ...(workspace ? { workspace } : {}) };
   }
 
+  /** Opens the DM and writes in it in the person's workspace, with that workspace's token. */
   async directMessage(person: ChatPerson, note: ThreadNote): Promise<ChatMessageRef> {
-    const opened = await this.delivery.client.conversations.open({ users: person.id });
-    const channel = opened.channel?.id;
-    if (!channel) throw new Error('conversations.open returned no channel');
-    const messageId = await this.delivery.post(channel, threadNoteReply(note));
+    const channel = await this.delivery.openDm(person.id, person.workspace);
+    const messageId = await this.delivery.post(channel, threadNoteReply(note), person.workspace);
     return { platform: 'slack', channel, messageId };
   }
 

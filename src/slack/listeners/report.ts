@@ -58,9 +58,10 @@ export function registerReport(app: App, deps: SlackAppDeps): void {
         return;
       }
       const text = shortcut.message.text ?? '';
+      const team = shortcut.team?.id ?? shortcut.user.team_id ?? '';
       const draftKey = await keepReportedMessage(
         {
-          team: shortcut.team?.id ?? shortcut.user.team_id ?? '',
+          team,
           channel: shortcut.channel.id,
           ts: shortcut.message.ts,
           text,
@@ -75,7 +76,7 @@ export function registerReport(app: App, deps: SlackAppDeps): void {
             privateMetadata: draftKey,
             title: suggestedTitle(text),
             excerpt: readableSlackText(text),
-            customers: reportCustomers(deps),
+            customers: reportCustomers(deps, team),
           }),
         });
       } catch (error) {
@@ -91,12 +92,12 @@ export function registerReport(app: App, deps: SlackAppDeps): void {
     const reporter = body.user.id;
     const log = deps.logger.createChild({ persistentKeys: { action: REPORT_MODAL, userId: reporter } });
     const values = view.state.values;
+    const customers = reportCustomers(deps, body.team?.id ?? body.user.team_id);
     const parsed = reportModalValues.safeParse({
       title: values[REPORT_TITLE_BLOCK]?.[REPORT_TITLE_INPUT]?.value ?? '',
       severity: values[REPORT_SEVERITY_BLOCK]?.[REPORT_SEVERITY_INPUT]?.selected_option?.value,
       customer:
-        values[REPORT_CUSTOMER_BLOCK]?.[REPORT_CUSTOMER_INPUT]?.selected_option?.value ??
-        reportCustomers(deps)[0],
+        values[REPORT_CUSTOMER_BLOCK]?.[REPORT_CUSTOMER_INPUT]?.selected_option?.value ?? customers[0],
       note: values[REPORT_NOTE_BLOCK]?.[REPORT_NOTE_INPUT]?.value ?? undefined,
     });
     if (!parsed.success) {
@@ -109,7 +110,8 @@ export function registerReport(app: App, deps: SlackAppDeps): void {
       });
       return;
     }
-    if (!reportCustomers(deps).includes(parsed.data.customer)) {
+    // A customer's own workspace reports for that customer only.
+    if (!customers.includes(parsed.data.customer)) {
       await ack({
         response_action: 'errors',
         errors: { [REPORT_CUSTOMER_BLOCK]: 'customer: not configured' },

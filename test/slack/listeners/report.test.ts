@@ -9,11 +9,8 @@ import { describeEvent } from '../../../src/audit';
 import { CREATE_CASE, REPORT_MODAL, REPORT_SHORTCUT } from '../../../blocks/actions';
 import {
   REPORT_NOTE_BLOCK,
-  REPORT_NOTE_INPUT,
   REPORT_SEVERITY_BLOCK,
-  REPORT_SEVERITY_INPUT,
   REPORT_TITLE_BLOCK,
-  REPORT_TITLE_INPUT,
 } from '../../../blocks/analyst/actions';
 import {
   buttonClick,
@@ -24,6 +21,7 @@ import {
   type AnalystHarness,
 } from '../../helpers/analyst';
 import { theHiveAlert, theHiveCase } from '../../clients/thehive/fixtures';
+import { reportSubmission } from '../../helpers/report';
 
 const THEHIVE_URL = 'https://thehive.example.test';
 const REPORTED = { channel: 'C0USERS', ts: '1764064700.000200', user: 'U0EMPLOYEE' };
@@ -134,43 +132,13 @@ function shortcut(reporter: string): Record<string, unknown> {
 }
 
 function submission(reporter: string, privateMetadata: string, values: { title: string; severity?: string }) {
-  return {
-    type: 'view_submission',
+  return reportSubmission({
     team: TEAM,
-    user: { id: reporter, username: 'r', name: 'r', team_id: TEAM.id },
-    api_app_id: 'A0HIVEWIRE',
-    token: 'legacy-token',
-    trigger_id: '123.456.trigger',
-    view: {
-      id: 'V0REPORT',
-      team_id: TEAM.id,
-      type: 'modal',
-      callback_id: REPORT_MODAL,
-      private_metadata: privateMetadata,
-      title: { type: 'plain_text', text: 'Report to SOC' },
-      blocks: [],
-      hash: 'h',
-      app_id: 'A0HIVEWIRE',
-      bot_id: 'B0HIVEWIRE',
-      root_view_id: 'V0REPORT',
-      state: {
-        values: {
-          [REPORT_TITLE_BLOCK]: { [REPORT_TITLE_INPUT]: { type: 'plain_text_input', value: values.title } },
-          [REPORT_SEVERITY_BLOCK]: {
-            [REPORT_SEVERITY_INPUT]: {
-              type: 'static_select',
-              selected_option: values.severity
-                ? { text: { type: 'plain_text', text: values.severity }, value: values.severity }
-                : null,
-            },
-          },
-          [REPORT_NOTE_BLOCK]: {
-            [REPORT_NOTE_INPUT]: { type: 'plain_text_input', value: 'Came in to three people' },
-          },
-        },
-      },
-    },
-  };
+    reporter,
+    privateMetadata,
+    ...values,
+    note: 'Came in to three people',
+  });
 }
 
 /** Reports the message as `reporter`: the shortcut, then the modal submitted as it was opened. */
