@@ -42,6 +42,7 @@ const FUNCTIONS = {
     secrets: ['slack-bot-token', 'slack-signing-secret'],
   },
   teams: { logicalId: 'Teams', file: 'teams', role: 'TeamsRole', secrets: ['teams-app-password'] },
+  webex: { logicalId: 'Webex', file: 'webex', role: 'WebexRole', secrets: [] },
   thehiveWebhook: {
     logicalId: 'ThehiveWebhook',
     file: 'thehive-webhook',
@@ -64,6 +65,13 @@ const OAUTH_SECRETS: Partial<Record<string, string[]>> = {
   ingest: ['slack-installation-key'],
   slack: ['slack-client-secret', 'slack-state-secret', 'slack-installation-key'],
   worker: ['slack-installation-key'],
+};
+
+/** Webex's SSM parameters each function is given when the stage has Webex (`webex=true`). */
+const WEBEX_SECRETS: Partial<Record<string, string[]>> = {
+  ingest: ['webex-bot-token'],
+  webex: ['webex-webhook-secret'],
+  worker: ['webex-bot-token'],
 };
 
 let dir: string;
@@ -202,15 +210,18 @@ describe('functions', () => {
         .map(([, value]) => value)
         .sort();
       expect(params).toEqual(secrets.map((suffix) => `/hivewire/${STAGE}/${suffix}`).sort());
-      const oauth = Object.entries(variables)
+      const conditional = Object.entries(variables)
         .filter(([key, value]) => key.endsWith('_PARAM') && typeof value === 'object')
         .map(([key, value]) => [key, value]);
-      expect(oauth).toEqual(
-        (OAUTH_SECRETS[name] ?? []).map((suffix) => [
-          `SLACK_${suffix.replace('slack-', '').replace(/-/g, '_').toUpperCase()}_PARAM`,
-          { 'Fn::If': ['HasSlackOAuth', `/hivewire/${STAGE}/${suffix}`, ''] },
-        ]),
-      );
+      const given = (condition: string, suffixes: string[] = []) =>
+        suffixes.map((suffix) => [
+          `${suffix.replace(/-/g, '_').toUpperCase()}_PARAM`,
+          { 'Fn::If': [condition, `/hivewire/${STAGE}/${suffix}`, ''] },
+        ]);
+      expect(conditional).toEqual([
+        ...given('HasSlackOAuth', OAUTH_SECRETS[name]),
+        ...given('HasWebex', WEBEX_SECRETS[name]),
+      ]);
     }
   });
 });
@@ -232,6 +243,7 @@ describe('HTTP API', () => {
       'POST /teams/messages': 'TeamsLambdaFunction',
       'POST /thehive/webhook': 'ThehiveWebhookLambdaFunction',
       'POST /triage': 'TriageLambdaFunction',
+      'POST /webex/events': 'WebexLambdaFunction',
     });
     for (const [, integration] of ofType('AWS::ApiGatewayV2::Integration'))
       expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
@@ -416,10 +428,11 @@ describe('IAM, least privilege per function', () => {
       const optional = reads.filter(({ condition }) => condition).map(({ condition }) => condition);
       expect(optional).toEqual(
         role === 'WorkerRole'
-          ? // the config file, the installation key, customers' TheHive keys, threat-intel keys
+          ? // the config file, the installation key, the Webex token, customers' TheHive keys, threat-intel keys
             [
               'HasConfigParam',
               'HasSlackOAuth',
+              'HasWebex',
               'HasConfigParam',
               'HasVirusTotalKey',
               'HasAbuseIpDbKey',
@@ -427,9 +440,13 @@ describe('IAM, least privilege per function', () => {
             ]
           : role === 'HealthzRole'
             ? []
-            : role === 'SlackRole' || role === 'IngestRole'
+            : role === 'SlackRole'
               ? ['HasConfigParam', 'HasSlackOAuth']
-              : ['HasConfigParam'],
+              : role === 'IngestRole'
+                ? ['HasConfigParam', 'HasSlackOAuth', 'HasWebex']
+                : role === 'WebexRole'
+                  ? ['HasConfigParam', 'HasWebex']
+                  : ['HasConfigParam'],
       );
     }
   });
@@ -445,6 +462,10 @@ describe('IAM, least privilege per function', () => {
     for (const role of ['IngestRole', 'WorkerRole'])
       expect(resources(role, 'HasSlackOAuth')).toEqual([ssmParameterArn('slack-installation-key')]);
     expect(resources('WorkerRole', 'HasConfigParam')).toContainEqual(ssmParameterArn('thehive/*'));
+    // Webex: the bot token where Hivewire posts, the webhook secret where deliveries are verified.
+    for (const role of ['IngestRole', 'WorkerRole'])
+      expect(resources(role, 'HasWebex')).toEqual([ssmParameterArn('webex-bot-token')]);
+    expect(resources('WebexRole', 'HasWebex')).toEqual([ssmParameterArn('webex-webhook-secret')]);
   });
 
   it('slack: the table and enqueueing jobs; no Security Hub, no Organizations, no TheHive secret', () => {
@@ -526,6 +547,7 @@ describe('IAM, least privilege per function', () => {
   it.each([
     ['IngestHttpRole', ['dynamodb:GetItem']],
     ['TheHiveWebhookRole', []],
+    ['WebexRole', []],
   ])('%s: enqueue jobs and keep dead letters, read items by key (%j), nothing else', (role, reads) => {
     expect(actions(role)).toEqual(
       [
