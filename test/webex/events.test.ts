@@ -8,6 +8,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { ENRICH } from '../../blocks/actions';
+import { responseActionId } from '../../blocks/analyst/actions';
+import { lookupTargetsOfAlert } from '../../src/lookups/targets';
 import { renderWebexAlert } from '../../src/alerts/render';
 import { webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
@@ -26,6 +30,7 @@ const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
   (typeof SANDBOX_WEBEX_PEOPLE)[number],
 ];
 const ROOM = SANDBOX_DEFAULTS.webexRoomId;
+const ISOLATE = 'arn:aws:lambda:eu-west-1:111122223333:function:hivewire-isolate';
 const fixture = (path: string): unknown =>
   JSON.parse(readFileSync(join(__dirname, '../../fixtures', path), 'utf8'));
 
@@ -34,7 +39,19 @@ let product: InProcessSandbox;
 beforeAll(async () => {
   const configDir = mkdtempSync(join(tmpdir(), 'hivewire-webex-config-'));
   const configFile = join(configDir, 'hivewire.yml');
-  writeFileSync(configFile, 'webex:\n  admins: [bob@example.com]\n');
+  writeFileSync(
+    configFile,
+    [
+      'webex:',
+      '  admins: [bob@example.com]',
+      'responseActions:',
+      '  - id: isolate',
+      '    label: Isolate instance',
+      "    findingTypes: ['UnauthorizedAccess:IAMUser/*']",
+      `    lambda: ${ISOLATE}`,
+      '',
+    ].join('\n'),
+  );
   product = await startInProcessSandbox({ HIVEWIRE_CONFIG: configFile });
   await registerWebexWebhooks(webexClientFor(product.config), {
     targetUrl: `${product.server.url}/webex/events`,
@@ -60,12 +77,18 @@ async function settle(): Promise<void> {
   }
 }
 
-/** Posts a finding through /ingest: the product posts its card in the Webex space. */
-async function alertWithCard(path: string): Promise<{ alert: AlertRecord; cardId: string }> {
+/**
+ * Posts a finding through /ingest: the product posts its card in the Webex space. `id` makes it another
+ * finding (another alert) of the same kind.
+ */
+async function alertWithCard(path: string, id?: string): Promise<{ alert: AlertRecord; cardId: string }> {
+  const event = fixture(path) as Record<string, unknown>;
   const response = await fetch(`${product.server.url}/ingest`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}` },
-    body: JSON.stringify(fixture(path)),
+    body: JSON.stringify(
+      id === undefined ? event : { ...event, id, arn: String(event.arn).replace(/[^/]+$/, id) },
+    ),
   });
   const { fingerprints } = (await response.json()) as { fingerprints: string[] };
   await settle();
@@ -228,6 +251,119 @@ describe('Ignore from a Webex card', () => {
     });
     expect(thread(cardId).at(-1)?.markdown).toBe(
       `🙈 Ignored by <@personId:${ALICE.id}>: False positive — scanner \\*\\*x\\*\\*`,
+    );
+  });
+});
+
+describe('Analyst actions from Webex', () => {
+  beforeAll(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    // No intel keys: only RDAP answers, whatever the machine's environment holds.
+    for (const key of ['VIRUSTOTAL_API_KEY', 'ABUSEIPDB_API_KEY', 'URLHAUS_API_KEY']) delete process.env[key];
+  });
+  afterEach(() => {
+    nock.cleanAll();
+  });
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
+
+  it("Enrich looks the alert's indicators up through the same lookup job and threads the results under the card", async () => {
+    const { alert, cardId } = await alertWithCard('aws/guardduty-iamuser-toripcaller.json', 'webex-enrich');
+    const targets = lookupTargetsOfAlert(alert);
+    expect(targets).toEqual([{ dataType: 'ip', value: '81.2.69.144' }]);
+    const rdap = nock('https://rdap.org').get('/ip/81.2.69.144').reply(404, {});
+
+    space().submitCard(ALICE, {
+      type: 'submit',
+      messageId: cardId,
+      inputs: { action: ENRICH, fingerprint: alert.fingerprint },
+    });
+    await settle();
+
+    expect(rdap.isDone()).toBe(true);
+    const replies = thread(cardId).map((message) => message.markdown);
+    expect(replies).toContain(
+      `🔎 <@personId:${ALICE.id}> Looking up 1 indicator… the results follow in this thread.`,
+    );
+    expect(replies.at(-1)).toBe(
+      [
+        '🔎 **Threat-intel lookup** · 1 indicators, 0 flagged',
+        '**IP** 81.2.69.144\n- **RDAP**: no registry knows this address',
+        'Sources: RDAP · set VIRUSTOTAL_API_KEY, ABUSEIPDB_API_KEY or URLHAUS_API_KEY to add a service',
+      ].join('\n\n'),
+    );
+    const audit = await product.runtime.deps.store.listAudit(alert.fingerprint);
+    expect(audit.filter((event) => event.action === 'lookup')).toEqual([
+      expect.objectContaining({
+        actor: { kind: 'webex', id: ALICE.id },
+        details: expect.objectContaining({ count: 1 }),
+      }),
+    ]);
+  });
+
+  it('@Hivewire lookup answers in the thread of the command, leaving out what is not public', async () => {
+    const rdap = nock('https://rdap.org')
+      .get('/domain/evil-example.com')
+      .reply(200, { ldhName: 'evil-example.com', entities: [], events: [] });
+    const message = space().createMessage(ALICE, {
+      roomId: ROOM,
+      text: 'Hivewire lookup evil-example[.]com 10.1.2.3',
+      markdown: `<@personId:${SANDBOX_WEBEX_BOT.id}|Hivewire> lookup evil-example[.]com 10.1.2.3`,
+    });
+    await settle();
+
+    expect(rdap.isDone()).toBe(true);
+    const replies = thread(message.id).map((reply) => reply.markdown);
+    expect(replies[0]).toBe(
+      `🔎 <@personId:${ALICE.id}> Looking up 1 indicator… the results follow in this thread. Not looked up: 10.1.2.3 (private address).`,
+    );
+    expect(replies[1]).toContain('**Domain** evil-example[.]com\n- **RDAP**: registered, no details');
+  });
+
+  it('a response action runs for a Webex admin only, and its result is threaded under the card', async () => {
+    const { alert, cardId } = await alertWithCard('aws/guardduty-iamuser-toripcaller.json', 'webex-isolate');
+    const isolate = { action: responseActionId('isolate'), fingerprint: alert.fingerprint };
+    // The card offers it, behind a confirmation card, with the same submit data.
+    expect(JSON.stringify(space().message(cardId).attachments)).toContain(JSON.stringify(isolate));
+
+    space().submitCard(ALICE, { type: 'submit', messageId: cardId, inputs: isolate });
+    await settle();
+    expect(thread(cardId).at(-1)?.markdown).toMatch(
+      new RegExp(`^⛔ <@personId:${ALICE.id}> You are not allowed to run \\*\\*Isolate instance\\*\\*`),
+    );
+
+    let payload: Record<string, unknown> = {};
+    const lambda = nock('https://lambda.eu-west-1.amazonaws.com')
+      .post(`/2015-03-31/functions/${encodeURIComponent(ISOLATE)}/invocations`, (body) => {
+        payload = body;
+        return true;
+      })
+      .reply(200, { isolated: 'i-0abc' });
+    space().submitCard(BOB, { type: 'submit', messageId: cardId, inputs: isolate });
+    await settle();
+
+    expect(lambda.isDone()).toBe(true);
+    expect(payload).toMatchObject({
+      source: 'hivewire',
+      action: { id: 'isolate', label: 'Isolate instance' },
+      requestedBy: BOB.id,
+      finding: { fingerprint: alert.fingerprint },
+    });
+    const replies = thread(cardId).map((message) => message.markdown);
+    expect(replies.slice(-2)).toEqual([
+      `▶️ <@personId:${BOB.id}> Running **Isolate instance**… the result follows in this thread.`,
+      `✅ **Isolate instance** (run by <@personId:${BOB.id}>) succeeded: {"isolated":"i-0abc"}`,
+    ]);
+    const audit = await product.runtime.deps.store.listAudit(alert.fingerprint);
+    expect(audit.map((event) => [event.action, event.actor])).toEqual(
+      expect.arrayContaining([
+        ['response-action-refused', { kind: 'webex', id: ALICE.id }],
+        ['response-action-requested', { kind: 'webex', id: BOB.id }],
+        ['response-action-succeeded', { kind: 'webex', id: BOB.id }],
+      ]),
     );
   });
 });
