@@ -16,7 +16,7 @@ import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import type { AnalystWorkerDeps } from '../deps';
 import { matchesFindingType } from '../domain/finding-types';
 import { isAllowed, isWebexAdmin, type GroupMembers } from '../access/permissions';
-import { WebexChat, webexClientFor } from '../chat/webex/adapter';
+import { webexChatFor } from '../chat/webex/adapter';
 import { webexResponseActionResult } from '../../cards/webex-analyst';
 
 export type ResponseAction = ConfigFile['responseActions'][number];
@@ -231,7 +231,7 @@ export async function runResponseAction(
   const webexPost = alert.posts?.webex;
   if (job.platform === 'webex') {
     if (webexPost?.messageId)
-      await new WebexChat(webexClientFor(deps.config)).reply(
+      await webexChatFor(deps.config).reply(
         { roomId: webexPost.channel, messageId: webexPost.messageId },
         webexResponseActionResult({ label, personId: job.userId, ...result }),
       );

@@ -13,7 +13,7 @@ import { ENRICH } from '../../blocks/actions';
 import { responseActionId } from '../../blocks/analyst/actions';
 import { lookupTargetsOfAlert } from '../../src/lookups/targets';
 import { renderWebexAlert } from '../../src/alerts/render';
-import { webexClientFor } from '../../src/chat/webex/adapter';
+import { webexChatFor, webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
 import { SANDBOX_DEFAULTS } from '../../src/config';
 import { signWebexBody } from '../../src/http/webex-signature';
@@ -23,6 +23,7 @@ import {
   type WebexMessageRecord,
 } from '../../src/sandbox/webex-space';
 import type { AlertRecord } from '../../src/domain/alert';
+import { eventually } from '../helpers/eventually';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 
 const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
@@ -193,8 +194,11 @@ describe('Create Case from a Webex card', () => {
     // A status change in TheHive is threaded back under the Webex card too.
     product.sandbox.theHive.updateCase(String(caseNumber), { status: 'InProgress' }, 'analyst@example.com');
     await product.sandbox.theHive.flush();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await settle();
+    // TheHive's webhook reaches the product on its own time: wait for its status reply, not a fixed time.
+    await eventually('the status reply under the card', async () => {
+      await settle();
+      return thread(cardId).some((message) => message.markdown?.includes('InProgress')) || undefined;
+    });
     expect(thread(cardId).at(-1)?.markdown).toMatch(
       new RegExp(
         `^\\[Case #${caseNumber}\\]\\(.+\\) updated in TheHive by analyst@example\\[\\.\\]com  \\n🔄 Status New → InProgress$`,
@@ -365,6 +369,98 @@ describe('Analyst actions from Webex', () => {
         ['response-action-succeeded', { kind: 'webex', id: BOB.id }],
       ]),
     );
+  });
+});
+
+describe('A delivery Webex sends again', () => {
+  it('is claimed before it is queued: one click delivered four times at once, and once more later, makes one job and one case', async () => {
+    const { alert, cardId } = await alertWithCard(
+      'aws/guardduty-iamuser-toripcaller.json',
+      'webex-redelivered',
+    );
+    const hook = space()
+      .webhooks(SANDBOX_WEBEX_BOT)
+      .find((webhook) => webhook.resource === 'attachmentActions')!;
+    // Held back while the click is made, so the test delivers it itself, as often as Webex's retries do.
+    const status = (value: 'active' | 'inactive') =>
+      space().updateWebhook(SANDBOX_WEBEX_BOT, hook.id, {
+        name: hook.name,
+        targetUrl: hook.targetUrl,
+        status: value,
+      });
+    status('inactive');
+    const action = (() => {
+      try {
+        return space().submitCard(ALICE, {
+          type: 'submit',
+          messageId: cardId,
+          inputs: { action: 'hivewire.create_case', fingerprint: alert.fingerprint },
+        });
+      } finally {
+        status('active');
+      }
+    })();
+    const body = JSON.stringify({
+      id: hook.id,
+      name: hook.name,
+      targetUrl: hook.targetUrl,
+      resource: 'attachmentActions',
+      event: 'created',
+      orgId: hook.orgId,
+      createdBy: SANDBOX_WEBEX_BOT.id,
+      appId: hook.appId,
+      ownedBy: 'creator',
+      status: 'active',
+      created: hook.created,
+      actorId: ALICE.id,
+      data: {
+        id: action.id,
+        type: 'submit',
+        messageId: cardId,
+        personId: ALICE.id,
+        roomId: ROOM,
+        created: action.created,
+      },
+    });
+    const deliver = async (): Promise<[number, unknown]> => {
+      const response = await fetch(`${product.server.url}/webex/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-spark-signature': signWebexBody(SANDBOX_DEFAULTS.webexWebhookSecret, body),
+        },
+        body,
+      });
+      return [response.status, await response.json()];
+    };
+    const enqueue = jest.spyOn(product.runtime.deps.queue, 'enqueue');
+    const casesBefore = product.sandbox.theHive.listCases().length;
+    try {
+      const answers = await Promise.all([deliver(), deliver(), deliver(), deliver()]);
+      expect(answers.filter(([code]) => code === 202)).toEqual([[202, { queued: true }]]);
+      expect(answers.filter(([code]) => code !== 202)).toEqual(
+        [1, 2, 3].map(() => [200, { ignored: 'delivered before' }]),
+      );
+      await settle();
+      expect(await deliver()).toEqual([200, { ignored: 'delivered before' }]);
+      await settle();
+      const clickJobs = enqueue.mock.calls.filter(
+        ([job]) => job.kind === 'webex-event' && 'id' in job && job.id === action.id,
+      );
+      expect(clickJobs).toHaveLength(1);
+    } finally {
+      enqueue.mockRestore();
+    }
+    expect(product.sandbox.theHive.listCases()).toHaveLength(casesBefore + 1);
+    const replies = thread(cardId).map((message) => message.markdown ?? '');
+    expect(replies.filter((reply) => reply.includes('opened in TheHive'))).toHaveLength(1);
+    expect(replies.filter((reply) => reply.includes('already exists'))).toEqual([]);
+  });
+
+  it('is answered by the runtime’s one Webex adapter and client, built once', () => {
+    const chat = webexChatFor(product.config);
+    expect(webexChatFor(product.config)).toBe(chat);
+    expect(webexClientFor(product.config)).toBe(chat.client);
   });
 });
 

@@ -36,18 +36,26 @@ export interface WebexMessageRef {
   messageId: string;
 }
 
-const clients = new WeakMap<NonNullable<Config['webex']>, WebexClient>();
+const chats = new WeakMap<NonNullable<Config['webex']>, WebexChat>();
 
-/** One client per Webex configuration (per process: a Lambda container reuses it). */
-export function webexClientFor(config: Pick<Config, 'webex'>): WebexClient {
+/**
+ * The Webex adapter and its client for a configuration, built once and reused by every post, reply and
+ * read of the runtime (a Lambda container keeps it until a renewed secret changes the configuration).
+ */
+export function webexChatFor(config: Pick<Config, 'webex'>): WebexChat {
   const webex = config.webex;
   if (!webex) throw new Error('Webex is not configured (WEBEX_BOT_TOKEN)');
-  let client = clients.get(webex);
-  if (!client) {
-    client = new WebexClient({ token: webex.botToken, baseUrl: webex.apiUrl });
-    clients.set(webex, client);
+  let chat = chats.get(webex);
+  if (!chat) {
+    chat = new WebexChat(new WebexClient({ token: webex.botToken, baseUrl: webex.apiUrl }));
+    chats.set(webex, chat);
   }
-  return client;
+  return chat;
+}
+
+/** The runtime's Webex client (webhook registration, reads the adapter does not wrap). */
+export function webexClientFor(config: Pick<Config, 'webex'>): WebexClient {
+  return webexChatFor(config).client;
 }
 
 function roomRef(ref: ChatMessageRef): WebexMessageRef {
@@ -57,7 +65,7 @@ function roomRef(ref: ChatMessageRef): WebexMessageRef {
 export class WebexChat implements ChatPort {
   readonly platform = 'webex' as const;
 
-  constructor(private readonly client: WebexClient) {}
+  constructor(readonly client: WebexClient) {}
 
   /** Posts a root message in a space; resolves to its message id. */
   async post(roomId: string, content: WebexMessageContent): Promise<string> {

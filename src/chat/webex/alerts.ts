@@ -13,7 +13,7 @@ import type { Config } from '../../config';
 import type { Deps } from '../../deps';
 import type { AlertRecord, PendingReply } from '../../domain/alert';
 import { updateAlert } from '../../store/store';
-import { WebexChat, webexClientFor } from './adapter';
+import { webexChatFor } from './adapter';
 
 /** How long a claim to post holds before another delivery may take it over. */
 const WEBEX_POSTING_LEASE_MS = 60_000;
@@ -51,7 +51,7 @@ export async function postWebexAlert(alert: AlertRecord, deps: WebexAlertDeps): 
     { known: alert },
   );
   if (!claimed) return (await deps.store.getAlert(alert.fingerprint)) ?? alert;
-  const chat = new WebexChat(webexClientFor(deps.config));
+  const chat = webexChatFor(deps.config);
   let messageId: string;
   try {
     messageId = await chat.post(room, renderWebexAlert(claimed.after, deps.config));
@@ -87,7 +87,7 @@ export async function postWebexAlert(alert: AlertRecord, deps: WebexAlertDeps): 
 export async function webexSeenAgainReply(alert: AlertRecord, deps: WebexAlertDeps): Promise<void> {
   const post = alert.posts?.webex;
   if (!post?.messageId) return;
-  await new WebexChat(webexClientFor(deps.config)).reply(
+  await webexChatFor(deps.config).reply(
     { roomId: post.channel, messageId: post.messageId },
     webexSeenAgain(alert),
   );
@@ -105,7 +105,7 @@ export async function webexCaseOpenedReply(alert: AlertRecord, deps: WebexAlertD
   const root = webexRoot(alert);
   if (!root || alert.posts?.webex?.caseReplyId || !alert.caseUrl || alert.caseNumber === undefined)
     return alert;
-  const replyId = await new WebexChat(webexClientFor(deps.config)).replyInThread(root, {
+  const replyId = await webexChatFor(deps.config).replyInThread(root, {
     kind: 'case-opened',
     caseNumber: alert.caseNumber,
     caseUrl: alert.caseUrl,
@@ -131,7 +131,7 @@ export async function deliverToWebex(
 ): Promise<void> {
   const root = webexRoot(alert);
   if (!root || !pending.note || pending.deliveredTo?.includes('webex')) return;
-  await new WebexChat(webexClientFor(deps.config)).replyInThread(root, pending.note);
+  await webexChatFor(deps.config).replyInThread(root, pending.note);
   await updateAlert(deps.store, alert.fingerprint, (current) => ({
     ...current,
     pendingReplies: (current.pendingReplies ?? []).map((reply) =>

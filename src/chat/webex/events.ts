@@ -35,7 +35,7 @@ import type { ThresholdChange } from '../../domain/threshold';
 import { requestEscalation } from '../../cases/request-escalation';
 import type { Deps } from '../../deps';
 import type { JobOf } from '../../queue/jobs';
-import { WebexChat, webexClientFor, type WebexMessageRef } from './adapter';
+import { webexChatFor, type WebexChat, type WebexMessageRef } from './adapter';
 
 export type WebexEventDeps = Pick<Deps, 'config' | 'store' | 'queue' | 'now' | 'logger' | 'metrics'>;
 
@@ -51,7 +51,7 @@ async function onCardSubmitted(
   job: JobOf<'webex-event'>,
   chat: WebexChat,
   deps: WebexEventDeps,
-  client: ReturnType<typeof webexClientFor>,
+  client: WebexChat['client'],
 ) {
   const action = await client.getAttachmentAction(job.id);
   const parsed = z.safeParse(submission, action.inputs);
@@ -199,7 +199,7 @@ async function onMessage(
   job: JobOf<'webex-event'>,
   chat: WebexChat,
   deps: WebexEventDeps,
-  client: ReturnType<typeof webexClientFor>,
+  client: WebexChat['client'],
 ) {
   const message = await client.getMessage(job.id);
   // In a space the bot only receives messages that mention it; its text starts with the bot's name.
@@ -281,8 +281,8 @@ async function onMessage(
 
 /** Runs one `webex-event` job. */
 export async function handleWebexEvent(job: JobOf<'webex-event'>, deps: WebexEventDeps): Promise<void> {
-  const client = webexClientFor(deps.config);
-  const chat = new WebexChat(client);
+  const chat = webexChatFor(deps.config);
+  const client = chat.client;
   if (job.resource === 'attachmentActions') await onCardSubmitted(job, chat, deps, client);
   else await onMessage(job, chat, deps, client);
 }
