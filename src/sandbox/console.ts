@@ -193,6 +193,29 @@ function parseRequest<T>(schema: z.ZodMiniType<T>, body: unknown): T {
   throw new ConsoleRequestError(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
 }
 
+/**
+ * Console actions change things: they must come from the console itself. A JSON body cannot be sent
+ * cross-site without a CORS preflight (which this server never grants), and a browser's Origin must
+ * be this host.
+ */
+export function sameOrigin(req: IncomingMessage): boolean {
+  if (mediaType(req) !== 'application/json') return false;
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** The headers every console page and script is served with. */
+export const CONSOLE_FILE_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 /** Builds the console's request handler; resolves false for paths that are not the console's. */
 export function createConsole(options: ConsoleOptions) {
   const { workspace, theHive, interactions, logger } = options;
@@ -371,13 +394,7 @@ export function createConsole(options: ConsoleOptions) {
     cacheControl = 'no-store',
   ) {
     const content = await readFile(join(__dirname, 'console', file.file));
-    res.writeHead(200, {
-      'content-type': file.type,
-      'content-security-policy': CONTENT_SECURITY_POLICY,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'cache-control': cacheControl,
-    });
+    res.writeHead(200, { 'content-type': file.type, ...CONSOLE_FILE_HEADERS, 'cache-control': cacheControl });
     res.end(content);
   }
 
@@ -401,22 +418,6 @@ export function createConsole(options: ConsoleOptions) {
     res.write(`retry: 2000\ndata: ${JSON.stringify({ version })}\n\n`);
     streams.add(res);
     req.on('close', () => streams.delete(res));
-  }
-
-  /**
-   * Console actions change things: they must come from the console itself. A JSON body cannot be sent
-   * cross-site without a CORS preflight (which this server never grants), and a browser's Origin must
-   * be this host.
-   */
-  function sameOrigin(req: IncomingMessage): boolean {
-    if (mediaType(req) !== 'application/json') return false;
-    const origin = req.headers.origin;
-    if (!origin) return true;
-    try {
-      return new URL(origin).host === req.headers.host;
-    } catch {
-      return false;
-    }
   }
 
   async function serveAction(req: IncomingMessage, res: ServerResponse, name: string) {
