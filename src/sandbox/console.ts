@@ -209,6 +209,43 @@ export function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
+/**
+ * A page's live updates: Server-Sent Events carrying a version number that grows with every change
+ * announced, and a heartbeat that keeps idle streams open through proxies.
+ */
+export function liveUpdates() {
+  const streams = new Set<ServerResponse>();
+  let version = 0;
+  const heartbeat = setInterval(() => {
+    for (const stream of streams) stream.write(': heartbeat\n\n');
+  }, SSE_HEARTBEAT_MS);
+  heartbeat.unref();
+  return {
+    get version() {
+      return version;
+    },
+    announce(): void {
+      version += 1;
+      for (const stream of streams) stream.write(`data: ${JSON.stringify({ version })}\n\n`);
+    },
+    serve(req: IncomingMessage, res: ServerResponse): void {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      res.write(`retry: 2000\ndata: ${JSON.stringify({ version })}\n\n`);
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+    },
+    close(): void {
+      clearInterval(heartbeat);
+      for (const stream of streams) stream.end();
+      streams.clear();
+    },
+  };
+}
+
 /** The headers every console page and script is served with. */
 export const CONSOLE_FILE_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
@@ -219,21 +256,13 @@ export const CONSOLE_FILE_HEADERS = {
 /** Builds the console's request handler; resolves false for paths that are not the console's. */
 export function createConsole(options: ConsoleOptions) {
   const { workspace, theHive, interactions, logger } = options;
-  const streams = new Set<ServerResponse>();
-  let version = 0;
+  const updates = liveUpdates();
   let notices: SkipNotice[] = [];
   let lastNoticeId = 0;
 
-  const announce = () => {
-    version += 1;
-    for (const stream of streams) stream.write(`data: ${JSON.stringify({ version })}\n\n`);
-  };
+  const announce = () => updates.announce();
   workspace.on('change', announce);
   theHive.on('change', announce);
-  const heartbeat = setInterval(() => {
-    for (const stream of streams) stream.write(': heartbeat\n\n');
-  }, SSE_HEARTBEAT_MS);
-  heartbeat.unref();
 
   /** Everything the page shows, as seen by `forUser`. */
   function state(forUser: string) {
@@ -257,7 +286,7 @@ export function createConsole(options: ConsoleOptions) {
     );
     const modal = workspace.modalFor(user.id);
     return {
-      version,
+      version: updates.version,
       alertChannel: workspace.alertChannel,
       currentUser: user.id,
       users: SANDBOX_USERS.map(({ id, name, realName, email, title }) => ({
@@ -409,17 +438,6 @@ export function createConsole(options: ConsoleOptions) {
     }
   }
 
-  function serveEvents(req: IncomingMessage, res: ServerResponse) {
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-    });
-    res.write(`retry: 2000\ndata: ${JSON.stringify({ version })}\n\n`);
-    streams.add(res);
-    req.on('close', () => streams.delete(res));
-  }
-
   async function serveAction(req: IncomingMessage, res: ServerResponse, name: string) {
     const action = actions[name];
     if (!action) {
@@ -471,7 +489,7 @@ export function createConsole(options: ConsoleOptions) {
       return true;
     }
     if (method === 'GET' && name === 'events') {
-      serveEvents(req, res);
+      updates.serve(req, res);
       return true;
     }
     const caseDetail = /^cases\/([^/]+)$/.exec(name);
@@ -503,11 +521,9 @@ export function createConsole(options: ConsoleOptions) {
     injectSample: (index: number) => inject({ sample: index }),
     /** Ends the live-update streams and stops listening to the stand-ins. */
     close(): void {
-      clearInterval(heartbeat);
       workspace.off('change', announce);
       theHive.off('change', announce);
-      for (const stream of streams) stream.end();
-      streams.clear();
+      updates.close();
     },
   };
 }

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import * as z from '../zod';
-import { CONSOLE_FILE_HEADERS, sameOrigin } from './console';
+import { CONSOLE_FILE_HEADERS, liveUpdates, sameOrigin } from './console';
 import { readBody, RequestBodyTooLargeError, requestTarget, sendJson } from './http';
 import {
   SANDBOX_WEBEX_BOT,
@@ -22,7 +22,6 @@ import {
 
 const PAGE_PATH = '/sandbox/console/webex';
 const API_PATH = '/sandbox/console/webex/';
-const SSE_HEARTBEAT_MS = 20_000;
 /** Root messages shown per space (the most recent). */
 const MESSAGES_SHOWN = 200;
 /** A card submission's inputs are small. */
@@ -70,23 +69,15 @@ function shown(message: WebexMessageRecord) {
 
 /** Serves the Webex space page, its state, its live updates and its card submissions. */
 export function createWebexConsole(space: WebexSpace) {
-  const streams = new Set<ServerResponse>();
-  let version = 0;
-  const stopListening = space.onChange(() => {
-    version += 1;
-    for (const stream of streams) stream.write(`data: ${JSON.stringify({ version })}\n\n`);
-  });
-  const heartbeat = setInterval(() => {
-    for (const stream of streams) stream.write(': heartbeat\n\n');
-  }, SSE_HEARTBEAT_MS);
-  heartbeat.unref();
+  const updates = liveUpdates();
+  const stopListening = space.onChange(() => updates.announce());
 
   function state(roomId: string | null) {
     const rooms = space.rooms();
     const room = rooms.find((candidate) => candidate.id === roomId) ?? rooms[0];
     const messages = room ? space.messages(room.id) : [];
     return {
-      version,
+      version: updates.version,
       rooms: rooms.map(({ id, title }) => ({ id, title })),
       room: room?.id,
       people: [SANDBOX_WEBEX_BOT, ...SANDBOX_WEBEX_PEOPLE].map(({ id, displayName, type }) => ({
@@ -152,14 +143,7 @@ export function createWebexConsole(space: WebexSpace) {
       return true;
     }
     if (method === 'GET' && name === 'events') {
-      res.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-      });
-      res.write(`retry: 2000\ndata: ${JSON.stringify({ version })}\n\n`);
-      streams.add(res);
-      req.on('close', () => streams.delete(res));
+      updates.serve(req, res);
       return true;
     }
     if (method === 'POST' && name === 'submit') {
@@ -174,10 +158,8 @@ export function createWebexConsole(space: WebexSpace) {
     handle,
     /** Ends the live-update streams and stops listening to the space. */
     close(): void {
-      clearInterval(heartbeat);
       stopListening();
-      for (const stream of streams) stream.end();
-      streams.clear();
+      updates.close();
     },
   };
 }

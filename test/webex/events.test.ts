@@ -105,6 +105,18 @@ async function alertWithCard(path: string, id?: string): Promise<{ alert: AlertR
   return { alert, cardId };
 }
 
+/** Delivers `body` to the route signed with the webhook secret, as Webex does. */
+function postSigned(body: string): Promise<Response> {
+  return fetch(`${product.server.url}/webex/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-spark-signature': signWebexBody(SANDBOX_DEFAULTS.webexWebhookSecret, body),
+    },
+    body,
+  });
+}
+
 function thread(rootId: string): WebexMessageRecord[] {
   return space()
     .messages(ROOM)
@@ -151,14 +163,7 @@ describe('Webex webhooks', () => {
 
   it('keep a signed body that is not a Webex delivery as a dead letter, naming the field', async () => {
     const body = JSON.stringify({ id: 'w', resource: 'rooms', event: 'created', data: {} });
-    const response = await fetch(`${product.server.url}/webex/events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-spark-signature': signWebexBody(SANDBOX_DEFAULTS.webexWebhookSecret, body),
-      },
-      body,
-    });
+    const response = await postSigned(body);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toMatch(/^resource: /);
     const [letter] = await product.runtime.deps.store.listDeadLetters(1);
@@ -423,14 +428,7 @@ describe('A delivery Webex sends again', () => {
       },
     });
     const deliver = async (): Promise<[number, unknown]> => {
-      const response = await fetch(`${product.server.url}/webex/events`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-spark-signature': signWebexBody(SANDBOX_DEFAULTS.webexWebhookSecret, body),
-        },
-        body,
-      });
+      const response = await postSigned(body);
       return [response.status, await response.json()];
     };
     const enqueue = jest.spyOn(product.runtime.deps.queue, 'enqueue');
