@@ -462,6 +462,47 @@ describe('A delivery Webex sends again', () => {
   });
 });
 
+describe('The console’s Webex space', () => {
+  const submit = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${product.server.url}/sandbox/console/webex/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it('submits a card only as a sandbox person, from the console page, naming what it refuses', async () => {
+    const messageId = space().messages(ROOM)[0]!.id;
+    const stranger = await submit({ personId: SANDBOX_WEBEX_BOT.id, messageId, inputs: {} });
+    expect(stranger.status).toBe(400);
+    expect(await stranger.json()).toEqual({ error: 'personId: not a sandbox person' });
+    const elsewhere = await submit(
+      { personId: ALICE.id, messageId, inputs: {} },
+      { origin: 'https://evil.example' },
+    );
+    expect(elsewhere.status).toBe(403);
+    const noCard = await submit({ personId: ALICE.id, messageId: 'nope', inputs: {} });
+    expect(noCard.status).toBe(404);
+  });
+
+  it('shows the space as Webex does: root messages with their cards, replies under them', async () => {
+    const response = await fetch(`${product.server.url}/sandbox/console/webex/state`);
+    const state = (await response.json()) as {
+      room: string;
+      messages: { id: string; card?: unknown; replies: { id: string }[] }[];
+    };
+    expect(state.room).toBe(ROOM);
+    const roots = space()
+      .messages(ROOM)
+      .filter((message) => !message.parentId);
+    expect(state.messages.map((message) => message.id)).toEqual(roots.map((message) => message.id));
+    for (const message of state.messages) {
+      expect(message.replies.map((reply) => reply.id)).toEqual(thread(message.id).map((reply) => reply.id));
+      const root = space().message(message.id);
+      expect(message.card).toEqual(root.attachments?.[0]?.content);
+    }
+  });
+});
+
 describe('@Hivewire commands in a Webex space', () => {
   async function say(person: typeof ALICE, text: string): Promise<string> {
     const message = space().createMessage(person, {
