@@ -17,7 +17,7 @@ import type { Deps, IntelSources } from '../deps';
 import type { JobOf } from '../queue/jobs';
 
 import { postToResponseUrl } from '../slack/response-url';
-import { webexChatFor } from '../chat/webex/adapter';
+import { webexChatOf } from '../chat/webex/adapter';
 import { webexLookupResults } from '../../cards/webex-analyst';
 import type { IntelAnswer, LookupTarget, SourceName, SourceResult, TargetReport } from '../domain/lookups';
 
@@ -126,7 +126,7 @@ export async function runLookup(job: JobOf<'lookup'>, deps: Deps & { intel: Inte
     },
   });
   if (job.reply.to === 'webex') {
-    await webexChatFor(deps.config).reply(
+    await webexChatOf(deps.chats).reply(
       { roomId: job.reply.roomId, messageId: job.reply.parentId },
       webexLookupResults(results),
     );

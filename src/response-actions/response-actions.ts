@@ -16,7 +16,7 @@ import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import type { AnalystWorkerDeps } from '../deps';
 import { matchesFindingType } from '../domain/finding-types';
 import { isAllowed, isWebexAdmin, type GroupMembers } from '../access/permissions';
-import { webexChatFor } from '../chat/webex/adapter';
+import { webexChatOf } from '../chat/webex/adapter';
 import { webexResponseActionResult } from '../../cards/webex-analyst';
 
 export type ResponseAction = ConfigFile['responseActions'][number];
@@ -231,7 +231,7 @@ export async function runResponseAction(
   const webexPost = alert.posts?.webex;
   if (job.platform === 'webex') {
     if (webexPost?.messageId)
-      await webexChatFor(deps.config).reply(
+      await webexChatOf(deps.chats).reply(
         { roomId: webexPost.channel, messageId: webexPost.messageId },
         webexResponseActionResult({ label, personId: job.userId, ...result }),
       );

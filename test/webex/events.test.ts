@@ -13,7 +13,7 @@ import { ENRICH } from '../../blocks/actions';
 import { responseActionId } from '../../blocks/analyst/actions';
 import { lookupTargetsOfAlert } from '../../src/lookups/targets';
 import { renderWebexAlert } from '../../src/alerts/render';
-import { webexChatFor, webexClientFor } from '../../src/chat/webex/adapter';
+import { webexChatOf, webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
 import { SANDBOX_DEFAULTS } from '../../src/config';
 import { signWebexBody } from '../../src/http/webex-signature';
@@ -25,6 +25,7 @@ import {
 import type { AlertRecord } from '../../src/domain/alert';
 import { eventually } from '../helpers/eventually';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
+import { settleWebex, webexSpaceOf } from '../helpers/webex-space';
 
 const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
   (typeof SANDBOX_WEBEX_PEOPLE)[number],
@@ -64,19 +65,8 @@ afterAll(async () => {
   await product?.close();
 });
 
-function space() {
-  const webex = product.sandbox.webex;
-  if (!webex) throw new Error('no Webex stand-in');
-  return webex;
-}
-
-/** Lets the stand-in's deliveries and the jobs they queue run to the end (replies deliver again). */
-async function settle(): Promise<void> {
-  for (let round = 0; round < 3; round += 1) {
-    await space().idle();
-    await product.runtime.queue.drain();
-  }
-}
+const space = () => webexSpaceOf(product);
+const settle = () => settleWebex(product);
 
 /**
  * Posts a finding through /ingest: the product posts its card in the Webex space. `id` makes it another
@@ -455,10 +445,10 @@ describe('A delivery Webex sends again', () => {
     expect(replies.filter((reply) => reply.includes('already exists'))).toEqual([]);
   });
 
-  it('is answered by the runtime’s one Webex adapter and client, built once', () => {
-    const chat = webexChatFor(product.config);
-    expect(webexChatFor(product.config)).toBe(chat);
-    expect(webexClientFor(product.config)).toBe(chat.client);
+  it('is answered by the runtime’s one Webex adapter, the one its root registered, and its one client', () => {
+    const chat = webexChatOf(product.runtime.deps.chats);
+    expect(chat).toBe(product.runtime.deps.chats.webex);
+    expect(chat.client).toBe(webexClientFor(product.config));
   });
 });
 

@@ -26,6 +26,7 @@ import type {
   ChatMessageRef,
   ChatPerson,
   ChatPort,
+  ChatRegistry,
   FormContext,
   ThreadNote,
 } from '../port';
@@ -36,26 +37,29 @@ export interface WebexMessageRef {
   messageId: string;
 }
 
-const chats = new WeakMap<NonNullable<Config['webex']>, WebexChat>();
+const clients = new WeakMap<NonNullable<Config['webex']>, WebexClient>();
 
-/**
- * The Webex adapter and its client for a configuration, built once and reused by every post, reply and
- * read of the runtime (a Lambda container keeps it until a renewed secret changes the configuration).
- */
-export function webexChatFor(config: Pick<Config, 'webex'>): WebexChat {
+/** One client per Webex configuration (per process: a Lambda container reuses it). */
+export function webexClientFor(config: Pick<Config, 'webex'>): WebexClient {
   const webex = config.webex;
   if (!webex) throw new Error('Webex is not configured (WEBEX_BOT_TOKEN)');
-  let chat = chats.get(webex);
-  if (!chat) {
-    chat = new WebexChat(new WebexClient({ token: webex.botToken, baseUrl: webex.apiUrl }));
-    chats.set(webex, chat);
+  let client = clients.get(webex);
+  if (!client) {
+    client = new WebexClient({ token: webex.botToken, baseUrl: webex.apiUrl });
+    clients.set(webex, client);
   }
-  return chat;
+  return client;
 }
 
-/** The runtime's Webex client (webhook registration, reads the adapter does not wrap). */
-export function webexClientFor(config: Pick<Config, 'webex'>): WebexClient {
-  return webexChatFor(config).client;
+/**
+ * The runtime's Webex adapter, the one its composition root registered in `Deps.chats` (built once,
+ * reused by every post, reply and read), for what only Webex says: card forms, lookup results, reads
+ * of a delivery's message or card submission.
+ */
+export function webexChatOf(chats: ChatRegistry): WebexChat {
+  const chat = chats.webex;
+  if (!(chat instanceof WebexChat)) throw new Error('Webex is not configured (WEBEX_BOT_TOKEN)');
+  return chat;
 }
 
 function roomRef(ref: ChatMessageRef): WebexMessageRef {
@@ -64,6 +68,7 @@ function roomRef(ref: ChatMessageRef): WebexMessageRef {
 
 export class WebexChat implements ChatPort {
   readonly platform = 'webex' as const;
+  readonly editsAlerts = false;
 
   constructor(readonly client: WebexClient) {}
 

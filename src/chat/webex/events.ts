@@ -18,9 +18,7 @@ import { requestResponseAction } from '../../response-actions/response-actions';
 import { ignoreFormCard, IGNORE_NOTE_FIELD, IGNORE_REASON_FIELD } from '../../../cards/forms';
 import {
   cardMessage,
-  webexAlreadyEscalated,
   webexHelp,
-  webexIgnored,
   webexMention,
   webexNotice,
   webexText,
@@ -35,9 +33,12 @@ import type { ThresholdChange } from '../../domain/threshold';
 import { requestEscalation } from '../../cases/request-escalation';
 import type { Deps } from '../../deps';
 import type { JobOf } from '../../queue/jobs';
-import { webexChatFor, type WebexChat, type WebexMessageRef } from './adapter';
+import { webexChatOf, type WebexChat, type WebexMessageRef } from './adapter';
 
-export type WebexEventDeps = Pick<Deps, 'config' | 'store' | 'queue' | 'now' | 'logger' | 'metrics'>;
+export type WebexEventDeps = Pick<
+  Deps,
+  'config' | 'store' | 'queue' | 'now' | 'logger' | 'metrics' | 'chats'
+>;
 
 /** What every Hivewire card submits, with the ignore form's inputs when it is that form. */
 const submission = z.looseObject({
@@ -73,7 +74,16 @@ async function onCardSubmitted(
       const result = await requestEscalation({ fingerprint, userId: person, platform: 'webex' }, deps);
       deps.logger.info('webex create case clicked', { fingerprint, outcome: result.outcome });
       if (result.outcome === 'already-escalated')
-        await chat.reply(root, webexAlreadyEscalated(result.alert, person));
+        await chat.tellPrivately(
+          { platform: 'webex', channel: root.roomId, messageId: root.messageId },
+          { platform: 'webex', id: person },
+          {
+            kind: 'already-escalated',
+            caseNumber: result.alert.caseNumber,
+            caseId: result.alert.caseId,
+            caseUrl: result.alert.caseUrl,
+          },
+        );
       else if (result.outcome === 'in-progress')
         await tell('A case is already being created for this alert.');
       else if (result.outcome === 'ignored')
@@ -108,9 +118,8 @@ async function onCardSubmitted(
         { fingerprint, userId: person, platform: 'webex', reason, note },
         deps,
       );
-      if (result.outcome === 'ignored')
-        await chat.reply(root, webexIgnored(person, result.alert.ignoreReason));
-      else
+      // Ignored: the thread hears it from the owed reply, on every platform the alert is on.
+      if (result.outcome !== 'ignored')
         await tell(
           result.outcome === 'unknown-alert'
             ? 'Hivewire does not know this alert.'
@@ -281,7 +290,7 @@ async function onMessage(
 
 /** Runs one `webex-event` job. */
 export async function handleWebexEvent(job: JobOf<'webex-event'>, deps: WebexEventDeps): Promise<void> {
-  const chat = webexChatFor(deps.config);
+  const chat = webexChatOf(deps.chats);
   const client = chat.client;
   if (job.resource === 'attachmentActions') await onCardSubmitted(job, chat, deps, client);
   else await onMessage(job, chat, deps, client);
