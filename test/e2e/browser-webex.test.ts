@@ -7,11 +7,11 @@
  *
  * Chromium is Debian's (/usr/bin/chromium; `.ci/run` installs it); missing, this test fails and says so.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { SANDBOX_USERS } from '../../src/sandbox/slack-workspace';
-import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
+import { launchChromium } from '../helpers/chromium';
 import { startSandboxServer, type SandboxServer } from '../helpers/sandbox-server';
 
 const SCREENSHOTS = resolve(__dirname, '../../.test-results/screenshots');
@@ -26,13 +26,9 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) to run the browser test`,
-    );
   mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchChromium();
   server = await startSandboxServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
