@@ -29,10 +29,26 @@ const TYPE_LABELS: Record<LookupTarget['dataType'], string> = {
   hash: 'Hash',
 };
 
-function day(iso: string | undefined): string | undefined {
+/**
+ * How a chat writes the lines: bold, untrusted text (escaped for it, at most `max` characters) and a
+ * link to a URL Hivewire checked. Slack's mrkdwn here; Webex's markdown in cards/webex-analyst.ts.
+ */
+export interface LookupMarkup {
+  bold(words: string): string;
+  text(value: string, max?: number): string;
+  link(url: string, label: string): string;
+}
+
+const SLACK_MARKUP: LookupMarkup = {
+  bold: (words) => `*${words}*`,
+  text: (value, max) => literal(value, max),
+  link: slackLink,
+};
+
+function day(iso: string | undefined, m: LookupMarkup): string | undefined {
   if (!iso) return undefined;
   const time = Date.parse(iso);
-  return Number.isNaN(time) ? literal(iso) : new Date(time).toISOString().slice(0, 10);
+  return Number.isNaN(time) ? m.text(iso) : new Date(time).toISOString().slice(0, 10);
 }
 
 function ageDays(iso: string | undefined, now: Date): number | undefined {
@@ -40,9 +56,9 @@ function ageDays(iso: string | undefined, now: Date): number | undefined {
   return Number.isNaN(time) ? undefined : Math.floor((now.getTime() - time) / DAY_MS);
 }
 
-function reportLink(url: string | undefined, label: string): string {
+function reportLink(url: string | undefined, label: string, m: LookupMarkup): string {
   const host = webUrlHost(url);
-  return url && host && REPORT_HOSTS.has(host) ? ` · ${slackLink(url, label)}` : '';
+  return url && host && REPORT_HOSTS.has(host) ? ` · ${m.link(url, label)}` : '';
 }
 
 function join(parts: (string | undefined | false)[]): string {
@@ -50,90 +66,119 @@ function join(parts: (string | undefined | false)[]): string {
 }
 
 /** One service's answer in one line. */
-function answerLine(answer: IntelAnswer, now: Date): string {
+function answerLine(answer: IntelAnswer, now: Date, m: LookupMarkup): string {
   switch (answer.kind) {
     case 'rdap-ip': {
       const n = answer.network;
-      if (!n) return '*RDAP*: no registry knows this address';
-      return `*RDAP*: ${
+      if (!n) return `${m.bold('RDAP')}: no registry knows this address`;
+      return `${m.bold('RDAP')}: ${
         join([
-          n.name && `network ${literal(n.name)}`,
-          (n.cidr ?? n.range) && literal(n.cidr ?? n.range ?? ''),
-          n.owner && `owner ${literal(n.owner)}`,
-          n.country && literal(n.country),
-          n.registered && `registered ${day(n.registered)}`,
+          n.name && `network ${m.text(n.name)}`,
+          (n.cidr ?? n.range) && m.text(n.cidr ?? n.range ?? ''),
+          n.owner && `owner ${m.text(n.owner)}`,
+          n.country && m.text(n.country),
+          n.registered && `registered ${day(n.registered, m)}`,
         ]) || 'registered, no details'
       }`;
     }
     case 'rdap-domain': {
       const d = answer.domain;
-      if (!d) return '*RDAP*: not registered (or the registry has no RDAP service)';
+      if (!d) return `${m.bold('RDAP')}: not registered (or the registry has no RDAP service)`;
       const age = ageDays(d.registered, now);
       const fresh = age !== undefined && age >= 0 && age < NEW_DOMAIN_DAYS ? '🆕 ' : '';
-      return `*RDAP*: ${fresh}${
+      return `${m.bold('RDAP')}: ${fresh}${
         join([
           d.registered &&
-            `registered ${day(d.registered)}${age !== undefined && age >= 0 ? ` (${age} days ago)` : ''}`,
-          d.registrar && `registrar ${literal(d.registrar)}`,
-          d.registrant && `registrant ${literal(d.registrant)}`,
-          d.expires && `expires ${day(d.expires)}`,
+            `registered ${day(d.registered, m)}${age !== undefined && age >= 0 ? ` (${age} days ago)` : ''}`,
+          d.registrar && `registrar ${m.text(d.registrar)}`,
+          d.registrant && `registrant ${m.text(d.registrant)}`,
+          d.expires && `expires ${day(d.expires, m)}`,
         ]) || 'registered, no details'
       }`;
     }
     case 'virustotal': {
       const r = answer.report;
-      if (!r.found) return `*VirusTotal*: never seen${reportLink(r.link, 'search')}`;
+      if (!r.found) return `${m.bold('VirusTotal')}: never seen${reportLink(r.link, 'search', m)}`;
       const engines = r.malicious + r.suspicious + r.harmless + r.undetected;
       const mark = r.malicious > 0 ? '🔴 ' : r.suspicious > 0 ? '🟠 ' : '';
-      return `*VirusTotal*: ${mark}${join([
+      return `${m.bold('VirusTotal')}: ${mark}${join([
         `${r.malicious} malicious, ${r.suspicious} suspicious of ${engines} engines`,
         r.reputation !== undefined && `reputation ${r.reputation}`,
-        r.fileType && literal(r.fileType),
-        r.fileName && literal(r.fileName),
-      ])}${reportLink(r.link, 'report')}`;
+        r.fileType && m.text(r.fileType),
+        r.fileName && m.text(r.fileName),
+      ])}${reportLink(r.link, 'report', m)}`;
     }
     case 'abuseipdb': {
       const r = answer.report;
       const mark = r.score >= 75 ? '🔴 ' : r.score >= 25 ? '🟠 ' : '';
-      return `*AbuseIPDB*: ${mark}${join([
+      return `${m.bold('AbuseIPDB')}: ${mark}${join([
         `confidence ${r.score}%`,
         `${r.totalReports} reports from ${r.distinctReporters} users`,
-        r.lastReportedAt && `last ${day(r.lastReportedAt)}`,
-        r.isp && literal(r.isp),
-        r.usageType && literal(r.usageType),
+        r.lastReportedAt && `last ${day(r.lastReportedAt, m)}`,
+        r.isp && m.text(r.isp),
+        r.usageType && m.text(r.usageType),
         r.isTor && 'Tor exit node',
         r.whitelisted && 'whitelisted',
-      ])}${reportLink(r.link, 'report')}`;
+      ])}${reportLink(r.link, 'report', m)}`;
     }
     case 'urlhaus': {
       const r = answer.report;
-      if (!r.listed) return '*URLhaus*: not listed';
-      return `*URLhaus*: 🔴 listed · ${join([
-        r.threat && literal(r.threat),
-        r.status && literal(r.status),
-        r.signature && literal(r.signature),
-        r.fileType && literal(r.fileType),
+      if (!r.listed) return `${m.bold('URLhaus')}: not listed`;
+      return `${m.bold('URLhaus')}: 🔴 listed · ${join([
+        r.threat && m.text(r.threat),
+        r.status && m.text(r.status),
+        r.signature && m.text(r.signature),
+        r.fileType && m.text(r.fileType),
         r.urlCount !== undefined && Number.isFinite(r.urlCount) && `${r.urlCount} malware URLs`,
         r.tags.length > 0 &&
           `tags ${r.tags
             .slice(0, 8)
-            .map((tag) => literal(tag, 40))
+            .map((tag) => m.text(tag, 40))
             .join(' ')}`,
-        r.firstSeen && `since ${day(r.firstSeen)}`,
-      ])}${reportLink(r.link, 'entry')}`;
+        r.firstSeen && `since ${day(r.firstSeen, m)}`,
+      ])}${reportLink(r.link, 'entry', m)}`;
     }
   }
 }
 
-function resultLine(result: SourceResult, now: Date): string {
-  return result.ok ? answerLine(result.answer, now) : `⚠️ ${literal(result.error, PROSE_VALUE_MAX)}`;
+function resultLine(result: SourceResult, now: Date, m: LookupMarkup): string {
+  return result.ok ? answerLine(result.answer, now, m) : `⚠️ ${m.text(result.error, PROSE_VALUE_MAX)}`;
+}
+
+/** One indicator's report: its head line, then one line per service, in `m`'s markup. */
+export function lookupReportLines(
+  report: TargetReport,
+  now: Date,
+  m: LookupMarkup,
+): { head: string; lines: string[] } {
+  return {
+    head: `${m.bold(TYPE_LABELS[report.target.dataType])} ${m.text(report.target.value, OBSERVABLE_VALUE_MAX)}`,
+    lines: report.results.length
+      ? report.results.map((result) => resultLine(result, now, m))
+      : ['No configured service looks this type up.'],
+  };
+}
+
+/** How many indicators a lookup flagged (VirusTotal malicious, URLhaus listed, AbuseIPDB ≥ 75 %). */
+export function flaggedCount(reports: readonly TargetReport[]): number {
+  return reports.filter((report) =>
+    report.results.some(
+      (r) =>
+        r.ok &&
+        ((r.answer.kind === 'virustotal' && r.answer.report.malicious > 0) ||
+          (r.answer.kind === 'urlhaus' && r.answer.report.listed) ||
+          (r.answer.kind === 'abuseipdb' && r.answer.report.score >= 75)),
+    ),
+  ).length;
+}
+
+/** The footer naming the services asked. */
+export function lookupSourcesLine(sources: readonly SourceName[]): string {
+  return `Sources: ${sources.join(', ') || 'none'} · set VIRUSTOTAL_API_KEY, ABUSEIPDB_API_KEY or URLHAUS_API_KEY to add a service`;
 }
 
 function targetSection(report: TargetReport, now: Date): KnownBlock {
-  const head = `*${TYPE_LABELS[report.target.dataType]}* ${literal(report.target.value, OBSERVABLE_VALUE_MAX)}`;
-  const lines = report.results.length
-    ? report.results.map((result) => resultLine(result, now))
-    : ['No configured service looks this type up.'];
+  const { head, lines } = lookupReportLines(report, now, SLACK_MARKUP);
   let text = head;
   for (const line of lines) {
     if (text.length + line.length + 1 > SECTION_TEXT_MAX) break;
@@ -144,11 +189,7 @@ function targetSection(report: TargetReport, now: Date): KnownBlock {
 
 /** The results of one lookup, within Slack's message budget (indicators left out are counted). */
 export function lookupResults(input: { reports: TargetReport[]; sources: SourceName[]; now: Date }): Reply {
-  const footer = context(
-    mrkdwn(
-      `Sources: ${input.sources.join(', ') || 'none'} · set VIRUSTOTAL_API_KEY, ABUSEIPDB_API_KEY or URLHAUS_API_KEY to add a service`,
-    ),
-  );
+  const footer = context(mrkdwn(lookupSourcesLine(input.sources)));
   const blocks: KnownBlock[] = [
     section(mrkdwn(`🔎 *Threat-intel lookup* · ${input.reports.length} indicators`)),
   ];
@@ -161,16 +202,10 @@ export function lookupResults(input: { reports: TargetReport[]; sources: SourceN
   }
   if (left > 0) blocks.push(context(mrkdwn(`+${left} indicators not shown (message too long)`)));
   blocks.push(footer);
-  const flagged = input.reports.filter((report) =>
-    report.results.some(
-      (r) =>
-        r.ok &&
-        ((r.answer.kind === 'virustotal' && r.answer.report.malicious > 0) ||
-          (r.answer.kind === 'urlhaus' && r.answer.report.listed) ||
-          (r.answer.kind === 'abuseipdb' && r.answer.report.score >= 75)),
-    ),
-  ).length;
-  return { text: `Threat-intel lookup: ${input.reports.length} indicators, ${flagged} flagged`, blocks };
+  return {
+    text: `Threat-intel lookup: ${input.reports.length} indicators, ${flaggedCount(input.reports)} flagged`,
+    blocks,
+  };
 }
 
 /** The immediate answer while the lookup runs; lists what was skipped and why. */

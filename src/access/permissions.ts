@@ -1,5 +1,6 @@
 /**
- * Who may do what: a user is allowed when listed by id or a member of a listed Slack user group.
+ * Who may do what: a user is allowed when listed by id or a member of a listed Slack user group; a
+ * Webex person when listed in `webex.admins` by id or e-mail address.
  * Group members come from Slack (`usergroups.users.list`) and are cached, since one group answers
  * for many clicks and the lookup sits in Slack's 3-second request path.
  */
@@ -49,4 +50,11 @@ export async function isAllowed(userId: string, allow: AllowList, members: Group
   if (allow.users.includes(userId)) return true;
   for (const group of allow.groups) if (await members.includes(group, userId)) return true;
   return false;
+}
+
+/** Whether a Webex person is a Hivewire admin: listed in `webex.admins` by id or (lower-case) e-mail. */
+export function isWebexAdmin(person: { id: string; email?: string }, admins: readonly string[]): boolean {
+  return (
+    admins.includes(person.id) || (person.email !== undefined && admins.includes(person.email.toLowerCase()))
+  );
 }

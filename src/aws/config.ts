@@ -9,6 +9,8 @@ import {
   resolveSecrets,
   secretsForConfig,
   SecretUnavailableError,
+  WEBEX_SECRET_PARAMETERS,
+  webexSecretsForConfig,
   type SecretSource,
 } from './secrets';
 
@@ -29,7 +31,10 @@ export async function loadAwsConfig(env: NodeJS.ProcessEnv, secrets: SecretSourc
   if (!base.THEHIVE_URL)
     throw new ConfigError('THEHIVE_URL: required in AWS (deploy with --param="theHiveUrl=https://…")');
 
-  const resolved = await resolveSecrets(base, secrets);
+  const [resolved, webex] = await Promise.all([
+    resolveSecrets(base, secrets),
+    resolveSecrets(base, secrets, WEBEX_SECRET_PARAMETERS),
+  ]);
   const configParam = base[CONFIG_PARAM];
   let file = defaultConfigFile();
   if (configParam) {
@@ -54,5 +59,8 @@ export async function loadAwsConfig(env: NodeJS.ProcessEnv, secrets: SecretSourc
     Object.values(file.customers).flatMap((customer) => customer.thehive?.apiKeySecret ?? []),
     secrets,
   );
-  return resolveConfig({ ...base, ...secretsForConfig(resolved), ...customerKeys }, file);
+  return resolveConfig(
+    { ...base, ...secretsForConfig(resolved), ...webexSecretsForConfig(webex), ...customerKeys },
+    file,
+  );
 }

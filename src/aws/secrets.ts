@@ -34,6 +34,16 @@ export const INTEL_KEY_PARAMETERS = {
 } as const;
 
 /**
+ * Webex's two secrets, given only to the functions that use Webex and only when the stage is deployed
+ * with `webex=true`: the bot token to those that post (ingest, worker), the webhook secret to the one
+ * that verifies deliveries (webex). With neither, Webex is off in that function.
+ */
+export const WEBEX_SECRET_PARAMETERS = {
+  WEBEX_BOT_TOKEN_PARAM: 'WEBEX_BOT_TOKEN',
+  WEBEX_WEBHOOK_SECRET_PARAM: 'WEBEX_WEBHOOK_SECRET',
+} as const;
+
+/**
  * How long a secret read from SSM is used before it is read again: the longest a container keeps
  * using a secret after its rotation. Short enough for a rotation, long enough that a busy function
  * reads SSM a few times an hour (SSM's standard throughput is 40 reads per second per account).
@@ -152,6 +162,28 @@ export function secretsForConfig(
     if (!unavailable.has(variable))
       unavailable.set(variable, `unavailable-${randomBytes(24).toString('hex')}`);
     filled[variable] = resolved[variable] ?? unavailable.get(variable)!;
+  }
+  return filled;
+}
+
+/** This container's stand-in for the Webex secret its function was not given. */
+const unavailableWebex = new Map<string, string>();
+
+/**
+ * Webex's secrets for the configuration: none when the function was given neither (Webex off); else
+ * the one it was given, and an unguessable stand-in for the other, which `loadConfig` requires with it
+ * (the stand-in can neither call Webex nor verify a delivery). Stable for the container's life, as
+ * `secretsForConfig`'s.
+ */
+export function webexSecretsForConfig(
+  resolved: Partial<Record<(typeof WEBEX_SECRET_PARAMETERS)[keyof typeof WEBEX_SECRET_PARAMETERS], string>>,
+): Partial<Record<(typeof WEBEX_SECRET_PARAMETERS)[keyof typeof WEBEX_SECRET_PARAMETERS], string>> {
+  if (Object.keys(resolved).length === 0) return {};
+  const filled: Record<string, string> = {};
+  for (const variable of Object.values(WEBEX_SECRET_PARAMETERS)) {
+    if (!unavailableWebex.has(variable))
+      unavailableWebex.set(variable, `unavailable-${randomBytes(24).toString('hex')}`);
+    filled[variable] = resolved[variable] ?? unavailableWebex.get(variable)!;
   }
   return filled;
 }

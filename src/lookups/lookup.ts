@@ -4,7 +4,8 @@
  * configured. Every service has its own timeout and one failing never hides the others' answers.
  *
  * `/hivewire lookup` and the Enrich button only queue a `lookup` job (the answers can take seconds);
- * the worker runs it and answers on the command's response URL or in the alert's thread.
+ * the worker runs it and answers on the command's response URL or in the alert's thread; from Webex
+ * (`@Hivewire lookup`, the card's Enrich), in the Webex thread it was asked in.
  */
 import { lookupResults } from '../../blocks/analyst/lookup';
 import { AbuseIpDbClient } from '../../clients/intel/abuseipdb';
@@ -16,6 +17,8 @@ import type { Deps, IntelSources } from '../deps';
 import type { JobOf } from '../queue/jobs';
 
 import { postToResponseUrl } from '../slack/response-url';
+import { webexChatOf } from '../chat/webex/adapter';
+import { webexLookupResults } from '../../cards/webex-analyst';
 import type { IntelAnswer, LookupTarget, SourceName, SourceResult, TargetReport } from '../domain/lookups';
 
 /** Where lookups run from a command are audited (audit events are keyed like alerts). */
@@ -105,12 +108,13 @@ export function sourceNames(sources: IntelSources): SourceName[] {
 /** The worker's half: runs the lookups, audits them, answers on the response URL or in the thread. */
 export async function runLookup(job: JobOf<'lookup'>, deps: Deps & { intel: IntelSources }): Promise<void> {
   const reports = await lookUp(job.targets, deps.intel);
-  const message = lookupResults({ reports, sources: sourceNames(deps.intel), now: deps.now() });
-  const alert = job.reply.to === 'thread' ? await deps.store.getAlert(job.reply.fingerprint) : undefined;
+  const results = { reports, sources: sourceNames(deps.intel), now: deps.now() };
+  const fingerprint = job.reply.to === 'response-url' ? undefined : job.reply.fingerprint;
+  const alert = fingerprint === undefined ? undefined : await deps.store.getAlert(fingerprint);
   await deps.store.appendAudit({
-    fingerprint: job.reply.to === 'thread' ? job.reply.fingerprint : LOOKUPS_AUDIT_KEY,
+    fingerprint: fingerprint ?? LOOKUPS_AUDIT_KEY,
     caseId: alert?.caseId,
-    actor: { kind: 'slack', id: job.userId },
+    actor: { kind: job.reply.to === 'webex' ? 'webex' : 'slack', id: job.userId },
     action: 'lookup',
     details: {
       count: job.targets.length,
@@ -121,6 +125,14 @@ export async function runLookup(job: JobOf<'lookup'>, deps: Deps & { intel: Inte
       ),
     },
   });
+  if (job.reply.to === 'webex') {
+    await webexChatOf(deps.chats).reply(
+      { roomId: job.reply.roomId, messageId: job.reply.parentId },
+      webexLookupResults(results),
+    );
+    return;
+  }
+  const message = lookupResults(results);
   if (job.reply.to === 'response-url') {
     await postToResponseUrl(job.reply.url, message, deps.config);
     return;

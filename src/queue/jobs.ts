@@ -64,6 +64,13 @@ export const lookupJob = z.object({
   reply: z.discriminatedUnion('to', [
     z.object({ to: z.literal('response-url'), url: z.url({ protocol: /^https?$/ }) }),
     z.object({ to: z.literal('thread'), fingerprint: z.string().check(z.minLength(1)) }),
+    /** A Webex thread: under the alert's card (Enrich) or the `@Hivewire lookup` message. */
+    z.object({
+      to: z.literal('webex'),
+      roomId: z.string().check(z.minLength(1)),
+      parentId: z.string().check(z.minLength(1)),
+      fingerprint: z.optional(z.string().check(z.minLength(1))),
+    }),
   ]),
   requestedAt: z.string(),
 });
@@ -110,7 +117,10 @@ export const responseActionJob = z.object({
   kind: z.literal('response-action'),
   fingerprint: z.string().check(z.minLength(1)),
   actionId: z.string().check(z.minLength(1)),
+  /** The clicker: a Slack user id, or a Webex person id when `platform` is `webex`. */
   userId: z.string().check(z.minLength(1)),
+  /** Where the click came from and the result goes; absent: Slack. */
+  platform: z.optional(z.literal('webex')),
   requestedAt: z.string(),
 });
 

@@ -15,7 +15,9 @@ import type { JobOf } from '../queue/jobs';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import type { AnalystWorkerDeps } from '../deps';
 import { matchesFindingType } from '../domain/finding-types';
-import { isAllowed, type GroupMembers } from '../access/permissions';
+import { isAllowed, isWebexAdmin, type GroupMembers } from '../access/permissions';
+import { webexChatOf } from '../chat/webex/adapter';
+import { webexResponseActionResult } from '../../cards/webex-analyst';
 
 export type ResponseAction = ConfigFile['responseActions'][number];
 
@@ -59,10 +61,29 @@ export type ResponseActionRequest =
   | { outcome: 'unknown-action' }
   | { outcome: 'unknown-alert' };
 
-/** Checks the click (action configured, applies to the finding, user allowed), audits it and queues the run. */
+/**
+ * Whether the clicker may run the action: on Slack, its allow-list (or the Slack admins); on Webex,
+ * whose people the allow-lists (Slack ids and groups) cannot name, the Webex admins.
+ */
+async function mayRun(
+  input: { userId: string; platform?: 'webex'; email?: string },
+  action: ResponseAction,
+  deps: Pick<Deps, 'config'> & { members?: GroupMembers },
+): Promise<boolean> {
+  if (input.platform === 'webex')
+    return isWebexAdmin({ id: input.userId, email: input.email }, deps.config.webex?.admins ?? []);
+  return (
+    deps.members !== undefined && isAllowed(input.userId, allowListOf(action, deps.config), deps.members)
+  );
+}
+
+/**
+ * Checks the click (action configured, applies to the finding, user allowed), audits it and queues the
+ * run. `platform: 'webex'`: the click came from a Webex card, and the result goes to the Webex thread.
+ */
 export async function requestResponseAction(
-  input: { fingerprint: string; actionId: string; userId: string },
-  deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'> & { members: GroupMembers },
+  input: { fingerprint: string; actionId: string; userId: string; platform?: 'webex'; email?: string },
+  deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'> & { members?: GroupMembers },
 ): Promise<ResponseActionRequest> {
   const action = deps.config.file.responseActions.find((candidate) => candidate.id === input.actionId);
   if (!action) return { outcome: 'unknown-action' };
@@ -70,8 +91,8 @@ export async function requestResponseAction(
   if (!alert) return { outcome: 'unknown-alert' };
   if (!matchesFindingType(alert.finding.type, action.findingTypes))
     return { outcome: 'not-applicable', action };
-  const actor = { kind: 'slack' as const, id: input.userId };
-  if (!(await isAllowed(input.userId, allowListOf(action, deps.config), deps.members))) {
+  const actor = { kind: input.platform ?? ('slack' as const), id: input.userId };
+  if (!(await mayRun(input, action, deps))) {
     await deps.store.appendAudit({
       fingerprint: input.fingerprint,
       caseId: alert.caseId,
@@ -99,6 +120,7 @@ export async function requestResponseAction(
     fingerprint: input.fingerprint,
     actionId: action.id,
     userId: input.userId,
+    ...(input.platform ? { platform: input.platform } : {}),
     requestedAt,
   });
   return { outcome: 'requested', action, alert };
@@ -196,7 +218,7 @@ export async function runResponseAction(
   await deps.store.appendAudit({
     fingerprint: job.fingerprint,
     caseId: alert.caseId,
-    actor: { kind: 'slack', id: job.userId },
+    actor: { kind: job.platform ?? 'slack', id: job.userId },
     action: result.ok ? 'response-action-succeeded' : 'response-action-failed',
     details: {
       actionId: job.actionId,
@@ -205,11 +227,19 @@ export async function runResponseAction(
       link: result.link,
     },
   });
-  if (alert.ts)
+  const label = action?.label ?? job.actionId;
+  const webexPost = alert.posts?.webex;
+  if (job.platform === 'webex') {
+    if (webexPost?.messageId)
+      await webexChatOf(deps.chats).reply(
+        { roomId: webexPost.channel, messageId: webexPost.messageId },
+        webexResponseActionResult({ label, personId: job.userId, ...result }),
+      );
+  } else if (alert.ts)
     await deps.slack.reply(
       alert.channel,
       alert.ts,
-      responseActionResultReply({ label: action?.label ?? job.actionId, userId: job.userId, ...result }),
+      responseActionResultReply({ label, userId: job.userId, ...result }),
     );
   await deps.store.putSetting(resultKey(job), { ...result, reported: true });
 }

@@ -193,24 +193,76 @@ function parseRequest<T>(schema: z.ZodMiniType<T>, body: unknown): T {
   throw new ConsoleRequestError(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
 }
 
-/** Builds the console's request handler; resolves false for paths that are not the console's. */
-export function createConsole(options: ConsoleOptions) {
-  const { workspace, theHive, interactions, logger } = options;
+/**
+ * Console actions change things: they must come from the console itself. A JSON body cannot be sent
+ * cross-site without a CORS preflight (which this server never grants), and a browser's Origin must
+ * be this host.
+ */
+export function sameOrigin(req: IncomingMessage): boolean {
+  if (mediaType(req) !== 'application/json') return false;
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A page's live updates: Server-Sent Events carrying a version number that grows with every change
+ * announced, and a heartbeat that keeps idle streams open through proxies.
+ */
+export function liveUpdates() {
   const streams = new Set<ServerResponse>();
   let version = 0;
-  let notices: SkipNotice[] = [];
-  let lastNoticeId = 0;
-
-  const announce = () => {
-    version += 1;
-    for (const stream of streams) stream.write(`data: ${JSON.stringify({ version })}\n\n`);
-  };
-  workspace.on('change', announce);
-  theHive.on('change', announce);
   const heartbeat = setInterval(() => {
     for (const stream of streams) stream.write(': heartbeat\n\n');
   }, SSE_HEARTBEAT_MS);
   heartbeat.unref();
+  return {
+    get version() {
+      return version;
+    },
+    announce(): void {
+      version += 1;
+      for (const stream of streams) stream.write(`data: ${JSON.stringify({ version })}\n\n`);
+    },
+    serve(req: IncomingMessage, res: ServerResponse): void {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      res.write(`retry: 2000\ndata: ${JSON.stringify({ version })}\n\n`);
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+    },
+    close(): void {
+      clearInterval(heartbeat);
+      for (const stream of streams) stream.end();
+      streams.clear();
+    },
+  };
+}
+
+/** The headers every console page and script is served with. */
+export const CONSOLE_FILE_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
+
+/** Builds the console's request handler; resolves false for paths that are not the console's. */
+export function createConsole(options: ConsoleOptions) {
+  const { workspace, theHive, interactions, logger } = options;
+  const updates = liveUpdates();
+  let notices: SkipNotice[] = [];
+  let lastNoticeId = 0;
+
+  const announce = () => updates.announce();
+  workspace.on('change', announce);
+  theHive.on('change', announce);
 
   /** Everything the page shows, as seen by `forUser`. */
   function state(forUser: string) {
@@ -234,7 +286,7 @@ export function createConsole(options: ConsoleOptions) {
     );
     const modal = workspace.modalFor(user.id);
     return {
-      version,
+      version: updates.version,
       alertChannel: workspace.alertChannel,
       currentUser: user.id,
       users: SANDBOX_USERS.map(({ id, name, realName, email, title }) => ({
@@ -371,13 +423,7 @@ export function createConsole(options: ConsoleOptions) {
     cacheControl = 'no-store',
   ) {
     const content = await readFile(join(__dirname, 'console', file.file));
-    res.writeHead(200, {
-      'content-type': file.type,
-      'content-security-policy': CONTENT_SECURITY_POLICY,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'cache-control': cacheControl,
-    });
+    res.writeHead(200, { 'content-type': file.type, ...CONSOLE_FILE_HEADERS, 'cache-control': cacheControl });
     res.end(content);
   }
 
@@ -389,33 +435,6 @@ export function createConsole(options: ConsoleOptions) {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       sendJson(res, 404, { error: 'no such emoji' });
-    }
-  }
-
-  function serveEvents(req: IncomingMessage, res: ServerResponse) {
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-    });
-    res.write(`retry: 2000\ndata: ${JSON.stringify({ version })}\n\n`);
-    streams.add(res);
-    req.on('close', () => streams.delete(res));
-  }
-
-  /**
-   * Console actions change things: they must come from the console itself. A JSON body cannot be sent
-   * cross-site without a CORS preflight (which this server never grants), and a browser's Origin must
-   * be this host.
-   */
-  function sameOrigin(req: IncomingMessage): boolean {
-    if (mediaType(req) !== 'application/json') return false;
-    const origin = req.headers.origin;
-    if (!origin) return true;
-    try {
-      return new URL(origin).host === req.headers.host;
-    } catch {
-      return false;
     }
   }
 
@@ -470,7 +489,7 @@ export function createConsole(options: ConsoleOptions) {
       return true;
     }
     if (method === 'GET' && name === 'events') {
-      serveEvents(req, res);
+      updates.serve(req, res);
       return true;
     }
     const caseDetail = /^cases\/([^/]+)$/.exec(name);
@@ -502,11 +521,9 @@ export function createConsole(options: ConsoleOptions) {
     injectSample: (index: number) => inject({ sample: index }),
     /** Ends the live-update streams and stops listening to the stand-ins. */
     close(): void {
-      clearInterval(heartbeat);
       workspace.off('change', announce);
       theHive.off('change', announce);
-      for (const stream of streams) stream.end();
-      streams.clear();
+      updates.close();
     },
   };
 }

@@ -17,6 +17,7 @@ import { createTheHiveApi } from './thehive-api';
 import { SandboxTheHive } from './thehive-instance';
 import { WebhookNotifier } from './thehive-webhook';
 import { createWebexApi } from './webex-api';
+import { createWebexConsole } from './webex-console';
 import { SANDBOX_WEBEX_ROOM_TITLE, WebexSpace } from './webex-space';
 import { TeamsActivitySender } from './teams-activities';
 import { createTeamsApi } from './teams-api';
@@ -129,6 +130,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         })
       : undefined;
   const webexApi = webex ? createWebexApi(webex) : async () => false;
+  const webexConsole = webex ? createWebexConsole(webex) : undefined;
   const events = new MessageEventSender({
     signingSecret: options.signingSecret,
     eventsUrl: options.botEventsUrl ?? `${publicUrl}/slack/events`,
@@ -163,6 +165,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         (await slackApi(req, res)) ||
         (await theHiveApi(req, res)) ||
         (await webexApi(req, res)) ||
+        (webexConsole !== undefined && (await webexConsole.handle(req, res))) ||
         (await teamsApi(req, res)) ||
         (oauth !== undefined && (await oauth.handle(req, res))) ||
         webConsole.handle(req, res)
@@ -182,6 +185,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
     async close() {
       webConsole.close();
+      webexConsole?.close();
       await notifier.idle();
       await webex?.idle();
       webex?.flush();

@@ -6,6 +6,7 @@ import {
   SecretUnavailableError,
   secretsForConfig,
   ssmSecretSource,
+  webexSecretsForConfig,
   type SecretSource,
 } from '../../src/aws/secrets';
 
@@ -53,6 +54,22 @@ describe('resolveSecrets', () => {
       'INGEST_SECRET: cannot read SSM parameter /hw/test/missing: ParameterNotFound',
     );
     expect((error as Error).message).not.toContain('xoxb-secret-value');
+  });
+});
+
+describe('webexSecretsForConfig', () => {
+  it('leaves Webex off when the function was given neither Webex secret', () => {
+    expect(webexSecretsForConfig({})).toEqual({});
+  });
+
+  it('keeps the one given and fills the other with a stand-in, the same for the container’s life', () => {
+    const worker = webexSecretsForConfig({ WEBEX_BOT_TOKEN: 'bot-token-from-ssm' });
+    expect(worker.WEBEX_BOT_TOKEN).toBe('bot-token-from-ssm');
+    expect(worker.WEBEX_WEBHOOK_SECRET).toMatch(/^unavailable-[0-9a-f]{48}$/);
+    expect(webexSecretsForConfig({ WEBEX_BOT_TOKEN: 'bot-token-from-ssm' })).toEqual(worker);
+    const route = webexSecretsForConfig({ WEBEX_WEBHOOK_SECRET: 'secret-from-ssm' });
+    expect(route.WEBEX_WEBHOOK_SECRET).toBe('secret-from-ssm');
+    expect(route.WEBEX_BOT_TOKEN).toMatch(/^unavailable-[0-9a-f]{48}$/);
   });
 });
 

@@ -12,10 +12,10 @@
  * Chromium is Debian's (/usr/bin/chromium; `.ci/run` installs it). When it is missing this test fails
  * and says so: a browser test that skips silently would pass CI without having run.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import { startSandboxServer, type SandboxServer } from '../helpers/sandbox-server';
 
 const SCREENSHOTS = resolve(__dirname, '../../.test-results/screenshots');
@@ -80,13 +80,9 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: install it (apt-get install -y chromium; .ci/run does) to run the browser test`,
-    );
   mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchChromium();
   server = await startSandboxServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   for (const width of WIDTHS) {
     // A context each: its own storage, so each width opens the channel as a first-time reader.
     const context = await browser.newContext({ viewport: { width, height: HEIGHT } });

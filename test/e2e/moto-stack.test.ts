@@ -2,7 +2,7 @@
  * The packaged stack, run for real on moto: `osls package` as a user deploys, the stack created in moto
  * by its CloudFormation, and each function's bundle from its zip invoked in this process with the
  * environment its Lambda function has in the stack, against moto's SQS, DynamoDB, SSM and Security Hub
- * and the sandbox's Slack and TheHive stand-ins. The test plays what moto cannot: API Gateway (it
+ * and the sandbox's Slack, Webex and TheHive stand-ins. The test plays what moto cannot: API Gateway (it
  * records what the stand-ins send to the HTTP API and hands it to the route's function as an HTTP API
  * event) and Lambda's SQS poller (moto's own would need Docker, so the mappings are switched off).
  * Assertions read moto's state and the stand-ins', never logs.
@@ -34,7 +34,11 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { CREATE_CASE } from '../../blocks/actions';
+import { WebexClient } from '../../clients/webex/client';
+import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
+import { signWebexBody } from '../../src/http/webex-signature';
 import { createSandbox, SANDBOX_USERS, type Sandbox } from '../../src/sandbox';
+import { SANDBOX_WEBEX_BOT_TOKEN, SANDBOX_WEBEX_PEOPLE } from '../../src/sandbox/webex-space';
 import { fixture, scheduleEvent } from '../handlers/lambda-events';
 import {
   deployStack,
@@ -62,6 +66,8 @@ const GUARDDUTY_EVENT = 'derived/guardduty-event-impact-s3-maliciousipcaller.jso
 const SECURITYHUB_EVENT = 'aws/securityhub-imported-cis-1-3-warning.json';
 const CHANNEL = PACKAGE_PARAMS.slackAlertChannel;
 const ANALYST = SANDBOX_USERS[0]!.id;
+/** The stage's Webex space (the deploy parameter webexRoomId, given here as the functions' environment). */
+const WEBEX_ROOM = 'Y2lzY29zcGFyazovL3VzL1JPT00vbW90by1zdGFjay1zcGFjZQ';
 /** The secrets a user puts in SSM before deploying (README, "Running in AWS"), by parameter suffix. */
 const SECRETS: Record<string, string> = {
   'slack-bot-token': 'xoxb-moto-stack-test',
@@ -70,6 +76,9 @@ const SECRETS: Record<string, string> = {
   'thehive-webhook-secret': 'moto-stack-webhook-secret',
   'ingest-secret': 'moto-stack-ingest-secret',
   'teams-app-password': 'moto-stack-teams-app-password',
+  // The stand-in's bot: the token it knows the bot by.
+  'webex-bot-token': SANDBOX_WEBEX_BOT_TOKEN,
+  'webex-webhook-secret': 'moto-stack-webex-webhook-secret',
 };
 /**
  * How long a stand-in may take to send what a change makes it send (it sends on a later turn), on a
@@ -91,7 +100,7 @@ let batchSizes: Record<string, number>;
 let sandbox: Sandbox;
 let standIns: Server;
 let standInsUrl: string;
-/** What the stand-ins sent to the HTTP API (Slack interactions, TheHive webhooks), not yet handed on. */
+/** What the stand-ins sent to the HTTP API (Slack interactions, Webex and TheHive webhooks), not yet handed on. */
 let recorded: RecordedRequest[] = [];
 /** While set, TheHive's proxy answers 503 Service Unavailable, Retry-After: 0. */
 let theHiveDown = false;
@@ -106,7 +115,10 @@ function fn(name: string): PackagedFunction {
 async function startStandIns(): Promise<void> {
   standIns = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    if (req.method === 'POST' && (path === '/slack/events' || path === '/thehive/webhook')) {
+    if (
+      req.method === 'POST' &&
+      (path === '/slack/events' || path === '/thehive/webhook' || path === '/webex/events')
+    ) {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -138,6 +150,7 @@ async function startStandIns(): Promise<void> {
     webhookSecret: SECRETS['thehive-webhook-secret']!,
     ingestSecret: SECRETS['ingest-secret']!,
     alertChannel: CHANNEL,
+    webexRooms: [WEBEX_ROOM],
     samples: [],
   });
 }
@@ -168,6 +181,8 @@ beforeAll(async () => {
     // The deploy parameter theHiveUrl, and the Web API URL Slack's client is given, at the stand-ins.
     THEHIVE_URL: `${standInsUrl}/sandbox/thehive`,
     SLACK_API_URL: `${standInsUrl}/sandbox/slack/api/`,
+    WEBEX_API_URL: `${standInsUrl}/sandbox/webex/v1`,
+    WEBEX_ROOM_ID: WEBEX_ROOM,
     // Logs are not asserted here.
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL,
   });
@@ -186,6 +201,11 @@ beforeAll(async () => {
     if (!SECRETS[suffix]) throw new Error(`no test value for SSM parameter ${name}`);
     await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: SECRETS[suffix] }));
   }
+  // What `hivewire webex-webhooks --target-url <the HTTP API's URL>/webex/events` does after a deploy.
+  await registerWebexWebhooks(
+    new WebexClient({ token: SECRETS['webex-bot-token']!, baseUrl: `${standInsUrl}/sandbox/webex/v1` }),
+    { targetUrl: `${standInsUrl}/webex/events`, secret: SECRETS['webex-webhook-secret']! },
+  );
   // The packaging it may wait for, then moto's start and the stack's creation.
 }, PACKAGE_WAIT_MS + 120_000);
 
@@ -296,6 +316,21 @@ async function securityHubFinding(finding: AwsSecurityFinding): Promise<AwsSecur
   return Findings.find(
     (candidate) => candidate.Id === finding.Id && candidate.ProductArn === finding.ProductArn,
   );
+}
+
+/** The alert's card in the stage's Webex space, and the texts of its thread. */
+function webexThread(fingerprint: string): { rootId: string; texts: string[] } {
+  const messages = sandbox.webex!.messages(WEBEX_ROOM);
+  const root = messages.find(
+    (message) => !message.parentId && JSON.stringify(message.attachments ?? []).includes(fingerprint),
+  );
+  if (!root) throw new Error(`no Webex card for ${fingerprint}`);
+  return {
+    rootId: root.id,
+    texts: messages
+      .filter((message) => message.parentId === root.id)
+      .map((message) => message.markdown ?? ''),
+  };
 }
 
 let guardDutyFingerprint: string;
@@ -420,6 +455,52 @@ describe('the packaged stack on moto', () => {
     expect(threadTexts(root.ts)).toHaveLength(2);
     expect(threadTexts(root.ts)[1]).toContain('InProgress');
     expect(await queueDepth(moto, jobsQueue)).toBe(0);
+  });
+
+  it('3b. a signed Webex card click → webex → jobs queue → worker → the answer in the alert’s Webex thread; a forged one → 401', async () => {
+    const before = webexThread(securityHubFingerprint);
+    // The case opened from Slack and its status change are in the Webex thread too.
+    expect(before.texts).toEqual([
+      expect.stringContaining(`Case #${String(sandbox.theHive.listCases()[0]!.number)}`),
+      expect.stringContaining('InProgress'),
+    ]);
+
+    // Webex delivered the bot's own posts too: acknowledged, nothing queued.
+    const own = await deliver(takeRecorded('/webex/events'));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.map((answer) => [answer.statusCode, answer.body])).toEqual(
+      own.map(() => [200, JSON.stringify({ ignored: 'own message' })]),
+    );
+    expect(await queueDepth(moto, jobsQueue)).toBe(0);
+
+    sandbox.webex!.submitCard(SANDBOX_WEBEX_PEOPLE[1]!, {
+      type: 'submit',
+      messageId: before.rootId,
+      inputs: { action: CREATE_CASE, fingerprint: securityHubFingerprint },
+    });
+    await sandbox.webex!.idle();
+    const clicks = takeRecorded('/webex/events');
+    expect(clicks).toHaveLength(1);
+    const delivery = clicks[0];
+    expect(delivery!.headers['x-spark-signature']).toBe(
+      signWebexBody(SECRETS['webex-webhook-secret']!, delivery!.body),
+    );
+    const forged = { ...delivery!, headers: { ...delivery!.headers, 'x-spark-signature': '0'.repeat(40) } };
+    const [refused] = await deliver([forged]);
+    expect(refused!.statusCode).toBe(401);
+    expect(await queueDepth(moto, jobsQueue)).toBe(0);
+
+    const [answer] = await deliver([delivery!]);
+    expect(answer!.statusCode).toBe(202);
+    expect(await queueDepth(moto, jobsQueue)).toBe(1);
+    await deliverAll(jobsQueue, 'worker');
+
+    // One case: the second click is told, naming the clicker, where the case is.
+    expect(sandbox.theHive.listCases()).toHaveLength(1);
+    const after = webexThread(securityHubFingerprint).texts;
+    expect(after).toHaveLength(3);
+    expect(after[2]).toContain(SANDBOX_WEBEX_PEOPLE[1]!.id);
+    expect(after[2]).toContain('already exists');
   });
 
   it('4. reconcile on its schedule catches a change whose webhook was lost, and closes the finding in Security Hub', async () => {

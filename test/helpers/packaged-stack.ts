@@ -14,8 +14,12 @@ const ROOT = resolve(__dirname, '../..');
 export const PACKAGE_DIR_VARIABLE = 'HIVEWIRE_TEST_PACKAGE_DIR';
 export const PACKAGE_STAGE = 'citest';
 export const PACKAGE_REGION = 'eu-west-1';
-/** The deploy parameters given to `osls package`. */
-export const PACKAGE_PARAMS = { theHiveUrl: 'https://thehive.example.com', slackAlertChannel: 'C0SECOPS' };
+/** The deploy parameters given to `osls package` (Webex on, so the packaged stack runs its route too). */
+export const PACKAGE_PARAMS = {
+  theHiveUrl: 'https://thehive.example.com',
+  slackAlertChannel: 'C0SECOPS',
+  webex: 'true',
+};
 /**
  * How long a test file waits for another one's packaging: two `osls package` runs, which took 150 s
  * together at a load average of 20 on 2 cores.

@@ -44,6 +44,7 @@ const FUNCTIONS = {
     secrets: ['slack-bot-token', 'slack-signing-secret'],
   },
   teams: { logicalId: 'Teams', file: 'teams', role: 'TeamsRole', secrets: ['teams-app-password'] },
+  webex: { logicalId: 'Webex', file: 'webex', role: 'WebexRole', secrets: [] },
   thehiveWebhook: {
     logicalId: 'ThehiveWebhook',
     file: 'thehive-webhook',
@@ -67,6 +68,13 @@ const OAUTH_SECRETS: Partial<Record<string, string[]>> = {
 };
 /** The functions that read or write installations: given the KMS key of their data keys, with a slackClientId. */
 const INSTALLATION_READERS = ['ingest', 'slack', 'worker'];
+
+/** Webex's SSM parameters each function is given when the stage has Webex (`webex=true`). */
+const WEBEX_SECRETS: Partial<Record<string, string[]>> = {
+  ingest: ['webex-bot-token'],
+  webex: ['webex-webhook-secret'],
+  worker: ['webex-bot-token'],
+};
 
 let dir: string;
 let tracedDir: string;
@@ -204,15 +212,18 @@ describe('functions', () => {
         .map(([, value]) => value)
         .sort();
       expect(params).toEqual(secrets.map((suffix) => `/hivewire/${STAGE}/${suffix}`).sort());
-      const oauth = Object.entries(variables)
+      const conditional = Object.entries(variables)
         .filter(([key, value]) => key.endsWith('_PARAM') && typeof value === 'object')
         .map(([key, value]) => [key, value]);
-      expect(oauth).toEqual(
-        (OAUTH_SECRETS[name] ?? []).map((suffix) => [
-          `SLACK_${suffix.replace('slack-', '').replace(/-/g, '_').toUpperCase()}_PARAM`,
-          { 'Fn::If': ['HasSlackOAuth', `/hivewire/${STAGE}/${suffix}`, ''] },
-        ]),
-      );
+      const given = (condition: string, suffixes: string[] = []) =>
+        suffixes.map((suffix) => [
+          `${suffix.replace(/-/g, '_').toUpperCase()}_PARAM`,
+          { 'Fn::If': [condition, `/hivewire/${STAGE}/${suffix}`, ''] },
+        ]);
+      expect(conditional).toEqual([
+        ...given('HasSlackOAuth', OAUTH_SECRETS[name]),
+        ...given('HasWebex', WEBEX_SECRETS[name]),
+      ]);
       expect(variables.SLACK_INSTALLATION_KMS_KEY).toEqual(
         INSTALLATION_READERS.includes(name)
           ? { 'Fn::If': ['HasSlackOAuth', { 'Fn::GetAtt': ['InstallationsKey', 'Arn'] }, ''] }
@@ -250,6 +261,7 @@ describe('HTTP API', () => {
       'POST /teams/messages': 'TeamsLambdaFunction',
       'POST /thehive/webhook': 'ThehiveWebhookLambdaFunction',
       'POST /triage': 'TriageLambdaFunction',
+      'POST /webex/events': 'WebexLambdaFunction',
     });
     for (const [, integration] of ofType('AWS::ApiGatewayV2::Integration'))
       expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
@@ -434,13 +446,22 @@ describe('IAM, least privilege per function', () => {
       const optional = reads.filter(({ condition }) => condition).map(({ condition }) => condition);
       expect(optional).toEqual(
         role === 'WorkerRole'
-          ? // the config file, customers' TheHive keys, threat-intel keys
-            ['HasConfigParam', 'HasConfigParam', 'HasVirusTotalKey', 'HasAbuseIpDbKey', 'HasUrlhausKey']
+          ? // the config file, the Webex token, customers' TheHive keys, threat-intel keys
+            [
+              'HasConfigParam',
+              'HasWebex',
+              'HasConfigParam',
+              'HasVirusTotalKey',
+              'HasAbuseIpDbKey',
+              'HasUrlhausKey',
+            ]
           : role === 'HealthzRole'
             ? []
             : role === 'SlackRole'
               ? ['HasConfigParam', 'HasSlackOAuth']
-              : ['HasConfigParam'],
+              : role === 'IngestRole' || role === 'WebexRole'
+                ? ['HasConfigParam', 'HasWebex']
+                : ['HasConfigParam'],
       );
     }
   });
@@ -454,6 +475,10 @@ describe('IAM, least privilege per function', () => {
       ['slack-client-secret', 'slack-state-secret'].map(ssmParameterArn),
     ]);
     expect(resources('WorkerRole', 'HasConfigParam')).toContainEqual(ssmParameterArn('thehive/*'));
+    // Webex: the bot token where Hivewire posts, the webhook secret where deliveries are verified.
+    for (const role of ['IngestRole', 'WorkerRole'])
+      expect(resources(role, 'HasWebex')).toEqual([ssmParameterArn('webex-bot-token')]);
+    expect(resources('WebexRole', 'HasWebex')).toEqual([ssmParameterArn('webex-webhook-secret')]);
   });
 
   it('lets only the functions that read or write installations use the KMS key, only for installations', () => {
@@ -562,6 +587,7 @@ describe('IAM, least privilege per function', () => {
   it.each([
     ['IngestHttpRole', ['dynamodb:GetItem']],
     ['TheHiveWebhookRole', []],
+    ['WebexRole', []],
   ])('%s: enqueue jobs and keep dead letters, read items by key (%j), nothing else', (role, reads) => {
     expect(actions(role)).toEqual(
       [

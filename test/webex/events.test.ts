@@ -8,8 +8,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { ENRICH } from '../../blocks/actions';
+import { responseActionId } from '../../blocks/analyst/actions';
+import { lookupTargetsOfAlert } from '../../src/lookups/targets';
 import { renderWebexAlert } from '../../src/alerts/render';
-import { webexClientFor } from '../../src/chat/webex/adapter';
+import { webexChatOf, webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
 import { SANDBOX_DEFAULTS } from '../../src/config';
 import { signWebexBody } from '../../src/http/webex-signature';
@@ -19,8 +23,8 @@ import {
   type WebexMessageRecord,
 } from '../../src/sandbox/webex-space';
 import type { AlertRecord } from '../../src/domain/alert';
-import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 import { eventually } from '../helpers/eventually';
+import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 import { settleWebex, webexSpaceOf } from '../helpers/webex-space';
 
 const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
@@ -28,6 +32,7 @@ const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
   (typeof SANDBOX_WEBEX_PEOPLE)[number],
 ];
 const ROOM = SANDBOX_DEFAULTS.webexRoomId;
+const ISOLATE = 'arn:aws:lambda:eu-west-1:111122223333:function:hivewire-isolate';
 const fixture = (path: string): unknown =>
   JSON.parse(readFileSync(join(__dirname, '../../fixtures', path), 'utf8'));
 
@@ -36,7 +41,19 @@ let product: InProcessSandbox;
 beforeAll(async () => {
   const configDir = mkdtempSync(join(tmpdir(), 'hivewire-webex-config-'));
   const configFile = join(configDir, 'hivewire.yml');
-  writeFileSync(configFile, 'webex:\n  admins: [bob@example.com]\n');
+  writeFileSync(
+    configFile,
+    [
+      'webex:',
+      '  admins: [bob@example.com]',
+      'responseActions:',
+      '  - id: isolate',
+      '    label: Isolate instance',
+      "    findingTypes: ['UnauthorizedAccess:IAMUser/*']",
+      `    lambda: ${ISOLATE}`,
+      '',
+    ].join('\n'),
+  );
   product = await startInProcessSandbox({ HIVEWIRE_CONFIG: configFile });
   await registerWebexWebhooks(webexClientFor(product.config), {
     targetUrl: `${product.server.url}/webex/events`,
@@ -51,12 +68,18 @@ afterAll(async () => {
 const space = () => webexSpaceOf(product);
 const settle = () => settleWebex(product);
 
-/** Posts a finding through /ingest: the product posts its card in the Webex space. */
-async function alertWithCard(path: string): Promise<{ alert: AlertRecord; cardId: string }> {
+/**
+ * Posts a finding through /ingest: the product posts its card in the Webex space. `id` makes it another
+ * finding (another alert) of the same kind.
+ */
+async function alertWithCard(path: string, id?: string): Promise<{ alert: AlertRecord; cardId: string }> {
+  const event = fixture(path) as Record<string, unknown>;
   const response = await fetch(`${product.server.url}/ingest`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}` },
-    body: JSON.stringify(fixture(path)),
+    body: JSON.stringify(
+      id === undefined ? event : { ...event, id, arn: String(event.arn).replace(/[^/]+$/, id) },
+    ),
   });
   const { fingerprints } = (await response.json()) as { fingerprints: string[] };
   await settle();
@@ -70,6 +93,18 @@ async function alertWithCard(path: string): Promise<{ alert: AlertRecord; cardId
     attachments: [renderWebexAlert(alert, product.config).attachments![0]],
   });
   return { alert, cardId };
+}
+
+/** Delivers `body` to the route signed with the webhook secret, as Webex does. */
+function postSigned(body: string): Promise<Response> {
+  return fetch(`${product.server.url}/webex/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-spark-signature': signWebexBody(SANDBOX_DEFAULTS.webexWebhookSecret, body),
+    },
+    body,
+  });
 }
 
 function thread(rootId: string): WebexMessageRecord[] {
@@ -118,14 +153,7 @@ describe('Webex webhooks', () => {
 
   it('keep a signed body that is not a Webex delivery as a dead letter, naming the field', async () => {
     const body = JSON.stringify({ id: 'w', resource: 'rooms', event: 'created', data: {} });
-    const response = await fetch(`${product.server.url}/webex/events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-spark-signature': signWebexBody(SANDBOX_DEFAULTS.webexWebhookSecret, body),
-      },
-      body,
-    });
+    const response = await postSigned(body);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toMatch(/^resource: /);
     const [letter] = await product.runtime.deps.store.listDeadLetters(1);
@@ -225,6 +253,245 @@ describe('Ignore from a Webex card', () => {
     expect(thread(cardId).at(-1)?.markdown).toBe(
       `🙈 Ignored by <@personId:${ALICE.id}>: False positive — scanner \\*\\*x\\*\\*`,
     );
+  });
+});
+
+describe('Analyst actions from Webex', () => {
+  beforeAll(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    // No intel keys: only RDAP answers, whatever the machine's environment holds.
+    for (const key of ['VIRUSTOTAL_API_KEY', 'ABUSEIPDB_API_KEY', 'URLHAUS_API_KEY']) delete process.env[key];
+  });
+  afterEach(() => {
+    nock.cleanAll();
+  });
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
+
+  it("Enrich looks the alert's indicators up through the same lookup job and threads the results under the card", async () => {
+    const { alert, cardId } = await alertWithCard('aws/guardduty-iamuser-toripcaller.json', 'webex-enrich');
+    const targets = lookupTargetsOfAlert(alert);
+    expect(targets).toEqual([{ dataType: 'ip', value: '81.2.69.144' }]);
+    const rdap = nock('https://rdap.org').get('/ip/81.2.69.144').reply(404, {});
+
+    space().submitCard(ALICE, {
+      type: 'submit',
+      messageId: cardId,
+      inputs: { action: ENRICH, fingerprint: alert.fingerprint },
+    });
+    await settle();
+
+    expect(rdap.isDone()).toBe(true);
+    const replies = thread(cardId).map((message) => message.markdown);
+    expect(replies).toContain(
+      `🔎 <@personId:${ALICE.id}> Looking up 1 indicator… the results follow in this thread.`,
+    );
+    expect(replies.at(-1)).toBe(
+      [
+        '🔎 **Threat-intel lookup** · 1 indicators, 0 flagged',
+        '**IP** 81.2.69.144\n- **RDAP**: no registry knows this address',
+        'Sources: RDAP · set VIRUSTOTAL_API_KEY, ABUSEIPDB_API_KEY or URLHAUS_API_KEY to add a service',
+      ].join('\n\n'),
+    );
+    const audit = await product.runtime.deps.store.listAudit(alert.fingerprint);
+    expect(audit.filter((event) => event.action === 'lookup')).toEqual([
+      expect.objectContaining({
+        actor: { kind: 'webex', id: ALICE.id },
+        details: expect.objectContaining({ count: 1 }),
+      }),
+    ]);
+  });
+
+  it('@Hivewire lookup answers in the thread of the command, leaving out what is not public', async () => {
+    const rdap = nock('https://rdap.org')
+      .get('/domain/evil-example.com')
+      .reply(200, { ldhName: 'evil-example.com', entities: [], events: [] });
+    const message = space().createMessage(ALICE, {
+      roomId: ROOM,
+      text: 'Hivewire lookup evil-example[.]com 10.1.2.3',
+      markdown: `<@personId:${SANDBOX_WEBEX_BOT.id}|Hivewire> lookup evil-example[.]com 10.1.2.3`,
+    });
+    await settle();
+
+    expect(rdap.isDone()).toBe(true);
+    const replies = thread(message.id).map((reply) => reply.markdown);
+    expect(replies[0]).toBe(
+      `🔎 <@personId:${ALICE.id}> Looking up 1 indicator… the results follow in this thread. Not looked up: 10.1.2.3 (private address).`,
+    );
+    expect(replies[1]).toContain('**Domain** evil-example[.]com\n- **RDAP**: registered, no details');
+  });
+
+  it('a response action runs for a Webex admin only, and its result is threaded under the card', async () => {
+    const { alert, cardId } = await alertWithCard('aws/guardduty-iamuser-toripcaller.json', 'webex-isolate');
+    const isolate = { action: responseActionId('isolate'), fingerprint: alert.fingerprint };
+    // The card offers it, behind a confirmation card, with the same submit data.
+    expect(JSON.stringify(space().message(cardId).attachments)).toContain(JSON.stringify(isolate));
+
+    space().submitCard(ALICE, { type: 'submit', messageId: cardId, inputs: isolate });
+    await settle();
+    expect(thread(cardId).at(-1)?.markdown).toMatch(
+      new RegExp(`^⛔ <@personId:${ALICE.id}> You are not allowed to run \\*\\*Isolate instance\\*\\*`),
+    );
+
+    let payload: Record<string, unknown> = {};
+    const lambda = nock('https://lambda.eu-west-1.amazonaws.com')
+      .post(`/2015-03-31/functions/${encodeURIComponent(ISOLATE)}/invocations`, (body) => {
+        payload = body;
+        return true;
+      })
+      .reply(200, { isolated: 'i-0abc' });
+    space().submitCard(BOB, { type: 'submit', messageId: cardId, inputs: isolate });
+    await settle();
+
+    expect(lambda.isDone()).toBe(true);
+    expect(payload).toMatchObject({
+      source: 'hivewire',
+      action: { id: 'isolate', label: 'Isolate instance' },
+      requestedBy: BOB.id,
+      finding: { fingerprint: alert.fingerprint },
+    });
+    const replies = thread(cardId).map((message) => message.markdown);
+    expect(replies.slice(-2)).toEqual([
+      `▶️ <@personId:${BOB.id}> Running **Isolate instance**… the result follows in this thread.`,
+      `✅ **Isolate instance** (run by <@personId:${BOB.id}>) succeeded: {"isolated":"i-0abc"}`,
+    ]);
+    const audit = await product.runtime.deps.store.listAudit(alert.fingerprint);
+    expect(audit.map((event) => [event.action, event.actor])).toEqual(
+      expect.arrayContaining([
+        ['response-action-refused', { kind: 'webex', id: ALICE.id }],
+        ['response-action-requested', { kind: 'webex', id: BOB.id }],
+        ['response-action-succeeded', { kind: 'webex', id: BOB.id }],
+      ]),
+    );
+  });
+});
+
+describe('A delivery Webex sends again', () => {
+  it('is claimed before it is queued: one click delivered four times at once, and once more later, makes one job and one case', async () => {
+    const { alert, cardId } = await alertWithCard(
+      'aws/guardduty-iamuser-toripcaller.json',
+      'webex-redelivered',
+    );
+    const hook = space()
+      .webhooks(SANDBOX_WEBEX_BOT)
+      .find((webhook) => webhook.resource === 'attachmentActions')!;
+    // Held back while the click is made, so the test delivers it itself, as often as Webex's retries do.
+    const status = (value: 'active' | 'inactive') =>
+      space().updateWebhook(SANDBOX_WEBEX_BOT, hook.id, {
+        name: hook.name,
+        targetUrl: hook.targetUrl,
+        status: value,
+      });
+    status('inactive');
+    const action = (() => {
+      try {
+        return space().submitCard(ALICE, {
+          type: 'submit',
+          messageId: cardId,
+          inputs: { action: 'hivewire.create_case', fingerprint: alert.fingerprint },
+        });
+      } finally {
+        status('active');
+      }
+    })();
+    const body = JSON.stringify({
+      id: hook.id,
+      name: hook.name,
+      targetUrl: hook.targetUrl,
+      resource: 'attachmentActions',
+      event: 'created',
+      orgId: hook.orgId,
+      createdBy: SANDBOX_WEBEX_BOT.id,
+      appId: hook.appId,
+      ownedBy: 'creator',
+      status: 'active',
+      created: hook.created,
+      actorId: ALICE.id,
+      data: {
+        id: action.id,
+        type: 'submit',
+        messageId: cardId,
+        personId: ALICE.id,
+        roomId: ROOM,
+        created: action.created,
+      },
+    });
+    const deliver = async (): Promise<[number, unknown]> => {
+      const response = await postSigned(body);
+      return [response.status, await response.json()];
+    };
+    const enqueue = jest.spyOn(product.runtime.deps.queue, 'enqueue');
+    const casesBefore = product.sandbox.theHive.listCases().length;
+    try {
+      const answers = await Promise.all([deliver(), deliver(), deliver(), deliver()]);
+      expect(answers.filter(([code]) => code === 202)).toEqual([[202, { queued: true }]]);
+      expect(answers.filter(([code]) => code !== 202)).toEqual(
+        [1, 2, 3].map(() => [200, { ignored: 'delivered before' }]),
+      );
+      await settle();
+      expect(await deliver()).toEqual([200, { ignored: 'delivered before' }]);
+      await settle();
+      const clickJobs = enqueue.mock.calls.filter(
+        ([job]) => job.kind === 'webex-event' && 'id' in job && job.id === action.id,
+      );
+      expect(clickJobs).toHaveLength(1);
+    } finally {
+      enqueue.mockRestore();
+    }
+    expect(product.sandbox.theHive.listCases()).toHaveLength(casesBefore + 1);
+    const replies = thread(cardId).map((message) => message.markdown ?? '');
+    expect(replies.filter((reply) => reply.includes('opened in TheHive'))).toHaveLength(1);
+    expect(replies.filter((reply) => reply.includes('already exists'))).toEqual([]);
+  });
+
+  it('is answered by the runtime’s one Webex adapter, the one its root registered, and its one client', () => {
+    const chat = webexChatOf(product.runtime.deps.chats);
+    expect(chat).toBe(product.runtime.deps.chats.webex);
+    expect(chat.client).toBe(webexClientFor(product.config));
+  });
+});
+
+describe('The console’s Webex space', () => {
+  const submit = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${product.server.url}/sandbox/console/webex/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it('submits a card only as a sandbox person, from the console page, naming what it refuses', async () => {
+    const messageId = space().messages(ROOM)[0]!.id;
+    const stranger = await submit({ personId: SANDBOX_WEBEX_BOT.id, messageId, inputs: {} });
+    expect(stranger.status).toBe(400);
+    expect(await stranger.json()).toEqual({ error: 'personId: not a sandbox person' });
+    const elsewhere = await submit(
+      { personId: ALICE.id, messageId, inputs: {} },
+      { origin: 'https://evil.example' },
+    );
+    expect(elsewhere.status).toBe(403);
+    const noCard = await submit({ personId: ALICE.id, messageId: 'nope', inputs: {} });
+    expect(noCard.status).toBe(404);
+  });
+
+  it('shows the space as Webex does: root messages with their cards, replies under them', async () => {
+    const response = await fetch(`${product.server.url}/sandbox/console/webex/state`);
+    const state = (await response.json()) as {
+      room: string;
+      messages: { id: string; card?: unknown; replies: { id: string }[] }[];
+    };
+    expect(state.room).toBe(ROOM);
+    const roots = space()
+      .messages(ROOM)
+      .filter((message) => !message.parentId);
+    expect(state.messages.map((message) => message.id)).toEqual(roots.map((message) => message.id));
+    for (const message of state.messages) {
+      expect(message.replies.map((reply) => reply.id)).toEqual(thread(message.id).map((reply) => reply.id));
+      const root = space().message(message.id);
+      expect(message.card).toEqual(root.attachments?.[0]?.content);
+    }
   });
 });
 

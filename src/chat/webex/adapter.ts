@@ -26,6 +26,7 @@ import type {
   ChatMessageRef,
   ChatPerson,
   ChatPort,
+  ChatRegistry,
   FormContext,
   ThreadNote,
 } from '../port';
@@ -50,6 +51,17 @@ export function webexClientFor(config: Pick<Config, 'webex'>): WebexClient {
   return client;
 }
 
+/**
+ * The runtime's Webex adapter, the one its composition root registered in `Deps.chats` (built once,
+ * reused by every post, reply and read), for what only Webex says: card forms, lookup results, reads
+ * of a delivery's message or card submission.
+ */
+export function webexChatOf(chats: ChatRegistry): WebexChat {
+  const chat = chats.webex;
+  if (!(chat instanceof WebexChat)) throw new Error('Webex is not configured (WEBEX_BOT_TOKEN)');
+  return chat;
+}
+
 function roomRef(ref: ChatMessageRef): WebexMessageRef {
   return { roomId: ref.channel, messageId: ref.messageId };
 }
@@ -58,7 +70,7 @@ export class WebexChat implements ChatPort {
   readonly platform = 'webex' as const;
   readonly editsAlerts = false;
 
-  constructor(private readonly client: WebexClient) {}
+  constructor(readonly client: WebexClient) {}
 
   /** Posts a root message in a space; resolves to its message id. */
   async post(roomId: string, content: WebexMessageContent): Promise<string> {

@@ -5,7 +5,16 @@
  * conditional writes, so a second Create Case gets the "already exists" notice, never a second case.
  */
 import * as z from '../../zod';
-import { CREATE_CASE, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
+import { CREATE_CASE, ENRICH, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
+import { responseActionOf } from '../../../blocks/analyst/actions';
+import {
+  webexLookupStarted,
+  webexNothingToLookUp,
+  webexResponseActionAnswer,
+} from '../../../cards/webex-analyst';
+import { isWebexAdmin } from '../../access/permissions';
+import { lookupTargetsFromText, lookupTargetsOfAlert } from '../../lookups/targets';
+import { requestResponseAction } from '../../response-actions/response-actions';
 import { ignoreFormCard, IGNORE_NOTE_FIELD, IGNORE_REASON_FIELD } from '../../../cards/forms';
 import {
   cardMessage,
@@ -24,9 +33,12 @@ import type { ThresholdChange } from '../../domain/threshold';
 import { requestEscalation } from '../../cases/request-escalation';
 import type { Deps } from '../../deps';
 import type { JobOf } from '../../queue/jobs';
-import { WebexChat, webexClientFor, type WebexMessageRef } from './adapter';
+import { webexChatOf, type WebexChat, type WebexMessageRef } from './adapter';
 
-export type WebexEventDeps = Pick<Deps, 'config' | 'store' | 'queue' | 'now' | 'logger' | 'metrics'>;
+export type WebexEventDeps = Pick<
+  Deps,
+  'config' | 'store' | 'queue' | 'now' | 'logger' | 'metrics' | 'chats'
+>;
 
 /** What every Hivewire card submits, with the ignore form's inputs when it is that form. */
 const submission = z.looseObject({
@@ -40,7 +52,7 @@ async function onCardSubmitted(
   job: JobOf<'webex-event'>,
   chat: WebexChat,
   deps: WebexEventDeps,
-  client: ReturnType<typeof webexClientFor>,
+  client: WebexChat['client'],
 ) {
   const action = await client.getAttachmentAction(job.id);
   const parsed = z.safeParse(submission, action.inputs);
@@ -115,9 +127,54 @@ async function onCardSubmitted(
         );
       return;
     }
-    default:
-      await tell(`${webexText(parsed.data.action, 60)} is not available on Webex yet.`);
+    case ENRICH: {
+      const alert = await deps.store.getAlert(fingerprint);
+      const targets = alert ? lookupTargetsOfAlert(alert) : [];
+      if (!alert) await tell('Hivewire does not know this alert.');
+      else if (targets.length === 0)
+        await tell('This alert has no indicators to look up (public IPs, domains, URLs or hashes).');
+      else {
+        await queueLookup(
+          targets,
+          person,
+          { roomId: root.roomId, parentId: root.messageId, fingerprint },
+          deps,
+        );
+        await chat.reply(root, webexLookupStarted(person, targets.length, []));
+      }
+      return;
+    }
+    default: {
+      const actionId = responseActionOf(parsed.data.action);
+      if (actionId === undefined) {
+        await tell(`${webexText(parsed.data.action, 60)} is not available on Webex yet.`);
+        return;
+      }
+      const clicker = await client.getPerson(person);
+      const result = await requestResponseAction(
+        { fingerprint, actionId, userId: person, platform: 'webex', email: clicker.emails[0] },
+        deps,
+      );
+      deps.logger.info('webex response action clicked', { fingerprint, actionId, outcome: result.outcome });
+      await chat.reply(root, webexResponseActionAnswer(person, result));
+    }
   }
+}
+
+/** Queues a threat-intel lookup whose results go to a Webex thread. */
+async function queueLookup(
+  targets: ReturnType<typeof lookupTargetsOfAlert>,
+  personId: string,
+  thread: { roomId: string; parentId: string; fingerprint?: string },
+  deps: WebexEventDeps,
+): Promise<void> {
+  await deps.queue.enqueue({
+    kind: 'lookup',
+    targets,
+    userId: personId,
+    reply: { to: 'webex', ...thread },
+    requestedAt: deps.now().toISOString(),
+  });
 }
 
 /** What a threshold change says in the space. */
@@ -147,18 +204,11 @@ function organisationsOfRoom(config: WebexEventDeps['config'], roomId: string): 
   return [...new Set([config.theHive.organisation, ...others])];
 }
 
-/** Whether a Webex person may change settings: listed in `webex.admins` by id or email. */
-function isWebexAdmin(person: { id: string; email?: string }, admins: readonly string[]): boolean {
-  return (
-    admins.includes(person.id) || (person.email !== undefined && admins.includes(person.email.toLowerCase()))
-  );
-}
-
 async function onMessage(
   job: JobOf<'webex-event'>,
   chat: WebexChat,
   deps: WebexEventDeps,
-  client: ReturnType<typeof webexClientFor>,
+  client: WebexChat['client'],
 ) {
   const message = await client.getMessage(job.id);
   // In a space the bot only receives messages that mention it; its text starts with the bot's name.
@@ -220,6 +270,16 @@ async function onMessage(
       );
       return;
     }
+    case 'lookup': {
+      const { targets, skipped } = lookupTargetsFromText(args.join(' '));
+      if (targets.length === 0) {
+        await chat.reply(root, webexNothingToLookUp(skipped));
+        return;
+      }
+      await queueLookup(targets, person.id, { roomId: root.roomId, parentId: root.messageId }, deps);
+      await chat.reply(root, webexLookupStarted(person.id, targets.length, skipped));
+      return;
+    }
     default:
       await chat.reply(
         root,
@@ -230,8 +290,8 @@ async function onMessage(
 
 /** Runs one `webex-event` job. */
 export async function handleWebexEvent(job: JobOf<'webex-event'>, deps: WebexEventDeps): Promise<void> {
-  const client = webexClientFor(deps.config);
-  const chat = new WebexChat(client);
+  const chat = webexChatOf(deps.chats);
+  const client = chat.client;
   if (job.resource === 'attachmentActions') await onCardSubmitted(job, chat, deps, client);
   else await onMessage(job, chat, deps, client);
 }
