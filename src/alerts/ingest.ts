@@ -166,7 +166,7 @@ async function postOrUpdate(
       action: 'received',
       details: { source: finding.source, sourceId: finding.sourceId, raw: rawForAudit(finding.raw) },
     };
-    if (newFindingInStorm(route.channel, deps)) {
+    if (await newFindingInStorm(route.channel, deps)) {
       const digest = digestFingerprint(finding, route.channel, now, deps.config.file.storms.digestMinutes);
       const member = { ...newAlertRecord(finding, route.channel, now), inDigest: { fingerprint: digest } };
       if (await store.createAlert(member, [received, digestedEvent(fingerprint, digest)])) {
@@ -199,7 +199,7 @@ async function postOrUpdate(
   if (current?.inDigest && !current.ts) {
     // Grouped into a digest: it stays there while the storm lasts or while nothing is newer; after
     // that, news of it is posted on its own, linking to the digest.
-    if (!isNewer(finding, current) || inStorm(current.channel, deps))
+    if (!isNewer(finding, current) || (await inStorm(current.channel, deps)))
       return updateExistingAlert(finding, deps, current);
     current = await withDigestLink(current, deps);
   }
