@@ -10,7 +10,7 @@
  */
 import { askAutomatically } from '../triage/triage';
 import { severityRaisedReply } from '../../blocks/replies';
-import type { Deps } from '../deps';
+import type { IngestDeps } from '../deps';
 import { enrichFinding } from '../enrich/enrich';
 import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
 import { parseEvent, type ParseResult } from '../findings/parse';
@@ -88,7 +88,7 @@ function isNewer(finding: NormalisedFinding, alert: AlertRecord): boolean {
  */
 export async function ingestFinding(
   normalised: NormalisedFinding,
-  deps: Deps,
+  deps: IngestDeps,
   options: IngestOptions = {},
 ): Promise<IngestResult> {
   deps.metrics.count('FindingsReceived', normalised.source);
@@ -116,7 +116,7 @@ export type PrefetchedAlerts = Map<string, AlertRecord | undefined>;
 
 async function currentAlert(
   fingerprint: string,
-  deps: Deps,
+  deps: IngestDeps,
   prefetched: PrefetchedAlerts | undefined,
 ): Promise<AlertRecord | undefined> {
   if (!prefetched?.has(fingerprint)) return deps.store.getAlert(fingerprint);
@@ -135,7 +135,7 @@ export interface IngestOptions {
 
 async function postOrUpdate(
   normalised: NormalisedFinding,
-  deps: Deps,
+  deps: IngestDeps,
   options: IngestOptions,
 ): Promise<IngestResult> {
   const { store, logger } = deps;
@@ -217,7 +217,7 @@ async function postOrUpdate(
  * the DM run in the worker. A failure here must not fail the delivery (the alert is already posted and
  * a retry would find it posted and not ask again), so it is logged.
  */
-async function askIfConfigured(alert: AlertRecord, deps: Deps): Promise<void> {
+async function askIfConfigured(alert: AlertRecord, deps: IngestDeps): Promise<void> {
   try {
     await askAutomatically(alert, deps);
   } catch (error) {
@@ -229,7 +229,7 @@ async function askIfConfigured(alert: AlertRecord, deps: Deps): Promise<void> {
 }
 
 /** Whether another delivery's claim to post still stands (see `Deps.leases`). */
-function leaseHeld(alert: AlertRecord, now: Date, leases: Deps['leases']): boolean {
+function leaseHeld(alert: AlertRecord, now: Date, leases: IngestDeps['leases']): boolean {
   if (!alert.postingSince || now.getTime() - Date.parse(alert.postingSince) >= POSTING_LEASE_MS) return false;
   return !leases?.alone || alert.postingBy === leases.holder;
 }
@@ -244,7 +244,7 @@ function leaseHeld(alert: AlertRecord, now: Date, leases: Deps['leases']): boole
  */
 async function postRootMessage(
   fingerprint: string,
-  deps: Deps,
+  deps: IngestDeps,
   claimed?: AlertRecord,
 ): Promise<AlertRecord | undefined> {
   const { store, slack } = deps;
@@ -316,7 +316,7 @@ async function postRootMessage(
 /** Applies a newer delivery of the finding; `known` is the record as last read (tried first, no re-read). */
 async function updateExistingAlert(
   finding: Finding,
-  deps: Deps,
+  deps: IngestDeps,
   known: AlertRecord | undefined,
 ): Promise<IngestResult> {
   const { store, slack } = deps;
@@ -388,7 +388,7 @@ export interface IngestEventResult {
  */
 export async function ingestEvent(
   event: unknown,
-  deps: Deps,
+  deps: IngestDeps,
   prepared: { parsed?: ParseResult; prefetched?: PrefetchedAlerts } = {},
 ): Promise<IngestEventResult> {
   const parsed = prepared.parsed ?? parseEvent(event);

@@ -23,7 +23,7 @@
  * STORM_COUNT_EVERY-th after.
  */
 import { controlId } from '../../blocks/facts';
-import type { Deps } from '../deps';
+import type { Deps, IngestDeps } from '../deps';
 import type { AlertRecord, DigestMember, DigestSummary, FindingSnapshot } from '../domain/alert';
 import type { NewAuditEvent } from '../domain/audit';
 import { severityRank, type Finding, type Observable, type Severity } from '../domain/finding';
@@ -319,7 +319,7 @@ export async function addToDigest(
   finding: Finding,
   fingerprint: string,
   channel: string,
-  deps: Deps,
+  deps: IngestDeps,
   post: DigestPoster,
 ): Promise<void> {
   const { store } = deps;

@@ -3,7 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../aws/edge';
 import { observed } from '../aws/metrics';
 import { ingestFindingsBatch } from '../aws/findings-queue';
-import { awsRuntime } from '../aws/runtime';
+import { ingestRuntime } from '../aws/ingest-runtime';
 import { invocationBudget } from '../queue/budget';
 
 export const handler = observed(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
@@ -11,6 +11,6 @@ export const handler = observed(async (event: SQSEvent, context: Context): Promi
   const budget = invocationBudget(context);
   logger.resetKeys();
   logger.addContext(context);
-  const { deps, maxAttempts } = await awsRuntime();
+  const { deps, maxAttempts } = await ingestRuntime();
   return ingestFindingsBatch(event, deps, { maxAttempts, budget });
 });
