@@ -377,7 +377,10 @@ export async function addToDigest(
 }
 
 /** The `refresh-digest` job: shows the digest's members as they are now (and lets the next change queue another). */
-export async function refreshDigest(job: JobOf<'refresh-digest'>, deps: Deps): Promise<void> {
+export async function refreshDigest(
+  job: JobOf<'refresh-digest'>,
+  deps: Pick<Deps, 'store' | 'slack' | 'config'>,
+): Promise<void> {
   const cleared = await updateAlert(deps.store, job.fingerprint, (digest) =>
     digest.digest?.refreshDue
       ? { ...digest, digest: { ...digest.digest, refreshDue: undefined } }
