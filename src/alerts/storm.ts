@@ -102,25 +102,25 @@ async function backlog(channel: string, deps: Pick<Deps, 'store' | 'now'>, added
  * Whether a channel is in a storm: `storms.threshold` new findings came for it within the last one to two
  * minutes (store.ts `addStormArrivals`, counted by every container), each of which would be a post Slack
  * takes one a second for. Digested findings count too, so the storm lasts as long as the findings keep
- * coming.
+ * coming. `added`: 1 counts a new finding first (the answer is then whether the storm was on when it came).
  */
-export async function inStorm(
+async function stormOn(
   channel: string,
   deps: Pick<Deps, 'config' | 'store' | 'now'>,
+  added: 0 | 1,
 ): Promise<boolean> {
   const { enabled, threshold } = deps.config.file.storms;
   // Off: nothing counted, nothing written.
-  return enabled && (await backlog(channel, deps, 0)) >= threshold;
+  return enabled && (await backlog(channel, deps, added)) >= threshold;
 }
 
+/** Whether `channel` is in a storm now (see `stormOn`). */
+export const inStorm = (channel: string, deps: Pick<Deps, 'config' | 'store' | 'now'>) =>
+  stormOn(channel, deps, 0);
+
 /** Counts a new finding for `channel` and answers whether the channel was in a storm when it came. */
-export async function newFindingInStorm(
-  channel: string,
-  deps: Pick<Deps, 'config' | 'store' | 'now'>,
-): Promise<boolean> {
-  const { enabled, threshold } = deps.config.file.storms;
-  return enabled && (await backlog(channel, deps, 1)) >= threshold;
-}
+export const newFindingInStorm = (channel: string, deps: Pick<Deps, 'config' | 'store' | 'now'>) =>
+  stormOn(channel, deps, 1);
 
 /** What a digest groups by: the finding type (a Security Hub control by its id) and the account. */
 export function digestGroup(finding: FindingSnapshot): { type: string; account: string } {
