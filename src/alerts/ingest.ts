@@ -5,8 +5,10 @@
  *
  * Store round trips are the cost of ingest (each is an HTTP request to DynamoDB): a new finding takes
  * three (read; create with the posting claim and its `received` event; save the posted message with
- * its `posted` event), a skipped one (below the threshold, or nothing newer) one. Every write is still
- * conditional: a concurrent delivery makes a write fail, and only then is the record read again.
+ * its `posted` event), a skipped one (below the threshold, or nothing newer) one; with storms on, the
+ * channel's storm count adds one at a process's first new finding of each minute and at every fifth
+ * (storm.ts). Every write is still conditional: a concurrent delivery makes a write fail, and only then
+ * is the record read again.
  */
 import { askAutomatically } from '../triage/triage';
 import { severityRaisedReply } from '../../blocks/replies';
