@@ -42,6 +42,8 @@ const webexPerson = z.union([
 ]);
 /** Where a customer's alerts go in Webex: a space (room) id. */
 const webexTarget = z.strictObject({ room: nonEmpty() });
+/** Where a customer's alerts go in Teams: the team the app is installed in and the channel (conversation) id. */
+const teamsTarget = z.strictObject({ team: nonEmpty(), channel: nonEmpty() });
 
 /** Which way a case's conversation is copied (both by default): a customer can keep either side private. */
 const conversationSettings = z.strictObject({
@@ -68,6 +70,7 @@ const customerSettings = z.strictObject({
   caseTemplate: z.optional(nonEmpty()),
   severityThreshold: z.optional(severity),
   webex: z.optional(webexTarget),
+  teams: z.optional(teamsTarget),
   conversation: z.optional(conversationSettings),
 });
 
@@ -155,6 +158,7 @@ export const configFileSchema = z.strictObject({
       customer: z._default(nonEmpty(), 'internal'),
       caseTemplate: z.optional(nonEmpty()),
       webex: z.optional(webexTarget),
+      teams: z.optional(teamsTarget),
     }),
     { tlp: 2, pap: 2, customer: 'internal' },
   ),

@@ -18,6 +18,7 @@ import { tokensOfCustomerWorkspaces } from './slack/installations';
 import { SlackUserDirectory } from './slack/users';
 import { startEmbeddedStore } from './store/embedded';
 import type { Store } from './store/store';
+import { chatRegistry } from './wiring/chats';
 import { createJobHandler, keepFailedJob } from './worker';
 
 /** Attempts per job before it is final (dead-lettered and reported). */
@@ -70,14 +71,17 @@ export async function createLocalRuntime(
       ? new OrganizationsAccounts()
       : undefined;
 
+  const slack = new SlackDelivery(webClient, options.slackPostIntervalMs ?? 1_000, {
+    observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
+    tokenFor: tokensOfCustomerWorkspaces(config, store),
+  });
+  const users = new SlackUserDirectory(webClient);
   const deps = {
     config,
     store,
-    slack: new SlackDelivery(webClient, options.slackPostIntervalMs ?? 1_000, {
-      observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
-      tokenFor: tokensOfCustomerWorkspaces(config, store),
-    }),
-    users: new SlackUserDirectory(webClient),
+    slack,
+    users,
+    chats: chatRegistry(config, slack, users),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,

@@ -30,7 +30,7 @@ import { severityRank, type Finding, type Observable, type Severity } from '../d
 import { fingerprintOf } from '../findings/fingerprint';
 import type { DelayingQueue, JobOf, Queue } from '../queue/jobs';
 import { updateAlert, type Store } from '../store/store';
-import { renderAlert } from './render';
+import { updateEverywhere, type PlatformDeps } from './platforms';
 
 /** The storm count's unit: Slack's pace is per second, so a minute of it (the backlog is this minute's and the last). */
 const BACKLOG_WINDOW_MS = 60_000;
@@ -377,18 +377,14 @@ export async function addToDigest(
 }
 
 /** The `refresh-digest` job: shows the digest's members as they are now (and lets the next change queue another). */
-export async function refreshDigest(
-  job: JobOf<'refresh-digest'>,
-  deps: Pick<Deps, 'store' | 'slack' | 'config'>,
-): Promise<void> {
+export async function refreshDigest(job: JobOf<'refresh-digest'>, deps: PlatformDeps): Promise<void> {
   const cleared = await updateAlert(deps.store, job.fingerprint, (digest) =>
     digest.digest?.refreshDue
       ? { ...digest, digest: { ...digest.digest, refreshDue: undefined } }
       : undefined,
   );
   const digest = cleared?.after;
-  if (!digest?.ts) return;
-  await deps.slack.update(digest.channel, digest.ts, renderAlert(digest, deps.config));
+  if (digest) await updateEverywhere(digest, deps);
 }
 
 /**

@@ -12,6 +12,8 @@ import { callMetrics } from '../metrics';
 import { currentDeadline } from '../queue/budget';
 import { tokensOfCustomerWorkspaces } from '../slack/installations';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';
+import { SlackUserDirectory } from '../slack/users';
+import { chatRegistry } from '../wiring/chats';
 import { maxAttemptsFrom } from './config';
 import { edgeDeps, type EdgeDeps } from './edge';
 import { rebuiltOnChange } from './per-container';
@@ -29,19 +31,21 @@ export async function createIngestRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv
     env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true'
       ? new (await import('../enrich/organizations')).OrganizationsAccounts()
       : undefined;
+  const webClient = new WebClient(
+    config.slack.botToken,
+    workerClientOptions(config.slack.apiUrl, currentDeadline),
+  );
+  // Every Slack call stops at the deadline of the record it runs for (queue/budget.ts). One container
+  // handles one batch at a time, so pacing per container is pacing per poller.
+  const slack = new SlackDelivery(webClient, 1_000, {
+    deadline: currentDeadline,
+    observe: callMetrics(edge.metrics, 'SlackCallLatency', 'SlackCallFailures'),
+    tokenFor: tokensOfCustomerWorkspaces(config, edge.store),
+  });
   const deps: IngestDeps = {
     ...edge,
-    // Every Slack call stops at the deadline of the record it runs for (queue/budget.ts). One container
-    // handles one batch at a time, so pacing per container is pacing per poller.
-    slack: new SlackDelivery(
-      new WebClient(config.slack.botToken, workerClientOptions(config.slack.apiUrl, currentDeadline)),
-      1_000,
-      {
-        deadline: currentDeadline,
-        observe: callMetrics(edge.metrics, 'SlackCallLatency', 'SlackCallFailures'),
-        tokenFor: tokensOfCustomerWorkspaces(config, edge.store),
-      },
-    ),
+    slack,
+    chats: chatRegistry(config, slack, new SlackUserDirectory(webClient)),
     directory: new AccountDirectory({ config: config.file, organizations, logger: edge.logger }),
   };
   return { deps, maxAttempts: maxAttemptsFrom(config) };

@@ -23,6 +23,7 @@ import {
 } from '../helpers/escalation';
 import type { SlackCall } from '../helpers/escalation';
 import { theHiveAlert, theHiveCase } from '../clients/thehive/fixtures';
+import { chatRegistry } from '../../src/wiring/chats';
 
 interface GuardDutyEvent {
   account: string;
@@ -135,11 +136,13 @@ function anotherContainer(): { deps: typeof harness.deps; close(): void } {
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
+  const slack = new SlackDelivery(new WebClient('xoxb-test', { retryConfig: { retries: 0 } }), 0);
   return {
     deps: {
       ...harness.deps,
       store: new DynamoStore({ client, tableName: LOCAL_TABLE_NAME }),
-      slack: new SlackDelivery(new WebClient('xoxb-test', { retryConfig: { retries: 0 } }), 0),
+      slack,
+      chats: chatRegistry(harness.config, slack, harness.deps.users),
     },
     close: () => client.destroy(),
   };
