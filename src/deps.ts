@@ -46,7 +46,7 @@ export interface Deps {
 /** What Slack's listeners need in the request path (3 seconds to acknowledge): no slow client. */
 /**
  * What the ingest function's use case needs: no TheHive and no Security Hub (it only posts and stores), so
- * its composition root (src/aws/ingest-runtime.ts) builds neither and its bundle loads neither SDK.
+ * its composition root (src/aws/ingest-deps.ts) builds neither and its bundle loads neither SDK.
  */
 export type IngestDeps = Omit<Deps, 'theHive' | 'securityHub'>;
 

@@ -1,10 +1,13 @@
 /** Findings queue (EventBridge: GuardDuty, Security Hub) → Slack alerts, with partial batch failures. */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '../aws/edge';
+import { logger, workerRuntime } from '../aws/runtime';
 import { observed } from '../aws/metrics';
 import { ingestFindingsBatch } from '../aws/findings-queue';
-import { ingestRuntime } from '../aws/ingest-runtime';
+import { createIngestRuntime } from '../aws/ingest-deps';
 import { invocationBudget } from '../queue/budget';
+
+// Ingest's own clients (src/aws/ingest-deps.ts): not the worker's TheHive, Security Hub or Lambda ones.
+const ingestRuntime = workerRuntime(createIngestRuntime);
 
 export const handler = observed(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   // First: the time left now is the function's timeout, which sets each event's budget.

@@ -2,7 +2,7 @@
  * The AWS SDK clients in the Lambda bundles, built with esbuild exactly as serverless.yml configures them.
  * The ingest function carries the clients ingest uses (DynamoDB, SQS for jobs, SSM for secrets,
  * Organizations for account names when enabled) and not the worker's (Security Hub, Lambda, SSM
- * Automation's actions), which its composition root (src/aws/ingest-runtime.ts) never builds. The slack
+ * Automation's actions), which its composition root (src/aws/ingest-deps.ts) never builds. The slack
  * function loads none at `require()`: its clients come with its first request (src/aws/edge.ts), so
  * Slack's 3-second deadline is not spent loading them in Lambda's init.
  */

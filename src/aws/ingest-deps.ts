@@ -1,5 +1,5 @@
 /**
- * The ingest function's composition root: what turning findings into alerts needs (the shared edge
+ * The ingest function's clients: what turning findings into alerts needs (the shared edge
  * dependencies, Slack delivery, the account directory), and nothing of the worker's. So the function
  * neither builds nor loads the TheHive client (axios), the Security Hub, Lambda or SSM Automation
  * clients, or the worker's job handlers. The Organizations client is loaded only when account names are
@@ -15,8 +15,7 @@ import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
 import { chatRegistry } from '../wiring/chats';
 import { maxAttemptsFrom } from './config';
-import { edgeDeps, type EdgeDeps } from './edge';
-import { rebuiltOnChange } from './per-container';
+import type { EdgeDeps } from './runtime';
 
 export interface IngestRuntime {
   deps: IngestDeps;
@@ -24,7 +23,10 @@ export interface IngestRuntime {
   maxAttempts: number;
 }
 
-/** Builds the ingest function's dependencies on top of the shared ones. */
+/**
+ * Builds the ingest function's dependencies on top of the shared ones, from the configuration and the
+ * environment the AWS composition root (src/aws/runtime.ts `workerRuntime`) hands in.
+ */
 export async function createIngestRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): Promise<IngestRuntime> {
   const { config } = edge;
   const organizations =
@@ -50,8 +52,3 @@ export async function createIngestRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv
   };
   return { deps, maxAttempts: maxAttemptsFrom(config) };
 }
-
-const runtimeFor = rebuiltOnChange(async (edge: EdgeDeps) => createIngestRuntime(edge, process.env));
-
-/** The ingest function's runtime, built once per container and again when a rotated secret changed it. */
-export const ingestRuntime = async (): Promise<IngestRuntime> => runtimeFor(await edgeDeps());

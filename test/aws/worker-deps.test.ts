@@ -1,5 +1,5 @@
 import { maxAttemptsFrom } from '../../src/aws/config';
-import { resolveIntelKeys } from '../../src/aws/runtime';
+import { resolveIntelKeys } from '../../src/aws/worker-deps';
 import type { SecretSource } from '../../src/aws/secrets';
 import { ConfigError, defaultConfigFile, resolveConfig } from '../../src/config';
 import { JOB_MAX_ATTEMPTS } from '../../src/runtime';
