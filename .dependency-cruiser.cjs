@@ -127,7 +127,7 @@ module.exports = {
       comment:
         'The composition roots wire everything; only what starts a process (the Lambda handlers, the local ' +
         'server and its start) reaches them, so no module can fetch a dependency it was not handed.',
-      from: { pathNot: [...ENTRY_POINTS, '^src/aws/worker-deps[.]ts$'] },
+      from: { pathNot: [...ENTRY_POINTS, '^src/aws/(worker-deps|ingest-deps)[.]ts$'] },
       to: { path: ROOTS },
     },
     {

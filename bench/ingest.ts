@@ -19,7 +19,7 @@ import { WebClient } from '@slack/web-api';
 import type { SQSEvent } from 'aws-lambda';
 import { ingestFindingsBatch } from '../src/aws/findings-queue';
 import { loadConfig } from '../src/config-file';
-import type { Deps } from '../src/deps';
+import type { IngestDeps } from '../src/deps';
 import { AccountDirectory } from '../src/enrich/directory';
 import { createLogger } from '../src/logger';
 import { SlackDelivery, workerClientOptions } from '../src/slack/delivery';
@@ -154,7 +154,7 @@ function floorRate(bodies: string[]): number {
 
 /** The ingest function's path as the bench drives it: its dependencies, and its stand-ins to count and close. */
 export interface IngestPath {
-  deps: Deps;
+  deps: IngestDeps;
   /** DynamoDB requests sent so far. */
   requests: { count: number };
   slack: Awaited<ReturnType<typeof startSlackStandIn>>;
@@ -168,7 +168,7 @@ export interface IngestPath {
  * them; `queue` takes the jobs ingest queues (none by default), `storms` as the config file sets them.
  */
 export async function startIngestPath(
-  options: { queue?: Deps['queue']; storms?: boolean } = {},
+  options: { queue?: IngestDeps['queue']; storms?: boolean } = {},
 ): Promise<IngestPath> {
   const slackStandIn = await startSlackStandIn();
   const embedded = await startEmbeddedStore({ inMemory: true });
@@ -201,16 +201,13 @@ export async function startIngestPath(
     new WebClient(config.slack.botToken, workerClientOptions(slackStandIn.url)),
     0,
   );
-  const deps: Deps = {
+  const deps: IngestDeps = {
     config,
     store: new DynamoStore({ client, tableName: LOCAL_TABLE_NAME }),
     queue: options.queue ?? { enqueue: async () => undefined },
     slack,
     // Ingest never looks a person up.
     chats: chatRegistry(config, slack, { userIdForEmail: async () => undefined }),
-    // Ingest never calls TheHive or Security Hub.
-    theHive: undefined as never,
-    securityHub: undefined as never,
     directory: new AccountDirectory({ config: config.file, logger }),
     logger,
     now: () => new Date(),

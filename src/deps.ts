@@ -44,6 +44,12 @@ export interface Deps {
 }
 
 /** What Slack's listeners need in the request path (3 seconds to acknowledge): no slow client. */
+/**
+ * What the ingest function's use case needs: no TheHive and no Security Hub (it only posts and stores), so
+ * its composition root (src/aws/ingest-deps.ts) builds neither and its bundle loads neither SDK.
+ */
+export type IngestDeps = Omit<Deps, 'theHive' | 'securityHub'>;
+
 export type SlackAppDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config' | 'metrics'>;
 
 /** What the worker's jobs need besides `Deps`: Slack's user directory (case assignees, triage DMs). */

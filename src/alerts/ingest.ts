@@ -6,11 +6,13 @@
  *
  * Store round trips are the cost of ingest (each is an HTTP request to DynamoDB): a new finding takes
  * three (read; create with the posting claim and its `received` event; save the posted message with
- * its `posted` event), a skipped one (below the threshold, or nothing newer) one. Every write is still
- * conditional: a concurrent delivery makes a write fail, and only then is the record read again.
+ * its `posted` event), a skipped one (below the threshold, or nothing newer) one; with storms on, the
+ * channel's storm count adds one at a process's first new finding of each minute and at every fifth
+ * (storm.ts). Every write is still conditional: a concurrent delivery makes a write fail, and only then
+ * is the record read again.
  */
 import { askAutomatically } from '../triage/triage';
-import type { Deps } from '../deps';
+import type { IngestDeps } from '../deps';
 import { enrichFinding } from '../enrich/enrich';
 import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
 import { parseEvent, type ParseResult } from '../findings/parse';
@@ -88,7 +90,7 @@ function isNewer(finding: NormalisedFinding, alert: AlertRecord): boolean {
  */
 export async function ingestFinding(
   normalised: NormalisedFinding,
-  deps: Deps,
+  deps: IngestDeps,
   options: IngestOptions = {},
 ): Promise<IngestResult> {
   deps.metrics.count('FindingsReceived', normalised.source);
@@ -116,7 +118,7 @@ export type PrefetchedAlerts = Map<string, AlertRecord | undefined>;
 
 async function currentAlert(
   fingerprint: string,
-  deps: Deps,
+  deps: IngestDeps,
   prefetched: PrefetchedAlerts | undefined,
 ): Promise<AlertRecord | undefined> {
   if (!prefetched?.has(fingerprint)) return deps.store.getAlert(fingerprint);
@@ -135,7 +137,7 @@ export interface IngestOptions {
 
 async function postOrUpdate(
   normalised: NormalisedFinding,
-  deps: Deps,
+  deps: IngestDeps,
   options: IngestOptions,
 ): Promise<IngestResult> {
   const { store, logger } = deps;
@@ -166,7 +168,7 @@ async function postOrUpdate(
       action: 'received',
       details: { source: finding.source, sourceId: finding.sourceId, raw: rawForAudit(finding.raw) },
     };
-    if (newFindingInStorm(route.channel, deps)) {
+    if (await newFindingInStorm(route.channel, deps)) {
       const digest = digestFingerprint(finding, route.channel, now, deps.config.file.storms.digestMinutes);
       const member = { ...newAlertRecord(finding, route.channel, now), inDigest: { fingerprint: digest } };
       if (await store.createAlert(member, [received, digestedEvent(fingerprint, digest)])) {
@@ -199,7 +201,7 @@ async function postOrUpdate(
   if (current?.inDigest && !current.ts) {
     // Grouped into a digest: it stays there while the storm lasts or while nothing is newer; after
     // that, news of it is posted on its own, linking to the digest.
-    if (!isNewer(finding, current) || inStorm(current.channel, deps))
+    if (!isNewer(finding, current) || (await inStorm(current.channel, deps)))
       return updateExistingAlert(finding, deps, current);
     current = await withDigestLink(current, deps);
   }
@@ -217,7 +219,7 @@ async function postOrUpdate(
  * the DM run in the worker. A failure here must not fail the delivery (the alert is already posted and
  * a retry would find it posted and not ask again), so it is logged.
  */
-async function askIfConfigured(alert: AlertRecord, deps: Deps): Promise<void> {
+async function askIfConfigured(alert: AlertRecord, deps: IngestDeps): Promise<void> {
   try {
     await askAutomatically(alert, deps);
   } catch (error) {
@@ -229,7 +231,7 @@ async function askIfConfigured(alert: AlertRecord, deps: Deps): Promise<void> {
 }
 
 /** Whether another delivery's claim to post still stands (see `Deps.leases`). */
-function leaseHeld(alert: AlertRecord, now: Date, leases: Deps['leases']): boolean {
+function leaseHeld(alert: AlertRecord, now: Date, leases: IngestDeps['leases']): boolean {
   if (!alert.postingSince || now.getTime() - Date.parse(alert.postingSince) >= POSTING_LEASE_MS) return false;
   return !leases?.alone || alert.postingBy === leases.holder;
 }
@@ -244,7 +246,7 @@ function leaseHeld(alert: AlertRecord, now: Date, leases: Deps['leases']): boole
  */
 async function postRootMessage(
   fingerprint: string,
-  deps: Deps,
+  deps: IngestDeps,
   claimed?: AlertRecord,
 ): Promise<AlertRecord | undefined> {
   const { store } = deps;
@@ -321,7 +323,7 @@ async function postRootMessage(
 /** Applies a newer delivery of the finding; `known` is the record as last read (tried first, no re-read). */
 async function updateExistingAlert(
   finding: Finding,
-  deps: Deps,
+  deps: IngestDeps,
   known: AlertRecord | undefined,
 ): Promise<IngestResult> {
   const { store } = deps;
@@ -391,7 +393,7 @@ export interface IngestEventResult {
  */
 export async function ingestEvent(
   event: unknown,
-  deps: Deps,
+  deps: IngestDeps,
   prepared: { parsed?: ParseResult; prefetched?: PrefetchedAlerts } = {},
 ): Promise<IngestEventResult> {
   const parsed = prepared.parsed ?? parseEvent(event);

@@ -13,21 +13,26 @@
  * delivered again once the storm is over, with something newer, is posted on its own and links to its
  * digest (in Slack and in the case TheHive gets).
  *
+ * The backlog is a count per channel and minute kept in the store (`addStormArrivals`, one atomic
+ * UpdateItem), so every container and every restart sees the same storm.
+ *
  * Cost: a finding grouped into a known digest costs the store what a new alert does (read, create, one
  * conditional update of the digest, which this process keeps as it last wrote it), and Slack nothing: the
- * digest's message is re-rendered by a `refresh-digest` job at most every DIGEST_REFRESH_MS.
+ * digest's message is re-rendered by a `refresh-digest` job at most every DIGEST_REFRESH_MS. The storm
+ * count adds one request per channel at a process's first new finding of each minute and at every
+ * STORM_COUNT_EVERY-th after.
  */
 import { controlId } from '../../blocks/facts';
-import type { Deps } from '../deps';
+import type { Deps, IngestDeps } from '../deps';
 import type { AlertRecord, DigestMember, DigestSummary, FindingSnapshot } from '../domain/alert';
 import type { NewAuditEvent } from '../domain/audit';
 import { severityRank, type Finding, type Observable, type Severity } from '../domain/finding';
 import { fingerprintOf } from '../findings/fingerprint';
 import type { DelayingQueue, JobOf, Queue } from '../queue/jobs';
 import { updateAlert, type Store } from '../store/store';
-import { updateEverywhere } from './platforms';
+import { updateEverywhere, type PlatformDeps } from './platforms';
 
-/** The backlog looked at: Slack's pace is per second, so a minute of it. */
+/** The storm count's unit: Slack's pace is per second, so a minute of it (the backlog is this minute's and the last). */
 const BACKLOG_WINDOW_MS = 60_000;
 /** Findings a digest names one by one; the rest are counted. */
 export const DIGEST_LISTED_MAX = 25;
@@ -43,40 +48,79 @@ const REFRESH_LOST_MS = 15 * 60_000;
 /** Digests this process remembers as it last wrote them (a storm has dozens, not thousands). */
 const KNOWN_DIGESTS_MAX = 1_000;
 
-/**
- * When new findings came for each channel within the last BACKLOG_WINDOW_MS, per process: keyed by the
- * process's Slack delivery, which paces that process's posts.
- */
-const arrivals = new WeakMap<object, Map<string, number[]>>();
+/** A process writes its count of a channel at its first new finding of each minute and at every this many. */
+export const STORM_COUNT_EVERY = 5;
 
-function recentArrivals(channel: string, deps: Pick<Deps, 'slack'>, now: number): number[] {
-  let channels = arrivals.get(deps.slack);
+/**
+ * What this process knows of each channel's storm count (the store's, as of its last write there) and
+ * the new findings it counted since without writing them (`pending`): per store, so two runtimes in one
+ * process count as two containers do.
+ */
+interface KnownCount {
+  window: number;
+  current: number;
+  previous: number;
+  pending: number;
+}
+
+const knownCounts = new WeakMap<Store, Map<string, KnownCount>>();
+
+/**
+ * The channel's new findings before this one, within the current minute and the one before (one to two
+ * minutes), counting `added` (1 for a new finding, 0 to only look). The count lives in the store, so every
+ * container sees the others' findings: it is written (and read back in the same request) at this
+ * process's first new finding of the channel in each minute and at every STORM_COUNT_EVERY-th; in
+ * between, the findings this process counted are added to what it last read.
+ */
+async function backlog(channel: string, deps: Pick<Deps, 'store' | 'now'>, added: 0 | 1): Promise<number> {
+  const window = Math.floor(deps.now().getTime() / BACKLOG_WINDOW_MS);
+  let channels = knownCounts.get(deps.store);
   if (!channels) {
     channels = new Map();
-    arrivals.set(deps.slack, channels);
+    knownCounts.set(deps.store, channels);
   }
-  const times = (channels.get(channel) ?? []).filter((at) => at > now - BACKLOG_WINDOW_MS);
-  channels.set(channel, times);
-  return times;
+  const known = channels.get(channel);
+  if (known?.window === window && known.pending + added < STORM_COUNT_EVERY) {
+    known.pending += added;
+    return known.current + known.previous + known.pending - added;
+  }
+  // Findings counted but not written yet go to their own minute (the one before, when it has just ended).
+  const unwritten = known?.window === window ? known.pending : 0;
+  const late = known?.window === window - 1 ? known.pending : 0;
+  // Taken before the request (jobs run concurrently): what others count while it is under way stays pending.
+  const entry = known?.window === window ? known : { window, current: 0, previous: 0, pending: 0 };
+  entry.pending = 0;
+  channels.set(channel, entry);
+  const count = await deps.store.addStormArrivals(channel, window, unwritten + added, late);
+  // Requests answered out of order: the higher totals are the later ones.
+  entry.current = Math.max(entry.current, count.current);
+  entry.previous = Math.max(entry.previous, count.previous);
+  return entry.current + entry.previous + entry.pending - added;
 }
 
 /**
- * Whether a channel is in a storm: `storms.threshold` new findings came for it within the last minute,
- * each of which would be a post Slack takes one a second. Digested findings count too, so the storm
- * lasts as long as the findings keep coming.
+ * Whether a channel is in a storm: `storms.threshold` new findings came for it within the last one to two
+ * minutes (store.ts `addStormArrivals`, counted by every container), each of which would be a post Slack
+ * takes one a second for. Digested findings count too, so the storm lasts as long as the findings keep
+ * coming. `added`: 1 counts a new finding first (the answer is then whether the storm was on when it came).
  */
-export function inStorm(channel: string, deps: Pick<Deps, 'config' | 'slack'>): boolean {
+async function stormOn(
+  channel: string,
+  deps: Pick<Deps, 'config' | 'store' | 'now'>,
+  added: 0 | 1,
+): Promise<boolean> {
   const { enabled, threshold } = deps.config.file.storms;
-  return enabled && recentArrivals(channel, deps, Date.now()).length >= threshold;
+  // Off: nothing counted, nothing written.
+  return enabled && (await backlog(channel, deps, added)) >= threshold;
 }
 
-/** Counts a new finding for `channel` and answers whether the channel is in a storm with it. */
-export function newFindingInStorm(channel: string, deps: Pick<Deps, 'config' | 'slack'>): boolean {
-  const storm = inStorm(channel, deps);
-  const now = Date.now();
-  recentArrivals(channel, deps, now).push(now);
-  return storm;
-}
+/** Whether `channel` is in a storm now (see `stormOn`). */
+export const inStorm = (channel: string, deps: Pick<Deps, 'config' | 'store' | 'now'>) =>
+  stormOn(channel, deps, 0);
+
+/** Counts a new finding for `channel` and answers whether the channel was in a storm when it came. */
+export const newFindingInStorm = (channel: string, deps: Pick<Deps, 'config' | 'store' | 'now'>) =>
+  stormOn(channel, deps, 1);
 
 /** What a digest groups by: the finding type (a Security Hub control by its id) and the account. */
 export function digestGroup(finding: FindingSnapshot): { type: string; account: string } {
@@ -275,7 +319,7 @@ export async function addToDigest(
   finding: Finding,
   fingerprint: string,
   channel: string,
-  deps: Deps,
+  deps: IngestDeps,
   post: DigestPoster,
 ): Promise<void> {
   const { store } = deps;
@@ -333,7 +377,7 @@ export async function addToDigest(
 }
 
 /** The `refresh-digest` job: shows the digest's members as they are now (and lets the next change queue another). */
-export async function refreshDigest(job: JobOf<'refresh-digest'>, deps: Deps): Promise<void> {
+export async function refreshDigest(job: JobOf<'refresh-digest'>, deps: PlatformDeps): Promise<void> {
   const cleared = await updateAlert(deps.store, job.fingerprint, (digest) =>
     digest.digest?.refreshDue
       ? { ...digest, digest: { ...digest.digest, refreshDue: undefined } }

@@ -64,3 +64,13 @@ export async function loadAwsConfig(env: NodeJS.ProcessEnv, secrets: SecretSourc
     file,
   );
 }
+
+/**
+ * The receive on which a job or a findings event fails for good: `JOB_MAX_ATTEMPTS`, which the template
+ * sets from the same value as the queues' `maxReceiveCount`, read with the rest of the environment.
+ */
+export function maxAttemptsFrom(config: Pick<Config, 'jobMaxAttempts'>): number {
+  if (config.jobMaxAttempts === undefined)
+    throw new ConfigError('JOB_MAX_ATTEMPTS: required in AWS, a whole number ≥ 1 (set by serverless.yml)');
+  return config.jobMaxAttempts;
+}

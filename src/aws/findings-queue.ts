@@ -7,7 +7,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ingestEvent, type PrefetchedAlerts } from '../alerts/ingest';
 import { parseEvent, type ParseResult } from '../findings/parse';
-import type { Deps } from '../deps';
+import type { IngestDeps } from '../deps';
 import { errorMessage } from '../logger';
 import type { AttemptEnd } from '../queue/jobs';
 import { processSqsBatch, receiveCount, settleRecord } from '../queue/sqs-batch';
@@ -48,7 +48,7 @@ function readRecords(event: SQSEvent): Map<SQSRecord, ReadRecord | undefined> {
  */
 async function prefetchAlerts(
   read: Map<SQSRecord, ReadRecord | undefined>,
-  deps: Deps,
+  deps: IngestDeps,
 ): Promise<PrefetchedAlerts> {
   const fingerprints = [...read.values()].flatMap(
     (entry) => entry?.parsed?.findings.map((finding) => finding.fingerprint) ?? [],
@@ -65,7 +65,7 @@ async function prefetchAlerts(
 async function ingestRecord(
   record: SQSRecord,
   read: ReadRecord | undefined,
-  deps: Deps,
+  deps: IngestDeps,
   attempt: Attempt,
   prefetched: PrefetchedAlerts,
 ): Promise<AttemptEnd> {
@@ -108,7 +108,7 @@ async function ingestRecord(
  */
 export async function ingestFindingsBatch(
   event: SQSEvent,
-  deps: Deps,
+  deps: IngestDeps,
   options: Omit<Attempt, 'attempt'>,
 ): Promise<SQSBatchResponse> {
   const read = readRecords(event);

@@ -7,7 +7,6 @@ import { WebClient } from '@slack/web-api';
 import { SecurityHubClient } from '../../clients/securityhub/client';
 import { TheHiveClient } from '../../clients/thehive/client';
 import type { WorkerDeps } from '../deps';
-import { ConfigError, type Config } from '../config';
 import { AccountDirectory } from '../enrich/directory';
 import { OrganizationsAccounts } from '../enrich/organizations';
 import { currentDeadline } from '../queue/budget';
@@ -18,6 +17,7 @@ import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
 import { chatRegistry } from '../wiring/chats';
 import { createJobHandler } from '../worker';
+import { maxAttemptsFrom } from './config';
 import type { EdgeDeps } from './runtime';
 import { INTEL_KEY_PARAMETERS, resolveSecrets, type SecretSource } from './secrets';
 
@@ -26,16 +26,6 @@ export interface AwsRuntime {
   /** Runs one job; its last attempt is `maxAttempts`, the queues' maxReceiveCount. */
   jobHandler: JobHandler;
   maxAttempts: number;
-}
-
-/**
- * The receive on which a job or a findings event fails for good: `JOB_MAX_ATTEMPTS`, which the template
- * sets from the same value as the queues' `maxReceiveCount`, read with the rest of the environment.
- */
-export function maxAttemptsFrom(config: Pick<Config, 'jobMaxAttempts'>): number {
-  if (config.jobMaxAttempts === undefined)
-    throw new ConfigError('JOB_MAX_ATTEMPTS: required in AWS, a whole number ≥ 1 (set by serverless.yml)');
-  return config.jobMaxAttempts;
 }
 
 /** Builds the worker's dependencies on top of the shared ones. */

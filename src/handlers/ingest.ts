@@ -3,16 +3,17 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger, workerRuntime } from '../aws/runtime';
 import { observed } from '../aws/metrics';
 import { ingestFindingsBatch } from '../aws/findings-queue';
-import { createAwsRuntime } from '../aws/worker-deps';
+import { createIngestRuntime } from '../aws/ingest-deps';
 import { invocationBudget } from '../queue/budget';
 
-const awsRuntime = workerRuntime(createAwsRuntime);
+// Ingest's own clients (src/aws/ingest-deps.ts): not the worker's TheHive, Security Hub or Lambda ones.
+const ingestRuntime = workerRuntime(createIngestRuntime);
 
 export const handler = observed(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   // First: the time left now is the function's timeout, which sets each event's budget.
   const budget = invocationBudget(context);
   logger.resetKeys();
   logger.addContext(context);
-  const { deps, maxAttempts } = await awsRuntime();
+  const { deps, maxAttempts } = await ingestRuntime();
   return ingestFindingsBatch(event, deps, { maxAttempts, budget });
 });

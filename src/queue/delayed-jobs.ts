@@ -7,10 +7,14 @@
  */
 import type { QueueMessageSender } from '../../clients/aws-actions/sqs';
 import type { DelayingQueue, Job, Queue } from './jobs';
-import { SQS_MAX_DELAY_SECONDS } from './sqs';
 import { wireCopy } from './wire';
 
-export { SQS_MAX_DELAY_SECONDS };
+/**
+ * SQS's longest `DelaySeconds`: a job due later runs early (those that care reschedule themselves). Kept
+ * here, not in the SQS adapter, so that the functions that only compute delays (the slack function's
+ * triage listener) do not load the SQS client with it.
+ */
+export const SQS_MAX_DELAY_SECONDS = 900;
 
 /** A job that carries the time it is due. */
 export type DueJob = Extract<Job, { dueAt: string }>;

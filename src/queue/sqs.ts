@@ -4,6 +4,7 @@
  * (sqs-batch.ts).
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SQS_MAX_DELAY_SECONDS } from './delayed-jobs';
 import type { DelayingQueue, Job } from './jobs';
 import { serialiseJob } from './wire';
 
@@ -11,9 +12,6 @@ export interface SqsQueueOptions {
   client: SQSClient;
   queueUrl: string;
 }
-
-/** SQS's longest `DelaySeconds`: a job due later runs early (those that care reschedule themselves). */
-export const SQS_MAX_DELAY_SECONDS = 900;
 
 /** Sends jobs to an SQS queue. */
 export class SqsQueue implements DelayingQueue {

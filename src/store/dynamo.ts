@@ -15,6 +15,7 @@
  *   COPY#<key>         COPY                        conversation copy (`record` = JSON)   –
  *   DELIVERY#<key>     DELIVERY                    claimed delivery key (TTL expiresAt)  –
  *   SETTING#<name>     SETTING                     setting (`value` = JSON)              –
+ *   STORM#<channel>    STORM                       new findings per minute `w<minute>` (N) –
  *   DEADLETTER         <at>#<id>                   dead letter (`payload` = JSON)        –
  *   JOB                <enqueuedAt>#<id>           pending local job (`job` = JSON)      –
  *
@@ -53,7 +54,7 @@ import {
   type PutCommandInput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type DeadLetter, type PendingJob, type Store } from './store';
+import { ConflictError, type DeadLetter, type PendingJob, type Store, type StormCount } from './store';
 import type { AlertRecord } from '../domain/alert';
 import type { AuditEvent, NewAuditEvent } from '../domain/audit';
 import type { ConversationCopy } from '../domain/conversation';
@@ -257,6 +258,8 @@ export class DynamoStore implements Store {
   private readonly now: () => Date;
   /** Alerts (with their case) whose case index items are known to exist: see indexCase. */
   private readonly indexed = new Set<string>();
+  /** Per channel, the storm count's minutes seen older than the two it keeps: removed by its next update. */
+  private readonly staleStormMinutes = new Map<string, string[]>();
 
   constructor(options: DynamoStoreOptions) {
     this.documents =
@@ -648,6 +651,43 @@ export class DynamoStore implements Store {
         },
       }),
     );
+  }
+
+  /**
+   * One UpdateItem: `ADD` is atomic, so concurrent containers all count. The item keeps a number per
+   * minute (`w<minute>`); minutes older than the two asked about, seen in the answer, are removed by the
+   * channel's next update, so the item stays a few attributes long.
+   */
+  async addStormArrivals(
+    channel: string,
+    window: number,
+    added: number,
+    addedBefore = 0,
+  ): Promise<StormCount> {
+    const [current, previous] = [`w${window}`, `w${window - 1}`];
+    const stale = (this.staleStormMinutes.get(channel) ?? []).filter(
+      (name) => name !== current && name !== previous,
+    );
+    const names: Record<string, string> = { '#current': current, '#previous': previous, '#entity': 'entity' };
+    stale.forEach((name, i) => (names[`#stale${i}`] = name));
+    const { Attributes } = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `STORM#${channel}`, sk: 'STORM' },
+        UpdateExpression:
+          'SET #entity = :entity ADD #current :added, #previous :before' +
+          (stale.length ? ` REMOVE ${stale.map((_, i) => `#stale${i}`).join(', ')}` : ''),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':entity': 'storm-count', ':added': added, ':before': addedBefore },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const minutes = Object.keys(Attributes ?? {}).filter((name) => /^w\d+$/.test(name));
+    this.staleStormMinutes.set(
+      channel,
+      minutes.filter((name) => Number(name.slice(1)) < window - 1),
+    );
+    return { current: Number(Attributes?.[current] ?? 0), previous: Number(Attributes?.[previous] ?? 0) };
   }
 
   /**

@@ -31,6 +31,12 @@ export interface PendingJob {
   notBefore: string;
 }
 
+/** A channel's new findings in one minute (`window`, minutes since the epoch) and in the minute before. */
+export interface StormCount {
+  current: number;
+  previous: number;
+}
+
 /** Thrown when a conditional write finds the record changed since it was read. */
 export class ConflictError extends Error {
   constructor(message = 'the record changed since it was read') {
@@ -83,6 +89,13 @@ export interface Store {
 
   getSetting<T>(name: string): Promise<T | undefined>;
   putSetting<T>(name: string, value: T): Promise<void>;
+
+  /**
+   * Adds `added` new findings to `channel`'s storm count for minute `window` (and `addedBefore` to the
+   * minute before, findings counted late), atomically, so every process and container counts into the
+   * same total; resolves to both minutes' totals after the addition.
+   */
+  addStormArrivals(channel: string, window: number, added: number, addedBefore?: number): Promise<StormCount>;
 
   putDeadLetter(letter: Omit<DeadLetter, 'id' | 'at'>): Promise<DeadLetter>;
   listDeadLetters(limit: number): Promise<DeadLetter[]>;

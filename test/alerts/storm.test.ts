@@ -9,7 +9,10 @@ import nock from 'nock';
 import { WebClient } from '@slack/web-api';
 import { ingestFindingsBatch } from '../../src/aws/findings-queue';
 import { DIGEST_LISTED_MAX } from '../../src/alerts/storm';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SlackDelivery } from '../../src/slack/delivery';
+import { DynamoStore } from '../../src/store/dynamo';
+import { LOCAL_TABLE_NAME } from '../../src/store/embedded';
 import type { AlertRecord } from '../../src/domain/alert';
 import { fixture } from '../handlers/lambda-events';
 import {
@@ -78,7 +81,7 @@ let slack: SlackCall[];
 let batch = 0;
 
 /** Runs the events through the ingest function's path, ten to an SQS batch, as the queue delivers them. */
-async function ingest(events: GuardDutyEvent[]): Promise<void> {
+async function ingest(events: GuardDutyEvent[], deps = harness.deps): Promise<void> {
   for (let start = 0; start < events.length; start += 10) {
     batch += 1;
     const event: SQSEvent = {
@@ -99,7 +102,7 @@ async function ingest(events: GuardDutyEvent[]): Promise<void> {
         awsRegion: 'us-east-1',
       })),
     };
-    expect(await ingestFindingsBatch(event, harness.deps, { maxAttempts: 5 })).toEqual({
+    expect(await ingestFindingsBatch(event, deps, { maxAttempts: 5 })).toEqual({
       batchItemFailures: [],
     });
   }
@@ -118,10 +121,31 @@ async function digests(): Promise<AlertRecord[]> {
   return (await harness.deps.store.listAlerts(500)).filter((alert) => alert.digest);
 }
 
-/** A quiet channel again: another container (or a restart), with no posts of its own in the last minute. */
+/** A quiet channel again: two minutes on, with no new finding counted for it since (in any container). */
 function quietChannel(): void {
-  harness.deps.slack = new SlackDelivery(new WebClient('xoxb-test', { retryConfig: { retries: 0 } }), 0);
-  harness.deps.chats = chatRegistry(harness.config, harness.deps.slack, harness.deps.users);
+  harness.clock.now = new Date(harness.clock.now.getTime() + 2 * 60_000);
+}
+
+/**
+ * Another container on the same table: its own store client and Slack delivery, nothing of this one's
+ * memory. `close` destroys its DynamoDB client.
+ */
+function anotherContainer(): { deps: typeof harness.deps; close(): void } {
+  const client = new DynamoDBClient({
+    endpoint: harness.storeEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const slack = new SlackDelivery(new WebClient('xoxb-test', { retryConfig: { retries: 0 } }), 0);
+  return {
+    deps: {
+      ...harness.deps,
+      store: new DynamoStore({ client, tableName: LOCAL_TABLE_NAME }),
+      slack,
+      chats: chatRegistry(harness.config, slack, harness.deps.users),
+    },
+    close: () => client.destroy(),
+  };
 }
 
 async function start(configYaml = ''): Promise<void> {
@@ -211,6 +235,31 @@ describe('a storm of new findings in one channel', () => {
     await ingest(Array.from({ length: 22 }, (_, n) => finding(n)));
     expect(posts()).toHaveLength(21);
     expect((await digests())[0]?.count).toBe(2);
+  });
+
+  it('is one storm for every container: the count is kept in the store, not in a process', async () => {
+    await start('storms: { threshold: 5 }');
+    await ingest(Array.from({ length: 8 }, (_, n) => finding(n)));
+    expect(posts()).toHaveLength(6);
+
+    // A second container (or this one restarted) knows nothing of the first one's findings but the store.
+    const other = anotherContainer();
+    try {
+      await ingest(
+        Array.from({ length: 3 }, (_, n) => finding(n + 8)),
+        other.deps,
+      );
+    } finally {
+      other.close();
+    }
+    expect(posts()).toHaveLength(6);
+    expect((await digests()).map((digest) => digest.count)).toEqual([6]);
+
+    // Two minutes later the channel is quiet for both.
+    quietChannel();
+    await ingest([finding(11)]);
+    expect(posts()).toHaveLength(7);
+    expect(posts().at(-1)?.fields.text).not.toContain('new finding');
   });
 
   it('posts every finding alone when storms are off', async () => {

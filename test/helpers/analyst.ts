@@ -53,6 +53,8 @@ export interface AnalystHarness {
   runJobs(): Promise<Job[]>;
   /** Stores an alert record as ingest would have. */
   seedAlert(record: AlertRecord): Promise<void>;
+  /** The embedded store's DynamoDB endpoint: another runtime (a second container) can open the same table. */
+  storeEndpoint: string;
   close(): Promise<void>;
 }
 
@@ -130,6 +132,7 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
     config,
     jobs,
     clock,
+    storeEndpoint: embedded.endpoint,
     post,
     interact: (payload) =>
       post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded'),

@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
 
 export interface DynamoRequestCounter {
   url: string;
-  /** Operations received, in order (`GetItem`, `PutItem`, …); clear it with `operations.length = 0`. */
+  /**
+   * Operations received, in order (`GetItem`, `PutItem`, …; a storm count's update, on a `STORM#` key, as
+   * `UpdateItem STORM`); clear it with `operations.length = 0`.
+   */
   operations: string[];
   close(): Promise<void>;
 }
@@ -19,7 +22,13 @@ export function countDynamoRequests(target: string): Promise<DynamoRequestCounte
   const operations: string[] = [];
   const server = createServer((incoming, outgoing) => {
     const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1];
-    if (operation) operations.push(operation);
+    const body: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => body.push(chunk));
+    incoming.on('end', () => {
+      if (!operation) return;
+      const storm = operation === 'UpdateItem' && Buffer.concat(body).includes('"STORM#');
+      operations.push(storm ? 'UpdateItem STORM' : operation);
+    });
     const forwarded = httpRequest(
       {
         host: upstream.hostname,
