@@ -18,7 +18,11 @@
  * `<at>` from a finding is text twice over.
  */
 import type { AlertRecord } from '../src/domain/alert';
+import type { ThreadNote } from '../src/domain/notes';
+import { trustedCaseUrl } from '../blocks/case-link';
+import { PROSE_VALUE_MAX, VALUE_MAX } from '../blocks/limits';
 import { alertCard, type AlertCardOptions } from './alert';
+import { caseChangeLine } from './case-change';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   adaptiveCard,
@@ -26,8 +30,10 @@ import {
   type AdaptiveCard,
   type CardAction,
   type CardElement,
+  openUrl,
   type SubmitData,
 } from './core';
+import { cardText } from './escape';
 import { ignoreFormCard } from './forms';
 
 /** The card schema version Teams renders. */
@@ -139,4 +145,63 @@ export function teamsIgnoreForm(alert: Pick<AlertRecord, 'fingerprint' | 'severi
 export function teamsNoteCard(lines: string[], links: CardAction[] = []): TeamsCard {
   const body: CardElement[] = lines.map((line) => textBlock(line));
   return forTeams(adaptiveCard(TEAMS_CARD_VERSION, body, links, lines[0]));
+}
+
+/** Untrusted text for a Teams TextBlock: escaped (cards/escape.ts), one line, at most `max` characters. */
+export function teamsText(value: string, max: number = VALUE_MAX): string {
+  return cardText(value, max);
+}
+
+/** `Case #42`, or `Case` while the number is not known. */
+function caseTitle(caseNumber: number | undefined): string {
+  return caseNumber !== undefined && Number.isSafeInteger(caseNumber) ? `Case #${caseNumber}` : 'Case';
+}
+
+/** The "Open in TheHive" button, for a case URL that is a web URL. */
+function caseButton(caseUrl: string | undefined): CardAction[] {
+  const url = trustedCaseUrl(caseUrl);
+  return url ? [openUrl('Open in TheHive', url)] : [];
+}
+
+/**
+ * A thread note (src/domain/notes.ts) as a card in the alert's reply chain: the same words as the
+ * Slack and Webex replies, with the case link as a button (Hivewire's cards write no Markdown links).
+ */
+export function teamsNote(note: ThreadNote): TeamsCard {
+  switch (note.kind) {
+    case 'case-opened': {
+      const count = Math.max(0, Math.trunc(note.observableCount));
+      const observables = count === 1 ? '1 observable' : `${count} observables`;
+      return teamsNoteCard(
+        [
+          `📁 ${caseTitle(note.caseNumber)} opened in TheHive by ${teamsText(note.person)} with ${observables}`,
+        ],
+        caseButton(note.caseUrl),
+      );
+    }
+    case 'case-change':
+      return teamsNoteCard(
+        [
+          `${caseTitle(note.caseNumber)} updated in TheHive by ${teamsText(note.actor)}`,
+          ...note.changes.map((change) => caseChangeLine(change, teamsText)),
+        ],
+        caseButton(note.caseUrl),
+      );
+    case 'escalation-failed':
+      return teamsNoteCard([
+        `⚠️ Couldn't create the case: ${teamsText(note.reason, PROSE_VALUE_MAX)}. The Create Case button works again.`,
+      ]);
+    case 'ignored':
+      return teamsNoteCard([
+        `🙈 Ignored by ${teamsText(note.person)}${note.reason?.trim() ? `: ${teamsText(note.reason, PROSE_VALUE_MAX)}` : ''}`,
+      ]);
+    case 'severity-raised':
+      return teamsNoteCard([
+        `⬆️ Severity rose ${note.from} → ${note.to}.${note.reopened ? ' It was ignored and is open again.' : ''}`,
+      ]);
+    case 'already-escalated':
+      return teamsNoteCard([`${caseTitle(note.caseNumber)} already exists`], caseButton(note.caseUrl));
+    case 'notice':
+      return teamsNoteCard([cardText(note.text, PROSE_VALUE_MAX, { multiline: true })]);
+  }
 }

@@ -17,6 +17,7 @@ import { PROSE_VALUE_MAX, TEXT_LINK_URL_MAX, VALUE_MAX } from '../blocks/limits'
 import { markdownLink } from '../src/cases/markdown';
 import { alertCard, alertSummary, type AlertCardOptions } from './alert';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from './core';
+import { caseChangeLine } from './case-change';
 import { cardText } from './escape';
 
 /** (contract) The Adaptive Card version Webex renders. */
@@ -146,38 +147,9 @@ export function webexHelp(): WebexMessageContent {
   );
 }
 
-/** TheHive 5 case severity 1–4, TLP 2.0 as TheHive numbers it, PAP: as the Slack replies name them. */
-const LEVELS: Record<'severity' | 'tlp' | 'pap', { name: string; labels: string[] }> = {
-  severity: { name: 'Severity', labels: ['', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] },
-  tlp: { name: 'TLP', labels: ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] },
-  pap: { name: 'PAP', labels: ['CLEAR', 'GREEN', 'AMBER', 'RED'] },
-};
-
-function level(field: 'severity' | 'tlp' | 'pap', value: number | undefined): string {
-  if (value === undefined) return 'unset';
-  return (Number.isInteger(value) ? LEVELS[field].labels[value] : undefined) || webexText(String(value));
-}
-
 /** One case change, in the thread's words. */
 export function webexCaseChangeLine(change: CaseChange): string {
-  switch (change.field) {
-    case 'status':
-      if (change.stage === 'Closed') return `✅ Closed as ${webexText(change.to)}`;
-      return `🔄 Status ${change.from === undefined ? '' : `${webexText(change.from)} → `}${webexText(change.to)}`;
-    case 'assignee':
-      if (!change.to) return `👤 Unassigned${change.from ? ` (was ${webexText(change.from)})` : ''}`;
-      return `👤 Assigned to ${webexText(change.to)}${change.from ? ` (was ${webexText(change.from)})` : ''}`;
-    case 'severity':
-    case 'tlp':
-    case 'pap':
-      return `🎚️ ${LEVELS[change.field].name} ${level(change.field, change.from)} → ${level(change.field, change.to)}`;
-    case 'title':
-      return `✏️ Title changed to ${change.to?.trim() ? webexText(change.to, PROSE_VALUE_MAX) : 'nothing'}`;
-    case 'tags':
-      return `🏷️ Tags ${[...change.added.map((tag) => `+${webexText(tag)}`), ...change.removed.map((tag) => `−${webexText(tag)}`)].join(' ')}`;
-    case 'gone':
-      return change.to === 'deleted' ? '🗑️ Deleted in TheHive' : '🔀 Merged into another case in TheHive';
-  }
+  return caseChangeLine(change, webexText);
 }
 
 /** A thread note (src/domain/notes.ts) as a Webex message. */

@@ -7,12 +7,11 @@
  */
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { SANDBOX_TEAMS_APP } from '../chat/teams/settings';
+import { SANDBOX_TEAMS_APP, SANDBOX_TEAMS_TARGET } from '../chat/teams/settings';
 
 /** The sandbox tenant, its team and the team's channel where alerts go by default. */
 export const SANDBOX_TEAMS = {
-  team: { id: '19:sandbox-team@thread.tacv2', name: 'Security Operations' },
-  channel: { id: '19:sandbox-alerts@thread.tacv2', name: 'Alerts' },
+  ...SANDBOX_TEAMS_TARGET,
   /** The bot's app id, password and tenant: what the bot uses when `TEAMS_APP_ID` is not set. */
   ...SANDBOX_TEAMS_APP,
   botName: 'Hivewire',

@@ -16,7 +16,7 @@ import {
 import { PUBLIC, withOverrides, type CloudEnvironment } from '@microsoft/teams.api';
 import { schemaRejection } from '../../findings/outcome';
 import { parseJsonText } from '../../json';
-import { errorMessage } from '../../logger';
+import { errorMessage, type Logger } from '../../logger';
 import { bodyTextOf, headerOf, jsonResponse, type HttpRequest, type HttpResponse } from '../../http/request';
 import { activitySchema, cardActionSchema, type TeamsActivity } from './activity';
 import { handleCardAction, type TeamsBotDeps } from './clicks';
@@ -87,20 +87,28 @@ export interface TeamsBot {
   handle(request: HttpRequest): Promise<HttpResponse>;
 }
 
-/** Builds the Teams bot (once per process) and registers Hivewire's handlers on it. */
-export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps): Promise<TeamsBot> {
-  const adapter = new RouteAdapter();
-  const app = new App({
+/**
+ * The Teams SDK's App for `settings`, serving no HTTP of its own (`adapter` keeps its handler for
+ * Hivewire's route). The connector client (`app.api`) fetches its token on first use.
+ */
+export function teamsApp(settings: TeamsSettings, logger: Logger, adapter = new RouteAdapter()): App {
+  return new App({
     clientId: settings.appId,
     ...(settings.sandbox
       ? { token: sandboxToken(settings, settings.sandbox.tokenUrl), serviceUrl: settings.sandbox.serviceUrl }
       : { clientSecret: settings.appPassword }),
     ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
     cloud: cloudFor(settings),
-    logger: sdkLogger(deps.logger),
+    logger: sdkLogger(logger),
     httpServerAdapter: adapter,
     messagingEndpoint: TEAMS_MESSAGES_PATH,
   });
+}
+
+/** Builds the Teams bot (once per process) and registers Hivewire's handlers on it. */
+export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps): Promise<TeamsBot> {
+  const adapter = new RouteAdapter();
+  const app = teamsApp(settings, deps.logger, adapter);
 
   /** What a request's body was when it could not be decoded, by the placeholder handed to the SDK. */
   const undecodable = new WeakMap<object, { error: string; text: string }>();
