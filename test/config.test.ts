@@ -57,7 +57,7 @@ describe('the config file', () => {
     [{ custmers: {} }, 'hivewire.yml: custmers: unknown key (did you mean "customers"?)'],
     [
       { defaults: { colour: 'red' } },
-      'hivewire.yml: defaults.colour: unknown key (expected one of channel, tlp, pap, severityThreshold, customer, caseTemplate, webex)',
+      'hivewire.yml: defaults.colour: unknown key (expected one of channel, tlp, pap, severityThreshold, customer, caseTemplate, webex, teams)',
     ],
     [[], 'hivewire.yml: top level: Invalid input: expected object, received array'],
     [
