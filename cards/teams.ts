@@ -205,3 +205,14 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       return teamsNoteCard([cardText(note.text, PROSE_VALUE_MAX, { multiline: true })]);
   }
 }
+
+/** `@Hivewire help`. */
+export function teamsHelp(): TeamsCard {
+  return teamsNoteCard([
+    'Hivewire turns security findings into alerts in this channel and opens TheHive cases from them.',
+    '@Hivewire threshold shows the severity threshold; @Hivewire threshold LEVEL sets it (admins only).',
+    "@Hivewire case 42 shows case #42's state.",
+    '@Hivewire help shows this help.',
+    'On an alert: Create Case opens a TheHive case · Ignore asks why · Enrich looks its indicators up · Ask the user asks the person it is about.',
+  ]);
+}
