@@ -149,6 +149,12 @@ async function main(): Promise<void> {
       .map((p) => `${p.name} ${kib(p.bytes)}`)
       .join(', ')}`,
   );
+  console.log(
+    `teams top packages: ${bundles.functions.teams?.topPackages
+      .slice(0, 6)
+      .map((p) => `${p.name} ${kib(p.bytes)}`)
+      .join(', ')}`,
+  );
   targets.push([
     `slack bundle ≤ 1.25× the aliased floor (${ratio(bundles.slack.jsVsAliasedFloor)})`,
     bundles.slack.jsVsAliasedFloor <= 1.25,
