@@ -11,7 +11,7 @@ import { openUrl } from '../../../cards/core';
 import { trustedCaseUrl } from '../../../blocks/case-link';
 import { readThreshold, setThreshold } from '../../alerts/threshold';
 import { lookupCase } from '../../cases/lookup';
-import { organisationOf } from '../../enrich/tenancy';
+import { organisationsSeenFrom } from '../../enrich/tenancy';
 import type { Config } from '../../config';
 import type { Deps } from '../../deps';
 import { parseCommand } from '../../slack/listeners/command';
@@ -29,16 +29,6 @@ export interface TeamsSpeaker {
 export function customerOfTeam(config: Pick<Config, 'file'>, teamId: string | undefined): string | undefined {
   if (!teamId) return undefined;
   return Object.entries(config.file.customers).find(([, settings]) => settings.teams?.team === teamId)?.[0];
-}
-
-/** The TheHive organisations a team may see cases of: its customer's, else the provider's and unclaimed ones. */
-function organisationsOfTeam(config: Config, teamId: string | undefined): (string | undefined)[] {
-  const customer = customerOfTeam(config, teamId);
-  if (customer) return [organisationOf(config, customer)];
-  const others = Object.values(config.file.customers)
-    .filter((settings) => !settings.teams)
-    .map((settings) => settings.thehive?.organisation);
-  return [...new Set([config.theHive.organisation, ...others])];
 }
 
 /** Whether a Teams person is listed in `teams.admins`, by Entra object id or (case-insensitive) email. */
@@ -100,7 +90,15 @@ export async function runTeamsCommand(
       return thresholdChanged(change);
     }
     case 'case': {
-      const found = await lookupCase(command.caseNumber, organisationsOfTeam(deps.config, teamId), deps);
+      const found = await lookupCase(
+        command.caseNumber,
+        organisationsSeenFrom(
+          deps.config,
+          customerOfTeam(deps.config, teamId),
+          (settings) => !!settings.teams,
+        ),
+        deps,
+      );
       if (found.outcome !== 'found')
         return teamsNoteCard([`No case #${command.caseNumber} is known to Hivewire.`]);
       const { alert } = found;
