@@ -9,6 +9,7 @@
  * Slack's pace of one post per second per channel is off (the stand-in has no rate limit): with it,
  * new findings would post at one per second whatever Hivewire did.
  */
+import { chatRegistry } from '../src/wiring/chats';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -196,11 +197,17 @@ export async function startIngestPath(
   });
   config.file.storms.enabled = options.storms ?? true;
   const logger = createLogger();
+  const slack = new SlackDelivery(
+    new WebClient(config.slack.botToken, workerClientOptions(slackStandIn.url)),
+    0,
+  );
   const deps: Deps = {
     config,
     store: new DynamoStore({ client, tableName: LOCAL_TABLE_NAME }),
     queue: options.queue ?? { enqueue: async () => undefined },
-    slack: new SlackDelivery(new WebClient(config.slack.botToken, workerClientOptions(slackStandIn.url)), 0),
+    slack,
+    // Ingest never looks a person up.
+    chats: chatRegistry(config, slack, { userIdForEmail: async () => undefined }),
     // Ingest never calls TheHive or Security Hub.
     theHive: undefined as never,
     securityHub: undefined as never,

@@ -5,7 +5,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../src/domain/finding';
 import type { AlertRecord, CaseChange } from '../src/domain/alert';
-import type { ThreadNote } from '../src/domain/notes';
 import { caseName, trustedCaseUrl } from './case-link';
 import { context, mrkdwn, section, slackLink } from './elements';
 import { isSlackUserId, literal, mention, plainText } from './escape';
@@ -224,28 +223,4 @@ export function alreadyEscalatedEphemeral(
  */
 export function notice(text: string): Reply {
   return reply(text);
-}
-
-/** A platform-neutral note (src/domain/notes.ts) as Slack shows it: the reply of its kind above. */
-export function threadNoteReply(note: ThreadNote): Reply {
-  switch (note.kind) {
-    case 'case-opened':
-      return caseOpenedReply({ ...note, userId: note.person });
-    case 'case-change':
-      return caseChangeReply(note);
-    case 'escalation-failed':
-      return escalationFailedReply({ reason: note.reason, userId: note.person });
-    case 'ignored':
-      return ignoredReply({ userId: note.person, reason: note.reason });
-    case 'severity-raised':
-      return severityRaisedReply(note);
-    case 'already-escalated':
-      return alreadyEscalatedEphemeral(note);
-    case 'notice':
-      // Plain text, not mrkdwn: the note's words are shown as written, nothing in them formats or links.
-      return {
-        text: literal(note.text, SECTION_TEXT_MAX),
-        blocks: [section(plainText(note.text, SECTION_TEXT_MAX))],
-      };
-  }
 }

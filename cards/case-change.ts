@@ -1,10 +1,13 @@
 /**
- * One TheHive case change in the words an alert's thread uses on every Adaptive Card platform: Webex
+ * One TheHive case change, or one SLA clock's announcement, in the words an alert's thread uses on every
+ * Adaptive Card platform: Webex
  * writes it into a markdown message, Teams into a card's TextBlock. Each platform passes its own
  * escaping for the values that came from TheHive (a status, a login, a title, tags).
  */
 import type { CaseChange } from '../src/domain/alert';
+import type { SlaAnnouncement } from '../src/domain/sla';
 import { PROSE_VALUE_MAX } from '../blocks/limits';
+import { formatMinutes, LIMIT_NAMES } from '../blocks/sla-clock';
 
 /** Escapes one untrusted value for where the line lands, cut to `max` characters. */
 export type EscapeText = (value: string, max?: number) => string;
@@ -40,5 +43,26 @@ export function caseChangeLine(change: CaseChange, text: EscapeText): string {
       return `🏷️ Tags ${[...change.added.map((tag) => `+${text(tag)}`), ...change.removed.map((tag) => `−${text(tag)}`)].join(' ')}`;
     case 'gone':
       return change.to === 'deleted' ? '🗑️ Deleted in TheHive' : '🔀 Merged into another case in TheHive';
+  }
+}
+
+/** An SLA clock's announcement about the case named `name` (already written for where it lands). */
+export function slaLine(name: string, announcement: SlaAnnouncement, text: EscapeText): string {
+  const limit = `${LIMIT_NAMES[announcement.clock]} (${formatMinutes(announcement.limitMinutes)})`;
+  const time = formatMinutes(announcement.waitedMinutes);
+  const waited =
+    announcement.clock === 'acknowledge'
+      ? `has waited ${time} in ${text(announcement.stage)}`
+      : `has been open ${time}`;
+  const over = formatMinutes(Math.max(0, announcement.waitedMinutes - announcement.limitMinutes));
+  switch (announcement.tier) {
+    case 'warning':
+      return `⏳ ${name} ${waited}: its ${limit} is close.`;
+    case 'breach':
+      return `🚨 ${name} ${waited}: past its ${limit}.`;
+    case 'leads':
+      return `🚨 ${name} ${waited}: ${over} past its ${limit}.`;
+    case 'stopped':
+      return `✅ ${name} was ${announcement.clock === 'acknowledge' ? 'acknowledged' : 'closed'} after ${time}: its ${LIMIT_NAMES[announcement.clock]} no longer counts.`;
   }
 }

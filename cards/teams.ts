@@ -19,10 +19,11 @@
  */
 import type { AlertRecord } from '../src/domain/alert';
 import type { ThreadNote } from '../src/domain/notes';
+import { utcMinute } from '../blocks/alert';
 import { trustedCaseUrl } from '../blocks/case-link';
 import { PROSE_VALUE_MAX, VALUE_MAX } from '../blocks/limits';
 import { alertCard, type AlertCardOptions } from './alert';
-import { caseChangeLine } from './case-change';
+import { caseChangeLine, slaLine } from './case-change';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   adaptiveCard,
@@ -191,10 +192,23 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       return teamsNoteCard([
         `⚠️ Couldn't create the case: ${teamsText(note.reason, PROSE_VALUE_MAX)}. The Create Case button works again.`,
       ]);
+    case 'case-step-failed':
+      return teamsNoteCard([
+        `⚠️ Case #${note.caseNumber} was opened, but a step after it failed: ${teamsText(note.reason, PROSE_VALUE_MAX)}.`,
+      ]);
     case 'ignored':
       return teamsNoteCard([
         `🙈 Ignored by ${teamsText(note.person)}${note.reason?.trim() ? `: ${teamsText(note.reason, PROSE_VALUE_MAX)}` : ''}`,
+        ...(note.suppressesSecurityHub
+          ? ['The Security Hub finding is marked SUPPRESSED with this reason.']
+          : []),
       ]);
+    case 'seen-again':
+      return teamsNoteCard([
+        `🔁 Seen again: ${note.count} times in all, last ${utcMinute(note.lastSeen) ?? teamsText(note.lastSeen)} · severity ${note.severity}`,
+      ]);
+    case 'sla':
+      return teamsNoteCard([slaLine(caseTitle(note.caseNumber), note.announcement, teamsText)]);
     case 'severity-raised':
       return teamsNoteCard([
         `⬆️ Severity rose ${note.from} → ${note.to}.${note.reopened ? ' It was ignored and is open again.' : ''}`,

@@ -14,10 +14,11 @@ import { SEVERITIES } from '../src/domain/finding';
 import { utcMinute } from '../blocks/alert';
 import { trustedCaseUrl } from '../blocks/case-link';
 import { PROSE_VALUE_MAX, TEXT_LINK_URL_MAX, VALUE_MAX } from '../blocks/limits';
+import type { SlaAnnouncement } from '../src/domain/sla';
 import { markdownLink } from '../src/cases/markdown';
 import { alertCard, alertSummary, type AlertCardOptions } from './alert';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from './core';
-import { caseChangeLine } from './case-change';
+import { caseChangeLine, slaLine } from './case-change';
 import { cardText } from './escape';
 
 /** (contract) The Adaptive Card version Webex renders. */
@@ -104,14 +105,6 @@ export function webexCaseChanged(input: {
   );
 }
 
-/** The threaded notice to a second "Create Case": Webex has no ephemeral message, so it names the clicker. */
-export function webexAlreadyEscalated(alert: AlertRecord, personId: string): WebexMessageContent {
-  const url = trustedCaseUrl(alert.caseUrl);
-  const name = caseLink(alert.caseNumber, undefined);
-  const link = url && url.length <= TEXT_LINK_URL_MAX ? `: ${markdownLink('Open in TheHive', url)}` : '';
-  return webexNotice(`${webexMention(personId)} ${name} already exists${link}`);
-}
-
 /** Thread reply when someone ignores the alert. */
 export function webexIgnored(personId: string, reason?: string): WebexMessageContent {
   const why = reason?.trim() ? `: ${webexText(reason, PROSE_VALUE_MAX)}` : '';
@@ -126,7 +119,9 @@ export function webexEscalationFailed(personId: string, reason: string): WebexMe
 }
 
 /** Thread reply when a republished finding is seen again: the card itself cannot be edited. */
-export function webexSeenAgain(alert: AlertRecord): WebexMessageContent {
+export function webexSeenAgain(
+  alert: Pick<AlertRecord, 'count' | 'lastSeen' | 'severity'>,
+): WebexMessageContent {
   return webexNotice(
     `🔁 Seen again: ${alert.count} times in all, last ${utcMinute(alert.lastSeen) ?? webexText(alert.lastSeen)} · severity ${alert.severity}`,
   );
@@ -152,6 +147,14 @@ export function webexCaseChangeLine(change: CaseChange): string {
   return caseChangeLine(change, webexText);
 }
 
+/**
+ * An SLA announcement in the thread. Who is called on is a Slack user or group (the SLA's config names
+ * Slack groups), so Webex names no one: the people following the thread see it.
+ */
+function webexSla(caseNumber: number | undefined, announcement: SlaAnnouncement): WebexMessageContent {
+  return webexNotice(slaLine(`**${caseLink(caseNumber, undefined)}**`, announcement, webexText));
+}
+
 /** A thread note (src/domain/notes.ts) as a Webex message. */
 export function webexNote(note: ThreadNote): WebexMessageContent {
   switch (note.kind) {
@@ -161,8 +164,20 @@ export function webexNote(note: ThreadNote): WebexMessageContent {
       return webexCaseChanged({ ...note, lines: note.changes.map(webexCaseChangeLine) });
     case 'escalation-failed':
       return webexEscalationFailed(note.person, note.reason);
+    case 'case-step-failed':
+      return webexNotice(
+        `⚠️ ${webexMention(note.person)} Case #${note.caseNumber} was opened, but a step after it failed: ${webexText(note.reason, PROSE_VALUE_MAX)}.`,
+      );
     case 'ignored':
-      return webexIgnored(note.person, note.reason);
+      return note.suppressesSecurityHub
+        ? webexNotice(
+            `${webexIgnored(note.person, note.reason).markdown}  \nThe Security Hub finding is marked SUPPRESSED with this reason.`,
+          )
+        : webexIgnored(note.person, note.reason);
+    case 'seen-again':
+      return webexSeenAgain(note);
+    case 'sla':
+      return webexSla(note.caseNumber, note.announcement);
     case 'severity-raised':
       return webexNotice(
         `⬆️ Severity rose ${note.from} → ${note.to}.${note.reopened ? ' It was ignored and is open again.' : ''}`,

@@ -4,6 +4,7 @@
  */
 import type { TheHiveClient } from '../clients/thehive/client';
 import type { SecurityHubClient } from '../clients/securityhub/client';
+import type { ChatRegistry } from './chat/port';
 import type { Config } from './config';
 import type { AccountDirectory } from './enrich/directory';
 import type { Logger } from './logger';
@@ -26,6 +27,8 @@ export interface Deps {
   store: Store;
   queue: Queue;
   slack: SlackDelivery;
+  /** The chat platforms' adapters (src/chat/port.ts): what use cases post, edit and reply through. */
+  chats: ChatRegistry;
   theHive: TheHiveClient;
   securityHub: Pick<SecurityHubClient, 'markNotified' | 'setWorkflow'>;
   directory: AccountDirectory;

@@ -18,6 +18,9 @@ import { tokensOfCustomerWorkspaces } from './slack/installations';
 import { SlackUserDirectory } from './slack/users';
 import { startEmbeddedStore } from './store/embedded';
 import type { Store } from './store/store';
+import { chatRegistry } from './wiring/chats';
+import { createTeamsChat, withSandboxTeamsRoute } from './chat/teams/adapter';
+import { teamsSettings } from './chat/teams/settings';
 import { createJobHandler, keepFailedJob } from './worker';
 
 /** Attempts per job before it is final (dead-lettered and reported). */
@@ -64,20 +67,26 @@ export async function createLocalRuntime(
   const embedded = options.store ? undefined : await startEmbeddedStore({ dataDir: config.dataDir });
   const metrics = new MetricsTally();
   const store = countingDeadLetters(options.store ?? embedded!.store, metrics);
+  const teams = teamsSettings(process.env, config);
+  // In the sandbox, alerts go to its Teams channel as well unless the config file routes Teams itself.
+  config = withSandboxTeamsRoute(config, teams);
   const webClient = new WebClient(config.slack.botToken, workerClientOptions(config.slack.apiUrl));
   const organizations =
     !config.sandbox && process.env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true'
       ? new OrganizationsAccounts()
       : undefined;
 
+  const slack = new SlackDelivery(webClient, options.slackPostIntervalMs ?? 1_000, {
+    observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
+    tokenFor: tokensOfCustomerWorkspaces(config, store),
+  });
+  const users = new SlackUserDirectory(webClient);
   const deps = {
     config,
     store,
-    slack: new SlackDelivery(webClient, options.slackPostIntervalMs ?? 1_000, {
-      observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
-      tokenFor: tokensOfCustomerWorkspaces(config, store),
-    }),
-    users: new SlackUserDirectory(webClient),
+    slack,
+    users,
+    chats: chatRegistry(config, slack, users, teams && createTeamsChat(teams, { config, store, logger })),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,

@@ -10,7 +10,6 @@
 import type { ChatActorKind } from '../domain/audit';
 import { randomUUID } from 'node:crypto';
 import { truncate } from '../../blocks/escape';
-import { ignoredThreadReply } from '../../blocks/analyst/ignore';
 import { deliverPending } from '../cases/sync';
 import type { Deps } from '../deps';
 import type { JobOf } from '../queue/jobs';
@@ -84,11 +83,6 @@ export async function ignoreAlert(
     seen = alert;
     if (alert.state !== 'open') return undefined;
     const suppresses = alert.finding.securityHub !== undefined;
-    const reply = ignoredThreadReply({
-      userId: request.userId,
-      reason: ignoreReasonText(request.reason, note),
-      suppressesSecurityHub: suppresses,
-    });
     return {
       ...alert,
       state: 'ignored',
@@ -97,7 +91,15 @@ export async function ignoreAlert(
       ignoreReason: ignoreReasonText(request.reason, note),
       pendingReplies: [
         ...(alert.pendingReplies ?? []),
-        { id: replyId, text: reply.text, blocks: reply.blocks },
+        {
+          id: replyId,
+          note: {
+            kind: 'ignored' as const,
+            person: request.userId,
+            reason: ignoreReasonText(request.reason, note),
+            suppressesSecurityHub: suppresses,
+          },
+        },
       ],
       ...(suppresses
         ? { pendingWorkflow: { status: 'SUPPRESSED' as const, note: suppressionNote({ ...request, note }) } }

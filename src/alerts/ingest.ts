@@ -1,7 +1,8 @@
 /**
- * Ingest: a normalised finding becomes one Slack alert. The same fingerprint again (GuardDuty
- * republishes with a growing `service.count`; a GuardDuty finding also arrives through Security Hub)
- * edits the existing message instead of posting a new one.
+ * Ingest: a normalised finding becomes one alert, posted on Slack and on every other platform its
+ * customer routes to (platforms.ts). The same fingerprint again (GuardDuty republishes with a growing
+ * `service.count`; a GuardDuty finding also arrives through Security Hub) edits the existing messages
+ * instead of posting new ones (or says "seen again" in the thread where a platform cannot edit).
  *
  * Store round trips are the cost of ingest (each is an HTTP request to DynamoDB): a new finding takes
  * three (read; create with the posting claim and its `received` event; save the posted message with
@@ -9,13 +10,12 @@
  * conditional: a concurrent delivery makes a write fail, and only then is the record read again.
  */
 import { askAutomatically } from '../triage/triage';
-import { severityRaisedReply } from '../../blocks/replies';
 import type { Deps } from '../deps';
 import { enrichFinding } from '../enrich/enrich';
 import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
 import { parseEvent, type ParseResult } from '../findings/parse';
-import { renderAlert } from './render';
-import { postWebexAlert, webexSeenAgainReply } from '../chat/webex/alerts';
+import { alertView } from './render';
+import { postToPlatforms, replyEverywhere, showRepublished } from './platforms';
 import { admitNewFinding } from './admission';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
@@ -187,8 +187,8 @@ async function postOrUpdate(
       };
       if (await store.createAlert(record, [received])) {
         const posted = await postRootMessage(fingerprint, deps, { ...record, version: 1 });
-        if (posted) await postWebexAlert(posted, deps);
-        if (posted) await askIfConfigured(posted, deps);
+        const everywhere = posted && (await postToPlatforms(posted, deps, true));
+        if (everywhere) await askIfConfigured(everywhere, deps);
         return { fingerprint, outcome: 'posted' };
       }
     }
@@ -207,8 +207,8 @@ async function postOrUpdate(
     // A previous delivery created the record but its post failed or is under way: finish it.
     current = (await postRootMessage(fingerprint, deps)) ?? current;
   }
-  // The same for its Webex card, when its customer's alerts go to Webex too.
-  if (current?.ts && !current.posts?.webex?.messageId) current = await postWebexAlert(current, deps);
+  // The same on the other platforms its customer's alerts go to.
+  if (current?.ts) current = await postToPlatforms(current, deps);
   return updateExistingAlert(finding, deps, current);
 }
 
@@ -247,7 +247,8 @@ async function postRootMessage(
   deps: Deps,
   claimed?: AlertRecord,
 ): Promise<AlertRecord | undefined> {
-  const { store, slack } = deps;
+  const { store } = deps;
+  const slack = deps.chats.slack;
   let claim = claimed;
   let unconfirmedSince: string | undefined;
   if (!claim) {
@@ -271,7 +272,7 @@ async function postRootMessage(
     const earlier = unconfirmedSince
       ? await slack.findAlertMessage(claim.channel, fingerprint, new Date(unconfirmedSince))
       : undefined;
-    ts = earlier ?? (await slack.post(claim.channel, renderAlert(claim, deps.config)));
+    ts = earlier ?? (await slack.postAlert(claim.channel, alertView(claim, deps.config)));
   } catch (error) {
     // Give the claim back, so a retry posts at once (after looking for this attempt's message).
     const { postingSince } = claim;
@@ -282,7 +283,8 @@ async function postRootMessage(
     );
     throw error;
   }
-  const permalink = await slack.permalink(claim.channel, ts);
+  // Slack's own: the link the alert's other messages (digests, TheHive) point at.
+  const permalink = await deps.slack.permalink(claim.channel, ts);
   const saved = await updateAlert(
     store,
     fingerprint,
@@ -308,7 +310,10 @@ async function postRootMessage(
   );
   // Deliveries that arrived while we were posting changed the record: show their counts too.
   if (saved && saved.before.version !== claim.version) {
-    await slack.update(saved.after.channel, ts, renderAlert(saved.after, deps.config));
+    await slack.updateAlert(
+      { platform: 'slack', channel: saved.after.channel, messageId: ts },
+      alertView(saved.after, deps.config),
+    );
   }
   return saved?.after;
 }
@@ -319,7 +324,7 @@ async function updateExistingAlert(
   deps: Deps,
   known: AlertRecord | undefined,
 ): Promise<IngestResult> {
-  const { store, slack } = deps;
+  const { store } = deps;
   const fingerprint = finding.fingerprint;
   const changed = await updateAlert(
     store,
@@ -358,21 +363,19 @@ async function updateExistingAlert(
       ...(before.state !== after.state ? { state: { before: before.state, after: after.state } } : {}),
     },
   });
-  if (after.ts) {
-    await slack.update(after.channel, after.ts, renderAlert(after, deps.config));
-    if (rose) {
-      await slack.reply(
-        after.channel,
-        after.ts,
-        severityRaisedReply({
-          from: before.severity,
-          to: after.severity,
-          reopened: before.state === 'ignored',
-        }),
-      );
-    }
+  await showRepublished(after, deps);
+  if (rose) {
+    await replyEverywhere(
+      after,
+      {
+        kind: 'severity-raised',
+        from: before.severity,
+        to: after.severity,
+        reopened: before.state === 'ignored',
+      },
+      deps,
+    );
   }
-  await webexSeenAgainReply(after, deps);
   return { fingerprint, outcome: 'updated' };
 }
 

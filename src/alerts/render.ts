@@ -8,22 +8,33 @@ import { webexAlertMessage, type WebexMessageContent } from '../../cards/webex';
 import { responseActionsFor } from '../response-actions/response-actions';
 import type { Config } from '../config';
 import type { AlertRecord } from '../domain/alert';
+import type { AlertView } from '../chat/port';
 import { withCurrentLinks } from './links';
 import { teamsAlertCard, teamsMessage, type TeamsMessage } from '../../cards/teams';
 
 /**
- * The alert's message: TheHive's URL and the configured response actions that apply to its finding,
- * with its links as they are today (see links.ts).
+ * What every platform's alert message shows: the alert with its links as they are today (see
+ * links.ts), TheHive's URL and the configured response actions that apply to its finding.
  */
+export function alertView(
+  alert: AlertRecord,
+  config: Pick<Config, 'file' | 'theHive' | 'sandbox' | 'publicUrl'>,
+): AlertView {
+  return {
+    alert: withCurrentLinks(alert, config),
+    theHiveUrl: config.theHive.url,
+    // A digest's finding is many findings: an action runs on one resource, from its own alert.
+    responseActions: alert.digest ? [] : responseActionsFor(alert.finding, config),
+  };
+}
+
+/** The alert's Slack message (what the Slack adapter posts for {@link alertView}). */
 export function renderAlert(
   alert: AlertRecord,
   config: Pick<Config, 'file' | 'theHive' | 'sandbox' | 'publicUrl'>,
 ): AlertMessage {
-  return alertMessage(withCurrentLinks(alert, config), {
-    theHiveUrl: config.theHive.url,
-    // A digest's finding is many findings: an action runs on one resource, from its own alert.
-    responseActions: alert.digest ? [] : responseActionsFor(alert.finding, config),
-  });
+  const view = alertView(alert, config);
+  return alertMessage(view.alert, view);
 }
 
 /** The alert's Webex message (its card and markdown fallback), with the same options and links. */

@@ -25,7 +25,7 @@ import { severityRank, type Finding, type Observable, type Severity } from '../d
 import { fingerprintOf } from '../findings/fingerprint';
 import type { DelayingQueue, JobOf, Queue } from '../queue/jobs';
 import { updateAlert, type Store } from '../store/store';
-import { renderAlert } from './render';
+import { updateEverywhere } from './platforms';
 
 /** The backlog looked at: Slack's pace is per second, so a minute of it. */
 const BACKLOG_WINDOW_MS = 60_000;
@@ -340,8 +340,7 @@ export async function refreshDigest(job: JobOf<'refresh-digest'>, deps: Deps): P
       : undefined,
   );
   const digest = cleared?.after;
-  if (!digest?.ts) return;
-  await deps.slack.update(digest.channel, digest.ts, renderAlert(digest, deps.config));
+  if (digest) await updateEverywhere(digest, deps);
 }
 
 /**

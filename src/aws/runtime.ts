@@ -16,6 +16,7 @@ import { callMetrics } from '../metrics';
 import { tokensOfCustomerWorkspaces } from '../slack/installations';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
+import { chatRegistry } from '../wiring/chats';
 import { createJobHandler } from '../worker';
 import { edgeDeps, keptInUse, secretSource, type EdgeDeps } from './edge';
 import { rebuiltOnChange, renewed, sameJson } from './per-container';
@@ -48,15 +49,18 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
   );
   const organizations =
     env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true' ? new OrganizationsAccounts() : undefined;
+  // One container handles one batch at a time, so pacing per container is pacing per poller.
+  const slack = new SlackDelivery(webClient, 1_000, {
+    deadline: currentDeadline,
+    observe: callMetrics(edge.metrics, 'SlackCallLatency', 'SlackCallFailures'),
+    tokenFor: tokensOfCustomerWorkspaces(config, edge.store),
+  });
+  const users = new SlackUserDirectory(webClient);
   const deps: WorkerDeps = {
     ...edge,
-    // One container handles one batch at a time, so pacing per container is pacing per poller.
-    slack: new SlackDelivery(webClient, 1_000, {
-      deadline: currentDeadline,
-      observe: callMetrics(edge.metrics, 'SlackCallLatency', 'SlackCallFailures'),
-      tokenFor: tokensOfCustomerWorkspaces(config, edge.store),
-    }),
-    users: new SlackUserDirectory(webClient),
+    slack,
+    users,
+    chats: chatRegistry(config, slack, users),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,

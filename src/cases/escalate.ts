@@ -7,12 +7,13 @@
  * retried after TheHive answered finds its alert again, because TheHive rejects a second alert with the
  * same type/source/sourceRef, and reuses (or finishes) its promotion.
  */
-import { webexCaseOpenedReply } from '../chat/webex/alerts';
-import { renderAlert } from '../alerts/render';
+import {
+  caseOpenedOnOtherPlatforms,
+  replyEverywhere,
+  slackRoot,
+  updateEverywhere,
+} from '../alerts/platforms';
 import { withCurrentLinks } from '../alerts/links';
-import { literal, mention } from '../../blocks/escape';
-import { PROSE_VALUE_MAX } from '../../blocks/limits';
-import { caseOpenedReply, escalationFailedReply, notice } from '../../blocks/replies';
 import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
 import type { Deps, WorkerDeps } from '../deps';
 import { routeFor } from '../enrich/enrich';
@@ -61,7 +62,7 @@ async function openCase(alert: AlertRecord, requestedBy: string, deps: Deps) {
  * happened, and a retry skips what is done.
  */
 export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): Promise<void> {
-  const { store, slack, logger } = deps;
+  const { store, logger } = deps;
   const log = logger.createChild({ persistentKeys: { fingerprint: job.fingerprint } });
   const stored = await store.getAlert(job.fingerprint);
   if (!stored) {
@@ -104,17 +105,15 @@ export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): P
     });
   }
 
-  if (alert.ts && !alert.caseReplyTs && alert.caseId && alert.caseUrl && alert.caseNumber !== undefined) {
-    const replyTs = await slack.reply(
-      alert.channel,
-      alert.ts,
-      caseOpenedReply({
-        caseNumber: alert.caseNumber,
-        caseUrl: alert.caseUrl,
-        userId: alert.escalatedBy ?? job.userId,
-        observableCount: alert.finding.observables.length,
-      }),
-    );
+  const root = slackRoot(alert);
+  if (root && !alert.caseReplyTs && alert.caseId && alert.caseUrl && alert.caseNumber !== undefined) {
+    const replyTs = await deps.chats.slack.replyInThread(root, {
+      kind: 'case-opened',
+      caseNumber: alert.caseNumber,
+      caseUrl: alert.caseUrl,
+      person: alert.escalatedBy ?? job.userId,
+      observableCount: alert.finding.observables.length,
+    });
     const saved = await updateAlert(store, job.fingerprint, (current) => ({
       ...current,
       caseReplyTs: replyTs,
@@ -128,8 +127,11 @@ export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): P
       details: { threadTs: alert.ts, replyTs, permalink: alert.permalink, caseUrl: alert.caseUrl },
     });
   }
-  alert = withCurrentLinks(await webexCaseOpenedReply(alert, deps), deps.config);
-  if (alert.ts) await slack.update(alert.channel, alert.ts, renderAlert(alert, deps.config));
+  alert = withCurrentLinks(
+    await caseOpenedOnOtherPlatforms(alert, alert.escalatedBy ?? job.userId, deps),
+    deps.config,
+  );
+  await updateEverywhere(alert, deps);
   // What people said in the thread before the case: one comment, once.
   await summariseEarlierMessages(alert, deps);
 
@@ -182,15 +184,15 @@ export async function escalationFailed(job: JobOf<'create-case'>, error: unknown
     details: { step: 'create-case', reason, requestedBy: job.userId },
   });
   const alert = changed?.after;
-  if (!alert?.ts) return;
+  if (!alert) return;
   // A step after the case failed (Slack, Security Hub): the case exists and the button stays gone,
   // so "couldn't create the case" would be false.
-  const reply =
+  await replyEverywhere(
+    alert,
     alert.caseNumber !== undefined
-      ? notice(
-          `⚠️ ${mention(job.userId)} Case #${alert.caseNumber} was opened, but a step after it failed: ${literal(reason, PROSE_VALUE_MAX)}.`,
-        )
-      : escalationFailedReply({ reason, userId: job.userId });
-  await deps.slack.reply(alert.channel, alert.ts, reply);
-  await deps.slack.update(alert.channel, alert.ts, renderAlert(alert, deps.config));
+      ? { kind: 'case-step-failed', caseNumber: alert.caseNumber, reason, person: job.userId }
+      : { kind: 'escalation-failed', reason, person: job.userId },
+    deps,
+  );
+  await updateEverywhere(alert, deps);
 }

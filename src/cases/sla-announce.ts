@@ -4,7 +4,6 @@
  * sync (`sync.ts`), which announces a stopped clock with the change that stopped it.
  */
 import { randomUUID } from 'node:crypto';
-import { slaReply } from '../../blocks/sla';
 import type { Deps } from '../deps';
 import type { AlertRecord } from '../domain/alert';
 import type { SlaAnnouncement } from '../domain/sla';
@@ -28,7 +27,12 @@ export function withSlaReplies(
       ...(alert.pendingReplies ?? []),
       ...decision.announcements.map((announcement) => ({
         id: randomUUID(),
-        ...slaReply(alert, announcement),
+        note: {
+          kind: 'sla' as const,
+          caseNumber: alert.caseNumber,
+          caseId: alert.caseId,
+          announcement,
+        },
       })),
     ],
   };

@@ -7,11 +7,9 @@
  * is decided with one conditional write that also records the replies it owes, which are then
  * delivered (and retried) until done: nothing posts twice, nothing is lost.
  */
-import { deliverToWebex } from '../chat/webex/alerts';
+import { deliverToOtherPlatforms, slackRoot, updateEverywhere } from '../alerts/platforms';
 import { withCurrentLinks } from '../alerts/links';
 import { randomUUID } from 'node:crypto';
-import { renderAlert } from '../alerts/render';
-import { caseChangeReply } from '../../blocks/replies';
 import type { Deps, WorkerDeps } from '../deps';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
@@ -110,12 +108,6 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
         ? (changes.find((c) => c.field === 'assignee' && c.to === change.to) ?? change)
         : change,
     );
-    const reply = caseChangeReply({
-      caseNumber: current.caseNumber,
-      caseUrl: withCurrentLinks(current, deps.config).caseUrl,
-      changes: resolved,
-      actor: input.actor,
-    });
     const closed = after.stage === 'Closed' && current.case?.stage !== 'Closed';
     const workflow = WORKFLOW_ON_CLOSE[after.status];
     const changed: AlertRecord = {
@@ -127,8 +119,6 @@ export async function applyCaseState(input: CaseState, deps: WorkerDeps): Promis
         ...(current.pendingReplies ?? []),
         {
           id: randomUUID(),
-          text: reply.text,
-          blocks: reply.blocks,
           caseUpdate: true,
           note: {
             kind: 'case-change',
@@ -202,7 +192,7 @@ async function claimReply(
 
 /** Delivers the replies a case change owes, re-renders the root alert, then updates Security Hub. */
 export async function deliverPending(fingerprint: string, deps: Deps): Promise<void> {
-  const { store, slack } = deps;
+  const { store } = deps;
   let alert: AlertRecord | undefined = await store.getAlert(fingerprint);
   if (!alert) return;
   // Oldest first, one at a time, each claimed before it is posted: two workers applying changes to
@@ -212,10 +202,17 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
     const next = alert.ts ? alert.pendingReplies?.[0] : undefined;
     if (!next) break;
     const claim = await claimReply(fingerprint, next.id, deps);
-    if (!claim) break;
+    const root = claim && slackRoot(claim);
+    if (!root) break;
     try {
-      await deliverToWebex(claim, next, deps);
-      await slack.reply(claim.channel, claim.ts!, { text: next.text, blocks: next.blocks });
+      // Slack last: its reply's removal from the outbox is what marks the reply delivered.
+      await deliverToOtherPlatforms(claim, next, deps);
+      if (next.note) await deps.chats.slack.replyInThread(root, next.note);
+      else
+        await deps.slack.reply(root.channel, root.messageId, {
+          text: next.text ?? '',
+          blocks: next.blocks ?? [],
+        });
     } catch (error) {
       // Released at once, so the job's retry posts it without waiting for the claim to lapse.
       await updateAlert(store, fingerprint, (current) => ({
@@ -235,7 +232,7 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
   }
   // The root before Security Hub: a Security Hub that refuses for good must not leave the root
   // showing a state the thread has moved past.
-  if (alert.ts) await slack.update(alert.channel, alert.ts, renderAlert(alert, deps.config));
+  await updateEverywhere(alert, deps);
   const workflow = alert.pendingWorkflow;
   if (workflow && alert.finding.securityHub) {
     await deps.securityHub.setWorkflow(alert.finding.securityHub, workflow.status, workflow.note);

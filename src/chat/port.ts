@@ -5,6 +5,14 @@
  * This is the shape agreed for the Slack, Webex and Teams adapters (the round's PORT.md), as written.
  * Where the code fixed what the agreement left open: ThreadNote's kinds are those of blocks/replies.ts
  * today (src/domain/notes.ts), and ChatForm has the one form Hivewire asks now (the ignore reason).
+ * One addition the fan-out needed: `editsAlerts`, whether the platform can edit a posted alert (Webex
+ * refuses edits of a message with a card), so a republished finding is said in its thread instead.
+ *
+ * How use cases reach the adapters: `Deps.chats`, a {@link ChatRegistry} the composition roots build
+ * (src/runtime.ts locally, src/aws/runtime.ts in AWS) with one adapter per configured platform. Slack's
+ * is always there (every alert has its Slack channel); Webex's and Teams' when configured. The alert
+ * fan-out (src/alerts/platforms.ts) posts a finding to every platform its customer routes to and finds
+ * the adapter here; a route to a platform with no adapter registered is skipped, logged and audited.
  */
 import type { AlertRecord } from '../domain/alert';
 import type { ThreadNote } from '../domain/notes';
@@ -60,6 +68,11 @@ export interface FormContext {
 
 export interface ChatPort {
   readonly platform: ChatPlatform;
+  /**
+   * Whether `updateAlert` changes the posted alert. When false (Webex), what the alert would show anew
+   * after a republished finding is said in its thread (a `seen-again` note).
+   */
+  readonly editsAlerts: boolean;
   /** Posts the alert's root message; resolves its messageId. */
   postAlert(channel: string, view: AlertView): Promise<string>;
   updateAlert(ref: ChatMessageRef, view: AlertView): Promise<void>;
@@ -75,3 +88,6 @@ export interface ChatPort {
    */
   findAlertMessage(channel: string, fingerprint: string, since: Date): Promise<string | undefined>;
 }
+
+/** The adapters of the configured platforms, by platform (see the header). */
+export type ChatRegistry = { slack: ChatPort } & Partial<Record<Exclude<ChatPlatform, 'slack'>, ChatPort>>;

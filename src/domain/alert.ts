@@ -134,15 +134,19 @@ export interface DigestSummary {
   refreshDue?: string;
 }
 
-/** A rendered Slack message waiting to be threaded under the alert. */
+/**
+ * A reply owed to the alert's threads (the outbox): platform-neutral, rendered by each platform's
+ * adapter when it is delivered to every platform the alert is on.
+ */
 export interface PendingReply {
   id: string;
-  text: string;
-  blocks: unknown[];
+  /** What to say. Items stored before replies were kept as notes have only `text`/`blocks` (below). */
+  note?: ThreadNote;
+  /** A rendered Slack message: items stored by earlier versions, delivered to Slack as they are. */
+  text?: string;
+  blocks?: unknown[];
   /** A TheHive case change (counted as `CaseUpdatesThreaded` once posted), not an analyst's action. */
   caseUpdate?: true;
-  /** The same reply, platform-neutral, for the other platforms the alert is on. */
-  note?: ThreadNote;
   /** The other platforms it was already delivered to (a retry after Slack failed skips them). */
   deliveredTo?: ('webex' | 'teams')[];
 }

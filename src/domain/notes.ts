@@ -4,6 +4,7 @@
  * replies of blocks/replies.ts; person fields hold the platform's user id (a Slack user id today).
  */
 import type { Severity } from './finding';
+import type { SlaAnnouncement } from './sla';
 
 /**
  * One change to a TheHive case, as the status sync found it (TheHive names only new values; `from`
@@ -21,7 +22,10 @@ export type ThreadNote =
   | { kind: 'case-opened'; caseNumber: number; caseUrl: string; person: string; observableCount: number }
   | { kind: 'case-change'; caseNumber?: number; caseUrl?: string; changes: CaseChange[]; actor: string }
   | { kind: 'escalation-failed'; reason: string; person: string }
-  | { kind: 'ignored'; person: string; reason?: string }
+  /** The case was opened but a step after it (a reply, Security Hub) failed for good. */
+  | { kind: 'case-step-failed'; caseNumber: number; reason: string; person: string }
+  /** `suppressesSecurityHub`: the thread also hears that the Security Hub finding is marked SUPPRESSED. */
+  | { kind: 'ignored'; person: string; reason?: string; suppressesSecurityHub?: boolean }
   | { kind: 'severity-raised'; from: Severity; to: Severity; reopened: boolean; count?: number }
   | {
       kind: 'already-escalated';
@@ -30,5 +34,9 @@ export type ThreadNote =
       caseUrl?: string;
       escalatedBy?: string;
     }
+  /** A republished finding, said in the thread where the root message cannot be edited (Webex cards). */
+  | { kind: 'seen-again'; count: number; lastSeen: string; severity: Severity }
+  /** An SLA clock's warning, breach, call on the leads, or stop (cases/sla.ts). */
+  | { kind: 'sla'; caseNumber?: number; caseId?: string; announcement: SlaAnnouncement }
   /** Plain product text, escaped by the adapter. */
   | { kind: 'notice'; text: string };

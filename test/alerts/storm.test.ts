@@ -20,6 +20,7 @@ import {
 } from '../helpers/escalation';
 import type { SlackCall } from '../helpers/escalation';
 import { theHiveAlert, theHiveCase } from '../clients/thehive/fixtures';
+import { chatRegistry } from '../../src/wiring/chats';
 
 interface GuardDutyEvent {
   account: string;
@@ -120,6 +121,7 @@ async function digests(): Promise<AlertRecord[]> {
 /** A quiet channel again: another container (or a restart), with no posts of its own in the last minute. */
 function quietChannel(): void {
   harness.deps.slack = new SlackDelivery(new WebClient('xoxb-test', { retryConfig: { retries: 0 } }), 0);
+  harness.deps.chats = chatRegistry(harness.config, harness.deps.slack, harness.deps.users);
 }
 
 async function start(configYaml = ''): Promise<void> {

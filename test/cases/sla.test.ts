@@ -19,6 +19,7 @@ import {
   THEHIVE_URL,
   type SyncHarness,
 } from '../helpers/sync';
+import { chatRegistry } from '../../src/wiring/chats';
 
 const CONFIG = `
 slack: { onCall: S0ONCALL }
@@ -155,6 +156,7 @@ test('a restarted process (nothing in memory) announces nothing twice and carrie
     now: () => new Date(minutes(12)),
   });
   restarted.deps.slack = new SlackDelivery(new WebClient('xoxb-test', { retryConfig: { retries: 0 } }), 0);
+  restarted.deps.chats = chatRegistry(h.config, restarted.deps.slack, restarted.deps.users);
   try {
     await reconcile(restarted.deps);
     expect(replies()).toHaveLength(1);

@@ -1,5 +1,7 @@
 /** Case changes threaded back, through `POST /thehive/webhook`, the in-process queue and the worker. */
 import nock from 'nock';
+import { WebexClient } from '../../clients/webex/client';
+import { WebexChat } from '../../src/chat/webex/adapter';
 import {
   ALERT_TS,
   CASE_ID,
@@ -407,4 +409,76 @@ test('Security Hub refusing for good: the thread and root still show the close; 
   expect((await h.runtime.deps.store.listDeadLetters(10)).map((letter) => letter.kind)).toEqual([
     'job:case-changed',
   ]);
+});
+
+describe('Owed replies on every platform the alert is on', () => {
+  const ROOM = 'Y2lzY29zcGFyazovL3VzL1JPT00vb3dlZA';
+  const CARD = 'Y2lzY29zcGFyazovL3VzL01FU1NBR0UvY2FyZA';
+
+  /** Webex at its real host, answered by nock: every message posted, parsed. */
+  function mockWebex(): Record<string, unknown>[] {
+    h.runtime.deps.chats.webex = new WebexChat(new WebexClient({ token: 'webex-bot-token', retries: 0 }));
+    const posted: Record<string, unknown>[] = [];
+    nock('https://webexapis.com')
+      .persist()
+      .post('/v1/messages')
+      .reply(200, (_uri, body) => {
+        posted.push(body as Record<string, unknown>);
+        return {
+          id: `reply-${posted.length}`,
+          roomId: ROOM,
+          personId: 'Y2lzY29zcGFyazovL3VzL1BFT1BMRS9ib3Q',
+          created: '2026-01-01T00:00:00.000Z',
+        };
+      });
+    return posted;
+  }
+
+  test('a case change is threaded on Slack and Webex; when Slack fails, the retry posts it to Slack only', async () => {
+    const webex = mockWebex();
+    await h.seedAlert({ posts: { webex: { channel: ROOM, messageId: CARD } } });
+    h.slackAnswers['chat.postMessage'] = [{ status: 500, body: { ok: false, error: 'internal_error' } }];
+    await deliver(caseEvent({ details: { status: 'InProgress', stage: 'InProgress' } }));
+
+    expect(webex).toEqual([
+      expect.objectContaining({
+        roomId: ROOM,
+        parentId: CARD,
+        markdown: expect.stringMatching(
+          /updated in TheHive by analyst@example\[\.\]com {2}\n🔄 Status New → InProgress$/,
+        ),
+      }),
+    ]);
+    const replies = h.slackCalls.filter((call) => call.method === 'chat.postMessage');
+    expect(replies).toHaveLength(2);
+    expect(replies[1]!.args.text).toBe('Case #42: 🔄 Status `New` → `InProgress` by `analyst@example.com`');
+    const alert = await h.runtime.deps.store.findAlertByCase(CASE_ID);
+    expect(alert?.pendingReplies ?? []).toEqual([]);
+  });
+
+  test('an owed reply stored by an earlier version (Slack text, no note) is still delivered to Slack', async () => {
+    const webex = mockWebex();
+    await h.seedAlert({
+      posts: { webex: { channel: ROOM, messageId: CARD } },
+      pendingReplies: [
+        {
+          id: 'stored-before-notes',
+          text: 'Case #42: 🔄 Status `New` → `Hold`',
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'stored before notes' } }],
+        },
+      ],
+    });
+    await deliver(caseEvent({ details: { status: 'InProgress', stage: 'InProgress' } }));
+
+    const replies = h.slackCalls.filter((call) => call.method === 'chat.postMessage');
+    expect(replies.map((call) => call.args.text)).toEqual([
+      'Case #42: 🔄 Status `New` → `Hold`',
+      'Case #42: 🔄 Status `New` → `InProgress` by `analyst@example.com`',
+    ]);
+    expect(sectionText(replies[0]!)).toBe('stored before notes');
+    // It has no platform-neutral note to render: Webex hears only the new change.
+    expect(webex).toHaveLength(1);
+    const alert = await h.runtime.deps.store.findAlertByCase(CASE_ID);
+    expect(alert?.pendingReplies ?? []).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@
  * HTTP layer. Jobs are captured instead of run, so a test sees what the fast path queued and then
  * runs the worker's half itself.
  */
+import { chatRegistry } from '../../src/wiring/chats';
 import { WebClient } from '@slack/web-api';
 import nock from 'nock';
 import './restore-nock';
@@ -86,14 +87,17 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
   const jobs: Job[] = [];
   const webClient = new WebClient(config.slack.botToken, { retryConfig: { retries: 0 } });
   const logger = createLogger();
+  const slack = new SlackDelivery(webClient, 0, {
+    observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
+  });
+  const users = new SlackUserDirectory(webClient);
   const deps: WorkerDeps = {
     config,
     store,
     queue: { enqueue: async (job) => void jobs.push(job) },
-    slack: new SlackDelivery(webClient, 0, {
-      observe: callMetrics(metrics, 'SlackCallLatency', 'SlackCallFailures'),
-    }),
-    users: new SlackUserDirectory(webClient),
+    slack,
+    users,
+    chats: chatRegistry(config, slack, users),
     theHive: new TheHiveClient({
       baseUrl: THEHIVE_URL,
       apiKey: 'thehive-key',

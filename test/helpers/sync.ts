@@ -17,6 +17,7 @@ import { SlackUserDirectory } from '../../src/slack/users';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
 import type { AlertRecord, CaseSnapshot } from '../../src/domain/alert';
 import { makeAlertRecord, type AlertRecordOverrides } from './alerts';
+import { chatRegistry } from '../../src/wiring/chats';
 
 export const THEHIVE_URL = 'https://thehive.example.test';
 export const WEBHOOK_SECRET = 'webhook-secret';
@@ -111,6 +112,7 @@ export async function startSyncHarness(): Promise<SyncHarness> {
   });
   runtime.deps.slack = new SlackDelivery(webClient, 0);
   runtime.deps.users = new SlackUserDirectory(webClient);
+  runtime.deps.chats = chatRegistry(config, runtime.deps.slack, runtime.deps.users);
   runtime.deps.theHive = new TheHiveClient({ baseUrl: THEHIVE_URL, apiKey: 'thehive-key', retries: 0 });
   runtime.deps.securityHub = new SecurityHubClient({ sdk: { maxAttempts: 1 } });
   const server = await startServer(runtime, { port: 0, host: '127.0.0.1', reconcileEveryMs: 0 });

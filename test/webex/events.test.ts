@@ -20,6 +20,7 @@ import {
 } from '../../src/sandbox/webex-space';
 import type { AlertRecord } from '../../src/domain/alert';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
+import { settleWebex, webexSpaceOf } from '../helpers/webex-space';
 
 const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
   (typeof SANDBOX_WEBEX_PEOPLE)[number],
@@ -46,19 +47,8 @@ afterAll(async () => {
   await product?.close();
 });
 
-function space() {
-  const webex = product.sandbox.webex;
-  if (!webex) throw new Error('no Webex stand-in');
-  return webex;
-}
-
-/** Lets the stand-in's deliveries and the jobs they queue run to the end (replies deliver again). */
-async function settle(): Promise<void> {
-  for (let round = 0; round < 3; round += 1) {
-    await space().idle();
-    await product.runtime.queue.drain();
-  }
-}
+const space = () => webexSpaceOf(product);
+const settle = () => settleWebex(product);
 
 /** Posts a finding through /ingest: the product posts its card in the Webex space. */
 async function alertWithCard(path: string): Promise<{ alert: AlertRecord; cardId: string }> {

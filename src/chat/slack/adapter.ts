@@ -6,7 +6,7 @@
 import type { WebClient } from '@slack/web-api';
 import { alertMessage } from '../../../blocks/alert';
 import { ignoreModal } from '../../../blocks/analyst/ignore';
-import { threadNoteReply } from '../../../blocks/replies';
+import { threadNoteReply } from '../../../blocks/notes';
 import type {
   AlertView,
   ChatForm,
@@ -21,6 +21,7 @@ import type { SlackUserDirectory } from '../../slack/users';
 
 export class SlackChat implements ChatPort {
   readonly platform = 'slack' as const;
+  readonly editsAlerts = true;
 
   constructor(
     private readonly delivery: SlackDelivery,

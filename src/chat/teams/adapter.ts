@@ -35,19 +35,18 @@ export interface TeamsTarget {
 }
 
 /**
- * The Teams channel an alert of `customer` goes to: the customer's own (`customers.<c>.teams`), else
- * `defaults.teams`, else in the sandbox its tenant's alerts channel; none: not posted in Teams.
+ * The configuration with the sandbox's Teams channel as `defaults.teams` when Teams talks to the sandbox
+ * and the config file names no Teams channel, so the sandbox's alerts reach its Teams channel too.
  */
-export function teamsTargetFor(
-  customer: string,
-  config: Pick<Config, 'file'>,
-  settings: Pick<TeamsSettings, 'sandbox'>,
-): TeamsTarget | undefined {
-  const customers = config.file.customers;
-  const own = Object.prototype.hasOwnProperty.call(customers, customer)
-    ? customers[customer]?.teams
-    : undefined;
-  return own ?? config.file.defaults.teams ?? (settings.sandbox ? sandboxTarget() : undefined);
+export function withSandboxTeamsRoute<C extends Pick<Config, 'file'>>(
+  config: C,
+  settings: Pick<TeamsSettings, 'sandbox'> | undefined,
+): C {
+  if (!settings?.sandbox || config.file.defaults.teams) return config;
+  return {
+    ...config,
+    file: { ...config.file, defaults: { ...config.file.defaults, teams: sandboxTarget() } },
+  };
 }
 
 function sandboxTarget(): TeamsTarget {
@@ -71,6 +70,8 @@ export type TeamsChatDeps = Pick<Deps, 'config' | 'store' | 'logger'>;
 
 export class TeamsChat implements ChatPort {
   readonly platform = 'teams' as const;
+  /** Teams updates a posted card in place (update activity), for everyone in the channel. */
+  readonly editsAlerts = true;
 
   constructor(
     private readonly delivery: TeamsDelivery,

@@ -56,6 +56,7 @@ function roomRef(ref: ChatMessageRef): WebexMessageRef {
 
 export class WebexChat implements ChatPort {
   readonly platform = 'webex' as const;
+  readonly editsAlerts = false;
 
   constructor(private readonly client: WebexClient) {}
 

@@ -9,9 +9,7 @@ import { CREATE_CASE, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
 import { ignoreFormCard, IGNORE_NOTE_FIELD, IGNORE_REASON_FIELD } from '../../../cards/forms';
 import {
   cardMessage,
-  webexAlreadyEscalated,
   webexHelp,
-  webexIgnored,
   webexMention,
   webexNotice,
   webexText,
@@ -64,7 +62,16 @@ async function onCardSubmitted(
       const result = await requestEscalation({ fingerprint, userId: person, platform: 'webex' }, deps);
       deps.logger.info('webex create case clicked', { fingerprint, outcome: result.outcome });
       if (result.outcome === 'already-escalated')
-        await chat.reply(root, webexAlreadyEscalated(result.alert, person));
+        await chat.tellPrivately(
+          { platform: 'webex', channel: root.roomId, messageId: root.messageId },
+          { platform: 'webex', id: person },
+          {
+            kind: 'already-escalated',
+            caseNumber: result.alert.caseNumber,
+            caseId: result.alert.caseId,
+            caseUrl: result.alert.caseUrl,
+          },
+        );
       else if (result.outcome === 'in-progress')
         await tell('A case is already being created for this alert.');
       else if (result.outcome === 'ignored')
@@ -99,9 +106,8 @@ async function onCardSubmitted(
         { fingerprint, userId: person, platform: 'webex', reason, note },
         deps,
       );
-      if (result.outcome === 'ignored')
-        await chat.reply(root, webexIgnored(person, result.alert.ignoreReason));
-      else
+      // Ignored: the thread hears it from the owed reply, on every platform the alert is on.
+      if (result.outcome !== 'ignored')
         await tell(
           result.outcome === 'unknown-alert'
             ? 'Hivewire does not know this alert.'

@@ -8,7 +8,8 @@
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../../../cards/core';
 import { teamsAlertCard } from '../../../cards/teams';
 import { IGNORE_MODAL } from '../../../blocks/actions';
-import { createTeamsChat, teamsTargetFor, type TeamsChat } from '../../../src/chat/teams/adapter';
+import { createTeamsChat, withSandboxTeamsRoute, type TeamsChat } from '../../../src/chat/teams/adapter';
+import { routedPlatforms } from '../../../src/alerts/platforms';
 import { teamsSettings } from '../../../src/chat/teams/settings';
 import type { ChatMessageRef } from '../../../src/chat/port';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE } from '../../../src/sandbox/teams-tenant';
@@ -148,18 +149,19 @@ test('alerts go to the customer’s own channel, else the default, else (sandbox
     },
     defaults: { teams: { team: '19:soc@thread.tacv2', channel: '19:soc-alerts@thread.tacv2' } },
   });
-  expect(teamsTargetFor('acme', { file }, {})).toEqual({
-    team: '19:acme-team@thread.tacv2',
-    channel: '19:acme-alerts@thread.tacv2',
-  });
-  expect(teamsTargetFor('globex', { file }, {})).toEqual({
-    team: '19:soc@thread.tacv2',
-    channel: '19:soc-alerts@thread.tacv2',
-  });
-  const bare = { file: defaultConfigFile() };
-  expect(teamsTargetFor('acme', bare, {})).toBeUndefined();
   const sandbox = teamsSettings({}, { sandbox: true, publicUrl: h.url })!;
-  expect(teamsTargetFor('acme', bare, sandbox)).toEqual({ team: SANDBOX_TEAMS.team.id, channel });
+  const routed = withSandboxTeamsRoute({ file }, sandbox);
+  expect(routedPlatforms('acme', { ...routed, webex: undefined })).toEqual([
+    { platform: 'teams', channel: '19:acme-alerts@thread.tacv2' },
+  ]);
+  expect(routedPlatforms('globex', { ...routed, webex: undefined })).toEqual([
+    { platform: 'teams', channel: '19:soc-alerts@thread.tacv2' },
+  ]);
+  const bare = { file: defaultConfigFile(), webex: undefined };
+  expect(routedPlatforms('acme', withSandboxTeamsRoute(bare, undefined))).toEqual([]);
+  expect(routedPlatforms('acme', withSandboxTeamsRoute(bare, sandbox))).toEqual([
+    { platform: 'teams', channel },
+  ]);
 });
 
 test('a Teams target or admin the config cannot use is refused, naming the key', () => {

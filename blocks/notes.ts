@@ -1,0 +1,62 @@
+/**
+ * A platform-neutral thread note (src/domain/notes.ts) as Slack shows it: the reply of its kind in
+ * replies.ts, sla.ts or analyst/ignore.ts. Kept apart from those builders because it uses all of them
+ * (analyst/ignore.ts builds on replies.ts, so replies.ts cannot import it back).
+ */
+import type { ThreadNote } from '../src/domain/notes';
+import { utcMinute } from './alert';
+import { ignoredThreadReply } from './analyst/ignore';
+import { section, mrkdwn } from './elements';
+import { literal, mention, plainText } from './escape';
+import { PROSE_VALUE_MAX, SECTION_TEXT_MAX } from './limits';
+import {
+  alreadyEscalatedEphemeral,
+  caseChangeReply,
+  caseOpenedReply,
+  escalationFailedReply,
+  ignoredReply,
+  notice,
+  severityRaisedReply,
+  type Reply,
+} from './replies';
+import { slaReply } from './sla';
+
+export function threadNoteReply(note: ThreadNote): Reply {
+  switch (note.kind) {
+    case 'case-opened':
+      return caseOpenedReply({ ...note, userId: note.person });
+    case 'case-change':
+      return caseChangeReply(note);
+    case 'escalation-failed':
+      return escalationFailedReply({ reason: note.reason, userId: note.person });
+    case 'case-step-failed':
+      return notice(
+        `⚠️ ${mention(note.person)} Case #${note.caseNumber} was opened, but a step after it failed: ${literal(note.reason, PROSE_VALUE_MAX)}.`,
+      );
+    case 'ignored':
+      return note.suppressesSecurityHub === undefined
+        ? ignoredReply({ userId: note.person, reason: note.reason })
+        : ignoredThreadReply({
+            userId: note.person,
+            reason: note.reason ?? '',
+            suppressesSecurityHub: note.suppressesSecurityHub,
+          });
+    case 'severity-raised':
+      return severityRaisedReply(note);
+    case 'already-escalated':
+      return alreadyEscalatedEphemeral(note);
+    case 'seen-again': {
+      // Slack edits the root message instead; this is what a thread would say if asked.
+      const text = `🔁 Seen again: ${note.count} times in all, last ${utcMinute(note.lastSeen) ?? literal(note.lastSeen)} · severity ${note.severity}`;
+      return { text, blocks: [section(mrkdwn(text))] };
+    }
+    case 'sla':
+      return slaReply(note, note.announcement);
+    case 'notice':
+      // Plain text, not mrkdwn: the note's words are shown as written, nothing in them formats or links.
+      return {
+        text: literal(note.text, SECTION_TEXT_MAX),
+        blocks: [section(plainText(note.text, SECTION_TEXT_MAX))],
+      };
+  }
+}
