@@ -114,7 +114,8 @@ export function describeEvent(event: AuditEvent, config: LinkConfig): string {
     case 'received':
       return `finding received from ${words(d.source)} (${words(d.sourceId)})`;
     case 'posted':
-      if (d.platform === 'webex') return `alert posted in Webex space ${words(d.room)}`;
+      if (d.platform === 'webex') return `alert posted in Webex space ${words(d.channel ?? d.room)}`;
+      if (d.platform === 'teams') return `alert posted in Teams channel ${words(d.channel)}`;
       return `alert posted ${permalink ?? `in ${words(d.channel)}`}`;
     case 'updated':
       return (
