@@ -20,7 +20,15 @@ import { chatRegistry } from '../wiring/chats';
 import { createJobHandler } from '../worker';
 import { edgeDeps, keptInUse, secretSource, type EdgeDeps } from './edge';
 import { rebuiltOnChange, renewed, sameJson } from './per-container';
-import { INTEL_KEY_PARAMETERS, resolveSecrets, SECRET_MAX_AGE_SECONDS, type SecretSource } from './secrets';
+import {
+  INTEL_KEY_PARAMETERS,
+  resolveSecrets,
+  SECRET_MAX_AGE_SECONDS,
+  TEAMS_SECRET_PARAMETERS,
+  type SecretSource,
+} from './secrets';
+import { createTeamsChat } from '../chat/teams/adapter';
+import { teamsSettings } from '../chat/teams/settings';
 
 export interface AwsRuntime {
   deps: WorkerDeps;
@@ -56,11 +64,18 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
     tokenFor: tokensOfCustomerWorkspaces(config, edge.store),
   });
   const users = new SlackUserDirectory(webClient);
+  // Teams when the stage has a teamsAppId (its password resolved into `env` with the intel keys).
+  const teams = teamsSettings(env, config);
   const deps: WorkerDeps = {
     ...edge,
     slack,
     users,
-    chats: chatRegistry(config, slack, users),
+    chats: chatRegistry(
+      config,
+      slack,
+      users,
+      teams && createTeamsChat(teams, { config, store: edge.store, logger: edge.logger }),
+    ),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,
@@ -86,7 +101,11 @@ export async function resolveIntelKeys(env: NodeJS.ProcessEnv, secrets: SecretSo
 
 /** The threat-intel keys, read again every `SECRET_MAX_AGE_SECONDS` like the other secrets. */
 const intelKeys = renewed(
-  async () => resolveSecrets(process.env, await secretSource(), INTEL_KEY_PARAMETERS),
+  async () =>
+    resolveSecrets(process.env, await secretSource(), {
+      ...INTEL_KEY_PARAMETERS,
+      ...TEAMS_SECRET_PARAMETERS,
+    }),
   {
     maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000,
     same: sameJson,

@@ -33,6 +33,9 @@ export const INTEL_KEY_PARAMETERS = {
   URLHAUS_API_KEY_PARAM: 'URLHAUS_API_KEY',
 } as const;
 
+/** Teams' app password, read by the functions that talk to Teams (the teams route and the worker). */
+export const TEAMS_SECRET_PARAMETERS = { TEAMS_APP_PASSWORD_PARAM: 'TEAMS_APP_PASSWORD' } as const;
+
 /**
  * How long a secret read from SSM is used before it is read again: the longest a container keeps
  * using a secret after its rotation. Short enough for a rotation, long enough that a busy function

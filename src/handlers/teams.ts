@@ -5,12 +5,9 @@
  */
 import { edgeDeps, logger, secretSource } from '../aws/edge';
 import { serveEndpoint } from '../aws/http';
-import { resolveSecrets } from '../aws/secrets';
+import { resolveSecrets, TEAMS_SECRET_PARAMETERS } from '../aws/secrets';
 import { createTeamsEndpoint } from '../chat/teams/bot';
 import { teamsSettings } from '../chat/teams/settings';
-
-/** The Teams secret this function reads from SSM (`TEAMS_APP_PASSWORD_PARAM` names the parameter). */
-const TEAMS_SECRET_PARAMETERS = { TEAMS_APP_PASSWORD_PARAM: 'TEAMS_APP_PASSWORD' } as const;
 
 export const handler = serveEndpoint(
   edgeDeps,

@@ -202,15 +202,24 @@ describe('functions', () => {
         .map(([, value]) => value)
         .sort();
       expect(params).toEqual(secrets.map((suffix) => `/hivewire/${STAGE}/${suffix}`).sort());
-      const oauth = Object.entries(variables)
+      const conditional = Object.entries(variables)
         .filter(([key, value]) => key.endsWith('_PARAM') && typeof value === 'object')
         .map(([key, value]) => [key, value]);
-      expect(oauth).toEqual(
-        (OAUTH_SECRETS[name] ?? []).map((suffix) => [
+      expect(conditional).toEqual([
+        ...(OAUTH_SECRETS[name] ?? []).map((suffix) => [
           `SLACK_${suffix.replace('slack-', '').replace(/-/g, '_').toUpperCase()}_PARAM`,
           { 'Fn::If': ['HasSlackOAuth', `/hivewire/${STAGE}/${suffix}`, ''] },
         ]),
-      );
+        // The worker posts in Teams only when the stage has a teamsAppId.
+        ...(name === 'worker'
+          ? [
+              [
+                'TEAMS_APP_PASSWORD_PARAM',
+                { 'Fn::If': ['HasTeams', `/hivewire/${STAGE}/teams-app-password`, ''] },
+              ],
+            ]
+          : []),
+      ]);
     }
   });
 });
@@ -416,10 +425,11 @@ describe('IAM, least privilege per function', () => {
       const optional = reads.filter(({ condition }) => condition).map(({ condition }) => condition);
       expect(optional).toEqual(
         role === 'WorkerRole'
-          ? // the config file, the installation key, customers' TheHive keys, threat-intel keys
+          ? // the config file, the installation key, the Teams app password, customers' TheHive keys, threat-intel keys
             [
               'HasConfigParam',
               'HasSlackOAuth',
+              'HasTeams',
               'HasConfigParam',
               'HasVirusTotalKey',
               'HasAbuseIpDbKey',
@@ -445,6 +455,8 @@ describe('IAM, least privilege per function', () => {
     for (const role of ['IngestRole', 'WorkerRole'])
       expect(resources(role, 'HasSlackOAuth')).toEqual([ssmParameterArn('slack-installation-key')]);
     expect(resources('WorkerRole', 'HasConfigParam')).toContainEqual(ssmParameterArn('thehive/*'));
+    // The worker posts in Teams only in a stage with a teamsAppId.
+    expect(resources('WorkerRole', 'HasTeams')).toEqual([ssmParameterArn('teams-app-password')]);
   });
 
   it('slack: the table and enqueueing jobs; no Security Hub, no Organizations, no TheHive secret', () => {

@@ -51,7 +51,11 @@ export function teamsSettings(
   env: NodeJS.ProcessEnv,
   config: Pick<Config, 'sandbox' | 'publicUrl'>,
 ): TeamsSettings | undefined {
-  const parsed = envSchema.safeParse(env);
+  // The template gives '' for a Teams parameter left unset: the same as no variable.
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => name.startsWith('TEAMS_') && value !== ''),
+  );
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`environment: ${String(issue.path[0])}: ${issue.message}`);

@@ -173,3 +173,16 @@ test('a Teams target or admin the config cannot use is refused, naming the key',
     admins: [alice.aadObjectId, 'bob@example.com'],
   });
 });
+
+test('Teams is off when the template leaves its parameters empty, on with an app id and its password', () => {
+  const off = { sandbox: false, publicUrl: 'https://hivewire.example.com' };
+  expect(
+    teamsSettings({ TEAMS_APP_ID: '', TEAMS_TENANT_ID: '', TEAMS_APP_PASSWORD: '' }, off),
+  ).toBeUndefined();
+  expect(
+    teamsSettings(
+      { TEAMS_APP_ID: SANDBOX_TEAMS.appId, TEAMS_TENANT_ID: '', TEAMS_APP_PASSWORD: 'secret' },
+      off,
+    ),
+  ).toEqual({ appId: SANDBOX_TEAMS.appId, appPassword: 'secret', tenantId: undefined });
+});
