@@ -194,6 +194,8 @@ describe('finding text in a Teams card', () => {
     '<at>',
     '[x](https://evil.example)',
     'https://evil.example/login',
+    // Found by this property: a linkifying client reads `//` as a protocol-relative link.
+    '//+.0',
     'teams.microsoft.com/l/channel/19%3a',
     'jdoe@evil.example',
     '**bold**',
