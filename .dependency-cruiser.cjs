@@ -9,6 +9,15 @@
 /** The local runtime's composition root: the one production module allowed to start the sandbox. */
 const LOCAL_ROOT = '^src/serve[.]ts$';
 
+/** The composition roots, local and AWS: every client is built there (and only they read process.env). */
+const ROOTS = ['^src/runtime[.]ts$', '^src/aws/runtime[.]ts$'];
+
+/** What starts a process or a function: the only modules that reach the roots. */
+const ENTRY_POINTS = ['^src/handlers/', LOCAL_ROOT, '^src/http/server[.]ts$', '^bin/', '^bench/', '^test/'];
+
+/** The use cases, by feature, and the product's types under them. */
+const USE_CASES = 'alerts|cases|triage|lookups|response-actions|access|report|domain';
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -102,6 +111,33 @@ module.exports = {
       comment: 'The sandbox (Slack and TheHive stand-ins) is wired in only by the local composition root.',
       from: { path: '^(src|clients|blocks|cards)/', pathNot: ['^src/sandbox/', LOCAL_ROOT] },
       to: { path: '^src/sandbox/' },
+    },
+    {
+      name: 'use-cases-not-to-transport',
+      severity: 'error',
+      comment:
+        'Transport calls use cases, never the reverse: a use case knows no route, handler, Lambda runtime ' +
+        'or local server, and is handed its dependencies by a composition root.',
+      from: { path: `^src/(${USE_CASES})/` },
+      to: { path: ['^src/(http|handlers|aws)/', '^src/(server|serve|runtime|cli)[.]ts$'] },
+    },
+    {
+      name: 'roots-reached-from-entry-points-only',
+      severity: 'error',
+      comment:
+        'The composition roots wire everything; only what starts a process (the Lambda handlers, the local ' +
+        'server and its start) reaches them, so no module can fetch a dependency it was not handed.',
+      from: { pathNot: [...ENTRY_POINTS, '^src/aws/worker-deps[.]ts$'] },
+      to: { path: ROOTS },
+    },
+    {
+      name: 'endpoints-served-by-transport-only',
+      severity: 'error',
+      comment:
+        'A route is one endpoint module (src/http/endpoints/), served by the route table of the local ' +
+        'server (src/http/routes.ts) and by the Lambda handlers; nothing else calls it.',
+      from: { pathNot: ['^src/http/', ...ENTRY_POINTS] },
+      to: { path: '^src/http/endpoints/' },
     },
     {
       name: 'not-to-unresolvable',

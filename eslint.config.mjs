@@ -1,6 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The modules that build everything from the environment: the only readers of process.env. */
+export const COMPOSITION_ROOTS = ['src/runtime.ts', 'src/aws/runtime.ts'];
+
 export default tseslint.config(
   {
     ignores: [
@@ -58,6 +61,26 @@ export default tseslint.config(
         {
           selector: "MemberExpression[object.name='z'][property.name='core']",
           message: 'Use what src/zod.ts exports by name (z.$ZodError): z.core as a value keeps all of zod.',
+        },
+      ],
+    },
+  },
+  {
+    // Only the composition roots read the process's environment (src/runtime.ts locally,
+    // src/aws/runtime.ts in AWS): every other module is handed the configuration, the clients or the
+    // env object it needs, so what a module depends on shows in its signature. bin/hivewire.js hands
+    // the CLI its environment. Still reading it directly: the AWS metrics writer's namespace and the
+    // tracing switch, read at the first invocation by the wrapper every handler shares.
+    files: ['src/**/*.ts', 'clients/**/*.ts', 'blocks/**/*.ts', 'cards/**/*.ts'],
+    ignores: [...COMPOSITION_ROOTS, 'src/aws/metrics.ts', 'src/aws/tracing.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            'Only the composition roots read process.env: take the value (or an env object) as a parameter.',
         },
       ],
     },

@@ -69,7 +69,7 @@ export interface BundleFigures {
   coldLoadMsWithoutSdk: number;
   /**
    * `require()` and then every @aws-sdk module the bundle may load, at load or at its first request (the
-   * edge functions defer them, src/aws/edge.ts): the loading a cold container does before the first
+   * edge functions defer them, src/aws/runtime.ts): the loading a cold container does before the first
    * request's own work.
    */
   firstRequestLoadMs: number;

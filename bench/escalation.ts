@@ -14,7 +14,7 @@ import type { Observable } from '../src/domain/finding';
 import { signSlackRequest } from '../src/http/slack-signature';
 import type { JobOf } from '../src/queue/jobs';
 import { createLocalRuntime } from '../src/runtime';
-import { startServer } from '../src/server';
+import { startServer } from '../src/http/server';
 import { startEmbeddedStore } from '../src/store/embedded';
 import { CREATE_CASE } from '../blocks/actions';
 import { makeAlertRecord } from '../test/helpers/alerts';

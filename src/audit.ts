@@ -111,9 +111,12 @@ export function describeEvent(event: AuditEvent, config: LinkConfig): string {
   switch (event.action) {
     case 'status-changed':
       return caseChange(d);
+    case 'not-posted':
+      return `alert not posted to ${words(d.platform)} ${words(d.channel)}: ${words(d.reason)}`;
     case 'received':
       return `finding received from ${words(d.source)} (${words(d.sourceId)})`;
     case 'posted':
+      // Webex posts audited before the fan-out (alerts/platforms.ts) named the space `room`.
       if (d.platform === 'webex') return `alert posted in Webex space ${words(d.channel ?? d.room)}`;
       if (d.platform === 'teams') return `alert posted in Teams channel ${words(d.channel)}`;
       return `alert posted ${permalink ?? `in ${words(d.channel)}`}`;

@@ -232,7 +232,7 @@ async function webexWebhooks(args: string[], env: NodeJS.ProcessEnv): Promise<nu
 }
 
 /** Runs the command; resolves to the exit code. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [command, ...args] = argv;
   try {
     switch (command) {

@@ -49,7 +49,7 @@ export function readConfigFile(path: string): ConfigFile {
  * @example
  *   const config = loadConfig(process.env);
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const path = env.HIVEWIRE_CONFIG;
   return resolveConfig(env, path ? readConfigFile(path) : defaultConfigFile());
 }

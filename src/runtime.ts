@@ -20,14 +20,17 @@ import { startEmbeddedStore } from './store/embedded';
 import type { Store } from './store/store';
 import { chatRegistry } from './wiring/chats';
 import { createTeamsChat, withSandboxTeamsRoute } from './chat/teams/adapter';
-import { teamsSettings } from './chat/teams/settings';
 import { createJobHandler, keepFailedJob } from './worker';
+import type { TeamsSettings } from './chat/teams/bot';
+import { teamsSettings } from './chat/teams/settings';
 
 /** Attempts per job before it is final (dead-lettered and reported). */
 export const JOB_MAX_ATTEMPTS = 5;
 
 export interface LocalRuntime {
   deps: WorkerDeps;
+  /** Teams' settings (`TEAMS_APP_ID`…, or the sandbox's stand-in), undefined when Teams is off. */
+  teams: TeamsSettings | undefined;
   /** The counts and timings `GET /metrics` serves. */
   metrics: MetricsTally;
   queue: InProcessQueue;
@@ -104,7 +107,7 @@ export async function createLocalRuntime(
   } as Omit<WorkerDeps, 'queue'> as WorkerDeps;
 
   const queue = new InProcessQueue({
-    handler: createJobHandler(deps, JOB_MAX_ATTEMPTS),
+    handler: createJobHandler(deps, JOB_MAX_ATTEMPTS, process.env),
     store,
     maxAttempts: JOB_MAX_ATTEMPTS,
     backoff: options.backoffMs,
@@ -114,6 +117,7 @@ export async function createLocalRuntime(
 
   return {
     deps,
+    teams,
     metrics,
     queue,
     storeEndpoint: embedded?.endpoint ?? '',

@@ -8,7 +8,7 @@ import { loadConfig } from './config-file';
 import { createLocalRuntime } from './runtime';
 import { loadSamples, type SampleFinding } from './samples';
 import { createSandbox, type Sandbox } from './sandbox';
-import { startServer, type Mountable } from './server';
+import { startServer, type Mountable } from './http/server';
 import { webexClientFor } from './chat/webex/adapter';
 import { errorMessage } from './logger';
 import { registerWebexWebhooks } from './chat/webex/webhooks';

@@ -24,17 +24,19 @@ import { errorMessage } from './logger';
 import type { Job, JobHandler, JobOf } from './queue/jobs';
 
 /** What runs each kind of job: one use case each (a new kind of job must name its own). */
-const USE_CASES: { [K in Job['kind']]: (job: JobOf<K>, deps: WorkerDeps) => Promise<unknown> } = {
+const USE_CASES: {
+  [K in Job['kind']]: (job: JobOf<K>, deps: WorkerDeps, env: NodeJS.ProcessEnv) => Promise<unknown>;
+} = {
   ingest: (job, deps) => ingestFinding(job.finding, deps),
   'create-case': createCase,
   reconcile: (_job, deps) => reconcile(deps),
-  'case-changed': (job, deps) => applyCaseNotification(job.notification, deps),
+  'case-changed': (job, deps) => applyCaseNotification(job.change, deps),
   'ignore-followup': deliverIgnore,
-  lookup: (job, deps) => runLookup(job, withAnalystClients(deps)),
-  'triage-ask': (job, deps) => askTriage(job, withAnalystClients(deps)),
-  'triage-followup': (job, deps) => followUpTriage(job, withAnalystClients(deps)),
-  'triage-timeout': (job, deps) => expireTriage(job, withAnalystClients(deps)),
-  'response-action': (job, deps) => runResponseAction(job, withAnalystClients(deps)),
+  lookup: (job, deps, env) => runLookup(job, withAnalystClients(deps, env)),
+  'triage-ask': (job, deps, env) => askTriage(job, withAnalystClients(deps, env)),
+  'triage-followup': (job, deps, env) => followUpTriage(job, withAnalystClients(deps, env)),
+  'triage-timeout': (job, deps, env) => expireTriage(job, withAnalystClients(deps, env)),
+  'response-action': (job, deps, env) => runResponseAction(job, withAnalystClients(deps, env)),
   'webex-event': handleWebexEvent,
   'refresh-digest': refreshDigest,
   'thread-message': async (job, deps) => {
@@ -44,10 +46,14 @@ const USE_CASES: { [K in Job['kind']]: (job: JobOf<K>, deps: WorkerDeps) => Prom
   report: fileReport,
 };
 
-async function run(job: Job, deps: WorkerDeps): Promise<void> {
+async function run(job: Job, deps: WorkerDeps, env: NodeJS.ProcessEnv): Promise<void> {
   // The table is keyed by kind, so this job's entry takes this job (TypeScript cannot correlate the two).
-  const useCase = USE_CASES[job.kind] as (job: Job, deps: WorkerDeps) => Promise<unknown>;
-  await useCase(job, deps);
+  const useCase = USE_CASES[job.kind] as (
+    job: Job,
+    deps: WorkerDeps,
+    env: NodeJS.ProcessEnv,
+  ) => Promise<unknown>;
+  await useCase(job, deps, env);
 }
 
 /** Tells people when a job has failed for good. */
@@ -93,8 +99,9 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
  * Builds the job handler for a queue adapter.
  *
  * @param maxAttempts the attempt on which a failure is final (the queue's own retry limit)
+ * @param env the environment the composition root read, where the analyst clients find their keys
  */
-export function createJobHandler(deps: WorkerDeps, maxAttempts: number): JobHandler {
+export function createJobHandler(deps: WorkerDeps, maxAttempts: number, env: NodeJS.ProcessEnv): JobHandler {
   return (job, attempt, budget) => {
     const log = deps.logger.createChild({
       persistentKeys: { job: job.kind, attempt, ...correlationKeys(job) },
@@ -102,7 +109,7 @@ export function createJobHandler(deps: WorkerDeps, maxAttempts: number): JobHand
     return runAttempt(
       { attempt, maxAttempts, budget },
       {
-        run: () => run(job, deps),
+        run: () => run(job, deps, env),
         failedForGood: (error) => keepFailedJob(job, error, deps, log),
         logFailure: (error, final) => log.warn('job failed', { error: errorMessage(error), final }),
       },

@@ -26,7 +26,7 @@ export class LambdaInvoker {
   private readonly clients = new Map<string, LambdaClient>();
 
   /** @param defaultRegion the region for functions named without an ARN */
-  constructor(private readonly defaultRegion = process.env.AWS_REGION ?? 'us-east-1') {}
+  constructor(private readonly defaultRegion = 'us-east-1') {}
 
   /** Invokes the function and waits for its answer; throws AwsActionError when AWS or the function fails. */
   async invoke(functionArn: string, payload: unknown): Promise<LambdaInvocationResult> {

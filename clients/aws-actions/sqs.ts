@@ -13,7 +13,7 @@ export function regionOfQueue(queueUrl: string): string | undefined {
 export class QueueMessageSender {
   private readonly clients = new Map<string, SQSClient>();
 
-  constructor(private readonly defaultRegion = process.env.AWS_REGION ?? 'us-east-1') {}
+  constructor(private readonly defaultRegion = 'us-east-1') {}
 
   /** Sends `body` as JSON, held back `delaySeconds` (SQS allows 0–900); resolves to SQS's message id. */
   async send(queueUrl: string, body: unknown, delaySeconds?: number): Promise<string> {

@@ -19,7 +19,7 @@ const DOCUMENT_NAME = /^[a-zA-Z0-9_\-.:/]{3,128}$/;
 export class AutomationStarter {
   private readonly clients = new Map<string, SSMClient>();
 
-  constructor(private readonly defaultRegion = process.env.AWS_REGION ?? 'us-east-1') {}
+  constructor(private readonly defaultRegion = 'us-east-1') {}
 
   /** Starts the runbook with the given parameters; resolves once AWS has accepted the execution. */
   async start(

@@ -1,7 +1,7 @@
 /**
  * The store and the jobs queue of a function in AWS: DynamoDB and SQS, named by the environment the
- * template sets. Imported by edge.ts at the first request, not with the function's module: these AWS SDK
- * clients are the largest part of a cold module load (see edge.ts).
+ * template sets. Imported by the AWS composition root (runtime.ts) at the first request, not with the
+ * function's module: these AWS SDK clients are the largest part of a cold module load (see runtime.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';

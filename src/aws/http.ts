@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { Logger } from '../logger';
 import { observed } from './metrics';
 import { rebuiltOnChange } from './per-container';
-import { bodyFromBytes, type HttpRequest, type HttpResponse } from '../http/request';
+import { bodyFromBytes, type Endpoint, type HttpRequest, type HttpResponse } from '../http/request';
 import { errorMessage } from '../logger';
 
 /**
@@ -32,8 +32,6 @@ export function requestFromApiGateway(event: APIGatewayProxyEventV2): HttpReques
 export function responseForApiGateway(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
   return { statusCode: response.status, headers: response.headers ?? {}, body: response.body };
 }
-
-export type Endpoint = (request: HttpRequest) => Promise<HttpResponse>;
 
 /**
  * A Lambda handler serving one endpoint. The endpoint is built from `deps` on the first request of the

@@ -1,122 +1,95 @@
 /**
- * The AWS composition root for the functions that do the slow work (worker, ingest): everything a use
- * case needs, built once per container from the environment and the secrets in SSM. The local one is
- * src/runtime.ts; the use cases cannot tell them apart.
+ * The AWS composition root, the only module of the functions that reads their environment: what every
+ * Hivewire function shares, built once per container (and again when a secret was rotated): the logger,
+ * the metrics, the configuration (secrets from SSM), the DynamoDB store and the SQS jobs queue. The HTTP
+ * endpoints and the schedule need nothing more, so they do not load the TheHive, Security Hub or
+ * Organizations clients: the worker and ingest functions hand `workerRuntime` the builder of those
+ * (src/aws/worker-deps.ts), which no other function bundles.
+ *
+ * The AWS SDK clients (SSM, DynamoDB, SQS: about 75 ms of loading, more than Hivewire's own code) are
+ * loaded by the first request, which builds these and has to read its secrets from SSM before anything
+ * else, rather than with the module. The first request pays the same; the module load that Lambda's
+ * init phase runs, and every test or tool that only imports a handler, does not.
  */
-import { WebClient } from '@slack/web-api';
-import { SecurityHubClient } from '../../clients/securityhub/client';
-import { TheHiveClient } from '../../clients/thehive/client';
-import type { WorkerDeps } from '../deps';
-import { ConfigError, type Config } from '../config';
-import { AccountDirectory } from '../enrich/directory';
-import { OrganizationsAccounts } from '../enrich/organizations';
-import { currentDeadline } from '../queue/budget';
-import type { JobHandler } from '../queue/jobs';
-import { callMetrics } from '../metrics';
-import { tokensOfCustomerWorkspaces } from '../slack/installations';
-import { SlackDelivery, workerClientOptions } from '../slack/delivery';
-import { SlackUserDirectory } from '../slack/users';
-import { chatRegistry } from '../wiring/chats';
-import { createJobHandler } from '../worker';
-import { edgeDeps, keptInUse, secretSource, type EdgeDeps } from './edge';
-import { rebuiltOnChange, renewed, sameJson } from './per-container';
+import type { Config } from '../config';
+import type { Deps } from '../deps';
+import { createLogger, errorMessage } from '../logger';
+import { loadAwsConfig } from './config';
+import { metrics } from './metrics';
+import { perContainer, rebuiltOnChange, renewed, sameJson } from './per-container';
 import {
   INTEL_KEY_PARAMETERS,
   resolveSecrets,
   SECRET_MAX_AGE_SECONDS,
+  ssmSecretSource,
   TEAMS_SECRET_PARAMETERS,
-  type SecretSource,
 } from './secrets';
-import { createTeamsChat } from '../chat/teams/adapter';
 import { teamsSettings } from '../chat/teams/settings';
+import type { TeamsSettings } from '../chat/teams/bot';
 
-export interface AwsRuntime {
-  deps: WorkerDeps;
-  /** Runs one job; its last attempt is `maxAttempts`, the queues' maxReceiveCount. */
-  jobHandler: JobHandler;
-  maxAttempts: number;
+export type EdgeDeps = Pick<Deps, 'config' | 'store' | 'queue' | 'logger' | 'metrics' | 'now'>;
+
+/** The container's logger: JSON lines, with the Lambda context added by each handler. */
+export const logger = createLogger();
+
+/** Builds the shared dependencies from a resolved configuration and the function's environment. */
+export async function createEdgeDeps(config: Config, env: NodeJS.ProcessEnv): Promise<EdgeDeps> {
+  const { awsBackends } = await import('./backends');
+  return { config, ...awsBackends(env, metrics), logger, metrics, now: () => new Date() };
 }
+
+/** Logs a renewal that failed while the value in use is kept (`renewed`'s `onKept`). */
+export function keptInUse(what: string): (error: unknown) => void {
+  return (error) =>
+    logger.warn(`${what} not renewed: keeping the one in use`, {
+      error: errorMessage(error),
+      code: (error as { code?: string }).code,
+    });
+}
+
+/** The container's SSM reader: its cache is what makes every secret one read per `SECRET_MAX_AGE_SECONDS`. */
+export const secretSource = perContainer(async () => ssmSecretSource());
 
 /**
- * The receive on which a job or a findings event fails for good: `JOB_MAX_ATTEMPTS`, which the template
- * sets from the same value as the queues' `maxReceiveCount`, read with the rest of the environment.
+ * The configuration with its secrets, read again every `SECRET_MAX_AGE_SECONDS`: a secret rotated in
+ * SSM is in use within that time, with no deploy.
  */
-export function maxAttemptsFrom(config: Pick<Config, 'jobMaxAttempts'>): number {
-  if (config.jobMaxAttempts === undefined)
-    throw new ConfigError('JOB_MAX_ATTEMPTS: required in AWS, a whole number ≥ 1 (set by serverless.yml)');
-  return config.jobMaxAttempts;
-}
-
-/** Builds the worker's dependencies on top of the shared ones. */
-export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRuntime {
-  const { config } = edge;
-  // Every Slack and TheHive call stops at the deadline of the record it runs for (queue/budget.ts).
-  const webClient = new WebClient(
-    config.slack.botToken,
-    workerClientOptions(config.slack.apiUrl, currentDeadline),
-  );
-  const organizations =
-    env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true' ? new OrganizationsAccounts() : undefined;
-  // One container handles one batch at a time, so pacing per container is pacing per poller.
-  const slack = new SlackDelivery(webClient, 1_000, {
-    deadline: currentDeadline,
-    observe: callMetrics(edge.metrics, 'SlackCallLatency', 'SlackCallFailures'),
-    tokenFor: tokensOfCustomerWorkspaces(config, edge.store),
-  });
-  const users = new SlackUserDirectory(webClient);
-  // Teams when the stage has a teamsAppId (its password resolved into `env` with the intel keys).
-  const teams = teamsSettings(env, config);
-  const deps: WorkerDeps = {
-    ...edge,
-    slack,
-    users,
-    chats: chatRegistry(
-      config,
-      slack,
-      users,
-      teams && createTeamsChat(teams, { config, store: edge.store, logger: edge.logger }),
-    ),
-    theHive: new TheHiveClient({
-      baseUrl: config.theHive.url,
-      apiKey: config.theHive.apiKey,
-      organisation: config.theHive.organisation,
-      logger: edge.logger,
-      deadline: currentDeadline,
-      observe: callMetrics(edge.metrics, 'TheHiveCallLatency', 'TheHiveCallFailures'),
-    }),
-    securityHub: new SecurityHubClient(),
-    directory: new AccountDirectory({ config: config.file, organizations, logger: edge.logger }),
-  };
-  const maxAttempts = maxAttemptsFrom(config);
-  return { deps, jobHandler: createJobHandler(deps, maxAttempts), maxAttempts };
-}
-
-/**
- * Puts the threat-intel keys this function was given (`*_API_KEY_PARAM`) into `env`, where the
- * worker's lookups read them; a key without a parameter leaves its source off.
- */
-export async function resolveIntelKeys(env: NodeJS.ProcessEnv, secrets: SecretSource): Promise<void> {
-  Object.assign(env, await resolveSecrets(env, secrets, INTEL_KEY_PARAMETERS));
-}
-
-/** The threat-intel keys, read again every `SECRET_MAX_AGE_SECONDS` like the other secrets. */
-const intelKeys = renewed(
-  async () =>
-    resolveSecrets(process.env, await secretSource(), {
-      ...INTEL_KEY_PARAMETERS,
-      ...TEAMS_SECRET_PARAMETERS,
-    }),
-  {
-    maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000,
-    same: sameJson,
-    onKept: keptInUse('threat-intel keys'),
-  },
-);
-
-const runtimeFor = rebuiltOnChange(async (edge: EdgeDeps, keys: Record<string, string>) => {
-  Object.assign(process.env, keys);
-  return createAwsRuntime(edge, process.env);
+export const awsConfig = renewed(async () => loadAwsConfig(process.env, await secretSource()), {
+  maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000,
+  same: sameJson,
+  onKept: keptInUse('configuration'),
 });
 
-/** The worker's runtime, built once per container and again when a rotated secret changed it. */
-export const awsRuntime = async (): Promise<AwsRuntime> => runtimeFor(await edgeDeps(), await intelKeys());
+const edgeFor = rebuiltOnChange(async (config: Config) => createEdgeDeps(config, process.env));
+
+/** The shared dependencies, built once per container and again when a renewal changed the configuration. */
+export const edgeDeps = async (): Promise<EdgeDeps> => edgeFor(await awsConfig());
+
+/**
+ * The worker's runtime from `build` (src/aws/worker-deps.ts's createAwsRuntime), built once per
+ * container and again when a rotated secret changed it. The threat-intel keys (`*_API_KEY_PARAM`) and
+ * the Teams app password (`TEAMS_APP_PASSWORD_PARAM`, given when the stage has Teams) are read again
+ * every `SECRET_MAX_AGE_SECONDS` like the other secrets, into the environment the worker's lookups and
+ * its Teams adapter read.
+ */
+export function workerRuntime<R>(build: (edge: EdgeDeps, env: NodeJS.ProcessEnv) => R): () => Promise<R> {
+  const intelKeys = renewed(
+    async () =>
+      resolveSecrets(process.env, await secretSource(), {
+        ...INTEL_KEY_PARAMETERS,
+        ...TEAMS_SECRET_PARAMETERS,
+      }),
+    { maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000, same: sameJson, onKept: keptInUse('threat-intel keys') },
+  );
+  const runtimeFor = rebuiltOnChange(async (edge: EdgeDeps, keys: Record<string, string>) => {
+    Object.assign(process.env, keys);
+    return build(edge, process.env);
+  });
+  return async () => runtimeFor(await edgeDeps(), await intelKeys());
+}
+
+/** Teams' settings in AWS (`TEAMS_APP_ID`, the app password from SSM), undefined when Teams is off. */
+export async function awsTeamsSettings(config: Config): Promise<TeamsSettings | undefined> {
+  const secrets = await resolveSecrets(process.env, await secretSource(), TEAMS_SECRET_PARAMETERS);
+  return teamsSettings({ ...process.env, ...secrets }, config);
+}

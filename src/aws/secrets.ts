@@ -65,9 +65,9 @@ export class SecretUnavailableError extends Error {
 
 /**
  * SSM Parameter Store through Powertools Parameters, decrypting SecureStrings. Each value is cached for
- * `maxAgeSeconds`, then read again: the composition root (src/aws/edge.ts) renews the configuration on
+ * `maxAgeSeconds`, then read again: the composition root (src/aws/runtime.ts) renews the configuration on
  * the same period and rebuilds the clients only when a value changed. Without a `provider`, the SSM
- * client is loaded by the first read, not with the module (see src/aws/edge.ts).
+ * client is loaded by the first read, not with the module (see src/aws/runtime.ts).
  */
 export function ssmSecretSource(
   provider?: SSMProvider,

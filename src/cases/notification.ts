@@ -4,26 +4,12 @@
  * Case changes, and comments created on a case (`objectType: Comment`, `rootId` the case).
  */
 import * as z from '../zod';
-
-const caseObject = z.looseObject({
-  _id: z.string().check(z.minLength(1)),
-  _type: z.optional(z.string()),
-  _updatedAt: z.optional(z.number()),
-  _updatedBy: z.optional(z.string()),
-  _createdAt: z.optional(z.number()),
-  number: z.int(),
-  title: z.optional(z.string()),
-  status: z.string(),
-  stage: z.string(),
-  severity: z.optional(z.int()),
-  assignee: z.nullish(z.string()),
-  tags: z.optional(z.array(z.string())),
-  tlp: z.optional(z.int()),
-  pap: z.optional(z.int()),
-  summary: z.nullish(z.string()),
-  impactStatus: z.nullish(z.string()),
-});
-export type NotifiedCase = z.infer<typeof caseObject>;
+import {
+  notifiedCase,
+  notifiedComment,
+  type CaseNotification,
+  type NotifiedCase,
+} from '../domain/case-notification';
 
 const theHiveNotificationSchema = z.looseObject({
   _id: z.optional(z.string()),
@@ -49,43 +35,15 @@ const theHiveNotificationSchema = z.looseObject({
   ),
 });
 
-/** A comment as TheHive's audit event carries it (OutputComment: no leading underscore on its author and time). */
-const commentObject = z.looseObject({
-  _id: z.string().check(z.minLength(1)),
-  message: z.string(),
-  createdBy: z.string().check(z.minLength(1)),
-  createdAt: z.number(),
-});
 /** The organisation's name as `X-Organisation` and the config name it. */
 function organisationName(value: string | { organisation: string } | undefined): string | undefined {
   return typeof value === 'string' ? value : value?.organisation;
 }
 
-export type ParsedNotification =
-  | {
-      kind: 'comment';
-      /** The case the comment is on (the event's `rootId`). */
-      caseId: string;
-      comment: z.infer<typeof commentObject>;
-    }
-  | {
-      kind: 'case';
-      action: 'create' | 'update';
-      theCase: NotifiedCase;
-      actor: string;
-      notificationId?: string;
-      organisation?: string;
-    }
-  | {
-      kind: 'case-gone';
-      action: 'delete' | 'merge';
-      caseId: string;
-      actor: string;
-      at?: number;
-      notificationId?: string;
-      organisation?: string;
-    }
-  | { kind: 'ignored'; reason: string };
+export type { NotifiedCase };
+
+/** A webhook body read: a case change to apply, or a notification Hivewire has no use for. */
+export type ParsedNotification = CaseNotification | { kind: 'ignored'; reason: string };
 
 /**
  * Reads a webhook body. Notifications about other objects (alerts, tasks, observables) and derived
@@ -118,7 +76,7 @@ export function parseNotification(body: unknown): ParsedNotification | { kind: '
   }
   if (n.action !== 'update' && n.action !== 'create')
     return { kind: 'ignored', reason: `action ${n.action}` };
-  const theCase = caseObject.safeParse(n.object);
+  const theCase = notifiedCase.safeParse(n.object);
   if (!theCase.success) {
     const issue = theCase.error.issues[0];
     const field = ['object', ...(issue?.path ?? [])].join('.');
@@ -140,7 +98,7 @@ function parseCommentNotification(
 ): ParsedNotification | { kind: 'invalid'; error: string } {
   if (n.action !== 'create') return { kind: 'ignored', reason: `Comment ${n.action}` };
   if (!n.rootId) return { kind: 'ignored', reason: 'Comment without its case (rootId)' };
-  const comment = commentObject.safeParse(n.object);
+  const comment = notifiedComment.safeParse(n.object);
   if (!comment.success) {
     const issue = comment.error.issues[0];
     return {

@@ -19,7 +19,7 @@ import { copyTheHiveComment } from './conversation';
 import { decideSla, slaPolicyFor } from './sla-policy';
 import { auditSla, withSlaReplies } from './sla-announce';
 import type { SlaAnnouncement } from '../domain/sla';
-import { parseNotification, type NotifiedCase } from './notification';
+import type { CaseNotification, NotifiedCase } from '../domain/case-notification';
 
 /** A case's state as TheHive reports it: the case after a change, or the news that it is gone. */
 export type CaseState = {
@@ -252,12 +252,11 @@ export async function deliverPending(fingerprint: string, deps: Deps): Promise<v
 }
 
 /**
- * A TheHive notification as the webhook queued it: a case changed or gone is applied, a comment added
- * on a case threaded (conversation.ts), anything else (other objects, unknown operations) counted and
- * let go.
+ * A TheHive change as the webhook endpoint read and queued it: a case changed or gone is applied, a
+ * comment added on a case threaded (conversation.ts). What Hivewire has no use for was answered and
+ * counted by the endpoint, never queued.
  */
-export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Promise<void> {
-  const notification = parseNotification(raw);
+export async function applyCaseNotification(notification: CaseNotification, deps: WorkerDeps): Promise<void> {
   if (notification.kind === 'case') {
     const { theCase } = notification;
     const outcome = await applyCaseState(
@@ -275,7 +274,7 @@ export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Pro
   } else if (notification.kind === 'comment') {
     const outcome = await copyTheHiveComment({ ...notification, via: 'webhook' }, deps);
     deps.logger.info('case comment notification', { caseId: notification.caseId, outcome });
-  } else if (notification.kind === 'case-gone') {
+  } else {
     await applyCaseState(
       {
         caseId: notification.caseId,
@@ -287,10 +286,5 @@ export async function applyCaseNotification(raw: unknown, deps: WorkerDeps): Pro
       },
       deps,
     );
-  } else {
-    deps.logger.info('case notification ignored', {
-      metric: 'thehive_notifications_ignored',
-      reason: notification.kind === 'ignored' ? notification.reason : notification.error,
-    });
   }
 }

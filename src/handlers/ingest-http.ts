@@ -3,8 +3,8 @@
  * with the fingerprints; each finding becomes an `ingest` job the worker posts. A function of its own:
  * it answers synchronously and holds only the ingest secret, not the Slack token.
  */
-import { createIngestEndpoint } from '../alerts/ingest-endpoint';
-import { edgeDeps, logger } from '../aws/edge';
+import { createIngestEndpoint } from '../http/endpoints/ingest';
+import { edgeDeps, logger } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
 import { ingestSns } from '../http/ingest-sns';
 

@@ -3,7 +3,7 @@
  * not retry a failed webhook delivery, so this sync closes the gap.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { edgeDeps, logger } from '../aws/edge';
+import { edgeDeps, logger } from '../aws/runtime';
 import { observed } from '../aws/metrics';
 
 export const handler = observed(async (event: ScheduledEvent, context: Context): Promise<void> => {

@@ -3,10 +3,11 @@
  * `GET /slack/oauth_redirect`). The Bolt app is built once per container, after the secrets are read,
  * and never calls auth.test: Slack wants an answer within 3 s, cold start included.
  */
-import { edgeDeps, logger } from '../aws/edge';
+import { edgeDeps, logger } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
-import { createSlackEventsEndpoint } from '../slack/events-endpoint';
-import { createInstallEndpoints, INSTALL_PATH, REDIRECT_PATH } from '../slack/oauth';
+import { createSlackEventsEndpoint } from '../http/endpoints/slack-events';
+import { createInstallEndpoints } from '../http/endpoints/slack-install';
+import { INSTALL_PATH, REDIRECT_PATH } from '../slack/oauth';
 
 export const handler = serveEndpoint(
   edgeDeps,

@@ -3,17 +3,12 @@
  * the app password is read from SSM; every request's Bot Framework JWT is checked by the SDK before the
  * activity is read. Without `TEAMS_APP_ID` (the teamsAppId parameter) the route answers 404.
  */
-import { edgeDeps, logger, secretSource } from '../aws/edge';
+import { awsTeamsSettings, edgeDeps, logger } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
-import { resolveSecrets, TEAMS_SECRET_PARAMETERS } from '../aws/secrets';
-import { createTeamsEndpoint } from '../chat/teams/bot';
-import { teamsSettings } from '../chat/teams/settings';
+import { createTeamsEndpoint } from '../http/endpoints/teams-messages';
 
 export const handler = serveEndpoint(
   edgeDeps,
-  async (deps) => {
-    const secrets = await resolveSecrets(process.env, await secretSource(), TEAMS_SECRET_PARAMETERS);
-    return createTeamsEndpoint(teamsSettings({ ...process.env, ...secrets }, deps.config), deps);
-  },
+  async (deps) => createTeamsEndpoint(await awsTeamsSettings(deps.config), deps),
   logger,
 );

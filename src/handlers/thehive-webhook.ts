@@ -1,6 +1,6 @@
 /** `POST /thehive/webhook` in AWS: TheHive's Webhook notifier; case changes become jobs. */
-import { handleTheHiveWebhook } from '../cases/webhook-endpoint';
-import { edgeDeps, logger } from '../aws/edge';
+import { handleTheHiveWebhook } from '../http/endpoints/thehive-webhook';
+import { edgeDeps, logger } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
 
 export const handler = serveEndpoint(

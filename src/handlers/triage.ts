@@ -4,8 +4,8 @@
  * IAM credentials instead of a shared secret: IAM has then authenticated the caller.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { handleTriageInvocation, handleTriageRequest } from '../triage/endpoint';
-import { edgeDeps, logger } from '../aws/edge';
+import { handleTriageInvocation, handleTriageRequest } from '../http/endpoints/triage';
+import { edgeDeps, logger } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
 import { observed } from '../aws/metrics';
 

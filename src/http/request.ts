@@ -22,6 +22,9 @@ export interface HttpResponse {
   body: string;
 }
 
+/** What every route is: one request in, its response out (src/http/endpoints/). */
+export type Endpoint = (request: HttpRequest) => Promise<HttpResponse>;
+
 /** A JSON answer. */
 export function jsonResponse(status: number, body: unknown): HttpResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };

@@ -5,6 +5,7 @@
 import * as z from '../zod';
 import type { TimeBudget } from './budget';
 import { SEVERITIES, type NormalisedFinding } from '../domain/finding';
+import { caseNotification } from '../domain/case-notification';
 
 export const createCaseJob = z.object({
   kind: z.literal('create-case'),
@@ -16,8 +17,8 @@ export const createCaseJob = z.object({
 
 export const caseChangedJob = z.object({
   kind: z.literal('case-changed'),
-  /** The TheHive webhook body as received (parsed again by the worker). */
-  notification: z.unknown(),
+  /** The change the webhook endpoint read from TheHive's delivery. */
+  change: caseNotification,
   receivedAt: z.string(),
 });
 

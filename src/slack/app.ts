@@ -133,7 +133,7 @@ export function workspaceAuthorize(deps: SlackAppDeps): Authorize<boolean> {
 }
 
 /**
- * Builds the Bolt app around a receiver (AwsLambdaReceiver in AWS and in the local server, Socket Mode
+ * Builds the Bolt app around a receiver (src/slack/receiver.ts in AWS and in the local server, Socket Mode
  * when an app token is set).
  */
 export function createSlackApp(

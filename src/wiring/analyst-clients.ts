@@ -1,7 +1,8 @@
 /**
  * The outside systems only the analyst features talk to (threat intel, the AWS APIs of response
- * actions and SIEM answers, delayed jobs), built once per set of dependencies from the environment:
- * the shared `Deps` stay as they are, and the worker adds these where its analyst jobs run.
+ * actions and SIEM answers, delayed jobs), built once per set of dependencies from the environment the
+ * composition root read and handed the worker: the shared `Deps` stay as they are, and the worker adds
+ * these where its analyst jobs run.
  */
 import { LambdaInvoker } from '../../clients/aws-actions/lambda';
 import { AutomationStarter } from '../../clients/aws-actions/ssm';
@@ -19,16 +20,18 @@ const built = new WeakMap<object, AnalystClients>();
  */
 export function analystClients(
   deps: Pick<Deps, 'queue' | 'now' | 'logger'>,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
 ): AnalystClients {
   const cached = built.get(deps);
   if (cached) return cached;
-  const queueMessages = new QueueMessageSender();
+  // The function's own region (`AWS_REGION`, set by Lambda) for names given without one.
+  const region = env.AWS_REGION;
+  const queueMessages = new QueueMessageSender(region);
   const jobsQueueUrl = env.JOBS_QUEUE_URL;
   const clients: AnalystClients = {
     intel: intelSourcesFromEnv(env),
-    lambda: new LambdaInvoker(),
-    automation: new AutomationStarter(),
+    lambda: new LambdaInvoker(region),
+    automation: new AutomationStarter(region),
     queueMessages,
     delayedJobs: jobsQueueUrl
       ? new SqsDelayedJobs(queueMessages, jobsQueueUrl, deps.now)
@@ -41,6 +44,7 @@ export function analystClients(
 /** The dependencies with the analyst clients added. */
 export function withAnalystClients<D extends Pick<Deps, 'queue' | 'now' | 'logger'>>(
   deps: D,
+  env: NodeJS.ProcessEnv,
 ): D & AnalystClients {
-  return { ...deps, ...analystClients(deps) };
+  return { ...deps, ...analystClients(deps, env) };
 }

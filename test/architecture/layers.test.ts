@@ -139,4 +139,23 @@ describe('the layer rules', () => {
       expect.arrayContaining(['clients-not-to-use-cases: clients/thehive.ts -> src/alerts/ingest.ts']),
     );
   });
+
+  it('fail a use case that imports a route, and a module that reaches a composition root', async () => {
+    write({
+      'src/http/endpoints/ingest.ts':
+        "import { ingest } from '../../alerts/ingest';\nexport const endpoint = ingest;\n",
+      'src/handlers/ingest.ts':
+        "import { endpoint } from '../http/endpoints/ingest';\nexport const handler = endpoint;\n",
+      'src/runtime.ts': "import { client } from '../clients/thehive';\nexport const runtime = client;\n",
+      'src/cases/sync.ts':
+        "import { endpoint } from '../http/endpoints/ingest';\nimport { runtime } from '../runtime';\nexport const sync = [endpoint, runtime];\n",
+      'src/handlers/sync.ts': "import { sync } from '../cases/sync';\nexport const handler = sync;\n",
+    });
+    expect(names(await cruise())).toEqual([
+      'endpoints-served-by-transport-only: src/cases/sync.ts -> src/http/endpoints/ingest.ts',
+      'roots-reached-from-entry-points-only: src/cases/sync.ts -> src/runtime.ts',
+      'use-cases-not-to-transport: src/cases/sync.ts -> src/http/endpoints/ingest.ts',
+      'use-cases-not-to-transport: src/cases/sync.ts -> src/runtime.ts',
+    ]);
+  });
 });

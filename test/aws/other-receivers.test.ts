@@ -1,7 +1,7 @@
 /**
  * The substitutes serverless.yml's esbuild aliases put in the Lambda bundles for the packages of Bolt's
- * other receivers: what the slack bundle leaves out, and the error a receiver other than
- * AwsLambdaReceiver meets there.
+ * other receivers: what the slack bundle leaves out, and the error one of Bolt's own HTTP or Socket
+ * Mode receivers meets there.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ describe('the substitutes', () => {
     expect(() => notBundled()).toThrow(new ReceiverNotBundledError('express / raw-body'));
     expect(() => Router()).toThrow("express is not in Hivewire's Lambda bundles");
     expect(() => new SocketModeClient()).toThrow(
-      "@slack/socket-mode is not in Hivewire's Lambda bundles: they run Bolt's AwsLambdaReceiver only",
+      "@slack/socket-mode is not in Hivewire's Lambda bundles: they run Hivewire's own Bolt receiver only",
     );
   });
 });
@@ -59,7 +59,7 @@ export const start = () => new App({ token: 'xoxb-1', appToken: 'xapp-1', socket
     });
     const bundle = (await import(outfile)) as { start: () => unknown };
     expect(() => bundle.start()).toThrow(
-      "@slack/socket-mode is not in Hivewire's Lambda bundles: they run Bolt's AwsLambdaReceiver only",
+      "@slack/socket-mode is not in Hivewire's Lambda bundles: they run Hivewire's own Bolt receiver only",
     );
   });
 });

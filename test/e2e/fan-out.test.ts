@@ -10,6 +10,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeEvent } from '../../src/audit';
 import { webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
 import { SANDBOX_DEFAULTS } from '../../src/config';
@@ -34,6 +35,8 @@ let product: InProcessSandbox;
 /** TheHive's webhook deliveries to the product, as sent (to send one again). */
 const theHiveDeliveries: { url: string; init: RequestInit }[] = [];
 const realFetch = globalThis.fetch;
+/** Generous: the CI runs this on 2 cores shared with the rest of the suite; alone it takes seconds. */
+const FLOW_TIMEOUT_MS = 180_000;
 
 beforeAll(async () => {
   const configDir = mkdtempSync(join(tmpdir(), 'hivewire-fan-out-config-'));
@@ -52,7 +55,7 @@ beforeAll(async () => {
     if (url.endsWith('/thehive/webhook') && init) theHiveDeliveries.push({ url, init });
     return realFetch(input, init);
   });
-});
+}, FLOW_TIMEOUT_MS);
 
 afterAll(async () => {
   jest.restoreAllMocks();
@@ -99,86 +102,104 @@ const webexRoots = () =>
     .filter((message) => message.attachments && !message.parentId);
 
 describe('one finding routed to Slack and Webex', () => {
-  it('gets a root message on each, the case and its changes threaded on both, and nothing twice', async () => {
-    const [first, second] = await Promise.all([ingest(), ingest()]);
-    expect(second).toBe(first);
-    await settle();
-    await ingest();
-    await settle();
-    let alert = await alertOf(first);
-    expect(alert.ts).toBeDefined();
-    expect(alert.posts?.webex).toEqual({ channel: ROOM, messageId: expect.any(String) });
-    expect(slackRoots(alert)).toHaveLength(1);
-    expect(webexRoots()).toHaveLength(1);
-    expect(slackThread(alert)).toEqual([]);
-    expect(webexThread(alert)).toEqual([]);
-
-    // Create Case from the Webex card: the case link is threaded on both platforms, once.
-    const click = {
-      type: 'submit',
-      messageId: alert.posts!.webex!.messageId!,
-      inputs: { action: 'hivewire.create_case', fingerprint: first },
-    };
-    space().submitCard(ALICE, click);
-    await settle();
-    alert = await alertOf(first);
-    expect(alert).toMatchObject({ state: 'escalated', caseNumber: expect.any(Number) });
-    const opened = new RegExp(`^📁 .*Case #${alert.caseNumber}.* opened in TheHive by `);
-    expect(slackThread(alert)).toEqual([expect.stringMatching(opened)]);
-    expect(webexThread(alert)).toEqual([expect.stringMatching(opened)]);
-
-    // A second click: the same case, a notice to the clicker, no second case-opened reply.
-    space().submitCard(BOB, click);
-    await settle();
-    expect(product.sandbox.theHive.listCases()).toHaveLength(1);
-    expect(slackThread(alert).filter((text) => opened.test(text))).toHaveLength(1);
-    expect(webexThread(alert).filter((text) => opened.test(text))).toHaveLength(1);
-    expect(webexThread(alert).at(-1)).toMatch(new RegExp(`^<@personId:${BOB.id}> Case #\\d+ already exists`));
-
-    // A status change in TheHive is threaded on both.
-    const delivered = theHiveDeliveries.length;
-    product.sandbox.theHive.updateCase(
-      String(alert.caseNumber),
-      { status: 'InProgress' },
-      'analyst@example.com',
-    );
-    await product.sandbox.theHive.flush();
-    const status = /Status `?New`? → `?InProgress/;
-    await eventually('the status change threaded on both platforms', async () => {
+  it(
+    'gets a root message on each, the case and its changes threaded on both, and nothing twice',
+    async () => {
+      const [first, second] = await Promise.all([ingest(), ingest()]);
+      expect(second).toBe(first);
       await settle();
-      const current = await alertOf(first);
-      return slackThread(current).some((text) => status.test(text)) &&
-        webexThread(current).some((text) => status.test(text))
-        ? current
-        : undefined;
-    });
+      await ingest();
+      await settle();
+      let alert = await alertOf(first);
+      expect(alert.ts).toBeDefined();
+      expect(alert.posts?.webex).toEqual({ channel: ROOM, messageId: expect.any(String) });
+      expect(slackRoots(alert)).toHaveLength(1);
+      expect(webexRoots()).toHaveLength(1);
+      expect(slackThread(alert)).toEqual([]);
+      expect(webexThread(alert)).toEqual([]);
 
-    // TheHive's notification delivered again (the webhook route, as TheHive sent it): nothing new.
-    const resent = theHiveDeliveries.slice(delivered);
-    expect(resent.length).toBeGreaterThan(0);
-    for (const { url, init } of resent) expect((await realFetch(url, init)).status).toBeLessThan(300);
-    await settle();
-    alert = await alertOf(first);
-    expect(slackThread(alert).filter((text) => status.test(text))).toHaveLength(1);
-    expect(webexThread(alert).filter((text) => status.test(text))).toHaveLength(1);
-    expect(alert.pendingReplies ?? []).toEqual([]);
-    expect(slackRoots(alert)).toHaveLength(1);
-    expect(webexRoots()).toHaveLength(1);
-  });
+      // Create Case from the Webex card: the case link is threaded on both platforms, once.
+      const click = {
+        type: 'submit',
+        messageId: alert.posts!.webex!.messageId!,
+        inputs: { action: 'hivewire.create_case', fingerprint: first },
+      };
+      space().submitCard(ALICE, click);
+      await settle();
+      alert = await alertOf(first);
+      expect(alert).toMatchObject({ state: 'escalated', caseNumber: expect.any(Number) });
+      const opened = new RegExp(`^📁 .*Case #${alert.caseNumber}.* opened in TheHive by `);
+      expect(slackThread(alert)).toEqual([expect.stringMatching(opened)]);
+      expect(webexThread(alert)).toEqual([expect.stringMatching(opened)]);
 
-  it('skips the Teams route while no Teams adapter is registered, saying so once in the audit', async () => {
-    const fingerprint = await ingest();
-    await settle();
-    const alert = await alertOf(fingerprint);
-    expect(product.runtime.deps.chats.teams).toBeUndefined();
-    expect(alert.posts?.teams).toBeUndefined();
-    const skipped = (await product.runtime.deps.store.listAudit(fingerprint)).filter(
-      (event) => event.action === 'not-posted',
-    );
-    expect(skipped).toEqual([
-      expect.objectContaining({
-        details: { platform: 'teams', channel: TEAMS_CHANNEL, reason: 'no adapter registered' },
-      }),
-    ]);
-  });
+      // A second click: the same case, a notice to the clicker, no second case-opened reply.
+      space().submitCard(BOB, click);
+      await settle();
+      expect(product.sandbox.theHive.listCases()).toHaveLength(1);
+      expect(slackThread(alert).filter((text) => opened.test(text))).toHaveLength(1);
+      expect(webexThread(alert).filter((text) => opened.test(text))).toHaveLength(1);
+      expect(webexThread(alert).at(-1)).toMatch(
+        new RegExp(`^<@personId:${BOB.id}> Case #\\d+ already exists`),
+      );
+
+      // A status change in TheHive is threaded on both.
+      const delivered = theHiveDeliveries.length;
+      product.sandbox.theHive.updateCase(
+        String(alert.caseNumber),
+        { status: 'InProgress' },
+        'analyst@example.com',
+      );
+      await product.sandbox.theHive.flush();
+      const status = /Status `?New`? → `?InProgress/;
+      await eventually(
+        'the status change threaded on both platforms',
+        async () => {
+          await settle();
+          const current = await alertOf(first);
+          return slackThread(current).some((text) => status.test(text)) &&
+            webexThread(current).some((text) => status.test(text))
+            ? current
+            : undefined;
+        },
+        120_000,
+      );
+
+      // TheHive's notification delivered again (the webhook route, as TheHive sent it): nothing new.
+      const resent = theHiveDeliveries.slice(delivered);
+      expect(resent.length).toBeGreaterThan(0);
+      for (const { url, init } of resent) expect((await realFetch(url, init)).status).toBeLessThan(300);
+      await settle();
+      alert = await alertOf(first);
+      expect(slackThread(alert).filter((text) => status.test(text))).toHaveLength(1);
+      expect(webexThread(alert).filter((text) => status.test(text))).toHaveLength(1);
+      expect(alert.pendingReplies ?? []).toEqual([]);
+      expect(slackRoots(alert)).toHaveLength(1);
+      expect(webexRoots()).toHaveLength(1);
+    },
+    FLOW_TIMEOUT_MS,
+  );
+
+  it(
+    'skips the Teams route while no Teams adapter is registered, saying so once in the audit',
+    async () => {
+      const fingerprint = await ingest();
+      await settle();
+      const alert = await alertOf(fingerprint);
+      expect(product.runtime.deps.chats.teams).toBeUndefined();
+      expect(alert.posts?.teams).toBeUndefined();
+      const skipped = (await product.runtime.deps.store.listAudit(fingerprint)).filter(
+        (event) => event.action === 'not-posted',
+      );
+      expect(skipped).toEqual([
+        expect.objectContaining({
+          details: { platform: 'teams', channel: TEAMS_CHANNEL, reason: 'no adapter registered' },
+        }),
+      ]);
+      // `hivewire audit` says it in words.
+      expect(describeEvent(skipped[0]!, product.config)).toBe(
+        `alert not posted to teams ${TEAMS_CHANNEL}: no adapter registered`,
+      );
+    },
+    FLOW_TIMEOUT_MS,
+  );
 });

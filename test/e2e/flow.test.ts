@@ -11,7 +11,7 @@ import { printAudit } from '../../src/audit';
 import { SANDBOX_DEFAULTS, type Config } from '../../src/config';
 import type { LocalRuntime } from '../../src/runtime';
 import type { Sandbox } from '../../src/sandbox';
-import type { RunningServer } from '../../src/server';
+import type { RunningServer } from '../../src/http/server';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 
 const FIXTURE = resolve(__dirname, '../../fixtures/aws/asff-guardduty-recon-iamuser-maliciousipcaller.json');

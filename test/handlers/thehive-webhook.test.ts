@@ -81,7 +81,17 @@ describe('thehiveWebhook handler', () => {
       body: '{"queued":true}',
     });
     expect(queue.sent).toEqual([
-      { kind: 'case-changed', notification: CASE_UPDATE, receivedAt: expect.any(String) },
+      {
+        kind: 'case-changed',
+        change: {
+          kind: 'case',
+          action: 'update',
+          theCase: CASE_UPDATE.object,
+          actor: 'analyst@example.com',
+          notificationId: '~900',
+        },
+        receivedAt: expect.any(String),
+      },
     ]);
   });
 

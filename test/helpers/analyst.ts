@@ -21,7 +21,7 @@ import { callMetrics, countingDeadLetters, MetricsTally } from '../../src/metric
 import type { Job } from '../../src/queue/jobs';
 import { SlackDelivery } from '../../src/slack/delivery';
 import type { HttpResponse } from '../../src/http/request';
-import { createSlackEventsEndpoint } from '../../src/slack/events-endpoint';
+import { createSlackEventsEndpoint } from '../../src/http/endpoints/slack-events';
 import { SlackUserDirectory } from '../../src/slack/users';
 import type { AlertRecord } from '../../src/domain/alert';
 import { startEmbeddedStore } from '../../src/store/embedded';
@@ -111,7 +111,7 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
     now,
   };
   const endpointHandler = createSlackEventsEndpoint(deps);
-  const handleJob = createJobHandler(deps, 1);
+  const handleJob = createJobHandler(deps, 1, process.env);
 
   const post = (body: string, contentType: string) =>
     endpointHandler({

@@ -11,7 +11,7 @@ import { resolveConfig, type Config } from '../../src/config';
 import { parseConfigFile } from '../../src/config-file';
 import { signSlackRequest } from '../../src/http/slack-signature';
 import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
-import { startServer, type RunningServer } from '../../src/server';
+import { startServer, type RunningServer } from '../../src/http/server';
 import { InstallationVault } from '../../src/slack/installations';
 import { startEmbeddedStore } from '../../src/store/embedded';
 import type { AlertRecord } from '../../src/domain/alert';

@@ -11,7 +11,7 @@ import { CREATE_CASE } from '../../blocks/actions';
 import { signSlackRequest } from '../../src/http/slack-signature';
 import type { Job } from '../../src/queue/jobs';
 import type { HttpResponse } from '../../src/http/request';
-import { createSlackEventsEndpoint } from '../../src/slack/events-endpoint';
+import { createSlackEventsEndpoint } from '../../src/http/endpoints/slack-events';
 import { callMetrics } from '../../src/metrics';
 import { createJobHandler } from '../../src/worker';
 import {
@@ -81,7 +81,7 @@ export async function startEscalationHarness(configYaml = ''): Promise<Escalatio
       });
     },
     async work(maxAttempts) {
-      const handle = createJobHandler(harness.deps, maxAttempts);
+      const handle = createJobHandler(harness.deps, maxAttempts, process.env);
       const ran: { job: Job; attempts: number }[] = [];
       while (harness.jobs.length > 0) {
         const job = harness.jobs.shift() as Job;

@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config-file';
 import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
 import type { Sandbox } from '../../src/sandbox';
 import { sandboxFor } from '../../src/serve';
-import { startServer, type RunningServer } from '../../src/server';
+import { startServer, type RunningServer } from '../../src/http/server';
 import { connectToRunningStore, type OpenedStore } from '../../src/store/embedded';
 import { eventually } from './eventually';
 

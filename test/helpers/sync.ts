@@ -11,7 +11,7 @@ import { TheHiveClient } from '../../clients/thehive/client';
 import type { Config } from '../../src/config';
 import { loadConfig } from '../../src/config-file';
 import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
-import { startServer, type RunningServer } from '../../src/server';
+import { startServer, type RunningServer } from '../../src/http/server';
 import { SlackDelivery } from '../../src/slack/delivery';
 import { SlackUserDirectory } from '../../src/slack/users';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';

@@ -241,22 +241,3 @@ export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps
     },
   };
 }
-
-/**
- * `POST /teams/messages` for a composition root: the bot is built on the first request (the SDK's
- * initialisation is asynchronous), and the route answers 404 when Teams is not configured.
- */
-export function createTeamsEndpoint(
-  settings: TeamsSettings | undefined,
-  deps: TeamsBotDeps,
-): (request: HttpRequest) => Promise<HttpResponse> {
-  let bot: Promise<TeamsBot> | undefined;
-  return async (request) => {
-    if (!settings) return jsonResponse(404, { error: 'not found' });
-    bot ??= createTeamsBot(settings, deps).catch((error: unknown) => {
-      bot = undefined;
-      throw error;
-    });
-    return (await bot).handle(request);
-  };
-}

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import nock from 'nock';
-import { TRIAGE_NO } from '../../blocks/actions';
-import { handleTriageInvocation, handleTriageRequest } from '../../src/triage/endpoint';
-import { TriageValidationError } from '../../src/triage/triage';
-import type { TriageRecord } from '../../src/domain/triage';
-import { fingerprintOf } from '../../src/findings/fingerprint';
-import { makeAlertRecord } from '../helpers/alerts';
+import { TRIAGE_NO } from '../../../blocks/actions';
+import { handleTriageInvocation, handleTriageRequest } from '../../../src/http/endpoints/triage';
+import { TriageValidationError } from '../../../src/triage/triage';
+import type { TriageRecord } from '../../../src/domain/triage';
+import { fingerprintOf } from '../../../src/findings/fingerprint';
+import { makeAlertRecord } from '../../helpers/alerts';
 import {
   buttonClick,
   INGEST_SECRET,
@@ -13,7 +13,7 @@ import {
   slackForm,
   startAnalystHarness,
   type AnalystHarness,
-} from '../helpers/analyst';
+} from '../../helpers/analyst';
 
 afterAll(() => {
   nock.cleanAll();

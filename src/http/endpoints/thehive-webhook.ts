@@ -1,10 +1,10 @@
 /**
  * `POST /thehive/webhook`: TheHive's Webhook notifier. Authenticated before parsing (the bearer
  * secret, or the same secret sent raw by a "key" authentication), answered fast: case changes become
- * `case-changed` jobs; everything else is acknowledged and ignored.
+ * `case-changed` jobs carrying the change as read here; everything else is acknowledged and ignored.
  */
-import { checkBearer, checkSecret } from '../http/auth';
-import type { Deps } from '../deps';
+import { checkBearer, checkSecret } from '../auth';
+import type { Deps } from '../../deps';
 import {
   headerOf,
   jsonResponse as json,
@@ -12,8 +12,8 @@ import {
   refuseBody,
   type HttpRequest,
   type HttpResponse,
-} from '../http/request';
-import { parseNotification } from './notification';
+} from '../request';
+import { parseNotification } from '../../cases/notification';
 
 /** How much of a refused delivery is kept: TheHive sends the whole case, the start says which. */
 const KEPT_BODY_CHARS = 64 * 1024;
@@ -43,7 +43,7 @@ export async function handleTheHiveWebhook(
   }
   await deps.queue.enqueue({
     kind: 'case-changed',
-    notification: body,
+    change: notification,
     receivedAt: deps.now().toISOString(),
   });
   return json(202, { queued: true });

@@ -1,4 +1,4 @@
-import { maxAttemptsFrom, resolveIntelKeys } from '../../src/aws/runtime';
+import { maxAttemptsFrom, resolveIntelKeys } from '../../src/aws/worker-deps';
 import type { SecretSource } from '../../src/aws/secrets';
 import { ConfigError, defaultConfigFile, resolveConfig } from '../../src/config';
 import { JOB_MAX_ATTEMPTS } from '../../src/runtime';

@@ -3,12 +3,12 @@
  * validates; each accepted finding becomes an `ingest` job the worker posts, a new one below the
  * severity threshold is answered as skipped, and rejected bodies are kept as dead letters.
  */
-import type { Deps } from '../deps';
-import { enrichFromConfig } from '../enrich/enrich';
-import { parseEntries } from '../findings/parse';
-import { handleIngestRequest, type AcceptedEvent, type IngestDeps } from '../http/ingest';
-import { admitNewFinding, belowThresholdReason } from './admission';
-import { jsonResponse, type HttpRequest, type HttpResponse } from '../http/request';
+import type { Deps } from '../../deps';
+import { enrichFromConfig } from '../../enrich/enrich';
+import { parseEntries } from '../../findings/parse';
+import { handleIngestRequest, type AcceptedEvent, type IngestDeps } from '../ingest';
+import { admitNewFinding, belowThresholdReason } from '../../alerts/admission';
+import { jsonResponse, type HttpRequest, type HttpResponse } from '../request';
 
 /** The store's items are capped at 400 KB: a rejected body is kept up to this much. */
 const REJECTED_PAYLOAD_LIMIT = 256 * 1024;

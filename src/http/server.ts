@@ -1,33 +1,16 @@
 /**
  * The local server (`hivewire serve`): the product's HTTP routes on one port, plus the sandbox
- * stand-ins and console when no Slack token is configured. Each route hands the raw request to the
- * same endpoint code the Lambda handlers use.
+ * stand-ins and console when no Slack token is configured. Each route hands the request, read into
+ * the product's own request type, to the same endpoint module the Lambda handlers use (src/http/routes.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver } from '@slack/bolt';
-import { handleTriageRequest } from './triage/endpoint';
-import { createIngestEndpoint } from './alerts/ingest-endpoint';
-import { handleTheHiveWebhook } from './cases/webhook-endpoint';
-import { ingestSns } from './http/ingest-sns';
-import type { LocalRuntime } from './runtime';
-import { createSlackApp } from './slack/app';
-import { handleWebexEvents } from './chat/webex/events-endpoint';
-import { checkBearer } from './http/auth';
-import {
-  bodyFromBytes,
-  headerOf,
-  jsonResponse,
-  MAX_BODY_BYTES,
-  type HttpRequest,
-  type HttpResponse,
-} from './http/request';
-import { metricsReport } from './metrics';
-import { createSlackEventsEndpoint } from './slack/events-endpoint';
-import { createInstallEndpoints, INSTALL_PATH, REDIRECT_PATH } from './slack/oauth';
-import { errorMessage } from './logger';
-import { createTeamsEndpoint, TEAMS_MESSAGES_PATH } from './chat/teams/bot';
-import { teamsSettings } from './chat/teams/settings';
+import type { LocalRuntime } from '../runtime';
+import { createSlackApp } from '../slack/app';
+import { bodyFromBytes, jsonResponse, MAX_BODY_BYTES, type HttpResponse } from './request';
+import { createRoutes } from './routes';
+import { errorMessage } from '../logger';
 
 /** How often the local reconcile timer asks TheHive for changes the webhooks missed. */
 export const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
@@ -95,26 +78,7 @@ function refuseOversizedBody(res: ServerResponse): void {
 /** Routes a request to the product's endpoints. */
 export function createRouter(runtime: LocalRuntime) {
   const { deps } = runtime;
-  const slackEvents = createSlackEventsEndpoint(deps);
-  const slackInstall = createInstallEndpoints(deps);
-
-  const routes: Record<string, (request: HttpRequest) => Promise<HttpResponse>> = {
-    'POST /slack/events': slackEvents,
-    [`POST ${TEAMS_MESSAGES_PATH}`]: createTeamsEndpoint(teamsSettings(process.env, deps.config), deps),
-    [`GET ${INSTALL_PATH}`]: slackInstall.install,
-    [`GET ${REDIRECT_PATH}`]: slackInstall.redirect,
-    'POST /thehive/webhook': (request) => handleTheHiveWebhook(request, deps),
-    'POST /webex/events': (request) => handleWebexEvents(request, deps),
-    'POST /triage': (request) => handleTriageRequest(request, deps),
-    'POST /ingest': createIngestEndpoint(deps, ingestSns(deps.config.ingestSnsTopicArns)),
-    'GET /healthz': async () => jsonResponse(200, { ok: true, sandbox: deps.config.sandbox }),
-    // The counts Lambda publishes to CloudWatch, since this process started; behind the ingest secret,
-    // as they tell how busy the security team is.
-    'GET /metrics': async (request) =>
-      checkBearer(headerOf(request.headers, 'authorization'), deps.config.ingestSecret)
-        ? jsonResponse(200, metricsReport(runtime.metrics))
-        : jsonResponse(401, { error: 'unauthorized' }),
-  };
+  const routes = createRoutes(runtime);
 
   return async (req: IncomingMessage, res: ServerResponse, mounted: Mountable[]): Promise<void> => {
     const [path = '/', query] = (req.url ?? '/').split('?', 2);

@@ -1,6 +1,6 @@
 /** `POST /thehive/webhook` on the local server: authentication, unreadable bodies, what is queued. */
 import nock from 'nock';
-import { caseEvent, startSyncHarness, WEBHOOK_SECRET, type SyncHarness } from '../helpers/sync';
+import { caseEvent, startSyncHarness, WEBHOOK_SECRET, type SyncHarness } from '../../helpers/sync';
 
 let h: SyncHarness;
 let enqueue: jest.SpyInstance;
@@ -27,7 +27,19 @@ test('the Bearer secret is accepted: 202 and one case-changed job', async () => 
 
   expect(response).toEqual({ status: 202, body: '{"queued":true}' });
   expect(enqueue.mock.calls.map(([job]) => (job as { kind: string }).kind)).toEqual(['case-changed']);
-  expect(enqueue.mock.calls[0]![0]).toMatchObject({ notification: STATUS_CHANGE });
+  // The change as read here (typed), not the delivery as received: the worker does not parse it again.
+  expect(enqueue.mock.calls[0]![0]).toEqual({
+    kind: 'case-changed',
+    change: {
+      kind: 'case',
+      action: 'update',
+      theCase: STATUS_CHANGE.object,
+      actor: 'analyst@example.com',
+      notificationId: STATUS_CHANGE._id,
+      organisation: 'SOC',
+    },
+    receivedAt: expect.any(String),
+  });
 });
 
 test('the secret sent raw (TheHive "key" authentication) is accepted', async () => {

@@ -20,8 +20,8 @@ import {
   refuseBody,
   type HttpRequest,
   type HttpResponse,
-} from '../../http/request';
-import { verifyWebexSignature, WEBEX_SIGNATURE_HEADER } from '../../http/webex-signature';
+} from '../request';
+import { verifyWebexSignature, WEBEX_SIGNATURE_HEADER } from '../webex-signature';
 
 /** How much of a refused delivery is kept: deliveries are small, ids only. */
 const KEPT_BODY_CHARS = 16 * 1024;

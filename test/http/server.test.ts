@@ -7,18 +7,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
-import { GroupMembers } from '../src/access/permissions';
-import { changeThreshold } from '../src/alerts/threshold';
-import { SANDBOX_DEFAULTS } from '../src/config';
-import { CERT_HOST, CERT_PATH, notification, TEST_CERTIFICATE, TOPIC_ARN } from './http/signed-sns';
-import { startInProcessSandbox, type InProcessSandbox } from './helpers/sandbox-server';
+import { GroupMembers } from '../../src/access/permissions';
+import { changeThreshold } from '../../src/alerts/threshold';
+import { SANDBOX_DEFAULTS } from '../../src/config';
+import { CERT_HOST, CERT_PATH, notification, TEST_CERTIFICATE, TOPIC_ARN } from './signed-sns';
+import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 
 const GUARDDUTY_EVENT = readFileSync(
-  join(__dirname, '..', 'fixtures', 'derived', 'guardduty-event-impact-s3-maliciousipcaller.json'),
+  join(__dirname, '..', '..', 'fixtures', 'derived', 'guardduty-event-impact-s3-maliciousipcaller.json'),
   'utf8',
 );
 const fixture = (path: string): unknown =>
-  JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', path), 'utf8'));
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', path), 'utf8'));
 const CLOUDTRAIL_EVENT = fixture('aws/eventbridge-cloudtrail-guardduty-createsamplefindings.json');
 const LOW_FINDING = fixture('aws/guardduty-stealth-iamuser-passwordpolicychange.json');
 const HIGH_FINDING = fixture('aws/guardduty-iamuser-toripcaller.json');

@@ -5,17 +5,17 @@
  * the worker, and the answer reaches the SIEM's SQS queue. `handleTriageInvocation` is the same for a
  * direct Lambda invocation, where IAM has already authenticated the caller.
  */
-import type { Deps } from '../deps';
-import { checkBearerOrBasic } from '../http/auth';
-import { MAX_JSON_DEPTH, parseJsonText, valueNestsDeeperThan } from '../json';
+import type { Deps } from '../../deps';
+import { checkBearerOrBasic } from '../auth';
+import { MAX_JSON_DEPTH, parseJsonText, valueNestsDeeperThan } from '../../json';
 import {
   headerOf,
   jsonResponse as json,
   parseJsonBody,
   type HttpRequest,
   type HttpResponse,
-} from '../http/request';
-import { parseSiemTriageRequest, requestSiemTriage, TriageValidationError } from './triage';
+} from '../request';
+import { parseSiemTriageRequest, requestSiemTriage, TriageValidationError } from '../../triage/triage';
 
 type EndpointDeps = Pick<Deps, 'config' | 'queue' | 'store' | 'logger' | 'now'>;
 
