@@ -19,7 +19,7 @@ import { SlackUserDirectory } from './slack/users';
 import { startEmbeddedStore } from './store/embedded';
 import type { Store } from './store/store';
 import { chatRegistry } from './wiring/chats';
-import { createTeamsChat, withSandboxTeamsRoute } from './chat/teams/adapter';
+import { createTeamsChat } from './chat/teams/adapter';
 import { createJobHandler, keepFailedJob } from './worker';
 import type { TeamsSettings } from './chat/teams/bot';
 import { teamsSettings } from './chat/teams/settings';
@@ -71,8 +71,6 @@ export async function createLocalRuntime(
   const metrics = new MetricsTally();
   const store = countingDeadLetters(options.store ?? embedded!.store, metrics);
   const teams = teamsSettings(process.env, config);
-  // In the sandbox, alerts go to its Teams channel as well unless the config file routes Teams itself.
-  config = withSandboxTeamsRoute(config, teams);
   const webClient = new WebClient(config.slack.botToken, workerClientOptions(config.slack.apiUrl));
   const organizations =
     !config.sandbox && process.env.HIVEWIRE_ORGANIZATIONS_LOOKUP === 'true'

@@ -8,9 +8,11 @@
  *
  * Chromium is Debian's (/usr/bin/chromium); missing, this test fails and says so.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { SANDBOX_TEAMS } from '../../src/sandbox/teams-tenant';
 import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 import { eventually } from '../helpers/eventually';
 import { startSandboxServer, type SandboxServer } from '../helpers/sandbox-server';
@@ -30,7 +32,13 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(`Chromium is not installed at ${CHROMIUM}: install it (apt-get install -y chromium)`);
   mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await startSandboxServer();
+  // The sandbox's alerts routed to its Teams channel too (config `defaults.teams`).
+  const config = join(mkdtempSync(join(tmpdir(), 'hivewire-teams-')), 'hivewire.yml');
+  writeFileSync(
+    config,
+    `defaults:\n  teams: { team: '${SANDBOX_TEAMS.team.id}', channel: '${SANDBOX_TEAMS.channel.id}' }\n`,
+  );
+  server = await startSandboxServer({ env: { HIVEWIRE_CONFIG: config } });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1200, height: 1000 } });
   page = await context.newPage();

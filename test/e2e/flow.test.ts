@@ -173,9 +173,7 @@ test('finding → alert → Create Case → status changes and close threaded ba
   expect(timeline).toEqual([
     'received system',
     'posted system',
-    // The sandbox posts every alert in its Webex space too (README, "The Webex bot"), then in its Teams
-    // channel (README, "Microsoft Teams"), one platform after the other.
-    'posted system',
+    // The sandbox posts every alert in its Webex space too (README, "The Webex bot").
     'posted system',
     'escalation-requested slack:U0ALICE',
     'case-created slack:U0ALICE',
@@ -189,7 +187,6 @@ test('finding → alert → Create Case → status changes and close threaded ba
   expect(described.map((line) => line.replace(/^\S+\s+\S+\s+\S+\s+/, ''))).toEqual([
     `alert posted ${alert!.permalink}`,
     `alert posted in Webex space ${alert!.posts?.webex?.channel}`,
-    `alert posted in Teams channel ${alert!.posts?.teams?.channel}`,
     `case #${caseNumber} created ${caseUrl}`,
     'status New → InProgress',
     'status InProgress → TruePositive',

@@ -34,21 +34,6 @@ export interface TeamsTarget {
   channel: string;
 }
 
-/**
- * The configuration with the sandbox's Teams channel as `defaults.teams` when Teams talks to the sandbox
- * and the config file names no Teams channel, so the sandbox's alerts reach its Teams channel too.
- */
-export function withSandboxTeamsRoute<C extends Pick<Config, 'file'>>(
-  config: C,
-  settings: Pick<TeamsSettings, 'sandbox'> | undefined,
-): C {
-  if (!settings?.sandbox || config.file.defaults.teams) return config;
-  return {
-    ...config,
-    file: { ...config.file, defaults: { ...config.file.defaults, teams: sandboxTarget() } },
-  };
-}
-
 function sandboxTarget(): TeamsTarget {
   return { team: SANDBOX_TEAMS_TARGET.team.id, channel: SANDBOX_TEAMS_TARGET.channel.id };
 }

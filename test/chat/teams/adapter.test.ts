@@ -8,7 +8,7 @@
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../../../cards/core';
 import { teamsAlertCard } from '../../../cards/teams';
 import { IGNORE_MODAL } from '../../../blocks/actions';
-import { createTeamsChat, withSandboxTeamsRoute, type TeamsChat } from '../../../src/chat/teams/adapter';
+import { createTeamsChat, type TeamsChat } from '../../../src/chat/teams/adapter';
 import { routedPlatforms } from '../../../src/alerts/platforms';
 import { teamsSettings } from '../../../src/chat/teams/settings';
 import type { ChatMessageRef } from '../../../src/chat/port';
@@ -141,7 +141,7 @@ test('a connector refusal is the call’s failure (the job retries it), not a si
   await expect(chat.updateAlert(gone, { alert: makeAlertRecord(), responseActions: [] })).rejects.toThrow();
 });
 
-test('alerts go to the customer’s own channel, else the default, else (sandbox) the sandbox channel', () => {
+test('alerts go to the customer’s own Teams channel, else the default one, else not to Teams', () => {
   const file = checkConfigFile({
     customers: {
       acme: { teams: { team: '19:acme-team@thread.tacv2', channel: '19:acme-alerts@thread.tacv2' } },
@@ -149,19 +149,13 @@ test('alerts go to the customer’s own channel, else the default, else (sandbox
     },
     defaults: { teams: { team: '19:soc@thread.tacv2', channel: '19:soc-alerts@thread.tacv2' } },
   });
-  const sandbox = teamsSettings({}, { sandbox: true, publicUrl: h.url })!;
-  const routed = withSandboxTeamsRoute({ file }, sandbox);
-  expect(routedPlatforms('acme', { ...routed, webex: undefined })).toEqual([
+  expect(routedPlatforms('acme', { file, webex: undefined })).toEqual([
     { platform: 'teams', channel: '19:acme-alerts@thread.tacv2' },
   ]);
-  expect(routedPlatforms('globex', { ...routed, webex: undefined })).toEqual([
+  expect(routedPlatforms('globex', { file, webex: undefined })).toEqual([
     { platform: 'teams', channel: '19:soc-alerts@thread.tacv2' },
   ]);
-  const bare = { file: defaultConfigFile(), webex: undefined };
-  expect(routedPlatforms('acme', withSandboxTeamsRoute(bare, undefined))).toEqual([]);
-  expect(routedPlatforms('acme', withSandboxTeamsRoute(bare, sandbox))).toEqual([
-    { platform: 'teams', channel },
-  ]);
+  expect(routedPlatforms('acme', { file: defaultConfigFile(), webex: undefined })).toEqual([]);
 });
 
 test('a Teams target or admin the config cannot use is refused, naming the key', () => {
