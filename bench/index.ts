@@ -149,6 +149,12 @@ async function main(): Promise<void> {
       .map((p) => `${p.name} ${kib(p.bytes)}`)
       .join(', ')}`,
   );
+  console.log(
+    `teams top packages: ${bundles.functions.teams?.topPackages
+      .slice(0, 6)
+      .map((p) => `${p.name} ${kib(p.bytes)}`)
+      .join(', ')}`,
+  );
   console.log('AWS SDK modules each function loads (at its first request):');
   for (const [name, figures] of Object.entries(bundles.functions))
     console.log(`  ${name.padEnd(16)} ${figures.sdkModules.join(', ') || '(none)'}`);

@@ -8,6 +8,9 @@
  * as `<U+202E>`, CommonMark syntax backslash-escaped where it would act, URLs and host names defanged
  * so no client's auto-linking can make a link of them.
  *
+ * Beyond TheHive's escaping, `//` that no scheme precedes gets a backslash between its slashes: a client
+ * that links bare text would read it as a protocol-relative link.
+ *
  * One thing is Adaptive Cards' own: a TextBlock replaces `{{DATE(…)}}` and `{{TIME(…)}}` with a
  * formatted date before any Markdown is read, so a `{` followed by another `{` gets a backslash
  * between them: the renderer never sees `{{`, and Markdown shows the escaped `{` as itself.
@@ -31,5 +34,9 @@ export function cardText(value: string, max: number, options: { multiline?: bool
   const flat = options.multiline ? value : value.replace(/[\r\n\u2028\u2029]+/g, ' ');
   const cut = truncate(flat.trim(), max);
   if (cut === '') return EMPTY_VALUE;
-  return escapeMarkdown(cut).replace(/\{(?=\{)/g, '{\\');
+  // `//` not after a scheme's colon is a protocol-relative link to a linkifying client (`//host.0`): a
+  // backslash between the slashes reads the same and links nothing.
+  return escapeMarkdown(cut)
+    .replace(/\{(?=\{)/g, '{\\')
+    .replace(/(?<!:)\/\//g, '/\\/');
 }

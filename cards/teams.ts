@@ -18,7 +18,12 @@
  * `<at>` from a finding is text twice over.
  */
 import type { AlertRecord } from '../src/domain/alert';
+import type { ThreadNote } from '../src/domain/notes';
+import { utcMinute } from '../blocks/alert';
+import { trustedCaseUrl } from '../blocks/case-link';
+import { PROSE_VALUE_MAX, VALUE_MAX } from '../blocks/limits';
 import { alertCard, type AlertCardOptions } from './alert';
+import { caseChangeLine, slaLine } from './case-change';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   adaptiveCard,
@@ -26,8 +31,10 @@ import {
   type AdaptiveCard,
   type CardAction,
   type CardElement,
+  openUrl,
   type SubmitData,
 } from './core';
+import { cardText } from './escape';
 import { ignoreFormCard } from './forms';
 
 /** The card schema version Teams renders. */
@@ -139,4 +146,87 @@ export function teamsIgnoreForm(alert: Pick<AlertRecord, 'fingerprint' | 'severi
 export function teamsNoteCard(lines: string[], links: CardAction[] = []): TeamsCard {
   const body: CardElement[] = lines.map((line) => textBlock(line));
   return forTeams(adaptiveCard(TEAMS_CARD_VERSION, body, links, lines[0]));
+}
+
+/** Untrusted text for a Teams TextBlock: escaped (cards/escape.ts), one line, at most `max` characters. */
+export function teamsText(value: string, max: number = VALUE_MAX): string {
+  return cardText(value, max);
+}
+
+/** `Case #42`, or `Case` while the number is not known. */
+function caseTitle(caseNumber: number | undefined): string {
+  return caseNumber !== undefined && Number.isSafeInteger(caseNumber) ? `Case #${caseNumber}` : 'Case';
+}
+
+/** The "Open in TheHive" button, for a case URL that is a web URL. */
+function caseButton(caseUrl: string | undefined): CardAction[] {
+  const url = trustedCaseUrl(caseUrl);
+  return url ? [openUrl('Open in TheHive', url)] : [];
+}
+
+/**
+ * A thread note (src/domain/notes.ts) as a card in the alert's reply chain: the same words as the
+ * Slack and Webex replies, with the case link as a button (Hivewire's cards write no Markdown links).
+ */
+export function teamsNote(note: ThreadNote): TeamsCard {
+  switch (note.kind) {
+    case 'case-opened': {
+      const count = Math.max(0, Math.trunc(note.observableCount));
+      const observables = count === 1 ? '1 observable' : `${count} observables`;
+      return teamsNoteCard(
+        [
+          `📁 ${caseTitle(note.caseNumber)} opened in TheHive by ${teamsText(note.person)} with ${observables}`,
+        ],
+        caseButton(note.caseUrl),
+      );
+    }
+    case 'case-change':
+      return teamsNoteCard(
+        [
+          `${caseTitle(note.caseNumber)} updated in TheHive by ${teamsText(note.actor)}`,
+          ...note.changes.map((change) => caseChangeLine(change, teamsText)),
+        ],
+        caseButton(note.caseUrl),
+      );
+    case 'escalation-failed':
+      return teamsNoteCard([
+        `⚠️ Couldn't create the case: ${teamsText(note.reason, PROSE_VALUE_MAX)}. The Create Case button works again.`,
+      ]);
+    case 'case-step-failed':
+      return teamsNoteCard([
+        `⚠️ Case #${note.caseNumber} was opened, but a step after it failed: ${teamsText(note.reason, PROSE_VALUE_MAX)}.`,
+      ]);
+    case 'ignored':
+      return teamsNoteCard([
+        `🙈 Ignored by ${teamsText(note.person)}${note.reason?.trim() ? `: ${teamsText(note.reason, PROSE_VALUE_MAX)}` : ''}`,
+        ...(note.suppressesSecurityHub
+          ? ['The Security Hub finding is marked SUPPRESSED with this reason.']
+          : []),
+      ]);
+    case 'seen-again':
+      return teamsNoteCard([
+        `🔁 Seen again: ${note.count} times in all, last ${utcMinute(note.lastSeen) ?? teamsText(note.lastSeen)} · severity ${note.severity}`,
+      ]);
+    case 'sla':
+      return teamsNoteCard([slaLine(caseTitle(note.caseNumber), note.announcement, teamsText)]);
+    case 'severity-raised':
+      return teamsNoteCard([
+        `⬆️ Severity rose ${note.from} → ${note.to}.${note.reopened ? ' It was ignored and is open again.' : ''}`,
+      ]);
+    case 'already-escalated':
+      return teamsNoteCard([`${caseTitle(note.caseNumber)} already exists`], caseButton(note.caseUrl));
+    case 'notice':
+      return teamsNoteCard([cardText(note.text, PROSE_VALUE_MAX, { multiline: true })]);
+  }
+}
+
+/** `@Hivewire help`. */
+export function teamsHelp(): TeamsCard {
+  return teamsNoteCard([
+    'Hivewire turns security findings into alerts in this channel and opens TheHive cases from them.',
+    '@Hivewire threshold shows the severity threshold; @Hivewire threshold LEVEL sets it (admins only).',
+    "@Hivewire case 42 shows case #42's state.",
+    '@Hivewire help shows this help.',
+    'On an alert: Create Case opens a TheHive case · Ignore asks why · Enrich looks its indicators up · Ask the user asks the person it is about.',
+  ]);
 }

@@ -14,11 +14,11 @@ import { SEVERITIES } from '../src/domain/finding';
 import { utcMinute } from '../blocks/alert';
 import { trustedCaseUrl } from '../blocks/case-link';
 import { PROSE_VALUE_MAX, TEXT_LINK_URL_MAX, VALUE_MAX } from '../blocks/limits';
-import { formatMinutes, LIMIT_NAMES } from '../blocks/sla-clock';
 import type { SlaAnnouncement } from '../src/domain/sla';
 import { markdownLink } from '../src/cases/markdown';
 import { alertCard, alertSummary, type AlertCardOptions } from './alert';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from './core';
+import { caseChangeLine, slaLine } from './case-change';
 import { cardText } from './escape';
 
 /** (contract) The Adaptive Card version Webex renders. */
@@ -142,38 +142,9 @@ export function webexHelp(): WebexMessageContent {
   );
 }
 
-/** TheHive 5 case severity 1–4, TLP 2.0 as TheHive numbers it, PAP: as the Slack replies name them. */
-const LEVELS: Record<'severity' | 'tlp' | 'pap', { name: string; labels: string[] }> = {
-  severity: { name: 'Severity', labels: ['', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] },
-  tlp: { name: 'TLP', labels: ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] },
-  pap: { name: 'PAP', labels: ['CLEAR', 'GREEN', 'AMBER', 'RED'] },
-};
-
-function level(field: 'severity' | 'tlp' | 'pap', value: number | undefined): string {
-  if (value === undefined) return 'unset';
-  return (Number.isInteger(value) ? LEVELS[field].labels[value] : undefined) || webexText(String(value));
-}
-
 /** One case change, in the thread's words. */
 export function webexCaseChangeLine(change: CaseChange): string {
-  switch (change.field) {
-    case 'status':
-      if (change.stage === 'Closed') return `✅ Closed as ${webexText(change.to)}`;
-      return `🔄 Status ${change.from === undefined ? '' : `${webexText(change.from)} → `}${webexText(change.to)}`;
-    case 'assignee':
-      if (!change.to) return `👤 Unassigned${change.from ? ` (was ${webexText(change.from)})` : ''}`;
-      return `👤 Assigned to ${webexText(change.to)}${change.from ? ` (was ${webexText(change.from)})` : ''}`;
-    case 'severity':
-    case 'tlp':
-    case 'pap':
-      return `🎚️ ${LEVELS[change.field].name} ${level(change.field, change.from)} → ${level(change.field, change.to)}`;
-    case 'title':
-      return `✏️ Title changed to ${change.to?.trim() ? webexText(change.to, PROSE_VALUE_MAX) : 'nothing'}`;
-    case 'tags':
-      return `🏷️ Tags ${[...change.added.map((tag) => `+${webexText(tag)}`), ...change.removed.map((tag) => `−${webexText(tag)}`)].join(' ')}`;
-    case 'gone':
-      return change.to === 'deleted' ? '🗑️ Deleted in TheHive' : '🔀 Merged into another case in TheHive';
-  }
+  return caseChangeLine(change, webexText);
 }
 
 /**
@@ -181,26 +152,7 @@ export function webexCaseChangeLine(change: CaseChange): string {
  * Slack groups), so Webex names no one: the people following the thread see it.
  */
 function webexSla(caseNumber: number | undefined, announcement: SlaAnnouncement): WebexMessageContent {
-  const name = `**${caseLink(caseNumber, undefined)}**`;
-  const limit = `${LIMIT_NAMES[announcement.clock]} (${formatMinutes(announcement.limitMinutes)})`;
-  const time = formatMinutes(announcement.waitedMinutes);
-  const waited =
-    announcement.clock === 'acknowledge'
-      ? `has waited ${time} in ${webexText(announcement.stage)}`
-      : `has been open ${time}`;
-  const over = formatMinutes(Math.max(0, announcement.waitedMinutes - announcement.limitMinutes));
-  switch (announcement.tier) {
-    case 'warning':
-      return webexNotice(`⏳ ${name} ${waited}: its ${limit} is close.`);
-    case 'breach':
-      return webexNotice(`🚨 ${name} ${waited}: past its ${limit}.`);
-    case 'leads':
-      return webexNotice(`🚨 ${name} ${waited}: ${over} past its ${limit}.`);
-    case 'stopped':
-      return webexNotice(
-        `✅ ${name} was ${announcement.clock === 'acknowledge' ? 'acknowledged' : 'closed'} after ${time}: its ${LIMIT_NAMES[announcement.clock]} no longer counts.`,
-      );
-  }
+  return webexNotice(slaLine(`**${caseLink(caseNumber, undefined)}**`, announcement, webexText));
 }
 
 /** A thread note (src/domain/notes.ts) as a Webex message. */

@@ -21,6 +21,8 @@ function actorName(event: AuditEvent): string {
       return `slack:${event.actor.id}`;
     case 'webex':
       return `webex:${event.actor.id}`;
+    case 'teams':
+      return `teams:${event.actor.id}`;
     case 'thehive':
       return `thehive:${event.actor.id}`;
     case 'system':

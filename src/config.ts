@@ -42,8 +42,16 @@ const webexPerson = z.union([
 ]);
 /** Where a customer's alerts go in Webex: a space (room) id. */
 const webexTarget = z.strictObject({ room: nonEmpty() });
-/** Where a customer's alerts go in Teams: the team the app is installed in and the channel (conversation) id. */
-const teamsTarget = z.strictObject({ team: nonEmpty(), channel: nonEmpty() });
+/** A Teams team or channel id, as Teams writes them (`19:…@thread.tacv2`). */
+const teamsThreadId = z
+  .string()
+  .check(
+    z.regex(/^19:[^\s;]+@thread\.(tacv2|skype)$/, 'must be a Teams team or channel id (19:…@thread.tacv2)'),
+  );
+/** Where a customer's alerts go in Teams: a team the app is installed in, and one of its channels. */
+const teamsTarget = z.strictObject({ team: teamsThreadId, channel: teamsThreadId });
+/** A Teams person: their Entra object id or their email address (user principal name). */
+const teamsPerson = z.union([z.uuid('must be an Entra object id or an email address'), z.email()]);
 
 /** Which way a case's conversation is copied (both by default): a customer can keep either side private. */
 const conversationSettings = z.strictObject({
@@ -172,6 +180,8 @@ export const configFileSchema = z.strictObject({
   ),
   /** Who may change settings from Webex (`@Hivewire threshold`), by person id or email. */
   webex: z.optional(z.strictObject({ admins: z._default(z.array(webexPerson), []) })),
+  /** Who may change settings and run response actions from Teams, by Entra object id or email. */
+  teams: z.optional(z.strictObject({ admins: z._default(z.array(teamsPerson), []) })),
   users: z._default(z.record(nonEmpty(), z.email()), {}),
   /** "Was this you?": finding types (globs) asked automatically, how long to wait, where a SIEM reads answers. */
   triage: z.optional(

@@ -19,6 +19,7 @@ import { SlackUserDirectory } from './slack/users';
 import { startEmbeddedStore } from './store/embedded';
 import type { Store } from './store/store';
 import { chatRegistry } from './wiring/chats';
+import { createTeamsChat } from './chat/teams/adapter';
 import { createJobHandler, keepFailedJob } from './worker';
 import type { TeamsSettings } from './chat/teams/bot';
 import { teamsSettings } from './chat/teams/settings';
@@ -69,6 +70,7 @@ export async function createLocalRuntime(
   const embedded = options.store ? undefined : await startEmbeddedStore({ dataDir: config.dataDir });
   const metrics = new MetricsTally();
   const store = countingDeadLetters(options.store ?? embedded!.store, metrics);
+  const teams = teamsSettings(process.env, config);
   const webClient = new WebClient(config.slack.botToken, workerClientOptions(config.slack.apiUrl));
   // One token cache for the worker's posts and its user look-ups in customers' workspaces.
   const workspaceTokens = tokensOfCustomerWorkspaces(config, store);
@@ -87,7 +89,7 @@ export async function createLocalRuntime(
     store,
     slack,
     users,
-    chats: chatRegistry(config, slack, users),
+    chats: chatRegistry(config, slack, users, teams && createTeamsChat(teams, { config, store, logger })),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,
@@ -115,7 +117,7 @@ export async function createLocalRuntime(
 
   return {
     deps,
-    teams: teamsSettings(process.env, config),
+    teams,
     metrics,
     queue,
     storeEndpoint: embedded?.endpoint ?? '',

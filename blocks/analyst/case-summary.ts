@@ -19,6 +19,8 @@ function actor(event: AuditEvent): string {
       return mention(event.actor.id);
     case 'webex':
       return `Webex ${literal(event.actor.id)}`;
+    case 'teams':
+      return `Teams ${literal(event.actor.id)}`;
     case 'thehive':
       return `TheHive ${literal(event.actor.id)}`;
     case 'system':

@@ -17,7 +17,13 @@ import { createLogger, errorMessage } from '../logger';
 import { loadAwsConfig } from './config';
 import { metrics } from './metrics';
 import { perContainer, rebuiltOnChange, renewed, sameJson } from './per-container';
-import { INTEL_KEY_PARAMETERS, resolveSecrets, SECRET_MAX_AGE_SECONDS, ssmSecretSource } from './secrets';
+import {
+  INTEL_KEY_PARAMETERS,
+  resolveSecrets,
+  SECRET_MAX_AGE_SECONDS,
+  ssmSecretSource,
+  TEAMS_SECRET_PARAMETERS,
+} from './secrets';
 import { teamsSettings } from '../chat/teams/settings';
 import type { TeamsSettings } from '../chat/teams/bot';
 
@@ -61,13 +67,18 @@ export const edgeDeps = async (): Promise<EdgeDeps> => edgeFor(await awsConfig()
 
 /**
  * The worker's runtime from `build` (src/aws/worker-deps.ts's createAwsRuntime), built once per
- * container and again when a rotated secret changed it. The threat-intel keys (`*_API_KEY_PARAM`) are
- * read again every `SECRET_MAX_AGE_SECONDS` like the other secrets, into the environment the worker's
- * lookups read.
+ * container and again when a rotated secret changed it. The threat-intel keys (`*_API_KEY_PARAM`) and
+ * the Teams app password (`TEAMS_APP_PASSWORD_PARAM`, given when the stage has Teams) are read again
+ * every `SECRET_MAX_AGE_SECONDS` like the other secrets, into the environment the worker's lookups and
+ * its Teams adapter read.
  */
 export function workerRuntime<R>(build: (edge: EdgeDeps, env: NodeJS.ProcessEnv) => R): () => Promise<R> {
   const intelKeys = renewed(
-    async () => resolveSecrets(process.env, await secretSource(), INTEL_KEY_PARAMETERS),
+    async () =>
+      resolveSecrets(process.env, await secretSource(), {
+        ...INTEL_KEY_PARAMETERS,
+        ...TEAMS_SECRET_PARAMETERS,
+      }),
     { maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000, same: sameJson, onKept: keptInUse('threat-intel keys') },
   );
   const runtimeFor = rebuiltOnChange(async (edge: EdgeDeps, keys: Record<string, string>) => {
@@ -76,9 +87,6 @@ export function workerRuntime<R>(build: (edge: EdgeDeps, env: NodeJS.ProcessEnv)
   });
   return async () => runtimeFor(await edgeDeps(), await intelKeys());
 }
-
-/** The Teams secret the teams function reads from SSM (`TEAMS_APP_PASSWORD_PARAM` names the parameter). */
-const TEAMS_SECRET_PARAMETERS = { TEAMS_APP_PASSWORD_PARAM: 'TEAMS_APP_PASSWORD' } as const;
 
 /** Teams' settings in AWS (`TEAMS_APP_ID`, the app password from SSM), undefined when Teams is off. */
 export async function awsTeamsSettings(config: Config): Promise<TeamsSettings | undefined> {

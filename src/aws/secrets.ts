@@ -33,6 +33,9 @@ export const INTEL_KEY_PARAMETERS = {
   URLHAUS_API_KEY_PARAM: 'URLHAUS_API_KEY',
 } as const;
 
+/** Teams' app password, read by the functions that talk to Teams (the teams route and the worker). */
+export const TEAMS_SECRET_PARAMETERS = { TEAMS_APP_PASSWORD_PARAM: 'TEAMS_APP_PASSWORD' } as const;
+
 /**
  * Webex's two secrets, given only to the functions that use Webex and only when the stage is deployed
  * with `webex=true`: the bot token to those that post (ingest, worker), the webhook secret to the one

@@ -16,6 +16,8 @@ import { tokensOfCustomerWorkspaces } from '../slack/installations';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
 import { chatRegistry } from '../wiring/chats';
+import { createTeamsChat } from '../chat/teams/adapter';
+import { teamsSettings } from '../chat/teams/settings';
 import { createJobHandler } from '../worker';
 import { maxAttemptsFrom } from './config';
 import type { EdgeDeps } from './runtime';
@@ -47,11 +49,18 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
     tokenFor: workspaceTokens,
   });
   const users = new SlackUserDirectory(webClient, undefined, undefined, workspaceTokens);
+  // Teams when the stage has a teamsAppId (its password read into `env` with the threat-intel keys).
+  const teams = teamsSettings(env, config);
   const deps: WorkerDeps = {
     ...edge,
     slack,
     users,
-    chats: chatRegistry(config, slack, users),
+    chats: chatRegistry(
+      config,
+      slack,
+      users,
+      teams && createTeamsChat(teams, { config, store: edge.store, logger: edge.logger }),
+    ),
     theHive: new TheHiveClient({
       baseUrl: config.theHive.url,
       apiKey: config.theHive.apiKey,

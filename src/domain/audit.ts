@@ -5,11 +5,12 @@
 export type AuditActor =
   | { kind: 'slack'; id: string }
   | { kind: 'webex'; id: string }
+  | { kind: 'teams'; id: string }
   | { kind: 'thehive'; id: string }
   | { kind: 'system' };
 
 /** The chat platforms a person acts from, as the audit names them. */
-export type ChatActorKind = 'slack' | 'webex';
+export type ChatActorKind = 'slack' | 'webex' | 'teams';
 
 export interface AuditEvent {
   fingerprint: string;

@@ -48,10 +48,22 @@ export function organisationOf(config: Config, customer: string): string | undef
  * for "no organisation configured".
  */
 export function organisationsOfWorkspace(config: Config, team: string | undefined): (string | undefined)[] {
-  const customer = customerOfWorkspace(config, team);
+  return organisationsSeenFrom(config, customerOfWorkspace(config, team), (settings) => !!settings.slack);
+}
+
+/**
+ * The TheHive organisations a place on a chat platform may see: `customer`'s when the place is that
+ * customer's own, else the default one and those of customers with no place of their own there
+ * (`hasOwnPlace`).
+ */
+export function organisationsSeenFrom(
+  config: Config,
+  customer: string | undefined,
+  hasOwnPlace: (settings: CustomerSettings) => boolean,
+): (string | undefined)[] {
   if (customer) return [organisationOf(config, customer)];
   const others = Object.values(config.file.customers)
-    .filter((settings) => !settings.slack)
+    .filter((settings) => !hasOwnPlace(settings))
     .map((settings) => settings.thehive?.organisation);
   return [...new Set([config.theHive.organisation, ...others])];
 }

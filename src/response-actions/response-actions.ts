@@ -13,6 +13,7 @@ import type { ConfigFile } from '../config';
 import type { Deps } from '../deps';
 import type { JobOf } from '../queue/jobs';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
+import type { ChatActorKind } from '../domain/audit';
 import type { AnalystWorkerDeps } from '../deps';
 import { matchesFindingType } from '../domain/finding-types';
 import { isAllowed, isWebexAdmin, type GroupMembers } from '../access/permissions';
@@ -86,13 +87,40 @@ export async function requestResponseAction(
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'> & { members?: GroupMembers },
 ): Promise<ResponseActionRequest> {
   const action = deps.config.file.responseActions.find((candidate) => candidate.id === input.actionId);
+  return requestResponseActionFor(
+    {
+      ...input,
+      actor: { kind: input.platform ?? 'slack', id: input.userId },
+      allowed: action ? await mayRun(input, action, deps) : false,
+    },
+    deps,
+  );
+}
+
+/**
+ * The same, for a person whose right to run the action was decided by their platform (Slack's
+ * allow-lists above, Teams' admins); a refusal is audited too.
+ */
+export async function requestResponseActionFor(
+  input: {
+    fingerprint: string;
+    actionId: string;
+    userId: string;
+    actor: { kind: ChatActorKind; id: string };
+    allowed: boolean;
+    /** Where the result is threaded when not on Slack. */
+    platform?: 'webex';
+  },
+  deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
+): Promise<ResponseActionRequest> {
+  const action = deps.config.file.responseActions.find((candidate) => candidate.id === input.actionId);
   if (!action) return { outcome: 'unknown-action' };
   const alert = await deps.store.getAlert(input.fingerprint);
   if (!alert) return { outcome: 'unknown-alert' };
   if (!matchesFindingType(alert.finding.type, action.findingTypes))
     return { outcome: 'not-applicable', action };
-  const actor = { kind: input.platform ?? ('slack' as const), id: input.userId };
-  if (!(await mayRun(input, action, deps))) {
+  const { actor } = input;
+  if (!input.allowed) {
     await deps.store.appendAudit({
       fingerprint: input.fingerprint,
       caseId: alert.caseId,

@@ -21,6 +21,7 @@ import { createWebexConsole } from './webex-console';
 import { SANDBOX_WEBEX_ROOM_TITLE, WebexSpace } from './webex-space';
 import { TeamsActivitySender } from './teams-activities';
 import { createTeamsApi } from './teams-api';
+import { createTeamsConsole } from './teams-console';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, SandboxTeamsTenant } from './teams-tenant';
 
 export { SANDBOX_BOT, SANDBOX_TEAM, SANDBOX_USERS, SlackWorkspace } from './slack-workspace';
@@ -146,6 +147,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     appPassword: SANDBOX_TEAMS.appPassword,
   });
   const teamsSender = new TeamsActivitySender({ tenant: teams, publicUrl });
+  const teamsConsole = createTeamsConsole({ tenant: teams, sender: teamsSender });
   const theHiveApi = createTheHiveApi({ theHive, apiKey: options.theHiveApiKey });
   const webConsole = createConsole({
     workspace,
@@ -166,6 +168,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         (await theHiveApi(req, res)) ||
         (await webexApi(req, res)) ||
         (webexConsole !== undefined && (await webexConsole.handle(req, res))) ||
+        (await teamsConsole(req, res)) ||
         (await teamsApi(req, res)) ||
         (oauth !== undefined && (await oauth.handle(req, res))) ||
         webConsole.handle(req, res)

@@ -163,14 +163,22 @@ export function createTeamsApi(options: TeamsApiOptions) {
     }
     const members = MEMBER_PATH.exec(path);
     if (members && method === 'GET') {
-      const conversation = tenant.conversation(decodeURIComponent(members[1]!));
+      // A team's roster is read with the team id as the conversation id, as in Teams.
+      const conversationId = decodeURIComponent(members[1]!);
+      const conversation =
+        conversationId === SANDBOX_TEAMS.team.id
+          ? { kind: 'channel' as const }
+          : tenant.conversation(conversationId);
       if (!conversation) throw new ConnectorError(404, 'ConversationNotFound', 'Conversation not found.');
       const inIt = SANDBOX_TEAMS_PEOPLE.filter(
         (person) => conversation.kind === 'channel' || conversation.member === person.id,
       );
       if (!members[2]) return { status: 200, body: inIt.map(teamsAccount) };
       const wanted = decodeURIComponent(members[2]);
-      const person = inIt.find((one) => one.id === wanted || one.aadObjectId === wanted);
+      // Teams finds a member by channel account id, Entra object id or user principal name.
+      const person = inIt.find(
+        (one) => one.id === wanted || one.aadObjectId === wanted || one.email === wanted.toLowerCase(),
+      );
       if (!person)
         throw new ConnectorError(
           404,

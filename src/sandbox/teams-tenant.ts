@@ -5,14 +5,13 @@
  * signing key: Teams signs what it sends a bot with keys published in its OpenID metadata, and the
  * sandbox does the same, so the bot's real JWT validation (the Teams SDK's) runs against it.
  */
-import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { SANDBOX_TEAMS_APP } from '../chat/teams/settings';
+import { SANDBOX_TEAMS_APP, SANDBOX_TEAMS_TARGET } from '../chat/teams/settings';
 
 /** The sandbox tenant, its team and the team's channel where alerts go by default. */
 export const SANDBOX_TEAMS = {
-  team: { id: '19:sandbox-team@thread.tacv2', name: 'Security Operations' },
-  channel: { id: '19:sandbox-alerts@thread.tacv2', name: 'Alerts' },
+  ...SANDBOX_TEAMS_TARGET,
   /** The bot's app id, password and tenant: what the bot uses when `TEAMS_APP_ID` is not set. */
   ...SANDBOX_TEAMS_APP,
   botName: 'Hivewire',
@@ -197,9 +196,12 @@ export class SandboxTeamsTenant extends EventEmitter {
     return activity;
   }
 
-  /** A fresh activity id for what the tenant sends the bot (clicks, mentions, installs). */
+  /**
+   * A fresh activity id for what the tenant sends the bot (clicks, mentions, installs): numeric like
+   * every Teams message id, since a person's message can become the root of a reply chain.
+   */
   newInboundId(): string {
-    return randomUUID();
+    return this.nextMessageId();
   }
 
   /** Teams message ids are epoch milliseconds: kept numeric and increasing, one per message. */

@@ -1,9 +1,10 @@
 /**
  * The chat registry (src/chat/port.ts, `Deps.chats`): one adapter per configured platform, built by
  * each composition root from the clients it already has. Slack's is always there; Webex's when a bot
- * token is configured. Teams registers its adapter here once it has one.
+ * token is configured; Teams' when its root built one (src/chat/teams/adapter.ts, from the Teams settings
+ * only a root reads).
  */
-import type { ChatRegistry } from '../chat/port';
+import type { ChatPort, ChatRegistry } from '../chat/port';
 import { SlackChat } from '../chat/slack/adapter';
 import { WebexChat, webexClientFor } from '../chat/webex/adapter';
 import type { Config } from '../config';
@@ -14,9 +15,11 @@ export function chatRegistry(
   config: Pick<Config, 'webex'>,
   slack: SlackDelivery,
   users: Pick<SlackUserDirectory, 'userIdForEmail'>,
+  teams?: ChatPort,
 ): ChatRegistry {
   return {
     slack: new SlackChat(slack, users),
     ...(config.webex ? { webex: new WebexChat(webexClientFor(config)) } : {}),
+    ...(teams ? { teams } : {}),
   };
 }

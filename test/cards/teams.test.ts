@@ -13,7 +13,8 @@ import { responseActionId } from '../../blocks/analyst/actions';
 import type { AdaptiveCard } from '../../cards/core';
 import { openUrl } from '../../cards/core';
 import { cardText } from '../../cards/escape';
-import { teamsAlertCard, teamsIgnoreForm, teamsNoteCard, type TeamsCard } from '../../cards/teams';
+import { teamsAlertCard, teamsIgnoreForm, teamsNote, teamsNoteCard, type TeamsCard } from '../../cards/teams';
+import type { ThreadNote } from '../../src/domain/notes';
 import { parseEvent } from '../../src/findings/parse';
 import type { AlertRecord } from '../../src/domain/alert';
 import { checkCard, markdownTexts, markupIn } from '../helpers/adaptive-cards';
@@ -37,6 +38,34 @@ const STATES: AlertRecordOverrides[] = [
   },
   { state: 'ignored', ignoredBy: '0b0b0000-0000-4000-8000-000000000002', ignoreReason: 'Red team' },
 ];
+
+/** One thread note of every kind, with `text` wherever a note carries outside text. */
+function everyNote(text: string): ThreadNote[] {
+  const caseUrl = 'https://thehive.example.com/cases/~1/details';
+  return [
+    { kind: 'case-opened', caseNumber: 7, caseUrl, person: text, observableCount: 3 },
+    {
+      kind: 'case-change',
+      caseNumber: 7,
+      caseUrl,
+      actor: text,
+      changes: [
+        { field: 'status', from: text, to: text, stage: 'InProgress', actor: text },
+        { field: 'status', to: text, stage: 'Closed', actor: text },
+        { field: 'assignee', from: text, to: text, actor: text },
+        { field: 'severity', from: 2, to: 3, actor: text },
+        { field: 'title', to: text, actor: text },
+        { field: 'tags', added: [text], removed: [text], actor: text },
+        { field: 'gone', to: 'merged', actor: text },
+      ],
+    },
+    { kind: 'escalation-failed', reason: text, person: text },
+    { kind: 'ignored', person: text, reason: text },
+    { kind: 'severity-raised', from: 'LOW', to: 'HIGH', reopened: true },
+    { kind: 'already-escalated', caseNumber: 7, caseUrl },
+    { kind: 'notice', text },
+  ];
+}
 
 /** The card as the adaptivecards library reads it (Teams' own `msteams` key aside). */
 function asCard(card: TeamsCard): AdaptiveCard {
@@ -99,6 +128,24 @@ describe('every card the product sends to Teams', () => {
     ]);
   });
 
+  it.each(everyNote('TheHive said: done').map((note) => [note.kind, note] as const))(
+    'the %s thread note parses for 1.5 with no event',
+    (_kind, note) => {
+      expectClean(teamsNote(note));
+    },
+  );
+
+  it('a case note links the case with an Action.OpenUrl, not Markdown', () => {
+    const [opened] = everyNote('Alice');
+    expect(teamsNote(opened!).actions).toEqual([
+      {
+        type: 'Action.OpenUrl',
+        title: 'Open in TheHive',
+        url: 'https://thehive.example.com/cases/~1/details',
+      },
+    ]);
+  });
+
   it('a thread note parses for 1.5 with its link', () => {
     expectClean(
       teamsNoteCard(
@@ -147,6 +194,8 @@ describe('finding text in a Teams card', () => {
     '<at>',
     '[x](https://evil.example)',
     'https://evil.example/login',
+    // Found by this property: a linkifying client reads `//` as a protocol-relative link.
+    '//+.0',
     'teams.microsoft.com/l/channel/19%3a',
     'jdoe@evil.example',
     '**bold**',
@@ -187,6 +236,7 @@ describe('finding text in a Teams card', () => {
           teamsAlertCard({ ...alert, state: 'ignored', ignoredBy: a, ignoreReason: b }, THEHIVE),
           teamsIgnoreForm(alert),
           teamsNoteCard([`✅ Closed as ${cardText(a, 200)}`]),
+          ...everyNote(b).map(teamsNote),
         ]) {
           expect(JSON.stringify(card)).not.toMatch(/"entities"/);
           for (const text of markdownTexts(asCard(card))) {
@@ -199,5 +249,6 @@ describe('finding text in a Teams card', () => {
       }),
       { numRuns: 150 },
     );
-  });
+    // 150 runs of a dozen cards through the adaptivecards parser: seconds alone, more on a loaded machine.
+  }, 120_000);
 });

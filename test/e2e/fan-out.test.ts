@@ -10,11 +10,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeEvent } from '../../src/audit';
 import { webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
 import { SANDBOX_DEFAULTS } from '../../src/config';
 import type { AlertRecord } from '../../src/domain/alert';
+import { SANDBOX_TEAMS } from '../../src/sandbox/teams-tenant';
 import { SANDBOX_WEBEX_PEOPLE } from '../../src/sandbox/webex-space';
 import { eventually } from '../helpers/eventually';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
@@ -25,7 +25,7 @@ const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
   (typeof SANDBOX_WEBEX_PEOPLE)[number],
 ];
 const ROOM = SANDBOX_DEFAULTS.webexRoomId;
-const TEAMS_CHANNEL = '19:soc-alerts@thread.tacv2';
+const TEAMS_CHANNEL = SANDBOX_TEAMS.channel.id;
 const FINDING = readFileSync(
   join(__dirname, '../../fixtures/aws/guardduty-iamuser-toripcaller.json'),
   'utf8',
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const configFile = join(configDir, 'hivewire.yml');
   writeFileSync(
     configFile,
-    `defaults:\n  teams: { team: '19:team@thread.tacv2', channel: '${TEAMS_CHANNEL}' }\n`,
+    `defaults:\n  teams: { team: '${SANDBOX_TEAMS.team.id}', channel: '${TEAMS_CHANNEL}' }\n`,
   );
   product = await startInProcessSandbox({ HIVEWIRE_CONFIG: configFile });
   await registerWebexWebhooks(webexClientFor(product.config), {
@@ -180,25 +180,17 @@ describe('one finding routed to Slack and Webex', () => {
   );
 
   it(
-    'skips the Teams route while no Teams adapter is registered, saying so once in the audit',
+    'posts the alert in the routed Teams channel through the registered Teams adapter',
     async () => {
       const fingerprint = await ingest();
       await settle();
       const alert = await alertOf(fingerprint);
-      expect(product.runtime.deps.chats.teams).toBeUndefined();
-      expect(alert.posts?.teams).toBeUndefined();
+      expect(product.runtime.deps.chats.teams?.platform).toBe('teams');
+      expect(alert.posts?.teams).toMatchObject({ channel: TEAMS_CHANNEL, messageId: expect.any(String) });
       const skipped = (await product.runtime.deps.store.listAudit(fingerprint)).filter(
         (event) => event.action === 'not-posted',
       );
-      expect(skipped).toEqual([
-        expect.objectContaining({
-          details: { platform: 'teams', channel: TEAMS_CHANNEL, reason: 'no adapter registered' },
-        }),
-      ]);
-      // `hivewire audit` says it in words.
-      expect(describeEvent(skipped[0]!, product.config)).toBe(
-        `alert not posted to teams ${TEAMS_CHANNEL}: no adapter registered`,
-      );
+      expect(skipped).toEqual([]);
     },
     FLOW_TIMEOUT_MS,
   );

@@ -223,6 +223,8 @@ describe('functions', () => {
       expect(conditional).toEqual([
         ...given('HasSlackOAuth', OAUTH_SECRETS[name]),
         ...given('HasWebex', WEBEX_SECRETS[name]),
+        // The worker posts in Teams only when the stage has a teamsAppId.
+        ...(name === 'worker' ? given('HasTeams', ['teams-app-password']) : []),
       ]);
       expect(variables.SLACK_INSTALLATION_KMS_KEY).toEqual(
         INSTALLATION_READERS.includes(name)
@@ -446,10 +448,11 @@ describe('IAM, least privilege per function', () => {
       const optional = reads.filter(({ condition }) => condition).map(({ condition }) => condition);
       expect(optional).toEqual(
         role === 'WorkerRole'
-          ? // the config file, the Webex token, customers' TheHive keys, threat-intel keys
+          ? // the config file, the Webex token, the Teams app password, customers' TheHive keys, threat-intel keys
             [
               'HasConfigParam',
               'HasWebex',
+              'HasTeams',
               'HasConfigParam',
               'HasVirusTotalKey',
               'HasAbuseIpDbKey',
@@ -479,6 +482,8 @@ describe('IAM, least privilege per function', () => {
     for (const role of ['IngestRole', 'WorkerRole'])
       expect(resources(role, 'HasWebex')).toEqual([ssmParameterArn('webex-bot-token')]);
     expect(resources('WebexRole', 'HasWebex')).toEqual([ssmParameterArn('webex-webhook-secret')]);
+    // The worker posts in Teams only in a stage with a teamsAppId.
+    expect(resources('WorkerRole', 'HasTeams')).toEqual([ssmParameterArn('teams-app-password')]);
   });
 
   it('lets only the functions that read or write installations use the KMS key, only for installations', () => {

@@ -8,18 +8,27 @@
  */
 import {
   App,
+  toThreadedConversationId,
   type HttpMethod,
   type HttpRouteHandler,
   type IHttpServerAdapter,
   type IHttpServerResponse,
 } from '@microsoft/teams.apps';
-import { PUBLIC, withOverrides, type CloudEnvironment } from '@microsoft/teams.api';
+import {
+  PUBLIC,
+  stripMentionsText,
+  type Client as ApiClient,
+  withOverrides,
+  type CloudEnvironment,
+} from '@microsoft/teams.api';
+import { teamsMessage } from '../../../cards/teams';
 import { schemaRejection } from '../../findings/outcome';
 import { parseJsonText } from '../../json';
-import { errorMessage } from '../../logger';
+import { errorMessage, type Logger } from '../../logger';
 import { bodyTextOf, headerOf, jsonResponse, type HttpRequest, type HttpResponse } from '../../http/request';
 import { activitySchema, cardActionSchema, type TeamsActivity } from './activity';
 import { handleCardAction, type TeamsBotDeps } from './clicks';
+import { runTeamsCommand, type TeamsSpeaker } from './commands';
 
 export type { TeamsBotDeps };
 import { saveInstallation } from './installations';
@@ -81,31 +90,56 @@ function cloudFor(settings: TeamsSettings): CloudEnvironment {
   return withOverrides(PUBLIC, { openIdMetadataUrl: settings.sandbox.openIdMetadataUrl });
 }
 
+/** The person an activity comes from; their email is asked of the connector only when needed. */
+function speakerOf(activity: TeamsActivity, api: ApiClient): TeamsSpeaker {
+  return {
+    id: activity.from.id,
+    ...(activity.from.aadObjectId ? { aadObjectId: activity.from.aadObjectId } : {}),
+    email: async () => {
+      const conversation = activity.conversation.id.split(';')[0]!;
+      const member = await api.conversations
+        .members(conversation)
+        .getById(encodeURIComponent(activity.from.id));
+      return member.email ?? member.userPrincipalName;
+    },
+  };
+}
+
 export interface TeamsBot {
   app: App;
   /** `POST /teams/messages`. */
   handle(request: HttpRequest): Promise<HttpResponse>;
 }
 
-/** Builds the Teams bot (once per process) and registers Hivewire's handlers on it. */
-export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps): Promise<TeamsBot> {
-  const adapter = new RouteAdapter();
-  const app = new App({
+/**
+ * The Teams SDK's App for `settings`, serving no HTTP of its own (`adapter` keeps its handler for
+ * Hivewire's route). The connector client (`app.api`) fetches its token on first use.
+ */
+export function teamsApp(settings: TeamsSettings, logger: Logger, adapter = new RouteAdapter()): App {
+  return new App({
     clientId: settings.appId,
     ...(settings.sandbox
       ? { token: sandboxToken(settings, settings.sandbox.tokenUrl), serviceUrl: settings.sandbox.serviceUrl }
       : { clientSecret: settings.appPassword }),
     ...(settings.tenantId ? { tenantId: settings.tenantId } : {}),
     cloud: cloudFor(settings),
-    logger: sdkLogger(deps.logger),
+    logger: sdkLogger(logger),
     httpServerAdapter: adapter,
     messagingEndpoint: TEAMS_MESSAGES_PATH,
   });
+}
+
+/** Builds the Teams bot (once per process) and registers Hivewire's handlers on it. */
+export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps): Promise<TeamsBot> {
+  const adapter = new RouteAdapter();
+  const app = teamsApp(settings, deps.logger, adapter);
 
   /** What a request's body was when it could not be decoded, by the placeholder handed to the SDK. */
   const undecodable = new WeakMap<object, { error: string; text: string }>();
   /** The activity as zod read it, by the body the SDK hands on. */
   const parsed = new WeakMap<object, TeamsActivity>();
+  /** The same, by activity id, while its request is being processed. */
+  const parsedById = new Map<string, TeamsActivity>();
 
   await app.initialize();
   // Between the SDK's authentication and its processing: the only place the activity is parsed.
@@ -124,7 +158,13 @@ export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps
       return { status: 400, body: { error } };
     }
     parsed.set(body, result.data);
-    return process(event);
+    const id = result.data.id;
+    if (id) parsedById.set(id, result.data);
+    try {
+      return await process(event);
+    } finally {
+      if (id && parsedById.get(id) === result.data) parsedById.delete(id);
+    }
   };
 
   app.on('install.add', async ({ activity }) => {
@@ -136,7 +176,19 @@ export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps
     if (read?.membersAdded?.some((member) => member.id === read.recipient.id))
       await saveInstallation(read, deps);
   });
-  app.on('card.action', async ({ activity }) => {
+  app.on('message', async ({ activity, api }) => {
+    // The SDK hands message handlers its own copy of the activity: the one parsed is found by its id.
+    const read = parsed.get(activity as object) ?? parsedById.get(activity.id);
+    if (!read) return;
+    // In a channel the bot only receives messages that @mention it; the mention is not the command.
+    const text = stripMentionsText(activity, { accountId: read.recipient.id }) ?? '';
+    const card = await runTeamsCommand(text, speakerOf(read, api), read.channelData?.team?.id, deps);
+    // The answer goes in the mention's reply chain (a channel conversation id names its thread's root).
+    const [conversation, root = read.id] = read.conversation.id.split(';messageid=');
+    const thread = root ? toThreadedConversationId(conversation!, root) : conversation!;
+    await api.conversations.activities(thread).create(teamsMessage(card) as never);
+  });
+  app.on('card.action', async ({ activity, api }) => {
     const read = parsed.get(activity as object);
     const value = cardActionSchema.safeParse(read?.value);
     if (!read || !value.success) {
@@ -150,7 +202,7 @@ export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps
         value: { code: 'BadRequest', message: error, innerHttpError: { statusCode: 400, body: null } },
       };
     }
-    return handleCardAction(value.data.action.data, read, deps);
+    return handleCardAction(value.data.action.data, read, speakerOf(read, api), deps);
   });
 
   return {

@@ -3,14 +3,19 @@
  * as Slack's buttons. The invoke's answer is Teams' private reply to the clicker: a short message, or a
  * card that takes the clicked card's place (the ignore form, then the alert as it now is).
  */
-import { CREATE_CASE, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
+import { ASK_USER, CREATE_CASE, ENRICH, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
+import { responseActionOf } from '../../../blocks/analyst/actions';
 import { IGNORE_NOTE_FIELD, IGNORE_REASON_FIELD } from '../../../cards/forms';
 import { teamsIgnoreForm, type TeamsCard } from '../../../cards/teams';
 import { renderTeamsAlert } from '../../alerts/render';
 import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
 import { isIgnoreReason } from '../../domain/ignore';
 import { requestEscalation } from '../../cases/request-escalation';
+import { lookupTargetsOfAlert } from '../../lookups/targets';
+import { requestResponseActionFor } from '../../response-actions/response-actions';
+import { requestTriage } from '../../triage/triage';
 import type { TeamsActivity } from './activity';
+import { isTeamsAdmin, type TeamsSpeaker } from './commands';
 import type { Deps } from '../../deps';
 
 /** What the Teams bot's handlers are given. */
@@ -42,7 +47,7 @@ const NOT_OPEN = {
 } as const;
 
 async function createCase(fingerprint: string, person: string, deps: TeamsBotDeps) {
-  const result = await requestEscalation({ fingerprint, userId: person }, deps);
+  const result = await requestEscalation({ fingerprint, userId: person, platform: 'teams' }, deps);
   deps.logger.info('create case clicked', { platform: 'teams', fingerprint, outcome: result.outcome });
   switch (result.outcome) {
     case 'requested':
@@ -71,6 +76,7 @@ async function submitIgnore(
     {
       fingerprint,
       userId: activity.from.aadObjectId ?? activity.from.id,
+      platform: 'teams',
       ...(activity.from.name ? { userName: activity.from.name } : {}),
       reason,
       ...(typeof note === 'string' ? { note } : {}),
@@ -81,10 +87,78 @@ async function submitIgnore(
   return cardAnswer(renderTeamsAlert(result.alert, deps.config).attachments[0].content);
 }
 
+/** Enrich: the alert's indicators looked up by the worker, as Slack's button does. */
+async function enrich(fingerprint: string, person: string, deps: TeamsBotDeps) {
+  const alert = await deps.store.getAlert(fingerprint);
+  if (!alert) return answer(NOT_OPEN['unknown-alert']);
+  const targets = lookupTargetsOfAlert(alert);
+  if (targets.length === 0)
+    return answer('This alert has no indicators to look up (public IPs, domains, URLs or hashes).');
+  await deps.queue.enqueue({
+    kind: 'lookup',
+    targets,
+    userId: person,
+    reply: { to: 'thread', fingerprint },
+    requestedAt: deps.now().toISOString(),
+  });
+  return answer(`Looking up ${targets.length === 1 ? '1 indicator' : `${targets.length} indicators`}…`);
+}
+
+/** Ask the user: "was this you?" asked of the person the finding is about, as Slack's button does. */
+async function askUser(fingerprint: string, person: string, deps: TeamsBotDeps) {
+  const result = await requestTriage({ fingerprint, requestedBy: person }, deps);
+  switch (result.outcome) {
+    case 'requested':
+      return answer('Asking the person this finding is about "was this you?"…');
+    case 'pending':
+      return answer('A "was this you?" question is already waiting for an answer.');
+    case 'no-person':
+      return answer('This finding names no person to ask.');
+    case 'no-email':
+      return answer('No email address is known for that person: add it under users in the config file.');
+    case 'unknown-alert':
+      return answer(NOT_OPEN['unknown-alert']);
+  }
+}
+
+/** A response action: run by Teams admins only (`teams.admins`), audited either way, as on Slack. */
+async function responseAction(
+  fingerprint: string,
+  actionId: string,
+  speaker: TeamsSpeaker,
+  deps: TeamsBotDeps,
+) {
+  const person = speaker.aadObjectId ?? speaker.id;
+  const result = await requestResponseActionFor(
+    {
+      fingerprint,
+      actionId,
+      userId: person,
+      actor: { kind: 'teams', id: person },
+      allowed: await isTeamsAdmin(speaker, deps.config),
+    },
+    deps,
+  );
+  deps.logger.info('response action clicked', { platform: 'teams', fingerprint, outcome: result.outcome });
+  switch (result.outcome) {
+    case 'requested':
+      return answer(`Running ${result.action.label}… the result goes in the alert's thread.`);
+    case 'refused':
+      return answer(`Only Hivewire admins may run ${result.action.label}.`);
+    case 'not-applicable':
+      return answer(`${result.action.label} does not apply to this finding.`);
+    case 'unknown-action':
+      return answer('This response action is no longer configured.');
+    case 'unknown-alert':
+      return answer(NOT_OPEN['unknown-alert']);
+  }
+}
+
 /** Runs the click `data` (`{action, fingerprint, …inputs}`) from `activity`'s person. */
 export async function handleCardAction(
   data: { action: string; fingerprint: string } & Record<string, unknown>,
   activity: TeamsActivity,
+  speaker: TeamsSpeaker,
   deps: TeamsBotDeps,
 ) {
   const person = activity.from.aadObjectId ?? activity.from.id;
@@ -99,7 +173,14 @@ export async function handleCardAction(
     }
     case IGNORE_MODAL:
       return submitIgnore(data, fingerprint, activity, deps);
-    default:
-      return answer('This action is not available in Teams yet.');
+    case ENRICH:
+      return enrich(fingerprint, person, deps);
+    case ASK_USER:
+      return askUser(fingerprint, person, deps);
+    default: {
+      const actionId = responseActionOf(action);
+      if (actionId) return responseAction(fingerprint, actionId, speaker, deps);
+      return answer('This action is not available in Teams.');
+    }
   }
 }

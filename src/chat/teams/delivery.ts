@@ -6,7 +6,8 @@
  * The methods are the chat port's (docs: PORT.md), with alerts and notes already rendered as cards.
  */
 import { toThreadedConversationId, type App } from '@microsoft/teams.apps';
-import { Client } from '@microsoft/teams.api';
+import { Client, type TeamsChannelAccount } from '@microsoft/teams.api';
+import axios from 'axios';
 import { teamsMessage, type TeamsCard } from '../../../cards/teams';
 
 /** A message Hivewire posted in Teams: conversation (channel or chat) id and activity id. */
@@ -62,13 +63,16 @@ export class TeamsDelivery {
     return sent.id;
   }
 
-  /** Opens (or finds) the 1:1 chat with `person` and posts `card` there. */
+  /**
+   * Opens (or finds) the 1:1 chat with `person` and posts `card` there, through `serviceUrl` (a team's
+   * installation's; the SDK's default otherwise).
+   */
   async directMessage(
     person: TeamsPersonRef,
     card: TeamsCard,
-    serviceUrlOf: string,
+    serviceUrl?: string,
   ): Promise<TeamsMessageRef> {
-    const api = connector(serviceUrlOf, this.app);
+    const api = connector(serviceUrl ?? this.app.api.serviceUrl, this.app);
     const conversation = await api.conversations.create({
       members: [{ id: person.id, role: 'user', name: person.name ?? '' }],
       ...(this.options.tenantId ? { tenantId: this.options.tenantId } : {}),
@@ -77,7 +81,26 @@ export class TeamsDelivery {
     return { channel: conversation.id, messageId: conversation.activityId ?? '' };
   }
 
+  /**
+   * One member of a team or conversation, by Teams id, Entra object id or user principal name;
+   * undefined when the connector says they are not in it (404).
+   */
+  async member(conversation: string, who: string): Promise<TeamsChannelAccount | undefined> {
+    const api = await this.client(conversation);
+    try {
+      return await api.conversations.members(conversation).getById(encodeURIComponent(who));
+    } catch (error) {
+      if (axios.isAxiosError(error) && error.response?.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The service URL `channel` is reached at: its team's installation's, else the SDK's default. */
+  async serviceUrlOf(channel: string): Promise<string> {
+    return (await this.options.serviceUrlFor?.(channel)) ?? this.app.api.serviceUrl;
+  }
+
   private async client(channel: string): Promise<Client> {
-    return connector((await this.options.serviceUrlFor?.(channel)) ?? this.app.api.serviceUrl, this.app);
+    return connector(await this.serviceUrlOf(channel), this.app);
   }
 }

@@ -15,6 +15,12 @@ export const SANDBOX_TEAMS_APP = {
   tenantId: '5a4d1e4c-0000-4000-8000-00000000beef',
 } as const;
 
+/** (documented) The sandbox tenant's team and the channel its alerts go to when the config names none. */
+export const SANDBOX_TEAMS_TARGET = {
+  team: { id: '19:sandbox-team@thread.tacv2', name: 'Security Operations' },
+  channel: { id: '19:sandbox-alerts@thread.tacv2', name: 'Alerts' },
+} as const;
+
 /** Where the sandbox serves its Teams stand-in. */
 export const TEAMS_SANDBOX_PATH = '/sandbox/teams';
 
@@ -45,7 +51,11 @@ export function teamsSettings(
   env: NodeJS.ProcessEnv,
   config: Pick<Config, 'sandbox' | 'publicUrl'>,
 ): TeamsSettings | undefined {
-  const parsed = envSchema.safeParse(env);
+  // The template gives '' for a Teams parameter left unset: the same as no variable.
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => name.startsWith('TEAMS_') && value !== ''),
+  );
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`environment: ${String(issue.path[0])}: ${issue.message}`);

@@ -4,8 +4,10 @@
  * sandbox's OpenID metadata over HTTP), and the bot keeps the team's conversation reference; a forged
  * install changes nothing.
  */
+import { CREATE_CASE } from '../../../blocks/actions';
 import { findInstallation } from '../../../src/chat/teams/installations';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, SandboxTeamsTenant } from '../../../src/sandbox/teams-tenant';
+import { makeAlertRecord } from '../../helpers/alerts';
 import { startInProcessSandbox, type InProcessSandbox } from '../../helpers/sandbox-server';
 
 let product: InProcessSandbox;
@@ -34,4 +36,46 @@ test('a forged install is refused, the sandbox’s own install keeps the referen
     serviceUrl: `${product.config.publicUrl}/sandbox/teams/`,
     installedBy: SANDBOX_TEAMS_PEOPLE[0]!.aadObjectId,
   });
+});
+
+test('the console’s Teams channel is served with the adaptivecards renderer; its clicks reach the bot signed', async () => {
+  const { runtime } = product;
+  const page = await fetch(`${product.config.publicUrl}/sandbox/teams/console`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  const html = await page.text();
+  for (const script of ['markdown-it.js', 'adaptivecards.js', 'teams.js']) {
+    expect(html).toContain(`/sandbox/teams/console/${script}`);
+    const served = await fetch(`${product.config.publicUrl}/sandbox/teams/console/${script}`);
+    expect(served.status).toBe(200);
+    expect((await served.text()).length).toBeGreaterThan(1000);
+  }
+
+  const alert = makeAlertRecord({ state: 'open' });
+  const { version: _version, ...record } = alert;
+  await runtime.deps.store.createAlert(record);
+  const click = (person: string) =>
+    fetch(`${product.config.publicUrl}/sandbox/teams/console/click`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        person,
+        replyToId: '1',
+        verb: CREATE_CASE,
+        data: { action: CREATE_CASE, fingerprint: alert.fingerprint },
+      }),
+    });
+  const answer = await click(SANDBOX_TEAMS_PEOPLE[1]!.aadObjectId);
+  expect(await answer.json()).toEqual({
+    status: 200,
+    body: {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.activity.message',
+      value: 'Creating the case…',
+    },
+  });
+  expect((await runtime.deps.store.getAlert(alert.fingerprint))?.escalatedBy).toBe(
+    SANDBOX_TEAMS_PEOPLE[1]!.aadObjectId,
+  );
+  expect((await click('nobody')).status).toBe(400);
 });

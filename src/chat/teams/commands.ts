@@ -1,0 +1,120 @@
+/**
+ * `@Hivewire threshold [LEVEL] | case <number> | help` in a Teams channel: the same command line as
+ * Slack's `/hivewire` (parsed by the same parser), run by the same use cases, answered with a card in
+ * the mention's reply chain. Who may change settings: `teams.admins` in the config file, by Entra object
+ * id or email, as `slack.admins` decides on Slack. A customer's own team (`customers.<c>.teams.team`)
+ * sees and sets that customer's threshold and finds that customer's cases only.
+ */
+import type { ThresholdChange, ThresholdView } from '../../domain/threshold';
+import { teamsHelp, teamsNoteCard, teamsText, type TeamsCard } from '../../../cards/teams';
+import { openUrl } from '../../../cards/core';
+import { trustedCaseUrl } from '../../../blocks/case-link';
+import { readThreshold, setThreshold } from '../../alerts/threshold';
+import { lookupCase } from '../../cases/lookup';
+import { organisationsSeenFrom } from '../../enrich/tenancy';
+import type { Config } from '../../config';
+import type { Deps } from '../../deps';
+import { parseCommand } from '../../slack/listeners/command';
+
+export type TeamsCommandDeps = Pick<Deps, 'store' | 'config' | 'logger'>;
+
+/** Who is speaking, as Teams names them; `email` is asked of the connector only when the admins list needs it. */
+export interface TeamsSpeaker {
+  aadObjectId?: string;
+  id: string;
+  email?: () => Promise<string | undefined>;
+}
+
+/** The customer whose own team `teamId` is, or undefined for any other (the provider's) team. */
+export function customerOfTeam(config: Pick<Config, 'file'>, teamId: string | undefined): string | undefined {
+  if (!teamId) return undefined;
+  return Object.entries(config.file.customers).find(([, settings]) => settings.teams?.team === teamId)?.[0];
+}
+
+/** Whether a Teams person is listed in `teams.admins`, by Entra object id or (case-insensitive) email. */
+export async function isTeamsAdmin(speaker: TeamsSpeaker, config: Pick<Config, 'file'>): Promise<boolean> {
+  const admins = (config.file.teams?.admins ?? []).map((admin) => admin.toLowerCase());
+  if (speaker.aadObjectId && admins.includes(speaker.aadObjectId.toLowerCase())) return true;
+  if (!admins.some((admin) => admin.includes('@'))) return false;
+  const email = await speaker.email?.();
+  return email !== undefined && admins.includes(email.toLowerCase());
+}
+
+function thresholdShown(view: ThresholdView): TeamsCard {
+  const where = view.customer === undefined ? '' : ` for ${teamsText(view.customer)}`;
+  return teamsNoteCard([
+    `Findings below ${view.level} are not posted${where} (${view.source === 'setting' ? 'set with the threshold command' : 'the configured default'}).`,
+  ]);
+}
+
+function thresholdChanged(change: ThresholdChange): TeamsCard {
+  switch (change.outcome) {
+    case 'changed':
+      return teamsNoteCard([`✅ Severity threshold set: ${change.from} → ${change.to}.`]);
+    case 'unchanged':
+      return teamsNoteCard([`The severity threshold already is ${change.level}.`]);
+    case 'refused':
+      return teamsNoteCard([
+        '⛔ Only Hivewire admins may change the severity threshold (teams.admins in the config file).',
+      ]);
+  }
+}
+
+/** Runs the command in `text` (the mention already taken out) from `speaker` in team `teamId`. */
+export async function runTeamsCommand(
+  text: string,
+  speaker: TeamsSpeaker,
+  teamId: string | undefined,
+  deps: TeamsCommandDeps,
+): Promise<TeamsCard> {
+  const command = parseCommand(text);
+  switch (command.kind) {
+    case 'help':
+      return teamsHelp();
+    case 'usage':
+      return teamsNoteCard([teamsText(command.problem), 'Try @Hivewire help.']);
+    case 'threshold': {
+      const customer = customerOfTeam(deps.config, teamId);
+      if (!command.level) return thresholdShown(await readThreshold(deps, customer));
+      const person = speaker.aadObjectId ?? speaker.id;
+      const change = await setThreshold(
+        {
+          level: command.level,
+          customer,
+          actor: { kind: 'teams', id: person },
+          allowed: await isTeamsAdmin(speaker, deps.config),
+        },
+        deps,
+      );
+      deps.logger.info('threshold change', { platform: 'teams', outcome: change.outcome });
+      return thresholdChanged(change);
+    }
+    case 'case': {
+      const found = await lookupCase(
+        command.caseNumber,
+        organisationsSeenFrom(
+          deps.config,
+          customerOfTeam(deps.config, teamId),
+          (settings) => !!settings.teams,
+        ),
+        deps,
+      );
+      if (found.outcome !== 'found')
+        return teamsNoteCard([`No case #${command.caseNumber} is known to Hivewire.`]);
+      const { alert } = found;
+      const url = trustedCaseUrl(alert.caseUrl, deps.config.theHive.url);
+      return teamsNoteCard(
+        [
+          `Case #${command.caseNumber}: ${teamsText(alert.finding.title)}`,
+          `${alert.severity} · ${alert.case ? teamsText(alert.case.status) : 'opened'}`,
+        ],
+        url ? [openUrl('Open in TheHive', url)] : [],
+      );
+    }
+    case 'lookup':
+    case 'sla':
+      return teamsNoteCard([
+        `${command.kind} is on Slack's /hivewire for now; in Teams: threshold, case, help.`,
+      ]);
+  }
+}

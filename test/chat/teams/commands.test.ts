@@ -1,0 +1,174 @@
+/**
+ * `@Hivewire …` in a Teams channel and the alert card's other buttons, as Teams sends them: activities
+ * signed with the sandbox tenant's key into the real `POST /teams/messages`, validated by the Teams SDK.
+ * Answers are asserted where Teams would show them: in the mention's reply chain at the Bot Connector
+ * stand-in, or as the click's private answer. Admins are `teams.admins`, by Entra object id or by
+ * email (the email read from the team's roster through the connector); refusals are audited.
+ */
+import { ASK_USER, ENRICH } from '../../../blocks/actions';
+import { responseActionId } from '../../../blocks/analyst/actions';
+import { SETTINGS_AUDIT_KEY } from '../../../src/alerts/threshold';
+import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, type TeamsPerson } from '../../../src/sandbox/teams-tenant';
+import { makeAlertRecord } from '../../helpers/alerts';
+import { THEHIVE_URL } from '../../helpers/analyst';
+import { startTeamsHarness, type TeamsHarness } from '../../helpers/teams';
+
+const [alice, bob, carol] = SANDBOX_TEAMS_PEOPLE as [TeamsPerson, TeamsPerson, TeamsPerson];
+const ISOLATE = 'arn:aws:lambda:eu-west-1:111122223333:function:hivewire-isolate';
+const CONFIG = `
+teams:
+  admins: ['${alice.aadObjectId}', 'BOB@example.com']
+responseActions:
+  - id: isolate
+    label: Isolate instance
+    findingTypes: ['UnauthorizedAccess:IAMUser/*']
+    lambda: ${ISOLATE}
+`;
+const channel = SANDBOX_TEAMS.channel.id;
+let h: TeamsHarness;
+
+beforeEach(async () => {
+  h = await startTeamsHarness(CONFIG);
+});
+afterEach(async () => {
+  await h.close();
+});
+
+/** `person` @mentions the bot in the alerts channel with `words`; resolves to the bot's reply's texts. */
+async function mention(person: TeamsPerson, words: string): Promise<{ texts: string[]; json: string }> {
+  const tag = `<at>${SANDBOX_TEAMS.botName}</at>`;
+  const activity = h.channelActivity(person, {
+    type: 'message',
+    text: `${tag} ${words}`,
+    entities: [
+      {
+        type: 'mention',
+        text: tag,
+        mentioned: { id: `28:${SANDBOX_TEAMS.appId}`, name: SANDBOX_TEAMS.botName },
+      },
+    ],
+  });
+  const before = h.tenant.history(channel).length;
+  expect((await h.send(activity)).status).toBe(200);
+  const replies = h.tenant.history(channel).slice(before);
+  expect(replies).toEqual([expect.objectContaining({ replyToId: activity.id })]);
+  const json = JSON.stringify(replies[0]!.attachments);
+  const texts = [...json.matchAll(/"type":"TextBlock","text":"((?:[^"\\]|\\.)*)"/g)].map(
+    (match) => JSON.parse(`"${match[1]}"`) as string,
+  );
+  return { texts, json };
+}
+
+/** `person` clicks `action` on the alert card; resolves to Teams' private answer text. */
+async function click(person: TeamsPerson, action: string, fingerprint: string): Promise<unknown> {
+  const answer = await h.send(
+    h.channelActivity(person, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: action, data: { action, fingerprint } } },
+    }),
+  );
+  expect(answer.status).toBe(200);
+  return (answer.body as { value: unknown }).value;
+}
+
+test('@Hivewire help answers in the mention’s reply chain', async () => {
+  const { texts } = await mention(carol, 'help');
+  expect(texts[0]).toMatch(/^Hivewire turns security findings into alerts/);
+  expect(texts.join('\n')).toContain('@Hivewire threshold LEVEL sets it (admins only)');
+});
+
+test('@Hivewire threshold: shown to anyone, set by an admin by object id or email, refused and audited otherwise', async () => {
+  expect((await mention(carol, 'threshold')).texts).toEqual([
+    'Findings below MEDIUM are not posted (the configured default).',
+  ]);
+  expect((await mention(carol, 'threshold high')).texts).toEqual([
+    '⛔ Only Hivewire admins may change the severity threshold (teams.admins in the config file).',
+  ]);
+  expect((await mention(alice, 'threshold high')).texts).toEqual([
+    '✅ Severity threshold set: MEDIUM → HIGH.',
+  ]);
+  // Bob is an admin by email: the connector's roster gives it (case aside).
+  expect((await mention(bob, 'threshold critical')).texts).toEqual([
+    '✅ Severity threshold set: HIGH → CRITICAL.',
+  ]);
+  expect((await mention(carol, 'threshold')).texts).toEqual([
+    'Findings below CRITICAL are not posted (set with the threshold command).',
+  ]);
+  const audit = await h.deps.store.listAudit(SETTINGS_AUDIT_KEY);
+  expect(audit.map((event) => [event.action, event.actor])).toEqual([
+    ['threshold-refused', { kind: 'teams', id: carol.aadObjectId }],
+    ['threshold-changed', { kind: 'teams', id: alice.aadObjectId }],
+    ['threshold-changed', { kind: 'teams', id: bob.aadObjectId }],
+  ]);
+  expect((await mention(carol, 'threshold loud')).texts).toEqual([
+    'That is not a severity level.',
+    'Try @Hivewire help.',
+  ]);
+});
+
+test('@Hivewire case 42 shows the case with its link; an unknown number says so', async () => {
+  await h.seedAlert(
+    makeAlertRecord({
+      state: 'escalated',
+      caseId: '~41',
+      caseNumber: 42,
+      caseUrl: `${THEHIVE_URL}/cases/~41/details`,
+      case: { status: 'InProgress', stage: 'InProgress' },
+      finding: { title: 'Tor **exit** [x](https://evil.example)' },
+    }),
+  );
+  const found = await mention(carol, 'case 42');
+  expect(found.texts).toEqual([
+    'Case #42: Tor \\*\\*exit\\*\\* \\[x\\](hxxps://evil[.]example)',
+    'HIGH · InProgress',
+  ]);
+  expect(found.json).toContain(`"url":"${THEHIVE_URL}/cases/~41/details"`);
+  expect((await mention(carol, 'case 43')).texts).toEqual(['No case #43 is known to Hivewire.']);
+});
+
+test('Enrich and Ask the user queue the same jobs as Slack’s buttons, answering the clicker privately', async () => {
+  const alert = makeAlertRecord({ state: 'open' });
+  await h.seedAlert(alert);
+  expect(await click(carol, ENRICH, alert.fingerprint)).toBe('Looking up 1 indicator…');
+  expect(h.jobs).toContainEqual(
+    expect.objectContaining({
+      kind: 'lookup',
+      targets: [{ dataType: 'ip', value: '198.51.100.23' }],
+      userId: carol.aadObjectId,
+      reply: { to: 'thread', fingerprint: alert.fingerprint },
+    }),
+  );
+  expect(await click(carol, ASK_USER, alert.fingerprint)).toBe(
+    'Asking the person this finding is about "was this you?"…',
+  );
+  expect(await click(bob, ASK_USER, alert.fingerprint)).toBe(
+    'A "was this you?" question is already waiting for an answer.',
+  );
+  expect(h.jobs.filter((job) => job.kind === 'triage-ask')).toEqual([
+    expect.objectContaining({
+      request: { origin: 'alert', fingerprint: alert.fingerprint, requestedBy: carol.aadObjectId },
+    }),
+  ]);
+});
+
+test('a response action runs for a Teams admin only; both clicks are audited', async () => {
+  const alert = makeAlertRecord({ state: 'open' });
+  await h.seedAlert(alert);
+  const isolate = responseActionId('isolate');
+  expect(await click(carol, isolate, alert.fingerprint)).toBe(
+    'Only Hivewire admins may run Isolate instance.',
+  );
+  expect(h.jobs.filter((job) => job.kind === 'response-action')).toEqual([]);
+  expect(await click(bob, isolate, alert.fingerprint)).toBe(
+    "Running Isolate instance… the result goes in the alert's thread.",
+  );
+  expect(h.jobs.filter((job) => job.kind === 'response-action')).toEqual([
+    expect.objectContaining({ fingerprint: alert.fingerprint, actionId: 'isolate', userId: bob.aadObjectId }),
+  ]);
+  const audit = await h.deps.store.listAudit(alert.fingerprint);
+  expect(audit.map((event) => [event.action, event.actor])).toEqual([
+    ['response-action-refused', { kind: 'teams', id: carol.aadObjectId }],
+    ['response-action-requested', { kind: 'teams', id: bob.aadObjectId }],
+  ]);
+});
