@@ -236,7 +236,11 @@
         ? 'Security findings from Hivewire. Click a button to act on one.'
         : '';
     const timeline = byId('timeline');
-    const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 48;
+    // Following the newest messages only when the reader had scrolled down to them: a timeline that did
+    // not fill its view yet (the first sample alerts arriving one by one) keeps its first unread in view.
+    const atBottom =
+      timeline.scrollHeight > timeline.clientHeight &&
+      timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 48;
     const previousTop = timeline.scrollTop;
     const messages = ui.state.messages[ui.channel] || [];
     const answer = privateAnswer();
