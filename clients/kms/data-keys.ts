@@ -5,7 +5,13 @@
  * wrapped key is unwrapped once), so the KMS key is asked a few times per container, not once per
  * installation read. Every call carries the same encryption context, which the IAM policy can require.
  */
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+
+/**
+ * The SDK client, loaded at the first KMS call: the slack function reads installations on its first
+ * request, so loading it at `require()` would spend Lambda's init (and Slack's 3 s) on a client not yet used.
+ */
+const kmsModule = () => import('./sdk');
 
 /** How long a generated data key encrypts new items before another is asked for. */
 export const DATA_KEY_MAX_AGE_MS = 60 * 60 * 1000;
@@ -37,8 +43,8 @@ export class KmsDataKeys {
   ) {}
 
   /** The client the calls are sent with: the SDK's default one, made at the first call, unless given. */
-  private client(): KmsSender {
-    this.kms ??= new KMSClient({});
+  private async client(): Promise<KmsSender> {
+    this.kms ??= new (await kmsModule()).KMSClient({});
     return this.kms;
   }
 
@@ -70,7 +76,9 @@ export class KmsDataKeys {
   }
 
   private async generate(): Promise<DataKey> {
-    const answer = await this.client().send(
+    const { GenerateDataKeyCommand } = await kmsModule();
+    const kms = await this.client();
+    const answer = await kms.send(
       new GenerateDataKeyCommand({
         KeyId: this.keyId,
         KeySpec: 'AES_256',
@@ -85,7 +93,9 @@ export class KmsDataKeys {
   }
 
   private async decrypt(wrapped: Buffer): Promise<Buffer> {
-    const answer = await this.client().send(
+    const { DecryptCommand } = await kmsModule();
+    const kms = await this.client();
+    const answer = await kms.send(
       new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: wrapped, EncryptionContext: this.context }),
     );
     if (!answer.Plaintext) throw new Error('KMS Decrypt returned no key');

@@ -1,9 +1,9 @@
 /**
  * The AWS SDK clients in the Lambda bundles, built with esbuild exactly as serverless.yml configures them.
  * The ingest function carries the clients ingest uses (DynamoDB, SQS for jobs, SSM for secrets,
- * Organizations for account names when enabled) and not the worker's (Security Hub, Lambda, SSM
+ * Organizations for account names when enabled, KMS for the installations' data keys with OAuth installs) and not the worker's (Security Hub, Lambda, SSM
  * Automation's actions), which its composition root (src/aws/ingest-deps.ts) never builds. The slack
- * function loads none at `require()`: its clients come with its first request (src/aws/edge.ts), so
+ * function loads none at `require()`: its clients come with its first request (src/aws/runtime.ts), so
  * Slack's 3-second deadline is not spent loading them in Lambda's init.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,6 +64,7 @@ test('the ingest bundle imports only the AWS SDK clients ingest uses', async () 
   ].sort();
   expect(clients).toEqual([
     '@aws-sdk/client-dynamodb',
+    '@aws-sdk/client-kms',
     '@aws-sdk/client-organizations',
     '@aws-sdk/client-sqs',
     '@aws-sdk/client-ssm',
