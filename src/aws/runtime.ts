@@ -69,8 +69,8 @@ export const edgeDeps = async (): Promise<EdgeDeps> => edgeFor(await awsConfig()
  * The worker's runtime from `build` (src/aws/worker-deps.ts's createAwsRuntime), built once per
  * container and again when a rotated secret changed it. The threat-intel keys (`*_API_KEY_PARAM`) and
  * the Teams app password (`TEAMS_APP_PASSWORD_PARAM`, given when the stage has Teams) are read again
- * every `SECRET_MAX_AGE_SECONDS` like the other secrets, into the environment the worker's lookups and
- * its Teams adapter read.
+ * every `SECRET_MAX_AGE_SECONDS` like the other secrets, into the environment given to `build`, which the
+ * worker's lookups and its Teams adapter read.
  */
 export function workerRuntime<R>(build: (edge: EdgeDeps, env: NodeJS.ProcessEnv) => R): () => Promise<R> {
   const intelKeys = renewed(
@@ -81,10 +81,10 @@ export function workerRuntime<R>(build: (edge: EdgeDeps, env: NodeJS.ProcessEnv)
       }),
     { maxAgeMs: SECRET_MAX_AGE_SECONDS * 1000, same: sameJson, onKept: keptInUse('threat-intel keys') },
   );
-  const runtimeFor = rebuiltOnChange(async (edge: EdgeDeps, keys: Record<string, string>) => {
-    Object.assign(process.env, keys);
-    return build(edge, process.env);
-  });
+  // The keys join a copy of the environment: the process's own is never written to.
+  const runtimeFor = rebuiltOnChange(async (edge: EdgeDeps, keys: Record<string, string>) =>
+    build(edge, { ...process.env, ...keys }),
+  );
   return async () => runtimeFor(await edgeDeps(), await intelKeys());
 }
 
