@@ -43,6 +43,8 @@ export interface IngestFigures {
       timesFloor: number;
       storeRequestsPerFinding: number;
       slackPostsPerFinding: number;
+      /** Every Slack Web API call, posts included (a `chat.getPermalink` per post was one). */
+      slackCallsPerFinding: number;
     }
   >;
 }
@@ -117,8 +119,8 @@ export function startSlackStandIn(): Promise<{
       if (method === 'chat.postMessage') posts.count += 1;
       ts += 1;
       const body =
-        method === 'chat.getPermalink'
-          ? { ok: true, permalink: `https://bench.slack.com/archives/C0BENCH/p${ts}` }
+        method === 'auth.test'
+          ? { ok: true, url: 'https://bench.slack.com/', user_id: 'U0BENCH', bot_id: 'B0BENCH' }
           : { ok: true, channel: 'C0BENCH', ts: `1764064800.${String(ts).padStart(6, '0')}` };
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify(body));
@@ -265,7 +267,11 @@ export async function benchIngest(findingsPerRun: number, runs: number): Promise
     for (const kind of FINDING_KINDS) {
       const rates: number[] = [];
       const floors: number[] = [];
-      const [requestsBefore, postsBefore] = [requests.count, slackStandIn.posts.count];
+      const [requestsBefore, postsBefore, callsBefore] = [
+        requests.count,
+        slackStandIn.posts.count,
+        slackStandIn.calls.length,
+      ];
       for (let run = 0; run < runs; run += 1) {
         const bodies = bodiesFor(kind, run);
         floors.push(floorRate(bodies));
@@ -282,6 +288,7 @@ export async function benchIngest(findingsPerRun: number, runs: number): Promise
         timesFloor: floor.median / rate.median,
         storeRequestsPerFinding: (requests.count - requestsBefore) / findings,
         slackPostsPerFinding: (slackStandIn.posts.count - postsBefore) / findings,
+        slackCallsPerFinding: (slackStandIn.calls.length - callsBefore) / findings,
       };
     }
     return { findingsPerRun, runs, kinds };
