@@ -45,6 +45,11 @@ export interface IngestFigures {
       slackPostsPerFinding: number;
       /** Every Slack Web API call, posts included (a `chat.getPermalink` per post was one). */
       slackCallsPerFinding: number;
+      /**
+       * CPU time of this process per finding (ingest, dynalite and the Slack stand-in all run in it), over
+       * all runs: less swayed by other processes on a loaded machine than findings per second are.
+       */
+      cpuMsPerFinding: number;
     }
   >;
 }
@@ -272,12 +277,16 @@ export async function benchIngest(findingsPerRun: number, runs: number): Promise
         slackStandIn.posts.count,
         slackStandIn.calls.length,
       ];
+      let cpuMicros = 0;
       for (let run = 0; run < runs; run += 1) {
         const bodies = bodiesFor(kind, run);
         floors.push(floorRate(bodies));
         const started = process.hrtime.bigint();
+        const cpuBefore = process.cpuUsage();
         await ingest(bodies);
         rates.push(bodies.length / (Number(process.hrtime.bigint() - started) / 1e9));
+        const cpu = process.cpuUsage(cpuBefore);
+        cpuMicros += cpu.user + cpu.system;
       }
       const findings = findingsPerRun * runs;
       const rate = spread(rates);
@@ -289,6 +298,7 @@ export async function benchIngest(findingsPerRun: number, runs: number): Promise
         storeRequestsPerFinding: (requests.count - requestsBefore) / findings,
         slackPostsPerFinding: (slackStandIn.posts.count - postsBefore) / findings,
         slackCallsPerFinding: (slackStandIn.calls.length - callsBefore) / findings,
+        cpuMsPerFinding: cpuMicros / 1000 / findings,
       };
     }
     return { findingsPerRun, runs, kinds };
