@@ -5,31 +5,24 @@
  * one write; a change that adds a round trip to the click's answer fails here. (The job goes to the
  * queue port: SQS in AWS, counted apart.)
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { requestEscalation } from '../../src/cases/request-escalation';
 import type { Job } from '../../src/queue/jobs';
 import { MetricsTally } from '../../src/metrics';
-import { DynamoStore } from '../../src/store/dynamo';
-import { LOCAL_TABLE_NAME, startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
+import type { OpenedStore } from '../../src/store/embedded';
 import { makeAlertRecord } from '../helpers/alerts';
-import { countDynamoRequests, type DynamoRequestCounter } from '../helpers/dynamo-requests';
+import { startCountedStore, type CountedStore, type DynamoRequestCounter } from '../helpers/dynamo-requests';
 
+let counted: CountedStore;
 let opened: OpenedStore;
 let counter: DynamoRequestCounter;
-let client: DynamoDBClient;
 let deps: Parameters<typeof requestEscalation>[1];
 const jobs: Job[] = [];
 
 beforeAll(async () => {
-  opened = await startEmbeddedStore({ inMemory: true });
-  counter = await countDynamoRequests(opened.endpoint);
-  client = new DynamoDBClient({
-    endpoint: counter.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  counted = await startCountedStore();
+  ({ opened, counter } = counted);
   deps = {
-    store: new DynamoStore({ client, tableName: LOCAL_TABLE_NAME }),
+    store: counted.store,
     queue: { enqueue: async (job: Job) => void jobs.push(job) },
     now: () => new Date('2026-11-25T10:05:00Z'),
     metrics: new MetricsTally(),
@@ -37,9 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  client?.destroy();
-  await counter?.close();
-  await opened?.close();
+  await counted?.close();
 });
 
 /** An open alert in the store, the counter cleared after its write. */
