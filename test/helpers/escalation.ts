@@ -82,7 +82,10 @@ export async function startEscalationHarness(configYaml = ''): Promise<Escalatio
       });
     },
     async work(maxAttempts) {
-      const handle = createJobHandler(Object.assign(harness.deps, analystClients(harness.deps, process.env)), maxAttempts);
+      const handle = createJobHandler(
+        Object.assign(harness.deps, analystClients(harness.deps, process.env)),
+        maxAttempts,
+      );
       const ran: { job: Job; attempts: number }[] = [];
       while (harness.jobs.length > 0) {
         const job = harness.jobs.shift() as Job;
