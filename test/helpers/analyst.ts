@@ -59,8 +59,14 @@ export interface AnalystHarness {
   close(): Promise<void>;
 }
 
-/** Starts the harness with `configYaml` as the config file. */
-export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarness> {
+/**
+ * Starts the harness with `configYaml` as the config file; `env` is what the composition root would
+ * hand the analyst clients (the threat-intel keys among it).
+ */
+export async function startAnalystHarness(
+  configYaml = '',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AnalystHarness> {
   const embedded = await startEmbeddedStore({ inMemory: true });
   const metrics = new MetricsTally();
   const store = countingDeadLetters(embedded.store, metrics);
@@ -114,7 +120,7 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
     now,
   };
   const endpointHandler = createSlackEventsEndpoint(deps);
-  const handleJob = createJobHandler(Object.assign(deps, analystClients(deps, process.env)), 1);
+  const handleJob = createJobHandler(Object.assign(deps, analystClients(deps, env)), 1);
 
   const post = (body: string, contentType: string) =>
     endpointHandler({
