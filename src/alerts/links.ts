@@ -7,7 +7,7 @@
  * is a made-up slack.com one) leads to the message in the console instead.
  */
 import { caseUrlOf } from '../../clients/thehive/case-url';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { AlertRecord } from '../domain/alert';
 import { slackPermalinkTarget } from '../domain/slack-permalink';
 

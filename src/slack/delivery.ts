@@ -6,7 +6,7 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { ALERT_EVENT_TYPE } from '../../blocks/actions';
 import { slackPermalink } from '../domain/slack-permalink';
-import type { CallObserver } from '../metrics';
+import type { CallObserver } from '../observability/metrics';
 
 /** A Slack message as the builders in `blocks/` produce it. */
 export interface SlackMessage {

@@ -5,7 +5,7 @@
  */
 import { changeThreshold, THRESHOLD_CACHE_MS, thresholdOverride } from '../../src/alerts/threshold';
 import { GroupMembers } from '../../src/access/permissions';
-import { loadConfig, parseConfigFile } from '../../src/config-file';
+import { loadConfig, parseConfigFile } from '../../src/config/config-file';
 import type { DynamoStore } from '../../src/store/dynamo';
 import type { OpenedStore } from '../../src/store/embedded';
 import { startCountedStore, type CountedStore, type DynamoRequestCounter } from '../helpers/dynamo-requests';

@@ -7,7 +7,7 @@
  */
 import { requestEscalation } from '../../src/cases/request-escalation';
 import type { Job } from '../../src/queue/jobs';
-import { MetricsTally } from '../../src/metrics';
+import { MetricsTally } from '../../src/observability/metrics';
 import type { OpenedStore } from '../../src/store/embedded';
 import { makeAlertRecord } from '../helpers/alerts';
 import { startCountedStore, type CountedStore, type DynamoRequestCounter } from '../helpers/dynamo-requests';
