@@ -3,15 +3,20 @@
  * stored when made, but read back later, so they are rebuilt from the configuration in force: a case
  * link from the case id and `THEHIVE_URL`, and in the sandbox a permalink from `PUBLIC_URL`/`PORT`
  * (its console moves with the port; Slack's own permalinks never do). A restart on another port
- * leaves no link to the old one. In the sandbox, a permalink built in Slack's form (its workspace URL
- * is a made-up slack.com one) leads to the message in the console instead.
+ * leaves no link to the old one. In the sandbox, a permalink built in Slack's form from one of its own
+ * workspaces' made-up slack.com URLs leads to the message in the console instead.
  */
 import { caseUrlOf } from '../../clients/thehive/case-url';
-import type { Config } from '../config/config';
+import { SANDBOX_DEFAULTS, type Config } from '../config/config';
 import type { AlertRecord } from '../domain/alert';
 import { slackPermalinkTarget } from '../domain/slack-permalink';
 
 type LinkConfig = Pick<Config, 'sandbox' | 'publicUrl' | 'theHive'>;
+
+/** The hosts of the sandbox's Slack workspaces: only their permalinks lead into the console. */
+const SANDBOX_WORKSPACE_HOSTS = new Set<string>(
+  SANDBOX_DEFAULTS.slackWorkspaceDomains.map((domain) => `${domain}.slack.com`),
+);
 
 /** Where a sandbox permalink's console part (`#/<channel>/<ts>…`) starts. */
 const SANDBOX_PERMALINK_PATH = '/#/';
@@ -24,7 +29,7 @@ export function currentPermalink(permalink: string | undefined, config: LinkConf
   const at = permalink.indexOf(SANDBOX_PERMALINK_PATH);
   if (at >= 0) return `${config.publicUrl}${permalink.slice(at)}`;
   const target = slackPermalinkTarget(permalink);
-  return target
+  return target && SANDBOX_WORKSPACE_HOSTS.has(target.host)
     ? `${config.publicUrl}${SANDBOX_PERMALINK_PATH}${encodeURIComponent(target.channel)}/${target.ts}`
     : permalink;
 }

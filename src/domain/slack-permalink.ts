@@ -13,8 +13,11 @@ export function slackPermalink(workspaceUrl: string, channel: string, ts: string
 /** Slack's `ts` has six digits after its dot; a permalink drops the dot. */
 const PERMALINK_PATH = /\/archives\/([A-Z0-9]+)\/p(\d+)(\d{6})(?:[?#]|$)/;
 
-/** The channel and `ts` a Slack permalink points at, or undefined when it is not one. */
-export function slackPermalinkTarget(permalink: string): { channel: string; ts: string } | undefined {
+/** The workspace host, channel and `ts` a Slack permalink points at, or undefined when it is not one. */
+export function slackPermalinkTarget(
+  permalink: string,
+): { host: string; channel: string; ts: string } | undefined {
   const match = PERMALINK_PATH.exec(permalink);
-  return match ? { channel: match[1]!, ts: `${match[2]}.${match[3]}` } : undefined;
+  if (!match || !URL.canParse(permalink)) return undefined;
+  return { host: new URL(permalink).hostname, channel: match[1]!, ts: `${match[2]}.${match[3]}` };
 }

@@ -28,6 +28,14 @@ describe('links rebuilt when read', () => {
     expect(currentPermalink(built, sandboxOn('3001'))).toBe(
       'http://localhost:3001/#/C0SANDBOX/1764064800.000100',
     );
+    // The storm digest's link a member keeps, too.
+    const member = makeAlertRecord({ inDigest: { fingerprint: 'digest', permalink: built } });
+    expect(withCurrentLinks(member, sandboxOn('3001')).inDigest?.permalink).toBe(
+      'http://localhost:3001/#/C0SANDBOX/1764064800.000100',
+    );
+    // A real workspace's permalink stays as it is, in the sandbox too.
+    const real = 'https://acme.slack.com/archives/C0SECOPS/p1764064800000100';
+    expect(currentPermalink(real, sandboxOn('3001'))).toBe(real);
   });
 
   it("keeps Slack's own permalinks, and builds case links from today's THEHIVE_URL", () => {
