@@ -22,6 +22,15 @@ import type { ThreadNote } from '../src/domain/notes';
 import { utcMinute } from '../blocks/alert';
 import { trustedCaseUrl } from '../blocks/case-link';
 import { PROSE_VALUE_MAX, VALUE_MAX } from '../blocks/limits';
+import { webUrlHost } from '../blocks/elements';
+import {
+  flaggedCount,
+  lookupReportLines,
+  lookupSourcesLine,
+  type LookupMarkup,
+} from '../blocks/analyst/lookup';
+import { markdownLink } from '../src/cases/markdown';
+import type { SourceName, TargetReport } from '../src/domain/lookups';
 import { alertCard, type AlertCardOptions } from './alert';
 import { caseChangeLine, slaLine } from './case-change';
 import {
@@ -166,7 +175,8 @@ function caseButton(caseUrl: string | undefined): CardAction[] {
 
 /**
  * A thread note (src/domain/notes.ts) as a card in the alert's reply chain: the same words as the
- * Slack and Webex replies, with the case link as a button (Hivewire's cards write no Markdown links).
+ * Slack and Webex replies, with the case link as a button (the only Markdown links Hivewire's cards
+ * write are a lookup's report pages, whose host the line builder checked).
  */
 export function teamsNote(note: ThreadNote): TeamsCard {
   switch (note.kind) {
@@ -217,7 +227,60 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       return teamsNoteCard([`${caseTitle(note.caseNumber)} already exists`], caseButton(note.caseUrl));
     case 'notice':
       return teamsNoteCard([cardText(note.text, PROSE_VALUE_MAX, { multiline: true })]);
+    case 'lookup-results':
+      return teamsLookupResults({ reports: note.reports, sources: note.sources, now: new Date(note.at) });
+    case 'response-action-result':
+      return teamsResponseActionResult(note);
   }
+}
+
+/** Room left under Teams' message size (about 28 KB, the card's JSON included) for the lookup lines. */
+const LOOKUP_BODY_BYTES = 20_000;
+
+/**
+ * The lookup lines (blocks/analyst/lookup.ts) in a TextBlock's markdown: every value a service gives
+ * goes through `teamsText`; the only links are report pages whose host the line builder checked.
+ */
+const TEAMS_MARKUP: LookupMarkup = {
+  bold: (words) => `**${words}**`,
+  text: (value, max) => teamsText(value, max),
+  link: (url, label) => markdownLink(label, url),
+};
+
+/** The results of one lookup, one block per indicator, within Teams' message size (the rest counted). */
+export function teamsLookupResults(input: {
+  reports: TargetReport[];
+  sources: SourceName[];
+  now: Date;
+}): TeamsCard {
+  const lines = [
+    `🔎 **Threat-intel lookup** · ${input.reports.length} indicators, ${flaggedCount(input.reports)} flagged`,
+  ];
+  let bytes = 0;
+  for (const report of input.reports) {
+    const { head, lines: answers } = lookupReportLines(report, input.now, TEAMS_MARKUP);
+    const block = [head, ...answers.map((answer) => `- ${answer}`)].join('\n');
+    bytes += Buffer.byteLength(block);
+    if (bytes > LOOKUP_BODY_BYTES) break;
+    lines.push(block);
+  }
+  const left = input.reports.length - (lines.length - 1);
+  if (left > 0) lines.push(`+${left} indicators not shown (message too long)`);
+  lines.push(lookupSourcesLine(input.sources));
+  return teamsNoteCard(lines);
+}
+
+/** What a response action did, or why it failed, with the execution's page as a button. */
+function teamsResponseActionResult(note: Extract<ThreadNote, { kind: 'response-action-result' }>): TeamsCard {
+  const label = `**${teamsText(note.label)}** (run by ${teamsText(note.person)})`;
+  return teamsNoteCard(
+    [
+      note.ok
+        ? `✅ ${label} succeeded: ${teamsText(note.summary, PROSE_VALUE_MAX)}`
+        : `❌ ${label} failed: ${teamsText(note.summary, PROSE_VALUE_MAX)}`,
+    ],
+    note.link && webUrlHost(note.link) ? [openUrl('Execution', note.link)] : [],
+  );
 }
 
 /** `@Hivewire help`. */

@@ -7,12 +7,8 @@
  * retried after TheHive answered finds its alert again, because TheHive rejects a second alert with the
  * same type/source/sourceRef, and reuses (or finishes) its promotion.
  */
-import {
-  caseOpenedOnOtherPlatforms,
-  replyEverywhere,
-  slackRoot,
-  updateEverywhere,
-} from '../alerts/platforms';
+import { caseOpenedOnOtherPlatforms, replyEverywhere, updateEverywhere } from '../alerts/platforms';
+import { slackRoot } from '../alerts/roots';
 import { withCurrentLinks } from '../alerts/links';
 import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
 import type { Deps, WorkerDeps } from '../deps';

@@ -4,6 +4,7 @@
  * replies of blocks/replies.ts; person fields hold the platform's user id (a Slack user id today).
  */
 import type { Severity } from './finding';
+import type { SourceName, TargetReport } from './lookups';
 import type { SlaAnnouncement } from './sla';
 
 /**
@@ -39,4 +40,15 @@ export type ThreadNote =
   /** An SLA clock's warning, breach, call on the leads, or stop (cases/sla.ts). */
   | { kind: 'sla'; caseNumber?: number; caseId?: string; announcement: SlaAnnouncement }
   /** Plain product text, escaped by the adapter. */
-  | { kind: 'notice'; text: string };
+  | { kind: 'notice'; text: string }
+  /** A threat-intel lookup's answers (Enrich, `lookup <values>`); `at`: when it ran, for the ages shown. */
+  | { kind: 'lookup-results'; reports: TargetReport[]; sources: SourceName[]; at: string }
+  /** What a response action did, or why it failed; `person` clicked it. */
+  | {
+      kind: 'response-action-result';
+      label: string;
+      person: string;
+      ok: boolean;
+      summary: string;
+      link?: string;
+    };
