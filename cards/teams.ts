@@ -27,6 +27,7 @@ import {
   flaggedCount,
   lookupReportLines,
   lookupSourcesLine,
+  skippedSentence,
   type LookupMarkup,
 } from '../blocks/analyst/lookup';
 import { markdownLink } from '../src/cases/markdown';
@@ -270,6 +271,22 @@ export function teamsLookupResults(input: {
   return teamsNoteCard(lines);
 }
 
+type Skipped = readonly { value: string; reason: string }[];
+
+/** The answer to `@Hivewire lookup` while it runs: how many indicators, what was left out and why. */
+export function teamsLookupStarted(count: number, skipped: Skipped): TeamsCard {
+  return teamsNoteCard([
+    `🔎 Looking up ${count} indicator${count === 1 ? '' : 's'}… the results follow in this reply chain.${skippedSentence(skipped, teamsText)}`,
+  ]);
+}
+
+/** The answer to `@Hivewire lookup` with nothing that can be looked up. */
+export function teamsNothingToLookUp(skipped: Skipped): TeamsCard {
+  return teamsNoteCard([
+    `Nothing to look up: give public IPs, domains, URLs or hashes, e.g. @Hivewire lookup 203.0.113.7 evil.example.${skippedSentence(skipped, teamsText)}`,
+  ]);
+}
+
 /** What a response action did, or why it failed, with the execution's page as a button. */
 function teamsResponseActionResult(note: Extract<ThreadNote, { kind: 'response-action-result' }>): TeamsCard {
   const label = `**${teamsText(note.label)}** (run by ${teamsText(note.person)})`;
@@ -289,6 +306,7 @@ export function teamsHelp(): TeamsCard {
     'Hivewire turns security findings into alerts in this channel and opens TheHive cases from them.',
     '@Hivewire threshold shows the severity threshold; @Hivewire threshold LEVEL sets it (admins only).',
     "@Hivewire case 42 shows case #42's state.",
+    '@Hivewire lookup VALUES… looks up IPs, domains, URLs and hashes; the results follow in the reply chain.',
     '@Hivewire help shows this help.',
     'On an alert: Create Case opens a TheHive case · Ignore asks why · Enrich looks its indicators up · Ask the user asks the person it is about.',
   ]);

@@ -9,6 +9,7 @@ import {
   flaggedCount,
   lookupReportLines,
   lookupSourcesLine,
+  skippedSentence,
   type LookupMarkup,
 } from '../blocks/analyst/lookup';
 import { webUrlHost } from '../blocks/elements';
@@ -58,12 +59,7 @@ type Skipped = { value: string; reason: string }[];
 
 /** What was left out of a lookup and why, as a sentence (empty when nothing was). */
 function skippedWords(skipped: Skipped): string {
-  return skipped.length
-    ? ` Not looked up: ${skipped
-        .slice(0, 10)
-        .map((s) => `${webexText(s.value, 60)} (${webexText(s.reason, 60)})`)
-        .join(', ')}${skipped.length > 10 ? ` and ${skipped.length - 10} more` : ''}.`
-    : '';
+  return skippedSentence(skipped, webexText);
 }
 
 /** The answer while a lookup runs: how many indicators, and what was left out and why. */

@@ -208,6 +208,22 @@ export function lookupResults(input: { reports: TargetReport[]; sources: SourceN
   };
 }
 
+/**
+ * What a lookup left out and why, as a sentence for a card or Webex message (empty when nothing was):
+ * `text` escapes each value and reason for where it lands.
+ */
+export function skippedSentence(
+  skipped: readonly { value: string; reason: string }[],
+  text: (value: string, max: number) => string,
+): string {
+  if (skipped.length === 0) return '';
+  const listed = skipped
+    .slice(0, 10)
+    .map((s) => `${text(s.value, 60)} (${text(s.reason, 60)})`)
+    .join(', ');
+  return ` Not looked up: ${listed}${skipped.length > 10 ? ` and ${skipped.length - 10} more` : ''}.`;
+}
+
 /** The immediate answer while the lookup runs; lists what was skipped and why. */
 export function lookupStarted(input: {
   count: number;

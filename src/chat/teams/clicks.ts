@@ -87,7 +87,7 @@ async function submitIgnore(
   return cardAnswer(renderTeamsAlert(result.alert, deps.config).attachments[0].content);
 }
 
-/** Enrich: the alert's indicators looked up by the worker, as Slack's button does. */
+/** Enrich: the alert's indicators looked up by the worker, as Slack's button does; the results go in its Teams reply chain. */
 async function enrich(fingerprint: string, person: string, deps: TeamsBotDeps) {
   const alert = await deps.store.getAlert(fingerprint);
   if (!alert) return answer(NOT_OPEN['unknown-alert']);
@@ -98,7 +98,7 @@ async function enrich(fingerprint: string, person: string, deps: TeamsBotDeps) {
     kind: 'lookup',
     targets,
     userId: person,
-    reply: { to: 'thread', fingerprint },
+    reply: { to: 'thread', fingerprint, platform: 'teams' },
     requestedAt: deps.now().toISOString(),
   });
   return answer(`Looking up ${targets.length === 1 ? '1 indicator' : `${targets.length} indicators`}…`);
@@ -136,6 +136,7 @@ async function responseAction(
       userId: person,
       actor: { kind: 'teams', id: person },
       allowed: await isTeamsAdmin(speaker, deps.config),
+      platform: 'teams',
     },
     deps,
   );
