@@ -186,7 +186,7 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       const observables = count === 1 ? '1 observable' : `${count} observables`;
       return teamsNoteCard(
         [
-          `📁 ${caseTitle(note.caseNumber)} opened in TheHive by ${teamsText(note.person)} with ${observables}`,
+          `📁 ${caseTitle(note.caseNumber)} opened in TheHive by ${teamsText(note.personName ?? note.person)} with ${observables}`,
         ],
         caseButton(note.caseUrl),
       );
@@ -209,7 +209,7 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       ]);
     case 'ignored':
       return teamsNoteCard([
-        `🙈 Ignored by ${teamsText(note.person)}${note.reason?.trim() ? `: ${teamsText(note.reason, PROSE_VALUE_MAX)}` : ''}`,
+        `🙈 Ignored by ${teamsText(note.personName ?? note.person)}${note.reason?.trim() ? `: ${teamsText(note.reason, PROSE_VALUE_MAX)}` : ''}`,
         ...(note.suppressesSecurityHub
           ? ['The Security Hub finding is marked SUPPRESSED with this reason.']
           : []),
@@ -289,7 +289,7 @@ export function teamsNothingToLookUp(skipped: Skipped): TeamsCard {
 
 /** What a response action did, or why it failed, with the execution's page as a button. */
 function teamsResponseActionResult(note: Extract<ThreadNote, { kind: 'response-action-result' }>): TeamsCard {
-  const label = `**${teamsText(note.label)}** (run by ${teamsText(note.person)})`;
+  const label = `**${teamsText(note.label)}** (run by ${teamsText(note.personName ?? note.person)})`;
   return teamsNoteCard(
     [
       note.ok

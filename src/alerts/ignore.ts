@@ -27,7 +27,8 @@ export interface IgnoreRequest {
   userId: string;
   /** Where the person ignored it, for the audit (Slack unless said). */
   platform?: ChatActorKind;
-  /** The Slack user name, for the Security Hub note (Security Hub knows no Slack ids). */
+  /** The person's name (Slack user name, Teams display name): for the Security Hub note (it knows no chat
+   * ids) and the thread reply on platforms that cannot mention the person. */
   userName?: string;
   reason: IgnoreReason;
   note?: string;
@@ -96,6 +97,7 @@ export async function ignoreAlert(
           note: {
             kind: 'ignored' as const,
             person: request.userId,
+            ...(request.userName ? { personName: request.userName } : {}),
             reason: ignoreReasonText(request.reason, note),
             suppressesSecurityHub: suppresses,
           },

@@ -183,7 +183,7 @@ export async function replyEverywhere(
  */
 export async function caseOpenedOnOtherPlatforms(
   alert: AlertRecord,
-  person: string,
+  person: { person: string; personName?: string },
   deps: PlatformDeps,
 ): Promise<AlertRecord> {
   if (!alert.caseUrl || alert.caseNumber === undefined) return alert;
@@ -195,7 +195,7 @@ export async function caseOpenedOnOtherPlatforms(
       kind: 'case-opened',
       caseNumber: alert.caseNumber,
       caseUrl: alert.caseUrl,
-      person,
+      ...person,
       observableCount: alert.finding.observables.length,
     });
     const saved = await updateAlert(deps.store, alert.fingerprint, (stored) => {

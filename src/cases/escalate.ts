@@ -23,6 +23,15 @@ import { promotionFor, theHiveAlertFor } from './case-content';
 import { errorMessage } from '../logger';
 
 /**
+ * Who the case-opened reply names: the person the alert records as escalating it, with the job's name
+ * for them when the job is theirs (a Teams click gives a display name; Teams shows it, not the id).
+ */
+function escalator(alert: AlertRecord, job: JobOf<'create-case'>): { person: string; personName?: string } {
+  const person = alert.escalatedBy ?? job.userId;
+  return person === job.userId && job.userName ? { person, personName: job.userName } : { person };
+}
+
+/**
  * Creates (or finds) the TheHive alert and its case: two requests on the happy path, the requester
  * and the Slack link travelling in the alert's description.
  */
@@ -107,7 +116,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): P
       kind: 'case-opened',
       caseNumber: alert.caseNumber,
       caseUrl: alert.caseUrl,
-      person: alert.escalatedBy ?? job.userId,
+      ...escalator(alert, job),
       observableCount: alert.finding.observables.length,
     });
     const saved = await updateAlert(store, job.fingerprint, (current) => ({
@@ -123,10 +132,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): P
       details: { threadTs: alert.ts, replyTs, permalink: alert.permalink, caseUrl: alert.caseUrl },
     });
   }
-  alert = withCurrentLinks(
-    await caseOpenedOnOtherPlatforms(alert, alert.escalatedBy ?? job.userId, deps),
-    deps.config,
-  );
+  alert = withCurrentLinks(await caseOpenedOnOtherPlatforms(alert, escalator(alert, job), deps), deps.config);
   await updateEverywhere(alert, deps);
   // What people said in the thread before the case: one comment, once.
   await summariseEarlierMessages(alert, deps);

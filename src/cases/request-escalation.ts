@@ -36,8 +36,8 @@ function isAbandoned(alert: AlertRecord, now: Date): boolean {
  * Fast by design: it runs before Slack's 3-second deadline.
  */
 export async function requestEscalation(
-  /** `platform`: where the click came from, for the audit (Slack unless said). */
-  input: { fingerprint: string; userId: string; platform?: ChatActorKind },
+  /** `platform`: where the click came from, for the audit (Slack unless said); `userName`: the clicker's name. */
+  input: { fingerprint: string; userId: string; userName?: string; platform?: ChatActorKind },
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'metrics'>,
 ): Promise<EscalationRequest> {
   const { store, queue } = deps;
@@ -65,6 +65,7 @@ export async function requestEscalation(
       kind: 'create-case',
       fingerprint: input.fingerprint,
       userId: input.userId,
+      ...(input.userName ? { userName: input.userName.slice(0, 256) } : {}),
       requestedAt: at,
     });
   } catch (error) {

@@ -10,8 +10,10 @@ import { caseNotification } from '../domain/case-notification';
 export const createCaseJob = z.object({
   kind: z.literal('create-case'),
   fingerprint: z.string().check(z.minLength(1)),
-  /** Slack user id of the analyst who clicked. */
+  /** Slack user id of the analyst who clicked (a Webex person id, a Teams Entra object id). */
   userId: z.string().check(z.minLength(1)),
+  /** Their display name, when their platform gave it: the case-opened reply names them by it in Teams. */
+  userName: z.optional(z.string().check(z.maxLength(256))),
   requestedAt: z.string(),
 });
 
@@ -139,6 +141,8 @@ export const responseActionJob = z.object({
   userId: z.string().check(z.minLength(1)),
   /** Where the click came from and the result goes; absent: Slack. */
   platform: z.optional(z.enum(['webex', 'teams'])),
+  /** The clicker's display name, when their platform gave it (Teams shows it instead of the id). */
+  userName: z.optional(z.string().check(z.maxLength(256))),
   requestedAt: z.string(),
 });
 

@@ -108,6 +108,8 @@ export async function requestResponseActionFor(
     allowed: boolean;
     /** Where the result is threaded when not on Slack. */
     platform?: 'webex' | 'teams';
+    /** The clicker's display name, when their platform gave it. */
+    userName?: string;
   },
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
 ): Promise<ResponseActionRequest> {
@@ -147,6 +149,7 @@ export async function requestResponseActionFor(
     actionId: action.id,
     userId: input.userId,
     ...(input.platform ? { platform: input.platform } : {}),
+    ...(input.userName ? { userName: input.userName.slice(0, 256) } : {}),
     requestedAt,
   });
   return { outcome: 'requested', action, alert };
@@ -262,6 +265,7 @@ export async function runResponseAction(
       kind: 'response-action-result',
       label: action?.label ?? job.actionId,
       person: job.userId,
+      ...(job.userName ? { personName: job.userName } : {}),
       ok: result.ok,
       summary: result.summary,
       ...(result.link ? { link: result.link } : {}),

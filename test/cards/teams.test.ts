@@ -252,7 +252,7 @@ describe('finding text in a Teams card', () => {
     // 150 runs of a dozen cards through the adaptivecards parser: seconds alone, more on a loaded machine.
   }, 120_000);
 
-  it('a lookup’s answers and a response action’s result show only the product’s own bold and lists', () => {
+  it('a lookup’s answers and a response action’s result (with the clicker’s name) show only the product’s own bold and lists', () => {
     fc.assert(
       fc.property(hostile, hostile, hostile, (a, b, c) => {
         const lookup: ThreadNote = {
@@ -277,6 +277,7 @@ describe('finding text in a Teams card', () => {
           kind: 'response-action-result',
           label: a,
           person: b,
+          personName: c,
           ok: false,
           summary: c,
         };

@@ -95,6 +95,7 @@ function speakerOf(activity: TeamsActivity, api: ApiClient): TeamsSpeaker {
   return {
     id: activity.from.id,
     ...(activity.from.aadObjectId ? { aadObjectId: activity.from.aadObjectId } : {}),
+    ...(activity.from.name ? { name: activity.from.name } : {}),
     email: async () => {
       const conversation = activity.conversation.id.split(';')[0]!;
       const member = await api.conversations

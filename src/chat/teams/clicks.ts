@@ -46,8 +46,16 @@ const NOT_OPEN = {
   'unknown-alert': 'Hivewire does not know this alert (it may come from another installation).',
 } as const;
 
-async function createCase(fingerprint: string, person: string, deps: TeamsBotDeps) {
-  const result = await requestEscalation({ fingerprint, userId: person, platform: 'teams' }, deps);
+async function createCase(fingerprint: string, speaker: TeamsSpeaker, deps: TeamsBotDeps) {
+  const result = await requestEscalation(
+    {
+      fingerprint,
+      userId: speaker.aadObjectId ?? speaker.id,
+      ...(speaker.name ? { userName: speaker.name } : {}),
+      platform: 'teams',
+    },
+    deps,
+  );
   deps.logger.info('create case clicked', { platform: 'teams', fingerprint, outcome: result.outcome });
   switch (result.outcome) {
     case 'requested':
@@ -137,6 +145,7 @@ async function responseAction(
       actor: { kind: 'teams', id: person },
       allowed: await isTeamsAdmin(speaker, deps.config),
       platform: 'teams',
+      ...(speaker.name ? { userName: speaker.name } : {}),
     },
     deps,
   );
@@ -166,7 +175,7 @@ export async function handleCardAction(
   const { action, fingerprint } = data;
   switch (action) {
     case CREATE_CASE:
-      return createCase(fingerprint, person, deps);
+      return createCase(fingerprint, speaker, deps);
     case IGNORE: {
       const checked = await checkIgnorable(fingerprint, deps);
       if (checked.outcome !== 'ignorable') return answer(NOT_OPEN[checked.outcome]);

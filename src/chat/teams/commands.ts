@@ -32,6 +32,8 @@ export type TeamsCommandDeps = Pick<Deps, 'store' | 'config' | 'logger' | 'queue
 export interface TeamsSpeaker {
   aadObjectId?: string;
   id: string;
+  /** Their display name (the activity's `from.name`): how replies name them, the ids being unreadable. */
+  name?: string;
   email?: () => Promise<string | undefined>;
 }
 

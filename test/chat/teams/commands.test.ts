@@ -6,7 +6,7 @@
  * email (the email read from the team's roster through the connector); refusals are audited.
  */
 import nock from 'nock';
-import { ASK_USER, ENRICH } from '../../../blocks/actions';
+import { ASK_USER, CREATE_CASE, ENRICH, IGNORE_MODAL } from '../../../blocks/actions';
 import { responseActionId } from '../../../blocks/analyst/actions';
 import { SETTINGS_AUDIT_KEY } from '../../../src/alerts/threshold';
 import { alertView } from '../../../src/alerts/render';
@@ -14,6 +14,8 @@ import { LOOKUPS_AUDIT_KEY } from '../../../src/lookups/lookup';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, type TeamsPerson } from '../../../src/sandbox/teams-tenant';
 import { makeAlertRecord } from '../../helpers/alerts';
 import { THEHIVE_URL } from '../../helpers/analyst';
+import { mockSlack, mockTheHive } from '../../helpers/escalation';
+import { theHiveAlert, theHiveCase } from '../../clients/thehive/fixtures';
 import { startTeamsHarness, type TeamsHarness } from '../../helpers/teams';
 
 const [alice, bob, carol] = SANDBOX_TEAMS_PEOPLE as [TeamsPerson, TeamsPerson, TeamsPerson];
@@ -283,7 +285,44 @@ describe('what the worker answers goes in the Teams reply chain it was asked in'
 
     expect(lambda.isDone()).toBe(true);
     expect(repliesTo(messageId).map((reply) => reply.texts)).toEqual([
-      [`✅ **Isolate instance** (run by ${bob.aadObjectId}) succeeded: {"isolated":"i-0abc"}`],
+      [`✅ **Isolate instance** (run by ${bob.name}) succeeded: {"isolated":"i-0abc"}`],
+    ]);
+  });
+
+  test('replies name Teams people by their display name, not their object id: case opened by …, ignored by …', async () => {
+    const { alert, messageId } = await postedAlert();
+    mockSlack();
+    mockTheHive((request) =>
+      request.path === '/api/v1/alert'
+        ? [201, theHiveAlert({ sourceRef: alert.fingerprint })]
+        : request.path === '/api/v1/alert/~4096/case'
+          ? [201, theHiveCase()]
+          : [404, { type: 'NotFoundError', message: `${request.path} not found` }],
+    );
+    expect(await click(alice, CREATE_CASE, alert.fingerprint)).toBe('Creating the case…');
+    expect(h.jobs).toEqual([expect.objectContaining({ kind: 'create-case', userName: alice.name })]);
+    await h.runJobs();
+    expect(repliesTo(messageId).map((reply) => reply.texts)).toEqual([
+      [
+        `📁 Case #42 opened in TheHive by Alice (SOC analyst) with ${alert.finding.observables.length} observables`,
+      ],
+    ]);
+
+    const other = makeAlertRecord({ state: 'open', fingerprint: 'gd-teams-ignored' });
+    const otherId = await h.deps.chats.teams!.postAlert(channel, alertView(other, h.config));
+    await h.seedAlert({ ...other, posts: { teams: { channel, messageId: otherId } } });
+    const data = { action: IGNORE_MODAL, fingerprint: other.fingerprint, reason: 'expected-activity' };
+    const submitted = await h.send(
+      h.channelActivity(bob, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: IGNORE_MODAL, data } },
+      }),
+    );
+    expect(submitted.status).toBe(200);
+    await h.runJobs();
+    expect(repliesTo(otherId).map((reply) => reply.texts)).toEqual([
+      ['🙈 Ignored by Bob (SOC lead): Expected activity'],
     ]);
   });
 });
