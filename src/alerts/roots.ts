@@ -5,7 +5,7 @@
  * can find a thread without a cycle.
  */
 import type { ChatMessageRef, ChatPlatform, ChatPort } from '../chat/port';
-import type { Deps } from '../deps';
+import type { Deps } from '../wiring/deps';
 import type { AlertRecord, PlatformPost } from '../domain/alert';
 
 /** The platforms an alert may be on besides Slack, in the order they are posted and replied to. */

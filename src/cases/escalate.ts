@@ -11,7 +11,7 @@ import { caseOpenedOnOtherPlatforms, replyEverywhere, updateEverywhere } from '.
 import { slackRoot } from '../alerts/roots';
 import { withCurrentLinks } from '../alerts/links';
 import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
-import type { Deps, WorkerDeps } from '../deps';
+import type { Deps, WorkerDeps } from '../wiring/deps';
 import { routeFor } from '../enrich/enrich';
 import { organisationOf, theHiveFor } from '../enrich/tenancy';
 import type { JobOf } from '../queue/jobs';
@@ -20,7 +20,7 @@ import type { AlertRecord } from '../domain/alert';
 import { snapshotOfCase } from './case-change';
 import { summariseEarlierMessages } from './conversation';
 import { promotionFor, theHiveAlertFor } from './case-content';
-import { errorMessage } from '../logger';
+import { errorMessage } from '../observability/logger';
 
 /**
  * Who the case-opened reply names: the person the alert records as escalating it, with the job's name

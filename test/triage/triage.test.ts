@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { askAutomatically, asksAutomatically, personToAsk } from '../../src/triage/triage';
-import { parseConfigFile } from '../../src/config-file';
+import { parseConfigFile } from '../../src/config/config-file';
 import { makeAlertRecord } from '../helpers/alerts';
 import { startAnalystHarness, type AnalystHarness } from '../helpers/analyst';
 

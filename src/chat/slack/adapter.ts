@@ -17,7 +17,7 @@ import type {
   SlashCommandAnswers,
   ThreadNote,
 } from '../port';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import type { SlackDelivery } from '../../slack/delivery';
 import { postToResponseUrl } from '../../slack/response-url';
 import type { SlackUserDirectory } from '../../slack/users';

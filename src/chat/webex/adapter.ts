@@ -19,7 +19,7 @@ import {
   type WebexMessageContent,
 } from '../../../cards/webex';
 import { webexNote } from '../../../cards/webex-notes';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import type {
   AlertView,
   ChatForm,
