@@ -14,6 +14,7 @@ import { PROSE_VALUE_MAX, SECTION_TEXT_MAX } from './limits';
 import {
   alreadyEscalatedEphemeral,
   caseChangeReply,
+  caseCommentReply,
   caseOpenedReply,
   escalationFailedReply,
   ignoredReply,
@@ -64,5 +65,7 @@ export function threadNoteReply(note: ThreadNote): Reply {
       return lookupResults({ reports: note.reports, sources: note.sources, now: new Date(note.at) });
     case 'response-action-result':
       return responseActionResultReply({ ...note, userId: note.person });
+    case 'case-comment':
+      return caseCommentReply(note);
   }
 }

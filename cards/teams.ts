@@ -232,6 +232,14 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       return teamsLookupResults({ reports: note.reports, sources: note.sources, now: new Date(note.at) });
     case 'response-action-result':
       return teamsResponseActionResult(note);
+    case 'case-comment':
+      return teamsNoteCard(
+        [
+          `💬 ${teamsText(note.login)} in TheHive on ${caseTitle(note.caseNumber)}`,
+          cardText(note.message, PROSE_VALUE_MAX, { multiline: true }),
+        ],
+        caseButton(note.caseUrl),
+      );
   }
 }
 

@@ -70,5 +70,10 @@ export function webexNote(note: ThreadNote): WebexMessageContent {
       return webexLookupResults({ reports: note.reports, sources: note.sources, now: new Date(note.at) });
     case 'response-action-result':
       return webexResponseActionResult({ ...note, personId: note.person });
+    case 'case-comment':
+      // The comment's text as text: one paragraph, nothing in it mentions, links or formats.
+      return webexNotice(
+        `💬 ${webexText(note.login)} in TheHive on ${caseLink(note.caseNumber, note.caseUrl)}  \n${webexText(note.message, PROSE_VALUE_MAX)}`,
+      );
   }
 }

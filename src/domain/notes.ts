@@ -61,6 +61,15 @@ export type ThreadNote =
   | { kind: 'notice'; text: string }
   /** A threat-intel lookup's answers (Enrich, `lookup <values>`); `at`: when it ran, for the ages shown. */
   | { kind: 'lookup-results'; reports: TargetReport[]; sources: SourceName[]; at: string }
+  /** A comment people added on the case in TheHive (`login` wrote it), threaded under the alert. */
+  | {
+      kind: 'case-comment';
+      login: string;
+      message: string;
+      commentId: string;
+      caseNumber?: number;
+      caseUrl?: string;
+    }
   /** What a response action did, or why it failed; `person` clicked it. */
   | {
       kind: 'response-action-result';
