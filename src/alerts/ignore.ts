@@ -88,6 +88,7 @@ export async function ignoreAlert(
       ...alert,
       state: 'ignored',
       ignoredBy: request.userId,
+      ignoredByName: request.userName?.slice(0, 256),
       ignoredAt: at,
       ignoreReason: ignoreReasonText(request.reason, note),
       pendingReplies: [
@@ -130,6 +131,7 @@ export async function ignoreAlert(
             ...alert,
             state: 'open',
             ignoredBy: undefined,
+            ignoredByName: undefined,
             ignoredAt: undefined,
             ignoreReason: undefined,
             pendingReplies: (alert.pendingReplies ?? []).filter((reply) => reply.id !== replyId),

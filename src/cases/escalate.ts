@@ -176,7 +176,14 @@ export async function escalationFailed(job: JobOf<'create-case'>, error: unknown
   const changed = await updateAlert(deps.store, job.fingerprint, (alert) =>
     alert.caseId
       ? { ...alert, lastError: reason }
-      : { ...alert, state: 'open', escalatedBy: undefined, escalatedAt: undefined, lastError: reason },
+      : {
+          ...alert,
+          state: 'open',
+          escalatedBy: undefined,
+          escalatedByName: undefined,
+          escalatedAt: undefined,
+          lastError: reason,
+        },
   );
   await deps.store.appendAudit({
     fingerprint: job.fingerprint,

@@ -45,7 +45,14 @@ export async function requestEscalation(
   const at = now.toISOString();
   const won = await updateAlert(store, input.fingerprint, (alert) =>
     alert.state === 'open' || isAbandoned(alert, now)
-      ? { ...alert, state: 'escalating', escalatedBy: input.userId, escalatedAt: at, lastError: undefined }
+      ? {
+          ...alert,
+          state: 'escalating',
+          escalatedBy: input.userId,
+          escalatedByName: input.userName?.slice(0, 256),
+          escalatedAt: at,
+          lastError: undefined,
+        }
       : undefined,
   );
   if (!won) {
@@ -72,7 +79,13 @@ export async function requestEscalation(
     // Without a job nothing would ever create the case: give the button back.
     await updateAlert(store, input.fingerprint, (alert) =>
       alert.state === 'escalating' && !alert.caseId
-        ? { ...alert, state: 'open', escalatedBy: undefined, escalatedAt: undefined }
+        ? {
+            ...alert,
+            state: 'open',
+            escalatedBy: undefined,
+            escalatedByName: undefined,
+            escalatedAt: undefined,
+          }
         : undefined,
     );
     throw error;
