@@ -23,13 +23,7 @@ import { utcMinute } from '../blocks/alert';
 import { trustedCaseUrl } from '../blocks/case-link';
 import { PROSE_VALUE_MAX, VALUE_MAX } from '../blocks/limits';
 import { webUrlHost } from '../blocks/elements';
-import {
-  flaggedCount,
-  lookupReportLines,
-  lookupSourcesLine,
-  skippedSentence,
-  type LookupMarkup,
-} from '../blocks/analyst/lookup';
+import { markdownLookupParagraphs, skippedSentence, type LookupMarkup } from '../blocks/analyst/lookup';
 import { markdownLink } from '../src/cases/markdown';
 import type { SourceName, TargetReport } from '../src/domain/lookups';
 import { alertCard, type AlertCardOptions } from './alert';
@@ -256,27 +250,13 @@ const TEAMS_MARKUP: LookupMarkup = {
   link: (url, label) => markdownLink(label, url),
 };
 
-/** The results of one lookup, one block per indicator, within Teams' message size (the rest counted). */
+/** The results of one lookup, one TextBlock per indicator, within Teams' message size (the rest counted). */
 export function teamsLookupResults(input: {
   reports: TargetReport[];
   sources: SourceName[];
   now: Date;
 }): TeamsCard {
-  const lines = [
-    `🔎 **Threat-intel lookup** · ${input.reports.length} indicators, ${flaggedCount(input.reports)} flagged`,
-  ];
-  let bytes = 0;
-  for (const report of input.reports) {
-    const { head, lines: answers } = lookupReportLines(report, input.now, TEAMS_MARKUP);
-    const block = [head, ...answers.map((answer) => `- ${answer}`)].join('\n');
-    bytes += Buffer.byteLength(block);
-    if (bytes > LOOKUP_BODY_BYTES) break;
-    lines.push(block);
-  }
-  const left = input.reports.length - (lines.length - 1);
-  if (left > 0) lines.push(`+${left} indicators not shown (message too long)`);
-  lines.push(lookupSourcesLine(input.sources));
-  return teamsNoteCard(lines);
+  return teamsNoteCard(markdownLookupParagraphs(input, TEAMS_MARKUP, LOOKUP_BODY_BYTES));
 }
 
 type Skipped = readonly { value: string; reason: string }[];

@@ -14,6 +14,7 @@ import { LOOKUPS_AUDIT_KEY } from '../../../src/lookups/lookup';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, type TeamsPerson } from '../../../src/sandbox/teams-tenant';
 import { makeAlertRecord } from '../../helpers/alerts';
 import { THEHIVE_URL } from '../../helpers/analyst';
+import { rdapOnlyOffline } from '../../helpers/offline-intel';
 import { mockSlack, mockTheHive } from '../../helpers/escalation';
 import { theHiveAlert, theHiveCase } from '../../clients/thehive/fixtures';
 import { startTeamsHarness, type TeamsHarness } from '../../helpers/teams';
@@ -187,19 +188,7 @@ test('a response action runs for a Teams admin only; both clicks are audited', a
 });
 
 describe('what the worker answers goes in the Teams reply chain it was asked in', () => {
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    // No intel keys: only RDAP answers, whatever the machine's environment holds.
-    for (const key of ['VIRUSTOTAL_API_KEY', 'ABUSEIPDB_API_KEY', 'URLHAUS_API_KEY']) delete process.env[key];
-  });
-  afterEach(() => {
-    nock.cleanAll();
-  });
-  afterAll(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  rdapOnlyOffline();
 
   /** The alert, posted as a card in the channel by the Teams adapter, and stored with that post. */
   async function postedAlert() {
