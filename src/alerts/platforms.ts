@@ -12,7 +12,7 @@
  * whose adapter is not registered (Teams routed in the config before its adapter exists, Webex routed
  * without a bot token) is skipped: logged and audited when the alert is first posted.
  */
-import type { ChatPort } from '../chat/port';
+import type { ChatMessageRef, ChatPort } from '../chat/port';
 import type { Config } from '../config/config';
 import type { Deps } from '../wiring/deps';
 import type { AlertRecord, PendingReply } from '../domain/alert';
@@ -161,20 +161,34 @@ async function onEachRoot(
     try {
       await deliver(root, chat);
     } catch (error) {
-      if (root.platform === 'slack' || isRetryable(error)) throw error;
-      deps.logger.warn(`${what} not delivered to ${root.platform}: refused for good`, {
-        fingerprint: alert.fingerprint,
-        platform: root.platform,
-        error: errorMessage(error),
-      });
-      await deps.store.appendAudit({
-        fingerprint: alert.fingerprint,
-        actor: { kind: 'system' },
-        action: 'not-delivered',
-        details: { platform: root.platform, channel: root.channel, what, error: errorMessage(error) },
-      });
+      await skipRefusal(alert, root, what, error, deps);
     }
   }
+}
+
+/**
+ * What a failed delivery to `root` does: another platform refusing for good is logged and audited
+ * (`not-delivered`) and the caller goes on; Slack's failure, or one another attempt may heal, is thrown.
+ */
+export async function skipRefusal(
+  alert: Pick<AlertRecord, 'fingerprint'>,
+  root: ChatMessageRef,
+  what: string,
+  error: unknown,
+  deps: Pick<Deps, 'logger' | 'store'>,
+): Promise<void> {
+  if (root.platform === 'slack' || isRetryable(error)) throw error;
+  deps.logger.warn(`${what} not delivered to ${root.platform}: refused for good`, {
+    fingerprint: alert.fingerprint,
+    platform: root.platform,
+    error: errorMessage(error),
+  });
+  await deps.store.appendAudit({
+    fingerprint: alert.fingerprint,
+    actor: { kind: 'system' },
+    action: 'not-delivered',
+    details: { platform: root.platform, channel: root.channel, what, error: errorMessage(error) },
+  });
 }
 
 /** Shows the alert's current state on every platform that can edit its root message. */

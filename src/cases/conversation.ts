@@ -23,6 +23,7 @@ import type { AlertRecord } from '../domain/alert';
 import type { ConversationCopy } from '../domain/conversation';
 import type { ThreadNote } from '../domain/notes';
 import { otherRoots, type OtherPlatform } from '../alerts/roots';
+import { skipRefusal } from '../alerts/platforms';
 import { updateConversationCopy } from '../store/store';
 import { isHivewireComment, markedComment, mentionedUsers, slackMessageComment } from './conversation-text';
 import type { WorkerDeps } from '../wiring/deps';
@@ -410,7 +411,13 @@ async function threadOnOtherPlatforms(
   for (const { root, chat } of otherRoots(alert, deps)) {
     const platform = root.platform as OtherPlatform;
     if (done.includes(platform)) continue;
-    await chat.replyInThread(root, note);
+    try {
+      await chat.replyInThread(root, note);
+    } catch (error) {
+      // A platform that refuses for good (the card deleted) does not hold the comment back elsewhere.
+      await skipRefusal(alert, root, 'case comment', error, deps);
+      continue;
+    }
     await updateConversationCopy(deps.store, key, (current) => ({
       ...current,
       threadedOn: [...(current.threadedOn ?? []), platform],
