@@ -381,12 +381,20 @@ const SPECIAL_USE_TLDS = new Set([
 const URL_AUTHORITY = /(:\/\/)([^\s/?#\\]+)/g;
 /** `www.` where a name starts (not inside one such as `awww.x`). */
 const WWW_PREFIX = /(?<![\p{L}\p{N}_-])(www)\.(?=[\p{L}\p{N}])/giu;
-/** Dotted names, Unicode ones included; each is then checked for a top-level domain among its labels. */
-const DOTTED_NAME = /[\p{L}\p{N}][\p{L}\p{N}_-]*(?:\.[\p{L}\p{N}_-]+)+/gu;
+/**
+ * Dotted names, Unicode ones included; each is then checked for a top-level domain among its labels.
+ * Symbols and marks count as name characters, as linkifiers read host names (linkify-it links `a+.com`).
+ */
+const DOTTED_NAME = /[\p{L}\p{N}\p{S}\p{M}][\p{L}\p{N}\p{S}\p{M}_-]*(?:\.[\p{L}\p{N}\p{S}\p{M}_-]+)+/gu;
 
 function endsLikeAHost(name: string): boolean {
   // Any label but the first: a linkifier that stops at a known TLD would link `evil.com` in `evil.com.x`.
-  const labels = name.toLowerCase().split('.').slice(1);
+  // A symbol ends a top-level domain for a linkifier (`evil.com<`): each label's parts between symbols count.
+  const labels = name
+    .toLowerCase()
+    .split('.')
+    .slice(1)
+    .flatMap((label) => label.split(/[\p{S}\p{M}]+/u));
   return labels.some((label) => SPECIAL_USE_TLDS.has(label) || knownTld(label));
 }
 
