@@ -395,8 +395,14 @@ function endsLikeAHost(name: string): boolean {
     .split('.')
     .slice(1)
     .flatMap((label) => label.split(/[\p{S}\p{M}]+/u));
-  return labels.some((label) => SPECIAL_USE_TLDS.has(label) || knownTld(label));
+  return labels.some((label) => SPECIAL_USE_TLDS.has(label) || TWO_LETTERS.test(label) || knownTld(label));
 }
+
+/**
+ * Two letters: linkifiers take a country-code list of their own, older than the root zone's (linkify-it
+ * links `0.An`, Netherlands Antilles, retired in 2014), so any two-letter label counts as a TLD.
+ */
+const TWO_LETTERS = /^[a-z]{2}$/;
 
 /**
  * Makes URLs and host names in text unclickable in any renderer, the way analysts write them
@@ -417,7 +423,9 @@ export function defang(text: string): string {
       .replace(/(f)t(p:\/\/)/gi, '$1x$2')
       .replace(
         URL_AUTHORITY,
-        (_match, separator: string, authority: string) => separator + authority.replace(/\./g, '[.]'),
+        // Only a dot a host goes on after: `evil.example).(` keeps its last dot, since `[.](` would be a link.
+        (_match, separator: string, authority: string) =>
+          separator + authority.replace(/\.(?=[\p{L}\p{N}])/gu, '[.]'),
       )
       .replace(DOTTED_NAME, (name: string, at: number, whole: string) =>
         // After `@` it is a mail domain: marked links `jdoe@corp.anything` whatever the top-level domain.

@@ -252,6 +252,13 @@ describe('finding text in a Teams card', () => {
     // 150 runs of a dozen cards through the adaptivecards parser: seconds alone, more on a loaded machine.
   }, 120_000);
 
+  it('a tag whose sign makes it a host name to a linkifier (`+.BA`) is shown defanged (found by the property above)', () => {
+    for (const text of everyNote('.BA')
+      .map(teamsNote)
+      .flatMap((card) => markdownTexts(asCard(card))))
+      expect(markupIn(text)).toEqual([]);
+  });
+
   it('a lookup’s answers and a response action’s result (with the clicker’s name) show only the product’s own bold and lists', () => {
     fc.assert(
       fc.property(hostile, hostile, hostile, (a, b, c) => {
