@@ -6,6 +6,16 @@
 import type { ThreadNote } from '../src/domain/notes';
 import { utcMinute } from './alert';
 import { ignoredThreadReply } from './analyst/ignore';
+import {
+  slackName,
+  triageAnswerReply,
+  triageAnsweredDm,
+  triageAskedReply,
+  triageExpiredDm,
+  triageFailedReply,
+  triageNoAnswerReply,
+  triageQuestion,
+} from './analyst/triage';
 import { section, mrkdwn } from './elements';
 import { literal, mention, plainText } from './escape';
 import { PROSE_VALUE_MAX, SECTION_TEXT_MAX } from './limits';
@@ -58,5 +68,30 @@ export function threadNoteReply(note: ThreadNote): Reply {
         text: literal(note.text, SECTION_TEXT_MAX),
         blocks: [section(plainText(note.text, SECTION_TEXT_MAX))],
       };
+    case 'triage-asked':
+      return triageAskedReply({
+        slackUserId: slackName(note.person),
+        requestedBy: note.requestedBy === 'auto' ? 'auto' : slackName(note.requestedBy),
+        timeoutMinutes: note.timeoutMinutes,
+      });
+    case 'triage-answered':
+      return triageAnswerReply({
+        slackUserId: slackName(note.person),
+        response: note.response,
+        onCall: note.onCall,
+      });
+    case 'triage-no-answer':
+      return triageNoAnswerReply({
+        slackUserId: slackName(note.person),
+        timeoutMinutes: note.timeoutMinutes,
+      });
+    case 'triage-failed':
+      return triageFailedReply(note.reason);
+    case 'triage-question':
+      return triageQuestion(note.record);
+    case 'triage-closed':
+      return note.response === 'noanswer'
+        ? triageExpiredDm(note.record)
+        : triageAnsweredDm(note.record, note.response);
   }
 }

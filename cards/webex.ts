@@ -20,6 +20,8 @@ import { alertCard, alertSummary, type AlertCardOptions } from './alert';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from './core';
 import { caseChangeLine, slaLine } from './case-change';
 import { cardText } from './escape';
+import { triageClosedLine, triageQuestionCard, triageQuestionSummary, triageThreadLine } from './triage';
+import type { ChatPerson } from '../src/domain/chat';
 
 /** (contract) The Adaptive Card version Webex renders. */
 export const WEBEX_CARD_VERSION = '1.3';
@@ -189,5 +191,25 @@ export function webexNote(note: ThreadNote): WebexMessageContent {
     }
     case 'notice':
       return webexNotice(webexText(note.text, PROSE_VALUE_MAX));
+    case 'triage-asked':
+    case 'triage-answered':
+    case 'triage-no-answer':
+    case 'triage-failed':
+      return webexNotice(triageThreadLine(note, webexPerson, webexText));
+    case 'triage-question':
+      return cardMessage(
+        triageQuestionCard(note.record, WEBEX_CARD_VERSION),
+        triageQuestionSummary(note.record),
+      );
+    case 'triage-closed':
+      // Webex cannot edit a message with a card: this follows the question.
+      return webexNotice(triageClosedLine(note.response));
   }
+}
+
+/** A person in a Webex message: mentioned when they are a Webex person, else their e-mail or name as text. */
+function webexPerson(person: ChatPerson): string {
+  return person.platform === 'webex'
+    ? webexMention(person.id, person.name)
+    : webexText(person.email ?? person.name ?? person.id);
 }

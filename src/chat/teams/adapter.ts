@@ -120,6 +120,11 @@ export class TeamsChat implements ChatPort {
     return { platform: 'teams', ...sent };
   }
 
+  /** The card is replaced in place in the 1:1 chat (update activity). */
+  async updateDirectMessage(ref: ChatMessageRef, _person: ChatPerson, note: ThreadNote): Promise<void> {
+    await this.delivery.update(ref, teamsNote(note));
+  }
+
   /** The Bot Connector cannot list a channel's messages (that takes Microsoft Graph): it cannot say. */
   async findAlertMessage(): Promise<string | undefined> {
     return undefined;

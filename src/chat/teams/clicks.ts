@@ -106,7 +106,7 @@ async function enrich(fingerprint: string, person: string, deps: TeamsBotDeps) {
 
 /** Ask the user: "was this you?" asked of the person the finding is about, as Slack's button does. */
 async function askUser(fingerprint: string, person: string, deps: TeamsBotDeps) {
-  const result = await requestTriage({ fingerprint, requestedBy: person }, deps);
+  const result = await requestTriage({ fingerprint, requestedBy: person, platform: 'teams' }, deps);
   switch (result.outcome) {
     case 'requested':
       return answer('Asking the person this finding is about "was this you?"…');
