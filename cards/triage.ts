@@ -13,7 +13,7 @@ import { TRIAGE_ANSWERS } from '../blocks/analyst/triage';
 import { HEADER_TEXT_MAX, PROSE_VALUE_MAX } from '../blocks/limits';
 import type { ChatPerson } from '../src/domain/chat';
 import type { ThreadNote } from '../src/domain/notes';
-import type { TriageRecord, TriageResponse } from '../src/domain/triage';
+import type { TriageRecord, TriageRequest, TriageResponse } from '../src/domain/triage';
 import { adaptiveCard, submit, textBlock, type AdaptiveCard, type CardVersion, type TextBlock } from './core';
 import type { EscapeText } from './case-change';
 import { cardText } from './escape';
@@ -116,5 +116,21 @@ export function triageThreadLine(
       return `⌛ No answer from ${who(note.person)} within ${note.timeoutMinutes} minutes.`;
     case 'triage-failed':
       return `⚠️ Couldn't ask "was this you?": ${text(note.reason, PROSE_VALUE_MAX)}`;
+  }
+}
+
+/** What the analyst who clicked Ask the user is told (Hivewire's words only: no finding text). */
+export function triageRequestWords(result: TriageRequest): string {
+  switch (result.outcome) {
+    case 'requested':
+      return 'Asking the person this finding is about "was this you?"… the answer will be threaded here.';
+    case 'pending':
+      return 'A "was this you?" question is already waiting for an answer.';
+    case 'no-person':
+      return 'This finding names no person to ask.';
+    case 'no-email':
+      return 'No email address is known for that person: add it under users in the config file.';
+    case 'unknown-alert':
+      return 'Hivewire does not know this alert (it may come from another installation).';
   }
 }

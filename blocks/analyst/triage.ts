@@ -198,14 +198,14 @@ export function triageRequestNotice(result: TriageRequest): Reply {
   }
 }
 
+/** Why a click on a question's answer is not recorded, in words every platform shows. */
+export const TRIAGE_ANSWER_REFUSALS = {
+  'not-yours': 'This question was sent to someone else.',
+  closed: 'This question was already answered or has expired. Thanks all the same.',
+  unknown: 'Hivewire no longer knows this question.',
+} as const;
+
 /** Private answer to a click on the DM's buttons that cannot be recorded. */
-export function triageAnswerNotice(outcome: 'not-yours' | 'closed' | 'unknown'): Reply {
-  switch (outcome) {
-    case 'not-yours':
-      return notice('This question was sent to someone else.');
-    case 'closed':
-      return notice('This question was already answered or has expired. Thanks all the same.');
-    case 'unknown':
-      return notice('Hivewire no longer knows this question.');
-  }
+export function triageAnswerNotice(outcome: keyof typeof TRIAGE_ANSWER_REFUSALS): Reply {
+  return notice(TRIAGE_ANSWER_REFUSALS[outcome]);
 }
