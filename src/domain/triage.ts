@@ -33,6 +33,8 @@ export interface TriageRecord {
   requestedBy: string;
   /** The platform the analyst asked from; none: Slack (and every question recorded before Webex/Teams). */
   requestedOn?: ChatPlatform;
+  /** The analyst's name, where their platform gave it with the click. */
+  requestedByName?: string;
   requestedAt: string;
   timeoutMinutes: number;
   dueAt?: string;

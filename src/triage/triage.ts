@@ -114,7 +114,7 @@ const ASKING_STALE_MS = 15 * 60 * 1000;
  * lookups and the DM happen in the worker.
  */
 export async function requestTriage(
-  input: { fingerprint: string; requestedBy: string; platform?: ChatPlatform },
+  input: { fingerprint: string; requestedBy: string; platform?: ChatPlatform; requestedByName?: string },
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
 ): Promise<TriageRequest> {
   const alert = await deps.store.getAlert(input.fingerprint);
@@ -147,6 +147,7 @@ export async function requestTriage(
       fingerprint: input.fingerprint,
       requestedBy: input.requestedBy,
       ...(input.platform ? { platform: input.platform } : {}),
+      ...(input.requestedByName ? { requestedByName: input.requestedByName } : {}),
     },
     requestedAt,
   });
@@ -288,6 +289,7 @@ async function newRecord(job: JobOf<'triage-ask'>, deps: AnalystWorkerDeps): Pro
     identityConfidence: person.identityConfidence,
     requestedBy: request.requestedBy,
     ...(request.platform ? { requestedOn: request.platform } : {}),
+    ...(request.requestedByName ? { requestedByName: request.requestedByName } : {}),
   };
 }
 
@@ -320,11 +322,17 @@ async function replyUnderAlert(
 }
 
 /** The analyst who asked, on the platform they asked from; none for a rule or a SIEM. */
-function requesterOf(record: Pick<TriageRecord, 'requestedBy' | 'requestedOn'>): ChatPerson | undefined {
+function requesterOf(
+  record: Pick<TriageRecord, 'requestedBy' | 'requestedOn' | 'requestedByName'>,
+): ChatPerson | undefined {
   const platform = record.requestedOn ?? 'slack';
   if (platform === 'slack' && !/^[UW][A-Z0-9]+$/.test(record.requestedBy)) return undefined;
   if (['', 'auto', 'siem'].includes(record.requestedBy)) return undefined;
-  return { platform, id: record.requestedBy };
+  return {
+    platform,
+    id: record.requestedBy,
+    ...(record.requestedByName ? { name: record.requestedByName } : {}),
+  };
 }
 
 /** How the audit names the person asked: a Slack user as before (`slackUserId`), others by platform. */
