@@ -7,10 +7,10 @@
  */
 
 /** The local runtime's composition root: the one production module allowed to start the sandbox. */
-const LOCAL_ROOT = '^src/serve[.]ts$';
+const LOCAL_ROOT = '^src/local/serve[.]ts$';
 
 /** The composition roots, local and AWS: every client is built there (and only they read process.env). */
-const ROOTS = ['^src/runtime[.]ts$', '^src/aws/runtime[.]ts$'];
+const ROOTS = ['^src/local/runtime[.]ts$', '^src/aws/runtime[.]ts$'];
 
 /** What starts a process or a function: the only modules that reach the roots. */
 const ENTRY_POINTS = ['^src/handlers/', LOCAL_ROOT, '^src/http/server[.]ts$', '^bin/', '^bench/', '^test/'];
@@ -26,7 +26,7 @@ module.exports = {
       severity: 'error',
       comment:
         'A module must not reach itself, at runtime or through type imports: a loop of types is a loop of ' +
-        'knowledge between layers (shared types belong in src/domain/ or src/deps.ts).',
+        'knowledge between layers (shared types belong in src/domain/ or src/wiring/deps.ts).',
       from: {},
       to: { circular: true },
     },
@@ -62,14 +62,14 @@ module.exports = {
       severity: 'error',
       comment: 'src/domain/ holds the product types and pure rules: it imports only itself and zod.',
       from: { path: '^src/domain/' },
-      to: { pathNot: ['^src/domain/', '^src/zod[.]ts$', '^node_modules/zod/'] },
+      to: { pathNot: ['^src/domain/', '^src/validation/zod[.]ts$', '^node_modules/zod/'] },
     },
     {
       name: 'blocks-depend-on-domain-only',
       severity: 'error',
       comment: 'blocks/ are pure Slack message builders: they import only src/domain/ and each other.',
       from: { path: '^blocks/' },
-      to: { pathNot: ['^blocks/', '^src/domain/', '^src/zod[.]ts$', '^node_modules/zod/'] },
+      to: { pathNot: ['^blocks/', '^src/domain/', '^src/validation/zod[.]ts$', '^node_modules/zod/'] },
     },
     {
       name: 'cards-depend-on-domain-and-builders',
@@ -84,7 +84,7 @@ module.exports = {
           '^blocks/',
           '^src/domain/',
           '^src/cases/markdown[.]ts$',
-          '^src/zod[.]ts$',
+          '^src/validation/zod[.]ts$',
           '^node_modules/zod/',
         ],
       },
@@ -102,7 +102,7 @@ module.exports = {
       comment: 'clients/ are typed clients of external systems: they know no use case, transport or store.',
       from: { path: '^clients/' },
       to: {
-        path: '^(src/(alerts|cases|triage|lookups|response-actions|access|wiring|slack|chat|http|handlers|aws|store|queue)/|blocks/)',
+        path: '^(src/(alerts|cases|triage|lookups|response-actions|access|wiring|slack|chat|http|handlers|aws|store|queue|local|cli|worker)/|blocks/)',
       },
     },
     {
@@ -119,7 +119,7 @@ module.exports = {
         'Transport calls use cases, never the reverse: a use case knows no route, handler, Lambda runtime ' +
         'or local server, and is handed its dependencies by a composition root.',
       from: { path: `^src/(${USE_CASES})/` },
-      to: { path: ['^src/(http|handlers|aws)/', '^src/(server|serve|runtime|cli)[.]ts$'] },
+      to: { path: ['^src/(http|handlers|aws|local|cli|worker)/'] },
     },
     {
       name: 'roots-reached-from-entry-points-only',

@@ -9,11 +9,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCase } from '../src/cases/escalate';
-import { loadConfig } from '../src/config-file';
+import { loadConfig } from '../src/config/config-file';
 import type { Observable } from '../src/domain/finding';
 import { signSlackRequest } from '../src/http/slack-signature';
 import type { JobOf } from '../src/queue/jobs';
-import { createLocalRuntime } from '../src/runtime';
+import { createLocalRuntime } from '../src/local/runtime';
 import { startServer } from '../src/http/server';
 import { startEmbeddedStore } from '../src/store/embedded';
 import { CREATE_CASE } from '../blocks/actions';

@@ -2,7 +2,7 @@
  * AbuseIPDB API v2 `check`: how often an IP address was reported for abuse, and by how many people.
  * The key travels in the `Key` header.
  */
-import * as z from '../../src/zod';
+import * as z from '../../src/validation/zod';
 import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
 import type { AbuseIpReport } from '../../src/domain/lookups';
 

@@ -4,7 +4,7 @@
  * others), and one error type carrying the service, a code and the HTTP status.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import * as z from '../../src/zod';
+import * as z from '../../src/validation/zod';
 
 /** Default deadline of one lookup request. */
 export const INTEL_TIMEOUT_MS = 4_000;

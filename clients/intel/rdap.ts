@@ -3,7 +3,7 @@
  * bootstrap redirector, which answers with a redirect to the registry that holds the record (ARIN,
  * RIPE, Verisign, …), so Hivewire needs no copy of IANA's bootstrap files.
  */
-import * as z from '../../src/zod';
+import * as z from '../../src/validation/zod';
 import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
 import type { RdapDomain, RdapNetwork } from '../../src/domain/lookups';
 

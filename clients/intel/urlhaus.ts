@@ -4,7 +4,7 @@
  * reports its outcome in `query_status` (`ok`, `no_results`, `invalid_…`) rather than in the HTTP
  * status, and sends some numbers as strings.
  */
-import * as z from '../../src/zod';
+import * as z from '../../src/validation/zod';
 import {
   IntelError,
   INTEL_TIMEOUT_MS,

@@ -2,7 +2,7 @@
  * VirusTotal API v3: the last analysis verdicts for an IP address, a domain, a URL or a file hash.
  * The key travels in the `x-apikey` header; a 404 means VirusTotal has never seen the object.
  */
-import * as z from '../../src/zod';
+import * as z from '../../src/validation/zod';
 import { INTEL_TIMEOUT_MS, intelHttp, parseBody, send, statusError, type IntelClientOptions } from './http';
 import type { VirusTotalReport } from '../../src/domain/lookups';
 

@@ -10,7 +10,7 @@
 import type { Agent } from 'node:http';
 import { setTimeout as wait } from 'node:timers/promises';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type * as z from '../../src/zod';
+import type * as z from '../../src/validation/zod';
 // A named import: bundles then carry the version alone, not the whole package.json.
 import { version } from '../../package.json';
 import { caseUrlOf } from './case-url';

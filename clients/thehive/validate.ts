@@ -3,7 +3,7 @@
  * `openapi.yaml`; its `z.ZodMiniType<…>` annotation makes the compiler reject a schema that drifts from
  * the generated type (a required field missing, a field of another type).
  */
-import * as z from '../../src/zod';
+import * as z from '../../src/validation/zod';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];

@@ -15,7 +15,7 @@
  */
 import { setTimeout as wait } from 'node:timers/promises';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type * as z from '../../src/zod';
+import type * as z from '../../src/validation/zod';
 import { parseRetryAfter } from '../thehive/client';
 import { describeIssue } from '../thehive/validate';
 import {

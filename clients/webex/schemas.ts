@@ -3,7 +3,7 @@
  * Only the fields Hivewire needs are required; Webex adds fields over time and they pass through.
  * Shapes as developer.webex.com documents them (Messages, Attachment Actions, People, Rooms, Webhooks).
  */
-import * as z from '../../src/zod';
+import * as z from '../../src/validation/zod';
 
 export const messageSchema = z.looseObject({
   id: z.string(),

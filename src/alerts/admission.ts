@@ -4,7 +4,7 @@
  * threshold instead of a fingerprint that never shows up.
  */
 import { thresholdOverride } from './threshold';
-import type { Deps } from '../deps';
+import type { Deps } from '../wiring/deps';
 import { routeFor, type Route } from '../enrich/enrich';
 import { workspaceOf } from '../enrich/tenancy';
 import { isAtLeast, type Finding, type Severity } from '../domain/finding';

@@ -11,12 +11,12 @@ import type { ChatActorKind } from '../domain/audit';
 import { randomUUID } from 'node:crypto';
 import { truncate } from '../../blocks/escape';
 import { deliverPending } from '../cases/sync';
-import type { Deps } from '../deps';
+import type { Deps } from '../wiring/deps';
 import type { JobOf } from '../queue/jobs';
 import { updateAlert } from '../store/store';
 import type { AlertRecord } from '../domain/alert';
 import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from '../domain/ignore';
-import { errorMessage } from '../logger';
+import { errorMessage } from '../observability/logger';
 import type { IgnoreCheck } from '../domain/ignore';
 
 export type IgnoreResult =

@@ -12,7 +12,7 @@
  * is the record read again.
  */
 import { askAutomatically } from '../triage/triage';
-import type { IngestDeps } from '../deps';
+import type { IngestDeps } from '../wiring/deps';
 import { enrichFinding } from '../enrich/enrich';
 import { severityRank, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
 import { parseEvent, type ParseResult } from '../findings/parse';
@@ -21,7 +21,7 @@ import { postToPlatforms, replyEverywhere, showRepublished } from './platforms';
 import { admitNewFinding } from './admission';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
-import { countUnparsed, type CountMetric } from '../metrics';
+import { countUnparsed, type CountMetric } from '../observability/metrics';
 import {
   addToDigest,
   digestedEvent,

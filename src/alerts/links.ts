@@ -6,7 +6,7 @@
  * leaves no link to the old one.
  */
 import { caseUrlOf } from '../../clients/thehive/case-url';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { AlertRecord } from '../domain/alert';
 
 type LinkConfig = Pick<Config, 'sandbox' | 'publicUrl' | 'theHive'>;

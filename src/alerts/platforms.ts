@@ -13,8 +13,8 @@
  * without a bot token) is skipped: logged and audited when the alert is first posted.
  */
 import type { ChatMessageRef, ChatPort } from '../chat/port';
-import type { Config } from '../config';
-import type { Deps } from '../deps';
+import type { Config } from '../config/config';
+import type { Deps } from '../wiring/deps';
 import type { AlertRecord, PendingReply, PlatformPost } from '../domain/alert';
 import type { ThreadNote } from '../domain/notes';
 import { updateAlert } from '../store/store';

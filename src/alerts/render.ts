@@ -6,7 +6,7 @@
 import { alertMessage, type AlertMessage } from '../../blocks/alert';
 import { webexAlertMessage, type WebexMessageContent } from '../../cards/webex';
 import { responseActionsFor } from '../response-actions/response-actions';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { AlertRecord } from '../domain/alert';
 import type { AlertView } from '../chat/port';
 import { withCurrentLinks } from './links';

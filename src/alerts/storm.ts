@@ -23,7 +23,7 @@
  * STORM_COUNT_EVERY-th after.
  */
 import { controlId } from '../../blocks/facts';
-import type { Deps, IngestDeps } from '../deps';
+import type { Deps, IngestDeps } from '../wiring/deps';
 import type { AlertRecord, DigestMember, DigestSummary, FindingSnapshot } from '../domain/alert';
 import type { NewAuditEvent } from '../domain/audit';
 import { severityRank, type Finding, type Observable, type Severity } from '../domain/finding';

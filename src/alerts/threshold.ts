@@ -6,7 +6,7 @@
  * threshold only.
  */
 import type { ChatActorKind } from '../domain/audit';
-import type { Deps } from '../deps';
+import type { Deps } from '../wiring/deps';
 import { SEVERITIES, type Severity } from '../domain/finding';
 import { customerSettings } from '../enrich/tenancy';
 import type { Store } from '../store/store';

@@ -5,9 +5,9 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ConfigError } from '../config';
-import type { Deps } from '../deps';
-import { countingDeadLetters, type Metrics } from '../metrics';
+import { ConfigError } from '../config/config';
+import type { Deps } from '../wiring/deps';
+import { countingDeadLetters, type Metrics } from '../observability/metrics';
 import { SqsQueue } from '../queue/sqs';
 import { DynamoStore } from '../store/dynamo';
 

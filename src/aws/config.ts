@@ -3,7 +3,13 @@
  * secrets resolved from SSM, and the optional config file kept in an SSM parameter as JSON
  * (`hivewire config <file>` checks a YAML file and prints that JSON), so no function carries a YAML parser.
  */
-import { checkConfigFile, ConfigError, defaultConfigFile, resolveConfig, type Config } from '../config';
+import {
+  checkConfigFile,
+  ConfigError,
+  defaultConfigFile,
+  resolveConfig,
+  type Config,
+} from '../config/config';
 import {
   resolveCustomerKeys,
   resolveSecrets,

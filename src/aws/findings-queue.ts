@@ -7,8 +7,8 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ingestEvent, type PrefetchedAlerts } from '../alerts/ingest';
 import { parseEvent, type ParseResult } from '../findings/parse';
-import type { IngestDeps } from '../deps';
-import { errorMessage } from '../logger';
+import type { IngestDeps } from '../wiring/deps';
+import { errorMessage } from '../observability/logger';
 import type { AttemptEnd } from '../queue/jobs';
 import { processSqsBatch, receiveCount, settleRecord } from '../queue/sqs-batch';
 import { runAttempt, type Attempt } from '../queue/attempt';

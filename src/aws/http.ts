@@ -3,11 +3,11 @@
  * handlers and the local server hand the endpoints the same thing.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Logger } from '../logger';
-import { observed } from './metrics';
+import type { Logger } from '../observability/logger';
+import type { Observed } from './metrics';
 import { rebuiltOnChange } from './per-container';
 import { bodyFromBytes, type Endpoint, type HttpRequest, type HttpResponse } from '../http/request';
-import { errorMessage } from '../logger';
+import { errorMessage } from '../observability/logger';
 
 /**
  * The request as the endpoints read it. API Gateway base64-encodes bodies it deems binary (Slack's form
@@ -44,18 +44,20 @@ export function responseForApiGateway(response: HttpResponse): APIGatewayProxySt
  * A Lambda handler serving one endpoint. The endpoint is built from `deps` on the first request of the
  * container (after the secrets are read), reused, and built again when `deps` hands out new
  * dependencies (a rotated secret); an unexpected failure is logged and answered with a bare 500 (no
- * detail leaves the function). The invocation's metrics are written when it ends.
+ * detail leaves the function). It runs `observed` (the AWS root's: traced, the invocation's metrics
+ * written when it ends).
  *
  * @example
- *   export const handler = serveEndpoint(edgeDeps, (deps) => (request) => handle(request, deps), logger);
+ *   export const handler = serveEndpoint(edgeDeps, (deps) => (request) => handle(request, deps), logger, observed);
  */
 export function serveEndpoint<D>(
   deps: () => Promise<D>,
   endpointFor: (deps: D) => Endpoint | Promise<Endpoint>,
   logger: Logger,
+  observed: Observed,
 ): (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> {
   const built = rebuiltOnChange(async (current: D) => endpointFor(current));
-  return observed(async (event, context) => {
+  return observed(async (event: APIGatewayProxyEventV2, context: Context) => {
     logger.resetKeys();
     logger.addContext(context);
     logger.appendKeys({ route: event.routeKey, apiRequestId: event.requestContext.requestId });

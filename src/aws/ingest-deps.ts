@@ -6,9 +6,9 @@
  * looked up there (`HIVEWIRE_ORGANIZATIONS_LOOKUP=true`).
  */
 import { WebClient } from '@slack/web-api';
-import type { IngestDeps } from '../deps';
+import type { IngestDeps } from '../wiring/deps';
 import { AccountDirectory } from '../enrich/directory';
-import { callMetrics } from '../metrics';
+import { callMetrics } from '../observability/metrics';
 import { currentDeadline } from '../queue/budget';
 import { tokensOfCustomerWorkspaces } from '../slack/installations';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';

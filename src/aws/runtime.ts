@@ -11,11 +11,11 @@
  * else, rather than with the module. The first request pays the same; the module load that Lambda's
  * init phase runs, and every test or tool that only imports a handler, does not.
  */
-import type { Config } from '../config';
-import type { Deps } from '../deps';
-import { createLogger, errorMessage } from '../logger';
+import type { Config } from '../config/config';
+import type { Deps } from '../wiring/deps';
+import { createLogger, errorMessage } from '../observability/logger';
 import { loadAwsConfig } from './config';
-import { metrics } from './metrics';
+import { metrics, observer } from './metrics';
 import { perContainer, rebuiltOnChange, renewed, sameJson } from './per-container';
 import {
   INTEL_KEY_PARAMETERS,
@@ -31,6 +31,9 @@ export type EdgeDeps = Pick<Deps, 'config' | 'store' | 'queue' | 'logger' | 'met
 
 /** The container's logger: JSON lines, with the Lambda context added by each handler. */
 export const logger = createLogger();
+
+/** How this function's handler runs: traced when deployed with tracing, its metrics written at each invocation's end. */
+export const observed = observer(process.env);
 
 /** Builds the shared dependencies from a resolved configuration and the function's environment. */
 export async function createEdgeDeps(config: Config, env: NodeJS.ProcessEnv): Promise<EdgeDeps> {

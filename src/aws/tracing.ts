@@ -7,16 +7,19 @@
 import { perContainer } from './per-container';
 
 /** Whether this function was deployed with tracing on. */
-export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+export function tracingEnabled(env: NodeJS.ProcessEnv): boolean {
   return env.POWERTOOLS_TRACE_DISABLED === 'false';
 }
 
 /**
- * Starts the tracer once per container when tracing is on (it patches Node's http and https modules
- * and fetch); resolves to it, or to undefined when tracing is off.
+ * What starts the tracer once per container when the function's environment (handed by the AWS
+ * composition root) has tracing on: it patches Node's http and https modules and fetch, and resolves
+ * to the tracer, or to undefined when tracing is off.
  */
-export const startTracing = perContainer(async () => {
-  if (!tracingEnabled()) return undefined;
-  const { Tracer } = await import('@aws-lambda-powertools/tracer');
-  return new Tracer({ captureHTTPsRequests: true });
-});
+export function tracingStarter(env: NodeJS.ProcessEnv) {
+  return perContainer(async () => {
+    if (!tracingEnabled(env)) return undefined;
+    const { Tracer } = await import('@aws-lambda-powertools/tracer');
+    return new Tracer({ captureHTTPsRequests: true });
+  });
+}

@@ -6,19 +6,20 @@
 import { WebClient } from '@slack/web-api';
 import { SecurityHubClient } from '../../clients/securityhub/client';
 import { TheHiveClient } from '../../clients/thehive/client';
-import type { WorkerDeps } from '../deps';
+import type { WorkerDeps } from '../wiring/deps';
+import { withAnalystClients } from '../wiring/analyst-clients';
 import { AccountDirectory } from '../enrich/directory';
 import { OrganizationsAccounts } from '../enrich/organizations';
 import { currentDeadline } from '../queue/budget';
 import type { JobHandler } from '../queue/jobs';
-import { callMetrics } from '../metrics';
+import { callMetrics } from '../observability/metrics';
 import { tokensOfCustomerWorkspaces } from '../slack/installations';
 import { SlackDelivery, workerClientOptions } from '../slack/delivery';
 import { SlackUserDirectory } from '../slack/users';
 import { chatRegistry } from '../wiring/chats';
 import { createTeamsChat } from '../chat/teams/adapter';
 import { teamsSettings } from '../chat/teams/settings';
-import { createJobHandler } from '../worker';
+import { createJobHandler } from '../worker/worker';
 import { maxAttemptsFrom } from './config';
 import type { EdgeDeps } from './runtime';
 import { INTEL_KEY_PARAMETERS, resolveSecrets, type SecretSource } from './secrets';
@@ -73,7 +74,7 @@ export function createAwsRuntime(edge: EdgeDeps, env: NodeJS.ProcessEnv): AwsRun
     directory: new AccountDirectory({ config: config.file, organizations, logger: edge.logger }),
   };
   const maxAttempts = maxAttemptsFrom(config);
-  return { deps, jobHandler: createJobHandler(deps, maxAttempts, env), maxAttempts };
+  return { deps, jobHandler: createJobHandler(withAnalystClients(deps, env), maxAttempts), maxAttempts };
 }
 
 /**

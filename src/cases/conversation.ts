@@ -15,13 +15,13 @@ import { CASE_COMMENT_EVENT_TYPE, caseCommentReply } from '../../blocks/replies'
 import type { OutputComment, TheHiveClient } from '../../clients/thehive/client';
 import { theHiveFor } from '../enrich/tenancy';
 import { withCurrentLinks } from '../alerts/links';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { ThreadMessage } from '../queue/jobs';
 import type { AlertRecord } from '../domain/alert';
 import type { ConversationCopy } from '../domain/conversation';
 import { updateConversationCopy } from '../store/store';
 import { isHivewireComment, markedComment, mentionedUsers, slackMessageComment } from './conversation-text';
-import type { WorkerDeps } from '../deps';
+import type { WorkerDeps } from '../wiring/deps';
 import { fromAlertsOrganisation } from './notification-origin';
 
 /** How long a worker's claim on making a copy holds: longer than one TheHive or Slack call with its retries. */

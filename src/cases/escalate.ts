@@ -15,7 +15,7 @@ import {
 } from '../alerts/platforms';
 import { withCurrentLinks } from '../alerts/links';
 import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
-import type { Deps, WorkerDeps } from '../deps';
+import type { Deps, WorkerDeps } from '../wiring/deps';
 import { routeFor } from '../enrich/enrich';
 import { organisationOf, theHiveFor } from '../enrich/tenancy';
 import type { JobOf } from '../queue/jobs';
@@ -24,7 +24,7 @@ import type { AlertRecord } from '../domain/alert';
 import { snapshotOfCase } from './case-change';
 import { summariseEarlierMessages } from './conversation';
 import { promotionFor, theHiveAlertFor } from './case-content';
-import { errorMessage } from '../logger';
+import { errorMessage } from '../observability/logger';
 
 /**
  * Creates (or finds) the TheHive alert and its case: two requests on the happy path, the requester

@@ -3,7 +3,7 @@
  * TheHive webhook and the reconcile job) and its alert's timeline from the audit trail. Read from the
  * store only, so the answer fits in the command's acknowledgement.
  */
-import type { Deps } from '../deps';
+import type { Deps } from '../wiring/deps';
 import type { AlertRecord } from '../domain/alert';
 import type { AuditEvent } from '../domain/audit';
 

@@ -3,7 +3,7 @@
  * the alert's customer's own organisation may change its case or thread a comment into its channel
  * (enrich/tenancy.ts). A refusal is logged and audited on the alert, and nothing else happens.
  */
-import type { WorkerDeps } from '../deps';
+import type { WorkerDeps } from '../wiring/deps';
 import type { AlertRecord } from '../domain/alert';
 import { organisationMayActOn } from '../enrich/tenancy';
 

@@ -3,7 +3,7 @@
  * change, with `details` holding only the changed fields and `object` the whole object after it.
  * Case changes, and comments created on a case (`objectType: Comment`, `rootId` the case).
  */
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import {
   notifiedCase,
   notifiedComment,

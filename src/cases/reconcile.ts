@@ -5,7 +5,7 @@
  * its own TheHive organisation, with its own key.
  */
 import type { TheHiveClient } from '../../clients/thehive/client';
-import type { WorkerDeps } from '../deps';
+import type { WorkerDeps } from '../wiring/deps';
 import { theHiveFor } from '../enrich/tenancy';
 import type { AlertRecord } from '../domain/alert';
 import { reconcileComments } from './conversation';

@@ -3,7 +3,7 @@
  * deadline, and needs only the store and the queue (the worker's part, with TheHive, is escalate.ts).
  */
 import type { ChatActorKind } from '../domain/audit';
-import type { Deps } from '../deps';
+import type { Deps } from '../wiring/deps';
 import { updateAlert } from '../store/store';
 import type { AlertRecord } from '../domain/alert';
 

@@ -4,7 +4,7 @@
  * sync (`sync.ts`), which announces a stopped clock with the change that stopped it.
  */
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../deps';
+import type { Deps } from '../wiring/deps';
 import type { AlertRecord } from '../domain/alert';
 import type { SlaAnnouncement } from '../domain/sla';
 

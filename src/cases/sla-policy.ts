@@ -4,7 +4,7 @@
  * reconcile schedule in AWS, the local timer, two of them at once, a restarted process) decides the
  * same thing from the store, and the conditional write that records a decision makes it once.
  */
-import type { ConfigFile } from '../config';
+import type { ConfigFile } from '../config/config';
 import type { Severity } from '../domain/finding';
 import type { AlertRecord } from '../domain/alert';
 import type { SlaAnnouncement, SlaClock, SlaReading, SlaRecord, SlaTier } from '../domain/sla';

@@ -11,7 +11,7 @@ import { auditSla, withSlaReplies } from './sla-announce';
 import type { SlaAnnouncement } from '../domain/sla';
 import { decideSla, readSlaClocks, slaPolicyFor, slaShare } from './sla-policy';
 import { deliverPending } from './sync';
-import type { Deps, WorkerDeps } from '../deps';
+import type { Deps, WorkerDeps } from '../wiring/deps';
 
 /** Cases `/hivewire sla` lists. */
 export const SLA_LIST_MAX = 10;

@@ -10,7 +10,7 @@
 import { deliverToOtherPlatforms, slackRoot, updateEverywhere } from '../alerts/platforms';
 import { withCurrentLinks } from '../alerts/links';
 import { randomUUID } from 'node:crypto';
-import type { Deps, WorkerDeps } from '../deps';
+import type { Deps, WorkerDeps } from '../wiring/deps';
 import { updateAlert } from '../store/store';
 import type { AlertRecord, CaseChange, CaseSnapshot, PendingReply } from '../domain/alert';
 import { fromAlertsOrganisation } from './notification-origin';

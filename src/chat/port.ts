@@ -9,7 +9,7 @@
  * refuses edits of a message with a card), so a republished finding is said in its thread instead.
  *
  * How use cases reach the adapters: `Deps.chats`, a {@link ChatRegistry} the composition roots build
- * (src/runtime.ts locally, src/aws/runtime.ts in AWS) with one adapter per configured platform. Slack's
+ * (src/local/runtime.ts locally, src/aws/runtime.ts in AWS) with one adapter per configured platform. Slack's
  * is always there (every alert has its Slack channel); Webex's and Teams' when configured. The alert
  * fan-out (src/alerts/platforms.ts) posts a finding to every platform its customer routes to and finds
  * the adapter here; a route to a platform with no adapter registered is skipped, logged and audited.

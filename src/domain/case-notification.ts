@@ -3,7 +3,7 @@
  * `case-changed` job carries from the webhook endpoint to the case sync, typed end to end and parsed
  * again where it crosses a queue (an SQS message body).
  */
-import * as z from '../zod';
+import * as z from '../validation/zod';
 
 /** The case after the change, as TheHive's audit event carries it (OutputCase). */
 export const notifiedCase = z.looseObject({

@@ -2,7 +2,7 @@
  * The account directory: which customer an AWS account belongs to and what it is called. The config
  * file's `accounts` map is the authority; AWS Organizations (optional) supplies the names it lacks.
  */
-import type { ConfigFile } from '../config';
+import type { ConfigFile } from '../config/config';
 
 /** Who a finding belongs to. */
 export interface AccountOwner {

@@ -1,7 +1,7 @@
 /**
  * Enrichment (who a finding belongs to) and routing (where its alert goes and how its case looks).
  */
-import type { Config, ConfigFile } from '../config';
+import type { Config, ConfigFile } from '../config/config';
 import { SEVERITIES, type Finding, type NormalisedFinding, type Severity } from '../domain/finding';
 import { customerSettings } from './tenancy';
 import { configuredOwner, type AccountDirectory, type AccountOwner } from './directory';

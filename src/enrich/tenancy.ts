@@ -5,7 +5,7 @@
  * customer's organisation can never act on another customer's alert.
  */
 import type { TheHiveClient } from '../../clients/thehive/client';
-import type { Config, ConfigFile } from '../config';
+import type { Config, ConfigFile } from '../config/config';
 
 type CustomerSettings = ConfigFile['customers'][string];
 

@@ -2,7 +2,7 @@
  * Security Hub (CSPM) findings in the AWS Security Finding Format, from every product: GuardDuty,
  * Inspector, Macie, Access Analyzer, Security Hub controls, and third parties such as Prowler.
  */
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { arnRegion, securityHubConsoleUrl, webLink } from './console-links';
 import {
   accountId,

@@ -3,7 +3,7 @@
  * SNS/SQS records, EventBridge events, arrays, `findings[]` lists, a bare `{"detail": …}`) and says
  * which format each one is in. Events that are not findings are skipped here, with the reason.
  */
-import { parseJsonText } from '../json';
+import { parseJsonText } from '../validation/json';
 import { childPath, type EnvelopeInfo, type SourceContext } from './outcome';
 
 /** The finding formats Hivewire reads. */

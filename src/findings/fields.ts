@@ -6,7 +6,7 @@
  * as missing instead of rejecting the finding. Fields a finding cannot do without (ids, type,
  * severity, account) are strict and their errors name the field.
  */
-import * as z from '../zod';
+import * as z from '../validation/zod';
 
 /** Longest free text kept from a finding (titles, descriptions); longer input is rejected. */
 const MAX_TEXT = 65_536;

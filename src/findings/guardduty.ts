@@ -2,7 +2,7 @@
  * GuardDuty: the finding object EventBridge puts under `detail` (camelCase, as in the REST API),
  * normalised into a Finding.
  */
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { guardDutyConsoleUrl } from './console-links';
 import {
   accountId,

@@ -2,7 +2,7 @@
  * MozDef alerts: the Elasticsearch hit (`_id`, `_index`, alert under `_source`) that MozDef's alert
  * actions receive, or the bare alert dict `createAlertDict` builds.
  */
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { firstOf, list, longText, requiredId, stringMap, text, timestamp, lenient } from './fields';
 import type { FindingActor, FindingResource, NormalisedFinding } from '../domain/finding';
 import { fingerprintOf } from './fingerprint';

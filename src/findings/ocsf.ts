@@ -2,7 +2,7 @@
  * Security Hub (2025) findings in OCSF, as "Findings Imported V2" events carry them: detection
  * findings (GuardDuty, Macie), vulnerability findings (Inspector), compliance findings (controls).
  */
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { arnRegion, guardDutyConsoleUrl } from './console-links';
 import {
   accountId,

@@ -2,7 +2,7 @@
  * What a source normaliser returns for one finding, and how a schema failure becomes a rejection
  * whose message names the field (`detail.findings[1].Severity: …`).
  */
-import type * as z from '../zod';
+import type * as z from '../validation/zod';
 import type { NormalisedFinding } from '../domain/finding';
 
 /** One finding's fate: normalised, skipped on purpose (not a finding for us), or rejected as malformed. */

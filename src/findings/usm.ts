@@ -3,7 +3,7 @@
  * `GET /api/2.0/alarms/{id}` (which notification integrations forward).
  */
 import { isIP } from 'node:net';
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { webLink } from './console-links';
 import { firstOf, lenient, list, numeric, requiredId, text, timestamp } from './fields';
 import type { FindingActor, FindingResource, NormalisedFinding } from '../domain/finding';

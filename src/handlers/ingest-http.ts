@@ -4,7 +4,7 @@
  * it answers synchronously and holds only the ingest secret, not the Slack token.
  */
 import { createIngestEndpoint } from '../http/endpoints/ingest';
-import { edgeDeps, logger } from '../aws/runtime';
+import { edgeDeps, logger, observed } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
 import { ingestSns } from '../http/ingest-sns';
 
@@ -12,4 +12,5 @@ export const handler = serveEndpoint(
   edgeDeps,
   (deps) => createIngestEndpoint(deps, ingestSns(deps.config.ingestSnsTopicArns)),
   logger,
+  observed,
 );

@@ -1,7 +1,6 @@
 /** Findings queue (EventBridge: GuardDuty, Security Hub) → Slack alerts, with partial batch failures. */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger, workerRuntime } from '../aws/runtime';
-import { observed } from '../aws/metrics';
+import { logger, observed, workerRuntime } from '../aws/runtime';
 import { ingestFindingsBatch } from '../aws/findings-queue';
 import { createIngestRuntime } from '../aws/ingest-deps';
 import { invocationBudget } from '../queue/budget';

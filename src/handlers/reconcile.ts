@@ -3,8 +3,7 @@
  * not retry a failed webhook delivery, so this sync closes the gap.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { edgeDeps, logger } from '../aws/runtime';
-import { observed } from '../aws/metrics';
+import { edgeDeps, logger, observed } from '../aws/runtime';
 
 export const handler = observed(async (event: ScheduledEvent, context: Context): Promise<void> => {
   logger.resetKeys();

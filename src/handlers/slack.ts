@@ -3,7 +3,7 @@
  * `GET /slack/oauth_redirect`). The Bolt app is built once per container, after the secrets are read,
  * and never calls auth.test: Slack wants an answer within 3 s, cold start included.
  */
-import { edgeDeps, logger } from '../aws/runtime';
+import { edgeDeps, logger, observed } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
 import { createSlackEventsEndpoint } from '../http/endpoints/slack-events';
 import { createInstallEndpoints } from '../http/endpoints/slack-install';
@@ -22,4 +22,5 @@ export const handler = serveEndpoint(
           : events(request);
   },
   logger,
+  observed,
 );

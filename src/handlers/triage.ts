@@ -5,11 +5,15 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handleTriageInvocation, handleTriageRequest } from '../http/endpoints/triage';
-import { edgeDeps, logger } from '../aws/runtime';
+import { edgeDeps, logger, observed } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
-import { observed } from '../aws/metrics';
 
-const serveHttp = serveEndpoint(edgeDeps, (deps) => (request) => handleTriageRequest(request, deps), logger);
+const serveHttp = serveEndpoint(
+  edgeDeps,
+  (deps) => (request) => handleTriageRequest(request, deps),
+  logger,
+  observed,
+);
 
 function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {
   return typeof event === 'object' && event !== null && 'requestContext' in event && 'rawPath' in event;

@@ -5,11 +5,12 @@
  * webhook secret only (never the bot token), and answers 404 when the stage has no Webex (`webex=true`).
  */
 import { handleWebexEvents } from '../http/endpoints/webex-events';
-import { edgeDeps, logger } from '../aws/runtime';
+import { edgeDeps, logger, observed } from '../aws/runtime';
 import { serveEndpoint } from '../aws/http';
 
 export const handler = serveEndpoint(
   edgeDeps,
   (deps) => (request) => handleWebexEvents(request, deps),
   logger,
+  observed,
 );

@@ -1,7 +1,6 @@
 /** Jobs queue → the worker's use cases; a failing job is reported alone (ReportBatchItemFailures). */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger, workerRuntime } from '../aws/runtime';
-import { observed } from '../aws/metrics';
+import { logger, observed, workerRuntime } from '../aws/runtime';
 import { createAwsRuntime } from '../aws/worker-deps';
 import { invocationBudget } from '../queue/budget';
 import { runSqsBatch } from '../queue/sqs-batch';

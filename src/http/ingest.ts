@@ -3,7 +3,7 @@
  * send (the ingest secret as Bearer or Basic, or a verified Amazon SNS signature), how big, whether it
  * is JSON, and which answer each outcome gets. What a finding is, is the `accept` callback's business.
  */
-import { parseJsonText } from '../json';
+import { parseJsonText } from '../validation/json';
 import { bodySizeOf, bodyTextOf, headerOf, MAX_BODY_BYTES, type HttpRequest } from './request';
 import { checkBearerOrBasic } from './auth';
 import { SnsConfirmationError, type SnsVerifier } from './sns';

@@ -3,7 +3,7 @@
  * Gateway: these helpers read it the same way everywhere.
  */
 import { isUtf8 } from 'node:buffer';
-import { parseJsonText } from '../json';
+import { parseJsonText } from '../validation/json';
 import type { Store } from '../store/store';
 
 export interface HttpRequest {

@@ -3,8 +3,8 @@
  * src/http/endpoints/: the local server serves this table; each Lambda handler (src/handlers/) serves
  * its own routes from the same modules (a function loads only what its routes need).
  */
-import type { WorkerDeps } from '../deps';
-import type { MetricsTally } from '../metrics';
+import type { WorkerDeps } from '../wiring/deps';
+import type { MetricsTally } from '../observability/metrics';
 import type { TeamsSettings } from '../chat/teams/bot';
 import { TEAMS_MESSAGES_PATH } from '../chat/teams/bot';
 import { INSTALL_PATH, REDIRECT_PATH } from '../slack/oauth';

@@ -6,11 +6,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SocketModeReceiver } from '@slack/bolt';
-import type { LocalRuntime } from '../runtime';
+import type { LocalRuntime } from '../local/runtime';
 import { createSlackApp } from '../slack/app';
 import { bodyFromBytes, jsonResponse, MAX_BODY_BYTES, type HttpResponse } from './request';
 import { createRoutes } from './routes';
-import { errorMessage } from '../logger';
+import { errorMessage } from '../observability/logger';
 
 /** How often the local reconcile timer asks TheHive for changes the webhooks missed. */
 export const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;

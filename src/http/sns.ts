@@ -7,8 +7,8 @@
  */
 import { createVerify, X509Certificate } from 'node:crypto';
 import axios, { type AxiosInstance } from 'axios';
-import * as z from '../zod';
-import { errorMessage } from '../logger';
+import * as z from '../validation/zod';
+import { errorMessage } from '../observability/logger';
 
 /** Hosts SNS serves certificates and subscription confirmations from (commercial and China partitions). */
 export const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;

@@ -13,7 +13,7 @@ import { IntelError } from '../../clients/intel/http';
 import { RdapClient } from '../../clients/intel/rdap';
 import { UrlhausClient, urlhausAcceptsHash } from '../../clients/intel/urlhaus';
 import { VirusTotalClient } from '../../clients/intel/virustotal';
-import type { Deps, IntelSources } from '../deps';
+import type { Deps, IntelSources } from '../wiring/deps';
 import type { JobOf } from '../queue/jobs';
 
 import { postToResponseUrl } from '../slack/response-url';

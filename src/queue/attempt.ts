@@ -2,7 +2,7 @@
  * One attempt at queued work, the same for every queue (SQS jobs and findings in AWS, the in-process
  * queue locally): retry what another attempt may heal, keep and report what it cannot.
  */
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { TheHiveError } from '../../clients/thehive/client';
 import { WebexError } from '../../clients/webex/client';
 import { OutOfTimeError, withDeadline, type TimeBudget } from './budget';

@@ -14,8 +14,8 @@
  * never expires items (no TTL), and the start-up scan then reads only what is still owed.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '../logger';
-import { createLogger, errorMessage } from '../logger';
+import type { Logger } from '../observability/logger';
+import { createLogger, errorMessage } from '../observability/logger';
 import { boundFinding } from '../store/item-size';
 import type { Store } from '../store/store';
 import type { DelayingQueue, Job, JobHandler } from './jobs';

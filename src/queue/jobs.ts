@@ -2,7 +2,7 @@
  * Work that runs after the HTTP answer: one job type per use case, parsed with zod wherever a job
  * crosses a process boundary (SQS message bodies).
  */
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import type { TimeBudget } from './budget';
 import { SEVERITIES, type NormalisedFinding } from '../domain/finding';
 import { caseNotification } from '../domain/case-notification';

@@ -5,7 +5,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { errorMessage, type Logger } from '../logger';
+import { errorMessage, type Logger } from '../observability/logger';
 import type { Store } from '../store/store';
 import type { TimeBudget } from './budget';
 import type { AttemptEnd, Job, JobHandler } from './jobs';

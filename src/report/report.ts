@@ -7,14 +7,14 @@
  * step is idempotent on the message: the alert's fingerprint and TheHive's `sourceRef` are made of its
  * team, channel and ts, so a second report, a retried job or a double submit finds what the first made.
  */
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { reportConfirmation, reportFailedNotice } from '../../blocks/analyst/report';
 import type { Reply } from '../../blocks/replies';
-import { errorMessage } from '../logger';
+import { errorMessage } from '../observability/logger';
 import { ingestFinding } from '../alerts/ingest';
 import { theHiveAlertFor } from '../cases/case-content';
 import { isDuplicateAlert } from '../../clients/thehive/client';
-import type { Deps } from '../deps';
+import type { Deps } from '../wiring/deps';
 import { routeFor } from '../enrich/enrich';
 import { customerOfWorkspace, theHiveFor } from '../enrich/tenancy';
 import { reportJob, type JobOf } from '../queue/jobs';

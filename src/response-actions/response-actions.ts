@@ -9,12 +9,12 @@
  */
 import { AwsActionError } from '../../clients/aws-actions/errors';
 import { responseActionResultReply } from '../../blocks/analyst/response-actions';
-import type { ConfigFile } from '../config';
-import type { Deps } from '../deps';
+import type { ConfigFile } from '../config/config';
+import type { Deps } from '../wiring/deps';
 import type { JobOf } from '../queue/jobs';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import type { ChatActorKind } from '../domain/audit';
-import type { AnalystWorkerDeps } from '../deps';
+import type { AnalystWorkerDeps } from '../wiring/deps';
 import { matchesFindingType } from '../domain/finding-types';
 import { isAllowed, isWebexAdmin, type GroupMembers } from '../access/permissions';
 import { webexChatOf } from '../chat/webex/adapter';

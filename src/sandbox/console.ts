@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import * as z from '../zod';
-import type { Logger } from '../logger';
+import * as z from '../validation/zod';
+import type { Logger } from '../observability/logger';
 import { mediaType, readBody, requestTarget, RequestBodyTooLargeError, sendJson } from './http';
 import type { MessageEventSender } from './events';
 import type { MessageShortcut } from './app-manifest';

@@ -5,7 +5,7 @@
  * the console, so the bot's real verification path and its Bolt listener run.
  */
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../logger';
+import type { Logger } from '../observability/logger';
 import { sendSigned } from './interactions';
 import { SANDBOX_BOT, SANDBOX_TEAM, type StoredMessage } from './slack-workspace';
 

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '../logger';
+import { createLogger, type Logger } from '../observability/logger';
 import { createConsole, type ConsoleSample } from './console';
 import { MessageEventSender } from './events';
 import { InteractionSender } from './interactions';

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { mediaType, readBody, requestTarget, sendJson } from './http';
 import type { TeamsActivitySender } from './teams-activities';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, type SandboxTeamsTenant } from './teams-tenant';

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { StateFile } from './state-file';
 import { badRequest, notFound, TheHiveApiError } from './thehive-error';
 import { runQuery, type Entity, type QueryResult } from './thehive-query';

@@ -4,7 +4,7 @@
  * endpoint). Like TheHive, a failed delivery is logged and never retried; the bot's reconcile closes
  * that gap. Deliveries go out one at a time, in the order the changes happened.
  */
-import type { Logger } from '../logger';
+import type { Logger } from '../observability/logger';
 
 /** How long TheHive waits for the receiver before it gives up on a delivery. */
 const DELIVERY_TIMEOUT_MS = 10_000;

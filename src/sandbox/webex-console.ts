@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { CONSOLE_FILE_HEADERS, liveUpdates, sameOrigin } from './console';
 import { readBody, RequestBodyTooLargeError, requestTarget, sendJson } from './http';
 import {

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { signWebexBody } from '../http/webex-signature';
-import type { Logger } from '../logger';
+import type { Logger } from '../observability/logger';
 import { StateFile } from './state-file';
 
 /** Webex's message size limit, for `text` and `markdown` each. */

@@ -16,7 +16,7 @@ import { mention } from '../../blocks/escape';
 import { renderAlert } from '../alerts/render';
 import { alreadyEscalatedEphemeral, notice } from '../../blocks/replies';
 import { requestEscalation, type EscalationRequest } from '../cases/request-escalation';
-import type { SlackAppDeps } from '../deps';
+import type { SlackAppDeps } from '../wiring/deps';
 import { requestPathClientOptions } from './delivery';
 import { registerCommand } from './listeners/command';
 import { registerEnrich } from './listeners/enrich';

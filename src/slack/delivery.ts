@@ -5,7 +5,7 @@
  */
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { ALERT_EVENT_TYPE } from '../../blocks/actions';
-import type { CallObserver } from '../metrics';
+import type { CallObserver } from '../observability/metrics';
 
 /** A Slack message as the builders in `blocks/` produce it. */
 export interface SlackMessage {

@@ -10,10 +10,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import { KmsDataKeys } from '../../clients/kms/data-keys';
-import type { Config, InstallationKey } from '../config';
+import type { Config, InstallationKey } from '../config/config';
 import { workspaceChannels } from '../enrich/tenancy';
 import type { Store } from '../store/store';
-import * as z from '../zod';
+import * as z from '../validation/zod';
 
 /** The store setting of an installation: per workspace, or per org for an org-wide install. */
 export function installationKey(query: {

@@ -14,8 +14,8 @@ import {
   type InstallURLOptions,
   type StateStore,
 } from '@slack/oauth';
-import type { Config, SlackOAuthConfig } from '../config';
-import type { Deps } from '../deps';
+import type { Config, SlackOAuthConfig } from '../config/config';
+import type { Deps } from '../wiring/deps';
 import { requestPathClientOptions } from './delivery';
 import { InstallationVault } from './installations';
 

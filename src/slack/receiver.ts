@@ -11,7 +11,7 @@
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { ReceiverMultipleAckError } from '@slack/bolt';
 import { headerOf, jsonResponse, type HttpRequest, type HttpResponse } from '../http/request';
-import { errorMessage, type Logger } from '../logger';
+import { errorMessage, type Logger } from '../observability/logger';
 
 /** A Slack request body once read: the event envelope, the interaction payload or the command's fields. */
 export type SlackBody = Record<string, unknown>;

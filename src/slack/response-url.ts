@@ -4,7 +4,7 @@
  * Hivewire posts anything to it: only Slack's hooks host, or the local sandbox, are accepted.
  */
 import axios from 'axios';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import { SlackDeliveryError } from './delivery';
 
 /** Slack's host for response URLs. */

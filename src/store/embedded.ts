@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { DynamoStore } from './dynamo';
 import { StoreHeldError } from './errors';
 import { ensureTable } from './table';

@@ -17,10 +17,10 @@
  * retries; each follow-up step is marked done on the record, so a retried job repeats none.
  */
 import { randomUUID } from 'node:crypto';
-import * as z from '../zod';
+import * as z from '../validation/zod';
 import { slackName, triageRaisedMessage, TRIAGE_ANSWERS } from '../../blocks/analyst/triage';
 import { escapeMarkdown } from '../cases/markdown';
-import type { AnalystWorkerDeps, Deps } from '../deps';
+import type { AnalystWorkerDeps, Deps } from '../wiring/deps';
 import { theHiveFor, workspaceMayActOn, workspaceOf } from '../enrich/tenancy';
 import type { AlertRecord, FindingSnapshot } from '../domain/alert';
 import { fingerprintOf } from '../findings/fingerprint';

@@ -1,17 +1,15 @@
 /**
  * The outside systems only the analyst features talk to (threat intel, the AWS APIs of response
- * actions and SIEM answers, delayed jobs), built once per set of dependencies from the environment the
- * composition root read and handed the worker: the shared `Deps` stay as they are, and the worker adds
- * these where its analyst jobs run.
+ * actions and SIEM answers, delayed jobs), built by the composition roots (the local one, and the AWS
+ * worker's builder) from the environment they read, and added to the worker's dependencies: the shared
+ * `Deps` of the other functions stay without them. Their AWS SDK clients are built at the first call.
  */
 import { LambdaInvoker } from '../../clients/aws-actions/lambda';
 import { AutomationStarter } from '../../clients/aws-actions/ssm';
 import { QueueMessageSender } from '../../clients/aws-actions/sqs';
-import type { AnalystClients, Deps } from '../deps';
+import type { AnalystClients, Deps } from './deps';
 import { LocalDelayedJobs, SqsDelayedJobs } from '../queue/delayed-jobs';
 import { intelSourcesFromEnv } from '../lookups/lookup';
-
-const built = new WeakMap<object, AnalystClients>();
 
 /**
  * The analyst clients for these dependencies. Intel keys come from `VIRUSTOTAL_API_KEY`,
@@ -22,13 +20,11 @@ export function analystClients(
   deps: Pick<Deps, 'queue' | 'now' | 'logger'>,
   env: NodeJS.ProcessEnv,
 ): AnalystClients {
-  const cached = built.get(deps);
-  if (cached) return cached;
   // The function's own region (`AWS_REGION`, set by Lambda) for names given without one.
   const region = env.AWS_REGION;
   const queueMessages = new QueueMessageSender(region);
   const jobsQueueUrl = env.JOBS_QUEUE_URL;
-  const clients: AnalystClients = {
+  return {
     intel: intelSourcesFromEnv(env),
     lambda: new LambdaInvoker(region),
     automation: new AutomationStarter(region),
@@ -37,8 +33,6 @@ export function analystClients(
       ? new SqsDelayedJobs(queueMessages, jobsQueueUrl, deps.now)
       : new LocalDelayedJobs(deps.queue, deps.now),
   };
-  built.set(deps, clients);
-  return clients;
 }
 
 /** The dependencies with the analyst clients added. */

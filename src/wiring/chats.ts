@@ -7,7 +7,7 @@
 import type { ChatPort, ChatRegistry } from '../chat/port';
 import { SlackChat } from '../chat/slack/adapter';
 import { WebexChat, webexClientFor } from '../chat/webex/adapter';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { SlackDelivery } from '../slack/delivery';
 import type { SlackUserDirectory } from '../slack/users';
 

@@ -1,7 +1,7 @@
 /** Stored links read back with today's configuration: a restart on another port leaves none to the old one. */
 import { currentPermalink, withCurrentLinks } from '../../src/alerts/links';
 import { renderAlert } from '../../src/alerts/render';
-import { defaultConfigFile, resolveConfig } from '../../src/config';
+import { defaultConfigFile, resolveConfig } from '../../src/config/config';
 import { makeAlertRecord } from '../helpers/alerts';
 
 const FIRST_RUN = {

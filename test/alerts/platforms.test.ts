@@ -1,6 +1,6 @@
 /** Where a customer's alerts go besides Slack, from the config file's `webex` and `teams` routes. */
 import { routedPlatforms } from '../../src/alerts/platforms';
-import { parseConfigFile } from '../../src/config-file';
+import { parseConfigFile } from '../../src/config/config-file';
 
 const WEBEX = { botToken: 'token', webhookSecret: 'secret', defaultRoom: 'ROOM-DEFAULT', admins: [] };
 

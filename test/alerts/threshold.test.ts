@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { changeThreshold, THRESHOLD_CACHE_MS, thresholdOverride } from '../../src/alerts/threshold';
 import { GroupMembers } from '../../src/access/permissions';
-import { loadConfig, parseConfigFile } from '../../src/config-file';
+import { loadConfig, parseConfigFile } from '../../src/config/config-file';
 import { DynamoStore } from '../../src/store/dynamo';
 import { LOCAL_TABLE_NAME, startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
 import { countDynamoRequests, type DynamoRequestCounter } from '../helpers/dynamo-requests';

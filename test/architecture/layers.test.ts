@@ -51,15 +51,15 @@ function names(violations: Violation[]): string[] {
 
 /** A tree that keeps every rule: a use case on the domain, a builder on the domain, the local root on the sandbox. */
 const GOOD: Record<string, string> = {
-  'src/zod.ts': 'export const z = 1;\n',
-  'src/domain/alert.ts': "import { z } from '../zod';\nexport const alert = z;\n",
+  'src/validation/zod.ts': 'export const z = 1;\n',
+  'src/domain/alert.ts': "import { z } from '../validation/zod';\nexport const alert = z;\n",
   'blocks/alert.ts': "import { alert } from '../src/domain/alert';\nexport const block = alert;\n",
   'clients/thehive.ts': "import { alert } from '../src/domain/alert';\nexport const client = alert;\n",
   'src/alerts/ingest.ts':
     "import { block } from '../../blocks/alert';\nimport { client } from '../../clients/thehive';\nexport const ingest = [block, client];\n",
   'src/sandbox/index.ts': 'export const sandbox = 1;\n',
-  'src/serve.ts':
-    "import { sandbox } from './sandbox';\nimport { ingest } from './alerts/ingest';\nexport const serve = [sandbox, ingest];\n",
+  'src/local/serve.ts':
+    "import { sandbox } from '../sandbox';\nimport { ingest } from '../alerts/ingest';\nexport const serve = [sandbox, ingest];\n",
   'src/handlers/ingest.ts': "import { ingest } from '../alerts/ingest';\nexport const handler = ingest;\n",
 };
 
@@ -146,16 +146,17 @@ describe('the layer rules', () => {
         "import { ingest } from '../../alerts/ingest';\nexport const endpoint = ingest;\n",
       'src/handlers/ingest.ts':
         "import { endpoint } from '../http/endpoints/ingest';\nexport const handler = endpoint;\n",
-      'src/runtime.ts': "import { client } from '../clients/thehive';\nexport const runtime = client;\n",
+      'src/local/runtime.ts':
+        "import { client } from '../../clients/thehive';\nexport const runtime = client;\n",
       'src/cases/sync.ts':
-        "import { endpoint } from '../http/endpoints/ingest';\nimport { runtime } from '../runtime';\nexport const sync = [endpoint, runtime];\n",
+        "import { endpoint } from '../http/endpoints/ingest';\nimport { runtime } from '../local/runtime';\nexport const sync = [endpoint, runtime];\n",
       'src/handlers/sync.ts': "import { sync } from '../cases/sync';\nexport const handler = sync;\n",
     });
     expect(names(await cruise())).toEqual([
       'endpoints-served-by-transport-only: src/cases/sync.ts -> src/http/endpoints/ingest.ts',
-      'roots-reached-from-entry-points-only: src/cases/sync.ts -> src/runtime.ts',
+      'roots-reached-from-entry-points-only: src/cases/sync.ts -> src/local/runtime.ts',
       'use-cases-not-to-transport: src/cases/sync.ts -> src/http/endpoints/ingest.ts',
-      'use-cases-not-to-transport: src/cases/sync.ts -> src/runtime.ts',
+      'use-cases-not-to-transport: src/cases/sync.ts -> src/local/runtime.ts',
     ]);
   });
 });

@@ -70,5 +70,5 @@ test('the ingest bundle imports only the AWS SDK clients ingest uses', async () 
     '@aws-sdk/client-ssm',
     '@aws-sdk/lib-dynamodb',
   ]);
-  expect(Object.keys(output.inputs).filter((path) => path.startsWith('src/worker'))).toEqual([]);
+  expect(Object.keys(output.inputs).filter((path) => path.startsWith('src/worker/'))).toEqual([]);
 });

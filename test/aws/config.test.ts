@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadAwsConfig } from '../../src/aws/config';
 import { SecretUnavailableError, type SecretSource } from '../../src/aws/secrets';
-import { ConfigError } from '../../src/config';
+import { ConfigError } from '../../src/config/config';
 
 /** What `hivewire config -` prints for a YAML file: the parameter's value as the README has it stored. */
 function configJson(yaml: string): string {

@@ -1,6 +1,6 @@
 import { ingestFindingsBatch } from '../../src/aws/findings-queue';
-import type { Deps } from '../../src/deps';
-import { createLogger } from '../../src/logger';
+import type { Deps } from '../../src/wiring/deps';
+import { createLogger } from '../../src/observability/logger';
 import { sqsEvent } from '../handlers/lambda-events';
 
 describe('ingestFindingsBatch', () => {

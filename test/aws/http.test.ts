@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { requestFromApiGateway, responseForApiGateway, serveEndpoint } from '../../src/aws/http';
-import type { Logger } from '../../src/logger';
+import type { Logger } from '../../src/observability/logger';
+import { observer } from '../../src/aws/metrics';
 import type { HttpRequest } from '../../src/http/request';
 
 function apiEvent(overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 {
@@ -136,6 +137,7 @@ describe('serveEndpoint', () => {
         };
       },
       logger,
+      observer({}),
     );
     expect(handler.length).toBe(2);
     const first = await handler(apiEvent(), context);
@@ -165,6 +167,7 @@ describe('serveEndpoint', () => {
       async () => deps,
       (current) => async () => ({ status: 200, body: current.signingSecret }),
       logger,
+      observer({}),
     );
     expect((await handler(apiEvent(), context)).body).toBe('before-rotation');
     deps = { signingSecret: 'after-rotation' };
@@ -182,6 +185,7 @@ describe('serveEndpoint', () => {
       },
       () => async () => ({ status: 200, body: '' }),
       logger,
+      observer({}),
     );
     expect(await handler(apiEvent(), context)).toEqual({
       statusCode: 500,

@@ -2,8 +2,8 @@
  * Metrics in AWS: what an invocation counted is written to stdout as CloudWatch EMF by Powertools, the
  * way the functions write it; the lines are read back and checked as CloudWatch would read them.
  */
-import { METRICS_NAMESPACE, MetricsTally } from '../../src/metrics';
-import { metrics, publishMetrics, observed } from '../../src/aws/metrics';
+import { METRICS_NAMESPACE, MetricsTally } from '../../src/observability/metrics';
+import { emfWriter, metrics, observer, publishMetrics } from '../../src/aws/metrics';
 
 interface EmfLine {
   _aws: {
@@ -50,6 +50,15 @@ afterAll(() => {
 });
 
 describe('publishMetrics', () => {
+  it('writes in the namespace the function’s environment names, the one serverless.yml sets', async () => {
+    const tally = new MetricsTally();
+    tally.count('EscalationsOpened');
+    const [line] = await emfWrittenBy(() =>
+      publishMetrics(tally, emfWriter({ POWERTOOLS_METRICS_NAMESPACE: 'Hivewire-staging' })),
+    );
+    expect(line!._aws.CloudWatchMetrics[0]!.Namespace).toBe('Hivewire-staging');
+  });
+
   it('writes one EMF line per dimension set in the Hivewire namespace: findings by source, the rest by service', async () => {
     const tally = new MetricsTally();
     tally.count('FindingsReceived', 'guardduty');
@@ -60,7 +69,7 @@ describe('publishMetrics', () => {
     tally.latency('SlackCallLatency', 120);
     tally.latency('SlackCallLatency', 80);
 
-    const lines = await emfWrittenBy(() => publishMetrics(tally));
+    const lines = await emfWrittenBy(() => publishMetrics(tally, emfWriter({})));
 
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line._aws.CloudWatchMetrics[0]!.Namespace).toBe(METRICS_NAMESPACE);
@@ -94,12 +103,14 @@ describe('publishMetrics', () => {
   it('empties the tally: the next invocation starts from nothing and an idle one writes nothing', async () => {
     const tally = new MetricsTally();
     tally.count('EscalationsOpened');
-    expect(await emfWrittenBy(() => publishMetrics(tally))).toHaveLength(1);
-    expect(await emfWrittenBy(() => publishMetrics(tally))).toEqual([]);
+    expect(await emfWrittenBy(() => publishMetrics(tally, emfWriter({})))).toHaveLength(1);
+    expect(await emfWrittenBy(() => publishMetrics(tally, emfWriter({})))).toEqual([]);
   });
 });
 
 describe('observed', () => {
+  const observed = observer({});
+
   it('writes what the invocation counted when it answers', async () => {
     const handler = observed(async (event: { kind: string }) => {
       metrics.count('EscalationsRequested');

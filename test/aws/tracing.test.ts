@@ -1,5 +1,4 @@
 describe('tracing', () => {
-  const before = process.env.POWERTOOLS_TRACE_DISABLED;
   let tracerLoads = 0;
 
   beforeEach(() => {
@@ -9,10 +8,6 @@ describe('tracing', () => {
       tracerLoads += 1;
       return jest.requireActual('@aws-lambda-powertools/tracer');
     });
-  });
-  afterEach(() => {
-    if (before === undefined) delete process.env.POWERTOOLS_TRACE_DISABLED;
-    else process.env.POWERTOOLS_TRACE_DISABLED = before;
   });
 
   const load = () => import('../../src/aws/tracing');
@@ -25,14 +20,13 @@ describe('tracing', () => {
   });
 
   it('off: starts nothing and never loads the tracer (nor the X-Ray SDK it brings)', async () => {
-    process.env.POWERTOOLS_TRACE_DISABLED = 'true';
-    await expect((await load()).startTracing()).resolves.toBeUndefined();
+    const startTracing = (await load()).tracingStarter({ POWERTOOLS_TRACE_DISABLED: 'true' });
+    await expect(startTracing()).resolves.toBeUndefined();
     expect(tracerLoads).toBe(0);
   });
 
   it('on: loads and starts Powertools Tracer once per container', async () => {
-    process.env.POWERTOOLS_TRACE_DISABLED = 'false';
-    const { startTracing } = await load();
+    const startTracing = (await load()).tracingStarter({ POWERTOOLS_TRACE_DISABLED: 'false' });
     const tracer = await startTracing();
     expect(tracer?.constructor.name).toBe('Tracer');
     expect(await startTracing()).toBe(tracer);

@@ -1,8 +1,8 @@
 import { maxAttemptsFrom } from '../../src/aws/config';
 import { resolveIntelKeys } from '../../src/aws/worker-deps';
 import type { SecretSource } from '../../src/aws/secrets';
-import { ConfigError, defaultConfigFile, resolveConfig } from '../../src/config';
-import { JOB_MAX_ATTEMPTS } from '../../src/runtime';
+import { ConfigError, defaultConfigFile, resolveConfig } from '../../src/config/config';
+import { JOB_MAX_ATTEMPTS } from '../../src/local/runtime';
 
 describe('maxAttemptsFrom', () => {
   const fromEnv = (value: string | undefined) =>

@@ -6,16 +6,17 @@
  */
 import nock from 'nock';
 import { TheHiveClient } from '../../clients/thehive/client';
-import { describeEvent } from '../../src/audit';
+import { describeEvent } from '../../src/cli/audit';
 import { HIVEWIRE_COMMENT_MARKER } from '../../src/cases/conversation-text';
 import { reconcile } from '../../src/cases/reconcile';
 import { handleTheHiveWebhook } from '../../src/http/endpoints/thehive-webhook';
 import { createTheHiveApi } from '../../src/sandbox/thehive-api';
 import { SandboxTheHive } from '../../src/sandbox/thehive-instance';
 import { WebhookNotifier } from '../../src/sandbox/thehive-webhook';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/observability/logger';
 import type { Job } from '../../src/queue/jobs';
-import { createJobHandler } from '../../src/worker';
+import { createJobHandler } from '../../src/worker/worker';
+import { analystClients } from '../../src/wiring/analyst-clients';
 import {
   eventEnvelope,
   mockAuthTest,
@@ -157,7 +158,7 @@ function reply(text: string, extra: Record<string, unknown> = {}) {
 
 /** Runs jobs through the worker's handler, all at once; a job that finds another on its copy runs again after. */
 async function runConcurrently(jobs: Job[]): Promise<void> {
-  const handle = createJobHandler(h.deps, 5, process.env);
+  const handle = createJobHandler(Object.assign(h.deps, analystClients(h.deps, process.env)), 5);
   let pending = jobs.map((job) => ({ job, attempt: 1 }));
   while (pending.length > 0) {
     const results = await Promise.allSettled(pending.map(({ job, attempt }) => handle(job, attempt)));

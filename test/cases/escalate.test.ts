@@ -13,7 +13,7 @@ import { countsOf } from '../helpers/metrics';
 import { CREATE_CASE, OPEN_CASE } from '../../blocks/actions';
 import { ingestEvent } from '../../src/alerts/ingest';
 import { renderAlert } from '../../src/alerts/render';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/cli';
 import type { Observable } from '../../src/domain/finding';
 import { alreadyEscalatedEphemeral, caseOpenedReply, escalationFailedReply } from '../../blocks/replies';
 import type { AlertRecord } from '../../src/domain/alert';

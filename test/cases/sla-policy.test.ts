@@ -1,5 +1,5 @@
 /** The SLA decisions as pure functions: which limits hold, and what is owed at a given time. */
-import { parseConfigFile } from '../../src/config-file';
+import { parseConfigFile } from '../../src/config/config-file';
 import { decideSla, slaPolicyFor } from '../../src/cases/sla-policy';
 import { formatMinutes } from '../../blocks/sla-clock';
 import { makeAlertRecord } from '../helpers/alerts';

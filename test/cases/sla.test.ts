@@ -4,10 +4,10 @@
  * hears once that a clock stopped when the case moved on.
  */
 import nock from 'nock';
-import { describeEvent } from '../../src/audit';
-import { parseConfigFile } from '../../src/config-file';
+import { describeEvent } from '../../src/cli/audit';
+import { parseConfigFile } from '../../src/config/config-file';
 import { reconcile } from '../../src/cases/reconcile';
-import { createLocalRuntime } from '../../src/runtime';
+import { createLocalRuntime } from '../../src/local/runtime';
 import { SlackDelivery } from '../../src/slack/delivery';
 import { WebClient } from '@slack/web-api';
 import {

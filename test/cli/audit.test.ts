@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { printAudit } from '../../src/audit';
+import { printAudit } from '../../src/cli/audit';
 import { startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
 import { makeAlertRecord } from '../helpers/alerts';
 

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/cli';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURE = 'fixtures/siem/mozdef-alert-ssh-sensitive-host.json';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
-import { SANDBOX_DEFAULTS } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import type { AlertRecord } from '../../src/domain/alert';
 import { SANDBOX_TEAMS } from '../../src/sandbox/teams-tenant';
 import { SANDBOX_WEBEX_PEOPLE } from '../../src/sandbox/webex-space';

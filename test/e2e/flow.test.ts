@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CREATE_CASE } from '../../blocks/actions';
-import { printAudit } from '../../src/audit';
-import { SANDBOX_DEFAULTS, type Config } from '../../src/config';
-import type { LocalRuntime } from '../../src/runtime';
+import { printAudit } from '../../src/cli/audit';
+import { SANDBOX_DEFAULTS, type Config } from '../../src/config/config';
+import type { LocalRuntime } from '../../src/local/runtime';
 import type { Sandbox } from '../../src/sandbox';
 import type { RunningServer } from '../../src/http/server';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';

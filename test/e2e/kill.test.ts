@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SANDBOX_DEFAULTS } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import { eventually } from '../helpers/eventually';
 import { ServerRuns, temporaryDataDir, type SandboxServer } from '../helpers/sandbox-server';
 

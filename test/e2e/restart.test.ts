@@ -6,8 +6,8 @@
  * exists in the TheHive stand-in and no alert has two cases; the Slack thread holds at most one "case
  * opened" reply; and the flow continues from where it stood (a TheHive status change threads back).
  */
-import { SANDBOX_DEFAULTS } from '../../src/config';
-import { loadSamples } from '../../src/samples';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
+import { loadSamples } from '../../src/sandbox/samples';
 import type { OpenedStore } from '../../src/store/embedded';
 import type { AlertRecord } from '../../src/domain/alert';
 import { eventually } from '../helpers/eventually';

@@ -4,9 +4,9 @@
  * workspace. Past the threshold, the channel shows one digest per control instead of 40 more alerts,
  * and the digests' messages catch up with their members when their refresh comes due.
  */
-import { SANDBOX_DEFAULTS } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import { DIGEST_REFRESH_MS } from '../../src/alerts/storm';
-import { loadSamples } from '../../src/samples';
+import { loadSamples } from '../../src/sandbox/samples';
 import { eventually } from '../helpers/eventually';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 

@@ -1,4 +1,4 @@
-import { parseConfigFile } from '../../src/config-file';
+import { parseConfigFile } from '../../src/config/config-file';
 import { AccountDirectory, configuredOwner, type AccountNameSource } from '../../src/enrich/directory';
 
 const CONFIG = parseConfigFile(`

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '../../src/config';
-import { loadConfig, parseConfigFile } from '../../src/config-file';
+import type { Config } from '../../src/config/config';
+import { loadConfig, parseConfigFile } from '../../src/config/config-file';
 import { AccountDirectory } from '../../src/enrich/directory';
 import { enrichFinding, enrichFromConfig, routeFor } from '../../src/enrich/enrich';
 import type { NormalisedFinding } from '../../src/domain/finding';

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { parseConfigFile } from '../../src/config-file';
+import { parseConfigFile } from '../../src/config/config-file';
 import { AccountDirectory } from '../../src/enrich/directory';
 import { OrganizationsAccounts } from '../../src/enrich/organizations';
 

@@ -5,8 +5,8 @@
 import { ASK_USER, CREATE_CASE, IGNORE, TRIAGE_NO } from '../../blocks/actions';
 import { admitNewFinding } from '../../src/alerts/admission';
 import { reconcile } from '../../src/cases/reconcile';
-import { ConfigError, resolveConfig } from '../../src/config';
-import { parseConfigFile } from '../../src/config-file';
+import { ConfigError, resolveConfig } from '../../src/config/config';
+import { parseConfigFile } from '../../src/config/config-file';
 import { routeFor } from '../../src/enrich/enrich';
 import { workspaceMayActOn } from '../../src/enrich/tenancy';
 import { theHiveCase } from '../clients/thehive/fixtures';

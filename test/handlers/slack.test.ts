@@ -11,7 +11,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { esbuildOptions, readTemplate } from '../../bench/bundles';
 import { CREATE_CASE } from '../../blocks/actions';
 import { newAlertRecord } from '../../src/alerts/ingest';
-import { configFileSchema } from '../../src/config';
+import { configFileSchema } from '../../src/config/config';
 import { enrichFromConfig } from '../../src/enrich/enrich';
 import { parseEvent } from '../../src/findings/parse';
 import { captureLogs } from '../helpers/logs';

@@ -11,13 +11,13 @@ import nock from 'nock';
 import './restore-nock';
 import { SecurityHubClient } from '../../clients/securityhub/client';
 import { TheHiveClient } from '../../clients/thehive/client';
-import type { WorkerDeps } from '../../src/deps';
-import type { Config } from '../../src/config';
-import { loadConfig, parseConfigFile } from '../../src/config-file';
+import type { WorkerDeps } from '../../src/wiring/deps';
+import type { Config } from '../../src/config/config';
+import { loadConfig, parseConfigFile } from '../../src/config/config-file';
 import { AccountDirectory } from '../../src/enrich/directory';
 import { signSlackRequest } from '../../src/http/slack-signature';
-import { createLogger } from '../../src/logger';
-import { callMetrics, countingDeadLetters, MetricsTally } from '../../src/metrics';
+import { createLogger } from '../../src/observability/logger';
+import { callMetrics, countingDeadLetters, MetricsTally } from '../../src/observability/metrics';
 import type { Job } from '../../src/queue/jobs';
 import { SlackDelivery } from '../../src/slack/delivery';
 import type { HttpResponse } from '../../src/http/request';
@@ -25,7 +25,8 @@ import { createSlackEventsEndpoint } from '../../src/http/endpoints/slack-events
 import { SlackUserDirectory } from '../../src/slack/users';
 import type { AlertRecord } from '../../src/domain/alert';
 import { startEmbeddedStore } from '../../src/store/embedded';
-import { createJobHandler } from '../../src/worker';
+import { createJobHandler } from '../../src/worker/worker';
+import { analystClients } from '../../src/wiring/analyst-clients';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const INGEST_SECRET = 'test-ingest-secret';
@@ -58,8 +59,14 @@ export interface AnalystHarness {
   close(): Promise<void>;
 }
 
-/** Starts the harness with `configYaml` as the config file. */
-export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarness> {
+/**
+ * Starts the harness with `configYaml` as the config file; `env` is what the composition root would
+ * hand the analyst clients (the threat-intel keys among it).
+ */
+export async function startAnalystHarness(
+  configYaml = '',
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AnalystHarness> {
   const embedded = await startEmbeddedStore({ inMemory: true });
   const metrics = new MetricsTally();
   const store = countingDeadLetters(embedded.store, metrics);
@@ -113,7 +120,7 @@ export async function startAnalystHarness(configYaml = ''): Promise<AnalystHarne
     now,
   };
   const endpointHandler = createSlackEventsEndpoint(deps);
-  const handleJob = createJobHandler(deps, 1, process.env);
+  const handleJob = createJobHandler(Object.assign(deps, analystClients(deps, env)), 1);
 
   const post = (body: string, contentType: string) =>
     endpointHandler({

@@ -7,10 +7,10 @@
  */
 import nock from 'nock';
 import './restore-nock';
-import { resolveConfig, type Config } from '../../src/config';
-import { parseConfigFile } from '../../src/config-file';
+import { resolveConfig, type Config } from '../../src/config/config';
+import { parseConfigFile } from '../../src/config/config-file';
 import { signSlackRequest } from '../../src/http/slack-signature';
-import { createLocalRuntime, type LocalRuntime } from '../../src/runtime';
+import { createLocalRuntime, type LocalRuntime } from '../../src/local/runtime';
 import { startServer, type RunningServer } from '../../src/http/server';
 import { InstallationVault } from '../../src/slack/installations';
 import { startEmbeddedStore } from '../../src/store/embedded';

@@ -12,8 +12,9 @@ import { signSlackRequest } from '../../src/http/slack-signature';
 import type { Job } from '../../src/queue/jobs';
 import type { HttpResponse } from '../../src/http/request';
 import { createSlackEventsEndpoint } from '../../src/http/endpoints/slack-events';
-import { callMetrics } from '../../src/metrics';
-import { createJobHandler } from '../../src/worker';
+import { callMetrics } from '../../src/observability/metrics';
+import { createJobHandler } from '../../src/worker/worker';
+import { analystClients } from '../../src/wiring/analyst-clients';
 import {
   buttonClick,
   SIGNING_SECRET,
@@ -81,7 +82,10 @@ export async function startEscalationHarness(configYaml = ''): Promise<Escalatio
       });
     },
     async work(maxAttempts) {
-      const handle = createJobHandler(harness.deps, maxAttempts, process.env);
+      const handle = createJobHandler(
+        Object.assign(harness.deps, analystClients(harness.deps, process.env)),
+        maxAttempts,
+      );
       const ran: { job: Job; attempts: number }[] = [];
       while (harness.jobs.length > 0) {
         const job = harness.jobs.shift() as Job;

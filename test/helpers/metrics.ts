@@ -1,5 +1,5 @@
 /** Reading what the use cases counted, for assertions. */
-import type { MetricsTally } from '../../src/metrics';
+import type { MetricsTally } from '../../src/observability/metrics';
 
 /** The counts recorded so far as `name/source` (`-` without a source) → value. */
 export function countsOf(tally: MetricsTally): Record<string, number> {

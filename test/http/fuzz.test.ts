@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { SANDBOX_DEFAULTS } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import { MAX_BODY_BYTES } from '../../src/http/request';
 import type { DeadLetter } from '../../src/store/store';
 import { sandboxSlackHeaders, startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { SANDBOX_DEFAULTS } from '../../src/config';
-import { MAX_JSON_DEPTH } from '../../src/json';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
+import { MAX_JSON_DEPTH } from '../../src/validation/json';
 import type { DeadLetter } from '../../src/store/store';
 import { sandboxSlackHeaders, startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 

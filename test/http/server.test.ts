@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { GroupMembers } from '../../src/access/permissions';
 import { changeThreshold } from '../../src/alerts/threshold';
-import { SANDBOX_DEFAULTS } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import { CERT_HOST, CERT_PATH, notification, TEST_CERTIFICATE, TOPIC_ARN } from './signed-sns';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 

@@ -4,7 +4,7 @@
  * TheHive alert in the sandbox TheHive (which refuses a second with the same sourceRef, as TheHive
  * does), one Hivewire alert in the alerts channel and a DM to each reporter.
  */
-import { SANDBOX_DEFAULTS } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 
 const CHANNEL = SANDBOX_DEFAULTS.alertChannel;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { CREATE_CASE, IGNORE } from '../../blocks/actions';
 import { IGNORE_REASON_BLOCK, IGNORE_REASON_INPUT } from '../../blocks/analyst/actions';
-import { SANDBOX_DEFAULTS } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import { INSTALLATIONS_AUDIT_KEY } from '../../src/slack/oauth';
 import { InstallationVault } from '../../src/slack/installations';
 import { INSTALLABLE_WORKSPACES } from '../../src/sandbox/slack-oauth';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import { parseNotification } from '../../src/cases/notification';
-import { createLogger, type Logger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/observability/logger';
 import { createTheHiveApi } from '../../src/sandbox/thehive-api';
 import { SandboxTheHive } from '../../src/sandbox/thehive-instance';
 import { WebhookNotifier } from '../../src/sandbox/thehive-webhook';

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { parse as parseYaml } from 'yaml';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/observability/logger';
 import { createTheHiveApi } from '../../src/sandbox/thehive-api';
 import { SandboxTheHive } from '../../src/sandbox/thehive-instance';
 import { WebhookNotifier } from '../../src/sandbox/thehive-webhook';

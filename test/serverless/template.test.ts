@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { METRICS_NAMESPACE } from '../../src/metrics';
+import { METRICS_NAMESPACE } from '../../src/observability/metrics';
 import { INSTALLATION_KMS_CONTEXT } from '../../src/slack/installations';
 import { TABLE_DEFINITION, TTL_ATTRIBUTE } from '../../src/store/table';
 import {
@@ -651,7 +651,7 @@ describe('metrics and alarms', () => {
       .map(([id, alarm]) => [id, alarm.Properties]);
   }
 
-  it('tells every function the namespace its EMF metrics go to, the one src/metrics.ts names', () => {
+  it('tells every function the namespace its EMF metrics go to, the one src/observability/metrics.ts names', () => {
     for (const name of Object.keys(FUNCTIONS)) {
       const variables = (lambda(name as keyof typeof FUNCTIONS).Properties.Environment as { Variables: Json })
         .Variables;

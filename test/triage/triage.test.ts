@@ -7,7 +7,7 @@ import {
   siemMessage,
 } from '../../src/triage/triage';
 import { askedPerson, type TriageRecord } from '../../src/domain/triage';
-import { parseConfigFile } from '../../src/config-file';
+import { parseConfigFile } from '../../src/config/config-file';
 import { makeAlertRecord } from '../helpers/alerts';
 import { startAnalystHarness, type AnalystHarness } from '../helpers/analyst';
 

@@ -5,7 +5,7 @@ import {
   defaultConfigFile,
   resolveConfig,
   SANDBOX_DEFAULTS,
-} from '../../src/config';
+} from '../../src/config/config';
 
 const REAL = {
   SLACK_BOT_TOKEN: 'xoxb-1',

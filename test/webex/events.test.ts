@@ -15,7 +15,7 @@ import { lookupTargetsOfAlert } from '../../src/lookups/targets';
 import { renderWebexAlert } from '../../src/alerts/render';
 import { webexChatOf, webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
-import { SANDBOX_DEFAULTS } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import { signWebexBody } from '../../src/http/webex-signature';
 import {
   SANDBOX_WEBEX_BOT,

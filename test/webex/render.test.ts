@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { main } from '../../src/cli';
+import { main } from '../../src/cli/cli';
 import { webexAlertMessage, webexIgnored, webexMention, webexText } from '../../cards/webex';
 import { checkCard } from '../helpers/adaptive-cards';
 import { makeAlertRecord } from '../helpers/alerts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ASK_USER, TRIAGE_NO, TRIAGE_YES } from '../../blocks/actions';
 import { webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
-import { SANDBOX_DEFAULTS } from '../../src/config';
+import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import type { AlertRecord } from '../../src/domain/alert';
 import type { TriageRecord } from '../../src/domain/triage';
 import {

@@ -3,7 +3,7 @@
  * the request (never before): installs, card clicks (Action.Execute invokes), @mentions. Only the
  * fields the product uses are named; Teams sends many more, which are let through untouched.
  */
-import * as z from '../../zod';
+import * as z from '../../validation/zod';
 import { TRIAGE_NO, TRIAGE_UNSURE, TRIAGE_YES } from '../../../blocks/actions';
 
 const account = z.looseObject({

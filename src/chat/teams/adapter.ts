@@ -12,8 +12,8 @@
  * - The Bot Connector cannot read a channel's messages: a lost alert post cannot be looked for.
  */
 import { teamsAlertCard, teamsIgnoreForm, teamsNote } from '../../../cards/teams';
-import type { Config } from '../../config';
-import type { Deps } from '../../deps';
+import type { Config } from '../../config/config';
+import type { Deps } from '../../wiring/deps';
 import type {
   AlertView,
   ChatForm,

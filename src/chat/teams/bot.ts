@@ -23,8 +23,8 @@ import {
 } from '@microsoft/teams.api';
 import { teamsMessage } from '../../../cards/teams';
 import { schemaRejection } from '../../findings/outcome';
-import { parseJsonText } from '../../json';
-import { errorMessage, type Logger } from '../../logger';
+import { parseJsonText } from '../../validation/json';
+import { errorMessage, type Logger } from '../../observability/logger';
 import { bodyTextOf, headerOf, jsonResponse, type HttpRequest, type HttpResponse } from '../../http/request';
 import { activitySchema, cardActionSchema, type TeamsActivity } from './activity';
 import { handleCardAction, handleTriageAnswer, type TeamsBotDeps } from './clicks';

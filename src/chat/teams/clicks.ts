@@ -18,7 +18,7 @@ import { requestResponseActionFor } from '../../response-actions/response-action
 import { answerTriage, requestTriage } from '../../triage/triage';
 import type { TeamsActivity } from './activity';
 import { isTeamsAdmin, type TeamsSpeaker } from './commands';
-import type { Deps } from '../../deps';
+import type { Deps } from '../../wiring/deps';
 
 /** What the Teams bot's handlers are given. */
 export type TeamsBotDeps = Pick<Deps, 'store' | 'queue' | 'now' | 'logger' | 'config' | 'metrics'>;

@@ -12,8 +12,8 @@ import { trustedCaseUrl } from '../../../blocks/case-link';
 import { readThreshold, setThreshold } from '../../alerts/threshold';
 import { lookupCase } from '../../cases/lookup';
 import { organisationsSeenFrom } from '../../enrich/tenancy';
-import type { Config } from '../../config';
-import type { Deps } from '../../deps';
+import type { Config } from '../../config/config';
+import type { Deps } from '../../wiring/deps';
 import { parseCommand } from '../../slack/listeners/command';
 
 export type TeamsCommandDeps = Pick<Deps, 'store' | 'config' | 'logger'>;

@@ -4,7 +4,7 @@
  * members added) the conversation reference is kept: the team, its tenant and the service URL to reach
  * it. Alerts for that team's channels are posted proactively with it.
  */
-import type { Deps } from '../../deps';
+import type { Deps } from '../../wiring/deps';
 import type { TeamsActivity } from './activity';
 
 /** (store) The conversation reference of one team the app is installed in. */

@@ -4,7 +4,7 @@
  * everything else instead of on the console. Its debug output (activity bodies) is not kept.
  */
 import type { AppOptions, IPlugin } from '@microsoft/teams.apps';
-import { errorMessage, type Logger } from '../../logger';
+import { errorMessage, type Logger } from '../../observability/logger';
 
 type ILogger = NonNullable<AppOptions<IPlugin>['logger']>;
 type LogLevel = Parameters<ILogger['log']>[0];

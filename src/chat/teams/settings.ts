@@ -4,8 +4,8 @@
  * without one, in the sandbox, it talks to the sandbox's Teams stand-in with the sandbox's app id;
  * otherwise Teams is off and `/teams/messages` answers 404.
  */
-import { ConfigError, type Config } from '../../config';
-import * as z from '../../zod';
+import { ConfigError, type Config } from '../../config/config';
+import * as z from '../../validation/zod';
 import type { TeamsSettings } from './bot';
 
 /** (documented) The sandbox bot's Entra identity, as its Teams stand-in knows it. */

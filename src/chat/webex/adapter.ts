@@ -19,7 +19,7 @@ import {
   WEBEX_CARD_VERSION,
   type WebexMessageContent,
 } from '../../../cards/webex';
-import type { Config } from '../../config';
+import type { Config } from '../../config/config';
 import type {
   AlertView,
   ChatForm,

@@ -4,7 +4,7 @@
  * buttons, modal and command. Clicks are idempotent where Slack's are: the use cases decide with
  * conditional writes, so a second Create Case gets the "already exists" notice, never a second case.
  */
-import * as z from '../../zod';
+import * as z from '../../validation/zod';
 import { ASK_USER, CREATE_CASE, ENRICH, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
 import { TRIAGE_ANSWER_REFUSALS } from '../../../blocks/analyst/triage';
 import { triageRequestWords, triageResponseOf } from '../../../cards/triage';
@@ -36,7 +36,7 @@ import { organisationOf } from '../../enrich/tenancy';
 import { parseSeverity, readThreshold, setThreshold } from '../../alerts/threshold';
 import type { ThresholdChange } from '../../domain/threshold';
 import { requestEscalation } from '../../cases/request-escalation';
-import type { Deps } from '../../deps';
+import type { Deps } from '../../wiring/deps';
 import type { JobOf } from '../../queue/jobs';
 import { webexChatOf, type WebexChat, type WebexMessageRef } from './adapter';
 

@@ -3,7 +3,7 @@
  * validates; each accepted finding becomes an `ingest` job the worker posts, a new one below the
  * severity threshold is answered as skipped, and rejected bodies are kept as dead letters.
  */
-import type { Deps } from '../../deps';
+import type { Deps } from '../../wiring/deps';
 import { enrichFromConfig } from '../../enrich/enrich';
 import { parseEntries } from '../../findings/parse';
 import { handleIngestRequest, type AcceptedEvent, type IngestDeps } from '../ingest';

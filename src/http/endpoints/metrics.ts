@@ -3,8 +3,8 @@
  * started. Behind the ingest secret (Bearer, compared in constant time), as they tell how busy the
  * security team is.
  */
-import type { Config } from '../../config';
-import { metricsReport, type MetricsTally } from '../../metrics';
+import type { Config } from '../../config/config';
+import { metricsReport, type MetricsTally } from '../../observability/metrics';
 import { checkBearer } from '../auth';
 import { headerOf, jsonResponse, type HttpRequest, type HttpResponse } from '../request';
 

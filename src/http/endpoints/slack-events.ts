@@ -5,8 +5,8 @@
  * receiver (src/slack/receiver.ts).
  */
 import { parse as parseForm } from 'node:querystring';
-import { parseJsonText } from '../../json';
-import * as z from '../../zod';
+import { parseJsonText } from '../../validation/json';
+import * as z from '../../validation/zod';
 import {
   bodyBytesOf,
   bodyTextOf,
@@ -19,7 +19,7 @@ import {
 import { verifySlackRequest } from '../slack-signature';
 import { createSlackApp } from '../../slack/app';
 import { HttpRequestReceiver, type SlackBody } from '../../slack/receiver';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 
 const FORM = 'application/x-www-form-urlencoded';
 /** How much of a refused request is kept (Slack's payloads are a few KB). */

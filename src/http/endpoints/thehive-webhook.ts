@@ -4,7 +4,7 @@
  * `case-changed` jobs carrying the change as read here; everything else is acknowledged and ignored.
  */
 import { checkBearer, checkSecret } from '../auth';
-import type { Deps } from '../../deps';
+import type { Deps } from '../../wiring/deps';
 import {
   headerOf,
   jsonResponse as json,

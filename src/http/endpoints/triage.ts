@@ -5,9 +5,9 @@
  * the worker, and the answer reaches the SIEM's SQS queue. `handleTriageInvocation` is the same for a
  * direct Lambda invocation, where IAM has already authenticated the caller.
  */
-import type { Deps } from '../../deps';
+import type { Deps } from '../../wiring/deps';
 import { checkBearerOrBasic } from '../auth';
-import { MAX_JSON_DEPTH, parseJsonText, valueNestsDeeperThan } from '../../json';
+import { MAX_JSON_DEPTH, parseJsonText, valueNestsDeeperThan } from '../../validation/json';
 import {
   headerOf,
   jsonResponse as json,

@@ -9,9 +9,9 @@
  * message whose author is the webhook's owner, the bot, is acknowledged and dropped. A delivery Webex
  * sends again (it retries when an answer is slow) is claimed once by its id.
  */
-import * as z from '../../zod';
+import * as z from '../../validation/zod';
 import { webhookDeliverySchema } from '../../../clients/webex/schemas';
-import type { Deps } from '../../deps';
+import type { Deps } from '../../wiring/deps';
 import {
   bodyBytesOf,
   headerOf,

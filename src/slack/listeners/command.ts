@@ -16,7 +16,7 @@ import { LOOKUP_TARGETS_MAX, lookupTargetsFromText } from '../../lookups/targets
 import { changeThreshold, parseSeverity, readThreshold } from '../../alerts/threshold';
 import { customerOfWorkspace, organisationsOfWorkspace, workspaceMayActOn } from '../../enrich/tenancy';
 import type { Severity } from '../../domain/finding';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 import { groupMembersOf } from './group-members';
 
 /** A command line, understood. */

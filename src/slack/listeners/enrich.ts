@@ -7,7 +7,7 @@ import { ENRICH } from '../../../blocks/actions';
 import { lookupStarted } from '../../../blocks/analyst/lookup';
 import { notice } from '../../../blocks/replies';
 import { lookupTargetsOfAlert } from '../../lookups/targets';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 import { answerPrivately } from './private-answer';
 
 /** Registers the Enrich button. */

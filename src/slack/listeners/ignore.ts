@@ -15,7 +15,7 @@ import { cannotIgnoreModalError, cannotIgnoreNotice, ignoreModal } from '../../.
 import { notice } from '../../../blocks/replies';
 import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
 import { isIgnoreReason } from '../../domain/ignore';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 import { answerPrivately } from './private-answer';
 
 /** Registers the Ignore button and the ignore modal's submission. */

@@ -6,7 +6,7 @@
 import type { App, Context } from '@slack/bolt';
 import { InstallationVault } from '../installations';
 import { INSTALLATIONS_AUDIT_KEY } from '../oauth';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 
 /** Registers the two events; nothing to do when the app is not set up for OAuth. */
 export function registerInstallations(app: App, deps: SlackAppDeps): void {

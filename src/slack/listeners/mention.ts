@@ -5,7 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import { helpMessage } from '../../../blocks/analyst/help';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 
 /** How long an event id is remembered: Slack's last retry comes about 5 minutes after the first try. */
 const EVENT_ID_TTL_SECONDS = 60 * 60;

@@ -4,7 +4,7 @@
  * done or queued by then).
  */
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../observability/logger';
 
 /** Where a click happened, as Bolt's block_actions body gives it. */
 export interface ClickPlace {

@@ -29,7 +29,7 @@ import {
   submitReport,
 } from '../../report/report';
 import { readableSlackText, suggestedTitle } from '../../report/report-content';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 import { groupMembersOf } from './group-members';
 
 /** Where each modal field is answered, for errors shown under it. */

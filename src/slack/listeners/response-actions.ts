@@ -11,7 +11,7 @@ import {
   responseActionUnavailable,
 } from '../../../blocks/analyst/response-actions';
 import { requestResponseAction } from '../../response-actions/response-actions';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 import { answerPrivately } from './private-answer';
 import { groupMembersOf } from './group-members';
 

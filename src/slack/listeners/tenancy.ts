@@ -10,7 +10,7 @@ import { ASK_USER, CREATE_CASE, ENRICH, IGNORE, IGNORE_MODAL } from '../../../bl
 import { RESPONSE_ACTION_PATTERN } from '../../../blocks/analyst/actions';
 import { notice } from '../../../blocks/replies';
 import { workspaceMayActOn } from '../../enrich/tenancy';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 import { answerPrivately, type ClickPlace } from './private-answer';
 
 /** Buttons whose `value` is an alert's fingerprint. */

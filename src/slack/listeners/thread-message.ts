@@ -6,9 +6,9 @@
  * not delivered; the copy's store item makes that harmless.
  */
 import type { App } from '@slack/bolt';
-import * as z from '../../zod';
+import * as z from '../../validation/zod';
 import { threadMessage, type ThreadMessage } from '../../queue/jobs';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 
 /** Subtypes of a message a person writes; every other subtype is a system or bot message. */
 const PERSON_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message']);

@@ -7,7 +7,7 @@ import { ASK_USER, TRIAGE_NO, TRIAGE_UNSURE, TRIAGE_YES } from '../../../blocks/
 import { triageAnsweredDm, triageAnswerNotice, triageRequestNotice } from '../../../blocks/analyst/triage';
 import { answerTriage, requestTriage } from '../../triage/triage';
 import type { TriageResponse } from '../../domain/triage';
-import type { SlackAppDeps } from '../../deps';
+import type { SlackAppDeps } from '../../wiring/deps';
 import { answerPrivately } from './private-answer';
 import { teamOf } from './tenancy';
 

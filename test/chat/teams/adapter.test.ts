@@ -13,7 +13,7 @@ import { routedPlatforms } from '../../../src/alerts/platforms';
 import { teamsSettings } from '../../../src/chat/teams/settings';
 import type { ChatMessageRef } from '../../../src/chat/port';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE } from '../../../src/sandbox/teams-tenant';
-import { checkConfigFile, defaultConfigFile } from '../../../src/config';
+import { checkConfigFile, defaultConfigFile } from '../../../src/config/config';
 import { makeAlertRecord } from '../../helpers/alerts';
 import { startTeamsHarness, type TeamsHarness } from '../../helpers/teams';
 

@@ -3,7 +3,7 @@
  * through `POST /slack/events` signed requests (the signature is checked before the body is read).
  */
 import { App, type AllMiddlewareArgs } from '@slack/bolt';
-import { createLogger } from '../../../src/logger';
+import { createLogger } from '../../../src/observability/logger';
 import { signSlackRequest } from '../../../src/http/slack-signature';
 import type { HttpRequest } from '../../../src/http/request';
 import { createSlackEventsEndpoint } from '../../../src/http/endpoints/slack-events';

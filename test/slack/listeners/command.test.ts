@@ -226,9 +226,10 @@ describe('/hivewire case', () => {
 
 describe('/hivewire lookup', () => {
   const KEYS = { VIRUSTOTAL_API_KEY: 'vt-key', ABUSEIPDB_API_KEY: 'abuse-key', URLHAUS_API_KEY: 'uh-key' };
-  beforeEach(() => Object.assign(process.env, KEYS));
-  afterEach(() => {
-    for (const key of Object.keys(KEYS)) delete process.env[key];
+  // The keys are the environment the composition root hands the analyst clients.
+  beforeEach(async () => {
+    await harness.close();
+    harness = await startAnalystHarness(CONFIG, { ...process.env, ...KEYS });
   });
 
   it('acknowledges at once, then answers on the response URL with every service, one failing not hiding the others', async () => {

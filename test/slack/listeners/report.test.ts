@@ -5,7 +5,7 @@
  * escaped for TheHive's Markdown, the alert posted with its buttons and the reporter told privately.
  */
 import nock from 'nock';
-import { describeEvent } from '../../../src/audit';
+import { describeEvent } from '../../../src/cli/audit';
 import { CREATE_CASE, REPORT_MODAL, REPORT_SHORTCUT } from '../../../blocks/actions';
 import {
   REPORT_NOTE_BLOCK,

@@ -5,8 +5,8 @@
  * `GET /metrics`, Lambda publishes them as CloudWatch metrics (EMF) at the end of each invocation
  * (src/aws/metrics.ts).
  */
-import type { FindingSource } from './domain/finding';
-import type { Store } from './store/store';
+import type { FindingSource } from '../domain/finding';
+import type { Store } from '../store/store';
 
 /** The CloudWatch namespace of every Hivewire metric (serverless.yml sets the same in each function). */
 export const METRICS_NAMESPACE = 'Hivewire';

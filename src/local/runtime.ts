@@ -4,31 +4,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
-import { SecurityHubClient } from '../clients/securityhub/client';
-import { TheHiveClient } from '../clients/thehive/client';
-import type { Config } from './config';
-import type { WorkerDeps } from './deps';
-import { AccountDirectory } from './enrich/directory';
-import { OrganizationsAccounts } from './enrich/organizations';
-import { createLogger } from './logger';
-import { callMetrics, countingDeadLetters, MetricsTally } from './metrics';
-import { InProcessQueue } from './queue/in-process';
-import { SlackDelivery, workerClientOptions } from './slack/delivery';
-import { tokensOfCustomerWorkspaces } from './slack/installations';
-import { SlackUserDirectory } from './slack/users';
-import { startEmbeddedStore } from './store/embedded';
-import type { Store } from './store/store';
-import { chatRegistry } from './wiring/chats';
-import { createTeamsChat } from './chat/teams/adapter';
-import { createJobHandler, keepFailedJob } from './worker';
-import type { TeamsSettings } from './chat/teams/bot';
-import { teamsSettings } from './chat/teams/settings';
+import { SecurityHubClient } from '../../clients/securityhub/client';
+import { TheHiveClient } from '../../clients/thehive/client';
+import type { Config } from '../config/config';
+import type { AnalystClients, AnalystWorkerDeps } from '../wiring/deps';
+import { analystClients } from '../wiring/analyst-clients';
+import { AccountDirectory } from '../enrich/directory';
+import { OrganizationsAccounts } from '../enrich/organizations';
+import { createLogger } from '../observability/logger';
+import { callMetrics, countingDeadLetters, MetricsTally } from '../observability/metrics';
+import { InProcessQueue } from '../queue/in-process';
+import { SlackDelivery, workerClientOptions } from '../slack/delivery';
+import { tokensOfCustomerWorkspaces } from '../slack/installations';
+import { SlackUserDirectory } from '../slack/users';
+import { startEmbeddedStore } from '../store/embedded';
+import type { Store } from '../store/store';
+import { chatRegistry } from '../wiring/chats';
+import { createTeamsChat } from '../chat/teams/adapter';
+import { createJobHandler, keepFailedJob } from '../worker/worker';
+import type { TeamsSettings } from '../chat/teams/bot';
+import { teamsSettings } from '../chat/teams/settings';
 
 /** Attempts per job before it is final (dead-lettered and reported). */
 export const JOB_MAX_ATTEMPTS = 5;
 
 export interface LocalRuntime {
-  deps: WorkerDeps;
+  deps: AnalystWorkerDeps;
   /** Teams' settings (`TEAMS_APP_ID`…, or the sandbox's stand-in), undefined when Teams is off. */
   teams: TeamsSettings | undefined;
   /** The counts and timings `GET /metrics` serves. */
@@ -104,16 +105,18 @@ export async function createLocalRuntime(
     now: options.now ?? (() => new Date()),
     // The embedded store's lock makes this process its only user; a store passed in (tests) may be shared.
     leases: { holder: randomUUID(), alone: embedded !== undefined },
-  } as Omit<WorkerDeps, 'queue'> as WorkerDeps;
+  } as Omit<AnalystWorkerDeps, 'queue' | keyof AnalystClients> as AnalystWorkerDeps;
 
   const queue = new InProcessQueue({
-    handler: createJobHandler(deps, JOB_MAX_ATTEMPTS, process.env),
+    handler: createJobHandler(deps, JOB_MAX_ATTEMPTS),
     store,
     maxAttempts: JOB_MAX_ATTEMPTS,
     backoff: options.backoffMs,
     onDeadLetter: (job, error) => keepFailedJob(job, error, deps),
   });
   deps.queue = queue;
+  // Delayed jobs (triage timeouts) go through this queue, so the analyst clients are built once it exists.
+  Object.assign(deps, analystClients(deps, process.env));
 
   return {
     deps,

@@ -5,13 +5,13 @@
  * store through the endpoint the running server records in the data directory (LevelDB allows one
  * process per database), or opens it itself when no server holds it.
  */
-import { currentCaseUrl, currentPermalink, withCurrentLinks } from './alerts/links';
-import type { Config } from './config';
-import { loadConfig } from './config-file';
-import { openStore } from './store/embedded';
-import type { AlertRecord } from './domain/alert';
-import type { AuditEvent } from './domain/audit';
-import type { Store } from './store/store';
+import { currentCaseUrl, currentPermalink, withCurrentLinks } from '../alerts/links';
+import type { Config } from '../config/config';
+import { loadConfig } from '../config/config-file';
+import { openStore } from '../store/embedded';
+import type { AlertRecord } from '../domain/alert';
+import type { AuditEvent } from '../domain/audit';
+import type { Store } from '../store/store';
 
 type Details = Record<string, unknown>;
 

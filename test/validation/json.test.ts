@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonText, valueNestsDeeperThan } from '../src/json';
+import {
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  parseJsonText,
+  valueNestsDeeperThan,
+} from '../../src/validation/json';
 
 function nested(depth: number): string {
   return `${'['.repeat(depth)}${']'.repeat(depth)}`;

@@ -3,15 +3,15 @@
  * served by local stand-ins on the same port, reached by the bot through its normal clients.
  */
 import { join } from 'node:path';
-import type { Config } from './config';
-import { loadConfig } from './config-file';
+import type { Config } from '../config/config';
+import { loadConfig } from '../config/config-file';
 import { createLocalRuntime } from './runtime';
-import { loadSamples, type SampleFinding } from './samples';
-import { createSandbox, type Sandbox } from './sandbox';
-import { startServer, type Mountable } from './http/server';
-import { webexClientFor } from './chat/webex/adapter';
-import { errorMessage } from './logger';
-import { registerWebexWebhooks } from './chat/webex/webhooks';
+import { loadSamples, type SampleFinding } from '../sandbox/samples';
+import { createSandbox, type Sandbox } from '../sandbox';
+import { startServer, type Mountable } from '../http/server';
+import { webexClientFor } from '../chat/webex/adapter';
+import { errorMessage } from '../observability/logger';
+import { registerWebexWebhooks } from '../chat/webex/webhooks';
 
 /** The Webex spaces the stand-in holds: every configured room, when Webex runs against the stand-in. */
 function sandboxWebexRooms(config: Config): string[] | undefined {

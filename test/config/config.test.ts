@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkConfigFile, ConfigError, defaultConfigFile, resolveConfig } from '../src/config';
-import { loadConfig, parseConfigFile } from '../src/config-file';
+import { checkConfigFile, ConfigError, defaultConfigFile, resolveConfig } from '../../src/config/config';
+import { loadConfig, parseConfigFile } from '../../src/config/config-file';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:111122223333:function:isolate-instance';
 

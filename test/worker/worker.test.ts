@@ -1,10 +1,10 @@
 /** Which job failures the worker retries, what its log lines name, and how an attempt uses its time. */
-import { TheHiveError } from '../clients/thehive/client';
-import { currentDeadline, OutOfTimeError, type TimeBudget } from '../src/queue/budget';
-import { createCaseJob, type JobOf } from '../src/queue/jobs';
-import { SlackDeliveryError } from '../src/slack/delivery';
-import { isRetryable, runAttempt } from '../src/queue/attempt';
-import { correlationKeys } from '../src/worker';
+import { TheHiveError } from '../../clients/thehive/client';
+import { currentDeadline, OutOfTimeError, type TimeBudget } from '../../src/queue/budget';
+import { createCaseJob, type JobOf } from '../../src/queue/jobs';
+import { SlackDeliveryError } from '../../src/slack/delivery';
+import { isRetryable, runAttempt } from '../../src/queue/attempt';
+import { correlationKeys } from '../../src/worker/worker';
 
 function parseFailure(): unknown {
   try {

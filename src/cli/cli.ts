@@ -11,16 +11,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseJsonText } from './json';
-import { newAlertRecord } from './alerts/ingest';
-import { renderAlert, renderTeamsAlert, renderWebexAlert } from './alerts/render';
-import { caseRequests } from './cases/case-content';
-import { ConfigError, type Config } from './config';
-import { ConfigSyntaxError, loadConfig, parseConfigFile } from './config-file';
-import { enrichFromConfig, routeFor } from './enrich/enrich';
-import { parseEvent } from './findings/parse';
-import type { Finding } from './domain/finding';
-import type { AlertRecord } from './domain/alert';
+import { parseJsonText } from '../validation/json';
+import { newAlertRecord } from '../alerts/ingest';
+import { renderAlert, renderTeamsAlert, renderWebexAlert } from '../alerts/render';
+import { caseRequests } from '../cases/case-content';
+import { ConfigError, type Config } from '../config/config';
+import { ConfigSyntaxError, loadConfig, parseConfigFile } from '../config/config-file';
+import { enrichFromConfig, routeFor } from '../enrich/enrich';
+import { parseEvent } from '../findings/parse';
+import type { Finding } from '../domain/finding';
+import type { AlertRecord } from '../domain/alert';
 
 const USAGE = `Usage:
   hivewire render [--chat slack|webex|teams] <file|->
@@ -221,8 +221,8 @@ async function webexWebhooks(args: string[], env: NodeJS.ProcessEnv): Promise<nu
     return 1;
   }
   const targetUrl = parsed.values['target-url'] ?? `${config.publicUrl}/webex/events`;
-  const { webexClientFor } = await import('./chat/webex/adapter');
-  const { registerWebexWebhooks } = await import('./chat/webex/webhooks');
+  const { webexClientFor } = await import('../chat/webex/adapter');
+  const { registerWebexWebhooks } = await import('../chat/webex/webhooks');
   const registered = await registerWebexWebhooks(webexClientFor(config), {
     targetUrl,
     secret: config.webex.webhookSecret,
@@ -241,7 +241,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       case 'case-request':
         return caseRequest(args, env);
       case 'serve': {
-        const { serve } = await import('./serve');
+        const { serve } = await import('../local/serve');
         return await serve(env, { samples: args.includes('--sandbox-samples') });
       }
       case 'audit': {

@@ -2,25 +2,25 @@
  * Everything a use case needs from the outside world, built once per process (Lambda container,
  * local server, test) and passed in. Use cases never build clients themselves.
  */
-import type { TheHiveClient } from '../clients/thehive/client';
-import type { SecurityHubClient } from '../clients/securityhub/client';
-import type { ChatRegistry } from './chat/port';
-import type { Config } from './config';
-import type { AccountDirectory } from './enrich/directory';
-import type { Logger } from './logger';
-import type { Metrics } from './metrics';
-import type { Queue } from './queue/jobs';
-import type { SlackDelivery } from './slack/delivery';
-import type { Store } from './store/store';
-import type { SlackUserDirectory } from './slack/users';
-import type { AbuseIpDbClient } from '../clients/intel/abuseipdb';
-import type { RdapClient } from '../clients/intel/rdap';
-import type { UrlhausClient } from '../clients/intel/urlhaus';
-import type { VirusTotalClient } from '../clients/intel/virustotal';
-import type { LambdaInvoker } from '../clients/aws-actions/lambda';
-import type { AutomationStarter } from '../clients/aws-actions/ssm';
-import type { QueueMessageSender } from '../clients/aws-actions/sqs';
-import type { DelayedJobs } from './queue/delayed-jobs';
+import type { TheHiveClient } from '../../clients/thehive/client';
+import type { SecurityHubClient } from '../../clients/securityhub/client';
+import type { ChatRegistry } from '../chat/port';
+import type { Config } from '../config/config';
+import type { AccountDirectory } from '../enrich/directory';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { Queue } from '../queue/jobs';
+import type { SlackDelivery } from '../slack/delivery';
+import type { Store } from '../store/store';
+import type { SlackUserDirectory } from '../slack/users';
+import type { AbuseIpDbClient } from '../../clients/intel/abuseipdb';
+import type { RdapClient } from '../../clients/intel/rdap';
+import type { UrlhausClient } from '../../clients/intel/urlhaus';
+import type { VirusTotalClient } from '../../clients/intel/virustotal';
+import type { LambdaInvoker } from '../../clients/aws-actions/lambda';
+import type { AutomationStarter } from '../../clients/aws-actions/ssm';
+import type { QueueMessageSender } from '../../clients/aws-actions/sqs';
+import type { DelayedJobs } from '../queue/delayed-jobs';
 
 export interface Deps {
   config: Config;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const FIXTURES = join(__dirname, '..', 'fixtures');
+const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 
 /** The samples the console offers, first ones loaded at start. */
 export const SAMPLE_FILES: { name: string; file: string; loadAtStart: boolean }[] = [

@@ -4,39 +4,38 @@
  * heal (a 4xx from TheHive, a Slack `channel_not_found`), it is kept as a dead letter and its use case
  * reports the failure to people (queue/attempt.ts).
  */
-import { ingestFinding } from './alerts/ingest';
-import { refreshDigest } from './alerts/storm';
-import { withAnalystClients } from './wiring/analyst-clients';
-import { deliverIgnore } from './alerts/ignore';
-import { runLookup } from './lookups/lookup';
-import { fileReport, reportFailed } from './report/report';
-import { reportFingerprint } from './report/report-content';
-import { runResponseAction } from './response-actions/response-actions';
-import { askTriage, expireTriage, followUpTriage } from './triage/triage';
-import { copySlackMessage } from './cases/conversation';
-import { createCase, escalationFailed } from './cases/escalate';
-import { reconcile } from './cases/reconcile';
-import { applyCaseNotification } from './cases/sync';
-import { handleWebexEvent } from './chat/webex/events';
-import type { WorkerDeps } from './deps';
-import { runAttempt } from './queue/attempt';
-import { errorMessage } from './logger';
-import type { Job, JobHandler, JobOf } from './queue/jobs';
+import { ingestFinding } from '../alerts/ingest';
+import { refreshDigest } from '../alerts/storm';
+import { deliverIgnore } from '../alerts/ignore';
+import { runLookup } from '../lookups/lookup';
+import { fileReport, reportFailed } from '../report/report';
+import { reportFingerprint } from '../report/report-content';
+import { runResponseAction } from '../response-actions/response-actions';
+import { askTriage, expireTriage, followUpTriage } from '../triage/triage';
+import { copySlackMessage } from '../cases/conversation';
+import { createCase, escalationFailed } from '../cases/escalate';
+import { reconcile } from '../cases/reconcile';
+import { applyCaseNotification } from '../cases/sync';
+import { handleWebexEvent } from '../chat/webex/events';
+import type { AnalystWorkerDeps, WorkerDeps } from '../wiring/deps';
+import { runAttempt } from '../queue/attempt';
+import { errorMessage } from '../observability/logger';
+import type { Job, JobHandler, JobOf } from '../queue/jobs';
 
 /** What runs each kind of job: one use case each (a new kind of job must name its own). */
 const USE_CASES: {
-  [K in Job['kind']]: (job: JobOf<K>, deps: WorkerDeps, env: NodeJS.ProcessEnv) => Promise<unknown>;
+  [K in Job['kind']]: (job: JobOf<K>, deps: AnalystWorkerDeps) => Promise<unknown>;
 } = {
   ingest: (job, deps) => ingestFinding(job.finding, deps),
   'create-case': createCase,
   reconcile: (_job, deps) => reconcile(deps),
   'case-changed': (job, deps) => applyCaseNotification(job.change, deps),
   'ignore-followup': deliverIgnore,
-  lookup: (job, deps, env) => runLookup(job, withAnalystClients(deps, env)),
-  'triage-ask': (job, deps, env) => askTriage(job, withAnalystClients(deps, env)),
-  'triage-followup': (job, deps, env) => followUpTriage(job, withAnalystClients(deps, env)),
-  'triage-timeout': (job, deps, env) => expireTriage(job, withAnalystClients(deps, env)),
-  'response-action': (job, deps, env) => runResponseAction(job, withAnalystClients(deps, env)),
+  lookup: runLookup,
+  'triage-ask': askTriage,
+  'triage-followup': followUpTriage,
+  'triage-timeout': expireTriage,
+  'response-action': runResponseAction,
   'webex-event': handleWebexEvent,
   'refresh-digest': refreshDigest,
   'thread-message': async (job, deps) => {
@@ -46,14 +45,10 @@ const USE_CASES: {
   report: fileReport,
 };
 
-async function run(job: Job, deps: WorkerDeps, env: NodeJS.ProcessEnv): Promise<void> {
+async function run(job: Job, deps: AnalystWorkerDeps): Promise<void> {
   // The table is keyed by kind, so this job's entry takes this job (TypeScript cannot correlate the two).
-  const useCase = USE_CASES[job.kind] as (
-    job: Job,
-    deps: WorkerDeps,
-    env: NodeJS.ProcessEnv,
-  ) => Promise<unknown>;
-  await useCase(job, deps, env);
+  const useCase = USE_CASES[job.kind] as (job: Job, deps: AnalystWorkerDeps) => Promise<unknown>;
+  await useCase(job, deps);
 }
 
 /** Tells people when a job has failed for good. */
@@ -98,10 +93,11 @@ export function correlationKeys(job: Job): { fingerprint?: string; triageId?: st
 /**
  * Builds the job handler for a queue adapter.
  *
+ * @param deps what every use case is given, the analyst clients included (the composition root builds
+ *   them: src/wiring/analyst-clients.ts)
  * @param maxAttempts the attempt on which a failure is final (the queue's own retry limit)
- * @param env the environment the composition root read, where the analyst clients find their keys
  */
-export function createJobHandler(deps: WorkerDeps, maxAttempts: number, env: NodeJS.ProcessEnv): JobHandler {
+export function createJobHandler(deps: AnalystWorkerDeps, maxAttempts: number): JobHandler {
   return (job, attempt, budget) => {
     const log = deps.logger.createChild({
       persistentKeys: { job: job.kind, attempt, ...correlationKeys(job) },
@@ -109,7 +105,7 @@ export function createJobHandler(deps: WorkerDeps, maxAttempts: number, env: Nod
     return runAttempt(
       { attempt, maxAttempts, budget },
       {
-        run: () => run(job, deps, env),
+        run: () => run(job, deps),
         failedForGood: (error) => keepFailedJob(job, error, deps, log),
         logFailure: (error, final) => log.warn('job failed', { error: errorMessage(error), final }),
       },

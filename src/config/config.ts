@@ -2,8 +2,8 @@
  * Configuration: environment variables plus an optional YAML/JSON file (`HIVEWIRE_CONFIG`), both
  * parsed with zod. A bad value fails at start with a message naming the key.
  */
-import * as z from './zod';
-import { SEVERITIES, type Severity } from './domain/finding';
+import * as z from '../validation/zod';
+import { SEVERITIES, type Severity } from '../domain/finding';
 
 /** Documented sandbox values, used only when no Slack bot token is configured. */
 export const SANDBOX_DEFAULTS = {
