@@ -197,6 +197,23 @@ describe('Ask the user from a Webex card', () => {
       `<@personId:${CAROL.id}> This question was already answered or has expired. Thanks all the same.`,
     );
     expect(await questionOf(alert)).toMatchObject({ state: 'answered', response: 'yes' });
+
+    // The console lists the direct room beside the space, and shows the question and its answer there.
+    const shown = (await (
+      await fetch(
+        `${product.server.url}/sandbox/console/webex/state?${new URLSearchParams({ room: room!.id })}`,
+      )
+    ).json()) as {
+      rooms: { id: string; title: string; type: string }[];
+      room: string;
+      messages: { id: string; card?: unknown; replies: { markdown: string }[] }[];
+    };
+    expect(shown.rooms).toContainEqual({ id: room!.id, title: CAROL.displayName, type: 'direct' });
+    expect(shown.room).toBe(room!.id);
+    expect(shown.messages[0]).toMatchObject({ id: question!.id, card: question!.attachments![0]!.content });
+    expect(shown.messages[0]!.replies[0]!.markdown).toBe(
+      '✅ Yes, it was me · Thanks, recorded. Nothing else to do.',
+    );
   });
 
   it('refuses an answer from anyone but the person asked, telling them', async () => {
