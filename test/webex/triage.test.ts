@@ -152,13 +152,11 @@ describe('Ask the user from a Webex card', () => {
       { title: "No, it wasn't me", data: { action: TRIAGE_NO, id: record.id } },
       { title: 'Not sure', data: { action: 'hivewire.triage.unsure', id: record.id } },
     ]);
-    const asked = `"was this you?" (by <@personId:${ALICE.id}>). Waiting up to 60 minutes.`;
+    const asked = `"was this you?" (by <@personId:${ALICE.id}|Alice (SOC analyst)>). Waiting up to 60 minutes.`;
     expect(webexThread(cardId)).toContain(`❓ Asked <@personId:${CAROL.id}|Carol (cloud engineer)> ${asked}`);
     // Slack names people of another platform by e-mail, mentioning nobody.
     expect(slackThread(alert)).toContain(
-      '❓ Asked `carol@example.com (Webex)` "was this you?" (by `' +
-        ALICE.id +
-        ' (Webex)`). Waiting up to 60 minutes.',
+      '❓ Asked `carol@example.com (Webex)` "was this you?" (by `Alice (SOC analyst) (Webex)`). Waiting up to 60 minutes.',
     );
 
     // Carol answers in her direct room: a signed attachmentActions delivery.

@@ -186,7 +186,17 @@ async function onCardSubmitted(
       return;
     }
     case ASK_USER: {
-      const result = await requestTriage({ fingerprint, requestedBy: person, platform: 'webex' }, deps);
+      // Named in the threads of the other platforms, where a Webex id would mean nothing.
+      const clicker = await client.getPerson(person);
+      const result = await requestTriage(
+        {
+          fingerprint,
+          requestedBy: person,
+          platform: 'webex',
+          ...(clicker.displayName ? { requestedByName: clicker.displayName } : {}),
+        },
+        deps,
+      );
       deps.logger.info('webex ask the user clicked', { fingerprint, outcome: result.outcome });
       await tell(triageRequestWords(result));
       return;
