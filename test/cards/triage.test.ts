@@ -15,7 +15,7 @@ import { webexNote } from '../../cards/webex';
 import type { ChatPerson } from '../../src/domain/chat';
 import type { ThreadNote } from '../../src/domain/notes';
 import type { TriageRecord } from '../../src/domain/triage';
-import { checkCard, markdownTexts, markupIn } from '../helpers/adaptive-cards';
+import { checkCard, markdownTexts, markupIn, textsOfType } from '../helpers/adaptive-cards';
 
 const WEBEX_ID = 'Y2lzY29zcGFyazovL3VzL1BFT1BMRS8xMjM0NTY3OA';
 
@@ -113,17 +113,7 @@ describe('who a thread line names', () => {
 
 /** A Slack message's fallback text and every mrkdwn text in its blocks (plain_text formats nothing). */
 function mrkdwnOf(reply: { text: string; blocks: unknown[] }): string[] {
-  const texts = [reply.text];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (typeof value === 'object' && value !== null) {
-      const record = value as Record<string, unknown>;
-      if (record.type === 'mrkdwn' && typeof record.text === 'string') texts.push(record.text);
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(reply.blocks);
-  return texts;
+  return [reply.text, ...textsOfType(reply.blocks, 'mrkdwn')];
 }
 
 function textsOf(card: TeamsCard): string[] {

@@ -24,6 +24,20 @@ triage:
   autoAsk: ['UnauthorizedAccess:IAMUser/*']
 `;
 
+/** A fresh analyst harness (store, queue, worker) for each test of the describe block; nothing leaves it. */
+function harnessForEachTest(): AnalystHarness {
+  let current: AnalystHarness | undefined;
+  beforeEach(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    current = await startAnalystHarness(CONFIG);
+  });
+  afterEach(() => current?.close());
+  return new Proxy({} as AnalystHarness, {
+    get: (_target, key) => current![key as keyof AnalystHarness],
+  });
+}
+
 describe('personToAsk', () => {
   const config = { file: parseConfigFile(CONFIG) } as Parameters<typeof personToAsk>[1];
 
@@ -60,13 +74,7 @@ describe('personToAsk', () => {
 });
 
 describe('askAutomatically', () => {
-  let harness: AnalystHarness;
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    harness = await startAnalystHarness(CONFIG);
-  });
-  afterEach(() => harness.close());
+  const harness = harnessForEachTest();
 
   it('queues the question for an open alert of a configured type, once', async () => {
     const alert = makeAlertRecord();
@@ -94,13 +102,7 @@ describe('askAutomatically', () => {
 });
 
 describe('a question recorded before questions named a platform-neutral person', () => {
-  let harness: AnalystHarness;
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    harness = await startAnalystHarness(CONFIG);
-  });
-  afterEach(() => harness.close());
+  const harness = harnessForEachTest();
 
   /** A record as the store held it before `person`: the Slack user in `slackUserId`. */
   const legacy: TriageRecord = {

@@ -6,12 +6,10 @@
  * attachmentActions delivery into the same answer use case as Slack's buttons. The thread under the
  * alert hears it on every platform the alert is posted to (here Webex and the sandbox Slack).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ASK_USER, TRIAGE_NO, TRIAGE_YES } from '../../blocks/actions';
 import { webexClientFor } from '../../src/chat/webex/adapter';
-import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
 import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import type { AlertRecord } from '../../src/domain/alert';
 import type { TriageRecord } from '../../src/domain/triage';
@@ -20,8 +18,8 @@ import {
   SANDBOX_WEBEX_PEOPLE,
   type WebexMessageRecord,
 } from '../../src/sandbox/webex-space';
-import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
-import { settleWebex, webexSpaceOf } from '../helpers/webex-space';
+import type { InProcessSandbox } from '../helpers/sandbox-server';
+import { ingestForWebex, settleWebex, startWebexProduct, webexSpaceOf } from '../helpers/webex-space';
 import { checkCard } from '../helpers/adaptive-cards';
 import type { AdaptiveCard } from '../../cards/core';
 
@@ -37,15 +35,8 @@ const fixture = (path: string): unknown =>
 let product: InProcessSandbox;
 
 beforeAll(async () => {
-  const configDir = mkdtempSync(join(tmpdir(), 'hivewire-webex-triage-'));
-  const configFile = join(configDir, 'hivewire.yml');
   // The IAM user the findings name (below) is Carol.
-  writeFileSync(configFile, 'users:\n  carol.ops: carol@example.com\n');
-  product = await startInProcessSandbox({ HIVEWIRE_CONFIG: configFile });
-  await registerWebexWebhooks(webexClientFor(product.config), {
-    targetUrl: `${product.server.url}/webex/events`,
-    secret: SANDBOX_DEFAULTS.webexWebhookSecret,
-  });
+  product = await startWebexProduct('users:\n  carol.ops: carol@example.com\n');
 });
 
 afterAll(async () => {
@@ -62,16 +53,23 @@ async function alertOnWebex(id: string): Promise<{ alert: AlertRecord; cardId: s
     resource: { accessKeyDetails: Record<string, unknown> };
   };
   event.resource.accessKeyDetails.userName = 'carol.ops';
-  const response = await fetch(`${product.server.url}/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}` },
-    body: JSON.stringify({ ...event, id, arn: String(event.arn).replace(/[^/]+$/, id) }),
+  const alert = await ingestForWebex(product, {
+    ...event,
+    id,
+    arn: String(event.arn).replace(/[^/]+$/, id),
   });
-  const { fingerprints } = (await response.json()) as { fingerprints: string[] };
-  await settle();
-  const alert = (await product.runtime.deps.store.getAlert(fingerprints[0]!))!;
   expect(alert.ts).toBeDefined();
   return { alert, cardId: alert.posts!.webex!.messageId! };
+}
+
+/** Alice clicks Ask the user on the alert's card; the deliveries and jobs it starts run to the end. */
+async function askUserOn(alert: AlertRecord, cardId: string): Promise<void> {
+  space().submitCard(ALICE, {
+    type: 'submit',
+    messageId: cardId,
+    inputs: { action: ASK_USER, fingerprint: alert.fingerprint },
+  });
+  await settle();
 }
 
 function webexThread(cardId: string): string[] {
@@ -115,12 +113,7 @@ describe('Ask the user from a Webex card', () => {
   it('DMs the person a 1.3 card in their direct room, threads the question and the answer on every platform', async () => {
     const { alert, cardId } = await alertOnWebex('webex-triage-yes');
 
-    space().submitCard(ALICE, {
-      type: 'submit',
-      messageId: cardId,
-      inputs: { action: ASK_USER, fingerprint: alert.fingerprint },
-    });
-    await settle();
+    await askUserOn(alert, cardId);
 
     expect(webexThread(cardId)).toContain(
       `<@personId:${ALICE.id}> Asking the person this finding is about "was this you?"… the answer will be threaded here.`,
@@ -216,12 +209,7 @@ describe('Ask the user from a Webex card', () => {
 
   it('refuses an answer from anyone but the person asked, telling them', async () => {
     const { alert, cardId } = await alertOnWebex('webex-triage-stranger');
-    space().submitCard(ALICE, {
-      type: 'submit',
-      messageId: cardId,
-      inputs: { action: ASK_USER, fingerprint: alert.fingerprint },
-    });
-    await settle();
+    await askUserOn(alert, cardId);
     const record = await questionOf(alert);
     // Bob holds a card carrying Carol's question (as a copy of it would): the bot posts it in his room.
     const copy = await webexClientFor(product.config).createMessage({
@@ -245,12 +233,7 @@ describe('Ask the user from a Webex card', () => {
 
   it('says the question expired in the direct room (Webex cannot edit the card) and "no answer" in the threads', async () => {
     const { alert, cardId } = await alertOnWebex('webex-triage-expired');
-    space().submitCard(ALICE, {
-      type: 'submit',
-      messageId: cardId,
-      inputs: { action: ASK_USER, fingerprint: alert.fingerprint },
-    });
-    await settle();
+    await askUserOn(alert, cardId);
     const record = await questionOf(alert);
 
     // The question's time is up: the timeout job, as the delayed queue hands it over when due.

@@ -16,7 +16,7 @@ import type { AlertRecord } from '../../../src/domain/alert';
 import type { TriageRecord } from '../../../src/domain/triage';
 import type { Job } from '../../../src/queue/jobs';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, type TeamsPerson } from '../../../src/sandbox/teams-tenant';
-import { checkCard } from '../../helpers/adaptive-cards';
+import { checkCard, textsOfType } from '../../helpers/adaptive-cards';
 import { makeAlertRecord } from '../../helpers/alerts';
 import { slackForm } from '../../helpers/analyst';
 import { startTeamsHarness, type TeamsHarness } from '../../helpers/teams';
@@ -97,27 +97,12 @@ async function execute(
   return answer.body as { type: string; value: unknown };
 }
 
-/** Every TextBlock text of a card. */
-function textsOf(card: unknown): string[] {
-  const texts: string[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (typeof value === 'object' && value !== null) {
-      const record = value as Record<string, unknown>;
-      if (record.type === 'TextBlock' && typeof record.text === 'string') texts.push(record.text);
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(card);
-  return texts;
-}
-
 /** The texts of the alert's Teams reply chain, one line per reply. */
 function replyChain(alert: AlertRecord): string[] {
   return h.tenant
     .history(channel)
     .filter((activity) => activity.replyToId === alert.posts!.teams!.messageId)
-    .map((activity) => textsOf(activity.attachments).join(' '));
+    .map((activity) => textsOfType(activity.attachments).join(' '));
 }
 
 async function askCarol(alert: AlertRecord): Promise<TriageRecord> {
@@ -178,7 +163,7 @@ test('asks the person in their 1:1 chat with Execute answers, takes the answer f
   });
   const answered = await execute(carol, { action: TRIAGE_NO, id: record.id }, record.channel);
   expect(answered.type).toBe('application/vnd.microsoft.card.adaptive');
-  expect(textsOf(answered.value).at(-1)).toBe(
+  expect(textsOfType(answered.value).at(-1)).toBe(
     "✅ No, it wasn't me · Thanks, recorded. The security team has been alerted and will contact you.",
   );
   expect((answered.value as AdaptiveCard).actions ?? []).toEqual([]);
@@ -219,7 +204,7 @@ test('an unanswered question is replaced in place with "expired", and the thread
   });
   const question = h.tenant.activity(record.channel!, record.ts!)!;
   expect(question.updatedAt).toBeDefined();
-  expect(textsOf(question.attachments).at(-1)).toBe(
+  expect(textsOfType(question.attachments).at(-1)).toBe(
     '⌛ This question has expired. If you have concerns, please contact the security team.',
   );
   expect(JSON.stringify(question.attachments)).not.toContain('Action.Execute');
