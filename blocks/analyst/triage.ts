@@ -4,7 +4,7 @@
  * come from a finding or a SIEM: `plain_text` or `literal` only.
  */
 import type { ActionsBlock, KnownBlock } from '@slack/types';
-import type { ChatPerson } from '../../src/domain/chat';
+import { CHAT_PLATFORM_NAMES, type ChatPerson } from '../../src/domain/chat';
 import type { TriageRecord, TriageRequest, TriageResponse } from '../../src/domain/triage';
 import { TRIAGE_NO, TRIAGE_UNSURE, TRIAGE_YES } from '../actions';
 import { context, mrkdwn, section } from '../elements';
@@ -24,8 +24,6 @@ export const TRIAGE_ANSWERS: Record<TriageResponse, string> = {
 const SUMMARY_MAX = 1500;
 const SUBTEAM_ID = /^S[A-Z0-9]+$/;
 
-const PLATFORM_NAMES = { webex: 'Webex', teams: 'Teams' } as const;
-
 /**
  * How a person is named in Slack text: their Slack user id (mentioned), or for a person asked on
  * another platform their e-mail and that platform, which `mention` shows as text (an e-mail is never
@@ -33,7 +31,7 @@ const PLATFORM_NAMES = { webex: 'Webex', teams: 'Teams' } as const;
  */
 export function slackName(person: ChatPerson): string {
   if (person.platform === 'slack') return person.id;
-  return `${person.email ?? person.name ?? person.id} (${PLATFORM_NAMES[person.platform]})`;
+  return `${person.email ?? person.name ?? person.id} (${CHAT_PLATFORM_NAMES[person.platform]})`;
 }
 
 /** A user-group mention for an id from the config file (validated again: it must never be anything else). */

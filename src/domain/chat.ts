@@ -7,6 +7,13 @@
 
 export type ChatPlatform = 'slack' | 'webex' | 'teams';
 
+/** The platforms' names, as people read them. */
+export const CHAT_PLATFORM_NAMES: Record<ChatPlatform, string> = {
+  slack: 'Slack',
+  webex: 'Webex',
+  teams: 'Teams',
+};
+
 /**
  * One message on one platform. channel: Slack channel id | Webex roomId | Teams conversation id.
  * messageId: Slack ts | Webex message id | Teams activity id.

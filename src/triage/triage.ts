@@ -28,7 +28,7 @@ import type { JobOf } from '../queue/jobs';
 import { msUntil } from '../queue/delayed-jobs';
 import { matchesFindingType } from '../domain/finding-types';
 import { askedPerson, type TriageRecord, type TriageRequest, type TriageResponse } from '../domain/triage';
-import type { ChatPerson, ChatPlatform } from '../domain/chat';
+import { CHAT_PLATFORM_NAMES, type ChatPerson, type ChatPlatform } from '../domain/chat';
 import type { ThreadNote } from '../domain/notes';
 import { alertRoots } from '../alerts/platforms';
 
@@ -293,9 +293,6 @@ async function newRecord(job: JobOf<'triage-ask'>, deps: AnalystWorkerDeps): Pro
   };
 }
 
-/** The platforms' names, as people read them. */
-const PLATFORM_NAMES: Record<ChatPlatform, string> = { slack: 'Slack', webex: 'Webex', teams: 'Teams' };
-
 /**
  * Says `note` under the record's alert on every platform it is posted to, once per platform for
  * `step` (marked on the record). Resolves to whether the alert has a thread anywhere.
@@ -413,8 +410,8 @@ async function postQuestion(
     known ?? (chat && (await chat.findPerson(record.email, platform === 'slack' ? record.team : undefined)));
   if (!chat || !person) {
     const failure = chat
-      ? `no ${PLATFORM_NAMES[platform]} user with the e-mail ${record.email}`
-      : `${PLATFORM_NAMES[platform]} is not configured here`;
+      ? `no ${CHAT_PLATFORM_NAMES[platform]} user with the e-mail ${record.email}`
+      : `${CHAT_PLATFORM_NAMES[platform]} is not configured here`;
     const failed = await saveRecord(deps, { ...record, state: 'failed', failure });
     await triageFailedFor(failed, failure, deps);
     return undefined;
@@ -553,7 +550,7 @@ function commentFor(record: TriageRecord): string {
       ? 'no answer in time'
       : TRIAGE_ANSWERS[record.response];
   const person = askedPerson(record);
-  const on = `${PLATFORM_NAMES[person?.platform ?? 'slack']} ${escapeMarkdown(person?.id ?? 'unknown')}`;
+  const on = `${CHAT_PLATFORM_NAMES[person?.platform ?? 'slack']} ${escapeMarkdown(person?.id ?? 'unknown')}`;
   return (
     `**Was this you?** ${escapeMarkdown(record.email)} (${on}) ` +
     `answered: **${escapeMarkdown(answer)}**${record.answeredAt ? ` at ${escapeMarkdown(record.answeredAt)}` : ''}.`
