@@ -18,6 +18,8 @@ import type { Deps } from '../wiring/deps';
 import type { AlertRecord, PendingReply, PlatformPost } from '../domain/alert';
 import type { ThreadNote } from '../domain/notes';
 import { updateAlert } from '../store/store';
+import { isRetryable } from '../queue/attempt';
+import { errorMessage } from '../observability/logger';
 import { alertView } from './render';
 
 /** The platforms an alert may be on besides Slack, in the order they are posted and replied to. */
@@ -176,12 +178,44 @@ async function postOn(
   return saved?.after ?? claimed.after;
 }
 
+/**
+ * Runs `deliver` on each of the alert's root messages. An other platform refusing for good (its
+ * message deleted, the bot removed from the team: a failure no retry heals) is logged and audited
+ * (`not-delivered`), and the rest goes on: one platform's loss must not fail the escalation or the
+ * status sync for all the others. Anything another attempt may heal is thrown, for the job to retry.
+ */
+async function onEachRoot(
+  alert: AlertRecord,
+  deps: PlatformDeps,
+  what: string,
+  deliver: (root: ChatMessageRef, chat: ChatPort) => Promise<unknown>,
+): Promise<void> {
+  for (const { root, chat } of alertRoots(alert, deps)) {
+    try {
+      await deliver(root, chat);
+    } catch (error) {
+      if (root.platform === 'slack' || isRetryable(error)) throw error;
+      deps.logger.warn(`${what} not delivered to ${root.platform}: refused for good`, {
+        fingerprint: alert.fingerprint,
+        platform: root.platform,
+        error: errorMessage(error),
+      });
+      await deps.store.appendAudit({
+        fingerprint: alert.fingerprint,
+        actor: { kind: 'system' },
+        action: 'not-delivered',
+        details: { platform: root.platform, channel: root.channel, what, error: errorMessage(error) },
+      });
+    }
+  }
+}
+
 /** Shows the alert's current state on every platform that can edit its root message. */
 export async function updateEverywhere(alert: AlertRecord, deps: PlatformDeps): Promise<void> {
   const view = alertView(alert, deps.config);
-  for (const { root, chat } of alertRoots(alert, deps)) {
+  await onEachRoot(alert, deps, 'alert update', async (root, chat) => {
     if (chat.editsAlerts) await chat.updateAlert(root, view);
-  }
+  });
 }
 
 /**
@@ -196,9 +230,9 @@ export async function showRepublished(alert: AlertRecord, deps: PlatformDeps): P
     lastSeen: alert.lastSeen,
     severity: alert.severity,
   };
-  for (const { root, chat } of alertRoots(alert, deps)) {
+  await onEachRoot(alert, deps, 'seen-again note', async (root, chat) => {
     if (!chat.editsAlerts) await chat.replyInThread(root, note);
-  }
+  });
 }
 
 /** Says `note` in the alert's thread on every platform it is posted to. */
@@ -207,7 +241,7 @@ export async function replyEverywhere(
   note: ThreadNote,
   deps: PlatformDeps,
 ): Promise<void> {
-  for (const { root, chat } of alertRoots(alert, deps)) await chat.replyInThread(root, note);
+  await onEachRoot(alert, deps, `${note.kind} note`, (root, chat) => chat.replyInThread(root, note));
 }
 
 /**

@@ -113,6 +113,8 @@ export function describeEvent(event: AuditEvent, config: LinkConfig): string {
       return caseChange(d);
     case 'not-posted':
       return `alert not posted to ${words(d.platform)} ${words(d.channel)}: ${words(d.reason)}`;
+    case 'not-delivered':
+      return `${words(d.what)} not delivered to ${words(d.platform)} ${words(d.channel)}: ${words(d.error)}`;
     case 'received':
       return `finding received from ${words(d.source)} (${words(d.sourceId)})`;
     case 'posted':

@@ -16,6 +16,9 @@ export const SANDBOX_DEFAULTS = {
   webexWebhookSecret: 'sandbox-webex-webhook-secret',
   /** The sandbox Webex space: `ciscospark://us/ROOM/5ec0b5a0-0000-4000-8000-00000000a1e7`, as Webex ids are. */
   webexRoomId: 'Y2lzY29zcGFyazovL3VzL1JPT00vNWVjMGI1YTAtMDAwMC00MDAwLTgwMDAtMDAwMDAwMDBhMWU3',
+  /** The sandbox Teams tenant's team and its alerts channel, as Teams thread ids are. */
+  teamsTeam: '19:sandbox-team@thread.tacv2',
+  teamsChannel: '19:sandbox-alerts@thread.tacv2',
   slackClientId: '1000000000.2000000000',
   slackClientSecret: 'sandbox-client-secret',
   slackStateSecret: 'sandbox-state-secret',
@@ -611,6 +614,16 @@ export function resolveConfig(env: NodeJS.ProcessEnv, file: ConfigFile): Config 
     ingestSnsTopicArns: e.INGEST_SNS_TOPIC_ARNS,
     severityThreshold: e.SEVERITY_THRESHOLD ?? file.defaults.severityThreshold ?? 'MEDIUM',
     jobMaxAttempts: e.JOB_MAX_ATTEMPTS,
-    file,
+    file: sandbox && !env.TEAMS_APP_ID ? withSandboxTeams(file) : file,
   };
+}
+
+/**
+ * The sandbox's Teams stand-in (no `TEAMS_APP_ID`) gets the alerts in its channel when the config file
+ * routes Teams nowhere, as the sandbox's Webex space does: `npm start` shows every platform at work.
+ */
+function withSandboxTeams(file: ConfigFile): ConfigFile {
+  if (file.defaults.teams) return file;
+  const teams = { team: SANDBOX_DEFAULTS.teamsTeam, channel: SANDBOX_DEFAULTS.teamsChannel };
+  return { ...file, defaults: { ...file.defaults, teams } };
 }

@@ -2,6 +2,7 @@
  * One attempt at queued work, the same for every queue (SQS jobs and findings in AWS, the in-process
  * queue locally): retry what another attempt may heal, keep and report what it cannot.
  */
+import { isAxiosError } from 'axios';
 import * as z from '../validation/zod';
 import { TheHiveError } from '../../clients/thehive/client';
 import { WebexError } from '../../clients/webex/client';
@@ -16,6 +17,12 @@ export function isRetryable(error: unknown): boolean {
   // Webex refusing the request (a 4xx other than 429) says the same next time.
   if (error instanceof WebexError)
     return error.status === undefined || error.status === 429 || error.status >= 500;
+  // The same for a service reached through axios by its SDK (the Teams Bot Connector): its refusal
+  // stands, a throttle, timeout or server failure may pass.
+  if (isAxiosError(error)) {
+    const status = error.response?.status;
+    return status === undefined || status === 408 || status === 429 || status >= 500;
+  }
   return true;
 }
 

@@ -139,7 +139,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     now: options.now,
   });
   const slackApi = createSlackApi({ workspace, publicUrl, oauth });
-  const teams = new SandboxTeamsTenant({ now: options.now });
+  const teams = new SandboxTeamsTenant({
+    now: options.now,
+    stateFile: options.dataDir ? join(options.dataDir, 'teams.json') : undefined,
+    publicUrl,
+  });
   const teamsApi = createTeamsApi({
     tenant: teams,
     publicUrl,
@@ -192,6 +196,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       await notifier.idle();
       await webex?.idle();
       webex?.flush();
+      teams.flush();
       workspace.flush();
       theHive.flush();
     },

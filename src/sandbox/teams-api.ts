@@ -195,6 +195,10 @@ export function createTeamsApi(options: TeamsApiOptions) {
     const activityId = activity[2] === undefined ? undefined : decodeURIComponent(activity[2]);
     if (activityId !== undefined && !tenant.activity(conversationId, activityId))
       throw new ConnectorError(404, 'ActivityNotFound', 'Activity not found.');
+    if (method === 'DELETE' && activityId !== undefined) {
+      tenant.remove(conversationId, activityId);
+      return { status: 200, body: {} };
+    }
     const body = objectBody(await readBody(req, MAX_BODY_BYTES));
     const content = activityContent(body);
     if (method === 'POST') {
@@ -243,6 +247,7 @@ export function createTeamsApi(options: TeamsApiOptions) {
         return true;
       }
       const answer = await connector(req, rest);
+      tenant.flush();
       sendJson(res, answer.status, answer.body);
     } catch (error) {
       if (error instanceof RequestBodyTooLargeError)

@@ -4,10 +4,15 @@
  * Connector stand-in (teams-api.ts) and the console work on it. It also holds the sandbox's own
  * signing key: Teams signs what it sends a bot with keys published in its OpenID metadata, and the
  * sandbox does the same, so the bot's real JWT validation (the Teams SDK's) runs against it.
+ *
+ * With a state file, the conversations and their activities survive a restart, as a Teams channel's
+ * messages do: a card posted before a crash is still there to update after it. The signing key is made
+ * anew at each start (the bot reads it from the OpenID metadata, as it would after a key rollover).
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { SANDBOX_TEAMS_APP, SANDBOX_TEAMS_TARGET } from '../chat/teams/settings';
+import { StateFile } from './state-file';
 
 /** The sandbox tenant, its team and the team's channel where alerts go by default. */
 export const SANDBOX_TEAMS = {
@@ -75,6 +80,17 @@ export interface TeamsConversation {
 export interface TeamsTenantOptions {
   /** The clock, in epoch milliseconds (tests pin it). */
   now?: () => number;
+  /** Where the conversations and activities are kept between runs (none: in memory only). */
+  stateFile?: string;
+  /** The sandbox's address, so links saved under another one are moved to it (state-file.ts). */
+  publicUrl?: string;
+}
+
+/** What the state file holds. */
+interface TenantState {
+  conversations: TeamsConversation[];
+  activities: StoredActivity[];
+  lastMessageId: number;
 }
 
 function base64url(data: Buffer | string): string {
@@ -89,10 +105,14 @@ export class SandboxTeamsTenant extends EventEmitter {
   private readonly conversations = new Map<string, TeamsConversation>();
   private readonly activities = new Map<string, StoredActivity[]>();
   private lastMessageId = 0;
+  private readonly file: StateFile<TenantState> | undefined;
 
   constructor(options: TeamsTenantOptions = {}) {
     super();
     this.now = options.now ?? Date.now;
+    this.file = options.stateFile
+      ? new StateFile<TenantState>(options.stateFile, options.publicUrl)
+      : undefined;
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKey = privateKey;
     this.publicKey = publicKey;
@@ -105,6 +125,28 @@ export class SandboxTeamsTenant extends EventEmitter {
       kind: 'channel',
       name: SANDBOX_TEAMS.channel.name,
     });
+    const saved = this.file?.load();
+    if (saved) {
+      for (const conversation of saved.conversations) this.conversations.set(conversation.id, conversation);
+      for (const activity of saved.activities) {
+        const list = this.activities.get(activity.conversationId) ?? [];
+        list.push(activity);
+        this.activities.set(activity.conversationId, list);
+      }
+      this.lastMessageId = saved.lastMessageId;
+    }
+    this.on('change', () =>
+      this.file?.scheduleSave(() => ({
+        conversations: [...this.conversations.values()],
+        activities: [...this.activities.values()].flat(),
+        lastMessageId: this.lastMessageId,
+      })),
+    );
+  }
+
+  /** Writes what changed now: the connector answers only once it is kept. */
+  flush(): void {
+    this.file?.flush();
   }
 
   /** The signing key as a JSON Web Key, as the OpenID metadata's `jwks_uri` publishes it. */
@@ -194,6 +236,17 @@ export class SandboxTeamsTenant extends EventEmitter {
     activity.updatedAt = new Date(this.now()).toISOString();
     this.emit('change', { conversationId: activity.conversationId });
     return activity;
+  }
+
+  /** Deletes an activity (a person deleting a message, or the connector's delete activity); whether it was there. */
+  remove(conversationId: string, activityId: string): boolean {
+    const root = this.rootConversationId(conversationId);
+    const list = this.activities.get(root) ?? [];
+    const index = list.findIndex((activity) => activity.id === activityId);
+    if (index === -1) return false;
+    list.splice(index, 1);
+    this.emit('change', { conversationId: root });
+    return true;
   }
 
   /**

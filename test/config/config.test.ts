@@ -5,7 +5,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkConfigFile, ConfigError, defaultConfigFile, resolveConfig } from '../../src/config/config';
+import {
+  checkConfigFile,
+  ConfigError,
+  defaultConfigFile,
+  resolveConfig,
+  SANDBOX_DEFAULTS,
+} from '../../src/config/config';
 import { loadConfig, parseConfigFile } from '../../src/config/config-file';
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:111122223333:function:isolate-instance';
@@ -122,6 +128,20 @@ describe('the environment', () => {
     expect(config.sandbox).toBe(true);
   });
 
+  it('routes the sandbox’s alerts to its Teams channel when the file routes Teams nowhere, as to its Webex space', () => {
+    const sandboxTeams = { team: SANDBOX_DEFAULTS.teamsTeam, channel: SANDBOX_DEFAULTS.teamsChannel };
+    expect(resolveConfig({}, defaultConfigFile()).file.defaults.teams).toEqual(sandboxTeams);
+    const own = { team: '19:soc@thread.tacv2', channel: '19:soc-alerts@thread.tacv2' };
+    const routed = checkConfigFile({ defaults: { teams: own } });
+    expect(resolveConfig({}, routed).file.defaults.teams).toEqual(own);
+    // A real Teams app, or a real Slack workspace: the sandbox's channel does not exist there.
+    const appId = { TEAMS_APP_ID: '6e0a5d5c-0000-4000-8000-000000000001' };
+    expect(resolveConfig(appId, defaultConfigFile()).file.defaults.teams).toBeUndefined();
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', THEHIVE_API_KEY: 'k' };
+    const real = { ...slack, THEHIVE_WEBHOOK_SECRET: 'w', INGEST_SECRET: 'i', SLACK_ALERT_CHANNEL: 'C0SOC' };
+    expect(resolveConfig(real, defaultConfigFile()).file.defaults.teams).toBeUndefined();
+  });
+
   it('reads the SNS topics POST /ingest accepts as a comma-separated list, none by default', () => {
     expect(resolveConfig({}, defaultConfigFile()).ingestSnsTopicArns).toEqual([]);
     expect(
@@ -148,7 +168,14 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'a.json'), '{"defaults":{"channel":"C0SECOPS","tlp":3}}');
     const fromYaml = loadConfig({ HIVEWIRE_CONFIG: join(dir, 'a.yml') });
     const fromJson = loadConfig({ HIVEWIRE_CONFIG: join(dir, 'a.json') });
-    expect(fromYaml.file.defaults).toEqual({ channel: 'C0SECOPS', tlp: 3, pap: 2, customer: 'internal' });
+    expect(fromYaml.file.defaults).toEqual({
+      channel: 'C0SECOPS',
+      tlp: 3,
+      pap: 2,
+      customer: 'internal',
+      // The sandbox's own Teams channel (no Slack token here).
+      teams: { team: SANDBOX_DEFAULTS.teamsTeam, channel: SANDBOX_DEFAULTS.teamsChannel },
+    });
     expect(fromJson).toEqual(fromYaml);
   });
 

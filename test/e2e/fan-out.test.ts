@@ -3,9 +3,9 @@
  * product in this process with the sandbox's Slack, Webex and TheHive stand-ins (Slack and Webex
  * answer over HTTP as their APIs do; clicks come back as signed webhooks; TheHive notifies the real
  * webhook route). The sandbox routes the default customer to Slack and to a Webex space, and the
- * config file routes it to a Teams channel too, for which no adapter is registered yet: that route is
- * skipped, logged and audited. Re-deliveries (the same finding twice at once and again, a second
- * click, TheHive's notification sent again) add nothing anywhere.
+ * config file routes it to the sandbox's Teams channel, where the registered Teams adapter posts it.
+ * Re-deliveries (the same finding twice at once and again, a second click, TheHive's notification sent
+ * again) add nothing anywhere.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

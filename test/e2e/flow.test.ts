@@ -178,7 +178,8 @@ test('finding → alert → Create Case → status changes and close threaded ba
   expect(timeline).toEqual([
     'received system',
     'posted system',
-    // The sandbox posts every alert in its Webex space too (README, "The Webex bot").
+    // The sandbox posts every alert in its Webex space and its Teams channel too (README).
+    'posted system',
     'posted system',
     'escalation-requested slack:U0ALICE',
     'case-created slack:U0ALICE',
@@ -192,6 +193,7 @@ test('finding → alert → Create Case → status changes and close threaded ba
   expect(described.map((line) => line.replace(/^\S+\s+\S+\s+\S+\s+/, ''))).toEqual([
     `alert posted ${alert!.permalink}`,
     `alert posted in Webex space ${alert!.posts?.webex?.channel}`,
+    `alert posted in Teams channel ${alert!.posts?.teams?.channel}`,
     `case #${caseNumber} created ${caseUrl}`,
     'status New → InProgress',
     'status InProgress → TruePositive',

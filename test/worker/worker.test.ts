@@ -3,6 +3,7 @@ import { TheHiveError } from '../../clients/thehive/client';
 import { currentDeadline, OutOfTimeError, type TimeBudget } from '../../src/queue/budget';
 import { createCaseJob, type JobOf } from '../../src/queue/jobs';
 import { SlackDeliveryError } from '../../src/slack/delivery';
+import { AxiosError, AxiosHeaders, type AxiosResponse } from 'axios';
 import { isRetryable, runAttempt } from '../../src/queue/attempt';
 import { correlationKeys } from '../../src/worker/worker';
 
@@ -27,6 +28,33 @@ describe('isRetryable', () => {
     expect(isRetryable(theHive(false))).toBe(false);
     expect(isRetryable(new SlackDeliveryError('chat.postMessage', 'ratelimited', true))).toBe(true);
     expect(isRetryable(new SlackDeliveryError('chat.postMessage', 'channel_not_found', false))).toBe(false);
+  });
+
+  it('follows the HTTP status of a service reached through axios (the Teams Bot Connector)', () => {
+    const refused = (status?: number) =>
+      new AxiosError(
+        `Request failed with status code ${status}`,
+        status === undefined ? 'ECONNRESET' : 'ERR_BAD_REQUEST',
+        undefined,
+        undefined,
+        status === undefined
+          ? undefined
+          : ({
+              status,
+              statusText: '',
+              headers: {},
+              config: { headers: new AxiosHeaders() },
+              data: {},
+            } as AxiosResponse),
+      );
+    expect([404, 403, 400].map((status) => isRetryable(refused(status)))).toEqual([false, false, false]);
+    expect([408, 429, 500, 503, undefined].map((status) => isRetryable(refused(status)))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('retries anything else, which may be a passing outage', () => {

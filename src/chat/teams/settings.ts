@@ -4,7 +4,7 @@
  * without one, in the sandbox, it talks to the sandbox's Teams stand-in with the sandbox's app id;
  * otherwise Teams is off and `/teams/messages` answers 404.
  */
-import { ConfigError, type Config } from '../../config/config';
+import { ConfigError, SANDBOX_DEFAULTS, type Config } from '../../config/config';
 import * as z from '../../validation/zod';
 import type { TeamsSettings } from './bot';
 
@@ -17,8 +17,8 @@ export const SANDBOX_TEAMS_APP = {
 
 /** (documented) The sandbox tenant's team and the channel its alerts go to when the config names none. */
 export const SANDBOX_TEAMS_TARGET = {
-  team: { id: '19:sandbox-team@thread.tacv2', name: 'Security Operations' },
-  channel: { id: '19:sandbox-alerts@thread.tacv2', name: 'Alerts' },
+  team: { id: SANDBOX_DEFAULTS.teamsTeam, name: 'Security Operations' },
+  channel: { id: SANDBOX_DEFAULTS.teamsChannel, name: 'Alerts' },
 } as const;
 
 /** Where the sandbox serves its Teams stand-in. */

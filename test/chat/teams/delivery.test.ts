@@ -4,9 +4,15 @@
  * carries it; the alert card is posted in the channel, updated in place, replied to in its reply
  * chain; a 1:1 chat is opened for a DM. A stand-in that refuses the token is a failed call.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@microsoft/teams.api';
+import { isAxiosError } from 'axios';
 import { teamsAlertCard, teamsNoteCard } from '../../../cards/teams';
+import { isRetryable } from '../../../src/queue/attempt';
 import { TeamsDelivery } from '../../../src/chat/teams/delivery';
-import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE } from '../../../src/sandbox/teams-tenant';
+import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, SandboxTeamsTenant } from '../../../src/sandbox/teams-tenant';
 import { makeAlertRecord } from '../../helpers/alerts';
 import { startTeamsHarness, type TeamsHarness } from '../../helpers/teams';
 
@@ -45,6 +51,38 @@ test('posts the alert card, updates it in place and replies in its reply chain',
   );
   expect(h.tenant.history(channel)).toHaveLength(2);
   expect(h.tenant.activity(channel, replyId)).toMatchObject({ replyToId: messageId });
+});
+
+test('a message deleted in Teams is gone for good: updating it is refused (404), which no retry heals', async () => {
+  const messageId = await delivery.post(channel, teamsAlertCard(makeAlertRecord()));
+  // The connector's delete activity, through the SDK's own client with the app's token.
+  await new Client(h.serviceUrl.replace(/\/+$/, ''), h.bot.app.api.http).conversations
+    .activities(channel)
+    .delete(messageId);
+  expect(h.tenant.activity(channel, messageId)).toBeUndefined();
+
+  const refused = await delivery.update({ channel, messageId }, teamsAlertCard(makeAlertRecord())).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(isAxiosError(refused) && refused.response?.status).toBe(404);
+  expect(isRetryable(refused)).toBe(false);
+});
+
+test('with a state file, the tenant’s conversations and messages survive a restart', async () => {
+  const stateFile = join(mkdtempSync(join(tmpdir(), 'hivewire-teams-state-')), 'teams.json');
+  const before = new SandboxTeamsTenant({ stateFile });
+  const root = before.add(channel, { from: { id: '28:bot' }, text: 'alert' });
+  const reply = before.add(channel, { from: { id: '28:bot' }, text: 'case opened' }, root.id);
+  const personal = before.personalConversation(SANDBOX_TEAMS_PEOPLE[1]!);
+  before.flush();
+
+  const after = new SandboxTeamsTenant({ stateFile });
+  expect(after.history(channel)).toEqual([root, reply]);
+  expect(after.conversation(personal.id)).toEqual(personal);
+  expect(Number(after.add(channel, { from: { id: '28:bot' }, text: 'later' }).id)).toBeGreaterThan(
+    Number(reply.id),
+  );
 });
 
 test('opens a 1:1 chat with a person and posts there', async () => {
