@@ -30,7 +30,7 @@ import { matchesFindingType } from '../domain/finding-types';
 import { askedPerson, type TriageRecord, type TriageRequest, type TriageResponse } from '../domain/triage';
 import { CHAT_PLATFORM_NAMES, type ChatPerson, type ChatPlatform } from '../domain/chat';
 import type { ThreadNote } from '../domain/notes';
-import { alertRoots } from '../alerts/platforms';
+import { alertRoots, onEachRoot } from '../alerts/platforms';
 
 /** MozDef's levels of confidence that the identity is right. */
 export const IDENTITY_CONFIDENCES = ['highest', 'high', 'moderate', 'low', 'lowest'] as const;
@@ -305,17 +305,18 @@ async function replyUnderAlert(
 ): Promise<boolean> {
   if (!record.fingerprint) return false;
   const alert = await deps.store.getAlert(record.fingerprint);
-  const roots = alert ? alertRoots(alert, deps) : [];
-  for (const { root, chat } of roots) {
+  if (!alert || alertRoots(alert, deps).length === 0) return false;
+  // A platform refusing for good (its card deleted) is audited and skipped, as status replies are.
+  await onEachRoot(alert, deps, `${note.kind} note`, async (root, chat) => {
     const key = `${step}:${root.platform}`;
-    if (record.done.replies?.includes(key)) continue;
+    if (record.done.replies?.includes(key)) return;
     await chat.replyInThread(root, note);
     await updateRecord(deps, record.id, (current) => ({
       ...current,
       done: { ...current.done, replies: [...(current.done.replies ?? []), key] },
     }));
-  }
-  return roots.length > 0;
+  });
+  return true;
 }
 
 /** The analyst who asked, on the platform they asked from; none for a rule or a SIEM. */
