@@ -6,6 +6,8 @@
 import type { ThreadNote } from '../src/domain/notes';
 import { utcMinute } from './alert';
 import { ignoredThreadReply } from './analyst/ignore';
+import { lookupResults } from './analyst/lookup';
+import { responseActionResultReply } from './analyst/response-actions';
 import {
   slackName,
   triageAnswerReply,
@@ -22,6 +24,7 @@ import { PROSE_VALUE_MAX, SECTION_TEXT_MAX } from './limits';
 import {
   alreadyEscalatedEphemeral,
   caseChangeReply,
+  caseCommentReply,
   caseOpenedReply,
   escalationFailedReply,
   ignoredReply,
@@ -68,6 +71,12 @@ export function threadNoteReply(note: ThreadNote): Reply {
         text: literal(note.text, SECTION_TEXT_MAX),
         blocks: [section(plainText(note.text, SECTION_TEXT_MAX))],
       };
+    case 'lookup-results':
+      return lookupResults({ reports: note.reports, sources: note.sources, now: new Date(note.at) });
+    case 'response-action-result':
+      return responseActionResultReply({ ...note, userId: note.person });
+    case 'case-comment':
+      return caseCommentReply(note);
     case 'triage-asked':
       return triageAskedReply({
         slackUserId: slackName(note.person),

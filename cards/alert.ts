@@ -96,7 +96,9 @@ function statusElements(alert: AlertRecord): CardElement[] {
     case 'open':
       return [];
     case 'escalating': {
-      const by = alert.escalatedBy ? ` requested by ${cardText(alert.escalatedBy, VALUE_MAX)}` : '';
+      const by = alert.escalatedBy
+        ? ` requested by ${cardText(alert.escalatedByName ?? alert.escalatedBy, VALUE_MAX)}`
+        : '';
       return [textBlock(`⏳ Creating case…${by}`, { weight: 'Bolder' })];
     }
     case 'escalated': {
@@ -104,7 +106,7 @@ function statusElements(alert: AlertRecord): CardElement[] {
       if (alert.escalatedBy) {
         const at = alert.escalatedAt ? ` · ${when(alert.escalatedAt)}` : '';
         elements.push(
-          textBlock(`Escalated by ${cardText(alert.escalatedBy, VALUE_MAX)}${at}`, {
+          textBlock(`Escalated by ${cardText(alert.escalatedByName ?? alert.escalatedBy, VALUE_MAX)}${at}`, {
             isSubtle: true,
             spacing: 'None',
           }),
@@ -118,7 +120,7 @@ function statusElements(alert: AlertRecord): CardElement[] {
       return elements;
     }
     case 'ignored': {
-      const by = alert.ignoredBy ? ` by ${cardText(alert.ignoredBy, VALUE_MAX)}` : '';
+      const by = alert.ignoredBy ? ` by ${cardText(alert.ignoredByName ?? alert.ignoredBy, VALUE_MAX)}` : '';
       const at = alert.ignoredAt ? ` on ${when(alert.ignoredAt)}` : '';
       const reason = alert.ignoreReason?.trim() ? `: ${cardText(alert.ignoreReason, PROSE_VALUE_MAX)}` : '';
       return [textBlock(`🙈 Ignored${by}${at}${reason}`, { weight: 'Bolder' })];

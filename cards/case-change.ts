@@ -40,7 +40,8 @@ export function caseChangeLine(change: CaseChange, text: EscapeText): string {
     case 'title':
       return `✏️ Title changed to ${change.to?.trim() ? text(change.to, PROSE_VALUE_MAX) : 'nothing'}`;
     case 'tags':
-      return `🏷️ Tags ${[...change.added.map((tag) => `+${text(tag)}`), ...change.removed.map((tag) => `−${text(tag)}`)].join(' ')}`;
+      // The sign is escaped with its tag: a linkifier reads `+.ba` as a host name, symbol and all.
+      return `🏷️ Tags ${[...change.added.map((tag) => text(`+${tag}`)), ...change.removed.map((tag) => text(`−${tag}`))].join(' ')}`;
     case 'gone':
       return change.to === 'deleted' ? '🗑️ Deleted in TheHive' : '🔀 Merged into another case in TheHive';
   }

@@ -22,6 +22,10 @@ import type { ThreadNote } from '../src/domain/notes';
 import { utcMinute } from '../blocks/alert';
 import { trustedCaseUrl } from '../blocks/case-link';
 import { PROSE_VALUE_MAX, VALUE_MAX } from '../blocks/limits';
+import { webUrlHost } from '../blocks/elements';
+import { markdownLookupParagraphs, skippedSentence, type LookupMarkup } from '../blocks/analyst/lookup';
+import { markdownLink } from '../src/cases/markdown';
+import type { SourceName, TargetReport } from '../src/domain/lookups';
 import { alertCard, type AlertCardOptions } from './alert';
 import { caseChangeLine, slaLine } from './case-change';
 import {
@@ -167,7 +171,8 @@ function caseButton(caseUrl: string | undefined): CardAction[] {
 
 /**
  * A thread note (src/domain/notes.ts) as a card in the alert's reply chain: the same words as the
- * Slack and Webex replies, with the case link as a button (Hivewire's cards write no Markdown links).
+ * Slack and Webex replies, with the case link as a button (the only Markdown links Hivewire's cards
+ * write are a lookup's report pages, whose host the line builder checked).
  */
 export function teamsNote(note: ThreadNote): TeamsCard {
   switch (note.kind) {
@@ -176,7 +181,7 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       const observables = count === 1 ? '1 observable' : `${count} observables`;
       return teamsNoteCard(
         [
-          `📁 ${caseTitle(note.caseNumber)} opened in TheHive by ${teamsText(note.person)} with ${observables}`,
+          `📁 ${caseTitle(note.caseNumber)} opened in TheHive by ${teamsText(note.personName ?? note.person)} with ${observables}`,
         ],
         caseButton(note.caseUrl),
       );
@@ -199,7 +204,7 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       ]);
     case 'ignored':
       return teamsNoteCard([
-        `🙈 Ignored by ${teamsText(note.person)}${note.reason?.trim() ? `: ${teamsText(note.reason, PROSE_VALUE_MAX)}` : ''}`,
+        `🙈 Ignored by ${teamsText(note.personName ?? note.person)}${note.reason?.trim() ? `: ${teamsText(note.reason, PROSE_VALUE_MAX)}` : ''}`,
         ...(note.suppressesSecurityHub
           ? ['The Security Hub finding is marked SUPPRESSED with this reason.']
           : []),
@@ -218,6 +223,18 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       return teamsNoteCard([`${caseTitle(note.caseNumber)} already exists`], caseButton(note.caseUrl));
     case 'notice':
       return teamsNoteCard([cardText(note.text, PROSE_VALUE_MAX, { multiline: true })]);
+    case 'lookup-results':
+      return teamsLookupResults({ reports: note.reports, sources: note.sources, now: new Date(note.at) });
+    case 'response-action-result':
+      return teamsResponseActionResult(note);
+    case 'case-comment':
+      return teamsNoteCard(
+        [
+          `💬 ${teamsText(note.login)} in TheHive on ${caseTitle(note.caseNumber)}`,
+          cardText(note.message, PROSE_VALUE_MAX, { multiline: true }),
+        ],
+        caseButton(note.caseUrl),
+      );
     case 'triage-asked':
     case 'triage-answered':
     case 'triage-no-answer':
@@ -233,12 +250,64 @@ export function teamsNote(note: ThreadNote): TeamsCard {
   }
 }
 
+/** Room left under Teams' message size (about 28 KB, the card's JSON included) for the lookup lines. */
+const LOOKUP_BODY_BYTES = 20_000;
+
+/**
+ * The lookup lines (blocks/analyst/lookup.ts) in a TextBlock's markdown: every value a service gives
+ * goes through `teamsText`; the only links are report pages whose host the line builder checked.
+ */
+const TEAMS_MARKUP: LookupMarkup = {
+  bold: (words) => `**${words}**`,
+  text: (value, max) => teamsText(value, max),
+  link: (url, label) => markdownLink(label, url),
+};
+
+/** The results of one lookup, one TextBlock per indicator, within Teams' message size (the rest counted). */
+export function teamsLookupResults(input: {
+  reports: TargetReport[];
+  sources: SourceName[];
+  now: Date;
+}): TeamsCard {
+  return teamsNoteCard(markdownLookupParagraphs(input, TEAMS_MARKUP, LOOKUP_BODY_BYTES));
+}
+
+type Skipped = readonly { value: string; reason: string }[];
+
+/** The answer to `@Hivewire lookup` while it runs: how many indicators, what was left out and why. */
+export function teamsLookupStarted(count: number, skipped: Skipped): TeamsCard {
+  return teamsNoteCard([
+    `🔎 Looking up ${count} indicator${count === 1 ? '' : 's'}… the results follow in this reply chain.${skippedSentence(skipped, teamsText)}`,
+  ]);
+}
+
+/** The answer to `@Hivewire lookup` with nothing that can be looked up. */
+export function teamsNothingToLookUp(skipped: Skipped): TeamsCard {
+  return teamsNoteCard([
+    `Nothing to look up: give public IPs, domains, URLs or hashes, e.g. @Hivewire lookup 203.0.113.7 evil.example.${skippedSentence(skipped, teamsText)}`,
+  ]);
+}
+
+/** What a response action did, or why it failed, with the execution's page as a button. */
+function teamsResponseActionResult(note: Extract<ThreadNote, { kind: 'response-action-result' }>): TeamsCard {
+  const label = `**${teamsText(note.label)}** (run by ${teamsText(note.personName ?? note.person)})`;
+  return teamsNoteCard(
+    [
+      note.ok
+        ? `✅ ${label} succeeded: ${teamsText(note.summary, PROSE_VALUE_MAX)}`
+        : `❌ ${label} failed: ${teamsText(note.summary, PROSE_VALUE_MAX)}`,
+    ],
+    note.link && webUrlHost(note.link) ? [openUrl('Execution', note.link)] : [],
+  );
+}
+
 /** `@Hivewire help`. */
 export function teamsHelp(): TeamsCard {
   return teamsNoteCard([
     'Hivewire turns security findings into alerts in this channel and opens TheHive cases from them.',
     '@Hivewire threshold shows the severity threshold; @Hivewire threshold LEVEL sets it (admins only).',
     "@Hivewire case 42 shows case #42's state.",
+    '@Hivewire lookup VALUES… looks up IPs, domains, URLs and hashes; the results follow in the reply chain.',
     '@Hivewire help shows this help.',
     'On an alert: Create Case opens a TheHive case · Ignore asks why · Enrich looks its indicators up · Ask the user asks the person it is about.',
   ]);

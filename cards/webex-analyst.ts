@@ -5,12 +5,7 @@
  * configuration gives goes through `webexText`, and the only links are report pages the line builder
  * checked the host of.
  */
-import {
-  flaggedCount,
-  lookupReportLines,
-  lookupSourcesLine,
-  type LookupMarkup,
-} from '../blocks/analyst/lookup';
+import { markdownLookupParagraphs, skippedSentence, type LookupMarkup } from '../blocks/analyst/lookup';
 import { webUrlHost } from '../blocks/elements';
 import { PROSE_VALUE_MAX } from '../blocks/limits';
 import { markdownLink } from '../src/cases/markdown';
@@ -33,37 +28,14 @@ export function webexLookupResults(input: {
   sources: SourceName[];
   now: Date;
 }): WebexMessageContent {
-  const head = `🔎 **Threat-intel lookup** · ${input.reports.length} indicators, ${flaggedCount(input.reports)} flagged`;
-  const sections: string[] = [];
-  let bytes = 0;
-  for (const report of input.reports) {
-    const { head: target, lines } = lookupReportLines(report, input.now, WEBEX_MARKUP);
-    const section = [target, ...lines.map((line) => `- ${line}`)].join('\n');
-    bytes += Buffer.byteLength(section) + 2;
-    if (bytes > LOOKUP_BODY_BYTES) break;
-    sections.push(section);
-  }
-  const left = input.reports.length - sections.length;
-  return webexNotice(
-    [
-      head,
-      ...sections,
-      ...(left > 0 ? [`+${left} indicators not shown (message too long)`] : []),
-      lookupSourcesLine(input.sources),
-    ].join('\n\n'),
-  );
+  return webexNotice(markdownLookupParagraphs(input, WEBEX_MARKUP, LOOKUP_BODY_BYTES).join('\n\n'));
 }
 
 type Skipped = { value: string; reason: string }[];
 
 /** What was left out of a lookup and why, as a sentence (empty when nothing was). */
 function skippedWords(skipped: Skipped): string {
-  return skipped.length
-    ? ` Not looked up: ${skipped
-        .slice(0, 10)
-        .map((s) => `${webexText(s.value, 60)} (${webexText(s.reason, 60)})`)
-        .join(', ')}${skipped.length > 10 ? ` and ${skipped.length - 10} more` : ''}.`
-    : '';
+  return skippedSentence(skipped, webexText);
 }
 
 /** The answer while a lookup runs: how many indicators, and what was left out and why. */

@@ -9,19 +9,15 @@
  * {@link webexMention} builds from an id Webex gave Hivewire.
  */
 import type { AlertRecord, CaseChange } from '../src/domain/alert';
-import type { ThreadNote } from '../src/domain/notes';
 import { SEVERITIES } from '../src/domain/finding';
 import { utcMinute } from '../blocks/alert';
 import { trustedCaseUrl } from '../blocks/case-link';
 import { PROSE_VALUE_MAX, TEXT_LINK_URL_MAX, VALUE_MAX } from '../blocks/limits';
-import type { SlaAnnouncement } from '../src/domain/sla';
 import { markdownLink } from '../src/cases/markdown';
 import { alertCard, alertSummary, type AlertCardOptions } from './alert';
 import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from './core';
-import { caseChangeLine, slaLine } from './case-change';
+import { caseChangeLine } from './case-change';
 import { cardText } from './escape';
-import { triageClosedLine, triageQuestionCard, triageQuestionSummary, triageThreadLine } from './triage';
-import type { ChatPerson } from '../src/domain/chat';
 
 /** (contract) The Adaptive Card version Webex renders. */
 export const WEBEX_CARD_VERSION = '1.3';
@@ -72,7 +68,7 @@ export function webexNotice(markdown: string): WebexMessageContent {
 }
 
 /** Names the case, as a link when its URL is trusted. */
-function caseLink(caseNumber: number | undefined, caseUrl: string | undefined): string {
+export function caseLink(caseNumber: number | undefined, caseUrl: string | undefined): string {
   const name = caseNumber !== undefined && Number.isSafeInteger(caseNumber) ? `Case #${caseNumber}` : 'Case';
   const url = trustedCaseUrl(caseUrl);
   return url && url.length <= TEXT_LINK_URL_MAX ? markdownLink(name, url) : name;
@@ -147,69 +143,4 @@ export function webexHelp(): WebexMessageContent {
 /** One case change, in the thread's words. */
 export function webexCaseChangeLine(change: CaseChange): string {
   return caseChangeLine(change, webexText);
-}
-
-/**
- * An SLA announcement in the thread. Who is called on is a Slack user or group (the SLA's config names
- * Slack groups), so Webex names no one: the people following the thread see it.
- */
-function webexSla(caseNumber: number | undefined, announcement: SlaAnnouncement): WebexMessageContent {
-  return webexNotice(slaLine(`**${caseLink(caseNumber, undefined)}**`, announcement, webexText));
-}
-
-/** A thread note (src/domain/notes.ts) as a Webex message. */
-export function webexNote(note: ThreadNote): WebexMessageContent {
-  switch (note.kind) {
-    case 'case-opened':
-      return webexCaseOpened({ ...note, personId: note.person });
-    case 'case-change':
-      return webexCaseChanged({ ...note, lines: note.changes.map(webexCaseChangeLine) });
-    case 'escalation-failed':
-      return webexEscalationFailed(note.person, note.reason);
-    case 'case-step-failed':
-      return webexNotice(
-        `⚠️ ${webexMention(note.person)} Case #${note.caseNumber} was opened, but a step after it failed: ${webexText(note.reason, PROSE_VALUE_MAX)}.`,
-      );
-    case 'ignored':
-      return note.suppressesSecurityHub
-        ? webexNotice(
-            `${webexIgnored(note.person, note.reason).markdown}  \nThe Security Hub finding is marked SUPPRESSED with this reason.`,
-          )
-        : webexIgnored(note.person, note.reason);
-    case 'seen-again':
-      return webexSeenAgain(note);
-    case 'sla':
-      return webexSla(note.caseNumber, note.announcement);
-    case 'severity-raised':
-      return webexNotice(
-        `⬆️ Severity rose ${note.from} → ${note.to}.${note.reopened ? ' It was ignored and is open again.' : ''}`,
-      );
-    case 'already-escalated': {
-      const url = trustedCaseUrl(note.caseUrl);
-      const link = url && url.length <= TEXT_LINK_URL_MAX ? `: ${markdownLink('Open in TheHive', url)}` : '';
-      return webexNotice(`${caseLink(note.caseNumber, undefined)} already exists${link}`);
-    }
-    case 'notice':
-      return webexNotice(webexText(note.text, PROSE_VALUE_MAX));
-    case 'triage-asked':
-    case 'triage-answered':
-    case 'triage-no-answer':
-    case 'triage-failed':
-      return webexNotice(triageThreadLine(note, webexPerson, webexText));
-    case 'triage-question':
-      return cardMessage(
-        triageQuestionCard(note.record, WEBEX_CARD_VERSION),
-        triageQuestionSummary(note.record),
-      );
-    case 'triage-closed':
-      // Webex cannot edit a message with a card: this follows the question.
-      return webexNotice(triageClosedLine(note.response));
-  }
-}
-
-/** A person in a Webex message: mentioned when they are a Webex person, else their e-mail or name as text. */
-function webexPerson(person: ChatPerson): string {
-  return person.platform === 'webex'
-    ? webexMention(person.id, person.name)
-    : webexText(person.email ?? person.name ?? person.id);
 }

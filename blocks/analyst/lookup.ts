@@ -208,6 +208,48 @@ export function lookupResults(input: { reports: TargetReport[]; sources: SourceN
   };
 }
 
+/**
+ * A lookup's results as Markdown paragraphs (Webex messages, Teams TextBlocks): the head, one paragraph
+ * per indicator (its services as a list) while they fit in `budgetBytes` (the rest counted), the sources.
+ */
+export function markdownLookupParagraphs(
+  input: { reports: TargetReport[]; sources: SourceName[]; now: Date },
+  m: LookupMarkup,
+  budgetBytes: number,
+): string[] {
+  const paragraphs = [
+    `🔎 ${m.bold('Threat-intel lookup')} · ${input.reports.length} indicators, ${flaggedCount(input.reports)} flagged`,
+  ];
+  let bytes = 0;
+  for (const report of input.reports) {
+    const { head, lines } = lookupReportLines(report, input.now, m);
+    const paragraph = [head, ...lines.map((line) => `- ${line}`)].join('\n');
+    bytes += Buffer.byteLength(paragraph) + 2;
+    if (bytes > budgetBytes) break;
+    paragraphs.push(paragraph);
+  }
+  const left = input.reports.length - (paragraphs.length - 1);
+  if (left > 0) paragraphs.push(`+${left} indicators not shown (message too long)`);
+  paragraphs.push(lookupSourcesLine(input.sources));
+  return paragraphs;
+}
+
+/**
+ * What a lookup left out and why, as a sentence for a card or Webex message (empty when nothing was):
+ * `text` escapes each value and reason for where it lands.
+ */
+export function skippedSentence(
+  skipped: readonly { value: string; reason: string }[],
+  text: (value: string, max: number) => string,
+): string {
+  if (skipped.length === 0) return '';
+  const listed = skipped
+    .slice(0, 10)
+    .map((s) => `${text(s.value, 60)} (${text(s.reason, 60)})`)
+    .join(', ');
+  return ` Not looked up: ${listed}${skipped.length > 10 ? ` and ${skipped.length - 10} more` : ''}.`;
+}
+
 /** The immediate answer while the lookup runs; lists what was skipped and why. */
 export function lookupStarted(input: {
   count: number;

@@ -27,7 +27,8 @@ export interface IgnoreRequest {
   userId: string;
   /** Where the person ignored it, for the audit (Slack unless said). */
   platform?: ChatActorKind;
-  /** The Slack user name, for the Security Hub note (Security Hub knows no Slack ids). */
+  /** The person's name (Slack user name, Teams display name): for the Security Hub note (it knows no chat
+   * ids) and the thread reply on platforms that cannot mention the person. */
   userName?: string;
   reason: IgnoreReason;
   note?: string;
@@ -87,6 +88,7 @@ export async function ignoreAlert(
       ...alert,
       state: 'ignored',
       ignoredBy: request.userId,
+      ignoredByName: request.userName?.slice(0, 256),
       ignoredAt: at,
       ignoreReason: ignoreReasonText(request.reason, note),
       pendingReplies: [
@@ -96,6 +98,7 @@ export async function ignoreAlert(
           note: {
             kind: 'ignored' as const,
             person: request.userId,
+            ...(request.userName ? { personName: request.userName } : {}),
             reason: ignoreReasonText(request.reason, note),
             suppressesSecurityHub: suppresses,
           },
@@ -128,6 +131,7 @@ export async function ignoreAlert(
             ...alert,
             state: 'open',
             ignoredBy: undefined,
+            ignoredByName: undefined,
             ignoredAt: undefined,
             ignoreReason: undefined,
             pendingReplies: (alert.pendingReplies ?? []).filter((reply) => reply.id !== replyId),

@@ -343,7 +343,13 @@ async function updateExistingAlert(
         severity,
         // An ignored finding whose severity rises needs eyes again.
         ...(rose && alert.state === 'ignored'
-          ? { state: 'open' as const, ignoredBy: undefined, ignoredAt: undefined, ignoreReason: undefined }
+          ? {
+              state: 'open' as const,
+              ignoredBy: undefined,
+              ignoredByName: undefined,
+              ignoredAt: undefined,
+              ignoreReason: undefined,
+            }
           : {}),
       };
     },

@@ -5,7 +5,7 @@
  * `posts` (src/domain/alert.ts). Use cases reach the platforms through the chat registry
  * (`Deps.chats`, src/chat/port.ts); this module is the one place that walks an alert's platforms:
  * post, edit in place where the platform can, say in the thread where it cannot, reply, deliver owed
- * replies.
+ * replies (roots.ts finds each platform's root message).
  *
  * Each platform's post is claimed with a lease in `posts.<platform>.postingSince` (as Slack's post is)
  * and its message id saved with a conditional write, so concurrent deliveries post it once. A platform
@@ -15,16 +15,13 @@
 import type { ChatMessageRef, ChatPort } from '../chat/port';
 import type { Config } from '../config/config';
 import type { Deps } from '../wiring/deps';
-import type { AlertRecord, PendingReply, PlatformPost } from '../domain/alert';
+import type { AlertRecord, PendingReply } from '../domain/alert';
 import type { ThreadNote } from '../domain/notes';
 import { updateAlert } from '../store/store';
 import { isRetryable } from '../queue/attempt';
 import { errorMessage } from '../observability/logger';
 import { alertView } from './render';
-
-/** The platforms an alert may be on besides Slack, in the order they are posted and replied to. */
-export const OTHER_PLATFORMS = ['webex', 'teams'] as const;
-export type OtherPlatform = (typeof OTHER_PLATFORMS)[number];
+import { alertRoots, otherRoots, type OtherPlatform } from './roots';
 
 /** How long a claim to post holds before another delivery may take it over. */
 const POSTING_LEASE_MS = 60_000;
@@ -54,36 +51,6 @@ export function routedPlatforms(customer: string, config: Pick<Config, 'webex' |
     ...(room ? [{ platform: 'webex' as const, channel: room }] : []),
     ...(teams ? [{ platform: 'teams' as const, channel: teams }] : []),
   ];
-}
-
-/** The alert's root message on Slack, once posted. */
-export function slackRoot(alert: AlertRecord): ChatMessageRef | undefined {
-  return alert.ts ? { platform: 'slack', channel: alert.channel, messageId: alert.ts } : undefined;
-}
-
-function rootOf(platform: OtherPlatform, post: PlatformPost | undefined): ChatMessageRef | undefined {
-  return post?.messageId ? { platform, channel: post.channel, messageId: post.messageId } : undefined;
-}
-
-/** The alert's posted root messages on the other platforms whose adapters are registered. */
-function otherRoots(
-  alert: AlertRecord,
-  deps: Pick<Deps, 'chats'>,
-): { root: ChatMessageRef; chat: ChatPort }[] {
-  return OTHER_PLATFORMS.flatMap((platform) => {
-    const root = rootOf(platform, alert.posts?.[platform]);
-    const chat = deps.chats[platform];
-    return root && chat ? [{ root, chat }] : [];
-  });
-}
-
-/** Every posted root message of the alert, Slack's first, with its platform's adapter. */
-export function alertRoots(
-  alert: AlertRecord,
-  deps: Pick<Deps, 'chats'>,
-): { root: ChatMessageRef; chat: ChatPort }[] {
-  const slack = slackRoot(alert);
-  return [...(slack ? [{ root: slack, chat: deps.chats.slack }] : []), ...otherRoots(alert, deps)];
 }
 
 /**
@@ -194,20 +161,34 @@ export async function onEachRoot(
     try {
       await deliver(root, chat);
     } catch (error) {
-      if (root.platform === 'slack' || isRetryable(error)) throw error;
-      deps.logger.warn(`${what} not delivered to ${root.platform}: refused for good`, {
-        fingerprint: alert.fingerprint,
-        platform: root.platform,
-        error: errorMessage(error),
-      });
-      await deps.store.appendAudit({
-        fingerprint: alert.fingerprint,
-        actor: { kind: 'system' },
-        action: 'not-delivered',
-        details: { platform: root.platform, channel: root.channel, what, error: errorMessage(error) },
-      });
+      await skipRefusal(alert, root, what, error, deps);
     }
   }
+}
+
+/**
+ * What a failed delivery to `root` does: another platform refusing for good is logged and audited
+ * (`not-delivered`) and the caller goes on; Slack's failure, or one another attempt may heal, is thrown.
+ */
+export async function skipRefusal(
+  alert: Pick<AlertRecord, 'fingerprint'>,
+  root: ChatMessageRef,
+  what: string,
+  error: unknown,
+  deps: Pick<Deps, 'logger' | 'store'>,
+): Promise<void> {
+  if (root.platform === 'slack' || isRetryable(error)) throw error;
+  deps.logger.warn(`${what} not delivered to ${root.platform}: refused for good`, {
+    fingerprint: alert.fingerprint,
+    platform: root.platform,
+    error: errorMessage(error),
+  });
+  await deps.store.appendAudit({
+    fingerprint: alert.fingerprint,
+    actor: { kind: 'system' },
+    action: 'not-delivered',
+    details: { platform: root.platform, channel: root.channel, what, error: errorMessage(error) },
+  });
 }
 
 /** Shows the alert's current state on every platform that can edit its root message. */
@@ -250,7 +231,7 @@ export async function replyEverywhere(
  */
 export async function caseOpenedOnOtherPlatforms(
   alert: AlertRecord,
-  person: string,
+  person: { person: string; personName?: string },
   deps: PlatformDeps,
 ): Promise<AlertRecord> {
   if (!alert.caseUrl || alert.caseNumber === undefined) return alert;
@@ -262,7 +243,7 @@ export async function caseOpenedOnOtherPlatforms(
       kind: 'case-opened',
       caseNumber: alert.caseNumber,
       caseUrl: alert.caseUrl,
-      person,
+      ...person,
       observableCount: alert.finding.observables.length,
     });
     const saved = await updateAlert(deps.store, alert.fingerprint, (stored) => {

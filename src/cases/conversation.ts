@@ -1,7 +1,9 @@
 /**
  * The thread is the case's conversation: once an alert has a case, a person's message in its Slack
  * thread becomes a comment on the case (and follows its edits and deletion), and a comment people add
- * on the case in TheHive is threaded under the alert.
+ * on the case in TheHive is threaded under the alert on every platform it is on (through the chat port).
+ * Webex and Teams replies do not come back as comments: a bot there receives only the messages that
+ * mention it (Teams would need the channel-messages RSC permission), so a thread's replies never reach it.
  *
  * Exactly one copy per message, whatever the retries (Slack's, TheHive's double deliveries, the
  * queue's), and under concurrency: each copy has a store item created by a conditional write before
@@ -11,7 +13,7 @@
  * id as metadata) before making it. Comments Hivewire writes carry a marker and have an item of their
  * own, so they are never threaded back: no loop.
  */
-import { CASE_COMMENT_EVENT_TYPE, caseCommentReply } from '../../blocks/replies';
+import { CASE_COMMENT_EVENT_TYPE } from '../../blocks/replies';
 import type { OutputComment, TheHiveClient } from '../../clients/thehive/client';
 import { theHiveFor } from '../enrich/tenancy';
 import { withCurrentLinks } from '../alerts/links';
@@ -19,6 +21,9 @@ import type { Config } from '../config/config';
 import type { ThreadMessage } from '../queue/jobs';
 import type { AlertRecord } from '../domain/alert';
 import type { ConversationCopy } from '../domain/conversation';
+import type { ThreadNote } from '../domain/notes';
+import { otherRoots, type OtherPlatform } from '../alerts/roots';
+import { skipRefusal } from '../alerts/platforms';
 import { updateConversationCopy } from '../store/store';
 import { isHivewireComment, markedComment, mentionedUsers, slackMessageComment } from './conversation-text';
 import type { WorkerDeps } from '../wiring/deps';
@@ -341,6 +346,15 @@ export async function copyTheHiveComment(input: CaseComment, deps: WorkerDeps): 
   );
   if (!claim) return 'duplicate';
   const { caseUrl, permalink: alertLink } = withCurrentLinks(alert, deps.config);
+  const note: ThreadNote = {
+    kind: 'case-comment',
+    login: comment.createdBy,
+    message: comment.message,
+    commentId: comment._id,
+    caseNumber: alert.caseNumber,
+    caseUrl,
+  };
+  // Slack's reply carries the comment id as metadata: a worker taking over a lapsed claim finds it.
   const found = claim.maybeMade
     ? await deps.slack.findOwnReply(alert.channel, alert.ts, {
         eventType: CASE_COMMENT_EVENT_TYPE,
@@ -350,17 +364,11 @@ export async function copyTheHiveComment(input: CaseComment, deps: WorkerDeps): 
     : undefined;
   const ts =
     found ??
-    (await deps.slack.reply(
-      alert.channel,
-      alert.ts,
-      caseCommentReply({
-        login: comment.createdBy,
-        message: comment.message,
-        commentId: comment._id,
-        caseNumber: alert.caseNumber,
-        caseUrl,
-      }),
+    (await deps.chats.slack.replyInThread(
+      { platform: 'slack', channel: alert.channel, messageId: alert.ts },
+      note,
     ));
+  await threadOnOtherPlatforms(alert, key, claim.copy.threadedOn ?? [], note, deps);
   const permalink = await deps.slack.permalink(alert.channel, ts);
   await updateConversationCopy(deps.store, key, (current) => ({
     ...current,
@@ -385,6 +393,36 @@ export async function copyTheHiveComment(input: CaseComment, deps: WorkerDeps): 
   });
   deps.metrics.count('ConversationCopiedToSlack');
   return 'copied';
+}
+
+/**
+ * The comment in the alert's thread on each other platform it is on (Webex, Teams), once per platform:
+ * each reply is recorded in the copy's `threadedOn` as soon as it is posted, so a retry (this worker's
+ * claim lapsed midway) posts only where it is missing. Those platforms' messages carry no metadata to
+ * look a reply up by, so a stop between a post and its record posts that one again: twice, not never.
+ */
+async function threadOnOtherPlatforms(
+  alert: AlertRecord,
+  key: string,
+  done: readonly string[],
+  note: ThreadNote,
+  deps: WorkerDeps,
+): Promise<void> {
+  for (const { root, chat } of otherRoots(alert, deps)) {
+    const platform = root.platform as OtherPlatform;
+    if (done.includes(platform)) continue;
+    try {
+      await chat.replyInThread(root, note);
+    } catch (error) {
+      // A platform that refuses for good (the card deleted) does not hold the comment back elsewhere.
+      await skipRefusal(alert, root, 'case comment', error, deps);
+      continue;
+    }
+    await updateConversationCopy(deps.store, key, (current) => ({
+      ...current,
+      threadedOn: [...(current.threadedOn ?? []), platform],
+    }));
+  }
 }
 
 /**

@@ -7,12 +7,8 @@
  * retried after TheHive answered finds its alert again, because TheHive rejects a second alert with the
  * same type/source/sourceRef, and reuses (or finishes) its promotion.
  */
-import {
-  caseOpenedOnOtherPlatforms,
-  replyEverywhere,
-  slackRoot,
-  updateEverywhere,
-} from '../alerts/platforms';
+import { caseOpenedOnOtherPlatforms, replyEverywhere, updateEverywhere } from '../alerts/platforms';
+import { slackRoot } from '../alerts/roots';
 import { withCurrentLinks } from '../alerts/links';
 import { isDuplicateAlert, TheHiveError } from '../../clients/thehive/client';
 import type { Deps, WorkerDeps } from '../wiring/deps';
@@ -25,6 +21,15 @@ import { snapshotOfCase } from './case-change';
 import { summariseEarlierMessages } from './conversation';
 import { promotionFor, theHiveAlertFor } from './case-content';
 import { errorMessage } from '../observability/logger';
+
+/**
+ * Who the case-opened reply names: the person the alert records as escalating it, with the job's name
+ * for them when the job is theirs (a Teams click gives a display name; Teams shows it, not the id).
+ */
+function escalator(alert: AlertRecord, job: JobOf<'create-case'>): { person: string; personName?: string } {
+  const person = alert.escalatedBy ?? job.userId;
+  return person === job.userId && job.userName ? { person, personName: job.userName } : { person };
+}
 
 /**
  * Creates (or finds) the TheHive alert and its case: two requests on the happy path, the requester
@@ -111,7 +116,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): P
       kind: 'case-opened',
       caseNumber: alert.caseNumber,
       caseUrl: alert.caseUrl,
-      person: alert.escalatedBy ?? job.userId,
+      ...escalator(alert, job),
       observableCount: alert.finding.observables.length,
     });
     const saved = await updateAlert(store, job.fingerprint, (current) => ({
@@ -127,10 +132,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): P
       details: { threadTs: alert.ts, replyTs, permalink: alert.permalink, caseUrl: alert.caseUrl },
     });
   }
-  alert = withCurrentLinks(
-    await caseOpenedOnOtherPlatforms(alert, alert.escalatedBy ?? job.userId, deps),
-    deps.config,
-  );
+  alert = withCurrentLinks(await caseOpenedOnOtherPlatforms(alert, escalator(alert, job), deps), deps.config);
   await updateEverywhere(alert, deps);
   // What people said in the thread before the case: one comment, once.
   await summariseEarlierMessages(alert, deps);
@@ -174,7 +176,14 @@ export async function escalationFailed(job: JobOf<'create-case'>, error: unknown
   const changed = await updateAlert(deps.store, job.fingerprint, (alert) =>
     alert.caseId
       ? { ...alert, lastError: reason }
-      : { ...alert, state: 'open', escalatedBy: undefined, escalatedAt: undefined, lastError: reason },
+      : {
+          ...alert,
+          state: 'open',
+          escalatedBy: undefined,
+          escalatedByName: undefined,
+          escalatedAt: undefined,
+          lastError: reason,
+        },
   );
   await deps.store.appendAudit({
     fingerprint: job.fingerprint,

@@ -36,8 +36,8 @@ function isAbandoned(alert: AlertRecord, now: Date): boolean {
  * Fast by design: it runs before Slack's 3-second deadline.
  */
 export async function requestEscalation(
-  /** `platform`: where the click came from, for the audit (Slack unless said). */
-  input: { fingerprint: string; userId: string; platform?: ChatActorKind },
+  /** `platform`: where the click came from, for the audit (Slack unless said); `userName`: the clicker's name. */
+  input: { fingerprint: string; userId: string; userName?: string; platform?: ChatActorKind },
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'metrics'>,
 ): Promise<EscalationRequest> {
   const { store, queue } = deps;
@@ -45,7 +45,14 @@ export async function requestEscalation(
   const at = now.toISOString();
   const won = await updateAlert(store, input.fingerprint, (alert) =>
     alert.state === 'open' || isAbandoned(alert, now)
-      ? { ...alert, state: 'escalating', escalatedBy: input.userId, escalatedAt: at, lastError: undefined }
+      ? {
+          ...alert,
+          state: 'escalating',
+          escalatedBy: input.userId,
+          escalatedByName: input.userName?.slice(0, 256),
+          escalatedAt: at,
+          lastError: undefined,
+        }
       : undefined,
   );
   if (!won) {
@@ -65,13 +72,20 @@ export async function requestEscalation(
       kind: 'create-case',
       fingerprint: input.fingerprint,
       userId: input.userId,
+      ...(input.userName ? { userName: input.userName.slice(0, 256) } : {}),
       requestedAt: at,
     });
   } catch (error) {
     // Without a job nothing would ever create the case: give the button back.
     await updateAlert(store, input.fingerprint, (alert) =>
       alert.state === 'escalating' && !alert.caseId
-        ? { ...alert, state: 'open', escalatedBy: undefined, escalatedAt: undefined }
+        ? {
+            ...alert,
+            state: 'open',
+            escalatedBy: undefined,
+            escalatedByName: undefined,
+            escalatedAt: undefined,
+          }
         : undefined,
     );
     throw error;

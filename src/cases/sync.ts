@@ -7,7 +7,8 @@
  * is decided with one conditional write that also records the replies it owes, which are then
  * delivered (and retried) until done: nothing posts twice, nothing is lost.
  */
-import { deliverToOtherPlatforms, slackRoot, updateEverywhere } from '../alerts/platforms';
+import { deliverToOtherPlatforms, updateEverywhere } from '../alerts/platforms';
+import { slackRoot } from '../alerts/roots';
 import { withCurrentLinks } from '../alerts/links';
 import { randomUUID } from 'node:crypto';
 import type { Deps, WorkerDeps } from '../wiring/deps';

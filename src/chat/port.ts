@@ -78,5 +78,15 @@ export interface ChatPort {
   findAlertMessage(channel: string, fingerprint: string, since: Date): Promise<string | undefined>;
 }
 
+/**
+ * Slack's slash commands (`/hivewire lookup`) are answered on the command's response URL, seen by the
+ * person who typed it only; Webex and Teams commands are messages, answered in their thread.
+ */
+export interface SlashCommandAnswers {
+  answerCommand(responseUrl: string, note: ThreadNote): Promise<void>;
+}
+
 /** The adapters of the configured platforms, by platform (see the header). */
-export type ChatRegistry = { slack: ChatPort } & Partial<Record<Exclude<ChatPlatform, 'slack'>, ChatPort>>;
+export type ChatRegistry = { slack: ChatPort & SlashCommandAnswers } & Partial<
+  Record<Exclude<ChatPlatform, 'slack'>, ChatPort>
+>;

@@ -44,6 +44,8 @@ export interface AlertRecord {
   lastSeen: string;
   state: AlertState;
   escalatedBy?: string;
+  /** The escalating person's display name, when their platform gave one: the cards show it, not the id. */
+  escalatedByName?: string;
   escalatedAt?: string;
   caseId?: string;
   caseNumber?: number;
@@ -63,6 +65,8 @@ export interface AlertRecord {
   /** TheHive `_updatedAt` (epoch ms) of the last case change applied: older changes are not applied again. */
   caseUpdatedAt?: number;
   ignoredBy?: string;
+  /** The display name of who ignored it, when their platform gave one: the cards show it, not the id. */
+  ignoredByName?: string;
   ignoredAt?: string;
   ignoreReason?: string;
   /** The last failure shown in the thread (cleared on success). */

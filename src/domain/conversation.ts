@@ -43,6 +43,11 @@ export interface ConversationCopy {
   appliedRevision?: string;
   /** When a worker started making the copy (epoch ms): another one waits until it lapses. */
   claimedAt?: number;
+  /**
+   * A TheHive comment's copy: the other platforms the alert is on (Webex, Teams) where it is threaded
+   * too, each added once its reply is posted, so a retry posts only where it is missing.
+   */
+  threadedOn?: ('webex' | 'teams')[];
   /** Set once the copy exists on the other side. */
   copiedAt?: string;
   version: number;

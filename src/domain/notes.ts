@@ -5,6 +5,7 @@
  */
 import type { ChatPerson } from './chat';
 import type { Severity } from './finding';
+import type { SourceName, TargetReport } from './lookups';
 import type { SlaAnnouncement } from './sla';
 import type { TriageRecord, TriageResponse } from './triage';
 
@@ -20,14 +21,32 @@ export type CaseChange =
   | { field: 'tags'; added: string[]; removed: string[]; actor: string }
   | { field: 'gone'; to: 'deleted' | 'merged'; actor: string };
 
+/**
+ * `personName`: the display name of a note's `person`, when the platform they acted on gave one (a Teams
+ * click's `from.name`, a Slack user name): what a platform that cannot mention them by id shows (Teams,
+ * whose ids are Entra object ids nobody reads).
+ */
 export type ThreadNote =
-  | { kind: 'case-opened'; caseNumber: number; caseUrl: string; person: string; observableCount: number }
+  | {
+      kind: 'case-opened';
+      caseNumber: number;
+      caseUrl: string;
+      person: string;
+      personName?: string;
+      observableCount: number;
+    }
   | { kind: 'case-change'; caseNumber?: number; caseUrl?: string; changes: CaseChange[]; actor: string }
   | { kind: 'escalation-failed'; reason: string; person: string }
   /** The case was opened but a step after it (a reply, Security Hub) failed for good. */
   | { kind: 'case-step-failed'; caseNumber: number; reason: string; person: string }
   /** `suppressesSecurityHub`: the thread also hears that the Security Hub finding is marked SUPPRESSED. */
-  | { kind: 'ignored'; person: string; reason?: string; suppressesSecurityHub?: boolean }
+  | {
+      kind: 'ignored';
+      person: string;
+      personName?: string;
+      reason?: string;
+      suppressesSecurityHub?: boolean;
+    }
   | { kind: 'severity-raised'; from: Severity; to: Severity; reopened: boolean; count?: number }
   | {
       kind: 'already-escalated';
@@ -42,6 +61,27 @@ export type ThreadNote =
   | { kind: 'sla'; caseNumber?: number; caseId?: string; announcement: SlaAnnouncement }
   /** Plain product text, escaped by the adapter. */
   | { kind: 'notice'; text: string }
+  /** A threat-intel lookup's answers (Enrich, `lookup <values>`); `at`: when it ran, for the ages shown. */
+  | { kind: 'lookup-results'; reports: TargetReport[]; sources: SourceName[]; at: string }
+  /** A comment people added on the case in TheHive (`login` wrote it), threaded under the alert. */
+  | {
+      kind: 'case-comment';
+      login: string;
+      message: string;
+      commentId: string;
+      caseNumber?: number;
+      caseUrl?: string;
+    }
+  /** What a response action did, or why it failed; `person` clicked it. */
+  | {
+      kind: 'response-action-result';
+      label: string;
+      person: string;
+      personName?: string;
+      ok: boolean;
+      summary: string;
+      link?: string;
+    }
   /**
    * "Was this you?" in the alert's thread (src/triage/): who was asked, by whom, their answer, no answer
    * in time, or why they could not be asked. A person is mentioned only on their own platform. `onCall`

@@ -381,14 +381,28 @@ const SPECIAL_USE_TLDS = new Set([
 const URL_AUTHORITY = /(:\/\/)([^\s/?#\\]+)/g;
 /** `www.` where a name starts (not inside one such as `awww.x`). */
 const WWW_PREFIX = /(?<![\p{L}\p{N}_-])(www)\.(?=[\p{L}\p{N}])/giu;
-/** Dotted names, Unicode ones included; each is then checked for a top-level domain among its labels. */
-const DOTTED_NAME = /[\p{L}\p{N}][\p{L}\p{N}_-]*(?:\.[\p{L}\p{N}_-]+)+/gu;
+/**
+ * Dotted names, Unicode ones included; each is then checked for a top-level domain among its labels.
+ * Symbols and marks count as name characters, as linkifiers read host names (linkify-it links `a+.com`).
+ */
+const DOTTED_NAME = /[\p{L}\p{N}\p{S}\p{M}][\p{L}\p{N}\p{S}\p{M}_-]*(?:\.[\p{L}\p{N}\p{S}\p{M}_-]+)+/gu;
 
 function endsLikeAHost(name: string): boolean {
   // Any label but the first: a linkifier that stops at a known TLD would link `evil.com` in `evil.com.x`.
-  const labels = name.toLowerCase().split('.').slice(1);
-  return labels.some((label) => SPECIAL_USE_TLDS.has(label) || knownTld(label));
+  // A symbol ends a top-level domain for a linkifier (`evil.com<`): each label's parts between symbols count.
+  const labels = name
+    .toLowerCase()
+    .split('.')
+    .slice(1)
+    .flatMap((label) => label.split(/[\p{S}\p{M}]+/u));
+  return labels.some((label) => SPECIAL_USE_TLDS.has(label) || TWO_LETTERS.test(label) || knownTld(label));
 }
+
+/**
+ * Two letters: linkifiers take a country-code list of their own, older than the root zone's (linkify-it
+ * links `0.An`, Netherlands Antilles, retired in 2014), so any two-letter label counts as a TLD.
+ */
+const TWO_LETTERS = /^[a-z]{2}$/;
 
 /**
  * Makes URLs and host names in text unclickable in any renderer, the way analysts write them
@@ -409,7 +423,9 @@ export function defang(text: string): string {
       .replace(/(f)t(p:\/\/)/gi, '$1x$2')
       .replace(
         URL_AUTHORITY,
-        (_match, separator: string, authority: string) => separator + authority.replace(/\./g, '[.]'),
+        // Only a dot a host goes on after: `evil.example).(` keeps its last dot, since `[.](` would be a link.
+        (_match, separator: string, authority: string) =>
+          separator + authority.replace(/\.(?=[\p{L}\p{N}])/gu, '[.]'),
       )
       .replace(DOTTED_NAME, (name: string, at: number, whole: string) =>
         // After `@` it is a mail domain: marked links `jdoe@corp.anything` whatever the top-level domain.

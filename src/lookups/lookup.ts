@@ -4,10 +4,10 @@
  * configured. Every service has its own timeout and one failing never hides the others' answers.
  *
  * `/hivewire lookup` and the Enrich button only queue a `lookup` job (the answers can take seconds);
- * the worker runs it and answers on the command's response URL or in the alert's thread; from Webex
- * (`@Hivewire lookup`, the card's Enrich), in the Webex thread it was asked in.
+ * the worker runs it and answers through the chat port (src/chat/port.ts): on the Slack command's
+ * response URL, in the alert's thread on the platform Enrich was clicked on, or in the thread of
+ * `@Hivewire lookup` in Webex or Teams.
  */
-import { lookupResults } from '../../blocks/analyst/lookup';
 import { AbuseIpDbClient } from '../../clients/intel/abuseipdb';
 import { IntelError } from '../../clients/intel/http';
 import { RdapClient } from '../../clients/intel/rdap';
@@ -15,10 +15,10 @@ import { UrlhausClient, urlhausAcceptsHash } from '../../clients/intel/urlhaus';
 import { VirusTotalClient } from '../../clients/intel/virustotal';
 import type { Deps, IntelSources } from '../wiring/deps';
 import type { JobOf } from '../queue/jobs';
-
-import { postToResponseUrl } from '../slack/response-url';
-import { webexChatOf } from '../chat/webex/adapter';
-import { webexLookupResults } from '../../cards/webex-analyst';
+import { alertRootOn } from '../alerts/roots';
+import type { ChatMessageRef, ChatPlatform, ChatPort } from '../chat/port';
+import type { AlertRecord } from '../domain/alert';
+import type { ThreadNote } from '../domain/notes';
 import type { IntelAnswer, LookupTarget, SourceName, SourceResult, TargetReport } from '../domain/lookups';
 
 /** Where lookups run from a command are audited (audit events are keyed like alerts). */
@@ -105,43 +105,71 @@ export function sourceNames(sources: IntelSources): SourceName[] {
   return names;
 }
 
-/** The worker's half: runs the lookups, audits them, answers on the response URL or in the thread. */
+/** The platform a lookup was asked on (Slack's command and button when the job does not say). */
+function askedOn(reply: JobOf<'lookup'>['reply']): ChatPlatform {
+  switch (reply.to) {
+    case 'response-url':
+      return 'slack';
+    case 'thread':
+      return reply.platform ?? 'slack';
+    case 'chat':
+      return reply.platform;
+    case 'webex':
+      return 'webex';
+  }
+}
+
+/** The thread a lookup's answer goes to, with its platform's adapter; undefined when there is none. */
+function threadOf(
+  reply: Exclude<JobOf<'lookup'>['reply'], { to: 'response-url' }>,
+  alert: AlertRecord | undefined,
+  deps: Pick<Deps, 'chats'>,
+): { root: ChatMessageRef; chat: ChatPort } | undefined {
+  if (reply.to === 'thread') return alert && alertRootOn(alert, askedOn(reply), deps);
+  const root: ChatMessageRef =
+    reply.to === 'chat'
+      ? { platform: reply.platform, channel: reply.channel, messageId: reply.messageId }
+      : { platform: 'webex', channel: reply.roomId, messageId: reply.parentId };
+  const chat = deps.chats[root.platform];
+  return chat && { root, chat };
+}
+
+/**
+ * The worker's half: runs the lookups, audits them, answers through the chat port: on a Slack command's
+ * response URL, in the alert's thread on the platform Enrich was clicked on, or in a command's thread.
+ */
 export async function runLookup(job: JobOf<'lookup'>, deps: Deps & { intel: IntelSources }): Promise<void> {
   const reports = await lookUp(job.targets, deps.intel);
-  const results = { reports, sources: sourceNames(deps.intel), now: deps.now() };
-  const fingerprint = job.reply.to === 'response-url' ? undefined : job.reply.fingerprint;
+  const sources = sourceNames(deps.intel);
+  const { reply } = job;
+  const fingerprint = reply.to === 'thread' || reply.to === 'webex' ? reply.fingerprint : undefined;
   const alert = fingerprint === undefined ? undefined : await deps.store.getAlert(fingerprint);
   await deps.store.appendAudit({
     fingerprint: fingerprint ?? LOOKUPS_AUDIT_KEY,
     caseId: alert?.caseId,
-    actor: { kind: job.reply.to === 'webex' ? 'webex' : 'slack', id: job.userId },
+    actor: { kind: askedOn(reply), id: job.userId },
     action: 'lookup',
     details: {
       count: job.targets.length,
       targets: job.targets.map((target) => `${target.dataType}:${target.value.slice(0, 256)}`),
-      sources: sourceNames(deps.intel),
+      sources,
       failed: reports.flatMap((report) =>
         report.results.filter((result) => !result.ok).map((result) => result.source),
       ),
     },
   });
-  if (job.reply.to === 'webex') {
-    await webexChatOf(deps.chats).reply(
-      { roomId: job.reply.roomId, messageId: job.reply.parentId },
-      webexLookupResults(results),
-    );
+  const note: ThreadNote = { kind: 'lookup-results', reports, sources, at: deps.now().toISOString() };
+  if (reply.to === 'response-url') {
+    await deps.chats.slack.answerCommand(reply.url, note);
     return;
   }
-  const message = lookupResults(results);
-  if (job.reply.to === 'response-url') {
-    await postToResponseUrl(job.reply.url, message, deps.config);
-    return;
-  }
-  if (!alert?.ts) {
+  const thread = threadOf(reply, alert, deps);
+  if (!thread) {
     deps.logger.warn('lookup results not threaded: the alert is unknown or not posted', {
-      fingerprint: job.reply.fingerprint,
+      fingerprint,
+      platform: askedOn(reply),
     });
     return;
   }
-  await deps.slack.reply(alert.channel, alert.ts, message);
+  await thread.chat.replyInThread(thread.root, note);
 }

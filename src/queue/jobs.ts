@@ -10,8 +10,10 @@ import { caseNotification } from '../domain/case-notification';
 export const createCaseJob = z.object({
   kind: z.literal('create-case'),
   fingerprint: z.string().check(z.minLength(1)),
-  /** Slack user id of the analyst who clicked. */
+  /** Slack user id of the analyst who clicked (a Webex person id, a Teams Entra object id). */
   userId: z.string().check(z.minLength(1)),
+  /** Their display name, when their platform gave it: the case-opened reply names them by it in Teams. */
+  userName: z.optional(z.string().check(z.maxLength(256))),
   requestedAt: z.string(),
 });
 
@@ -49,7 +51,13 @@ export const ignoreFollowupJob = z.object({
   fingerprint: z.string().check(z.minLength(1)),
 });
 
-/** Threat-intel lookups for `/hivewire lookup` (answered on the command's response_url) or the Enrich button (threaded). */
+const chatPlatform = z.enum(['slack', 'webex', 'teams']);
+
+/**
+ * Threat-intel lookups for `/hivewire lookup` (answered on the command's response_url), `@Hivewire
+ * lookup` in Webex or Teams (answered in the command's thread) or the Enrich button (in the alert's
+ * thread on the platform clicked).
+ */
 export const lookupJob = z.object({
   kind: z.literal('lookup'),
   targets: z
@@ -63,8 +71,20 @@ export const lookupJob = z.object({
   userId: z.string().check(z.minLength(1)),
   reply: z.discriminatedUnion('to', [
     z.object({ to: z.literal('response-url'), url: z.url({ protocol: /^https?$/ }) }),
-    z.object({ to: z.literal('thread'), fingerprint: z.string().check(z.minLength(1)) }),
-    /** A Webex thread: under the alert's card (Enrich) or the `@Hivewire lookup` message. */
+    /** The alert's thread on `platform` (Slack when absent). */
+    z.object({
+      to: z.literal('thread'),
+      fingerprint: z.string().check(z.minLength(1)),
+      platform: z.optional(chatPlatform),
+    }),
+    /** The thread of a command's message (`channel`, `messageId`: its root) on `platform`. */
+    z.object({
+      to: z.literal('chat'),
+      platform: chatPlatform,
+      channel: z.string().check(z.minLength(1)),
+      messageId: z.string().check(z.minLength(1)),
+    }),
+    /** A Webex thread, as jobs queued before `chat` named it: read like `chat` on Webex. */
     z.object({
       to: z.literal('webex'),
       roomId: z.string().check(z.minLength(1)),
@@ -121,10 +141,12 @@ export const responseActionJob = z.object({
   kind: z.literal('response-action'),
   fingerprint: z.string().check(z.minLength(1)),
   actionId: z.string().check(z.minLength(1)),
-  /** The clicker: a Slack user id, or a Webex person id when `platform` is `webex`. */
+  /** The clicker: a Slack user id, a Webex person id, or a Teams person's Entra object id, by `platform`. */
   userId: z.string().check(z.minLength(1)),
   /** Where the click came from and the result goes; absent: Slack. */
-  platform: z.optional(z.literal('webex')),
+  platform: z.optional(z.enum(['webex', 'teams'])),
+  /** The clicker's display name, when their platform gave it (Teams shows it instead of the id). */
+  userName: z.optional(z.string().check(z.maxLength(256))),
   requestedAt: z.string(),
 });
 

@@ -8,7 +8,6 @@
  * reported, and a retry finding it only reports.
  */
 import { AwsActionError } from '../../clients/aws-actions/errors';
-import { responseActionResultReply } from '../../blocks/analyst/response-actions';
 import type { ConfigFile } from '../config/config';
 import type { Deps } from '../wiring/deps';
 import type { JobOf } from '../queue/jobs';
@@ -17,8 +16,7 @@ import type { ChatActorKind } from '../domain/audit';
 import type { AnalystWorkerDeps } from '../wiring/deps';
 import { matchesFindingType } from '../domain/finding-types';
 import { isAllowed, isWebexAdmin, type GroupMembers } from '../access/permissions';
-import { webexChatOf } from '../chat/webex/adapter';
-import { webexResponseActionResult } from '../../cards/webex-analyst';
+import { alertRootOn } from '../alerts/roots';
 
 export type ResponseAction = ConfigFile['responseActions'][number];
 
@@ -109,7 +107,9 @@ export async function requestResponseActionFor(
     actor: { kind: ChatActorKind; id: string };
     allowed: boolean;
     /** Where the result is threaded when not on Slack. */
-    platform?: 'webex';
+    platform?: 'webex' | 'teams';
+    /** The clicker's display name, when their platform gave it. */
+    userName?: string;
   },
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
 ): Promise<ResponseActionRequest> {
@@ -149,6 +149,7 @@ export async function requestResponseActionFor(
     actionId: action.id,
     userId: input.userId,
     ...(input.platform ? { platform: input.platform } : {}),
+    ...(input.userName ? { userName: input.userName.slice(0, 256) } : {}),
     requestedAt,
   });
   return { outcome: 'requested', action, alert };
@@ -227,7 +228,10 @@ async function run(
   }
 }
 
-/** The worker's half: runs the action once, then audits and threads the result. */
+/**
+ * The worker's half: runs the action once, then audits and threads the result in the alert's thread on
+ * the platform clicked (through the chat port).
+ */
 export async function runResponseAction(
   job: JobOf<'response-action'>,
   deps: AnalystWorkerDeps,
@@ -255,19 +259,16 @@ export async function runResponseAction(
       link: result.link,
     },
   });
-  const label = action?.label ?? job.actionId;
-  const webexPost = alert.posts?.webex;
-  if (job.platform === 'webex') {
-    if (webexPost?.messageId)
-      await webexChatOf(deps.chats).reply(
-        { roomId: webexPost.channel, messageId: webexPost.messageId },
-        webexResponseActionResult({ label, personId: job.userId, ...result }),
-      );
-  } else if (alert.ts)
-    await deps.slack.reply(
-      alert.channel,
-      alert.ts,
-      responseActionResultReply({ label, userId: job.userId, ...result }),
-    );
+  const thread = alertRootOn(alert, job.platform ?? 'slack', deps);
+  if (thread)
+    await thread.chat.replyInThread(thread.root, {
+      kind: 'response-action-result',
+      label: action?.label ?? job.actionId,
+      person: job.userId,
+      ...(job.userName ? { personName: job.userName } : {}),
+      ok: result.ok,
+      summary: result.summary,
+      ...(result.link ? { link: result.link } : {}),
+    });
   await deps.store.putSetting(resultKey(job), { ...result, reported: true });
 }

@@ -30,7 +30,8 @@ import { matchesFindingType } from '../domain/finding-types';
 import { askedPerson, type TriageRecord, type TriageRequest, type TriageResponse } from '../domain/triage';
 import { CHAT_PLATFORM_NAMES, type ChatPerson, type ChatPlatform } from '../domain/chat';
 import type { ThreadNote } from '../domain/notes';
-import { alertRoots, onEachRoot } from '../alerts/platforms';
+import { onEachRoot } from '../alerts/platforms';
+import { alertRoots } from '../alerts/roots';
 
 /** MozDef's levels of confidence that the identity is right. */
 export const IDENTITY_CONFIDENCES = ['highest', 'high', 'moderate', 'low', 'lowest'] as const;

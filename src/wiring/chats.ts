@@ -12,13 +12,13 @@ import type { SlackDelivery } from '../slack/delivery';
 import type { SlackUserDirectory } from '../slack/users';
 
 export function chatRegistry(
-  config: Pick<Config, 'webex'>,
+  config: Pick<Config, 'webex' | 'sandbox' | 'publicUrl' | 'slack'>,
   slack: SlackDelivery,
   users: Pick<SlackUserDirectory, 'userIdForEmail'>,
   teams?: ChatPort,
 ): ChatRegistry {
   return {
-    slack: new SlackChat(slack, users),
+    slack: new SlackChat(slack, users, config),
     ...(config.webex ? { webex: new WebexChat(webexClientFor(config)) } : {}),
     ...(teams ? { teams } : {}),
   };

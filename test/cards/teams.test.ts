@@ -251,4 +251,50 @@ describe('finding text in a Teams card', () => {
     );
     // 150 runs of a dozen cards through the adaptivecards parser: seconds alone, more on a loaded machine.
   }, 120_000);
+
+  it('a tag whose sign makes it a host name to a linkifier (`+.BA`) is shown defanged (found by the property above)', () => {
+    for (const text of everyNote('.BA')
+      .map(teamsNote)
+      .flatMap((card) => markdownTexts(asCard(card))))
+      expect(markupIn(text)).toEqual([]);
+  });
+
+  it('a lookup’s answers and a response action’s result (with the clicker’s name) show only the product’s own bold and lists', () => {
+    fc.assert(
+      fc.property(hostile, hostile, hostile, (a, b, c) => {
+        const lookup: ThreadNote = {
+          kind: 'lookup-results',
+          reports: [
+            {
+              target: { dataType: 'domain', value: a },
+              results: [
+                {
+                  source: 'RDAP',
+                  ok: true,
+                  answer: { kind: 'rdap-domain', domain: { registrar: b, status: [c] } },
+                },
+                { source: 'URLhaus', ok: false, error: c },
+              ],
+            },
+          ],
+          sources: ['RDAP', 'URLhaus'],
+          at: '2026-12-04T20:00:00.000Z',
+        };
+        const result: ThreadNote = {
+          kind: 'response-action-result',
+          label: a,
+          person: b,
+          personName: c,
+          ok: false,
+          summary: c,
+        };
+        for (const card of [teamsNote(lookup), teamsNote(result)]) {
+          for (const text of markdownTexts(asCard(card)))
+            expect(markupIn(text).filter((tag) => !['strong', 'ul', 'li'].includes(tag))).toEqual([]);
+          expect(checkCard(asCard(card), '1.5').events).toEqual([]);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  }, 120_000);
 });

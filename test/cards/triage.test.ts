@@ -11,7 +11,7 @@ import { TRIAGE_NO, TRIAGE_UNSURE, TRIAGE_YES } from '../../blocks/actions';
 import { threadNoteReply } from '../../blocks/notes';
 import type { AdaptiveCard } from '../../cards/core';
 import { teamsNote, type TeamsCard } from '../../cards/teams';
-import { webexNote } from '../../cards/webex';
+import { webexNote } from '../../cards/webex-notes';
 import type { ChatPerson } from '../../src/domain/chat';
 import type { ThreadNote } from '../../src/domain/notes';
 import type { TriageRecord } from '../../src/domain/triage';

@@ -1,10 +1,12 @@
 /**
- * The Webex analyst messages (lookup results, response-action results): whatever a threat-intel
- * service or an action answers never becomes a link, a mention or formatting in the Webex markdown;
- * the only links are the report pages Hivewire checked the host of.
+ * The Webex analyst messages (lookup results, response-action results) and a TheHive comment threaded
+ * in Webex: whatever a threat-intel service, an action or a TheHive comment says never becomes a link,
+ * a mention or formatting in the Webex markdown; the only links are the report pages Hivewire checked
+ * the host of, and the case's.
  */
 import fc from 'fast-check';
 import { webexLookupResults, webexResponseActionResult } from '../../cards/webex-analyst';
+import { webexNote } from '../../cards/webex-notes';
 import type { TargetReport } from '../../src/domain/lookups';
 import { markupIn } from '../helpers/adaptive-cards';
 
@@ -115,6 +117,27 @@ describe('Webex response-action result', () => {
           // The one mention is the clicker's.
           expect(markdown.match(/<@/g)).toHaveLength(1);
         }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('a TheHive comment threaded in Webex', () => {
+  it('shows the login and the comment as text, with the case link Hivewire makes as its only link', () => {
+    fc.assert(
+      fc.property(hostile, hostile, (login, message) => {
+        const { markdown } = webexNote({
+          kind: 'case-comment',
+          login,
+          message,
+          commentId: '~1',
+          caseNumber: 7,
+          caseUrl: 'https://thehive.example.com/cases/~7/details',
+        });
+        expect(markupIn(markdown).filter((tag) => tag !== 'a')).toEqual([]);
+        expect(markupIn(markdown).filter((tag) => tag === 'a')).toHaveLength(1);
+        expect(markdown).not.toMatch(/<@/);
       }),
       { numRuns: 200 },
     );

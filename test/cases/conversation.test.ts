@@ -25,6 +25,10 @@ import {
   type AnalystHarness,
 } from '../helpers/analyst';
 import { makeAlertRecord } from '../helpers/alerts';
+import { startTeamsHarness, type TeamsHarness } from '../helpers/teams';
+import { alertView } from '../../src/alerts/render';
+import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE } from '../../src/sandbox/teams-tenant';
+import { updateAlert } from '../../src/store/store';
 import { serveHandler, startRecorder, type LocalServer, type Recorder } from '../sandbox/local-server';
 
 const CHANNEL = 'C0SECOPS';
@@ -72,10 +76,10 @@ async function seedEscalated() {
   );
 }
 
-async function startWith(configYaml = '', withCase = true) {
+async function startWith(configYaml = '', withCase = true, harness = startAnalystHarness) {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
-  h = await startAnalystHarness(configYaml);
+  h = await harness(configYaml);
   mockAuthTest();
   webhooks = await startRecorder();
   notifier = new WebhookNotifier({
@@ -378,6 +382,56 @@ describe('TheHive → Slack', () => {
     await reconcile(h.deps);
     expect(slackPosts).toEqual([]);
     expect((await h.deps.store.getConversationCopy(`thehive:${comment._id}`))?.ts).toBe('1764065999.000009');
+  });
+});
+
+describe('TheHive → every platform the alert is on', () => {
+  let teams: TeamsHarness;
+  beforeEach(async () => {
+    await startWith('', true, async (yaml) => (teams = await startTeamsHarness(yaml)));
+  });
+
+  it('a comment is threaded in Slack and in the alert’s Teams reply chain, once each, though delivered twice to racing workers', async () => {
+    const alert = (await h.deps.store.getAlert(makeAlertRecord().fingerprint))!;
+    expect((await teams.send(teams.installation(SANDBOX_TEAMS_PEOPLE[0]!))).status).toBe(200);
+    const channel = SANDBOX_TEAMS.channel.id;
+    const messageId = await h.deps.chats.teams!.postAlert(channel, alertView(alert, h.config));
+    await updateAlert(h.deps.store, alert.fingerprint, (current) => ({
+      ...current,
+      posts: { teams: { channel, messageId } },
+    }));
+    const comment = theHive.addComment(
+      caseId,
+      { message: 'Contained <at>Bob</at> [here](https://x.example) **now**' },
+      'alice@example.com',
+    );
+    await notifier.idle();
+    webhooks.requests.push(...webhooks.requests);
+    await deliverWebhooks();
+
+    expect(slackPosts).toHaveLength(1);
+    const replies = teams.tenant.history(channel).filter((activity) => activity.replyToId === messageId);
+    expect(replies).toHaveLength(1);
+    const [card] = replies[0]!.attachments as { content: { body: { text: string }[]; actions: unknown[] } }[];
+    // The comment's words as text: nothing in them mentions, links or formats.
+    expect(card!.content.body.map((block) => block.text)).toEqual([
+      '💬 alice@example[.]com in TheHive on Case #1',
+      'Contained \\<at>Bob\\</at> \\[here\\](hxxps://x[.]example) \\*\\*now\\*\\*',
+    ]);
+    expect(card!.content.actions).toEqual([
+      expect.objectContaining({
+        type: 'Action.OpenUrl',
+        url: expect.stringContaining(`/cases/${caseId}/details`),
+      }),
+    ]);
+    expect((await h.deps.store.getConversationCopy(`thehive:${comment._id}`))?.threadedOn).toEqual(['teams']);
+
+    // Reconcile finds it copied: nothing more anywhere.
+    await reconcile(h.deps);
+    expect(slackPosts).toHaveLength(1);
+    expect(teams.tenant.history(channel).filter((activity) => activity.replyToId === messageId)).toHaveLength(
+      1,
+    );
   });
 });
 

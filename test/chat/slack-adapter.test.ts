@@ -10,11 +10,17 @@ import { SlackDelivery, workerClientOptions } from '../../src/slack/delivery';
 import { SlackUserDirectory } from '../../src/slack/users';
 import { makeAlertRecord } from '../helpers/alerts';
 
+/** Response URLs are trusted on Slack's hooks host only (not in the sandbox). */
+const PRODUCTION = {
+  sandbox: false,
+  publicUrl: 'http://localhost:3000',
+  slack: { apiUrl: undefined },
+} as never;
 const ROOT: ChatMessageRef = { platform: 'slack', channel: 'C0SECOPS', messageId: '1764064800.000100' };
 
 function chat(): SlackChat {
   const client = new WebClient('xoxb-test', { ...workerClientOptions(), retryConfig: { retries: 0 } });
-  return new SlackChat(new SlackDelivery(client, 0), new SlackUserDirectory(client));
+  return new SlackChat(new SlackDelivery(client, 0), new SlackUserDirectory(client), PRODUCTION);
 }
 
 /** The form-encoded or JSON body WebClient sent, as an object. */
@@ -126,5 +132,27 @@ describe('SlackChat', () => {
 
     expect(sent.trigger_id).toBe('123.456.abc');
     expect(String(sent.view)).toContain('"type":"modal"');
+  });
+
+  it('answers a slash command on its response URL, ephemerally, and never on a URL not Slack’s', async () => {
+    let sent: Record<string, unknown> = {};
+    nock('https://hooks.slack.com')
+      .post('/commands/T0TEST/1/x', (body) => ((sent = body as Record<string, unknown>), true))
+      .reply(200, 'ok');
+    const note = {
+      kind: 'lookup-results' as const,
+      reports: [{ target: { dataType: 'ip' as const, value: '185.220.101.1' }, results: [] }],
+      sources: ['RDAP' as const],
+      at: '2026-12-04T20:00:00.000Z',
+    };
+
+    await chat().answerCommand('https://hooks.slack.com/commands/T0TEST/1/x', note);
+    await expect(chat().answerCommand('https://evil.example/commands/1', note)).rejects.toThrow(
+      'untrusted_response_url',
+    );
+
+    expect(sent).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(sent.text).toBe('Threat-intel lookup: 1 indicators, 0 flagged');
+    expect(JSON.stringify(sent.blocks)).toContain('185.220.101.1');
   });
 });

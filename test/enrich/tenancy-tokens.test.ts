@@ -151,7 +151,7 @@ test('a case assigned in Acme’s organisation mentions the assignee as Acme’s
 
 test('the chat port finds a person and DMs them in the customer’s workspace, with its token', async () => {
   const { slack, users } = h.runtime.deps;
-  const chat = new SlackChat(slack, users);
+  const chat = new SlackChat(slack, users, h.runtime.deps.config);
   const person = await chat.findPerson('bob@acme.test', ACME.team);
   expect(person).toEqual({
     platform: 'slack',

@@ -98,6 +98,14 @@ describe('defang', () => {
     );
   });
 
+  it('defangs any two-letter top-level domain, as linkifiers keep retired country codes (linkify-it links `0.An`)', () => {
+    expect(defang('0.An x.yu a.b.tp')).toBe('0[.]An x[.]yu a[.]b[.]tp');
+  });
+
+  it('never writes `[.]` where a parenthesis follows, which Markdown would read as a link', () => {
+    expect(defang('[x](https://evil.example).()')).toBe('[x](hxxps://evil[.]example).()');
+  });
+
   it('leaves text without hosts as it is', () => {
     const text = '199.241.229.197 v1.2.3 us-east-1 BitcoinTool.B!DNS report.pdf 3.14 e.g. i.e.';
     expect(defang(text)).toBe(text);

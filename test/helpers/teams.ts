@@ -2,10 +2,12 @@
  * A Teams harness: the analyst harness's store, queue and worker, the real Teams bot (the Teams SDK's
  * App) behind the real `POST /teams/messages` route, and the sandbox Teams tenant with its Bot Connector
  * stand-in, token endpoint and OpenID metadata, all on one real local server. Activities are signed by
- * the tenant's key as Teams signs them, so the SDK's own JWT validation runs on every request.
+ * the tenant's key as Teams signs them, so the SDK's own JWT validation runs on every request. The
+ * Teams adapter is in the chat registry (`deps.chats.teams`), so the worker's replies reach the stand-in.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createTeamsChat } from '../../src/chat/teams/adapter';
 import { createTeamsBot, TEAMS_MESSAGES_PATH, type TeamsBot } from '../../src/chat/teams/bot';
 import { teamsSettings } from '../../src/chat/teams/settings';
 import { bodyFromBytes } from '../../src/http/request';
@@ -63,8 +65,11 @@ export async function startTeamsHarness(configYaml = ''): Promise<TeamsHarness> 
     appId: SANDBOX_TEAMS.appId,
     appPassword: SANDBOX_TEAMS.appPassword,
   });
-  const bot = await createTeamsBot(teamsSettings({}, { sandbox: true, publicUrl: url })!, harness.deps);
+  const settings = teamsSettings({}, { sandbox: true, publicUrl: url })!;
+  const bot = await createTeamsBot(settings, harness.deps);
   parts.bot = bot;
+  // The worker's replies in Teams (lookups, response actions) go through the Teams adapter, as a root registers it.
+  harness.deps.chats = { ...harness.deps.chats, teams: createTeamsChat(settings, harness.deps) };
 
   const sender = new TeamsActivitySender({ tenant, publicUrl: url });
 

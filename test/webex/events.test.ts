@@ -22,6 +22,7 @@ import {
 } from '../../src/sandbox/webex-space';
 import type { AlertRecord } from '../../src/domain/alert';
 import { eventually } from '../helpers/eventually';
+import { rdapOnlyOffline } from '../helpers/offline-intel';
 import type { InProcessSandbox } from '../helpers/sandbox-server';
 import { ingestForWebex, settleWebex, startWebexProduct, webexSpaceOf } from '../helpers/webex-space';
 
@@ -241,19 +242,7 @@ describe('Ignore from a Webex card', () => {
 });
 
 describe('Analyst actions from Webex', () => {
-  beforeAll(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    // No intel keys: only RDAP answers, whatever the machine's environment holds.
-    for (const key of ['VIRUSTOTAL_API_KEY', 'ABUSEIPDB_API_KEY', 'URLHAUS_API_KEY']) delete process.env[key];
-  });
-  afterEach(() => {
-    nock.cleanAll();
-  });
-  afterAll(() => {
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  rdapOnlyOffline();
 
   it("Enrich looks the alert's indicators up through the same lookup job and threads the results under the card", async () => {
     const { alert, cardId } = await alertWithCard('aws/guardduty-iamuser-toripcaller.json', 'webex-enrich');

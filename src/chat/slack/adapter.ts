@@ -14,18 +14,26 @@ import type {
   ChatPerson,
   ChatPort,
   FormContext,
+  SlashCommandAnswers,
   ThreadNote,
 } from '../port';
+import type { Config } from '../../config/config';
 import type { SlackDelivery } from '../../slack/delivery';
+import { postToResponseUrl } from '../../slack/response-url';
 import type { SlackUserDirectory } from '../../slack/users';
 
-export class SlackChat implements ChatPort {
+/** What decides which response URLs Hivewire posts to (src/slack/response-url.ts). */
+export type ResponseUrlTrust = Pick<Config, 'sandbox' | 'publicUrl' | 'slack'>;
+
+export class SlackChat implements ChatPort, SlashCommandAnswers {
   readonly platform = 'slack' as const;
   readonly editsAlerts = true;
 
   constructor(
     private readonly delivery: SlackDelivery,
     private readonly users: Pick<SlackUserDirectory, 'userIdForEmail'>,
+    /** The config a response URL is checked against before anything is posted to it. */
+    private readonly responseUrls: ResponseUrlTrust,
     /** The request path's client (views.open must answer within the click's 3 seconds). */
     private readonly client: WebClient = delivery.client,
   ) {}
@@ -44,6 +52,11 @@ export class SlackChat implements ChatPort {
 
   tellPrivately(root: ChatMessageRef, person: ChatPerson, note: ThreadNote): Promise<void> {
     return this.delivery.ephemeral(root.channel, person.id, threadNoteReply(note), root.messageId);
+  }
+
+  /** On the command's response URL, checked again here: it came through the queue. */
+  answerCommand(responseUrl: string, note: ThreadNote): Promise<void> {
+    return postToResponseUrl(responseUrl, threadNoteReply(note), this.responseUrls);
   }
 
   async openForm(context: FormContext, form: ChatForm): Promise<void> {

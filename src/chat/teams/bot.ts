@@ -95,6 +95,7 @@ function speakerOf(activity: TeamsActivity, api: ApiClient): TeamsSpeaker {
   return {
     id: activity.from.id,
     ...(activity.from.aadObjectId ? { aadObjectId: activity.from.aadObjectId } : {}),
+    ...(activity.from.name ? { name: activity.from.name } : {}),
     email: async () => {
       const conversation = activity.conversation.id.split(';')[0]!;
       const member = await api.conversations
@@ -182,9 +183,15 @@ export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps
     if (!read) return;
     // In a channel the bot only receives messages that @mention it; the mention is not the command.
     const text = stripMentionsText(activity, { accountId: read.recipient.id }) ?? '';
-    const card = await runTeamsCommand(text, speakerOf(read, api), read.channelData?.team?.id, deps);
     // The answer goes in the mention's reply chain (a channel conversation id names its thread's root).
     const [conversation, root = read.id] = read.conversation.id.split(';messageid=');
+    const card = await runTeamsCommand(
+      text,
+      speakerOf(read, api),
+      read.channelData?.team?.id,
+      root ? { channel: conversation!, messageId: root } : undefined,
+      deps,
+    );
     const thread = root ? toThreadedConversationId(conversation!, root) : conversation!;
     await api.conversations.activities(thread).create(teamsMessage(card) as never);
   });

@@ -48,8 +48,16 @@ const NOT_OPEN = {
   'unknown-alert': 'Hivewire does not know this alert (it may come from another installation).',
 } as const;
 
-async function createCase(fingerprint: string, person: string, deps: TeamsBotDeps) {
-  const result = await requestEscalation({ fingerprint, userId: person, platform: 'teams' }, deps);
+async function createCase(fingerprint: string, speaker: TeamsSpeaker, deps: TeamsBotDeps) {
+  const result = await requestEscalation(
+    {
+      fingerprint,
+      userId: speaker.aadObjectId ?? speaker.id,
+      ...(speaker.name ? { userName: speaker.name } : {}),
+      platform: 'teams',
+    },
+    deps,
+  );
   deps.logger.info('create case clicked', { platform: 'teams', fingerprint, outcome: result.outcome });
   switch (result.outcome) {
     case 'requested':
@@ -89,7 +97,7 @@ async function submitIgnore(
   return cardAnswer(renderTeamsAlert(result.alert, deps.config).attachments[0].content);
 }
 
-/** Enrich: the alert's indicators looked up by the worker, as Slack's button does. */
+/** Enrich: the alert's indicators looked up by the worker, as Slack's button does; the results go in its Teams reply chain. */
 async function enrich(fingerprint: string, person: string, deps: TeamsBotDeps) {
   const alert = await deps.store.getAlert(fingerprint);
   if (!alert) return answer(NOT_OPEN['unknown-alert']);
@@ -100,7 +108,7 @@ async function enrich(fingerprint: string, person: string, deps: TeamsBotDeps) {
     kind: 'lookup',
     targets,
     userId: person,
-    reply: { to: 'thread', fingerprint },
+    reply: { to: 'thread', fingerprint, platform: 'teams' },
     requestedAt: deps.now().toISOString(),
   });
   return answer(`Looking up ${targets.length === 1 ? '1 indicator' : `${targets.length} indicators`}…`);
@@ -161,6 +169,8 @@ async function responseAction(
       userId: person,
       actor: { kind: 'teams', id: person },
       allowed: await isTeamsAdmin(speaker, deps.config),
+      platform: 'teams',
+      ...(speaker.name ? { userName: speaker.name } : {}),
     },
     deps,
   );
@@ -190,7 +200,7 @@ export async function handleCardAction(
   const { action, fingerprint } = data;
   switch (action) {
     case CREATE_CASE:
-      return createCase(fingerprint, person, deps);
+      return createCase(fingerprint, speaker, deps);
     case IGNORE: {
       const checked = await checkIgnorable(fingerprint, deps);
       if (checked.outcome !== 'ignorable') return answer(NOT_OPEN[checked.outcome]);

@@ -1,12 +1,20 @@
 /**
- * `@Hivewire threshold [LEVEL] | case <number> | help` in a Teams channel: the same command line as
+ * `@Hivewire threshold [LEVEL] | case <number> | lookup <values…> | help` in a Teams channel: the same command line as
  * Slack's `/hivewire` (parsed by the same parser), run by the same use cases, answered with a card in
  * the mention's reply chain. Who may change settings: `teams.admins` in the config file, by Entra object
  * id or email, as `slack.admins` decides on Slack. A customer's own team (`customers.<c>.teams.team`)
- * sees and sets that customer's threshold and finds that customer's cases only.
+ * sees and sets that customer's threshold and finds that customer's cases only. A lookup is queued (the
+ * services take seconds) and its results posted by the worker in the mention's reply chain.
  */
 import type { ThresholdChange, ThresholdView } from '../../domain/threshold';
-import { teamsHelp, teamsNoteCard, teamsText, type TeamsCard } from '../../../cards/teams';
+import {
+  teamsHelp,
+  teamsLookupStarted,
+  teamsNoteCard,
+  teamsNothingToLookUp,
+  teamsText,
+  type TeamsCard,
+} from '../../../cards/teams';
 import { openUrl } from '../../../cards/core';
 import { trustedCaseUrl } from '../../../blocks/case-link';
 import { readThreshold, setThreshold } from '../../alerts/threshold';
@@ -15,13 +23,17 @@ import { organisationsSeenFrom } from '../../enrich/tenancy';
 import type { Config } from '../../config/config';
 import type { Deps } from '../../wiring/deps';
 import { parseCommand } from '../../slack/listeners/command';
+import { lookupTargetsFromText } from '../../lookups/targets';
+import type { TeamsMessageRef } from './delivery';
 
-export type TeamsCommandDeps = Pick<Deps, 'store' | 'config' | 'logger'>;
+export type TeamsCommandDeps = Pick<Deps, 'store' | 'config' | 'logger' | 'queue' | 'now'>;
 
 /** Who is speaking, as Teams names them; `email` is asked of the connector only when the admins list needs it. */
 export interface TeamsSpeaker {
   aadObjectId?: string;
   id: string;
+  /** Their display name (the activity's `from.name`): how replies name them, the ids being unreadable. */
+  name?: string;
   email?: () => Promise<string | undefined>;
 }
 
@@ -60,11 +72,15 @@ function thresholdChanged(change: ThresholdChange): TeamsCard {
   }
 }
 
-/** Runs the command in `text` (the mention already taken out) from `speaker` in team `teamId`. */
+/**
+ * Runs the command in `text` (the mention already taken out) from `speaker` in team `teamId`; `thread`
+ * is the reply chain the answer goes in (a lookup's results follow there).
+ */
 export async function runTeamsCommand(
   text: string,
   speaker: TeamsSpeaker,
   teamId: string | undefined,
+  thread: TeamsMessageRef | undefined,
   deps: TeamsCommandDeps,
 ): Promise<TeamsCard> {
   const command = parseCommand(text);
@@ -111,10 +127,22 @@ export async function runTeamsCommand(
         url ? [openUrl('Open in TheHive', url)] : [],
       );
     }
-    case 'lookup':
+    case 'lookup': {
+      const { targets, skipped } = lookupTargetsFromText(command.text);
+      if (targets.length === 0) return teamsNothingToLookUp(skipped);
+      if (!thread)
+        return teamsNoteCard(['A lookup is answered in a reply chain: @mention Hivewire in a channel.']);
+      await deps.queue.enqueue({
+        kind: 'lookup',
+        targets,
+        userId: speaker.aadObjectId ?? speaker.id,
+        reply: { to: 'chat', platform: 'teams', ...thread },
+        requestedAt: deps.now().toISOString(),
+      });
+      deps.logger.info('lookup queued', { platform: 'teams', count: targets.length });
+      return teamsLookupStarted(targets.length, skipped);
+    }
     case 'sla':
-      return teamsNoteCard([
-        `${command.kind} is on Slack's /hivewire for now; in Teams: threshold, case, help.`,
-      ]);
+      return teamsNoteCard([`sla is on Slack's /hivewire for now; in Teams: threshold, case, lookup, help.`]);
   }
 }

@@ -15,10 +15,10 @@ import { ignoreFormCard } from '../../../cards/forms';
 import {
   cardMessage,
   webexMention,
-  webexNote,
   WEBEX_CARD_VERSION,
   type WebexMessageContent,
 } from '../../../cards/webex';
+import { webexNote } from '../../../cards/webex-notes';
 import type { Config } from '../../config/config';
 import type {
   AlertView,

@@ -208,12 +208,7 @@ async function onCardSubmitted(
       else if (targets.length === 0)
         await tell('This alert has no indicators to look up (public IPs, domains, URLs or hashes).');
       else {
-        await queueLookup(
-          targets,
-          person,
-          { roomId: root.roomId, parentId: root.messageId, fingerprint },
-          deps,
-        );
+        await queueLookup(targets, person, { to: 'thread', fingerprint, platform: 'webex' }, deps);
         await chat.reply(root, webexLookupStarted(person, targets.length, []));
       }
       return;
@@ -239,14 +234,14 @@ async function onCardSubmitted(
 async function queueLookup(
   targets: ReturnType<typeof lookupTargetsOfAlert>,
   personId: string,
-  thread: { roomId: string; parentId: string; fingerprint?: string },
+  reply: JobOf<'lookup'>['reply'],
   deps: WebexEventDeps,
 ): Promise<void> {
   await deps.queue.enqueue({
     kind: 'lookup',
     targets,
     userId: personId,
-    reply: { to: 'webex', ...thread },
+    reply,
     requestedAt: deps.now().toISOString(),
   });
 }
@@ -350,7 +345,12 @@ async function onMessage(
         await chat.reply(root, webexNothingToLookUp(skipped));
         return;
       }
-      await queueLookup(targets, person.id, { roomId: root.roomId, parentId: root.messageId }, deps);
+      await queueLookup(
+        targets,
+        person.id,
+        { to: 'chat', platform: 'webex', channel: root.roomId, messageId: root.messageId },
+        deps,
+      );
       await chat.reply(root, webexLookupStarted(person.id, targets.length, skipped));
       return;
     }

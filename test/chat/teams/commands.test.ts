@@ -5,12 +5,18 @@
  * stand-in, or as the click's private answer. Admins are `teams.admins`, by Entra object id or by
  * email (the email read from the team's roster through the connector); refusals are audited.
  */
-import { ASK_USER, ENRICH } from '../../../blocks/actions';
+import nock from 'nock';
+import { ASK_USER, CREATE_CASE, ENRICH, IGNORE_MODAL } from '../../../blocks/actions';
 import { responseActionId } from '../../../blocks/analyst/actions';
 import { SETTINGS_AUDIT_KEY } from '../../../src/alerts/threshold';
+import { alertView } from '../../../src/alerts/render';
+import { LOOKUPS_AUDIT_KEY } from '../../../src/lookups/lookup';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, type TeamsPerson } from '../../../src/sandbox/teams-tenant';
 import { makeAlertRecord } from '../../helpers/alerts';
 import { THEHIVE_URL } from '../../helpers/analyst';
+import { rdapOnlyOffline } from '../../helpers/offline-intel';
+import { mockSlack, mockTheHive } from '../../helpers/escalation';
+import { theHiveAlert, theHiveCase } from '../../clients/thehive/fixtures';
 import { startTeamsHarness, type TeamsHarness } from '../../helpers/teams';
 
 const [alice, bob, carol] = SANDBOX_TEAMS_PEOPLE as [TeamsPerson, TeamsPerson, TeamsPerson];
@@ -35,7 +41,10 @@ afterEach(async () => {
 });
 
 /** `person` @mentions the bot in the alerts channel with `words`; resolves to the bot's reply's texts. */
-async function mention(person: TeamsPerson, words: string): Promise<{ texts: string[]; json: string }> {
+async function mention(
+  person: TeamsPerson,
+  words: string,
+): Promise<{ texts: string[]; json: string; id: string }> {
   const tag = `<at>${SANDBOX_TEAMS.botName}</at>`;
   const activity = h.channelActivity(person, {
     type: 'message',
@@ -52,7 +61,12 @@ async function mention(person: TeamsPerson, words: string): Promise<{ texts: str
   expect((await h.send(activity)).status).toBe(200);
   const replies = h.tenant.history(channel).slice(before);
   expect(replies).toEqual([expect.objectContaining({ replyToId: activity.id })]);
-  const json = JSON.stringify(replies[0]!.attachments);
+  return { ...textsOf(replies[0]!), id: activity.id as string };
+}
+
+/** The TextBlock texts of a card Hivewire sent, and the card's JSON. */
+function textsOf(activity: { attachments?: unknown }): { texts: string[]; json: string } {
+  const json = JSON.stringify(activity.attachments);
   const texts = [...json.matchAll(/"type":"TextBlock","text":"((?:[^"\\]|\\.)*)"/g)].map(
     (match) => JSON.parse(`"${match[1]}"`) as string,
   );
@@ -136,7 +150,7 @@ test('Enrich and Ask the user queue the same jobs as Slack’s buttons, answerin
       kind: 'lookup',
       targets: [{ dataType: 'ip', value: '198.51.100.23' }],
       userId: carol.aadObjectId,
-      reply: { to: 'thread', fingerprint: alert.fingerprint },
+      reply: { to: 'thread', fingerprint: alert.fingerprint, platform: 'teams' },
     }),
   );
   expect(await click(carol, ASK_USER, alert.fingerprint)).toBe(
@@ -177,4 +191,133 @@ test('a response action runs for a Teams admin only; both clicks are audited', a
     ['response-action-refused', { kind: 'teams', id: carol.aadObjectId }],
     ['response-action-requested', { kind: 'teams', id: bob.aadObjectId }],
   ]);
+});
+
+describe('what the worker answers goes in the Teams reply chain it was asked in', () => {
+  rdapOnlyOffline();
+
+  /** The alert, posted as a card in the channel by the Teams adapter, and stored with that post. */
+  async function postedAlert() {
+    expect((await h.send(h.installation(alice))).status).toBe(200);
+    const alert = makeAlertRecord({ state: 'open' });
+    const messageId = await h.deps.chats.teams!.postAlert(channel, alertView(alert, h.config));
+    await h.seedAlert({ ...alert, posts: { teams: { channel, messageId } } });
+    return { alert, messageId };
+  }
+
+  /** What Hivewire replied under `root` in the channel, oldest first. */
+  const repliesTo = (root: string) =>
+    h.tenant
+      .history(channel)
+      .filter((activity) => activity.replyToId === root)
+      .map((activity) => textsOf(activity));
+
+  test('@Hivewire lookup: started in the reply chain, results there from the worker, private addresses left out', async () => {
+    const asked = await mention(carol, 'lookup evil-example[.]com 10.1.2.3');
+    expect(asked.texts).toEqual([
+      '🔎 Looking up 1 indicator… the results follow in this reply chain. Not looked up: 10.1.2.3 (private address).',
+    ]);
+    expect(h.jobs).toEqual([
+      expect.objectContaining({
+        kind: 'lookup',
+        targets: [{ dataType: 'domain', value: 'evil-example.com' }],
+        userId: carol.aadObjectId,
+        reply: { to: 'chat', platform: 'teams', channel, messageId: asked.id },
+      }),
+    ]);
+    const rdap = nock('https://rdap.org')
+      .get('/domain/evil-example.com')
+      .reply(200, { ldhName: 'evil-example.com', entities: [], events: [] });
+
+    await h.runJobs();
+
+    expect(rdap.isDone()).toBe(true);
+    const replies = repliesTo(asked.id);
+    expect(replies).toHaveLength(2);
+    expect(replies[1]!.texts).toEqual([
+      '🔎 **Threat-intel lookup** · 1 indicators, 0 flagged',
+      '**Domain** evil-example[.]com\n- **RDAP**: registered, no details',
+      'Sources: RDAP · set VIRUSTOTAL_API_KEY, ABUSEIPDB_API_KEY or URLHAUS_API_KEY to add a service',
+    ]);
+    const audit = await h.deps.store.listAudit(LOOKUPS_AUDIT_KEY);
+    expect(audit.map((event) => [event.action, event.actor])).toEqual([
+      ['lookup', { kind: 'teams', id: carol.aadObjectId }],
+    ]);
+    expect((await mention(carol, 'lookup 10.0.0.1')).texts).toEqual([
+      'Nothing to look up: give public IPs, domains, URLs or hashes, e.g. @Hivewire lookup 203.0.113.7 evil.example. Not looked up: 10.0.0.1 (private address).',
+    ]);
+  });
+
+  test('Enrich: the results go in the alert’s Teams reply chain, not to its Slack thread', async () => {
+    const { alert, messageId } = await postedAlert();
+    const slack = nock('https://slack.com').post('/api/chat.postMessage').reply(200, { ok: true, ts: '1.2' });
+    const rdap = nock('https://rdap.org').get('/ip/198.51.100.23').reply(404, {});
+    expect(await click(carol, ENRICH, alert.fingerprint)).toBe('Looking up 1 indicator…');
+
+    await h.runJobs();
+
+    expect(rdap.isDone()).toBe(true);
+    expect(slack.isDone()).toBe(false);
+    expect(repliesTo(messageId).map((reply) => reply.texts)).toEqual([
+      [
+        '🔎 **Threat-intel lookup** · 1 indicators, 0 flagged',
+        '**IP** 198.51.100.23\n- **RDAP**: no registry knows this address',
+        'Sources: RDAP · set VIRUSTOTAL_API_KEY, ABUSEIPDB_API_KEY or URLHAUS_API_KEY to add a service',
+      ],
+    ]);
+  });
+
+  test('a response action’s result goes in the alert’s Teams reply chain', async () => {
+    const { alert, messageId } = await postedAlert();
+    const lambda = nock('https://lambda.eu-west-1.amazonaws.com')
+      .post(`/2015-03-31/functions/${encodeURIComponent(ISOLATE)}/invocations`)
+      .reply(200, { isolated: 'i-0abc' });
+    expect(await click(bob, responseActionId('isolate'), alert.fingerprint)).toBe(
+      "Running Isolate instance… the result goes in the alert's thread.",
+    );
+
+    await h.runJobs();
+
+    expect(lambda.isDone()).toBe(true);
+    expect(repliesTo(messageId).map((reply) => reply.texts)).toEqual([
+      [`✅ **Isolate instance** (run by ${bob.name}) succeeded: {"isolated":"i-0abc"}`],
+    ]);
+  });
+
+  test('replies name Teams people by their display name, not their object id: case opened by …, ignored by …', async () => {
+    const { alert, messageId } = await postedAlert();
+    mockSlack();
+    mockTheHive((request) =>
+      request.path === '/api/v1/alert'
+        ? [201, theHiveAlert({ sourceRef: alert.fingerprint })]
+        : request.path === '/api/v1/alert/~4096/case'
+          ? [201, theHiveCase()]
+          : [404, { type: 'NotFoundError', message: `${request.path} not found` }],
+    );
+    expect(await click(alice, CREATE_CASE, alert.fingerprint)).toBe('Creating the case…');
+    expect(h.jobs).toEqual([expect.objectContaining({ kind: 'create-case', userName: alice.name })]);
+    await h.runJobs();
+    expect(repliesTo(messageId).map((reply) => reply.texts)).toEqual([
+      [
+        `📁 Case #42 opened in TheHive by Alice (SOC analyst) with ${alert.finding.observables.length} observables`,
+      ],
+    ]);
+
+    const other = makeAlertRecord({ state: 'open', fingerprint: 'gd-teams-ignored' });
+    const otherId = await h.deps.chats.teams!.postAlert(channel, alertView(other, h.config));
+    await h.seedAlert({ ...other, posts: { teams: { channel, messageId: otherId } } });
+    const data = { action: IGNORE_MODAL, fingerprint: other.fingerprint, reason: 'expected-activity' };
+    const submitted = await h.send(
+      h.channelActivity(bob, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: IGNORE_MODAL, data } },
+      }),
+    );
+    expect(submitted.status).toBe(200);
+    await h.runJobs();
+    expect(repliesTo(otherId).map((reply) => reply.texts)).toEqual([
+      ['🙈 Ignored by Bob (SOC lead): Expected activity'],
+    ]);
+  });
 });

@@ -173,7 +173,9 @@ test('Ignore answers the clicker with the reason form; submitting it ignores the
     type: 'application/vnd.microsoft.card.adaptive',
     value: { version: '1.5' },
   });
-  expect(JSON.stringify(done.body)).toContain('Ignored by');
+  // The card names the person by their Teams name, not their Entra object id.
+  expect(JSON.stringify(done.body)).toContain(`Ignored by ${alice.name}`);
+  expect(JSON.stringify(done.body)).not.toContain(alice.aadObjectId);
   expect(JSON.stringify(done.body)).not.toMatch(/[^\\]<at>/);
   expect(await h.deps.store.getAlert(alert.fingerprint)).toMatchObject({
     state: 'ignored',
