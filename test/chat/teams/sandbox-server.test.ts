@@ -26,6 +26,15 @@ afterAll(async () => {
   await product.close();
 });
 
+/** A click on a card in the console's Teams view, as its page sends it. */
+function consoleClick(body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${product.config.publicUrl}/sandbox/teams/console/click`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
 test('a forged install is refused, the sandbox’s own install keeps the reference', async () => {
   const { sandbox, runtime } = product;
   const forger = new SandboxTeamsTenant();
@@ -62,15 +71,11 @@ test('the console’s Teams channel is served with the adaptivecards renderer; i
   const { version: _version, ...record } = alert;
   await runtime.deps.store.createAlert(record);
   const click = (person: string) =>
-    fetch(`${product.config.publicUrl}/sandbox/teams/console/click`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        person,
-        replyToId: '1',
-        verb: CREATE_CASE,
-        data: { action: CREATE_CASE, fingerprint: alert.fingerprint },
-      }),
+    consoleClick({
+      person,
+      replyToId: '1',
+      verb: CREATE_CASE,
+      data: { action: CREATE_CASE, fingerprint: alert.fingerprint },
     });
   const answer = await click(SANDBOX_TEAMS_PEOPLE[1]!.aadObjectId);
   expect(await answer.json()).toEqual({
@@ -122,16 +127,12 @@ test('the console shows the bot’s 1:1 chats; a click there answers "was this y
     activities: [expect.objectContaining({ id: question.messageId })],
   });
   const click = (person: string) =>
-    fetch(`${product.config.publicUrl}/sandbox/teams/console/click`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        person,
-        replyToId: question.messageId,
-        verb: TRIAGE_YES,
-        data: { action: TRIAGE_YES, id: record.id },
-        conversation: question.channel,
-      }),
+    consoleClick({
+      person,
+      replyToId: question.messageId,
+      verb: TRIAGE_YES,
+      data: { action: TRIAGE_YES, id: record.id },
+      conversation: question.channel,
     });
   const refused = await click(bob.aadObjectId);
   expect(refused.status).toBe(400);
