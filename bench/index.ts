@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   for (const kind of FINDING_KINDS) {
     const k = ingest.kinds[kind];
     console.log(
-      `${kind.padEnd(16)} ${formatSpread(k.findingsPerSecond).padStart(22)} findings/s   floor ${formatSpread(k.floorPerSecond).padStart(26)} findings/s   ${ratio(k.timesFloor).padStart(8)} the floor   DynamoDB requests/finding ${k.storeRequestsPerFinding.toFixed(2)}   Slack posts/finding ${k.slackPostsPerFinding.toFixed(2)}`,
+      `${kind.padEnd(16)} ${formatSpread(k.findingsPerSecond).padStart(22)} findings/s   floor ${formatSpread(k.floorPerSecond).padStart(26)} findings/s   ${ratio(k.timesFloor).padStart(8)} the floor   DynamoDB requests/finding ${k.storeRequestsPerFinding.toFixed(2)}   Slack posts/finding ${k.slackPostsPerFinding.toFixed(2)}   Slack calls/finding ${k.slackCallsPerFinding.toFixed(2)}   CPU ${k.cpuMsPerFinding.toFixed(2)} ms/finding`,
     );
   }
   const mixed = ingest.kinds.mixed;

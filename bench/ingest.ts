@@ -43,6 +43,13 @@ export interface IngestFigures {
       timesFloor: number;
       storeRequestsPerFinding: number;
       slackPostsPerFinding: number;
+      /** Every Slack Web API call, posts included (a `chat.getPermalink` per post was one). */
+      slackCallsPerFinding: number;
+      /**
+       * CPU time of this process per finding (ingest, dynalite and the Slack stand-in all run in it), over
+       * all runs: less swayed by other processes on a loaded machine than findings per second are.
+       */
+      cpuMsPerFinding: number;
     }
   >;
 }
@@ -117,8 +124,8 @@ export function startSlackStandIn(): Promise<{
       if (method === 'chat.postMessage') posts.count += 1;
       ts += 1;
       const body =
-        method === 'chat.getPermalink'
-          ? { ok: true, permalink: `https://bench.slack.com/archives/C0BENCH/p${ts}` }
+        method === 'auth.test'
+          ? { ok: true, url: 'https://bench.slack.com/', user_id: 'U0BENCH', bot_id: 'B0BENCH' }
           : { ok: true, channel: 'C0BENCH', ts: `1764064800.${String(ts).padStart(6, '0')}` };
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify(body));
@@ -265,13 +272,21 @@ export async function benchIngest(findingsPerRun: number, runs: number): Promise
     for (const kind of FINDING_KINDS) {
       const rates: number[] = [];
       const floors: number[] = [];
-      const [requestsBefore, postsBefore] = [requests.count, slackStandIn.posts.count];
+      const [requestsBefore, postsBefore, callsBefore] = [
+        requests.count,
+        slackStandIn.posts.count,
+        slackStandIn.calls.length,
+      ];
+      let cpuMicros = 0;
       for (let run = 0; run < runs; run += 1) {
         const bodies = bodiesFor(kind, run);
         floors.push(floorRate(bodies));
         const started = process.hrtime.bigint();
+        const cpuBefore = process.cpuUsage();
         await ingest(bodies);
         rates.push(bodies.length / (Number(process.hrtime.bigint() - started) / 1e9));
+        const cpu = process.cpuUsage(cpuBefore);
+        cpuMicros += cpu.user + cpu.system;
       }
       const findings = findingsPerRun * runs;
       const rate = spread(rates);
@@ -282,6 +297,8 @@ export async function benchIngest(findingsPerRun: number, runs: number): Promise
         timesFloor: floor.median / rate.median,
         storeRequestsPerFinding: (requests.count - requestsBefore) / findings,
         slackPostsPerFinding: (slackStandIn.posts.count - postsBefore) / findings,
+        slackCallsPerFinding: (slackStandIn.calls.length - callsBefore) / findings,
+        cpuMsPerFinding: cpuMicros / 1000 / findings,
       };
     }
     return { findingsPerRun, runs, kinds };

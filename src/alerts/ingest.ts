@@ -285,8 +285,8 @@ async function postRootMessage(
     );
     throw error;
   }
-  // Slack's own: the link the alert's other messages (digests, TheHive) point at.
-  const permalink = await deps.slack.permalink(claim.channel, ts);
+  // Slack's form of link, built without a call: the link the alert's other messages (digests, TheHive) point at.
+  const permalink = await deps.slack.rootPermalink(claim.channel, ts);
   const saved = await updateAlert(
     store,
     fingerprint,

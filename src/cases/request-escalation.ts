@@ -31,7 +31,7 @@ function isAbandoned(alert: AlertRecord, now: Date): boolean {
 }
 
 /**
- * Records an analyst's click: open → escalating (who, when), audit, and a `create-case` job. A click
+ * Records an analyst's click: open → escalating (who, when) with its audit event, and a `create-case` job. A click
  * on an abandoned escalation (see ESCALATION_ABANDONED_MS) requests it again.
  * Fast by design: it runs before Slack's 3-second deadline.
  */
@@ -43,17 +43,30 @@ export async function requestEscalation(
   const { store, queue } = deps;
   const now = deps.now();
   const at = now.toISOString();
-  const won = await updateAlert(store, input.fingerprint, (alert) =>
-    alert.state === 'open' || isAbandoned(alert, now)
-      ? {
-          ...alert,
-          state: 'escalating',
-          escalatedBy: input.userId,
-          escalatedByName: input.userName?.slice(0, 256),
-          escalatedAt: at,
-          lastError: undefined,
-        }
-      : undefined,
+  // The claim and its audit event in one write: the click's answer waits for every round trip.
+  const won = await updateAlert(
+    store,
+    input.fingerprint,
+    (alert) =>
+      alert.state === 'open' || isAbandoned(alert, now)
+        ? {
+            ...alert,
+            state: 'escalating',
+            escalatedBy: input.userId,
+            escalatedByName: input.userName?.slice(0, 256),
+            escalatedAt: at,
+            lastError: undefined,
+          }
+        : undefined,
+    {
+      events: [
+        {
+          fingerprint: input.fingerprint,
+          actor: { kind: input.platform ?? 'slack', id: input.userId },
+          action: 'escalation-requested',
+        },
+      ],
+    },
   );
   if (!won) {
     const alert = await store.getAlert(input.fingerprint);
@@ -62,11 +75,6 @@ export async function requestEscalation(
     if (alert.state === 'ignored') return { outcome: 'ignored', alert };
     return { outcome: 'in-progress', alert };
   }
-  await store.appendAudit({
-    fingerprint: input.fingerprint,
-    actor: { kind: input.platform ?? 'slack', id: input.userId },
-    action: 'escalation-requested',
-  });
   try {
     await queue.enqueue({
       kind: 'create-case',

@@ -24,6 +24,12 @@ export const SANDBOX_DEFAULTS = {
   slackStateSecret: 'sandbox-state-secret',
   /** 32 bytes, base64: the sandbox's installations are encrypted like real ones, with a key anyone can read. */
   slackInstallationKey: 'c2FuZGJveC1pbnN0YWxsYXRpb24ta2V5LTMyLWJ5dGU=',
+  /**
+   * The sandbox's Slack workspaces' domains (its own, then the one an install can pick): its stand-in
+   * answers `auth.test` with `https://<domain>.slack.com/`, as Slack does, and permalinks built from
+   * those URLs are read back as the console's (alerts/links.ts).
+   */
+  slackWorkspaceDomains: ['hivewire-sandbox', 'globex-sandbox'],
 } as const;
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;

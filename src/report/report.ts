@@ -12,6 +12,7 @@ import { reportConfirmation, reportFailedNotice } from '../../blocks/analyst/rep
 import type { Reply } from '../../blocks/replies';
 import { errorMessage } from '../observability/logger';
 import { ingestFinding } from '../alerts/ingest';
+import { withCurrentLinks } from '../alerts/links';
 import { theHiveAlertFor } from '../cases/case-content';
 import { isDuplicateAlert } from '../../clients/thehive/client';
 import type { Deps } from '../wiring/deps';
@@ -112,8 +113,10 @@ export async function fileReport(job: JobOf<'report'>, deps: Deps): Promise<void
       details: { sourceRef: finding.sourceId, permalink, severity: job.severity, customer: job.customer },
     });
   }
-  const alert = recorded?.after ?? (await deps.store.getAlert(finding.fingerprint));
-  if (!alert) throw new Error(`reported message ${finding.sourceId}: its alert was not kept`);
+  const stored = recorded?.after ?? (await deps.store.getAlert(finding.fingerprint));
+  if (!stored) throw new Error(`reported message ${finding.sourceId}: its alert was not kept`);
+  // Its links as they read today (in the sandbox, its Slack permalink leads into the console).
+  const alert = withCurrentLinks(stored, deps.config);
 
   const route = routeFor(alert.finding, deps.config);
   const input = theHiveAlertFor(

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OauthV2AccessResponse } from '@slack/web-api';
+import { SANDBOX_DEFAULTS } from '../config/config';
 import { readBody, requestTarget } from './http';
 import { SANDBOX_BOT, SlackPlatformError } from './slack-workspace';
 
@@ -17,7 +18,7 @@ const CODE_LIFETIME_MS = 10 * 60 * 1000;
 
 /** The workspaces an install can pick, besides the one the sandbox's own token belongs to. */
 export const INSTALLABLE_WORKSPACES = [
-  { id: 'T0SANDBOX2', name: 'Globex (sandbox)', domain: 'globex-sandbox' },
+  { id: 'T0SANDBOX2', name: 'Globex (sandbox)', domain: SANDBOX_DEFAULTS.slackWorkspaceDomains[1] },
 ] as const;
 
 export interface SlackOAuthOptions {

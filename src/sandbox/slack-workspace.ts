@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { SANDBOX_DEFAULTS } from '../config/config';
 import { checkBlocks, type Block } from './block-kit-check';
 import { StateFile } from './state-file';
 
@@ -31,7 +32,7 @@ export interface SandboxUser {
 
 export const SANDBOX_TEAM = {
   id: 'T0SANDBOX',
-  domain: 'hivewire-sandbox',
+  domain: SANDBOX_DEFAULTS.slackWorkspaceDomains[0],
   name: 'Hivewire Sandbox',
 } as const;
 

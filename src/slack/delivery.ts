@@ -5,6 +5,7 @@
  */
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { ALERT_EVENT_TYPE } from '../../blocks/actions';
+import { slackPermalink } from '../domain/slack-permalink';
 import type { CallObserver } from '../observability/metrics';
 
 /** A Slack message as the builders in `blocks/` produce it. */
@@ -118,8 +119,16 @@ function untilAborted<T>(run: () => Promise<T>, signal: AbortSignal): Promise<T>
   });
 }
 
+/** What `auth.test` tells of a workspace's bot token that this client uses: the bot's id, the workspace's URL. */
+interface BotIdentity {
+  bot_id?: string;
+  url?: string;
+}
+
 export class SlackDelivery {
   private readonly lastPost = new Map<string, Promise<void>>();
+  /** `auth.test`'s answer per bot token ('' for the client's own), asked once: neither changes while a process runs. */
+  private readonly identities = new Map<string, Promise<BotIdentity>>();
 
   /**
    * @param client a WebClient built with `workerClientOptions`
@@ -272,7 +281,7 @@ export class SlackDelivery {
   ): Promise<string | undefined> {
     try {
       const workspace = await this.workspace(args.channel!);
-      const { bot_id: botId } = await this.client.auth.test(workspace);
+      const { bot_id: botId } = await this.identity(workspace);
       if (!botId) return undefined;
       let pages = 0;
       for await (const page of this.client.paginate(method, {
@@ -320,6 +329,32 @@ export class SlackDelivery {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * A root message's permalink, built as Slack builds it from the workspace's URL (asked of `auth.test`
+   * once per workspace), so posting an alert costs no `chat.getPermalink` round trip. Undefined when
+   * Slack will not say the URL. A thread reply's permalink carries its thread: ask `permalink` for one.
+   */
+  async rootPermalink(channel: string, ts: string, team?: string): Promise<string | undefined> {
+    try {
+      const { url } = await this.identity(await this.workspace(channel, team));
+      return url ? slackPermalink(url, channel, ts) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `auth.test` for the workspace's token, asked once; a failed answer is forgotten, so the next call asks again. */
+  private identity(workspace: { token?: string }): Promise<BotIdentity> {
+    const key = workspace.token ?? '';
+    let known = this.identities.get(key);
+    if (!known) {
+      known = this.call('auth.test', () => this.client.auth.test(workspace));
+      this.identities.set(key, known);
+      known.catch(() => this.identities.delete(key));
+    }
+    return known;
   }
 
   /** Shows a message to one user only. */

@@ -41,6 +41,8 @@ responseActions:
 const ROOT_TS = '1795582800.000100';
 const BOT_ID = 'B0HIVEWIRE';
 const REPLY_TS = '1795582900.000200';
+/** The workspace's URL, as `auth.test` answers it; the permalink is built from it as Slack builds its own. */
+const WORKSPACE_URL = 'https://example.slack.com/';
 const PERMALINK = 'https://example.slack.com/archives/C0ACME/p1795582800000100';
 
 interface SlackCall {
@@ -69,9 +71,9 @@ function mockSlack(): void {
         return [200, { ok: true, channel: form.channel, ts: ROOT_TS }];
       }
       if (method === 'chat.postMessage') return [200, { ok: true, channel: form.channel, ts: REPLY_TS }];
-      if (method === 'chat.getPermalink') return [200, { ok: true, permalink: PERMALINK }];
       if (method === 'conversations.history') return [200, { ok: true, messages: history, has_more: false }];
-      if (method === 'auth.test') return [200, { ok: true, user_id: 'U0HIVEWIRE', bot_id: BOT_ID }];
+      if (method === 'auth.test')
+        return [200, { ok: true, url: WORKSPACE_URL, user_id: 'U0HIVEWIRE', bot_id: BOT_ID }];
       return [200, { ok: true, channel: form.channel, ts: form.ts }];
     });
 }
@@ -100,8 +102,13 @@ async function ignore(fingerprint: string): Promise<void> {
   }));
 }
 
-/** The calls of a post that first looks for an earlier unconfirmed one (this bot's id, the channel's history). */
-const LOOKED_UP_THEN_POSTED = ['auth.test', 'conversations.history', 'chat.postMessage', 'chat.getPermalink'];
+/**
+ * The calls of a post that first looks for an earlier unconfirmed one (this bot's id, the channel's
+ * history), in a process that has not yet asked Slack who the bot is (`auth.test`, asked once).
+ */
+const LOOKED_UP_THEN_POSTED = ['auth.test', 'conversations.history', 'chat.postMessage'];
+/** The same in a process that already knows the bot (and its workspace's URL). */
+const LOOKED_UP_THEN_POSTED_KNOWN = ['conversations.history', 'chat.postMessage'];
 
 const methods = () => calls.map(({ method, body }) => (body.thread_ts ? `${method} (thread)` : method));
 
@@ -121,13 +128,13 @@ afterEach(async () => {
 });
 
 describe('a new finding', () => {
-  it("posts once to its customer's channel, without unfurls, with the alert metadata, then asks for the permalink", async () => {
+  it("posts once to its customer's channel, without unfurls, with the alert metadata, and builds its permalink from the workspace's URL", async () => {
     const finding = normalised();
     await expect(ingestFinding(finding, harness.deps)).resolves.toEqual({
       fingerprint: finding.fingerprint,
       outcome: 'posted',
     });
-    expect(methods()).toEqual(['chat.postMessage', 'chat.getPermalink']);
+    expect(methods()).toEqual(['chat.postMessage', 'auth.test']);
     const post = calls[0]!.body;
     expect(post.channel).toBe('C0ACME');
     expect(post.unfurl_links).toBe('false');
@@ -136,7 +143,6 @@ describe('a new finding', () => {
       event_payload: { fingerprint: finding.fingerprint, state: 'open' },
     });
     expect(seenIn(calls[0]!)).toBe('seen 12 times');
-    expect(calls[1]!.body).toMatchObject({ channel: 'C0ACME', message_ts: ROOT_TS });
     expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({
       channel: 'C0ACME',
       ts: ROOT_TS,
@@ -144,6 +150,17 @@ describe('a new finding', () => {
       count: 12,
       state: 'open',
     });
+  });
+
+  it('costs one Slack call each once the workspace is known: no chat.getPermalink round trip per finding', async () => {
+    const first = normalised();
+    await ingestFinding(first, harness.deps);
+    calls = [];
+    const others = ['gd-0a1b2c3d4e5f6a7b', 'gd-1a1b2c3d4e5f6a7b', 'gd-2a1b2c3d4e5f6a7b'];
+    for (const fingerprint of others) await ingestFinding(normalised({ fingerprint }), harness.deps);
+    expect(methods()).toEqual(others.map(() => 'chat.postMessage'));
+    for (const fingerprint of others)
+      expect((await harness.deps.store.getAlert(fingerprint))?.permalink).toBe(PERMALINK);
   });
 
   it('carries the response actions configured for its type, and none for other types', async () => {
@@ -163,7 +180,7 @@ describe('a new finding', () => {
 
   it('goes to the default channel when its account belongs to no configured customer', async () => {
     await ingestFinding(normalised({ accountId: '444455556666' }), harness.deps);
-    expect(methods()).toEqual(['chat.postMessage', 'chat.getPermalink']);
+    expect(methods()).toEqual(['chat.postMessage', 'auth.test']);
     expect(calls[0]!.body.channel).toBe('C0SECOPS');
   });
 
@@ -181,7 +198,7 @@ describe('a new finding', () => {
     await harness.deps.store.putSetting(THRESHOLD_SETTING, 'LOW');
     const result = await ingestFinding(normalised({ severity: 'LOW' }), harness.deps);
     expect(result.outcome).toBe('posted');
-    expect(methods()).toEqual(['chat.postMessage', 'chat.getPermalink']);
+    expect(methods()).toEqual(['chat.postMessage', 'auth.test']);
   });
 });
 
@@ -319,7 +336,7 @@ describe('when Slack refuses the post', () => {
     postMode = 'ok';
     calls = [];
     await ingestFinding(finding, harness.deps);
-    expect(methods()).toEqual(['auth.test', 'conversations.history', 'chat.getPermalink']);
+    expect(methods()).toEqual(['auth.test', 'conversations.history']);
     expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({
       ts: ROOT_TS,
       permalink: PERMALINK,
@@ -346,7 +363,7 @@ describe('a claim to post left by a process that stopped', () => {
     const finding = normalised();
     await leftClaimed(finding);
     await ingestFinding(finding, { ...harness.deps, leases: { holder: 'this-process', alone: true } });
-    expect(methods()).toEqual(LOOKED_UP_THEN_POSTED);
+    expect(methods()).toEqual(LOOKED_UP_THEN_POSTED_KNOWN);
     expect(await harness.deps.store.getAlert(finding.fingerprint)).toMatchObject({ ts: ROOT_TS });
   });
 
@@ -357,7 +374,7 @@ describe('a claim to post left by a process that stopped', () => {
     expect(calls).toEqual([]);
     harness.clock.now = new Date(harness.clock.now.getTime() + 61_000);
     await ingestFinding(finding, harness.deps);
-    expect(methods()).toEqual(LOOKED_UP_THEN_POSTED);
+    expect(methods()).toEqual(LOOKED_UP_THEN_POSTED_KNOWN);
   });
 
   it('of this same process holds: another of its jobs is posting', async () => {

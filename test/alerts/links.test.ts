@@ -2,6 +2,7 @@
 import { currentPermalink, withCurrentLinks } from '../../src/alerts/links';
 import { renderAlert } from '../../src/alerts/render';
 import { defaultConfigFile, resolveConfig } from '../../src/config/config';
+import { slackPermalink } from '../../src/domain/slack-permalink';
 import { makeAlertRecord } from '../helpers/alerts';
 
 const FIRST_RUN = {
@@ -19,6 +20,22 @@ describe('links rebuilt when read', () => {
     );
     expect(now.caseUrl).toBe('http://localhost:3001/sandbox/thehive/cases/~8/details');
     expect(withCurrentLinks(alert, sandboxOn('3000'))).toBe(alert);
+  });
+
+  it("leads a permalink built in Slack's form (from the stand-in's workspace URL) to the message in the console", () => {
+    const built = slackPermalink('https://hivewire-sandbox.slack.com/', 'C0SANDBOX', '1764064800.000100');
+    expect(built).toBe('https://hivewire-sandbox.slack.com/archives/C0SANDBOX/p1764064800000100');
+    expect(currentPermalink(built, sandboxOn('3001'))).toBe(
+      'http://localhost:3001/#/C0SANDBOX/1764064800.000100',
+    );
+    // The storm digest's link a member keeps, too.
+    const member = makeAlertRecord({ inDigest: { fingerprint: 'digest', permalink: built } });
+    expect(withCurrentLinks(member, sandboxOn('3001')).inDigest?.permalink).toBe(
+      'http://localhost:3001/#/C0SANDBOX/1764064800.000100',
+    );
+    // A real workspace's permalink stays as it is, in the sandbox too.
+    const real = 'https://acme.slack.com/archives/C0SECOPS/p1764064800000100';
+    expect(currentPermalink(real, sandboxOn('3001'))).toBe(real);
   });
 
   it("keeps Slack's own permalinks, and builds case links from today's THEHIVE_URL", () => {

@@ -3,36 +3,28 @@
  * `/hivewire threshold` changes it in this process, and within THRESHOLD_CACHE_MS after another process
  * does. Store reads are counted at the HTTP layer (a proxy in front of dynalite).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { changeThreshold, THRESHOLD_CACHE_MS, thresholdOverride } from '../../src/alerts/threshold';
 import { GroupMembers } from '../../src/access/permissions';
 import { loadConfig, parseConfigFile } from '../../src/config/config-file';
-import { DynamoStore } from '../../src/store/dynamo';
-import { LOCAL_TABLE_NAME, startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
-import { countDynamoRequests, type DynamoRequestCounter } from '../helpers/dynamo-requests';
+import type { DynamoStore } from '../../src/store/dynamo';
+import type { OpenedStore } from '../../src/store/embedded';
+import { startCountedStore, type CountedStore, type DynamoRequestCounter } from '../helpers/dynamo-requests';
 
+let counted: CountedStore;
 let opened: OpenedStore;
 let counter: DynamoRequestCounter;
-let client: DynamoDBClient;
 let clock: { now: Date };
 let deps: { store: DynamoStore; now: () => Date };
 
 beforeEach(async () => {
-  opened = await startEmbeddedStore({ inMemory: true });
-  counter = await countDynamoRequests(opened.endpoint);
-  client = new DynamoDBClient({
-    endpoint: counter.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  counted = await startCountedStore();
+  ({ opened, counter } = counted);
   clock = { now: new Date('2026-11-25T10:00:00.000Z') };
-  deps = { store: new DynamoStore({ client, tableName: LOCAL_TABLE_NAME }), now: () => clock.now };
+  deps = { store: counted.store, now: () => clock.now };
 });
 
 afterEach(async () => {
-  client.destroy();
-  await counter.close();
-  await opened.close();
+  await counted.close();
 });
 
 const later = (ms: number) => (clock.now = new Date(clock.now.getTime() + ms));

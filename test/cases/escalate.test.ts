@@ -705,11 +705,9 @@ describe('hivewire case-request', () => {
     const configPath = join(mkdtempSync(join(tmpdir(), 'hivewire-case-request-')), 'config.yaml');
     writeFileSync(configPath, CONFIG);
     const event = JSON.parse(readFileSync(join(ROOT, fixture), 'utf8')) as unknown;
-    mockSlack((method) =>
-      method === 'chat.getPermalink'
-        ? [200, { ok: true, channel: 'C0SECOPS', permalink: SLACK_PERMALINK }]
-        : undefined,
-    );
+    // The alert's post is Slack's first recorded call: its permalink is SLACK_PERMALINK, built from the
+    // workspace's URL that auth.test answers.
+    mockSlack();
 
     const { results } = await ingestEvent(event, harness.deps);
     expect(results.map((result) => result.outcome)).toEqual(['posted']);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CREATE_CASE } from '../../blocks/actions';
 import { printAudit } from '../../src/cli/audit';
+import { SANDBOX_TEAM } from '../../src/sandbox/slack-workspace';
 import { SANDBOX_DEFAULTS, type Config } from '../../src/config/config';
 import type { LocalRuntime } from '../../src/local/runtime';
 import type { Sandbox } from '../../src/sandbox';
@@ -163,14 +164,19 @@ test('finding → alert → Create Case → status changes and close threaded ba
   }
   const printed = out.join('').split('\n');
   const alert = await runtime.deps.store.findAlertByCase(caseNumber);
+  // Stored in Slack's form, built from the workspace URL the stand-in's auth.test answers; read, it
+  // leads to the message in the console.
+  expect(alert!.permalink).toBe(
+    `https://${SANDBOX_TEAM.domain}.slack.com/archives/${CHANNEL}/p${root.ts.replace('.', '')}`,
+  );
+  const shownLink = `${config.publicUrl}/#/${CHANNEL}/${root.ts}`;
   expect(printed.slice(0, 4)).toEqual([
     `Alert ${alert!.fingerprint}: ${alert!.finding.title}`,
     // The case's own state: it is closed, not merely "escalated".
     `  state: case #${caseNumber} Closed (TruePositive)`,
-    `  Slack: ${alert!.permalink}`,
+    `  Slack: ${shownLink}`,
     `  TheHive: ${caseUrl}`,
   ]);
-  expect(alert!.permalink).toBe(`${config.publicUrl}/#/${CHANNEL}/${root.ts}`);
   const timeline = printed
     .slice(5)
     .filter(Boolean)
@@ -191,7 +197,7 @@ test('finding → alert → Create Case → status changes and close threaded ba
   ]);
   const described = printed.filter((line) => / (status-changed|case-created|posted) /.test(line));
   expect(described.map((line) => line.replace(/^\S+\s+\S+\s+\S+\s+/, ''))).toEqual([
-    `alert posted ${alert!.permalink}`,
+    `alert posted ${shownLink}`,
     `alert posted in Webex space ${alert!.posts?.webex?.channel}`,
     `alert posted in Teams channel ${alert!.posts?.teams?.channel}`,
     `case #${caseNumber} created ${caseUrl}`,

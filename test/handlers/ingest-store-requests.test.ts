@@ -68,8 +68,8 @@ beforeAll(async () => {
     .persist()
     .post(/\/api\/.*/)
     .reply(200, (uri) =>
-      uri === '/api/chat.getPermalink'
-        ? { ok: true, permalink: 'https://example.slack.com/archives/C0SECOPS/p1795582800000100' }
+      uri === '/api/auth.test'
+        ? { ok: true, url: 'https://example.slack.com/', user_id: 'U0HIVEWIRE', bot_id: 'B0HIVEWIRE' }
         : { ok: true, channel: 'C0SECOPS', ts: `1795582800.${String((ts += 1)).padStart(6, '0')}` },
     );
   await jest.isolateModulesAsync(async () => {

@@ -53,8 +53,8 @@ beforeAll(async () => {
       const method = uri.replace('/api/', '');
       slackCalls.push({ method, body: Object.fromEntries(new URLSearchParams(body as string)) });
       if (!slackUp) return { ok: false, error: 'service_unavailable' };
-      if (method === 'chat.getPermalink')
-        return { ok: true, permalink: 'https://example.slack.com/archives/C0SECOPS/p1795582800000100' };
+      if (method === 'auth.test')
+        return { ok: true, url: 'https://example.slack.com/', user_id: 'U0HIVEWIRE', bot_id: 'B0HIVEWIRE' };
       return { ok: true, channel: 'C0SECOPS', ts: ROOT_TS };
     });
   handler = await freshHandler();
@@ -81,10 +81,17 @@ describe('ingest handler', () => {
       lambdaContext('ingest'),
     );
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(slackCalls.map(({ method }) => method)).toEqual(['chat.postMessage', 'chat.getPermalink']);
+    // The permalink is built from the workspace's URL, which auth.test tells once per container.
+    expect(slackCalls.map(({ method }) => method)).toEqual(['chat.postMessage', 'auth.test']);
     expect(slackCalls[0]!.body.channel).toBe('C0SECOPS');
     const alert = await opened.store.getAlert(FINGERPRINT);
-    expect(alert).toMatchObject({ state: 'open', ts: ROOT_TS, channel: 'C0SECOPS', severity: 'HIGH' });
+    expect(alert).toMatchObject({
+      state: 'open',
+      ts: ROOT_TS,
+      channel: 'C0SECOPS',
+      severity: 'HIGH',
+      permalink: `https://example.slack.com/archives/C0SECOPS/p${ROOT_TS.replace('.', '')}`,
+    });
   });
 
   it('updates the same alert when GuardDuty republishes the finding, and reads the token once', async () => {

@@ -169,12 +169,14 @@ export async function startAnalystHarness(
 }
 
 /**
- * The app asks Slack for the bot's identity (`auth.test`) once per process (src/slack/app.ts): each
- * test that sends requests mocks it with this.
+ * The app asks Slack for the bot's identity (`auth.test`) once per process (src/slack/app.ts), and the
+ * worker its workspace's URL: each test that sends requests mocks it with this.
  */
 export function mockAuthTest(): void {
   nock('https://slack.com').persist().post('/api/auth.test').reply(200, {
     ok: true,
+    // The workspace's URL, as Slack answers it: alerts' permalinks are built from it.
+    url: 'https://example.slack.com/',
     user_id: 'U0HIVEWIRE',
     bot_id: 'B0HIVEWIRE',
     team_id: TEAM.id,

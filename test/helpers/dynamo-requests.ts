@@ -5,6 +5,9 @@
  */
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoStore } from '../../src/store/dynamo';
+import { LOCAL_TABLE_NAME, startEmbeddedStore, type OpenedStore } from '../../src/store/embedded';
 
 export interface DynamoRequestCounter {
   url: string;
@@ -59,4 +62,35 @@ export function countDynamoRequests(target: string): Promise<DynamoRequestCounte
       });
     }),
   );
+}
+
+/** dynalite in memory, the counting proxy in front of it, and a DynamoStore whose client goes through the proxy. */
+export interface CountedStore {
+  /** The embedded store itself: reads and writes through it are not counted. */
+  opened: OpenedStore;
+  counter: DynamoRequestCounter;
+  /** The store under count. */
+  store: DynamoStore;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link CountedStore}; close it in afterAll/afterEach. */
+export async function startCountedStore(): Promise<CountedStore> {
+  const opened = await startEmbeddedStore({ inMemory: true });
+  const counter = await countDynamoRequests(opened.endpoint);
+  const client = new DynamoDBClient({
+    endpoint: counter.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  return {
+    opened,
+    counter,
+    store: new DynamoStore({ client, tableName: LOCAL_TABLE_NAME }),
+    async close() {
+      client.destroy();
+      await counter.close();
+      await opened.close();
+    },
+  };
 }

@@ -158,7 +158,16 @@ export function mockSlack(fail: (method: string) => Answer | undefined = () => u
     .reply((uri, body) => {
       const method = uri.replace('/api/', '');
       if (method === 'auth.test')
-        return [200, { ok: true, user_id: 'U0HIVEWIRE', bot_id: 'B0HIVEWIRE', team_id: 'T0TEST' }];
+        return [
+          200,
+          {
+            ok: true,
+            url: 'https://example.slack.com/',
+            user_id: 'U0HIVEWIRE',
+            bot_id: 'B0HIVEWIRE',
+            team_id: 'T0TEST',
+          },
+        ];
       const form = slackForm(body);
       const fields: Record<string, unknown> = { ...form };
       if (typeof form.blocks === 'string') fields.blocks = JSON.parse(form.blocks);

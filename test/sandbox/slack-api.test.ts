@@ -71,10 +71,11 @@ afterEach(async () => {
 });
 
 describe('Slack Web API stand-in, driven by @slack/web-api', () => {
-  it('answers auth.test with the sandbox bot identity', async () => {
+  it("answers auth.test with the sandbox bot identity and its workspace's URL, as Slack does", async () => {
     const result = await slack.auth.test();
     expect(result).toMatchObject({
       ok: true,
+      url: 'https://hivewire-sandbox.slack.com/',
       team_id: 'T0SANDBOX',
       user_id: 'U0HIVEWIRE',
       bot_id: 'B0HIVEWIRE',

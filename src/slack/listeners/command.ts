@@ -6,6 +6,7 @@
 import type { App } from '@slack/bolt';
 import { COMMAND } from '../../../blocks/analyst/actions';
 import { caseNotFound, caseSummary } from '../../../blocks/analyst/case-summary';
+import { withCurrentLinks } from '../../alerts/links';
 import { helpMessage, unknownSubcommand, usageHelp, type CommandTopic } from '../../../blocks/analyst/help';
 import { slaList } from '../../../blocks/sla';
 import { customerOfChannel, slaStandings } from '../../cases/sla';
@@ -111,7 +112,11 @@ export function registerCommand(app: App, deps: SlackAppDeps): void {
           workspaceMayActOn(deps.config, found.alert.finding.customer, command.team_id);
         await answer(
           found.outcome === 'found' && here
-            ? caseSummary({ ...found, theHiveUrl: deps.config.theHive.url })
+            ? caseSummary({
+                ...found,
+                alert: withCurrentLinks(found.alert, deps.config),
+                theHiveUrl: deps.config.theHive.url,
+              })
             : caseNotFound(parsed.caseNumber),
         );
         return;
