@@ -8,6 +8,16 @@ import { utcMinute } from './alert';
 import { ignoredThreadReply } from './analyst/ignore';
 import { lookupResults } from './analyst/lookup';
 import { responseActionResultReply } from './analyst/response-actions';
+import {
+  slackName,
+  triageAnswerReply,
+  triageAnsweredDm,
+  triageAskedReply,
+  triageExpiredDm,
+  triageFailedReply,
+  triageNoAnswerReply,
+  triageQuestion,
+} from './analyst/triage';
 import { section, mrkdwn } from './elements';
 import { literal, mention, plainText } from './escape';
 import { PROSE_VALUE_MAX, SECTION_TEXT_MAX } from './limits';
@@ -67,5 +77,30 @@ export function threadNoteReply(note: ThreadNote): Reply {
       return responseActionResultReply({ ...note, userId: note.person });
     case 'case-comment':
       return caseCommentReply(note);
+    case 'triage-asked':
+      return triageAskedReply({
+        slackUserId: slackName(note.person),
+        requestedBy: note.requestedBy === 'auto' ? 'auto' : slackName(note.requestedBy),
+        timeoutMinutes: note.timeoutMinutes,
+      });
+    case 'triage-answered':
+      return triageAnswerReply({
+        slackUserId: slackName(note.person),
+        response: note.response,
+        onCall: note.onCall,
+      });
+    case 'triage-no-answer':
+      return triageNoAnswerReply({
+        slackUserId: slackName(note.person),
+        timeoutMinutes: note.timeoutMinutes,
+      });
+    case 'triage-failed':
+      return triageFailedReply(note.reason);
+    case 'triage-question':
+      return triageQuestion(note.record);
+    case 'triage-closed':
+      return note.response === 'noanswer'
+        ? triageExpiredDm(note.record)
+        : triageAnsweredDm(note.record, note.response);
   }
 }

@@ -64,10 +64,19 @@ export interface SubmitData {
   fingerprint: string;
 }
 
+/**
+ * What a "was this you?" answer button submits: the answer's action id (Slack's) and the question's
+ * id, as the Slack button's value carries it. The question may be a SIEM's, with no alert.
+ */
+export interface TriageSubmitData {
+  action: string;
+  id: string;
+}
+
 export interface SubmitAction {
   type: 'Action.Submit';
   title: string;
-  data: SubmitData;
+  data: SubmitData | TriageSubmitData;
   style?: 'positive' | 'destructive';
 }
 
@@ -124,7 +133,11 @@ export function factSet(facts: { title: string; value: string }[]): FactSet {
   return { type: 'FactSet', facts };
 }
 
-export function submit(title: string, data: SubmitData, style?: SubmitAction['style']): SubmitAction {
+export function submit(
+  title: string,
+  data: SubmitAction['data'],
+  style?: SubmitAction['style'],
+): SubmitAction {
   return { type: 'Action.Submit', title, data, ...(style ? { style } : {}) };
 }
 

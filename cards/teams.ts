@@ -36,10 +36,11 @@ import {
   type CardAction,
   type CardElement,
   openUrl,
-  type SubmitData,
+  type SubmitAction,
 } from './core';
 import { cardText } from './escape';
 import { ignoreFormCard } from './forms';
+import { triageClosedCard, triageQuestionCard, triageThreadLine } from './triage';
 
 /** The card schema version Teams renders. */
 export const TEAMS_CARD_VERSION = '1.5';
@@ -48,7 +49,7 @@ export interface ExecuteAction {
   type: 'Action.Execute';
   title: string;
   verb: string;
-  data: SubmitData;
+  data: SubmitAction['data'];
   style?: 'positive' | 'destructive';
 }
 
@@ -234,6 +235,18 @@ export function teamsNote(note: ThreadNote): TeamsCard {
         ],
         caseButton(note.caseUrl),
       );
+    case 'triage-asked':
+    case 'triage-answered':
+    case 'triage-no-answer':
+    case 'triage-failed':
+      // Hivewire's Teams cards carry no mention entities: people are named as text.
+      return teamsNoteCard([
+        triageThreadLine(note, (person) => teamsText(person.name ?? person.email ?? person.id), teamsText),
+      ]);
+    case 'triage-question':
+      return forTeams(triageQuestionCard(note.record, TEAMS_CARD_VERSION));
+    case 'triage-closed':
+      return forTeams(triageClosedCard(note.record, note.response, TEAMS_CARD_VERSION));
   }
 }
 

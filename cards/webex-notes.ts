@@ -10,6 +10,7 @@ import { PROSE_VALUE_MAX, TEXT_LINK_URL_MAX } from '../blocks/limits';
 import { markdownLink } from '../src/cases/markdown';
 import { slaLine } from './case-change';
 import {
+  cardMessage,
   caseLink,
   webexCaseChangeLine,
   webexCaseChanged,
@@ -20,9 +21,12 @@ import {
   webexNotice,
   webexSeenAgain,
   webexText,
+  WEBEX_CARD_VERSION,
   type WebexMessageContent,
 } from './webex';
 import { webexLookupResults, webexResponseActionResult } from './webex-analyst';
+import { triageClosedLine, triageQuestionCard, triageQuestionSummary, triageThreadLine } from './triage';
+import type { ChatPerson } from '../src/domain/chat';
 
 /**
  * An SLA announcement in the thread. Who is called on is a Slack user or group (the SLA's config names
@@ -75,5 +79,25 @@ export function webexNote(note: ThreadNote): WebexMessageContent {
       return webexNotice(
         `💬 ${webexText(note.login)} in TheHive on ${caseLink(note.caseNumber, note.caseUrl)}  \n${webexText(note.message, PROSE_VALUE_MAX)}`,
       );
+    case 'triage-asked':
+    case 'triage-answered':
+    case 'triage-no-answer':
+    case 'triage-failed':
+      return webexNotice(triageThreadLine(note, webexPerson, webexText));
+    case 'triage-question':
+      return cardMessage(
+        triageQuestionCard(note.record, WEBEX_CARD_VERSION),
+        triageQuestionSummary(note.record),
+      );
+    case 'triage-closed':
+      // Webex cannot edit a message with a card: this follows the question.
+      return webexNotice(triageClosedLine(note.response));
   }
+}
+
+/** A person in a Webex message: mentioned when they are a Webex person, else their e-mail or name as text. */
+function webexPerson(person: ChatPerson): string {
+  return person.platform === 'webex'
+    ? webexMention(person.id, person.name)
+    : webexText(person.email ?? person.name ?? person.id);
 }

@@ -4,6 +4,7 @@
  * come from a finding or a SIEM: `plain_text` or `literal` only.
  */
 import type { ActionsBlock, KnownBlock } from '@slack/types';
+import { CHAT_PLATFORM_NAMES, type ChatPerson } from '../../src/domain/chat';
 import type { TriageRecord, TriageRequest, TriageResponse } from '../../src/domain/triage';
 import { TRIAGE_NO, TRIAGE_UNSURE, TRIAGE_YES } from '../actions';
 import { context, mrkdwn, section } from '../elements';
@@ -22,6 +23,16 @@ export const TRIAGE_ANSWERS: Record<TriageResponse, string> = {
 /** A summary shown in the DM: long enough to recognise the activity, short enough to read. */
 const SUMMARY_MAX = 1500;
 const SUBTEAM_ID = /^S[A-Z0-9]+$/;
+
+/**
+ * How a person is named in Slack text: their Slack user id (mentioned), or for a person asked on
+ * another platform their e-mail and that platform, which `mention` shows as text (an e-mail is never
+ * a Slack user id, so nothing from another platform can mention anyone here).
+ */
+export function slackName(person: ChatPerson): string {
+  if (person.platform === 'slack') return person.id;
+  return `${person.email ?? person.name ?? person.id} (${CHAT_PLATFORM_NAMES[person.platform]})`;
+}
 
 /** A user-group mention for an id from the config file (validated again: it must never be anything else). */
 export function groupMention(groupId: string | undefined): string {
@@ -172,7 +183,7 @@ export function triageRequestNotice(result: TriageRequest): Reply {
       );
     case 'pending':
       return notice(
-        `A "was this you?" question is already waiting for an answer${result.slackUserId ? ` from ${mention(result.slackUserId)}` : ''}.`,
+        `A "was this you?" question is already waiting for an answer${result.person ? ` from ${mention(slackName(result.person))}` : ''}.`,
       );
     case 'no-person':
       return notice('This finding names no person to ask.');
@@ -185,14 +196,14 @@ export function triageRequestNotice(result: TriageRequest): Reply {
   }
 }
 
+/** Why a click on a question's answer is not recorded, in words every platform shows. */
+export const TRIAGE_ANSWER_REFUSALS = {
+  'not-yours': 'This question was sent to someone else.',
+  closed: 'This question was already answered or has expired. Thanks all the same.',
+  unknown: 'Hivewire no longer knows this question.',
+} as const;
+
 /** Private answer to a click on the DM's buttons that cannot be recorded. */
-export function triageAnswerNotice(outcome: 'not-yours' | 'closed' | 'unknown'): Reply {
-  switch (outcome) {
-    case 'not-yours':
-      return notice('This question was sent to someone else.');
-    case 'closed':
-      return notice('This question was already answered or has expired. Thanks all the same.');
-    case 'unknown':
-      return notice('Hivewire no longer knows this question.');
-  }
+export function triageAnswerNotice(outcome: keyof typeof TRIAGE_ANSWER_REFUSALS): Reply {
+  return notice(TRIAGE_ANSWER_REFUSALS[outcome]);
 }

@@ -151,7 +151,7 @@ async function postOn(
  * (`not-delivered`), and the rest goes on: one platform's loss must not fail the escalation or the
  * status sync for all the others. Anything another attempt may heal is thrown, for the job to retry.
  */
-async function onEachRoot(
+export async function onEachRoot(
   alert: AlertRecord,
   deps: PlatformDeps,
   what: string,

@@ -15,35 +15,13 @@
  * the adapter here; a route to a platform with no adapter registered is skipped, logged and audited.
  */
 import type { AlertRecord } from '../domain/alert';
+import type { ChatMessageRef, ChatPerson, ChatPlatform } from '../domain/chat';
 import type { ThreadNote } from '../domain/notes';
 import type { ResponseActionOffer } from '../domain/response-actions';
 
 export type { ThreadNote };
 
-export type ChatPlatform = 'slack' | 'webex' | 'teams';
-
-/**
- * One message on one platform. channel: Slack channel id | Webex roomId | Teams conversation id.
- * messageId: Slack ts | Webex message id | Teams activity id.
- */
-export interface ChatMessageRef {
-  platform: ChatPlatform;
-  channel: string;
-  messageId: string;
-}
-
-/** A person on one platform: Slack user id | Webex personId | Teams AAD object id / channel account id. */
-export interface ChatPerson {
-  platform: ChatPlatform;
-  id: string;
-  name?: string;
-  email?: string;
-  /**
-   * The workspace the person is in when the platform has several (a Slack team id: a customer's own
-   * workspace); a DM to the person is written there, with that workspace's token.
-   */
-  workspace?: string;
-}
+export type { ChatMessageRef, ChatPerson, ChatPlatform };
 
 /** Everything an alert message shows, platform-neutral (what renderAlert passes to blocks/ today). */
 export interface AlertView {
@@ -88,6 +66,11 @@ export interface ChatPort {
   /** The person with this e-mail, in `workspace` (a customer's own) when given, else the default one. */
   findPerson(email: string, workspace?: string): Promise<ChatPerson | undefined>;
   directMessage(person: ChatPerson, note: ThreadNote): Promise<ChatMessageRef>;
+  /**
+   * What a direct message now says (a question answered or expired): the message is replaced where the
+   * platform can edit it (Slack, Teams), or followed by `note` in the conversation where it cannot (Webex).
+   */
+  updateDirectMessage(ref: ChatMessageRef, person: ChatPerson, note: ThreadNote): Promise<void>;
   /**
    * The alert's root message this bot posted since `since`, found by its fingerprint (recovery after a
    * crash between post and store write); undefined when the platform cannot say.

@@ -3,9 +3,11 @@
  * adapter renders a note with its own pure builders (blocks/ for Slack). The kinds mirror the Slack
  * replies of blocks/replies.ts; person fields hold the platform's user id (a Slack user id today).
  */
+import type { ChatPerson } from './chat';
 import type { Severity } from './finding';
 import type { SourceName, TargetReport } from './lookups';
 import type { SlaAnnouncement } from './sla';
+import type { TriageRecord, TriageResponse } from './triage';
 
 /**
  * One change to a TheHive case, as the status sync found it (TheHive names only new values; `from`
@@ -79,4 +81,17 @@ export type ThreadNote =
       ok: boolean;
       summary: string;
       link?: string;
-    };
+    }
+  /**
+   * "Was this you?" in the alert's thread (src/triage/): who was asked, by whom, their answer, no answer
+   * in time, or why they could not be asked. A person is mentioned only on their own platform. `onCall`
+   * is the Slack group paged on "No" (the config's `slack.onCall`).
+   */
+  | { kind: 'triage-asked'; person: ChatPerson; requestedBy: ChatPerson | 'auto'; timeoutMinutes: number }
+  | { kind: 'triage-answered'; person: ChatPerson; response: TriageResponse; onCall?: string }
+  | { kind: 'triage-no-answer'; person: ChatPerson; timeoutMinutes: number }
+  | { kind: 'triage-failed'; reason: string }
+  /** The question in the person's direct conversation, with its answer buttons. */
+  | { kind: 'triage-question'; record: TriageRecord }
+  /** The question once answered or expired: what replaces it (or, where it cannot be edited, follows it). */
+  | { kind: 'triage-closed'; record: TriageRecord; response: TriageResponse | 'noanswer' };

@@ -1,6 +1,10 @@
 /**
- * "Was this you?": the question put to the person a finding is about, and its answer.
+ * "Was this you?": the question put to the person a finding is about, and its answer. The person is
+ * asked on one chat platform (the one the Ask the user click came from); the record names them
+ * platform-neutrally (`person`). Records written before that named a Slack user (`slackUserId`) and
+ * are still read: {@link askedPerson} is the one place that tells the two apart.
  */
+import type { ChatPerson, ChatPlatform } from './chat';
 
 export type TriageResponse = 'yes' | 'no' | 'notsure';
 
@@ -22,14 +26,27 @@ export interface TriageRecord {
    * provider's (`SLACK_BOT_TOKEN`). Only an answer from there counts.
    */
   team?: string;
-  /** Slack user id of the analyst who asked, `auto` for a configured rule, `siem` for POST /triage. */
+  /**
+   * The analyst who asked (their id on `requestedOn`), `auto` for a configured rule, `siem` for
+   * POST /triage.
+   */
   requestedBy: string;
+  /** The platform the analyst asked from; none: Slack (and every question recorded before Webex/Teams). */
+  requestedOn?: ChatPlatform;
+  /** The analyst's name, where their platform gave it with the click. */
+  requestedByName?: string;
   requestedAt: string;
   timeoutMinutes: number;
   dueAt?: string;
   state: 'asking' | 'asked' | 'answered' | 'expired' | 'failed';
+  /** The person asked, on the platform they are asked on. */
+  person?: ChatPerson;
+  /** A record written before `person`: the Slack user asked (read through {@link askedPerson}). */
   slackUserId?: string;
-  /** The DM (`D…`) and the question's `ts` in it. */
+  /**
+   * The direct conversation with the person on their platform (Slack `D…`, Webex direct roomId, Teams
+   * 1:1 conversation id) and the question's message id in it (Slack `ts`).
+   */
   channel?: string;
   ts?: string;
   response?: TriageResponse | 'noanswer';
@@ -43,12 +60,26 @@ export interface TriageRecord {
     commented?: boolean;
     siem?: boolean;
     raised?: boolean;
+    /**
+     * Thread replies already posted, per reply and platform (`asked:webex`, `threaded:teams`, …), so a
+     * retry after one platform failed does not post again on those that did not.
+     */
+    replies?: string[];
   };
 }
 
 export type TriageRequest =
   | { outcome: 'requested'; triageId: string }
-  | { outcome: 'pending'; since: string; slackUserId?: string }
+  | { outcome: 'pending'; since: string; person?: ChatPerson }
   | { outcome: 'no-person' }
   | { outcome: 'no-email'; name: string }
   | { outcome: 'unknown-alert' };
+
+/** The person a question was put to: its `person`, or the Slack user of a record written before it. */
+export function askedPerson(
+  record: Pick<TriageRecord, 'person' | 'slackUserId' | 'team'>,
+): ChatPerson | undefined {
+  if (record.person) return record.person;
+  if (!record.slackUserId) return undefined;
+  return { platform: 'slack', id: record.slackUserId, ...(record.team ? { workspace: record.team } : {}) };
+}

@@ -104,8 +104,12 @@ export const triageAskJob = z.object({
     z.object({
       origin: z.literal('alert'),
       fingerprint: z.string().check(z.minLength(1)),
-      /** Slack user id of the analyst who clicked, or `auto` for a configured rule. */
+      /** The id of the analyst who clicked (on `platform`), or `auto` for a configured rule. */
       requestedBy: z.string().check(z.minLength(1)),
+      /** The platform the analyst clicked on; none: Slack, or a rule (which asks where the alert is). */
+      platform: z.optional(z.enum(['slack', 'webex', 'teams'])),
+      /** The analyst's name, where the platform gives it with the click (Teams). */
+      requestedByName: z.optional(z.string().check(z.maxLength(256))),
     }),
     z.object({
       origin: z.literal('siem'),

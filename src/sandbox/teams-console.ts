@@ -5,6 +5,8 @@
  * A click on a card's `Action.Execute` goes to the server, which sends the bot the `adaptiveCard/action`
  * invoke Teams would send, signed with the tenant's key, to `/teams/messages`: the bot's real JWT check
  * runs, and its answer (a private message or a card for the clicker) goes back to the page.
+ * The bot's 1:1 chats ("was this you?") are shown under the channel; a click there is sent from that
+ * chat, and only as the person it is with.
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -49,6 +51,8 @@ const clickSchema = z.strictObject({
   replyToId: z.string().check(z.minLength(1)),
   verb: z.string().check(z.minLength(1)),
   data: z.record(z.string(), z.unknown()),
+  /** A 1:1 chat's id when the card is there; the channel otherwise. */
+  conversation: z.optional(z.string().check(z.minLength(1))),
 });
 /** An @mention of the bot as the page sends it. */
 const mentionSchema = z.strictObject({
@@ -89,13 +93,36 @@ export function createTeamsConsole(options: { tenant: SandboxTeamsTenant; sender
           team: SANDBOX_TEAMS.team,
           people: SANDBOX_TEAMS_PEOPLE,
           activities: tenant.history(SANDBOX_TEAMS.channel.id),
+          chats: tenant
+            .listConversations()
+            .filter((conversation) => conversation.kind === 'personal')
+            .map((chat) => ({
+              id: chat.id,
+              name: chat.name,
+              member: chat.member,
+              activities: tenant.history(chat.id),
+            })),
         });
       } else if (req.method === 'POST' && path === `${BASE}/click`) {
         const click = await json(req, clickSchema);
+        const person = personOf(click.person);
+        const chat = click.conversation === undefined ? undefined : tenant.conversation(click.conversation);
+        if (click.conversation !== undefined && (chat?.kind !== 'personal' || chat.member !== person.id))
+          throw new Error('conversation: not a 1:1 chat of this person');
         const answer = await sender.send(
-          sender.channelActivity(personOf(click.person), {
+          sender.channelActivity(person, {
             type: 'invoke',
             name: 'adaptiveCard/action',
+            ...(chat
+              ? {
+                  conversation: {
+                    id: chat.id,
+                    conversationType: 'personal',
+                    tenantId: SANDBOX_TEAMS.tenantId,
+                  },
+                  channelData: { tenant: { id: SANDBOX_TEAMS.tenantId } },
+                }
+              : {}),
             replyToId: click.replyToId,
             value: { action: { type: 'Action.Execute', verb: click.verb, data: click.data } },
           }),

@@ -82,8 +82,12 @@ function routes(space: WebexSpace): Record<string, Route> {
       return [200, { items: space.peopleByEmail(email).map(shownPerson) }];
     },
     'GET people/:id': async (_caller, _req, _query, id) => [200, shownPerson(space.person(id!))],
-    'GET rooms': async () => [200, { items: space.rooms() }],
-    'GET rooms/:id': async (_caller, _req, _query, id) => [200, space.room(id!)],
+    'GET rooms': async (caller, _req, query) => {
+      const type = query.get('type');
+      const rooms = space.roomsOf(caller).filter((room) => !type || room.type === type);
+      return [200, { items: rooms.map(WebexSpace.shownRoom) }];
+    },
+    'GET rooms/:id': async (caller, _req, _query, id) => [200, WebexSpace.shownRoom(space.room(id!, caller))],
     'GET webhooks': async (caller) => [200, { items: space.webhooks(caller).map(WebexSpace.shown) }],
     'POST webhooks': async (caller, req) => [
       200,

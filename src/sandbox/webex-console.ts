@@ -78,7 +78,8 @@ export function createWebexConsole(space: WebexSpace) {
     const messages = room ? space.messages(room.id) : [];
     return {
       version: updates.version,
-      rooms: rooms.map(({ id, title }) => ({ id, title })),
+      // Direct rooms too: the bot's 1:1 spaces (the "was this you?" questions), marked as such.
+      rooms: rooms.map(({ id, title, type }) => ({ id, title, type })),
       room: room?.id,
       people: [SANDBOX_WEBEX_BOT, ...SANDBOX_WEBEX_PEOPLE].map(({ id, displayName, type }) => ({
         id,

@@ -5,6 +5,9 @@
  * - ids are Webex's: base64url (no padding) of `ciscospark://us/<TYPE>/<uuid>`;
  * - a message has text or markdown (at most 7439 bytes) and at most one card attachment; a reply's
  *   parent must be a root message of the same room (no reply to a reply);
+ * - a message has exactly one destination: `roomId`, or `toPersonId` / `toPersonEmail` for a 1:1
+ *   message, which goes to the one `direct` room of the two people (made by the first such message,
+ *   titled with the other person's name, listed by `GET /rooms` for its two members only);
  * - `PUT /messages/{id}` edits text only: a message with an attachment cannot be edited (400), nor any
  *   message more than 10 times (400);
  * - a card submission is created by the person who clicked (`POST /attachment/actions`) and read back
@@ -66,7 +69,9 @@ export interface WebexPersonRecord {
 export interface WebexRoomRecord {
   id: string;
   title: string;
-  type: 'group';
+  type: 'group' | 'direct';
+  /** Not in the API: the two people of a direct room (a group room is the whole organisation's here). */
+  members?: [string, string];
   isLocked: false;
   creatorId: string;
   created: string;
@@ -76,7 +81,10 @@ export interface WebexRoomRecord {
 export interface WebexMessageRecord {
   id: string;
   roomId: string;
-  roomType: 'group';
+  roomType: 'group' | 'direct';
+  /** The recipient of a 1:1 message, when it was sent to a person rather than a room. */
+  toPersonId?: string;
+  toPersonEmail?: string;
   parentId?: string;
   text?: string;
   markdown?: string;
@@ -239,14 +247,71 @@ export class WebexSpace {
     return this.people().filter((known) => known.emails.includes(email.toLowerCase()));
   }
 
+  /** Every room, direct ones included (the console sees them all). */
   rooms(): WebexRoomRecord[] {
     return this.state.rooms;
   }
 
-  room(id: string): WebexRoomRecord {
-    const found = this.state.rooms.find((room) => room.id === id);
+  /** The rooms `caller` is in: every group room, and the direct rooms they are one of the two of. */
+  roomsOf(caller: WebexPersonRecord): WebexRoomRecord[] {
+    return this.state.rooms.filter((room) => room.type === 'group' || room.members?.includes(caller.id));
+  }
+
+  /** A room `caller` may see (anyone, when no caller is named: the console). */
+  room(id: string, caller?: WebexPersonRecord): WebexRoomRecord {
+    const found = (caller ? this.roomsOf(caller) : this.state.rooms).find((room) => room.id === id);
     if (!found) throw new WebexApiError(404, 'Could not find a room with provided ID.');
     return found;
+  }
+
+  /** The room as the API shows it (who is in a direct room is the sandbox's own bookkeeping). */
+  static shownRoom(room: WebexRoomRecord): Omit<WebexRoomRecord, 'members'> {
+    const { members: _members, ...shown } = room;
+    return shown;
+  }
+
+  /** The direct room of two people, made the first time one of them messages the other. */
+  private directRoom(author: WebexPersonRecord, to: WebexPersonRecord): WebexRoomRecord {
+    if (to.id === author.id) throw new WebexApiError(400, 'Cannot send a 1:1 message to yourself');
+    const found = this.state.rooms.find(
+      (room) => room.type === 'direct' && room.members?.includes(author.id) && room.members.includes(to.id),
+    );
+    if (found) return found;
+    const room: WebexRoomRecord = {
+      id: webexId('ROOM'),
+      title: author.type === 'bot' ? to.displayName : author.displayName,
+      type: 'direct',
+      members: [author.id, to.id],
+      isLocked: false,
+      creatorId: author.id,
+      created: this.nowIso(),
+      lastActivity: this.nowIso(),
+    };
+    this.state.rooms.push(room);
+    return room;
+  }
+
+  /** Where a new message goes: exactly one of `roomId`, `toPersonId`, `toPersonEmail`. */
+  private destination(author: WebexPersonRecord, body: Record<string, unknown>) {
+    const given = (['roomId', 'toPersonId', 'toPersonEmail'] as const).filter(
+      (field) => typeof body[field] === 'string' && body[field] !== '',
+    );
+    if (given.length !== 1)
+      throw new WebexApiError(
+        400,
+        'Message destination could not be determined. Provide only one destination in the roomId, toPersonEmail, or toPersonId field',
+      );
+    const value = body[given[0]!] as string;
+    if (given[0] === 'roomId') return { room: this.room(value, author) };
+    const to =
+      given[0] === 'toPersonId'
+        ? this.people().find((one) => one.id === value)
+        : this.peopleByEmail(value)[0];
+    if (!to) throw new WebexApiError(404, 'Person not found');
+    return {
+      room: this.directRoom(author, to),
+      recipient: given[0] === 'toPersonId' ? { toPersonId: value } : { toPersonEmail: value },
+    };
   }
 
   messages(roomId: string): WebexMessageRecord[] {
@@ -260,13 +325,7 @@ export class WebexSpace {
   }
 
   createMessage(author: WebexPersonRecord, body: Record<string, unknown>): WebexMessageRecord {
-    const roomId = typeof body.roomId === 'string' ? body.roomId : undefined;
-    if (!roomId)
-      throw new WebexApiError(
-        400,
-        'Message destination could not be determined. Provide only one destination in the roomId, toPersonEmail, or toPersonId field',
-      );
-    const room = this.room(roomId);
+    const { room, recipient } = this.destination(author, body);
     const text = typeof body.text === 'string' ? body.text : undefined;
     const markdown = typeof body.markdown === 'string' ? body.markdown : undefined;
     const attachments = Array.isArray(body.attachments) ? (body.attachments as unknown[]) : undefined;
@@ -310,7 +369,8 @@ export class WebexSpace {
     const message: WebexMessageRecord = {
       id: webexId('MESSAGE'),
       roomId: room.id,
-      roomType: 'group',
+      roomType: room.type,
+      ...recipient,
       ...(parentId ? { parentId } : {}),
       ...(text !== undefined ? { text } : { text: markdown }),
       ...(markdown !== undefined ? { markdown } : {}),
@@ -326,7 +386,7 @@ export class WebexSpace {
     this.deliver('messages', message.roomId, author, {
       id: message.id,
       roomId: message.roomId,
-      roomType: 'group',
+      roomType: room.type,
       personId: author.id,
       personEmail: author.emails[0],
       ...(message.mentionedPeople ? { mentionedPeople: message.mentionedPeople } : {}),
@@ -369,6 +429,8 @@ export class WebexSpace {
     if (body.type !== 'submit') throw new WebexApiError(400, 'type must be submit');
     const message = this.message(String(body.messageId));
     if (!message.attachments?.length) throw new WebexApiError(400, 'The message has no card');
+    // Only the people in a direct room see its cards.
+    this.room(message.roomId, person);
     const inputs =
       typeof body.inputs === 'object' && body.inputs !== null ? (body.inputs as Record<string, unknown>) : {};
     const action: WebexAttachmentActionRecord = {

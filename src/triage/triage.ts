@@ -1,8 +1,16 @@
 /**
  * "Was this you?" (the MozDef triage bot's pattern): the person a finding is about, or the user a SIEM
- * names, is asked in a DM; the answer is threaded under the alert, audited, commented on the TheHive
- * case, sent to the SIEM's SQS queue when one is configured, and "No" pages the on-call group. No
- * answer within the configured time is reported the same way.
+ * names, is asked in a direct message; the answer is threaded under the alert, audited, commented on the
+ * TheHive case, sent to the SIEM's SQS queue when one is configured, and "No" pages the on-call group.
+ * No answer within the configured time is reported the same way.
+ *
+ * Everything goes through the chat port (`Deps.chats`). The person is asked on the platform the
+ * analyst clicked Ask the user on: the analyst is reading that platform's thread, and a customer whose
+ * alerts go to Webex or Teams has its people there. A configured rule asks on the first platform the
+ * alert is posted to (Slack when it is there), a SIEM's question on Slack, as before. What the thread
+ * hears (asked, the answer, no answer, could not ask) goes under the alert on every platform it is
+ * posted to, as case status replies do; each platform's reply is marked done on the record, so a retry
+ * after one platform failed repeats none of the others.
  *
  * A question is a record in the store's settings (`triage:<id>`). Answering and expiring both claim
  * the same delivery key, so exactly one of them closes the question, once, whatever the clicks and
@@ -10,16 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from '../validation/zod';
-import {
-  triageAnswerReply,
-  triageAskedReply,
-  triageExpiredDm,
-  triageFailedReply,
-  triageNoAnswerReply,
-  triageQuestion,
-  triageRaisedMessage,
-  TRIAGE_ANSWERS,
-} from '../../blocks/analyst/triage';
+import { slackName, triageRaisedMessage, TRIAGE_ANSWERS } from '../../blocks/analyst/triage';
 import { escapeMarkdown } from '../cases/markdown';
 import type { AnalystWorkerDeps, Deps } from '../wiring/deps';
 import { theHiveFor, workspaceMayActOn, workspaceOf } from '../enrich/tenancy';
@@ -28,7 +27,11 @@ import { fingerprintOf } from '../findings/fingerprint';
 import type { JobOf } from '../queue/jobs';
 import { msUntil } from '../queue/delayed-jobs';
 import { matchesFindingType } from '../domain/finding-types';
-import type { TriageRecord, TriageRequest, TriageResponse } from '../domain/triage';
+import { askedPerson, type TriageRecord, type TriageRequest, type TriageResponse } from '../domain/triage';
+import { CHAT_PLATFORM_NAMES, type ChatPerson, type ChatPlatform } from '../domain/chat';
+import type { ThreadNote } from '../domain/notes';
+import { onEachRoot } from '../alerts/platforms';
+import { alertRoots } from '../alerts/roots';
 
 /** MozDef's levels of confidence that the identity is right. */
 export const IDENTITY_CONFIDENCES = ['highest', 'high', 'moderate', 'low', 'lowest'] as const;
@@ -112,7 +115,7 @@ const ASKING_STALE_MS = 15 * 60 * 1000;
  * lookups and the DM happen in the worker.
  */
 export async function requestTriage(
-  input: { fingerprint: string; requestedBy: string },
+  input: { fingerprint: string; requestedBy: string; platform?: ChatPlatform; requestedByName?: string },
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
 ): Promise<TriageRequest> {
   const alert = await deps.store.getAlert(input.fingerprint);
@@ -128,7 +131,7 @@ export async function requestTriage(
     const record = await readRecord(deps, previous.id);
     // Requested but not yet picked up by the worker counts as waiting too, for a while.
     if (record ? isWaiting(record, now) : now.getTime() - Date.parse(previous.at) < ASKING_STALE_MS)
-      return { outcome: 'pending', since: previous.at, slackUserId: record?.slackUserId };
+      return { outcome: 'pending', since: previous.at, person: record && askedPerson(record) };
   }
   // Two clicks at once both get here: only the one that claims this generation asks.
   const generation = `triage-ask:${input.fingerprint}:${previous?.id ?? 'first'}`;
@@ -140,7 +143,13 @@ export async function requestTriage(
   await deps.queue.enqueue({
     kind: 'triage-ask',
     triageId,
-    request: { origin: 'alert', fingerprint: input.fingerprint, requestedBy: input.requestedBy },
+    request: {
+      origin: 'alert',
+      fingerprint: input.fingerprint,
+      requestedBy: input.requestedBy,
+      ...(input.platform ? { platform: input.platform } : {}),
+      ...(input.requestedByName ? { requestedByName: input.requestedByName } : {}),
+    },
     requestedAt,
   });
   return { outcome: 'requested', triageId };
@@ -280,23 +289,70 @@ async function newRecord(job: JobOf<'triage-ask'>, deps: AnalystWorkerDeps): Pro
     email: person.email,
     identityConfidence: person.identityConfidence,
     requestedBy: request.requestedBy,
+    ...(request.platform ? { requestedOn: request.platform } : {}),
+    ...(request.requestedByName ? { requestedByName: request.requestedByName } : {}),
   };
 }
 
-/** Threads a reply under the record's alert, when it has one that is posted. */
+/**
+ * Says `note` under the record's alert on every platform it is posted to, once per platform for
+ * `step` (marked on the record). Resolves to whether the alert has a thread anywhere.
+ */
 async function replyUnderAlert(
-  record: TriageRecord,
-  message: { text: string; blocks: unknown[] },
+  record: Pick<TriageRecord, 'id' | 'fingerprint' | 'done'>,
+  step: string,
+  note: ThreadNote,
   deps: Deps,
-) {
+): Promise<boolean> {
   if (!record.fingerprint) return false;
   const alert = await deps.store.getAlert(record.fingerprint);
-  if (!alert?.ts) return false;
-  await deps.slack.reply(alert.channel, alert.ts, message);
+  if (!alert || alertRoots(alert, deps).length === 0) return false;
+  // A platform refusing for good (its card deleted) is audited and skipped, as status replies are.
+  await onEachRoot(alert, deps, `${note.kind} note`, async (root, chat) => {
+    const key = `${step}:${root.platform}`;
+    if (record.done.replies?.includes(key)) return;
+    await chat.replyInThread(root, note);
+    await updateRecord(deps, record.id, (current) => ({
+      ...current,
+      done: { ...current.done, replies: [...(current.done.replies ?? []), key] },
+    }));
+  });
   return true;
 }
 
-/** The worker's "ask": finds the person in Slack, opens the DM, posts the question, schedules the timeout. */
+/** The analyst who asked, on the platform they asked from; none for a rule or a SIEM. */
+function requesterOf(
+  record: Pick<TriageRecord, 'requestedBy' | 'requestedOn' | 'requestedByName'>,
+): ChatPerson | undefined {
+  const platform = record.requestedOn ?? 'slack';
+  if (platform === 'slack' && !/^[UW][A-Z0-9]+$/.test(record.requestedBy)) return undefined;
+  if (['', 'auto', 'siem'].includes(record.requestedBy)) return undefined;
+  return {
+    platform,
+    id: record.requestedBy,
+    ...(record.requestedByName ? { name: record.requestedByName } : {}),
+  };
+}
+
+/** How the audit names the person asked: a Slack user as before (`slackUserId`), others by platform. */
+function personDetails(person: ChatPerson): Record<string, unknown> {
+  return person.platform === 'slack'
+    ? { slackUserId: person.id }
+    : { person: { platform: person.platform, id: person.id } };
+}
+
+/**
+ * Where the person is asked (see the header): the analyst's platform; for a rule, the first platform
+ * the alert is posted to; otherwise Slack.
+ */
+async function platformToAsk(record: TriageRecord, deps: Deps): Promise<ChatPlatform> {
+  if (record.requestedOn) return record.requestedOn;
+  if (record.origin !== 'alert' || !record.fingerprint) return 'slack';
+  const alert = await deps.store.getAlert(record.fingerprint);
+  return (alert && alertRoots(alert, deps)[0]?.root.platform) ?? 'slack';
+}
+
+/** The worker's "ask": finds the person, sends them the question, threads it, schedules the timeout. */
 export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDeps): Promise<void> {
   let record = await readRecord(deps, job.triageId);
   if (record?.state === 'failed') return;
@@ -313,15 +369,22 @@ export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDep
     if (!asked) return;
     record = asked;
   }
-  const { slackUserId = '', dueAt = deps.now().toISOString() } = record;
-  if (!record.done.asked) {
+  const { dueAt = deps.now().toISOString() } = record;
+  const person = askedPerson(record);
+  if (!record.done.asked && person) {
+    const requester = requesterOf(record);
     await replyUnderAlert(
       record,
-      triageAskedReply({
-        slackUserId,
-        requestedBy: record.requestedBy,
+      'asked',
+      {
+        kind: 'triage-asked',
+        person,
+        requestedBy:
+          record.requestedBy === 'auto'
+            ? 'auto'
+            : (requester ?? { platform: 'slack', id: record.requestedBy }),
         timeoutMinutes: record.timeoutMinutes,
-      }),
+      },
       deps,
     );
     await markDone(deps, record.id, 'asked');
@@ -333,43 +396,49 @@ export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDep
 }
 
 /**
- * Finds the person in Slack, opens the DM and posts the question; resolves to the record with the
- * question's `ts`, or undefined when the person has no Slack account (said in the thread, audited).
+ * Finds the person on the platform they are asked on and sends them the question; resolves to the
+ * record with the question's message, or undefined when the person cannot be found there (said in the
+ * thread, audited).
  */
 async function postQuestion(
   record: TriageRecord,
   deps: AnalystWorkerDeps,
 ): Promise<TriageRecord | undefined> {
-  // The person is found, and asked, in the workspace of the alert's customer.
-  const slackUserId = record.slackUserId ?? (await deps.slack.userIdForEmail(record.email, record.team));
-  if (!slackUserId) {
-    const failure = `no Slack user with the e-mail ${record.email}`;
-    await saveRecord(deps, { ...record, state: 'failed', failure });
-    await triageFailedFor(record, failure, deps);
+  const known = askedPerson(record);
+  const platform = known?.platform ?? (await platformToAsk(record, deps));
+  const chat = deps.chats[platform];
+  // On Slack the person is found, and asked, in the workspace of the alert's customer.
+  const person =
+    known ?? (chat && (await chat.findPerson(record.email, platform === 'slack' ? record.team : undefined)));
+  if (!chat || !person) {
+    const failure = chat
+      ? `no ${CHAT_PLATFORM_NAMES[platform]} user with the e-mail ${record.email}`
+      : `${CHAT_PLATFORM_NAMES[platform]} is not configured here`;
+    const failed = await saveRecord(deps, { ...record, state: 'failed', failure });
+    await triageFailedFor(failed, failure, deps);
     return undefined;
   }
-  const channel = await deps.slack.openDm(slackUserId, record.team);
   const dueAt = new Date(deps.now().getTime() + record.timeoutMinutes * 60_000).toISOString();
-  const ready = await saveRecord(deps, { ...record, slackUserId, channel, dueAt });
+  const ready = await saveRecord(deps, { ...record, person, dueAt });
 
-  const ts = await deps.slack.post(channel, triageQuestion(ready), ready.team);
-  // The person may have answered already: keep their answer, add the ts.
+  const question = await chat.directMessage(person, { kind: 'triage-question', record: ready });
+  // The person may have answered already: keep their answer, add the question's message.
   const asked =
     (await updateRecord(deps, ready.id, (current) => ({
       ...current,
-      ts,
+      channel: question.channel,
+      ts: question.messageId,
       state: current.state === 'asking' ? 'asked' : current.state,
     }))) ?? ready;
+  const requester = requesterOf(asked);
   await deps.store.appendAudit({
     fingerprint: triageAuditKey(asked),
-    actor: /^[UW][A-Z0-9]+$/.test(asked.requestedBy)
-      ? { kind: 'slack', id: asked.requestedBy }
-      : { kind: 'system' },
+    actor: requester ? { kind: requester.platform, id: requester.id } : { kind: 'system' },
     action: 'triage-asked',
     details: {
       triageId: asked.id,
       email: asked.email,
-      slackUserId,
+      ...personDetails(person),
       identityConfidence: asked.identityConfidence,
       requestedBy: asked.requestedBy,
       dueAt,
@@ -378,27 +447,20 @@ async function postQuestion(
   return asked;
 }
 
-async function triageFailedFor(
-  record: Pick<TriageRecord, 'id' | 'fingerprint' | 'identifier' | 'requestedBy'>,
-  reason: string,
-  deps: Deps,
-) {
+async function triageFailedFor(record: TriageRecord, reason: string, deps: Deps) {
   await deps.store.appendAudit({
     fingerprint: triageAuditKey(record),
     actor: { kind: 'system' },
     action: 'error',
     details: { step: 'triage-ask', triageId: record.id, reason },
   });
-  if (record.fingerprint) {
-    const alert = await deps.store.getAlert(record.fingerprint);
-    if (alert?.ts) await deps.slack.reply(alert.channel, alert.ts, triageFailedReply(reason));
-  }
+  await replyUnderAlert(record, 'failed', { kind: 'triage-failed', reason }, deps);
 }
 
 /** A question that could not even be recorded (no alert, no person, no e-mail): said in the thread and audited. */
 async function triageFailed(job: JobOf<'triage-ask'>, reason: string, deps: Deps): Promise<void> {
   const fingerprint = job.request.origin === 'alert' ? job.request.fingerprint : undefined;
-  await saveRecord(deps, {
+  const failed = await saveRecord(deps, {
     id: job.triageId,
     origin: job.request.origin,
     fingerprint,
@@ -413,7 +475,7 @@ async function triageFailed(job: JobOf<'triage-ask'>, reason: string, deps: Deps
     failure: reason,
     done: {},
   });
-  await triageFailedFor({ id: job.triageId, fingerprint, requestedBy: '' }, reason, deps);
+  await triageFailedFor(failed, reason, deps);
 }
 
 export type TriageAnswer =
@@ -423,20 +485,30 @@ export type TriageAnswer =
   | { outcome: 'unknown' };
 
 /**
- * Records the person's click (fast path): only the person asked may answer, from the workspace they
- * were asked in, and only once (the first of answer and expiry claims the question). Audited; the
+ * Records the person's click (fast path): only the person asked may answer, on the platform (and, on
+ * Slack, from the workspace) they were asked in, and only once (the first of answer and expiry claims the question). Audited; the
  * follow-up runs in a `triage-followup` job.
  */
 export async function answerTriage(
-  input: { triageId: string; response: TriageResponse; userId: string; team: string | undefined },
+  input: {
+    triageId: string;
+    response: TriageResponse;
+    userId: string;
+    /** Where the click came from; Slack when not said. */
+    platform?: ChatPlatform;
+    team: string | undefined;
+  },
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
 ): Promise<TriageAnswer> {
   const record = await readRecord(deps, input.triageId);
   if (!record) return { outcome: 'unknown' };
   // A SIEM's question names no customer: it is asked, and answered, in the provider's workspace.
+  const platform = input.platform ?? 'slack';
+  const person = askedPerson(record);
   if (
-    record.slackUserId !== input.userId ||
-    !workspaceMayActOn(deps.config, record.customer ?? '', input.team)
+    person?.platform !== platform ||
+    person.id !== input.userId ||
+    (platform === 'slack' && !workspaceMayActOn(deps.config, record.customer ?? '', input.team))
   )
     return { outcome: 'not-yours', record };
   if (!(await deps.store.claimDelivery(closedKey(record.id), TRIAGE_CLAIM_TTL_SECONDS)))
@@ -451,7 +523,7 @@ export async function answerTriage(
     }))) ?? record;
   await deps.store.appendAudit({
     fingerprint: triageAuditKey(answered),
-    actor: { kind: 'slack', id: input.userId },
+    actor: { kind: platform, id: input.userId },
     action: 'triage-answered',
     details: { triageId: record.id, email: record.email, response: input.response },
   });
@@ -463,10 +535,15 @@ export async function answerTriage(
 export function siemMessage(record: TriageRecord): Record<string, unknown> {
   return {
     identifier: record.identifier ?? record.fingerprint ?? record.id,
-    user: { email: record.email, slack: record.slackUserId },
+    user: { email: record.email, ...personOnPlatform(askedPerson(record)) },
     identityConfidence: record.identityConfidence,
     response: record.response,
   };
+}
+
+/** The person's id under their platform's name (MozDef's `slack` key for a Slack user). */
+function personOnPlatform(person: ChatPerson | undefined): Record<string, string> {
+  return person ? { [person.platform]: person.id } : {};
 }
 
 function commentFor(record: TriageRecord): string {
@@ -474,8 +551,10 @@ function commentFor(record: TriageRecord): string {
     record.response === 'noanswer' || !record.response
       ? 'no answer in time'
       : TRIAGE_ANSWERS[record.response];
+  const person = askedPerson(record);
+  const on = `${CHAT_PLATFORM_NAMES[person?.platform ?? 'slack']} ${escapeMarkdown(person?.id ?? 'unknown')}`;
   return (
-    `**Was this you?** ${escapeMarkdown(record.email)} (Slack ${escapeMarkdown(record.slackUserId ?? 'unknown')}) ` +
+    `**Was this you?** ${escapeMarkdown(record.email)} (${on}) ` +
     `answered: **${escapeMarkdown(answer)}**${record.answeredAt ? ` at ${escapeMarkdown(record.answeredAt)}` : ''}.`
   );
 }
@@ -490,19 +569,24 @@ async function markDone(deps: Deps, id: string, step: keyof TriageRecord['done']
  * the TheHive case, the SIEM's queue. Each step is marked done, so a retry repeats none.
  */
 async function reportOutcome(record: TriageRecord, deps: AnalystWorkerDeps): Promise<void> {
-  const slackUserId = record.slackUserId ?? '';
+  const person = askedPerson(record) ?? { platform: 'slack', id: '' };
   const alert = record.fingerprint ? await deps.store.getAlert(record.fingerprint) : undefined;
   if (!record.done.threaded) {
-    const message =
+    const note: ThreadNote =
       record.response === 'noanswer' || !record.response
-        ? triageNoAnswerReply({ slackUserId, timeoutMinutes: record.timeoutMinutes })
-        : triageAnswerReply({ slackUserId, response: record.response, onCall: deps.config.slack.onCall });
-    const threaded = await replyUnderAlert(record, message, deps);
+        ? { kind: 'triage-no-answer', person, timeoutMinutes: record.timeoutMinutes }
+        : {
+            kind: 'triage-answered',
+            person,
+            response: record.response,
+            ...(deps.config.slack.onCall ? { onCall: deps.config.slack.onCall } : {}),
+          };
+    const threaded = await replyUnderAlert(record, 'threaded', note, deps);
     if (!threaded && record.response === 'no' && !record.done.raised) {
-      // Nowhere to thread it: a "No" still has to reach people.
+      // Nowhere to thread it: a "No" still has to reach people, in the Slack alerts channel.
       await deps.slack.post(
         deps.config.slack.alertChannel,
-        triageRaisedMessage({ record, slackUserId, onCall: deps.config.slack.onCall }),
+        triageRaisedMessage({ record, slackUserId: slackName(person), onCall: deps.config.slack.onCall }),
       );
       await markDone(deps, record.id, 'raised');
     }
@@ -559,7 +643,13 @@ export async function expireTriage(job: JobOf<'triage-timeout'>, deps: AnalystWo
     action: 'triage-expired',
     details: { triageId: record.id, email: record.email, timeoutMinutes: record.timeoutMinutes },
   });
-  if (expired.channel && expired.ts)
-    await deps.slack.update(expired.channel, expired.ts, triageExpiredDm(expired), expired.team);
+  const person = askedPerson(expired);
+  const chat = person && deps.chats[person.platform];
+  if (person && chat && expired.channel && expired.ts)
+    await chat.updateDirectMessage(
+      { platform: person.platform, channel: expired.channel, messageId: expired.ts },
+      person,
+      { kind: 'triage-closed', record: expired, response: 'noanswer' },
+    );
   await reportOutcome(expired, deps);
 }

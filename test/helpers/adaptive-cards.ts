@@ -69,3 +69,15 @@ export function shownText(text: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, '&');
 }
+
+/**
+ * The `text` of every object of `type` anywhere in `value` (a card, an activity's attachments, Slack
+ * blocks): `TextBlock` by default, `mrkdwn` for Slack's formatted texts.
+ */
+export function textsOfType(value: unknown, type = 'TextBlock'): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => textsOfType(item, type));
+  if (typeof value !== 'object' || value === null) return [];
+  const record = value as Record<string, unknown>;
+  const own = record.type === type && typeof record.text === 'string' ? [record.text] : [];
+  return [...own, ...Object.values(record).flatMap((item) => textsOfType(item, type))];
+}

@@ -153,7 +153,8 @@ test.each([
   ],
   [
     'altered (one character changed)',
-    async (state: string) => `${state.slice(0, -2)}${state.endsWith('A') ? 'B' : 'A'}${state.slice(-1)}`,
+    // The second-to-last character changes (the last may carry unused base64 bits): to B if it was A.
+    async (state: string) => `${state.slice(0, -2)}${state.at(-2) === 'A' ? 'B' : 'A'}${state.slice(-1)}`,
   ],
 ])('a %s state is refused and exchanges nothing', async (_name, make) => {
   const { state } = await openInstallPage();

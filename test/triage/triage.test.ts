@@ -1,5 +1,12 @@
 import nock from 'nock';
-import { askAutomatically, asksAutomatically, personToAsk } from '../../src/triage/triage';
+import {
+  answerTriage,
+  askAutomatically,
+  asksAutomatically,
+  personToAsk,
+  siemMessage,
+} from '../../src/triage/triage';
+import { askedPerson, type TriageRecord } from '../../src/domain/triage';
 import { parseConfigFile } from '../../src/config/config-file';
 import { makeAlertRecord } from '../helpers/alerts';
 import { startAnalystHarness, type AnalystHarness } from '../helpers/analyst';
@@ -16,6 +23,20 @@ users:
 triage:
   autoAsk: ['UnauthorizedAccess:IAMUser/*']
 `;
+
+/** A fresh analyst harness (store, queue, worker) for each test of the describe block; nothing leaves it. */
+function harnessForEachTest(): AnalystHarness {
+  let current: AnalystHarness | undefined;
+  beforeEach(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    current = await startAnalystHarness(CONFIG);
+  });
+  afterEach(() => current?.close());
+  return new Proxy({} as AnalystHarness, {
+    get: (_target, key) => current![key as keyof AnalystHarness],
+  });
+}
 
 describe('personToAsk', () => {
   const config = { file: parseConfigFile(CONFIG) } as Parameters<typeof personToAsk>[1];
@@ -53,13 +74,7 @@ describe('personToAsk', () => {
 });
 
 describe('askAutomatically', () => {
-  let harness: AnalystHarness;
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    harness = await startAnalystHarness(CONFIG);
-  });
-  afterEach(() => harness.close());
+  const harness = harnessForEachTest();
 
   it('queues the question for an open alert of a configured type, once', async () => {
     const alert = makeAlertRecord();
@@ -83,5 +98,48 @@ describe('askAutomatically', () => {
     await harness.seedAlert(alert);
     await expect(askAutomatically(alert, harness.deps)).resolves.toBeUndefined();
     expect(harness.jobs).toEqual([]);
+  });
+});
+
+describe('a question recorded before questions named a platform-neutral person', () => {
+  const harness = harnessForEachTest();
+
+  /** A record as the store held it before `person`: the Slack user in `slackUserId`. */
+  const legacy: TriageRecord = {
+    id: 'legacy-1',
+    origin: 'alert',
+    alertName: 'Console login from a new country',
+    summary: 'jdoe signed in from an unusual place.',
+    email: 'jdoe@corp.example',
+    identityConfidence: 'high',
+    requestedBy: 'U0ANALYST',
+    requestedAt: '2026-12-04T10:00:00.000Z',
+    timeoutMinutes: 60,
+    state: 'asked',
+    slackUserId: 'U0JDOE',
+    channel: 'D0JDOE',
+    ts: '1764065000.000100',
+    done: { asked: true, scheduled: true },
+  };
+
+  it('is read as a question put to that Slack user', () => {
+    expect(askedPerson(legacy)).toEqual({ platform: 'slack', id: 'U0JDOE' });
+    expect(askedPerson({ ...legacy, team: 'T0ACME' })).toEqual({
+      platform: 'slack',
+      id: 'U0JDOE',
+      workspace: 'T0ACME',
+    });
+    expect(siemMessage(legacy)).toMatchObject({ user: { email: 'jdoe@corp.example', slack: 'U0JDOE' } });
+  });
+
+  it('is answered by that Slack user only, not by the same id from another platform', async () => {
+    await harness.deps.store.putSetting(`triage:${legacy.id}`, legacy);
+    const answer = (userId: string, platform: 'slack' | 'webex') =>
+      answerTriage({ triageId: legacy.id, response: 'yes', userId, platform, team: undefined }, harness.deps);
+
+    await expect(answer('U0JDOE', 'webex')).resolves.toMatchObject({ outcome: 'not-yours' });
+    await expect(answer('U0OTHER', 'slack')).resolves.toMatchObject({ outcome: 'not-yours' });
+    await expect(answer('U0JDOE', 'slack')).resolves.toMatchObject({ outcome: 'recorded' });
+    expect(harness.jobs).toEqual([{ kind: 'triage-followup', triageId: legacy.id }]);
   });
 });

@@ -4,8 +4,6 @@
  * the product reads it back through its Webex client and answers in the alert's thread. Forged or
  * missing signatures get a 401 and nothing is done.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
@@ -25,8 +23,8 @@ import {
 import type { AlertRecord } from '../../src/domain/alert';
 import { eventually } from '../helpers/eventually';
 import { rdapOnlyOffline } from '../helpers/offline-intel';
-import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
-import { settleWebex, webexSpaceOf } from '../helpers/webex-space';
+import type { InProcessSandbox } from '../helpers/sandbox-server';
+import { ingestForWebex, settleWebex, startWebexProduct, webexSpaceOf } from '../helpers/webex-space';
 
 const [ALICE, BOB] = SANDBOX_WEBEX_PEOPLE as [
   (typeof SANDBOX_WEBEX_PEOPLE)[number],
@@ -40,10 +38,7 @@ const fixture = (path: string): unknown =>
 let product: InProcessSandbox;
 
 beforeAll(async () => {
-  const configDir = mkdtempSync(join(tmpdir(), 'hivewire-webex-config-'));
-  const configFile = join(configDir, 'hivewire.yml');
-  writeFileSync(
-    configFile,
+  product = await startWebexProduct(
     [
       'webex:',
       '  admins: [bob@example.com]',
@@ -55,11 +50,6 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  product = await startInProcessSandbox({ HIVEWIRE_CONFIG: configFile });
-  await registerWebexWebhooks(webexClientFor(product.config), {
-    targetUrl: `${product.server.url}/webex/events`,
-    secret: SANDBOX_DEFAULTS.webexWebhookSecret,
-  });
 });
 
 afterAll(async () => {
@@ -75,16 +65,10 @@ const settle = () => settleWebex(product);
  */
 async function alertWithCard(path: string, id?: string): Promise<{ alert: AlertRecord; cardId: string }> {
   const event = fixture(path) as Record<string, unknown>;
-  const response = await fetch(`${product.server.url}/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}` },
-    body: JSON.stringify(
-      id === undefined ? event : { ...event, id, arn: String(event.arn).replace(/[^/]+$/, id) },
-    ),
-  });
-  const { fingerprints } = (await response.json()) as { fingerprints: string[] };
-  await settle();
-  const alert = (await product.runtime.deps.store.getAlert(fingerprints[0]!))!;
+  const alert = await ingestForWebex(
+    product,
+    id === undefined ? event : { ...event, id, arn: String(event.arn).replace(/[^/]+$/, id) },
+  );
   const cardId = alert.posts?.webex?.messageId;
   if (!cardId) throw new Error('no Webex card posted');
   const card = space().message(cardId);

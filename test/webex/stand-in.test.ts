@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebexClient, WebexError } from '../../clients/webex/client';
-import { webhookDeliverySchema } from '../../clients/webex/schemas';
+import { listOf, roomSchema, webhookDeliverySchema } from '../../clients/webex/schemas';
 import { verifyWebexSignature } from '../../src/http/webex-signature';
 import { createWebexApi } from '../../src/sandbox/webex-api';
 import {
@@ -23,6 +23,7 @@ const CARD = {
   content: { type: 'AdaptiveCard', version: '1.3', body: [{ type: 'TextBlock', text: 'x' }] },
 };
 const ALICE = SANDBOX_WEBEX_PEOPLE[0]!;
+const BOB = SANDBOX_WEBEX_PEOPLE[1]!;
 
 let server: Server;
 let space: WebexSpace;
@@ -179,5 +180,63 @@ describe('the sandbox Webex REST stand-in', () => {
       roomId: ROOM,
       created: submitted.created,
     });
+  });
+
+  /**
+   * Webex's documented 1:1 messaging: "Create a Message" takes exactly one of roomId, toPersonId or
+   * toPersonEmail; a message to a person lands in the one space of type `direct` the two share (made
+   * by the first one), and "List Rooms" (filterable by `type`) shows it to its two members only.
+   */
+  it('sends a message to a person in the direct room of the two, made once and listed for them only', async () => {
+    const listRooms = async (token: string, type?: string) => {
+      const response = await fetch(`${baseUrl}/rooms${type ? `?type=${type}` : ''}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(response.status).toBe(200);
+      return listOf(roomSchema).parse(await response.json()).items;
+    };
+    const first = await bot.createMessage({
+      toPersonId: ALICE.id,
+      markdown: 'Was this you?',
+      attachments: [CARD],
+    });
+    const second = await bot.createMessage({ toPersonEmail: 'alice@example.com', markdown: 'Still there?' });
+    expect(first).toMatchObject({ roomType: 'direct', toPersonId: ALICE.id, personId: SANDBOX_WEBEX_BOT.id });
+    expect(second).toMatchObject({
+      roomType: 'direct',
+      toPersonEmail: 'alice@example.com',
+      roomId: first.roomId,
+    });
+    expect(webexIdType(first.roomId)).toBe('ROOM');
+    const room = await bot.getRoom(first.roomId);
+    expect(room).toMatchObject({ id: first.roomId, type: 'direct', title: ALICE.displayName });
+    expect(room).not.toHaveProperty('members');
+
+    expect((await listRooms(SANDBOX_WEBEX_BOT.token, 'direct')).map((one) => one.id)).toEqual([first.roomId]);
+    expect((await listRooms(ALICE.token)).map((one) => [one.id, one.type])).toEqual([
+      [ROOM, 'group'],
+      [first.roomId, 'direct'],
+    ]);
+    expect(await listRooms(BOB.token, 'direct')).toEqual([]);
+    const bob = new WebexClient({ token: BOB.token, baseUrl, retries: 0 });
+    expect((await failure(bob.getRoom(first.roomId))).status).toBe(404);
+    // Bob cannot click a card in a space he is not in.
+    expect(() => space.submitCard(BOB, { type: 'submit', messageId: first.id, inputs: {} })).toThrow(
+      'Could not find a room with provided ID.',
+    );
+
+    // The person answers in the same room; a reply threads under the question there.
+    const answer = await alice.createMessage({ toPersonId: SANDBOX_WEBEX_BOT.id, markdown: 'yes' });
+    expect(answer.roomId).toBe(first.roomId);
+    expect(
+      (await bot.createMessage({ roomId: first.roomId, parentId: first.id, markdown: 'Thanks' })).parentId,
+    ).toBe(first.id);
+
+    const twoPlaces = await failure(bot.createMessage({ roomId: ROOM, toPersonId: ALICE.id, markdown: 'x' }));
+    expect(twoPlaces.status).toBe(400);
+    expect(twoPlaces.message).toMatch(/Provide only one destination/);
+    expect(
+      (await failure(bot.createMessage({ toPersonEmail: 'nobody@example.com', markdown: 'x' }))).status,
+    ).toBe(404);
   });
 });

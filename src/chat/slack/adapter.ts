@@ -82,6 +82,11 @@ export class SlackChat implements ChatPort, SlashCommandAnswers {
     return { platform: 'slack', channel, messageId };
   }
 
+  /** Edited in place, in the person's workspace. */
+  updateDirectMessage(ref: ChatMessageRef, person: ChatPerson, note: ThreadNote): Promise<void> {
+    return this.delivery.update(ref.channel, ref.messageId, threadNoteReply(note), person.workspace);
+  }
+
   findAlertMessage(channel: string, fingerprint: string, since: Date): Promise<string | undefined> {
     return this.delivery.findAlertMessage(channel, fingerprint, since);
   }

@@ -4,6 +4,7 @@
  * fields the product uses are named; Teams sends many more, which are let through untouched.
  */
 import * as z from '../../validation/zod';
+import { TRIAGE_NO, TRIAGE_UNSURE, TRIAGE_YES } from '../../../blocks/actions';
 
 const account = z.looseObject({
   id: z.string().check(z.minLength(1)),
@@ -46,11 +47,20 @@ export const cardActionDataSchema = z.looseObject({
   fingerprint: z.string().check(z.minLength(1), z.maxLength(512)),
 });
 
+/**
+ * (contract) What a "was this you?" answer carries (cards/triage.ts): the answer's action id and the
+ * question's id; the question may be a SIEM's, with no alert.
+ */
+export const triageAnswerDataSchema = z.object({
+  action: z.enum([TRIAGE_YES, TRIAGE_NO, TRIAGE_UNSURE]),
+  id: z.string().check(z.minLength(1), z.maxLength(256)),
+});
+
 /** An `adaptiveCard/action` invoke's value (Action.Execute): the verb and the data the card set. */
 export const cardActionSchema = z.looseObject({
   action: z.looseObject({
     type: z.literal('Action.Execute'),
     verb: z.optional(z.string()),
-    data: cardActionDataSchema,
+    data: z.union([triageAnswerDataSchema, cardActionDataSchema]),
   }),
 });

@@ -111,13 +111,22 @@ export class TeamsChat implements ChatPort {
 
   /** A proactive 1:1 chat, through the service URL of the first configured team the app is installed in. */
   async directMessage(person: ChatPerson, note: ThreadNote): Promise<ChatMessageRef> {
-    let serviceUrl: string | undefined;
-    for (const target of this.teams()) {
-      serviceUrl = (await findInstallation(target.team, this.store))?.serviceUrl;
-      if (serviceUrl) break;
-    }
-    const sent = await this.delivery.directMessage(person, teamsNote(note), serviceUrl);
+    const sent = await this.delivery.directMessage(person, teamsNote(note), await this.personalServiceUrl());
     return { platform: 'teams', ...sent };
+  }
+
+  /** The card is replaced in place in the 1:1 chat (update activity), where the chat was opened. */
+  async updateDirectMessage(ref: ChatMessageRef, _person: ChatPerson, note: ThreadNote): Promise<void> {
+    await this.delivery.update(ref, teamsNote(note), await this.personalServiceUrl());
+  }
+
+  /** Where 1:1 chats are reached: the service URL of the first configured team the app is installed in. */
+  private async personalServiceUrl(): Promise<string | undefined> {
+    for (const target of this.teams()) {
+      const serviceUrl = (await findInstallation(target.team, this.store))?.serviceUrl;
+      if (serviceUrl) return serviceUrl;
+    }
+    return undefined;
   }
 
   /** The Bot Connector cannot list a channel's messages (that takes Microsoft Graph): it cannot say. */

@@ -27,7 +27,7 @@ import { parseJsonText } from '../../validation/json';
 import { errorMessage, type Logger } from '../../observability/logger';
 import { bodyTextOf, headerOf, jsonResponse, type HttpRequest, type HttpResponse } from '../../http/request';
 import { activitySchema, cardActionSchema, type TeamsActivity } from './activity';
-import { handleCardAction, type TeamsBotDeps } from './clicks';
+import { handleCardAction, handleTriageAnswer, type TeamsBotDeps } from './clicks';
 import { runTeamsCommand, type TeamsSpeaker } from './commands';
 
 export type { TeamsBotDeps };
@@ -209,7 +209,11 @@ export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps
         value: { code: 'BadRequest', message: error, innerHttpError: { statusCode: 400, body: null } },
       };
     }
-    return handleCardAction(value.data.action.data, read, speakerOf(read, api), deps);
+    const data = value.data.action.data;
+    // An alert's button names its alert; a "was this you?" answer names its question.
+    return 'fingerprint' in data
+      ? handleCardAction(data, read, speakerOf(read, api), deps)
+      : handleTriageAnswer(data, read, deps);
   });
 
   return {

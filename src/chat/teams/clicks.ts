@@ -6,14 +6,16 @@
 import { ASK_USER, CREATE_CASE, ENRICH, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
 import { responseActionOf } from '../../../blocks/analyst/actions';
 import { IGNORE_NOTE_FIELD, IGNORE_REASON_FIELD } from '../../../cards/forms';
-import { teamsIgnoreForm, type TeamsCard } from '../../../cards/teams';
+import { teamsIgnoreForm, teamsNote, type TeamsCard } from '../../../cards/teams';
+import { triageRequestWords, triageResponseOf } from '../../../cards/triage';
+import { TRIAGE_ANSWER_REFUSALS } from '../../../blocks/analyst/triage';
 import { renderTeamsAlert } from '../../alerts/render';
 import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
 import { isIgnoreReason } from '../../domain/ignore';
 import { requestEscalation } from '../../cases/request-escalation';
 import { lookupTargetsOfAlert } from '../../lookups/targets';
 import { requestResponseActionFor } from '../../response-actions/response-actions';
-import { requestTriage } from '../../triage/triage';
+import { answerTriage, requestTriage } from '../../triage/triage';
 import type { TeamsActivity } from './activity';
 import { isTeamsAdmin, type TeamsSpeaker } from './commands';
 import type { Deps } from '../../wiring/deps';
@@ -112,21 +114,44 @@ async function enrich(fingerprint: string, person: string, deps: TeamsBotDeps) {
   return answer(`Looking up ${targets.length === 1 ? '1 indicator' : `${targets.length} indicators`}…`);
 }
 
-/** Ask the user: "was this you?" asked of the person the finding is about, as Slack's button does. */
-async function askUser(fingerprint: string, person: string, deps: TeamsBotDeps) {
-  const result = await requestTriage({ fingerprint, requestedBy: person }, deps);
-  switch (result.outcome) {
-    case 'requested':
-      return answer('Asking the person this finding is about "was this you?"…');
-    case 'pending':
-      return answer('A "was this you?" question is already waiting for an answer.');
-    case 'no-person':
-      return answer('This finding names no person to ask.');
-    case 'no-email':
-      return answer('No email address is known for that person: add it under users in the config file.');
-    case 'unknown-alert':
-      return answer(NOT_OPEN['unknown-alert']);
-  }
+/** Ask the user: "was this you?" asked of the person the finding is about, in their 1:1 chat. */
+async function askUser(fingerprint: string, activity: TeamsActivity, deps: TeamsBotDeps) {
+  const result = await requestTriage(
+    {
+      fingerprint,
+      requestedBy: activity.from.aadObjectId ?? activity.from.id,
+      platform: 'teams',
+      ...(activity.from.name ? { requestedByName: activity.from.name } : {}),
+    },
+    deps,
+  );
+  return answer(triageRequestWords(result));
+}
+
+/**
+ * An answer to "was this you?" in the person's 1:1 chat: recorded once, from the person asked only; the
+ * question card is replaced with their answer (as Slack's DM is), or they are told why not.
+ */
+export async function handleTriageAnswer(
+  data: { action: string; id: string },
+  activity: TeamsActivity,
+  deps: TeamsBotDeps,
+) {
+  const response = triageResponseOf(data.action);
+  if (!response) return answer('This action is not available in Teams.');
+  const result = await answerTriage(
+    {
+      triageId: data.id,
+      response,
+      userId: activity.from.aadObjectId ?? activity.from.id,
+      platform: 'teams',
+      team: undefined,
+    },
+    deps,
+  );
+  deps.logger.info('triage answered', { platform: 'teams', outcome: result.outcome });
+  if (result.outcome !== 'recorded') return answer(TRIAGE_ANSWER_REFUSALS[result.outcome]);
+  return cardAnswer(teamsNote({ kind: 'triage-closed', record: result.record, response }));
 }
 
 /** A response action: run by Teams admins only (`teams.admins`), audited either way, as on Slack. */
@@ -186,7 +211,7 @@ export async function handleCardAction(
     case ENRICH:
       return enrich(fingerprint, person, deps);
     case ASK_USER:
-      return askUser(fingerprint, person, deps);
+      return askUser(fingerprint, activity, deps);
     default: {
       const actionId = responseActionOf(action);
       if (actionId) return responseAction(fingerprint, actionId, speaker, deps);

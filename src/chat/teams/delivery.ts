@@ -48,9 +48,12 @@ export class TeamsDelivery {
     return sent.id;
   }
 
-  /** Replaces the message's card in place, for everyone in the channel. */
-  async update(ref: TeamsMessageRef, card: TeamsCard): Promise<void> {
-    const api = await this.client(ref.channel);
+  /**
+   * Replaces the message's card in place, for everyone in the conversation; a 1:1 chat's message through
+   * `serviceUrl` (where the chat was opened), a channel's through its team's.
+   */
+  async update(ref: TeamsMessageRef, card: TeamsCard, serviceUrl?: string): Promise<void> {
+    const api = serviceUrl ? connector(serviceUrl, this.app) : await this.client(ref.channel);
     await api.conversations.activities(ref.channel).update(ref.messageId, teamsMessage(card) as never);
   }
 

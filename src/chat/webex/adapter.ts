@@ -128,6 +128,11 @@ export class WebexChat implements ChatPort {
     return { platform: 'webex', channel: message.roomId, messageId: message.id };
   }
 
+  /** Webex refuses edits of a message with a card (400): `note` follows it, threaded under it. */
+  async updateDirectMessage(ref: ChatMessageRef, _person: ChatPerson, note: ThreadNote): Promise<void> {
+    await this.reply(roomRef(ref), webexNote(note));
+  }
+
   /** Webex lets a bot list a space's messages only when they mention it: it cannot say. */
   async findAlertMessage(): Promise<string | undefined> {
     return undefined;

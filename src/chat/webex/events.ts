@@ -5,7 +5,12 @@
  * conditional writes, so a second Create Case gets the "already exists" notice, never a second case.
  */
 import * as z from '../../validation/zod';
-import { CREATE_CASE, ENRICH, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
+import { ASK_USER, CREATE_CASE, ENRICH, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
+import { TRIAGE_ANSWER_REFUSALS } from '../../../blocks/analyst/triage';
+import { triageRequestWords, triageResponseOf } from '../../../cards/triage';
+import { answerTriage, requestTriage } from '../../triage/triage';
+import type { TriageResponse } from '../../domain/triage';
+import type { ChatMessageRef } from '../port';
 import { responseActionOf } from '../../../blocks/analyst/actions';
 import {
   webexLookupStarted,
@@ -48,6 +53,62 @@ const submission = z.looseObject({
   [IGNORE_NOTE_FIELD]: z.optional(z.string()),
 });
 
+/** What a "was this you?" answer submits (cards/triage.ts): the answer's action id and the question's id. */
+const triageAnswerSubmission = z.looseObject({
+  action: z.string(),
+  id: z.string().check(z.minLength(1), z.maxLength(256)),
+});
+
+type AttachmentAction = Awaited<ReturnType<WebexChat['client']['getAttachmentAction']>>;
+
+/** The submission's inputs read by `schema`; undefined (and kept as a dead letter naming the field) when not. */
+async function readInputs<T extends z.ZodMiniType>(
+  schema: T,
+  action: AttachmentAction,
+  deps: WebexEventDeps,
+): Promise<z.infer<T> | undefined> {
+  const parsed = z.safeParse(schema, action.inputs);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  await deps.store.putDeadLetter({
+    kind: 'rejected-webex-event',
+    error: `inputs.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    payload: action,
+  });
+  return undefined;
+}
+
+/**
+ * An answer to "was this you?" in the person's direct room: recorded once, from the person asked only
+ * (anyone else is told in the room); the answer follows the question there, as Webex cannot edit a card.
+ */
+async function onTriageAnswer(
+  action: AttachmentAction,
+  response: TriageResponse,
+  chat: WebexChat,
+  deps: WebexEventDeps,
+) {
+  const data = await readInputs(triageAnswerSubmission, action, deps);
+  if (!data) return;
+  const result = await answerTriage(
+    { triageId: data.id, response, userId: action.personId, platform: 'webex', team: undefined },
+    deps,
+  );
+  deps.logger.info('triage answered', { platform: 'webex', outcome: result.outcome });
+  const question: ChatMessageRef = { platform: 'webex', channel: action.roomId, messageId: action.messageId };
+  if (result.outcome === 'recorded')
+    await chat.updateDirectMessage(
+      question,
+      { platform: 'webex', id: action.personId },
+      { kind: 'triage-closed', record: result.record, response },
+    );
+  else
+    await chat.reply(
+      { roomId: action.roomId, messageId: action.messageId },
+      webexNotice(`${webexMention(action.personId)} ${TRIAGE_ANSWER_REFUSALS[result.outcome]}`),
+    );
+}
+
 async function onCardSubmitted(
   job: JobOf<'webex-event'>,
   chat: WebexChat,
@@ -55,21 +116,18 @@ async function onCardSubmitted(
   client: WebexChat['client'],
 ) {
   const action = await client.getAttachmentAction(job.id);
-  const parsed = z.safeParse(submission, action.inputs);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    await deps.store.putDeadLetter({
-      kind: 'rejected-webex-event',
-      error: `inputs.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
-      payload: action,
-    });
+  const answered = triageResponseOf(String(action.inputs.action ?? ''));
+  if (answered) {
+    await onTriageAnswer(action, answered, chat, deps);
     return;
   }
-  const { fingerprint } = parsed.data;
+  const inputs = await readInputs(submission, action, deps);
+  if (!inputs) return;
+  const { fingerprint } = inputs;
   const person = action.personId;
   const root = await chat.rootOf(action.messageId);
   const tell = (markdown: string) => chat.reply(root, webexNotice(`${webexMention(person)} ${markdown}`));
-  switch (parsed.data.action) {
+  switch (inputs.action) {
     case CREATE_CASE: {
       const result = await requestEscalation({ fingerprint, userId: person, platform: 'webex' }, deps);
       deps.logger.info('webex create case clicked', { fingerprint, outcome: result.outcome });
@@ -108,12 +166,12 @@ async function onCardSubmitted(
       return;
     }
     case IGNORE_MODAL: {
-      const reason = parsed.data[IGNORE_REASON_FIELD];
+      const reason = inputs[IGNORE_REASON_FIELD];
       if (!isIgnoreReason(reason)) {
         await tell('Choose a reason to ignore this alert.');
         return;
       }
-      const note = parsed.data[IGNORE_NOTE_FIELD];
+      const note = inputs[IGNORE_NOTE_FIELD];
       const result = await ignoreAlert(
         { fingerprint, userId: person, platform: 'webex', reason, note },
         deps,
@@ -125,6 +183,22 @@ async function onCardSubmitted(
             ? 'Hivewire does not know this alert.'
             : `This alert cannot be ignored: it is ${result.outcome}.`,
         );
+      return;
+    }
+    case ASK_USER: {
+      // Named in the threads of the other platforms, where a Webex id would mean nothing.
+      const clicker = await client.getPerson(person);
+      const result = await requestTriage(
+        {
+          fingerprint,
+          requestedBy: person,
+          platform: 'webex',
+          ...(clicker.displayName ? { requestedByName: clicker.displayName } : {}),
+        },
+        deps,
+      );
+      deps.logger.info('webex ask the user clicked', { fingerprint, outcome: result.outcome });
+      await tell(triageRequestWords(result));
       return;
     }
     case ENRICH: {
@@ -140,9 +214,9 @@ async function onCardSubmitted(
       return;
     }
     default: {
-      const actionId = responseActionOf(parsed.data.action);
+      const actionId = responseActionOf(inputs.action);
       if (actionId === undefined) {
-        await tell(`${webexText(parsed.data.action, 60)} is not available on Webex yet.`);
+        await tell(`${webexText(inputs.action, 60)} is not available on Webex yet.`);
         return;
       }
       const clicker = await client.getPerson(person);

@@ -46,7 +46,7 @@
     } else if (typeof value.value === 'string') toast(value.value);
   }
 
-  function cardElement(messageId, content) {
+  function cardElement(messageId, content, conversation) {
     const card = new AdaptiveCards.AdaptiveCard();
     card.hostConfig = new AdaptiveCards.HostConfig({ fontFamily: "'Segoe UI', system-ui, sans-serif" });
     card.onExecuteAction = async (action) => {
@@ -61,6 +61,7 @@
         replyToId: messageId,
         verb: action.verb,
         data: action.data,
+        ...(conversation ? { conversation } : {}),
       });
       answered(messageId, answer);
     };
@@ -68,7 +69,7 @@
     return card.render();
   }
 
-  function messageElement(activity, replies) {
+  function messageElement(activity, replies, conversation) {
     const box = document.createElement('article');
     box.className = 'message';
     box.dataset.id = activity.id;
@@ -84,7 +85,7 @@
     box.append(from);
     const content = ui.replaced.get(activity.id);
     for (const attachment of content ? [{ content }] : activity.attachments || []) {
-      const element = cardElement(activity.id, attachment.content);
+      const element = cardElement(activity.id, attachment.content, conversation);
       if (element) box.append(element);
     }
     if (activity.text && !(activity.attachments || []).length) {
@@ -104,7 +105,7 @@
   function draw(force) {
     const state = ui.state;
     if (!state) return;
-    const key = JSON.stringify(state.activities);
+    const key = JSON.stringify([state.activities, state.chats]);
     if (!force && key === ui.shown) return;
     ui.shown = key;
     $('channel-name').textContent = `${state.team.name} › ${state.channel.name}`;
@@ -117,6 +118,16 @@
           state.activities.filter((activity) => activity.replyToId === root.id),
         ),
       ),
+      // The bot's 1:1 chats ("was this you?"): clicks there are sent from the chat, as its person.
+      ...(state.chats || []).map((chat) => {
+        const section = document.createElement('section');
+        section.className = 'chat';
+        section.dataset.testid = 'teams-chat';
+        const title = document.createElement('h2');
+        title.textContent = `1:1 chat with ${chat.name}`;
+        section.append(title, ...chat.activities.map((activity) => messageElement(activity, [], chat.id)));
+        return section;
+      }),
     );
   }
 

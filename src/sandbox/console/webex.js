@@ -136,7 +136,8 @@
         const item = document.createElement('li');
         const link = document.createElement('a');
         link.href = `#${room.id}`;
-        link.textContent = room.title;
+        link.textContent = room.type === 'direct' ? `${room.title} · direct` : room.title;
+        link.dataset.testid = `webex-room-${room.type}`;
         if (room.id === state.room) link.className = 'current';
         link.onclick = () => {
           ui.room = room.id;

@@ -24,7 +24,7 @@ export function registerTriage(app: App, deps: SlackAppDeps): void {
     const fingerprint = action.value ?? '';
     const userId = body.user.id;
     const log = deps.logger.createChild({ persistentKeys: { fingerprint, action: ASK_USER, userId } });
-    const result = await requestTriage({ fingerprint, requestedBy: userId }, deps);
+    const result = await requestTriage({ fingerprint, requestedBy: userId, platform: 'slack' }, deps);
     log.info('ask the user clicked', { outcome: result.outcome });
     await answerPrivately(client, body, triageRequestNotice(result), log);
   });
@@ -36,7 +36,7 @@ export function registerTriage(app: App, deps: SlackAppDeps): void {
       const response = RESPONSES[actionId] as TriageResponse;
       const log = deps.logger.createChild({ persistentKeys: { action: actionId, userId } });
       const result = await answerTriage(
-        { triageId: action.value ?? '', response, userId, team: teamOf(body) },
+        { triageId: action.value ?? '', response, userId, platform: 'slack', team: teamOf(body) },
         deps,
       );
       log.info('triage answered', { outcome: result.outcome });

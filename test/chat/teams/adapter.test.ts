@@ -16,6 +16,7 @@ import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE } from '../../../src/sandbox/teams-
 import { checkConfigFile, defaultConfigFile } from '../../../src/config/config';
 import { makeAlertRecord } from '../../helpers/alerts';
 import { startTeamsHarness, type TeamsHarness } from '../../helpers/teams';
+import { textsOfType } from '../../helpers/adaptive-cards';
 
 const [alice, bob] = SANDBOX_TEAMS_PEOPLE as [
   (typeof SANDBOX_TEAMS_PEOPLE)[0],
@@ -36,17 +37,7 @@ afterEach(async () => {
 
 /** Every TextBlock text of a stored activity's card. */
 function textsOf(activity: { attachments?: unknown[] } | undefined): string[] {
-  const texts: string[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (typeof value === 'object' && value !== null) {
-      const record = value as Record<string, unknown>;
-      if (record.type === 'TextBlock' && typeof record.text === 'string') texts.push(record.text);
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(activity?.attachments);
-  return texts;
+  return textsOfType(activity?.attachments);
 }
 
 test('posts the alert card, updates it in place, and replies in its reply chain', async () => {

@@ -154,14 +154,20 @@ test('Enrich and Ask the user queue the same jobs as Slack’s buttons, answerin
     }),
   );
   expect(await click(carol, ASK_USER, alert.fingerprint)).toBe(
-    'Asking the person this finding is about "was this you?"…',
+    'Asking the person this finding is about "was this you?"… the answer will be threaded here.',
   );
   expect(await click(bob, ASK_USER, alert.fingerprint)).toBe(
     'A "was this you?" question is already waiting for an answer.',
   );
   expect(h.jobs.filter((job) => job.kind === 'triage-ask')).toEqual([
     expect.objectContaining({
-      request: { origin: 'alert', fingerprint: alert.fingerprint, requestedBy: carol.aadObjectId },
+      request: {
+        origin: 'alert',
+        fingerprint: alert.fingerprint,
+        requestedBy: carol.aadObjectId,
+        platform: 'teams',
+        requestedByName: carol.name,
+      },
     }),
   ]);
 });
