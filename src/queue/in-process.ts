@@ -255,6 +255,9 @@ export class InProcessQueue implements DelayingQueue {
         error: errorMessage(updateError),
       }),
     );
+    // Closed while the wait was being written: the job stays in the store for the next start, as
+    // `close` says of every retry; a timer armed now would keep `drain` waiting on a closed queue.
+    if (this.closed) return;
     const timer = setTimeout(() => {
       this.retries.delete(timer);
       this.ready.push({ id, job, attempt: attempt + 1 });

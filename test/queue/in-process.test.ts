@@ -300,6 +300,42 @@ describe('InProcessQueue durability', () => {
     expect(Date.parse(pending!.notBefore)).toBeLessThanOrEqual(Date.now() + 60_000);
   });
 
+  it('closed while a retry’s wait is being written: no retry is armed, drain ends, the job stays in the store', async () => {
+    // The retry's write is held until the queue is closed (the order a test or a shutdown can meet).
+    let releaseWrite!: () => void;
+    const written = new Promise<void>((resolve) => (releaseWrite = resolve));
+    let writeHeld!: () => void;
+    const held = new Promise<void>((resolve) => (writeHeld = resolve));
+    const gated: JobStore = Object.assign(Object.create(store) as JobStore, {
+      updateJob: async (...args: Parameters<JobStore['updateJob']>) => {
+        if (args[1].notBefore && Date.parse(args[1].notBefore) > Date.now() + 1_000) {
+          writeHeld();
+          await written;
+        }
+        return store.updateJob(...args);
+      },
+    });
+    let runs = 0;
+    const queue = new InProcessQueue({
+      store: gated,
+      backoff: () => 60_000,
+      handler: async () => {
+        runs += 1;
+        throw new Error('TheHive answered 503');
+      },
+      onDeadLetter: async () => undefined,
+    });
+    await queue.enqueue(reconcileJob);
+    await held;
+    queue.close();
+    releaseWrite();
+    await queue.drain();
+    expect(runs).toBe(1);
+    expect(await store.listPendingJobs()).toEqual([
+      expect.objectContaining({ job: reconcileJob, attempts: 1 }),
+    ]);
+  });
+
   it('keeps a dead letter in the store after the last attempt and removes the job', async () => {
     const attempts: number[] = [];
     const queue = new InProcessQueue({
