@@ -104,7 +104,7 @@ export async function createCase(job: JobOf<'create-case'>, deps: WorkerDeps): P
     await store.appendAudit({
       fingerprint: job.fingerprint,
       caseId: theCase._id,
-      actor: { kind: 'slack', id: job.userId },
+      actor: { kind: job.platform ?? 'slack', id: job.userId },
       action: 'case-created',
       details: { caseNumber: theCase.number, caseUrl, requestedAt: job.requestedAt },
     });

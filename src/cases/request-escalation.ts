@@ -81,6 +81,7 @@ export async function requestEscalation(
       fingerprint: input.fingerprint,
       userId: input.userId,
       ...(input.userName ? { userName: input.userName.slice(0, 256) } : {}),
+      ...(input.platform && input.platform !== 'slack' ? { platform: input.platform } : {}),
       requestedAt: at,
     });
   } catch (error) {

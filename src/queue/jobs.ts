@@ -7,6 +7,8 @@ import type { TimeBudget } from './budget';
 import { SEVERITIES, type NormalisedFinding } from '../domain/finding';
 import { caseNotification } from '../domain/case-notification';
 
+const chatPlatform = z.enum(['slack', 'webex', 'teams']);
+
 export const createCaseJob = z.object({
   kind: z.literal('create-case'),
   fingerprint: z.string().check(z.minLength(1)),
@@ -14,6 +16,8 @@ export const createCaseJob = z.object({
   userId: z.string().check(z.minLength(1)),
   /** Their display name, when their platform gave it: the case-opened reply names them by it in Teams. */
   userName: z.optional(z.string().check(z.maxLength(256))),
+  /** The platform they clicked on, named in the audit trail's `case-created` (Slack when absent). */
+  platform: z.optional(chatPlatform),
   requestedAt: z.string(),
 });
 
@@ -50,8 +54,6 @@ export const ignoreFollowupJob = z.object({
   kind: z.literal('ignore-followup'),
   fingerprint: z.string().check(z.minLength(1)),
 });
-
-const chatPlatform = z.enum(['slack', 'webex', 'teams']);
 
 /**
  * Threat-intel lookups for `/hivewire lookup` (answered on the command's response_url), `@Hivewire

@@ -302,6 +302,16 @@ describe('what the worker answers goes in the Teams reply chain it was asked in'
         `📁 Case #42 opened in TheHive by Alice (SOC analyst) with ${alert.finding.observables.length} observables`,
       ],
     ]);
+    // The audit trail names the Teams person on both steps, as an auditor reads it back.
+    const trail = await h.deps.store.listAudit(alert.fingerprint);
+    expect(
+      trail
+        .filter((event) => ['escalation-requested', 'case-created'].includes(event.action))
+        .map((event) => event.actor),
+    ).toEqual([
+      { kind: 'teams', id: alice.aadObjectId },
+      { kind: 'teams', id: alice.aadObjectId },
+    ]);
 
     const other = makeAlertRecord({ state: 'open', fingerprint: 'gd-teams-ignored' });
     const otherId = await h.deps.chats.teams!.postAlert(channel, alertView(other, h.config));
