@@ -174,8 +174,10 @@ describe('working an alert in the console', () => {
   let caseRow: Locator;
 
   it('creates a TheHive case from an alert and threads the case link under it', async () => {
+    // The SSH brute-force sample by name: the samples' jobs run side by side, so which is posted first varies.
     const withCreateCase = page().locator('[data-testid="message"]', {
       has: page().locator('[data-testid="action-button"][data-action-id="hivewire.create_case"]'),
+      hasText: 'SSH brute force',
     });
     // By its ts: once the case exists the alert no longer offers Create Case.
     const ts = await withCreateCase.first().getAttribute('data-ts');

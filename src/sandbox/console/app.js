@@ -207,17 +207,25 @@
     else timeline.scrollTop = timeline.scrollHeight;
   }
 
+  /**
+   * Every live update re-reads the open case; the answers can arrive out of order, so only the newest
+   * read is drawn (an older one, from before a comment landed, would hide it until the next change).
+   */
+  let caseReads = 0;
+
   async function renderCaseDetail() {
     const caseId = ui.caseId;
+    const read = ++caseReads;
     const response = await fetch(`/sandbox/console/cases/${encodeURIComponent(caseId)}`);
-    if (caseId !== ui.caseId) return;
+    const detail = response.ok ? await response.json() : undefined;
+    if (read !== caseReads || caseId !== ui.caseId) return;
     byId('channel-title').textContent = 'TheHive case';
     byId('channel-topic').textContent = '';
-    if (!response.ok) {
+    if (!detail) {
       mount(byId('timeline'), [{ tag: 'div', cls: 'empty', text: `Case ${caseId} not found.` }]);
       return;
     }
-    mount(byId('timeline'), [R.renderCaseDetail(await response.json())]);
+    mount(byId('timeline'), [R.renderCaseDetail(detail)]);
   }
 
   function renderTimeline() {
