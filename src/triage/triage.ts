@@ -433,10 +433,12 @@ async function postQuestion(
       ts: question.messageId,
       state: current.state === 'asking' ? 'asked' : current.state,
     }))) ?? ready;
-  await deps.store.putSetting(askedKey(person), {
-    id: asked.id,
-    at: deps.now().toISOString(),
-  } satisfies LatestQuestion);
+  // Webex and Teams deliver what the person types in that direct conversation: a typed answer answers this.
+  if (person.platform !== 'slack')
+    await deps.store.putSetting(askedKey(person), {
+      id: asked.id,
+      at: deps.now().toISOString(),
+    } satisfies LatestQuestion);
   const requester = requesterOf(asked);
   await deps.store.appendAudit({
     fingerprint: triageAuditKey(asked),
