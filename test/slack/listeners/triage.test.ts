@@ -287,6 +287,39 @@ describe('Ask the user', () => {
     },
   );
 
+  it.each<[string, SlackFailure[]]>([
+    ['lacks a scope (no retry fixes it)', [{ status: 200, body: { ok: false, error: 'missing_scope' } }]],
+    [
+      'fails on every attempt',
+      [0, 1, 2].map(() => ({ status: 200, body: { ok: false, error: 'internal_error' } })),
+    ],
+  ])(
+    'says in the thread, and audits, when the look-up %s: the question could not be asked',
+    async (_, failures) => {
+      const alert = escalated();
+      await harness.seedAlert(alert);
+      capture('chat.postEphemeral', []);
+      await harness.interact(buttonClick({ actionId: ASK_USER, value: alert.fingerprint }));
+      const code = failures[0]!.body as { error: string };
+      for (const failure of failures)
+        nock('https://slack.com')
+          .post('/api/users.lookupByEmail', (body) => slackForm(body).email === 'jdoe@example.com')
+          .reply(failure.status, failure.body);
+      const replies: Record<string, string>[] = [];
+      capture('chat.postMessage', replies, { ok: true, ts: '1.1' });
+
+      await harness.runJobs();
+
+      const reason = `Slack users.lookupByEmail failed: ${code.error}`;
+      expect(replies.map((reply) => reply.text)).toEqual([`⚠️ Couldn't ask "was this you?": \`${reason}\``]);
+      const audit = await harness.deps.store.listAudit(alert.fingerprint);
+      expect(audit.map((e) => [e.action, e.details?.reason])).toEqual([['error', reason]]);
+      const letters = await harness.deps.store.listDeadLetters(5);
+      expect(letters.map((letter) => [letter.kind, letter.error])).toEqual([['job:triage-ask', reason]]);
+      expect(nock.pendingMocks()).toEqual([]);
+    },
+  );
+
   it('says in the thread, and audits, when the address has no Slack user', async () => {
     const alert = makeAlertRecord({ finding: { actor: { name: 'svc-ci' } } });
     await harness.seedAlert(alert);
