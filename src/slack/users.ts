@@ -4,6 +4,7 @@
  * changes and a thread's conversation repeat the same few people.
  */
 import type { WebClient } from '@slack/web-api';
+import { toDeliveryError } from './delivery';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -30,7 +31,9 @@ export class SlackUserDirectory {
 
   /**
    * The Slack user id for an e-mail address in the workspace of `channel` (the client's own when it names
-   * none of a customer's), or undefined when there is none (or Slack cannot say).
+   * none of a customer's), or undefined when there is none (`users_not_found`, remembered for the TTL).
+   * Any other failure (Slack down, rate limited, a missing scope) is thrown as a SlackDeliveryError and
+   * not remembered: it says nothing about the person, so the next look-up asks Slack again.
    */
   async userIdForEmail(email: string | undefined, channel?: string): Promise<string | undefined> {
     if (!email || !EMAIL.test(email)) return undefined;
@@ -42,12 +45,26 @@ export class SlackUserDirectory {
     try {
       const response = await this.client.users.lookupByEmail({ ...workspace.args, email });
       userId = response.user?.id;
-    } catch {
-      // users_not_found, missing scope or Slack down: show the TheHive login instead of a mention.
+    } catch (error) {
+      const failure = toDeliveryError('users.lookupByEmail', error);
+      if (failure.code !== 'users_not_found') throw failure;
       userId = undefined;
     }
     this.cache.set(key, { userId, expires: this.now() + this.ttlMs });
     return userId;
+  }
+
+  /**
+   * The Slack user to mention for an e-mail address in a thread, as `userIdForEmail` finds them, or
+   * undefined when there is none or Slack cannot say right now: the message then shows the TheHive
+   * login, and the next one asks Slack again.
+   */
+  async mentionFor(email: string | undefined, channel?: string): Promise<string | undefined> {
+    try {
+      return await this.userIdForEmail(email, channel);
+    } catch {
+      return undefined;
+    }
   }
 
   /**
