@@ -374,6 +374,11 @@ export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDep
     record = asked;
   }
   const { dueAt = deps.now().toISOString() } = record;
+  // Scheduled before the thread hears of it: a sent question expires even if that reply never goes out.
+  if (!record.done.scheduled) {
+    await deps.delayedJobs.enqueueWhenDue({ kind: 'triage-timeout', triageId: record.id, dueAt });
+    await markDone(deps, record.id, 'scheduled');
+  }
   const person = askedPerson(record);
   if (!record.done.asked && person) {
     const requester = requesterOf(record);
@@ -392,10 +397,6 @@ export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDep
       deps,
     );
     await markDone(deps, record.id, 'asked');
-  }
-  if (!record.done.scheduled) {
-    await deps.delayedJobs.enqueueWhenDue({ kind: 'triage-timeout', triageId: record.id, dueAt });
-    await markDone(deps, record.id, 'scheduled');
   }
 }
 
