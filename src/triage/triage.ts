@@ -374,12 +374,19 @@ export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDep
     record = asked;
   }
   const { dueAt = deps.now().toISOString() } = record;
+  const person = askedPerson(record);
   // Scheduled before the thread hears of it: a sent question expires even if that reply never goes out.
   if (!record.done.scheduled) {
+    // Webex and Teams deliver what the person types in that direct conversation: a typed answer answers
+    // this. Written here, not with the message, so that a retry after the question went out writes it.
+    if (person && person.platform !== 'slack')
+      await deps.store.putSetting(askedKey(person), {
+        id: record.id,
+        at: deps.now().toISOString(),
+      } satisfies LatestQuestion);
     await deps.delayedJobs.enqueueWhenDue({ kind: 'triage-timeout', triageId: record.id, dueAt });
     await markDone(deps, record.id, 'scheduled');
   }
-  const person = askedPerson(record);
   if (!record.done.asked && person) {
     const requester = requesterOf(record);
     await replyUnderAlert(
@@ -435,12 +442,6 @@ async function postQuestion(
       ts: question.messageId,
       state: current.state === 'asking' ? 'asked' : current.state,
     }))) ?? ready;
-  // Webex and Teams deliver what the person types in that direct conversation: a typed answer answers this.
-  if (person.platform !== 'slack')
-    await deps.store.putSetting(askedKey(person), {
-      id: asked.id,
-      at: deps.now().toISOString(),
-    } satisfies LatestQuestion);
   const requester = requesterOf(asked);
   await deps.store.appendAudit({
     fingerprint: triageAuditKey(asked),
