@@ -27,7 +27,7 @@ describe('caseOpenedReply', () => {
   it('links the case and names who escalated and how many observables went with it', () => {
     const line = `📁 ${CASE_LINK} opened in TheHive by <@U0ALICE> with 5 observables`;
     expect(
-      caseOpenedReply({ caseNumber: 42, caseUrl: CASE_URL, userId: 'U0ALICE', observableCount: 5 }),
+      caseOpenedReply({ caseNumber: 42, caseUrl: CASE_URL, person: 'U0ALICE', observableCount: 5 }),
     ).toEqual({
       text: line,
       blocks: [md(line)],
@@ -38,7 +38,7 @@ describe('caseOpenedReply', () => {
     const reply = caseOpenedReply({
       caseNumber: 7,
       caseUrl: 'javascript:x',
-      userId: 'U0ALICE',
+      person: 'U0ALICE',
       observableCount: 1,
     });
     expect(reply.text).toBe('📁 Case #7 opened in TheHive by <@U0ALICE> with 1 observable');
@@ -46,7 +46,7 @@ describe('caseOpenedReply', () => {
 
   it('does not spend the text budget on a very long case URL', () => {
     const caseUrl = `https://thehive.example.com/cases/${'~'.repeat(2900)}/details`;
-    const reply = caseOpenedReply({ caseNumber: 7, caseUrl, userId: 'U0ALICE', observableCount: 2 });
+    const reply = caseOpenedReply({ caseNumber: 7, caseUrl, person: 'U0ALICE', observableCount: 2 });
     expect(reply.text).toBe('📁 Case #7 opened in TheHive by <@U0ALICE> with 2 observables');
   });
 });
@@ -240,7 +240,7 @@ describe('escalationFailedReply', () => {
     const line =
       "⚠️ <@U0ALICE> Couldn't create the case: `TheHive answered HTTP 500: &lt;b&gt;down&lt;/b&gt;`. The Create Case button works again.";
     expect(
-      escalationFailedReply({ reason: 'TheHive answered HTTP 500: <b>down</b>', userId: 'U0ALICE' }),
+      escalationFailedReply({ reason: 'TheHive answered HTTP 500: <b>down</b>', person: 'U0ALICE' }),
     ).toEqual({
       text: line,
       blocks: [md(line)],
@@ -250,10 +250,10 @@ describe('escalationFailedReply', () => {
 
 describe('ignoredReply', () => {
   it('names who ignored the alert and why', () => {
-    expect(ignoredReply({ userId: 'U0BOB', reason: 'Red team <!here>' }).text).toBe(
+    expect(ignoredReply({ person: 'U0BOB', reason: 'Red team <!here>' }).text).toBe(
       '🙈 Ignored by <@U0BOB>: `Red team &lt;!here&gt;`',
     );
-    expect(ignoredReply({ userId: 'U0BOB' }).text).toBe('🙈 Ignored by <@U0BOB>');
+    expect(ignoredReply({ person: 'U0BOB' }).text).toBe('🙈 Ignored by <@U0BOB>');
   });
 });
 
