@@ -41,7 +41,8 @@ function clicker(job: JobOf<'create-case'>): NotePerson {
  */
 function escalator(alert: AlertRecord, job: JobOf<'create-case'>): NotePerson {
   const person = alert.escalatedBy ?? job.userId;
-  return person === job.userId ? clicker(job) : { person };
+  if (person === job.userId) return clicker(job);
+  return alert.escalatedByName ? { person, personName: alert.escalatedByName } : { person };
 }
 
 /**

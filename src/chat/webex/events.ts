@@ -36,6 +36,8 @@ import { organisationOf } from '../../enrich/tenancy';
 import { parseSeverity, readThreshold, setThreshold } from '../../alerts/threshold';
 import type { ThresholdChange } from '../../domain/threshold';
 import { requestEscalation } from '../../cases/request-escalation';
+import { isRetryable } from '../../queue/attempt';
+import { errorMessage } from '../../observability/logger';
 import type { Deps } from '../../wiring/deps';
 import type { JobOf } from '../../queue/jobs';
 import { webexChatOf, type WebexChat, type WebexMessageRef } from './adapter';
@@ -127,8 +129,19 @@ async function onCardSubmitted(
   const person = action.personId;
   const root = await chat.rootOf(action.messageId);
   const tell = (markdown: string) => chat.reply(root, webexNotice(`${webexMention(person)} ${markdown}`));
-  // Named in the threads of the other platforms, where a Webex id would mean nothing.
-  const nameOf = async (id: string) => (await client.getPerson(id)).displayName;
+  // Named in the threads of the other platforms, where a Webex id would mean nothing. Only a name: a
+  // person Webex will not show the bot is named by id there, and the click goes on.
+  const nameOf = (id: string) =>
+    client.getPerson(id).then(
+      (found) => found.displayName,
+      (error: unknown) => {
+        if (isRetryable(error)) throw error;
+        deps.logger.warn('webex clicker not named: their person could not be read', {
+          error: errorMessage(error),
+        });
+        return undefined;
+      },
+    );
   switch (inputs.action) {
     case CREATE_CASE: {
       const result = await requestEscalation(
