@@ -12,7 +12,7 @@ import { markdownLink } from '../src/cases/markdown';
 import type { ResponseActionOffer } from '../src/domain/response-actions';
 import type { SourceName, TargetReport } from '../src/domain/lookups';
 import { webexMention, webexNotice, webexPerson, webexText, type WebexMessageContent } from './webex';
-import type { NotePerson } from '../src/domain/notes';
+import type { NoteOf } from '../src/domain/notes';
 
 /** Room left under Webex's 7439-byte message limit for the head and the footer. */
 const LOOKUP_BODY_BYTES = 6_500;
@@ -82,12 +82,7 @@ export function webexResponseActionAnswer(
 
 /** Thread reply: what the action did, or why it failed. */
 export function webexResponseActionResult(
-  input: {
-    label: string;
-    ok: boolean;
-    summary: string;
-    link?: string;
-  } & NotePerson,
+  input: Omit<NoteOf<'response-action-result'>, 'kind'>,
 ): WebexMessageContent {
   const link = input.link && webUrlHost(input.link) ? ` · ${markdownLink('execution', input.link)}` : '';
   const label = `**${webexText(input.label)}** (run by ${webexPerson(input)})`;

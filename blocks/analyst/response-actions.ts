@@ -7,7 +7,7 @@ import type { ActionsBlock, Button } from '@slack/types';
 import type { ResponseActionOffer } from '../../src/domain/response-actions';
 import { mrkdwn, section, slackLink, webUrlHost } from '../elements';
 import { literal, plainText, slackPerson } from '../escape';
-import type { NotePerson } from '../../src/domain/notes';
+import type { NoteOf } from '../../src/domain/notes';
 import { ACTIONS_ELEMENTS_MAX, BUTTON_TEXT_MAX, BUTTON_VALUE_MAX, PROSE_VALUE_MAX } from '../limits';
 import { notice, type Reply } from '../replies';
 import { responseActionId } from './actions';
@@ -86,14 +86,7 @@ export function responseActionUnavailable(
 }
 
 /** Thread reply: what the action did, or why it failed. */
-export function responseActionResultReply(
-  input: {
-    label: string;
-    ok: boolean;
-    summary: string;
-    link?: string;
-  } & NotePerson,
-): Reply {
+export function responseActionResultReply(input: Omit<NoteOf<'response-action-result'>, 'kind'>): Reply {
   const link = input.link && webUrlHost(input.link) ? ` · ${slackLink(input.link, 'execution')}` : '';
   const line = input.ok
     ? `✅ *${literal(input.label)}* (run by ${slackPerson(input)}) succeeded: ${literal(input.summary, PROSE_VALUE_MAX)}${link}`

@@ -102,3 +102,6 @@ export type ThreadNote =
   | { kind: 'triage-question'; record: TriageRecord }
   /** The question once answered or expired: what replaces it (or, where it cannot be edited, follows it). */
   | { kind: 'triage-closed'; record: TriageRecord; response: TriageResponse | 'noanswer' };
+
+/** The note of one kind. */
+export type NoteOf<K extends ThreadNote['kind']> = Extract<ThreadNote, { kind: K }>;
