@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { WebClient } from '@slack/web-api';
 import type { SQSEvent } from 'aws-lambda';
 import { ingestFindingsBatch } from '../src/aws/findings-queue';
@@ -41,6 +42,13 @@ export interface IngestFigures {
       floorPerSecond: Spread;
       /** Floor median over Hivewire median: how many times slower than reading and writing the JSON. */
       timesFloor: number;
+      /**
+       * The request floor, same run: the requests a finding of this kind cannot do without, sent
+       * directly with the same SDK and Slack client to the same dynalite and stand-in (see
+       * `requestFloorRate`). It bounds what any ingest doing those requests one finding at a time can reach.
+       */
+      requestFloorPerSecond: Spread;
+      timesRequestFloor: number;
       storeRequestsPerFinding: number;
       slackPostsPerFinding: number;
       /** Every Slack Web API call, posts included (a `chat.getPermalink` per post was one). */
@@ -159,12 +167,61 @@ function floorRate(bodies: string[]): number {
   return findings / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
+/**
+ * Findings per second of the fewest requests ingest must send for `bodies`, sent directly with the SDK's
+ * document client and Slack's WebClient (as Hivewire builds them) to the path's dynalite and stand-in:
+ * one BatchGetItem per SQS batch (has it been seen?), then for each new finding one conditional PutItem
+ * of its event (the claim that makes a concurrent delivery back off), one chat.postMessage and one
+ * conditional UpdateItem keeping the message's ts (so a later delivery edits it). Nothing parsed,
+ * enriched, rendered or logged. dynalite has no TransactWriteItems, and an unconditional BatchWriteItem
+ * could not claim, so new findings cannot share a write.
+ */
+async function requestFloorRate(bodies: string[], path: IngestPath, run: string): Promise<number> {
+  const { documents, slack } = path.floor;
+  const started = process.hrtime.bigint();
+  for (let start = 0; start < bodies.length; start += SQS_BATCH) {
+    const batch = bodies.slice(start, start + SQS_BATCH).map((body, i) => ({
+      body,
+      key: { pk: `FLOOR#${run}#${start + i}`, sk: 'ALERT' },
+      isNew: !body.includes('bench-dup-') && !body.includes('"severity":2'),
+    }));
+    await documents.send(
+      new BatchGetCommand({
+        RequestItems: { [LOCAL_TABLE_NAME]: { Keys: batch.map(({ key }) => key), ConsistentRead: true } },
+      }),
+    );
+    for (const { body, key, isNew } of batch) {
+      if (!isNew) continue;
+      await documents.send(
+        new PutCommand({
+          TableName: LOCAL_TABLE_NAME,
+          Item: { ...key, event: body, version: 1 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      const posted = await slack.chat.postMessage({ channel: 'C0BENCH', text: body.slice(0, 3000) });
+      await documents.send(
+        new UpdateCommand({
+          TableName: LOCAL_TABLE_NAME,
+          Key: key,
+          UpdateExpression: 'SET ts = :ts, version = :next',
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':ts': posted.ts, ':version': 1, ':next': 2 },
+        }),
+      );
+    }
+  }
+  return bodies.length / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
 /** The ingest function's path as the bench drives it: its dependencies, and its stand-ins to count and close. */
 export interface IngestPath {
   deps: IngestDeps;
   /** DynamoDB requests sent so far. */
   requests: { count: number };
   slack: Awaited<ReturnType<typeof startSlackStandIn>>;
+  /** Clients of the request floor, on the same dynalite and stand-in: their requests are not counted. */
+  floor: { documents: DynamoDBDocumentClient; slack: WebClient };
   /** Runs message bodies through `ingestFindingsBatch`, ten to an SQS batch (the logger's lines swallowed). */
   ingest(bodies: string[]): Promise<void>;
   close(): Promise<void>;
@@ -220,11 +277,20 @@ export async function startIngestPath(
     now: () => new Date(),
     metrics: new MetricsTally(),
   };
+  const floorClient = new DynamoDBClient({
+    endpoint: embedded.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
   const write = process.stdout.write.bind(process.stdout);
   return {
     deps,
     requests,
     slack: slackStandIn,
+    floor: {
+      documents: DynamoDBDocumentClient.from(floorClient),
+      slack: new WebClient(config.slack.botToken, workerClientOptions(slackStandIn.url)),
+    },
     async ingest(bodies) {
       process.stdout.write = (() => true) as typeof process.stdout.write;
       try {
@@ -238,6 +304,7 @@ export async function startIngestPath(
     },
     async close() {
       client.destroy();
+      floorClient.destroy();
       await embedded.close();
       slackStandIn.server.closeAllConnections();
       await new Promise((resolve) => slackStandIn.server.close(resolve));
@@ -272,32 +339,42 @@ export async function benchIngest(findingsPerRun: number, runs: number): Promise
     for (const kind of FINDING_KINDS) {
       const rates: number[] = [];
       const floors: number[] = [];
-      const [requestsBefore, postsBefore, callsBefore] = [
-        requests.count,
-        slackStandIn.posts.count,
-        slackStandIn.calls.length,
-      ];
+      const requestFloors: number[] = [];
+      // Counted around Hivewire's runs only: the request floor's own calls go to the same stand-in.
+      const counted = { requests: 0, posts: 0, calls: 0 };
       let cpuMicros = 0;
       for (let run = 0; run < runs; run += 1) {
         const bodies = bodiesFor(kind, run);
         floors.push(floorRate(bodies));
+        requestFloors.push(await requestFloorRate(bodies, path, `${kind}-${run}`));
+        const before = {
+          requests: requests.count,
+          posts: slackStandIn.posts.count,
+          calls: slackStandIn.calls.length,
+        };
         const started = process.hrtime.bigint();
         const cpuBefore = process.cpuUsage();
         await ingest(bodies);
         rates.push(bodies.length / (Number(process.hrtime.bigint() - started) / 1e9));
         const cpu = process.cpuUsage(cpuBefore);
         cpuMicros += cpu.user + cpu.system;
+        counted.requests += requests.count - before.requests;
+        counted.posts += slackStandIn.posts.count - before.posts;
+        counted.calls += slackStandIn.calls.length - before.calls;
       }
       const findings = findingsPerRun * runs;
       const rate = spread(rates);
       const floor = spread(floors);
+      const requestFloor = spread(requestFloors);
       kinds[kind] = {
         findingsPerSecond: rate,
         floorPerSecond: floor,
         timesFloor: floor.median / rate.median,
-        storeRequestsPerFinding: (requests.count - requestsBefore) / findings,
-        slackPostsPerFinding: (slackStandIn.posts.count - postsBefore) / findings,
-        slackCallsPerFinding: (slackStandIn.calls.length - callsBefore) / findings,
+        requestFloorPerSecond: requestFloor,
+        timesRequestFloor: requestFloor.median / rate.median,
+        storeRequestsPerFinding: counted.requests / findings,
+        slackPostsPerFinding: counted.posts / findings,
+        slackCallsPerFinding: counted.calls / findings,
         cpuMsPerFinding: cpuMicros / 1000 / findings,
       };
     }

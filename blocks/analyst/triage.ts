@@ -201,6 +201,7 @@ export const TRIAGE_ANSWER_REFUSALS = {
   'not-yours': 'This question was sent to someone else.',
   closed: 'This question was already answered or has expired. Thanks all the same.',
   unknown: 'Hivewire no longer knows this question.',
+  'no-question': 'You have no "was this you?" question waiting for an answer.',
 } as const;
 
 /** Private answer to a click on the DM's buttons that cannot be recorded. */

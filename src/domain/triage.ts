@@ -75,6 +75,27 @@ export type TriageRequest =
   | { outcome: 'no-email'; name: string }
   | { outcome: 'unknown-alert' };
 
+/** What people type for each answer, the answer buttons' own titles included ("No, it wasn't me"). */
+const TYPED_ANSWERS: [TriageResponse, RegExp][] = [
+  ['yes', /^(?:y|yes|yep|yeah|it was me|yes it was me)$/],
+  ['no', /^(?:n|no|nope|not me|it wasn't me|no it wasn't me|no it was not me)$/],
+  ['notsure', /^(?:not sure|unsure|i'm not sure|i don't know|don't know)$/],
+];
+
+/**
+ * The answer to "was this you?" a person typed in their direct conversation with the bot instead of
+ * clicking (Webex and Teams deliver every message written there), or undefined for any other text:
+ * case, punctuation around the words and a typographic apostrophe do not matter.
+ */
+export function typedTriageResponse(text: string): TriageResponse | undefined {
+  const words = text
+    .toLowerCase()
+    .replace(/\u2019/g, "'")
+    .replace(/[^\p{L}\p{N}']+/gu, ' ')
+    .trim();
+  return TYPED_ANSWERS.find(([, typed]) => typed.test(words))?.[0];
+}
+
 /** The person a question was put to: its `person`, or the Slack user of a record written before it. */
 export function askedPerson(
   record: Pick<TriageRecord, 'person' | 'slackUserId' | 'team'>,

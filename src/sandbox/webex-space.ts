@@ -543,6 +543,7 @@ export class WebexSpace {
   ): void {
     for (const webhook of this.state.webhooks) {
       if (webhook.status !== 'active' || webhook.resource !== resource) continue;
+      if (resource === 'messages' && !this.ownerHears(webhook, actor, data)) continue;
       if (webhook.event !== 'created' && webhook.event !== 'all') continue;
       if (webhook.filter && webhook.filter !== `roomId=${roomId}`) continue;
       const payload = {
@@ -563,6 +564,21 @@ export class WebexSpace {
       };
       this.deliveries = this.deliveries.then(() => this.post(webhook, JSON.stringify(payload)));
     }
+  }
+
+  /**
+   * Webex's rule for bots (developer.webex.com/docs/bots): in a group space a bot is told only of the
+   * messages that @mention it (and of its own), in a direct space of every message. A person's webhook
+   * hears every message of their rooms.
+   */
+  private ownerHears(
+    webhook: WebexWebhookRecord,
+    author: WebexPersonRecord,
+    data: Record<string, unknown>,
+  ): boolean {
+    const owner = this.people().find((known) => known.id === webhook.createdBy);
+    if (owner?.type !== 'bot' || data.roomType !== 'group' || author.id === owner.id) return true;
+    return Array.isArray(data.mentionedPeople) && data.mentionedPeople.includes(owner.id);
   }
 
   private async post(webhook: WebexWebhookRecord, body: string): Promise<void> {

@@ -49,6 +49,9 @@ interface LatestQuestion {
   at: string;
 }
 const closedKey = (id: string) => `triage-closed:${id}`;
+/** The latest question put to a person (`triage-asked:<platform>:<id>`): what a typed answer answers. */
+const askedKey = (person: Pick<ChatPerson, 'platform' | 'id'>) =>
+  `triage-asked:${person.platform}:${person.id}`;
 
 /** Where a question's audit events go: its alert's trail, or one trail per SIEM identifier. */
 export function triageAuditKey(record: Pick<TriageRecord, 'fingerprint' | 'identifier' | 'id'>): string {
@@ -430,6 +433,10 @@ async function postQuestion(
       ts: question.messageId,
       state: current.state === 'asking' ? 'asked' : current.state,
     }))) ?? ready;
+  await deps.store.putSetting(askedKey(person), {
+    id: asked.id,
+    at: deps.now().toISOString(),
+  } satisfies LatestQuestion);
   const requester = requesterOf(asked);
   await deps.store.appendAudit({
     fingerprint: triageAuditKey(asked),
@@ -483,6 +490,21 @@ export type TriageAnswer =
   | { outcome: 'closed'; record: TriageRecord }
   | { outcome: 'not-yours'; record: TriageRecord }
   | { outcome: 'unknown' };
+
+/**
+ * Records an answer the person typed in their direct conversation (Webex, Teams), as `answerTriage`
+ * records a click: it answers the latest question put to them there, with the same checks.
+ */
+export async function answerTypedTriage(
+  input: { response: TriageResponse; userId: string; platform: 'webex' | 'teams' },
+  deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
+): Promise<TriageAnswer | { outcome: 'no-question' }> {
+  const latest = await deps.store.getSetting<LatestQuestion>(
+    askedKey({ platform: input.platform, id: input.userId }),
+  );
+  if (!latest) return { outcome: 'no-question' };
+  return answerTriage({ ...input, triageId: latest.id, team: undefined }, deps);
+}
 
 /**
  * Records the person's click (fast path): only the person asked may answer, on the platform (and, on

@@ -183,6 +183,38 @@ describe('the sandbox Webex REST stand-in', () => {
   });
 
   /**
+   * Webex's documented rule for bots: "In group spaces, bots must be @mentioned to access the message.
+   * In 1-to-1 spaces, a bot has access to all messages from the user." The bot's messages webhook is
+   * told of a group message that mentions it and of every direct one, never of the space's chatter.
+   */
+  it("tells a bot's messages webhook of group messages that mention it and of every direct message", async () => {
+    const targetUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webex/events`;
+    const webhook = await bot.createWebhook({
+      name: 'messages',
+      targetUrl,
+      resource: 'messages',
+      event: 'created',
+      secret: 's3cret',
+    });
+    const me = await bot.me();
+    try {
+      received.length = 0;
+      const chatter = space.createMessage(ALICE, { roomId: ROOM, markdown: 'lunch?' });
+      const mention = space.createMessage(ALICE, {
+        roomId: ROOM,
+        markdown: `<@personId:${me.id}|Hivewire> help`,
+      });
+      const direct = space.createMessage(ALICE, { toPersonId: me.id, text: 'yes' });
+      await space.idle();
+      const told = received.map((delivery) => webhookDeliverySchema.parse(JSON.parse(delivery.body)).data.id);
+      expect(told).toEqual([mention.id, direct.id]);
+      expect(told).not.toContain(chatter.id);
+    } finally {
+      space.deleteWebhook(space.person(me.id), webhook.id);
+    }
+  });
+
+  /**
    * Webex's documented 1:1 messaging: "Create a Message" takes exactly one of roomId, toPersonId or
    * toPersonEmail; a message to a person lands in the one space of type `direct` the two share (made
    * by the first one), and "List Rooms" (filterable by `type`) shows it to its two members only.

@@ -231,6 +231,65 @@ describe('Ask the user from a Webex card', () => {
     expect(webexThread(cardId).some((line) => line.includes('answered'))).toBe(false);
   });
 
+  it('takes an answer typed in the direct room as a click on the card, from the person asked only', async () => {
+    const { alert, cardId } = await alertOnWebex('webex-triage-typed');
+    await askUserOn(alert, cardId);
+    const record = await questionOf(alert);
+    const typeIn = async (person: typeof CAROL, text: string) => {
+      const typed = space().createMessage(person, { toPersonId: SANDBOX_WEBEX_BOT.id, text });
+      await settle();
+      return typed;
+    };
+    // Bob was asked nothing: his "yes" answers no one's question, and says so.
+    const bobs = await typeIn(BOB, 'yes');
+    expect(directRoomWith(BOB).messages.at(-1)).toMatchObject({
+      parentId: bobs.id,
+      markdown: `<@personId:${BOB.id}> You have no "was this you?" question waiting for an answer.`,
+    });
+    expect(await questionOf(alert)).toMatchObject({ state: 'asked' });
+
+    await typeIn(CAROL, 'No, it wasn’t me.');
+
+    expect(await questionOf(alert)).toMatchObject({ state: 'answered', response: 'no' });
+    expect(
+      directRoomWith(CAROL)
+        .messages.filter((message) => message.parentId === record.ts)
+        .map((message) => message.markdown),
+    ).toEqual([
+      "✅ No, it wasn't me · Thanks, recorded. The security team has been alerted and will contact you.",
+    ]);
+    // "No" is raised in the alert's threads, as a click on "No" is.
+    expect(webexThread(cardId)).toContain(
+      `🚨 <@personId:${CAROL.id}|Carol (cloud engineer)> answered: No, it wasn't me. This activity needs attention.`,
+    );
+    expect(slackThread(alert)).toContainEqual(
+      expect.stringMatching(/^🚨 `carol@example\.com \(Webex\)` answered: \*No, it wasn't me\*/),
+    );
+    const audit = await product.runtime.deps.store.listAudit(alert.fingerprint);
+    expect(
+      audit
+        .filter((event) => event.action === 'triage-answered')
+        .map((event) => [event.actor, event.details]),
+    ).toEqual([
+      [{ kind: 'webex', id: CAROL.id }, expect.objectContaining({ triageId: record.id, response: 'no' })],
+    ]);
+
+    // Typing again changes nothing: she is told the question is closed.
+    const again = await typeIn(CAROL, 'yes');
+    expect(directRoomWith(CAROL).messages.at(-1)).toMatchObject({
+      parentId: again.id,
+      markdown: `<@personId:${CAROL.id}> This question was already answered or has expired. Thanks all the same.`,
+    });
+    expect(await questionOf(alert)).toMatchObject({ state: 'answered', response: 'no' });
+
+    // Anything else typed there is still a command.
+    const other = await typeIn(CAROL, 'hello');
+    expect(directRoomWith(CAROL).messages.at(-1)).toMatchObject({
+      parentId: other.id,
+      markdown: expect.stringContaining('is not a Hivewire command'),
+    });
+  });
+
   it('says the question expired in the direct room (Webex cannot edit the card) and "no answer" in the threads', async () => {
     const { alert, cardId } = await alertOnWebex('webex-triage-expired');
     await askUserOn(alert, cardId);

@@ -27,7 +27,8 @@ import { parseJsonText } from '../../validation/json';
 import { errorMessage, type Logger } from '../../observability/logger';
 import { bodyTextOf, headerOf, jsonResponse, type HttpRequest, type HttpResponse } from '../../http/request';
 import { activitySchema, cardActionSchema, type TeamsActivity } from './activity';
-import { handleCardAction, handleTriageAnswer, type TeamsBotDeps } from './clicks';
+import { handleCardAction, handleTriageAnswer, typedTriageAnswer, type TeamsBotDeps } from './clicks';
+import { typedTriageResponse } from '../../domain/triage';
 import { runTeamsCommand, type TeamsSpeaker } from './commands';
 
 export type { TeamsBotDeps };
@@ -183,6 +184,18 @@ export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps
     if (!read) return;
     // In a channel the bot only receives messages that @mention it; the mention is not the command.
     const text = stripMentionsText(activity, { accountId: read.recipient.id }) ?? '';
+    // In the person's 1:1 chat every message is delivered: one may answer their question.
+    const typed = read.conversation.conversationType === 'personal' ? typedTriageResponse(text) : undefined;
+    if (typed) {
+      const shown = await typedTriageAnswer(read, typed, deps);
+      if ('question' in shown)
+        await api.conversations
+          .activities(shown.question.channel)
+          .update(shown.question.messageId, teamsMessage(shown.card) as never);
+      else
+        await api.conversations.activities(read.conversation.id).create(teamsMessage(shown.reply) as never);
+      return;
+    }
     // The answer goes in the mention's reply chain (a channel conversation id names its thread's root).
     const [conversation, root = read.id] = read.conversation.id.split(';messageid=');
     const card = await runTeamsCommand(

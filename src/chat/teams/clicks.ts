@@ -6,7 +6,7 @@
 import { ASK_USER, CREATE_CASE, ENRICH, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
 import { responseActionOf } from '../../../blocks/analyst/actions';
 import { IGNORE_NOTE_FIELD, IGNORE_REASON_FIELD } from '../../../cards/forms';
-import { teamsIgnoreForm, teamsNote, type TeamsCard } from '../../../cards/teams';
+import { teamsIgnoreForm, teamsNote, teamsNoteCard, type TeamsCard } from '../../../cards/teams';
 import { triageRequestWords, triageResponseOf } from '../../../cards/triage';
 import { TRIAGE_ANSWER_REFUSALS } from '../../../blocks/analyst/triage';
 import { renderTeamsAlert } from '../../alerts/render';
@@ -15,7 +15,9 @@ import { isIgnoreReason } from '../../domain/ignore';
 import { requestEscalation } from '../../cases/request-escalation';
 import { lookupTargetsOfAlert } from '../../lookups/targets';
 import { requestResponseActionFor } from '../../response-actions/response-actions';
-import { answerTriage, requestTriage } from '../../triage/triage';
+import { answerTriage, answerTypedTriage, requestTriage } from '../../triage/triage';
+import type { TriageResponse } from '../../domain/triage';
+import type { TeamsMessageRef } from './delivery';
 import type { TeamsActivity } from './activity';
 import { isTeamsAdmin, type TeamsSpeaker } from './commands';
 import type { Deps } from '../../wiring/deps';
@@ -152,6 +154,28 @@ export async function handleTriageAnswer(
   deps.logger.info('triage answered', { platform: 'teams', outcome: result.outcome });
   if (result.outcome !== 'recorded') return answer(TRIAGE_ANSWER_REFUSALS[result.outcome]);
   return cardAnswer(teamsNote({ kind: 'triage-closed', record: result.record, response }));
+}
+
+/**
+ * An answer typed in the person's 1:1 chat ("yes", "No, it wasn't me"): the latest question put to them
+ * is answered as a click on its card would be. Resolves to the question card to replace with the
+ * answer, or to a card answering the message (the question closed, or none asked).
+ */
+export async function typedTriageAnswer(
+  activity: TeamsActivity,
+  response: TriageResponse,
+  deps: TeamsBotDeps,
+): Promise<{ question: TeamsMessageRef; card: TeamsCard } | { reply: TeamsCard }> {
+  const result = await answerTypedTriage(
+    { response, userId: activity.from.aadObjectId ?? activity.from.id, platform: 'teams' },
+    deps,
+  );
+  deps.logger.info('triage answered', { platform: 'teams', typed: true, outcome: result.outcome });
+  if (result.outcome !== 'recorded')
+    return { reply: teamsNoteCard([TRIAGE_ANSWER_REFUSALS[result.outcome]]) };
+  const card = teamsNote({ kind: 'triage-closed', record: result.record, response });
+  const { channel, ts } = result.record;
+  return channel && ts ? { question: { channel, messageId: ts }, card } : { reply: card };
 }
 
 /** A response action: run by Teams admins only (`teams.admins`), audited either way, as on Slack. */

@@ -8,8 +8,8 @@ import * as z from '../../validation/zod';
 import { ASK_USER, CREATE_CASE, ENRICH, IGNORE, IGNORE_MODAL } from '../../../blocks/actions';
 import { TRIAGE_ANSWER_REFUSALS } from '../../../blocks/analyst/triage';
 import { triageRequestWords, triageResponseOf } from '../../../cards/triage';
-import { answerTriage, requestTriage } from '../../triage/triage';
-import type { TriageResponse } from '../../domain/triage';
+import { answerTriage, answerTypedTriage, requestTriage } from '../../triage/triage';
+import { typedTriageResponse, type TriageResponse } from '../../domain/triage';
 import type { ChatMessageRef } from '../port';
 import { responseActionOf } from '../../../blocks/analyst/actions';
 import {
@@ -108,6 +108,34 @@ async function onTriageAnswer(
     await chat.reply(
       { roomId: action.roomId, messageId: action.messageId },
       webexNotice(`${webexMention(action.personId)} ${TRIAGE_ANSWER_REFUSALS[result.outcome]}`),
+    );
+}
+
+type WebexMessage = Awaited<ReturnType<WebexChat['client']['getMessage']>>;
+
+/**
+ * An answer typed in the person's direct room ("yes", "No, it wasn't me"): the latest question put to
+ * them is answered as a click on its card would, and the answer follows the question there.
+ */
+async function onTypedTriageAnswer(
+  message: WebexMessage,
+  response: TriageResponse,
+  chat: WebexChat,
+  deps: WebexEventDeps,
+) {
+  const result = await answerTypedTriage({ response, userId: message.personId, platform: 'webex' }, deps);
+  deps.logger.info('triage answered', { platform: 'webex', typed: true, outcome: result.outcome });
+  const { channel, ts } = result.outcome === 'recorded' ? result.record : {};
+  if (result.outcome === 'recorded' && channel && ts)
+    await chat.updateDirectMessage(
+      { platform: 'webex', channel, messageId: ts },
+      { platform: 'webex', id: message.personId },
+      { kind: 'triage-closed', record: result.record, response },
+    );
+  else if (result.outcome !== 'recorded')
+    await chat.reply(
+      { roomId: message.roomId, messageId: message.id },
+      webexNotice(`${webexMention(message.personId)} ${TRIAGE_ANSWER_REFUSALS[result.outcome]}`),
     );
 }
 
@@ -304,6 +332,12 @@ async function onMessage(
   client: WebexChat['client'],
 ) {
   const message = await client.getMessage(job.id);
+  // In the person's direct room every message is delivered: one may be the answer to a question.
+  const typed = message.roomType === 'direct' ? typedTriageResponse(message.text ?? '') : undefined;
+  if (typed) {
+    await onTypedTriageAnswer(message, typed, chat, deps);
+    return;
+  }
   // In a space the bot only receives messages that mention it; its text starts with the bot's name.
   const words = (message.text ?? '').trim().split(/\s+/).filter(Boolean);
   if (/^@?hivewire$/i.test(words[0] ?? '')) words.shift();

@@ -5,8 +5,9 @@
  * dead letter), then answered at once: the delivery becomes a durable `webex-event` job, and the
  * worker reads the message or the card submission back from Webex (a delivery carries ids only).
  *
- * The bot's own messages come back as deliveries too (Webex sends every message in the space): a
- * message whose author is the webhook's owner, the bot, is acknowledged and dropped. A delivery Webex
+ * The bot's own messages come back as deliveries too (besides the space's messages that mention it
+ * and every message of its direct rooms): a message whose author is the webhook's owner, the bot, is
+ * acknowledged and dropped. A delivery Webex
  * sends again (it retries when an answer is slow) is claimed once by its id.
  */
 import * as z from '../../validation/zod';

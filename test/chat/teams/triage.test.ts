@@ -211,3 +211,57 @@ test('an unanswered question is replaced in place with "expired", and the thread
   expect(replyChain(alert).at(-1)).toBe('⌛ No answer from Carol (cloud engineer) within 60 minutes.');
   expect(slackReplies.at(-1)?.text).toBe('⌛ No answer from `carol@example.com (Teams)` within 60 minutes.');
 });
+
+test('an answer typed in the 1:1 chat replaces the question card, from the person asked only', async () => {
+  const alert = await alertAboutCarol();
+  const record = await askCarol(alert);
+  /** `person` writes `text` in the 1:1 chat `conversation` (the bot gets every message there). */
+  const typeIn = async (person: TeamsPerson, text: string, conversation = record.channel!) => {
+    const sent = await h.send(
+      h.channelActivity(person, {
+        type: 'message',
+        text,
+        conversation: { id: conversation, conversationType: 'personal', tenantId: SANDBOX_TEAMS.tenantId },
+        channelData: { tenant: { id: SANDBOX_TEAMS.tenantId } },
+      }),
+    );
+    expect(sent.status).toBe(200);
+  };
+  const lastText = (conversation = record.channel!) =>
+    textsOfType(h.tenant.history(conversation).at(-1)!.attachments).join(' ');
+
+  // Bob was asked nothing: his "yes" in his own 1:1 chat answers no one's question, and he is told so.
+  const bobs = h.tenant.personalConversation(bob).id;
+  await typeIn(bob, 'yes', bobs);
+  expect(lastText(bobs)).toBe('You have no "was this you?" question waiting for an answer.');
+  expect(await h.deps.store.getSetting<TriageRecord>(`triage:${record.id}`)).toMatchObject({
+    state: 'asked',
+  });
+
+  await typeIn(carol, 'Not sure.');
+
+  expect(await h.deps.store.getSetting<TriageRecord>(`triage:${record.id}`)).toMatchObject({
+    state: 'answered',
+    response: 'notsure',
+  });
+  const question = h.tenant.activity(record.channel!, record.ts!)!;
+  expect(question.updatedAt).toBeDefined();
+  expect(textsOfType(question.attachments).at(-1)).toBe(
+    '✅ Not sure · Thanks, recorded. Someone from the security team will follow up with you.',
+  );
+  expect(JSON.stringify(question.attachments)).not.toContain('Action.Execute');
+
+  // Typing again changes nothing: she is told the question is closed.
+  await typeIn(carol, 'no');
+  expect(lastText()).toBe('This question was already answered or has expired. Thanks all the same.');
+  expect(await h.deps.store.getSetting<TriageRecord>(`triage:${record.id}`)).toMatchObject({
+    response: 'notsure',
+  });
+
+  await h.runJobs();
+  expect(replyChain(alert).at(-1)).toContain('Carol (cloud engineer) answered: Not sure');
+  const audit = await h.deps.store.listAudit(alert.fingerprint);
+  expect(audit.filter((event) => event.action === 'triage-answered').map((event) => event.actor)).toEqual([
+    { kind: 'teams', id: carol.aadObjectId },
+  ]);
+});
