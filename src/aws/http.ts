@@ -56,8 +56,20 @@ export function serveEndpoint<D>(
   logger: Logger,
   observed: Observed,
 ): (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> {
+  return observed(endpointServer(deps, endpointFor, logger));
+}
+
+/**
+ * `serveEndpoint` without `observed`, for a function that takes other events as well and observes
+ * each invocation itself, whatever its kind (an invocation observed twice is traced and flushed twice).
+ */
+export function endpointServer<D>(
+  deps: () => Promise<D>,
+  endpointFor: (deps: D) => Endpoint | Promise<Endpoint>,
+  logger: Logger,
+): (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2> {
   const built = rebuiltOnChange(async (current: D) => endpointFor(current));
-  return observed(async (event: APIGatewayProxyEventV2, context: Context) => {
+  return async (event: APIGatewayProxyEventV2, context: Context) => {
     logger.resetKeys();
     logger.addContext(context);
     logger.appendKeys({ route: event.routeKey, apiRequestId: event.requestContext.requestId });
@@ -75,5 +87,5 @@ export function serveEndpoint<D>(
         body: '{"error":"internal error"}',
       });
     }
-  });
+  };
 }

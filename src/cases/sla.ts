@@ -26,7 +26,7 @@ export async function watchSla(deps: WorkerDeps): Promise<number> {
     const nowMs = deps.now().getTime();
     // Asked first without the assignee: most runs owe nothing, and then Slack is not asked either.
     if (!decideSla(alert, policy, nowMs)) continue;
-    const assignee = await deps.users.userIdForEmail(alert.case?.assignee, alert.channel);
+    const assignee = await deps.users.mentionFor(alert.case?.assignee, alert.channel);
     let announcements: SlaAnnouncement[] = [];
     const saved = await updateAlert(deps.store, alert.fingerprint, (current) => {
       const decision = decideSla(current, policy, nowMs, { assignee });

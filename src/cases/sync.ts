@@ -51,7 +51,7 @@ async function resolveAssignees(
   return Promise.all(
     changes.map(async (change) =>
       change.field === 'assignee'
-        ? { ...change, toSlackUser: await users.userIdForEmail(change.to ?? undefined, channel) }
+        ? { ...change, toSlackUser: await users.mentionFor(change.to ?? undefined, channel) }
         : change,
     ),
   );

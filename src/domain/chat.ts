@@ -22,6 +22,11 @@ export interface ChatMessageRef {
   platform: ChatPlatform;
   channel: string;
   messageId: string;
+  /**
+   * Teams: the Bot Connector service URL the conversation is reached at, when an activity from it gave
+   * one (replies go where the activity came from); otherwise its team's installation's, or the default.
+   */
+  serviceUrl?: string;
 }
 
 /** A person on one platform: Slack user id | Webex personId | Teams AAD object id / channel account id. */

@@ -6,14 +6,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handleTriageInvocation, handleTriageRequest } from '../http/endpoints/triage';
 import { edgeDeps, logger, observed } from '../aws/runtime';
-import { serveEndpoint } from '../aws/http';
+import { endpointServer } from '../aws/http';
 
-const serveHttp = serveEndpoint(
-  edgeDeps,
-  (deps) => (request) => handleTriageRequest(request, deps),
-  logger,
-  observed,
-);
+// Observed once, by the handler below, like a direct invocation.
+const serveHttp = endpointServer(edgeDeps, (deps) => (request) => handleTriageRequest(request, deps), logger);
 
 function isHttpEvent(event: unknown): event is APIGatewayProxyEventV2 {
   return typeof event === 'object' && event !== null && 'requestContext' in event && 'rawPath' in event;

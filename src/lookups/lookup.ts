@@ -128,7 +128,12 @@ function threadOf(
   if (reply.to === 'thread') return alert && alertRootOn(alert, askedOn(reply), deps);
   const root: ChatMessageRef =
     reply.to === 'chat'
-      ? { platform: reply.platform, channel: reply.channel, messageId: reply.messageId }
+      ? {
+          platform: reply.platform,
+          channel: reply.channel,
+          messageId: reply.messageId,
+          ...(reply.serviceUrl ? { serviceUrl: reply.serviceUrl } : {}),
+        }
       : { platform: 'webex', channel: reply.roomId, messageId: reply.parentId };
   const chat = deps.chats[root.platform];
   return chat && { root, chat };

@@ -82,12 +82,16 @@ export const lookupJob = z.object({
       fingerprint: z.string().check(z.minLength(1)),
       platform: z.optional(chatPlatform),
     }),
-    /** The thread of a command's message (`channel`, `messageId`: its root) on `platform`. */
+    /**
+     * The thread of a command's message (`channel`, `messageId`: its root) on `platform`; on Teams, the
+     * service URL the command's activity came from (the answer goes there).
+     */
     z.object({
       to: z.literal('chat'),
       platform: chatPlatform,
       channel: z.string().check(z.minLength(1)),
       messageId: z.string().check(z.minLength(1)),
+      serviceUrl: z.optional(z.url({ protocol: /^https?$/ })),
     }),
     /** A Webex thread, as jobs queued before `chat` named it: read like `chat` on Webex. */
     z.object({

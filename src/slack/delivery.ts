@@ -62,7 +62,8 @@ const PERMANENT_ERRORS = new Set([
   'invalid_metadata_format',
 ]);
 
-function toDeliveryError(method: string, error: unknown): SlackDeliveryError {
+/** A WebClient failure as a SlackDeliveryError: Slack's error code, retryable unless another try cannot fix it. */
+export function toDeliveryError(method: string, error: unknown): SlackDeliveryError {
   const data = (error as { data?: { error?: string } }).data;
   const code =
     data?.error ?? (error as { code?: string }).code ?? (error as Error).message ?? 'unknown_error';

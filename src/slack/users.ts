@@ -4,6 +4,7 @@
  * changes and a thread's conversation repeat the same few people.
  */
 import type { WebClient } from '@slack/web-api';
+import { toDeliveryError } from './delivery';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -30,7 +31,9 @@ export class SlackUserDirectory {
 
   /**
    * The Slack user id for an e-mail address in the workspace of `channel` (the client's own when it names
-   * none of a customer's), or undefined when there is none (or Slack cannot say).
+   * none of a customer's), or undefined when there is none (`users_not_found`, remembered for the TTL).
+   * Any other failure (Slack down, rate limited, a missing scope) is thrown as a SlackDeliveryError and
+   * not remembered: it says nothing about the person, so the next look-up asks Slack again.
    */
   async userIdForEmail(email: string | undefined, channel?: string): Promise<string | undefined> {
     if (!email || !EMAIL.test(email)) return undefined;
@@ -42,8 +45,9 @@ export class SlackUserDirectory {
     try {
       const response = await this.client.users.lookupByEmail({ ...workspace.args, email });
       userId = response.user?.id;
-    } catch {
-      // users_not_found, missing scope or Slack down: show the TheHive login instead of a mention.
+    } catch (error) {
+      const failure = toDeliveryError('users.lookupByEmail', error);
+      if (failure.code !== 'users_not_found') throw failure;
       userId = undefined;
     }
     this.cache.set(key, { userId, expires: this.now() + this.ttlMs });
@@ -51,8 +55,22 @@ export class SlackUserDirectory {
   }
 
   /**
+   * The Slack user to mention for an e-mail address in a thread, as `userIdForEmail` finds them, or
+   * undefined when there is none or Slack cannot say right now: the message then shows the TheHive
+   * login, and the next one asks Slack again.
+   */
+  async mentionFor(email: string | undefined, channel?: string): Promise<string | undefined> {
+    try {
+      return await this.userIdForEmail(email, channel);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * The name Slack shows for a user id of `channel`'s workspace (`users.info`: display name, else real
-   * name, else the handle), or undefined when Slack cannot say; cached like the e-mail look-ups.
+   * name, else the handle), or undefined when Slack cannot say. Cached like the e-mail look-ups, "no
+   * such user" included; a Slack failure is not remembered, so the next message asks again.
    */
   async displayName(userId: string, channel?: string): Promise<string | undefined> {
     const workspace = await this.workspace(channel);
@@ -63,7 +81,9 @@ export class SlackUserDirectory {
     try {
       const { user } = await this.client.users.info({ ...workspace.args, user: userId });
       name = user?.profile?.display_name || user?.real_name || user?.name || undefined;
-    } catch {
+    } catch (error) {
+      // The message then shows the id, as for a user Slack does not know.
+      if (toDeliveryError('users.info', error).code !== 'user_not_found') return undefined;
       name = undefined;
     }
     this.names.set(key, { name, expires: this.now() + this.ttlMs });

@@ -32,6 +32,7 @@ import { CHAT_PLATFORM_NAMES, type ChatPerson, type ChatPlatform } from '../doma
 import type { ThreadNote } from '../domain/notes';
 import { onEachRoot } from '../alerts/platforms';
 import { alertRoots } from '../alerts/roots';
+import { errorMessage } from '../observability/logger';
 
 /** MozDef's levels of confidence that the identity is right. */
 export const IDENTITY_CONFIDENCES = ['highest', 'high', 'moderate', 'low', 'lowest'] as const;
@@ -433,10 +434,12 @@ async function postQuestion(
       ts: question.messageId,
       state: current.state === 'asking' ? 'asked' : current.state,
     }))) ?? ready;
-  await deps.store.putSetting(askedKey(person), {
-    id: asked.id,
-    at: deps.now().toISOString(),
-  } satisfies LatestQuestion);
+  // Webex and Teams deliver what the person types in that direct conversation: a typed answer answers this.
+  if (person.platform !== 'slack')
+    await deps.store.putSetting(askedKey(person), {
+      id: asked.id,
+      at: deps.now().toISOString(),
+    } satisfies LatestQuestion);
   const requester = requesterOf(asked);
   await deps.store.appendAudit({
     fingerprint: triageAuditKey(asked),
@@ -462,6 +465,23 @@ async function triageFailedFor(record: TriageRecord, reason: string, deps: Deps)
     details: { step: 'triage-ask', triageId: record.id, reason },
   });
   await replyUnderAlert(record, 'failed', { kind: 'triage-failed', reason }, deps);
+}
+
+/**
+ * A question whose job failed for good (Slack unreachable through every retry, a missing scope): failed,
+ * said in the thread and audited, as a person not found is. Not once the question was sent: the
+ * person may still answer it.
+ */
+export async function triageAskFailed(job: JobOf<'triage-ask'>, error: unknown, deps: Deps): Promise<void> {
+  const reason = errorMessage(error);
+  const record = await readRecord(deps, job.triageId);
+  if (!record) {
+    if (job.request.origin === 'alert') await triageFailed(job, reason, deps);
+    return;
+  }
+  if (record.state !== 'asking' || record.ts) return;
+  const failed = await saveRecord(deps, { ...record, state: 'failed', failure: reason });
+  await triageFailedFor(failed, reason, deps);
 }
 
 /** A question that could not even be recorded (no alert, no person, no e-mail): said in the thread and audited. */

@@ -11,7 +11,7 @@ import { runLookup } from '../lookups/lookup';
 import { fileReport, reportFailed } from '../report/report';
 import { reportFingerprint } from '../report/report-content';
 import { runResponseAction } from '../response-actions/response-actions';
-import { askTriage, expireTriage, followUpTriage } from '../triage/triage';
+import { askTriage, expireTriage, followUpTriage, triageAskFailed } from '../triage/triage';
 import { copySlackMessage } from '../cases/conversation';
 import { createCase, escalationFailed } from '../cases/escalate';
 import { reconcile } from '../cases/reconcile';
@@ -55,6 +55,7 @@ async function run(job: Job, deps: AnalystWorkerDeps): Promise<void> {
 async function reportFailure(job: Job, error: unknown, deps: WorkerDeps): Promise<void> {
   if (job.kind === 'create-case') await escalationFailed(job, error, deps);
   if (job.kind === 'report') await reportFailed(job, error, deps);
+  if (job.kind === 'triage-ask') await triageAskFailed(job, error, deps);
 }
 
 /**
@@ -115,7 +116,8 @@ export function createJobHandler(deps: AnalystWorkerDeps, maxAttempts: number): 
 
 /**
  * A job that failed for good: kept as a dead letter, and the people waiting on it told (a Create Case
- * click gets the failure in its thread and its button back).
+ * click gets the failure in its thread and its button back; "was this you?" that could not be asked is
+ * said in the alert's thread).
  */
 export async function keepFailedJob(
   job: Job,

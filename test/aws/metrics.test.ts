@@ -4,37 +4,7 @@
  */
 import { METRICS_NAMESPACE, MetricsTally } from '../../src/observability/metrics';
 import { emfWriter, metrics, observer, publishMetrics } from '../../src/aws/metrics';
-
-interface EmfLine {
-  _aws: {
-    Timestamp: number;
-    CloudWatchMetrics: {
-      Namespace: string;
-      Dimensions: string[][];
-      Metrics: { Name: string; Unit: string }[];
-    }[];
-  };
-  [key: string]: unknown;
-}
-
-/** Runs `work` and returns the EMF lines it wrote to stdout. */
-async function emfWrittenBy(work: () => Promise<unknown> | unknown): Promise<EmfLine[]> {
-  const written: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    await work();
-  } finally {
-    write.mockRestore();
-  }
-  return written
-    .join('')
-    .split('\n')
-    .filter((line) => line.includes('"_aws"'))
-    .map((line) => JSON.parse(line) as EmfLine);
-}
+import { emfWrittenBy } from '../helpers/emf';
 
 // The suite's setup silences EMF (test/helpers/env.ts); here it is what is read.
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';

@@ -81,6 +81,18 @@ async function seedCase(overrides: Parameters<SyncHarness['seedAlert']>[0] = {})
   });
 }
 
+test('Slack failing the assignee look-up: the warning still goes out, to on-call, and the run goes on', async () => {
+  await seedCase();
+  h.slackAnswers['users.lookupByEmail'] = [{ status: 500, body: { ok: false, error: 'internal_error' } }];
+
+  at(minutes(10));
+  await reconcile(h.runtime.deps);
+
+  expect(replies()).toEqual([
+    '⏳ *Case #42* has waited 10 min in `New`: its time to acknowledge (20 min) is close. Calling on <!subteam^S0ONCALL>.',
+  ]);
+});
+
 /** Two reconcile runs at once at `ms` (the schedule firing while the previous run is still going). */
 async function overlappingRuns(ms: number): Promise<void> {
   at(ms);

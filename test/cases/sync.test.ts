@@ -110,6 +110,25 @@ describe('assignee', () => {
       'Case #42: 👤 Assigned to <@U0ALICE> (was `bob@example.com`) by `analyst@example.com`',
     ]);
   });
+
+  test('Slack failing the look-up: the reply names the login, and the next change asks Slack again', async () => {
+    await h.seedAlert();
+    h.slackUsers['alice@example.com'] = 'U0ALICE';
+    h.slackAnswers['users.lookupByEmail'] = [{ status: 500, body: { ok: false, error: 'internal_error' } }];
+    await deliver(caseEvent({ details: { assignee: 'alice@example.com' }, at: 1795582900000 }));
+    await deliver(caseEvent({ details: { assignee: 'bob@example.com' }, at: 1795583000000 }));
+    await deliver(caseEvent({ details: { assignee: 'alice@example.com' }, at: 1795583100000 }));
+
+    expect(
+      h.slackCalls.filter((call) => call.method === 'users.lookupByEmail').map((c) => c.args.email),
+    ).toEqual(['alice@example.com', 'bob@example.com', 'alice@example.com']);
+    const replies = h.slackCalls.filter((call) => call.method === 'chat.postMessage').map((c) => c.args.text);
+    expect(replies).toEqual([
+      'Case #42: 👤 Assigned to `alice@example.com` by `analyst@example.com`',
+      'Case #42: 👤 Assigned to `bob@example.com` (was `alice@example.com`) by `analyst@example.com`',
+      'Case #42: 👤 Assigned to <@U0ALICE> (was `bob@example.com`) by `analyst@example.com`',
+    ]);
+  });
 });
 
 test('severity 2 → 3', async () => {

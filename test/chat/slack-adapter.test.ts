@@ -99,6 +99,23 @@ describe('SlackChat', () => {
     await expect(chat().findPerson('nobody@example.com')).resolves.toBeUndefined();
   });
 
+  it('throws a Slack failure to look a person up (retryable), and asks Slack again next time', async () => {
+    nock('https://slack.com')
+      .post('/api/users.lookupByEmail')
+      .reply(500, 'Internal Server Error')
+      .post('/api/users.lookupByEmail')
+      .reply(200, { ok: true, user: { id: 'U0ALICE' } });
+    const slack = chat();
+
+    await expect(slack.findPerson('alice@example.com')).rejects.toMatchObject({
+      name: 'SlackDeliveryError',
+      method: 'users.lookupByEmail',
+      retryable: true,
+    });
+    await expect(slack.findPerson('alice@example.com')).resolves.toMatchObject({ id: 'U0ALICE' });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it('sends a direct message in the DM it opens', async () => {
     let sent: Record<string, unknown> = {};
     nock('https://slack.com')

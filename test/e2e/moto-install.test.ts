@@ -9,7 +9,6 @@
  * from moto's DynamoDB, its data key unwrapped with moto's KMS.
  */
 import { createDecipheriv } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CreateKeyCommand, DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -18,7 +17,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { KmsDataKeys } from '../../clients/kms/data-keys';
-import { createSandbox, type Sandbox } from '../../src/sandbox';
 import { INSTALLABLE_WORKSPACES } from '../../src/sandbox/slack-oauth';
 import { INSTALLATION_KMS_CONTEXT } from '../../src/slack/installations';
 import { apiGatewayEvent } from '../handlers/lambda-events';
@@ -28,8 +26,10 @@ import {
   readTemplate,
   routeFunction,
   startMoto,
+  startStandIns,
   type Moto,
   type PackagedFunction,
+  type StandIns,
 } from '../helpers/moto';
 import { packagedStack, PACKAGE_PARAMS, PACKAGE_STAGE } from '../helpers/packaged-stack';
 
@@ -49,36 +49,27 @@ let moto: Moto;
 let slack: PackagedFunction;
 let tableName: string;
 let keyArn: string;
-let sandbox: Sandbox;
-let standIns: Server;
+let standIns: StandIns;
 let standInsUrl: string;
-
-async function startStandIns(): Promise<void> {
-  standIns = createServer((req, res) => {
-    void sandbox.handle(req, res).then((served) => {
-      if (!served) res.writeHead(404).end();
-    });
-  });
-  await new Promise<void>((done) => standIns.listen(0, '127.0.0.1', done));
-  const address = standIns.address();
-  standInsUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  sandbox = createSandbox({
-    publicUrl: standInsUrl,
-    signingSecret: SECRETS['slack-signing-secret']!,
-    theHiveApiKey: 'unused',
-    webhookSecret: 'unused',
-    ingestSecret: 'unused',
-    alertChannel: PACKAGE_PARAMS.slackAlertChannel,
-    samples: [],
-    oauth: { clientId: CLIENT_ID, clientSecret: SECRETS['slack-client-secret']! },
-  });
-}
 
 const parameter = (suffix: string) => `/hivewire/${PACKAGE_STAGE}/${suffix}`;
 
 beforeAll(async () => {
   let packageDir: string;
-  [moto, packageDir] = await Promise.all([startMoto(), packagedStack(), startStandIns()]);
+  [moto, packageDir, standIns] = await Promise.all([
+    startMoto(),
+    packagedStack(),
+    startStandIns({
+      signingSecret: SECRETS['slack-signing-secret']!,
+      theHiveApiKey: 'unused',
+      webhookSecret: 'unused',
+      ingestSecret: 'unused',
+      alertChannel: PACKAGE_PARAMS.slackAlertChannel,
+      samples: [],
+      oauth: { clientId: CLIENT_ID, clientSecret: SECRETS['slack-client-secret']! },
+    }),
+  ]);
+  standInsUrl = standIns.url;
   const resources = await deployStack(moto, packageDir);
   tableName = resources.get('Table')!;
   const created = await new KMSClient(moto.client()).send(
@@ -108,9 +99,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await sandbox?.close();
-  standIns?.closeAllConnections();
-  await new Promise((done) => standIns?.close(done));
+  await standIns?.close();
   await moto?.stop();
   rmSync(BUNDLES_DIR, { recursive: true, force: true });
 });

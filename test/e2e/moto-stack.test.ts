@@ -7,7 +7,7 @@
  * event) and Lambda's SQS poller (moto's own would need Docker, so the mappings are switched off).
  * Assertions read moto's state and the stand-ins', never logs.
  */
-import { createServer, type Server } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -37,7 +37,7 @@ import { CREATE_CASE } from '../../blocks/actions';
 import { WebexClient } from '../../clients/webex/client';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
 import { signWebexBody } from '../../src/http/webex-signature';
-import { createSandbox, SANDBOX_USERS, type Sandbox } from '../../src/sandbox';
+import { SANDBOX_USERS, type Sandbox } from '../../src/sandbox';
 import { SANDBOX_WEBEX_BOT_TOKEN, SANDBOX_WEBEX_PEOPLE } from '../../src/sandbox/webex-space';
 import { fixture, scheduleEvent } from '../handlers/lambda-events';
 import {
@@ -50,10 +50,12 @@ import {
   routeFunction,
   stackQueue,
   startMoto,
+  startStandIns,
   type Moto,
   type PackagedFunction,
   type RecordedRequest,
   type StackQueue,
+  type StandIns,
   type Template,
 } from '../helpers/moto';
 import { packagedStack, PACKAGE_PARAMS, PACKAGE_STAGE, PACKAGE_WAIT_MS } from '../helpers/packaged-stack';
@@ -97,8 +99,8 @@ let jobsDlq: StackQueue;
 let tableName: string;
 let maxReceiveCount: number;
 let batchSizes: Record<string, number>;
+let standIns: StandIns;
 let sandbox: Sandbox;
-let standIns: Server;
 let standInsUrl: string;
 /** What the stand-ins sent to the HTTP API (Slack interactions, Webex and TheHive webhooks), not yet handed on. */
 let recorded: RecordedRequest[] = [];
@@ -111,52 +113,54 @@ function fn(name: string): PackagedFunction {
   return found;
 }
 
-/** The stand-ins on one 127.0.0.1 port, plus the recorder playing the HTTP API's routes. */
-async function startStandIns(): Promise<void> {
-  standIns = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    if (
-      req.method === 'POST' &&
-      (path === '/slack/events' || path === '/thehive/webhook' || path === '/webex/events')
-    ) {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(req.headers))
-          if (typeof value === 'string') headers[name] = value;
-        recorded.push({ method: 'POST', path, headers, body: Buffer.concat(chunks) });
-        res.writeHead(200).end();
-      });
-      return;
-    }
-    if (theHiveDown && path.startsWith('/sandbox/thehive/')) {
-      res
-        .writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' })
-        .end(JSON.stringify({ type: 'ServiceUnavailable', message: 'TheHive is down for maintenance' }));
-      return;
-    }
-    void sandbox.handle(req, res).then((served) => {
-      if (!served) res.writeHead(404).end();
+/**
+ * What the stand-ins' port answers before the sandbox: the HTTP API's routes, recorded (the test plays
+ * API Gateway), and TheHive while it is down.
+ */
+function httpApiAndOutage(req: IncomingMessage, res: ServerResponse): boolean {
+  const path = (req.url ?? '/').split('?')[0]!;
+  if (
+    req.method === 'POST' &&
+    (path === '/slack/events' || path === '/thehive/webhook' || path === '/webex/events')
+  ) {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers))
+        if (typeof value === 'string') headers[name] = value;
+      recorded.push({ method: 'POST', path, headers, body: Buffer.concat(chunks) });
+      res.writeHead(200).end();
     });
-  });
-  await new Promise<void>((done) => standIns.listen(0, '127.0.0.1', done));
-  const address = standIns.address();
-  standInsUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  sandbox = createSandbox({
-    publicUrl: standInsUrl,
-    signingSecret: SECRETS['slack-signing-secret']!,
-    theHiveApiKey: SECRETS['thehive-api-key']!,
-    webhookSecret: SECRETS['thehive-webhook-secret']!,
-    ingestSecret: SECRETS['ingest-secret']!,
-    alertChannel: CHANNEL,
-    webexRooms: [WEBEX_ROOM],
-    samples: [],
-  });
+    return true;
+  }
+  if (theHiveDown && path.startsWith('/sandbox/thehive/')) {
+    res
+      .writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' })
+      .end(JSON.stringify({ type: 'ServiceUnavailable', message: 'TheHive is down for maintenance' }));
+    return true;
+  }
+  return false;
 }
 
 beforeAll(async () => {
-  [moto, packageDir] = await Promise.all([startMoto(), packagedStack(), startStandIns()]);
+  [moto, packageDir, standIns] = await Promise.all([
+    startMoto(),
+    packagedStack(),
+    startStandIns(
+      {
+        signingSecret: SECRETS['slack-signing-secret']!,
+        theHiveApiKey: SECRETS['thehive-api-key']!,
+        webhookSecret: SECRETS['thehive-webhook-secret']!,
+        ingestSecret: SECRETS['ingest-secret']!,
+        alertChannel: CHANNEL,
+        webexRooms: [WEBEX_ROOM],
+        samples: [],
+      },
+      httpApiAndOutage,
+    ),
+  ]);
+  ({ sandbox, url: standInsUrl } = standIns);
   template = readTemplate(packageDir, 'update');
   const resources = await deployStack(moto, packageDir);
   const queue = (logicalId: string) => stackQueue(moto, resources.get(logicalId)!);
@@ -210,8 +214,7 @@ beforeAll(async () => {
 }, PACKAGE_WAIT_MS + 120_000);
 
 afterAll(async () => {
-  await sandbox?.close();
-  await new Promise((done) => standIns?.close(done));
+  await standIns?.close();
   await moto?.stop();
   rmSync(BUNDLES_DIR, { recursive: true, force: true });
 });

@@ -50,7 +50,7 @@ export interface AnalystHarness {
   command(fields: Record<string, string>): Promise<HttpResponse>;
   /** A signed Events API envelope. */
   event(envelope: Record<string, unknown>): Promise<HttpResponse>;
-  /** Runs the queued jobs through the worker's handler (new jobs they queue run too). */
+  /** Runs the queued jobs through the worker's handler (new jobs they queue run too), each until an attempt ends. */
   runJobs(): Promise<Job[]>;
   /** Stores an alert record as ingest would have. */
   seedAlert(record: AlertRecord): Promise<void>;
@@ -61,11 +61,13 @@ export interface AnalystHarness {
 
 /**
  * Starts the harness with `configYaml` as the config file; `env` is what the composition root would
- * hand the analyst clients (the threat-intel keys among it).
+ * hand the analyst clients (the threat-intel keys among it). `jobAttempts` is the queue's retry limit:
+ * `runJobs` delivers a job again, as the queue would, while its attempt throws (1: no retries).
  */
 export async function startAnalystHarness(
   configYaml = '',
   env: NodeJS.ProcessEnv = process.env,
+  { jobAttempts = 1 }: { jobAttempts?: number } = {},
 ): Promise<AnalystHarness> {
   const embedded = await startEmbeddedStore({ inMemory: true });
   const metrics = new MetricsTally();
@@ -120,7 +122,7 @@ export async function startAnalystHarness(
     now,
   };
   const endpointHandler = createSlackEventsEndpoint(deps);
-  const handleJob = createJobHandler(Object.assign(deps, analystClients(deps, env)), 1);
+  const handleJob = createJobHandler(Object.assign(deps, analystClients(deps, env)), jobAttempts);
 
   const post = (body: string, contentType: string) =>
     endpointHandler({
@@ -154,7 +156,14 @@ export async function startAnalystHarness(
       while (jobs.length > 0) {
         const job = jobs.shift() as Job;
         ran.push(job);
-        await handleJob(job, 1);
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await handleJob(job, attempt);
+            break;
+          } catch (error) {
+            if (attempt >= jobAttempts) throw error;
+          }
+        }
       }
       return ran;
     },

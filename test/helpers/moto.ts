@@ -2,9 +2,11 @@
  * The packaged stack on moto (an AWS emulator), for test/e2e/moto-stack.test.ts: moto_server on a free
  * 127.0.0.1 port; the stack deployed into it as `osls deploy` does (the create template, the zips in
  * its bucket, the update template); each function's bundle taken from its zip and run in this process
- * with the environment its Lambda function has in the stack; and Lambda's SQS poller played by the test.
+ * with the environment its Lambda function has in the stack; Lambda's SQS poller played by the test; and
+ * the sandbox's stand-ins (Slack, TheHive, Webex) the functions call, on their own port.
  */
 import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -25,6 +27,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
 import { apiGatewayEvent, lambdaContext, newContainer } from '../handlers/lambda-events';
 import { PACKAGE_REGION, PACKAGE_STAGE } from './packaged-stack';
 import { freePort } from './sandbox-server';
@@ -103,6 +106,46 @@ export async function startMoto(): Promise<Moto> {
     endpoint,
     client: (region = PACKAGE_REGION) => ({ endpoint, region, credentials: MOTO_CREDENTIALS }),
     stop,
+  };
+}
+
+/** The sandbox's stand-ins on one 127.0.0.1 port, where the functions on moto are pointed. */
+export interface StandIns {
+  /** The port's URL: the sandbox's public URL, and the base of the functions' Slack, TheHive and Webex URLs. */
+  url: string;
+  sandbox: Sandbox;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the sandbox's stand-ins on a free 127.0.0.1 port, the sandbox built with `options` and that
+ * port's URL as its public URL. `first`, when given, sees each request before the sandbox and answers
+ * it itself by returning true (the stack test plays the HTTP API's routes there).
+ */
+export async function startStandIns(
+  options: Omit<SandboxOptions, 'publicUrl'>,
+  first?: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Promise<StandIns> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // Built once the port is known (its public URL); nobody has the URL before, so no request is missed.
+  const sandbox = createSandbox({ ...options, publicUrl: url });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (first?.(req, res)) return;
+    void sandbox.handle(req, res).then((served) => {
+      if (!served) res.writeHead(404).end();
+    });
+  });
+  return {
+    url,
+    sandbox,
+    async close() {
+      await sandbox.close();
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    },
   };
 }
 

@@ -202,7 +202,8 @@ export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps
       text,
       speakerOf(read, api),
       read.channelData?.team?.id,
-      root ? { channel: conversation!, messageId: root } : undefined,
+      // The worker's later answer (a lookup's results) goes where this activity came from, as this one does.
+      root ? { channel: conversation!, messageId: root, serviceUrl: read.serviceUrl } : undefined,
       deps,
     );
     const thread = root ? toThreadedConversationId(conversation!, root) : conversation!;

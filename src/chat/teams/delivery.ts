@@ -14,6 +14,8 @@ import { teamsMessage, type TeamsCard } from '../../../cards/teams';
 export interface TeamsMessageRef {
   channel: string;
   messageId: string;
+  /** The service URL of the activity the message came in with, when it came in (a command's message). */
+  serviceUrl?: string;
 }
 
 /** A person as Teams names them: channel account id (`29:…`) and Entra object id. */
@@ -57,10 +59,13 @@ export class TeamsDelivery {
     await api.conversations.activities(ref.channel).update(ref.messageId, teamsMessage(card) as never);
   }
 
-  /** Posts in the message's reply chain; resolves to the reply's activity id. */
+  /**
+   * Posts in the message's reply chain; resolves to the reply's activity id. Through `root.serviceUrl`
+   * when the message came in with one (as the SDK answers an activity), else the channel's team's.
+   */
   async reply(root: TeamsMessageRef, card: TeamsCard): Promise<string> {
     // As the SDK's own App.reply: a channel's reply chain is the conversation `<channel>;messageid=<root>`.
-    const api = await this.client(root.channel);
+    const api = root.serviceUrl ? connector(root.serviceUrl, this.app) : await this.client(root.channel);
     const thread = toThreadedConversationId(root.channel, root.messageId);
     const sent = await api.conversations.activities(thread).create(teamsMessage(card) as never);
     return sent.id;

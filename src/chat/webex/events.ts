@@ -125,18 +125,21 @@ async function onTypedTriageAnswer(
 ) {
   const result = await answerTypedTriage({ response, userId: message.personId, platform: 'webex' }, deps);
   deps.logger.info('triage answered', { platform: 'webex', typed: true, outcome: result.outcome });
-  const { channel, ts } = result.outcome === 'recorded' ? result.record : {};
-  if (result.outcome === 'recorded' && channel && ts)
-    await chat.updateDirectMessage(
-      { platform: 'webex', channel, messageId: ts },
-      { platform: 'webex', id: message.personId },
-      { kind: 'triage-closed', record: result.record, response },
-    );
-  else if (result.outcome !== 'recorded')
+  if (result.outcome !== 'recorded') {
     await chat.reply(
       { roomId: message.roomId, messageId: message.id },
       webexNotice(`${webexMention(message.personId)} ${TRIAGE_ANSWER_REFUSALS[result.outcome]}`),
     );
+    return;
+  }
+  // The answer goes under the question (Webex cannot edit its card), or under the typed answer if the
+  // question's message is not known.
+  const { channel = message.roomId, ts = message.id } = result.record;
+  await chat.updateDirectMessage(
+    { platform: 'webex', channel, messageId: ts },
+    { platform: 'webex', id: message.personId },
+    { kind: 'triage-closed', record: result.record, response },
+  );
 }
 
 async function onCardSubmitted(

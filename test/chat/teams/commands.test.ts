@@ -11,6 +11,8 @@ import { responseActionId } from '../../../blocks/analyst/actions';
 import { SETTINGS_AUDIT_KEY } from '../../../src/alerts/threshold';
 import { alertView } from '../../../src/alerts/render';
 import { LOOKUPS_AUDIT_KEY } from '../../../src/lookups/lookup';
+import { createTeamsChat } from '../../../src/chat/teams/adapter';
+import { teamsSettings } from '../../../src/chat/teams/settings';
 import { SANDBOX_TEAMS, SANDBOX_TEAMS_PEOPLE, type TeamsPerson } from '../../../src/sandbox/teams-tenant';
 import { makeAlertRecord } from '../../helpers/alerts';
 import { THEHIVE_URL } from '../../helpers/analyst';
@@ -31,6 +33,8 @@ responseActions:
     lambda: ${ISOLATE}
 `;
 const channel = SANDBOX_TEAMS.channel.id;
+/** The Teams SDK's default service URL (Teams' global one), where no answer should go in these tests. */
+const ELSEWHERE = 'https://smba.trafficmanager.net';
 let h: TeamsHarness;
 
 beforeEach(async () => {
@@ -222,7 +226,7 @@ describe('what the worker answers goes in the Teams reply chain it was asked in'
         kind: 'lookup',
         targets: [{ dataType: 'domain', value: 'evil-example.com' }],
         userId: carol.aadObjectId,
-        reply: { to: 'chat', platform: 'teams', channel, messageId: asked.id },
+        reply: { to: 'chat', platform: 'teams', channel, messageId: asked.id, serviceUrl: h.serviceUrl },
       }),
     ]);
     const rdap = nock('https://rdap.org')
@@ -245,6 +249,60 @@ describe('what the worker answers goes in the Teams reply chain it was asked in'
     ]);
     expect((await mention(carol, 'lookup 10.0.0.1')).texts).toEqual([
       'Nothing to look up: give public IPs, domains, URLs or hashes, e.g. @Hivewire lookup 203.0.113.7 evil.example. Not looked up: 10.0.0.1 (private address).',
+    ]);
+  });
+
+  test('@Hivewire lookup from a conversation no configured team routes: the results go to the service URL the activity came from', async () => {
+    // The SDK's own service URL is elsewhere (as Teams' global one is for a tenant served in a region).
+    const settings = teamsSettings({}, { sandbox: true, publicUrl: h.url })!;
+    h.deps.chats = {
+      ...h.deps.chats,
+      teams: createTeamsChat(
+        { ...settings, sandbox: { ...settings.sandbox!, serviceUrl: `${ELSEWHERE}/teams/` } },
+        h.deps,
+      ),
+    };
+    const elsewhere: string[] = [];
+    nock(ELSEWHERE)
+      .persist()
+      .post(/.*/)
+      .reply((uri) => {
+        elsewhere.push(uri);
+        return [500, {}];
+      });
+    // Carol's 1:1 chat with the bot: no team, so nothing in the config routes it.
+    const chat = h.tenant.personalConversation(carol).id;
+    const activity = h.channelActivity(carol, {
+      type: 'message',
+      text: 'lookup evil-example[.]com',
+      conversation: { id: chat, conversationType: 'personal', tenantId: SANDBOX_TEAMS.tenantId },
+      channelData: { tenant: { id: SANDBOX_TEAMS.tenantId } },
+    });
+    expect(activity.serviceUrl).toBe(h.serviceUrl);
+    expect((await h.send(activity)).status).toBe(200);
+    expect(h.jobs).toEqual([
+      expect.objectContaining({
+        kind: 'lookup',
+        reply: {
+          to: 'chat',
+          platform: 'teams',
+          channel: chat,
+          messageId: activity.id,
+          serviceUrl: h.serviceUrl,
+        },
+      }),
+    ]);
+    nock('https://rdap.org')
+      .get('/domain/evil-example.com')
+      .reply(200, { ldhName: 'evil-example.com', entities: [], events: [] });
+
+    await h.runJobs();
+
+    expect(elsewhere).toEqual([]);
+    const replies = h.tenant.history(chat).filter((reply) => reply.replyToId === activity.id);
+    expect(replies.map((reply) => textsOf(reply).texts[0])).toEqual([
+      '🔎 Looking up 1 indicator… the results follow in this reply chain.',
+      '🔎 **Threat-intel lookup** · 1 indicators, 0 flagged',
     ]);
   });
 

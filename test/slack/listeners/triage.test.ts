@@ -63,7 +63,8 @@ beforeEach(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
   process.env.JOBS_QUEUE_URL = JOBS_QUEUE_URL;
-  harness = await startAnalystHarness(CONFIG);
+  // Jobs are retried as the queue would, a few times.
+  harness = await startAnalystHarness(CONFIG, process.env, { jobAttempts: 3 });
   mockAuthTest();
 });
 afterEach(async () => {
@@ -80,11 +81,28 @@ const escalated = () =>
     caseUrl: `${THEHIVE_URL}/cases/~41/details`,
   });
 
-/** Clicks Ask the user and runs the worker: the DM goes to jdoe. Resolves to the question's record. */
-async function ask(alert = escalated()): Promise<{ record: TriageRecord; dm: Record<string, string> }> {
+/** How Slack answers a failed call: the status, the body and its headers. */
+interface SlackFailure {
+  status: number;
+  body: string | Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Clicks Ask the user and runs the worker: the DM goes to jdoe (after `lookupFailure`, when given,
+ * answers the first look-up). Resolves to the question's record.
+ */
+async function ask(
+  alert = escalated(),
+  lookupFailure?: SlackFailure,
+): Promise<{ record: TriageRecord; dm: Record<string, string>; posts: Record<string, string>[] }> {
   await harness.seedAlert(alert);
   capture('chat.postEphemeral', []);
   await harness.interact(buttonClick({ actionId: ASK_USER, value: alert.fingerprint }));
+  if (lookupFailure)
+    nock('https://slack.com')
+      .post('/api/users.lookupByEmail', (body) => slackForm(body).email === 'jdoe@example.com')
+      .reply(lookupFailure.status, lookupFailure.body, lookupFailure.headers);
   nock('https://slack.com')
     .post('/api/users.lookupByEmail', (body) => slackForm(body).email === 'jdoe@example.com')
     .reply(200, { ok: true, user: { id: 'U0JDOE', profile: { email: 'jdoe@example.com' } } });
@@ -107,7 +125,7 @@ async function ask(alert = escalated()): Promise<{ record: TriageRecord; dm: Rec
   await harness.runJobs();
   const triageId = JSON.parse(scheduled[0]?.MessageBody ?? '{}').triageId as string;
   const record = (await harness.deps.store.getSetting<TriageRecord>(`triage:${triageId}`)) as TriageRecord;
-  return { record, dm: posts.find((post) => post.channel === DM) ?? {} };
+  return { record, dm: posts.find((post) => post.channel === DM) ?? {}, posts };
 }
 
 describe('Ask the user', () => {
@@ -244,6 +262,63 @@ describe('Ask the user', () => {
       'How sure we are this is about you: *`moderate`*',
     );
   });
+
+  it.each<[string, SlackFailure]>([
+    ['answers 500', { status: 500, body: 'Internal Server Error' }],
+    [
+      'is rate limited',
+      { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '0' } },
+    ],
+  ])(
+    'asks the person once the job is retried when Slack %s to the look-up: not "no such user", not remembered',
+    async (_, failure) => {
+      const { record, dm, posts } = await ask(escalated(), failure);
+
+      expect(record).toMatchObject({ state: 'asked', person: { platform: 'slack', id: 'U0JDOE' } });
+      expect(dm.channel).toBe(DM);
+      expect(posts.map((post) => post.text)).toContain(
+        '❓ Asked <@U0JDOE> "was this you?" (by <@U0ANALYST>). Waiting up to 60 minutes.',
+      );
+      const audit = await harness.deps.store.listAudit(record.fingerprint ?? '');
+      expect(audit.map((e) => e.action)).toEqual(['triage-asked']);
+      await expect(harness.deps.store.listDeadLetters(5)).resolves.toEqual([]);
+      // Both look-ups reached Slack: the failure was not kept as "no such user".
+      expect(nock.pendingMocks()).toEqual([]);
+    },
+  );
+
+  it.each<[string, SlackFailure[]]>([
+    ['lacks a scope (no retry fixes it)', [{ status: 200, body: { ok: false, error: 'missing_scope' } }]],
+    [
+      'fails on every attempt',
+      [0, 1, 2].map(() => ({ status: 200, body: { ok: false, error: 'internal_error' } })),
+    ],
+  ])(
+    'says in the thread, and audits, when the look-up %s: the question could not be asked',
+    async (_, failures) => {
+      const alert = escalated();
+      await harness.seedAlert(alert);
+      capture('chat.postEphemeral', []);
+      await harness.interact(buttonClick({ actionId: ASK_USER, value: alert.fingerprint }));
+      const code = failures[0]!.body as { error: string };
+      for (const failure of failures)
+        nock('https://slack.com')
+          .post('/api/users.lookupByEmail', (body) => slackForm(body).email === 'jdoe@example.com')
+          .reply(failure.status, failure.body);
+      const replies: Record<string, string>[] = [];
+      capture('chat.postMessage', replies, { ok: true, ts: '1.1' });
+
+      await harness.runJobs();
+
+      const reason = `Slack users.lookupByEmail failed: ${code.error}`;
+      expect(replies.map((reply) => reply.text)).toEqual([`⚠️ Couldn't ask "was this you?": \`${reason}\``]);
+      const audit = await harness.deps.store.listAudit(alert.fingerprint);
+      expect(audit.map((e) => [e.action, e.details?.reason])).toEqual([['error', reason]]);
+      const letters = await harness.deps.store.listDeadLetters(5);
+      expect(letters.map((letter) => [letter.kind, letter.error])).toEqual([['job:triage-ask', reason]]);
+      expect(nock.pendingMocks()).toEqual([]);
+    },
+  );
 
   it('says in the thread, and audits, when the address has no Slack user', async () => {
     const alert = makeAlertRecord({ finding: { actor: { name: 'svc-ci' } } });
