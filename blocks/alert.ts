@@ -19,7 +19,7 @@ import {
 import { responseActionsBlock } from './analyst/response-actions';
 import { context, linkButton, mrkdwn, section, slackLink, webUrlHost } from './elements';
 import { showInvisibles } from '../src/domain/invisible';
-import { literal, mention, plainText } from './escape';
+import { literal, plainText, slackPerson } from './escape';
 import { caseName, trustedCaseUrl } from './case-link';
 import { findingFacts } from './facts';
 import { slaBreachLine } from './sla-clock';
@@ -126,13 +126,13 @@ function statusBlocks(alert: AlertRecord): KnownBlock[] {
       return [
         section(
           mrkdwn(
-            `⏳ Creating case…${alert.escalatedBy ? ` requested by ${mention(alert.escalatedBy)}` : ''}`,
+            `⏳ Creating case…${alert.escalatedBy ? ` requested by ${slackPerson({ person: alert.escalatedBy, personName: alert.escalatedByName })}` : ''}`,
           ),
         ),
       ];
     case 'escalated': {
       const by = alert.escalatedBy
-        ? `\nEscalated by ${mention(alert.escalatedBy)}${alert.escalatedAt ? ` · ${formatTime(alert.escalatedAt)}` : ''}`
+        ? `\nEscalated by ${slackPerson({ person: alert.escalatedBy, personName: alert.escalatedByName })}${alert.escalatedAt ? ` · ${formatTime(alert.escalatedAt)}` : ''}`
         : '';
       const blocks: KnownBlock[] = [section(mrkdwn(caseStatusLine(alert) + by))];
       const summary = alert.case?.stage === 'Closed' && !alert.case.gone ? alert.case.summary : undefined;
@@ -140,7 +140,9 @@ function statusBlocks(alert: AlertRecord): KnownBlock[] {
       return blocks;
     }
     case 'ignored': {
-      const by = alert.ignoredBy ? ` by ${mention(alert.ignoredBy)}` : '';
+      const by = alert.ignoredBy
+        ? ` by ${slackPerson({ person: alert.ignoredBy, personName: alert.ignoredByName })}`
+        : '';
       const at = alert.ignoredAt ? ` on ${formatTime(alert.ignoredAt)}` : '';
       const reason = alert.ignoreReason?.trim() ? `: ${literal(alert.ignoreReason, PROSE_VALUE_MAX)}` : '';
       return [section(mrkdwn(`🙈 Ignored${by}${at}${reason}`))];

@@ -17,10 +17,12 @@
  * - In both, invisible and direction-changing characters (zero-width spaces, bidi overrides and
  *   isolates) are shown as `<U+202E>` first (src/domain/invisible.ts), so a title cannot reverse the
  *   rest of a line or hide a split word.
- * - A Slack mention is only ever built by {@link mention} from an id Hivewire validated.
+ * - A Slack mention is only ever built by {@link mention} from an id Hivewire validated; a person of
+ *   another platform is named by {@link slackPerson} as a literal.
  */
 import type { PlainTextElement } from '@slack/types';
 import { showInvisibles } from '../src/domain/invisible';
+import { isOwnPerson, type NotePerson } from '../src/domain/notes';
 import { VALUE_MAX } from './limits';
 
 /** Shown for an empty value: Slack rejects empty text objects and an empty code span renders as two backticks. */
@@ -118,4 +120,15 @@ export function isSlackUserId(id: string | undefined): id is string {
  */
 export function mention(userId: string): string {
   return isSlackUserId(userId) ? `<@${userId}>` : literal(userId);
+}
+
+/**
+ * The person a thread note names: a Slack user is mentioned; a person of another platform (a Webex or
+ * Teams clicker) is shown by their name, or their id when no name is known, as a literal: it can never
+ * mention, link or format. A note without the person's platform (stored before it was recorded) is
+ * read by the id's shape, as before.
+ */
+export function slackPerson(note: NotePerson): string {
+  const own = isOwnPerson(note, 'slack') ?? isSlackUserId(note.person);
+  return own ? mention(note.person) : literal(note.personName ?? note.person);
 }

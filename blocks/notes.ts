@@ -19,7 +19,7 @@ import {
   triageQuestion,
 } from './analyst/triage';
 import { section, mrkdwn } from './elements';
-import { literal, mention, plainText } from './escape';
+import { literal, plainText, slackPerson } from './escape';
 import { PROSE_VALUE_MAX, SECTION_TEXT_MAX } from './limits';
 import {
   alreadyEscalatedEphemeral,
@@ -37,20 +37,20 @@ import { slaReply } from './sla';
 export function threadNoteReply(note: ThreadNote): Reply {
   switch (note.kind) {
     case 'case-opened':
-      return caseOpenedReply({ ...note, userId: note.person });
+      return caseOpenedReply(note);
     case 'case-change':
       return caseChangeReply(note);
     case 'escalation-failed':
-      return escalationFailedReply({ reason: note.reason, userId: note.person });
+      return escalationFailedReply(note);
     case 'case-step-failed':
       return notice(
-        `⚠️ ${mention(note.person)} Case #${note.caseNumber} was opened, but a step after it failed: ${literal(note.reason, PROSE_VALUE_MAX)}.`,
+        `⚠️ ${slackPerson(note)} Case #${note.caseNumber} was opened, but a step after it failed: ${literal(note.reason, PROSE_VALUE_MAX)}.`,
       );
     case 'ignored':
       return note.suppressesSecurityHub === undefined
-        ? ignoredReply({ userId: note.person, reason: note.reason })
+        ? ignoredReply(note)
         : ignoredThreadReply({
-            userId: note.person,
+            ...note,
             reason: note.reason ?? '',
             suppressesSecurityHub: note.suppressesSecurityHub,
           });
@@ -74,7 +74,7 @@ export function threadNoteReply(note: ThreadNote): Reply {
     case 'lookup-results':
       return lookupResults({ reports: note.reports, sources: note.sources, now: new Date(note.at) });
     case 'response-action-result':
-      return responseActionResultReply({ ...note, userId: note.person });
+      return responseActionResultReply(note);
     case 'case-comment':
       return caseCommentReply(note);
     case 'triage-asked':

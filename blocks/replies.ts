@@ -7,7 +7,8 @@ import type { Severity } from '../src/domain/finding';
 import type { AlertRecord, CaseChange } from '../src/domain/alert';
 import { caseName, trustedCaseUrl } from './case-link';
 import { context, mrkdwn, section, slackLink } from './elements';
-import { isSlackUserId, literal, mention, plainText } from './escape';
+import { isSlackUserId, literal, mention, plainText, slackPerson } from './escape';
+import type { NotePerson } from '../src/domain/notes';
 import {
   CASE_SUMMARY_MAX,
   PROSE_VALUE_MAX,
@@ -109,18 +110,19 @@ function caseLabel(caseNumber: number | undefined, caseUrl: string | undefined):
 }
 
 /** Thread reply when the case exists: who escalated, how many observables went with it, the link. */
-export function caseOpenedReply(input: {
-  caseNumber: number;
-  caseUrl: string;
-  userId: string;
-  observableCount: number;
-}): Reply {
+export function caseOpenedReply(
+  input: {
+    caseNumber: number;
+    caseUrl: string;
+    observableCount: number;
+  } & NotePerson,
+): Reply {
   const observables =
     input.observableCount === 1
       ? '1 observable'
       : `${Math.max(0, Math.trunc(input.observableCount))} observables`;
   return reply(
-    `📁 ${caseLabel(input.caseNumber, input.caseUrl)} opened in TheHive by ${mention(input.userId)} with ${observables}`,
+    `📁 ${caseLabel(input.caseNumber, input.caseUrl)} opened in TheHive by ${slackPerson(input)} with ${observables}`,
   );
 }
 
@@ -177,17 +179,17 @@ export function caseCommentReply(input: {
 }
 
 /** Thread reply when escalation failed for good: what went wrong, and that the button works again. */
-export function escalationFailedReply(input: { reason: string; userId: string }): Reply {
+export function escalationFailedReply(input: { reason: string } & NotePerson): Reply {
   return reply(
-    `⚠️ ${mention(input.userId)} Couldn't create the case: ${literal(input.reason, PROSE_VALUE_MAX)}. ` +
+    `⚠️ ${slackPerson(input)} Couldn't create the case: ${literal(input.reason, PROSE_VALUE_MAX)}. ` +
       'The Create Case button works again.',
   );
 }
 
 /** Thread reply when someone ignores the alert. */
-export function ignoredReply(input: { userId: string; reason?: string }): Reply {
+export function ignoredReply(input: { reason?: string } & NotePerson): Reply {
   const reason = input.reason?.trim() ? `: ${literal(input.reason, PROSE_VALUE_MAX)}` : '';
-  return reply(`🙈 Ignored by ${mention(input.userId)}${reason}`);
+  return reply(`🙈 Ignored by ${slackPerson(input)}${reason}`);
 }
 
 /** Thread reply when a redelivered finding is more severe than before (an ignored alert opens again). */
@@ -207,11 +209,13 @@ export function severityRaisedReply(input: {
 
 /** Ephemeral answer to a second "Create Case" click: the case that already exists. */
 export function alreadyEscalatedEphemeral(
-  alert: Pick<AlertRecord, 'caseNumber' | 'caseId' | 'caseUrl' | 'escalatedBy'>,
+  alert: Pick<AlertRecord, 'caseNumber' | 'caseId' | 'caseUrl' | 'escalatedBy' | 'escalatedByName'>,
 ): Reply {
   const url = linkableCaseUrl(alert.caseUrl);
   const name = caseName(alert);
-  const by = alert.escalatedBy ? ` (escalated by ${mention(alert.escalatedBy)})` : '';
+  const by = alert.escalatedBy
+    ? ` (escalated by ${slackPerson({ person: alert.escalatedBy, personName: alert.escalatedByName })})`
+    : '';
   return reply(
     url ? `${name} already exists: ${slackLink(url, 'Open in TheHive')}${by}` : `${name} already exists${by}`,
   );

@@ -18,7 +18,7 @@
  * `<at>` from a finding is text twice over.
  */
 import type { AlertRecord } from '../src/domain/alert';
-import type { ThreadNote } from '../src/domain/notes';
+import type { NotePerson, ThreadNote } from '../src/domain/notes';
 import { utcMinute } from '../blocks/alert';
 import { trustedCaseUrl } from '../blocks/case-link';
 import { PROSE_VALUE_MAX, VALUE_MAX } from '../blocks/limits';
@@ -158,6 +158,15 @@ export function teamsText(value: string, max: number = VALUE_MAX): string {
   return cardText(value, max);
 }
 
+/**
+ * The person a thread note names, by their name (their id when no name is known) as text: a Slack or
+ * Webex person's id means nothing in Teams, and a Teams person's Entra object id means nothing to
+ * anyone. Escaped as all card text, so a name mentions, links and formats nothing.
+ */
+function teamsPerson(note: NotePerson): string {
+  return teamsText(note.personName ?? note.person);
+}
+
 /** `Case #42`, or `Case` while the number is not known. */
 function caseTitle(caseNumber: number | undefined): string {
   return caseNumber !== undefined && Number.isSafeInteger(caseNumber) ? `Case #${caseNumber}` : 'Case';
@@ -180,9 +189,7 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       const count = Math.max(0, Math.trunc(note.observableCount));
       const observables = count === 1 ? '1 observable' : `${count} observables`;
       return teamsNoteCard(
-        [
-          `📁 ${caseTitle(note.caseNumber)} opened in TheHive by ${teamsText(note.personName ?? note.person)} with ${observables}`,
-        ],
+        [`📁 ${caseTitle(note.caseNumber)} opened in TheHive by ${teamsPerson(note)} with ${observables}`],
         caseButton(note.caseUrl),
       );
     }
@@ -204,7 +211,7 @@ export function teamsNote(note: ThreadNote): TeamsCard {
       ]);
     case 'ignored':
       return teamsNoteCard([
-        `🙈 Ignored by ${teamsText(note.personName ?? note.person)}${note.reason?.trim() ? `: ${teamsText(note.reason, PROSE_VALUE_MAX)}` : ''}`,
+        `🙈 Ignored by ${teamsPerson(note)}${note.reason?.trim() ? `: ${teamsText(note.reason, PROSE_VALUE_MAX)}` : ''}`,
         ...(note.suppressesSecurityHub
           ? ['The Security Hub finding is marked SUPPRESSED with this reason.']
           : []),
@@ -290,7 +297,7 @@ export function teamsNothingToLookUp(skipped: Skipped): TeamsCard {
 
 /** What a response action did, or why it failed, with the execution's page as a button. */
 function teamsResponseActionResult(note: Extract<ThreadNote, { kind: 'response-action-result' }>): TeamsCard {
-  const label = `**${teamsText(note.label)}** (run by ${teamsText(note.personName ?? note.person)})`;
+  const label = `**${teamsText(note.label)}** (run by ${teamsPerson(note)})`;
   return teamsNoteCard(
     [
       note.ok

@@ -11,7 +11,8 @@ import { PROSE_VALUE_MAX } from '../blocks/limits';
 import { markdownLink } from '../src/cases/markdown';
 import type { ResponseActionOffer } from '../src/domain/response-actions';
 import type { SourceName, TargetReport } from '../src/domain/lookups';
-import { webexMention, webexNotice, webexText, type WebexMessageContent } from './webex';
+import { webexMention, webexNotice, webexPerson, webexText, type WebexMessageContent } from './webex';
+import type { NoteOf } from '../src/domain/notes';
 
 /** Room left under Webex's 7439-byte message limit for the head and the footer. */
 const LOOKUP_BODY_BYTES = 6_500;
@@ -80,15 +81,11 @@ export function webexResponseActionAnswer(
 }
 
 /** Thread reply: what the action did, or why it failed. */
-export function webexResponseActionResult(input: {
-  label: string;
-  personId: string;
-  ok: boolean;
-  summary: string;
-  link?: string;
-}): WebexMessageContent {
+export function webexResponseActionResult(
+  input: Omit<NoteOf<'response-action-result'>, 'kind'>,
+): WebexMessageContent {
   const link = input.link && webUrlHost(input.link) ? ` · ${markdownLink('execution', input.link)}` : '';
-  const label = `**${webexText(input.label)}** (run by ${webexMention(input.personId)})`;
+  const label = `**${webexText(input.label)}** (run by ${webexPerson(input)})`;
   return webexNotice(
     input.ok
       ? `✅ ${label} succeeded: ${webexText(input.summary, PROSE_VALUE_MAX)}${link}`

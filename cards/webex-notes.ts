@@ -19,6 +19,7 @@ import {
   webexIgnored,
   webexMention,
   webexNotice,
+  webexPerson,
   webexSeenAgain,
   webexText,
   WEBEX_CARD_VERSION,
@@ -40,21 +41,21 @@ function webexSla(caseNumber: number | undefined, announcement: SlaAnnouncement)
 export function webexNote(note: ThreadNote): WebexMessageContent {
   switch (note.kind) {
     case 'case-opened':
-      return webexCaseOpened({ ...note, personId: note.person });
+      return webexCaseOpened(note);
     case 'case-change':
       return webexCaseChanged({ ...note, lines: note.changes.map(webexCaseChangeLine) });
     case 'escalation-failed':
-      return webexEscalationFailed(note.person, note.reason);
+      return webexEscalationFailed(note, note.reason);
     case 'case-step-failed':
       return webexNotice(
-        `⚠️ ${webexMention(note.person)} Case #${note.caseNumber} was opened, but a step after it failed: ${webexText(note.reason, PROSE_VALUE_MAX)}.`,
+        `⚠️ ${webexPerson(note)} Case #${note.caseNumber} was opened, but a step after it failed: ${webexText(note.reason, PROSE_VALUE_MAX)}.`,
       );
     case 'ignored':
       return note.suppressesSecurityHub
         ? webexNotice(
-            `${webexIgnored(note.person, note.reason).markdown}  \nThe Security Hub finding is marked SUPPRESSED with this reason.`,
+            `${webexIgnored(note, note.reason).markdown}  \nThe Security Hub finding is marked SUPPRESSED with this reason.`,
           )
-        : webexIgnored(note.person, note.reason);
+        : webexIgnored(note, note.reason);
     case 'seen-again':
       return webexSeenAgain(note);
     case 'sla':
@@ -73,7 +74,7 @@ export function webexNote(note: ThreadNote): WebexMessageContent {
     case 'lookup-results':
       return webexLookupResults({ reports: note.reports, sources: note.sources, now: new Date(note.at) });
     case 'response-action-result':
-      return webexResponseActionResult({ ...note, personId: note.person });
+      return webexResponseActionResult(note);
     case 'case-comment':
       // The comment's text as text: one paragraph, nothing in it mentions, links or formats.
       return webexNotice(
@@ -83,7 +84,7 @@ export function webexNote(note: ThreadNote): WebexMessageContent {
     case 'triage-answered':
     case 'triage-no-answer':
     case 'triage-failed':
-      return webexNotice(triageThreadLine(note, webexPerson, webexText));
+      return webexNotice(triageThreadLine(note, webexChatPerson, webexText));
     case 'triage-question':
       return cardMessage(
         triageQuestionCard(note.record, WEBEX_CARD_VERSION),
@@ -96,7 +97,7 @@ export function webexNote(note: ThreadNote): WebexMessageContent {
 }
 
 /** A person in a Webex message: mentioned when they are a Webex person, else their e-mail or name as text. */
-function webexPerson(person: ChatPerson): string {
+function webexChatPerson(person: ChatPerson): string {
   return person.platform === 'webex'
     ? webexMention(person.id, person.name)
     : webexText(person.email ?? person.name ?? person.id);

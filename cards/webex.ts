@@ -6,9 +6,11 @@
  * Webex message markdown is CommonMark plus mentions: `<@personId:ID|name>`, `<@personEmail:…>` and
  * `<@all>` notify people. Finding text is escaped as for cards (cards/escape.ts), and `<@` becomes
  * `&lt;@`, which reads the same and mentions nobody. The only mentions are the ones
- * {@link webexMention} builds from an id Webex gave Hivewire.
+ * {@link webexMention} builds from an id Webex gave Hivewire; a person of another platform is named
+ * by {@link webexPerson} as text.
  */
 import type { AlertRecord, CaseChange } from '../src/domain/alert';
+import { isOwnPerson, type NotePerson } from '../src/domain/notes';
 import { SEVERITIES } from '../src/domain/finding';
 import { utcMinute } from '../blocks/alert';
 import { trustedCaseUrl } from '../blocks/case-link';
@@ -49,6 +51,18 @@ export function webexMention(personId: string, name?: string): string {
   return `<@personId:${personId}${label}>`;
 }
 
+/**
+ * The person a thread note names: a Webex person is mentioned; a person of another platform (a Slack
+ * user id, a Teams id, which Webex would show as a meaningless string) is shown by their name, or their
+ * id when no name is known, as text that mentions, links and formats nothing. A note without the
+ * person's platform (stored before it was recorded) mentions them when it has no name: only Slack and
+ * Teams clicks carried one then.
+ */
+export function webexPerson(note: NotePerson): string {
+  const own = isOwnPerson(note, 'webex') ?? note.personName === undefined;
+  return own ? webexMention(note.person) : webexText(note.personName ?? note.person);
+}
+
 /** A card message: the card and its fallback. */
 export function cardMessage(card: AdaptiveCard, fallback: string): WebexMessageContent {
   return {
@@ -75,16 +89,17 @@ export function caseLink(caseNumber: number | undefined, caseUrl: string | undef
 }
 
 /** Thread reply when the case exists: who escalated, how many observables went with it, the link. */
-export function webexCaseOpened(input: {
-  caseNumber: number;
-  caseUrl: string;
-  personId: string;
-  observableCount: number;
-}): WebexMessageContent {
+export function webexCaseOpened(
+  input: {
+    caseNumber: number;
+    caseUrl: string;
+    observableCount: number;
+  } & NotePerson,
+): WebexMessageContent {
   const count = Math.max(0, Math.trunc(input.observableCount));
   const observables = count === 1 ? '1 observable' : `${count} observables`;
   return webexNotice(
-    `📁 ${caseLink(input.caseNumber, input.caseUrl)} opened in TheHive by ${webexMention(input.personId)} with ${observables}`,
+    `📁 ${caseLink(input.caseNumber, input.caseUrl)} opened in TheHive by ${webexPerson(input)} with ${observables}`,
   );
 }
 
@@ -104,15 +119,15 @@ export function webexCaseChanged(input: {
 }
 
 /** Thread reply when someone ignores the alert. */
-export function webexIgnored(personId: string, reason?: string): WebexMessageContent {
+export function webexIgnored(person: NotePerson, reason?: string): WebexMessageContent {
   const why = reason?.trim() ? `: ${webexText(reason, PROSE_VALUE_MAX)}` : '';
-  return webexNotice(`🙈 Ignored by ${webexMention(personId)}${why}`);
+  return webexNotice(`🙈 Ignored by ${webexPerson(person)}${why}`);
 }
 
 /** Thread reply when escalation failed for good. */
-export function webexEscalationFailed(personId: string, reason: string): WebexMessageContent {
+export function webexEscalationFailed(person: NotePerson, reason: string): WebexMessageContent {
   return webexNotice(
-    `⚠️ ${webexMention(personId)} Couldn't create the case: ${webexText(reason, PROSE_VALUE_MAX)}. The Create Case button works again.`,
+    `⚠️ ${webexPerson(person)} Couldn't create the case: ${webexText(reason, PROSE_VALUE_MAX)}. The Create Case button works again.`,
   );
 }
 

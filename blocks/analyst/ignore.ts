@@ -6,11 +6,12 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { IGNORE_NOTE_MAX, IGNORE_REASONS, type IgnoreReason } from '../../src/domain/ignore';
 import type { IgnoreCheck } from '../../src/domain/ignore';
 import type { AlertRecord } from '../../src/domain/alert';
+import type { NotePerson } from '../../src/domain/notes';
 import { IGNORE_MODAL } from '../actions';
 import { ignoredReply, notice, type Reply } from '../replies';
 import { caseName } from '../case-link';
 import { context, mrkdwn, section } from '../elements';
-import { mention, plainText } from '../escape';
+import { plainText, slackPerson } from '../escape';
 import { HEADER_TEXT_MAX } from '../limits';
 import { IGNORE_NOTE_BLOCK, IGNORE_NOTE_INPUT, IGNORE_REASON_BLOCK, IGNORE_REASON_INPUT } from './actions';
 
@@ -62,12 +63,13 @@ export function ignoreModal(alert: Pick<AlertRecord, 'fingerprint' | 'severity' 
  * The thread reply recording the decision (the shared "Ignored by @x: reason" line), saying when the
  * Security Hub finding goes to SUPPRESSED with it.
  */
-export function ignoredThreadReply(input: {
-  userId: string;
-  reason: string;
-  suppressesSecurityHub: boolean;
-}): Reply {
-  const base = ignoredReply({ userId: input.userId, reason: input.reason });
+export function ignoredThreadReply(
+  input: {
+    reason: string;
+    suppressesSecurityHub: boolean;
+  } & NotePerson,
+): Reply {
+  const base = ignoredReply(input);
   if (!input.suppressesSecurityHub) return base;
   return {
     text: base.text,
@@ -91,7 +93,7 @@ export function cannotIgnoreNotice(result: Exclude<IgnoreCheck, { outcome: 'igno
       return notice('A case is being created for this alert: it cannot be ignored.');
     case 'already-ignored':
       return notice(
-        `This alert was already ignored${result.alert.ignoredBy ? ` by ${mention(result.alert.ignoredBy)}` : ''}.`,
+        `This alert was already ignored${result.alert.ignoredBy ? ` by ${slackPerson({ person: result.alert.ignoredBy, personName: result.alert.ignoredByName })}` : ''}.`,
       );
   }
 }

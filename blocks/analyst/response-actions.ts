@@ -6,7 +6,8 @@
 import type { ActionsBlock, Button } from '@slack/types';
 import type { ResponseActionOffer } from '../../src/domain/response-actions';
 import { mrkdwn, section, slackLink, webUrlHost } from '../elements';
-import { literal, mention, plainText } from '../escape';
+import { literal, plainText, slackPerson } from '../escape';
+import type { NoteOf } from '../../src/domain/notes';
 import { ACTIONS_ELEMENTS_MAX, BUTTON_TEXT_MAX, BUTTON_VALUE_MAX, PROSE_VALUE_MAX } from '../limits';
 import { notice, type Reply } from '../replies';
 import { responseActionId } from './actions';
@@ -85,17 +86,11 @@ export function responseActionUnavailable(
 }
 
 /** Thread reply: what the action did, or why it failed. */
-export function responseActionResultReply(input: {
-  label: string;
-  userId: string;
-  ok: boolean;
-  summary: string;
-  link?: string;
-}): Reply {
+export function responseActionResultReply(input: Omit<NoteOf<'response-action-result'>, 'kind'>): Reply {
   const link = input.link && webUrlHost(input.link) ? ` · ${slackLink(input.link, 'execution')}` : '';
   const line = input.ok
-    ? `✅ *${literal(input.label)}* (run by ${mention(input.userId)}) succeeded: ${literal(input.summary, PROSE_VALUE_MAX)}${link}`
-    : `❌ *${literal(input.label)}* (run by ${mention(input.userId)}) failed: ${literal(input.summary, PROSE_VALUE_MAX)}`;
+    ? `✅ *${literal(input.label)}* (run by ${slackPerson(input)}) succeeded: ${literal(input.summary, PROSE_VALUE_MAX)}${link}`
+    : `❌ *${literal(input.label)}* (run by ${slackPerson(input)}) failed: ${literal(input.summary, PROSE_VALUE_MAX)}`;
   return {
     text: `${literal(input.label)}: ${input.ok ? 'succeeded' : 'failed'}`,
     blocks: [section(mrkdwn(line))],

@@ -99,6 +99,7 @@ export async function ignoreAlert(
             kind: 'ignored' as const,
             person: request.userId,
             ...(request.userName ? { personName: request.userName } : {}),
+            personPlatform: request.platform ?? 'slack',
             reason: ignoreReasonText(request.reason, note),
             suppressesSecurityHub: suppresses,
           },

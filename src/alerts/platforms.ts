@@ -16,7 +16,7 @@ import type { ChatMessageRef, ChatPort } from '../chat/port';
 import type { Config } from '../config/config';
 import type { Deps } from '../wiring/deps';
 import type { AlertRecord, PendingReply } from '../domain/alert';
-import type { ThreadNote } from '../domain/notes';
+import type { NotePerson, ThreadNote } from '../domain/notes';
 import { updateAlert } from '../store/store';
 import { isRetryable } from '../queue/attempt';
 import { errorMessage } from '../observability/logger';
@@ -231,7 +231,7 @@ export async function replyEverywhere(
  */
 export async function caseOpenedOnOtherPlatforms(
   alert: AlertRecord,
-  person: { person: string; personName?: string },
+  person: NotePerson,
   deps: PlatformDeps,
 ): Promise<AlertRecord> {
   if (!alert.caseUrl || alert.caseNumber === undefined) return alert;

@@ -17,18 +17,32 @@ import { organisationOf, theHiveFor } from '../enrich/tenancy';
 import type { JobOf } from '../queue/jobs';
 import { updateAlert } from '../store/store';
 import type { AlertRecord } from '../domain/alert';
+import type { NotePerson } from '../domain/notes';
 import { snapshotOfCase } from './case-change';
 import { summariseEarlierMessages } from './conversation';
 import { promotionFor, theHiveAlertFor } from './case-content';
 import { errorMessage } from '../observability/logger';
 
 /**
- * Who the case-opened reply names: the person the alert records as escalating it, with the job's name
- * for them when the job is theirs (a Teams click gives a display name; Teams shows it, not the id).
+ * The person who clicked, as the thread notes name them: their id on the platform they clicked on and
+ * their name, which the other platforms show instead of an id that means nothing there.
  */
-function escalator(alert: AlertRecord, job: JobOf<'create-case'>): { person: string; personName?: string } {
+function clicker(job: JobOf<'create-case'>): NotePerson {
+  return {
+    person: job.userId,
+    ...(job.userName ? { personName: job.userName } : {}),
+    personPlatform: job.platform ?? 'slack',
+  };
+}
+
+/**
+ * Who the case-opened reply names: the person the alert records as escalating it, known by the job
+ * when the job is theirs (another click may have taken an abandoned escalation over).
+ */
+function escalator(alert: AlertRecord, job: JobOf<'create-case'>): NotePerson {
   const person = alert.escalatedBy ?? job.userId;
-  return person === job.userId && job.userName ? { person, personName: job.userName } : { person };
+  if (person === job.userId) return clicker(job);
+  return alert.escalatedByName ? { person, personName: alert.escalatedByName } : { person };
 }
 
 /**
@@ -199,8 +213,8 @@ export async function escalationFailed(job: JobOf<'create-case'>, error: unknown
   await replyEverywhere(
     alert,
     alert.caseNumber !== undefined
-      ? { kind: 'case-step-failed', caseNumber: alert.caseNumber, reason, person: job.userId }
-      : { kind: 'escalation-failed', reason, person: job.userId },
+      ? { kind: 'case-step-failed', caseNumber: alert.caseNumber, reason, ...clicker(job) }
+      : { kind: 'escalation-failed', reason, ...clicker(job) },
     deps,
   );
   await updateEverywhere(alert, deps);

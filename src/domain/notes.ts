@@ -1,9 +1,9 @@
 /**
  * What the product says in an alert's thread or privately to one person, platform-neutral: each chat
  * adapter renders a note with its own pure builders (blocks/ for Slack). The kinds mirror the Slack
- * replies of blocks/replies.ts; person fields hold the platform's user id (a Slack user id today).
+ * replies of blocks/replies.ts; a person who acted is named with their platform ({@link NotePerson}).
  */
-import type { ChatPerson } from './chat';
+import type { ChatPerson, ChatPlatform } from './chat';
 import type { Severity } from './finding';
 import type { SourceName, TargetReport } from './lookups';
 import type { SlaAnnouncement } from './sla';
@@ -22,31 +22,40 @@ export type CaseChange =
   | { field: 'gone'; to: 'deleted' | 'merged'; actor: string };
 
 /**
- * `personName`: the display name of a note's `person`, when the platform they acted on gave one (a Teams
- * click's `from.name`, a Slack user name): what a platform that cannot mention them by id shows (Teams,
- * whose ids are Entra object ids nobody reads).
+ * The person a note names, who acted on one platform: the note goes to every platform the alert is on,
+ * and each mentions only its own people. `person`: their id on `personPlatform`; `personName`: their
+ * name, when their platform gave one with the click (a Slack user name, a Teams `from.name`, a Webex
+ * display name): what the other platforms show, where the id means nothing. `personPlatform` is absent
+ * on notes stored before it was recorded: each platform then reads the id as it always did.
  */
+export interface NotePerson {
+  person: string;
+  personName?: string;
+  personPlatform?: ChatPlatform;
+}
+
+/** Whether `note`'s person is `platform`'s own (mentioned there), when the note records their platform. */
+export function isOwnPerson(note: NotePerson, platform: ChatPlatform): boolean | undefined {
+  return note.personPlatform === undefined ? undefined : note.personPlatform === platform;
+}
+
 export type ThreadNote =
-  | {
+  | ({
       kind: 'case-opened';
       caseNumber: number;
       caseUrl: string;
-      person: string;
-      personName?: string;
       observableCount: number;
-    }
+    } & NotePerson)
   | { kind: 'case-change'; caseNumber?: number; caseUrl?: string; changes: CaseChange[]; actor: string }
-  | { kind: 'escalation-failed'; reason: string; person: string }
+  | ({ kind: 'escalation-failed'; reason: string } & NotePerson)
   /** The case was opened but a step after it (a reply, Security Hub) failed for good. */
-  | { kind: 'case-step-failed'; caseNumber: number; reason: string; person: string }
+  | ({ kind: 'case-step-failed'; caseNumber: number; reason: string } & NotePerson)
   /** `suppressesSecurityHub`: the thread also hears that the Security Hub finding is marked SUPPRESSED. */
-  | {
+  | ({
       kind: 'ignored';
-      person: string;
-      personName?: string;
       reason?: string;
       suppressesSecurityHub?: boolean;
-    }
+    } & NotePerson)
   | { kind: 'severity-raised'; from: Severity; to: Severity; reopened: boolean; count?: number }
   | {
       kind: 'already-escalated';
@@ -73,15 +82,13 @@ export type ThreadNote =
       caseUrl?: string;
     }
   /** What a response action did, or why it failed; `person` clicked it. */
-  | {
+  | ({
       kind: 'response-action-result';
       label: string;
-      person: string;
-      personName?: string;
       ok: boolean;
       summary: string;
       link?: string;
-    }
+    } & NotePerson)
   /**
    * "Was this you?" in the alert's thread (src/triage/): who was asked, by whom, their answer, no answer
    * in time, or why they could not be asked. A person is mentioned only on their own platform. `onCall`
@@ -95,3 +102,6 @@ export type ThreadNote =
   | { kind: 'triage-question'; record: TriageRecord }
   /** The question once answered or expired: what replaces it (or, where it cannot be edited, follows it). */
   | { kind: 'triage-closed'; record: TriageRecord; response: TriageResponse | 'noanswer' };
+
+/** The note of one kind. */
+export type NoteOf<K extends ThreadNote['kind']> = Extract<ThreadNote, { kind: K }>;

@@ -14,7 +14,10 @@ export const createCaseJob = z.object({
   fingerprint: z.string().check(z.minLength(1)),
   /** Slack user id of the analyst who clicked (a Webex person id, a Teams Entra object id). */
   userId: z.string().check(z.minLength(1)),
-  /** Their display name, when their platform gave it: the case-opened reply names them by it in Teams. */
+  /**
+   * Their name, when their platform gave it (a Slack user name, a Teams or Webex display name): the
+   * threads on the other platforms, where their id means nothing, name them by it.
+   */
   userName: z.optional(z.string().check(z.maxLength(256))),
   /** The platform they clicked on, named in the audit trail's `case-created` (Slack when absent). */
   platform: z.optional(chatPlatform),
@@ -151,7 +154,7 @@ export const responseActionJob = z.object({
   userId: z.string().check(z.minLength(1)),
   /** Where the click came from and the result goes; absent: Slack. */
   platform: z.optional(z.enum(['webex', 'teams'])),
-  /** The clicker's display name, when their platform gave it (Teams shows it instead of the id). */
+  /** The clicker's name, when their platform gave it: shown where their id means nothing. */
   userName: z.optional(z.string().check(z.maxLength(256))),
   requestedAt: z.string(),
 });

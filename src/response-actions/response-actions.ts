@@ -81,7 +81,15 @@ async function mayRun(
  * run. `platform: 'webex'`: the click came from a Webex card, and the result goes to the Webex thread.
  */
 export async function requestResponseAction(
-  input: { fingerprint: string; actionId: string; userId: string; platform?: 'webex'; email?: string },
+  input: {
+    fingerprint: string;
+    actionId: string;
+    userId: string;
+    platform?: 'webex';
+    email?: string;
+    /** The clicker's name (their Slack user name, a Webex display name). */
+    userName?: string;
+  },
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'> & { members?: GroupMembers },
 ): Promise<ResponseActionRequest> {
   const action = deps.config.file.responseActions.find((candidate) => candidate.id === input.actionId);
@@ -266,6 +274,7 @@ export async function runResponseAction(
       label: action?.label ?? job.actionId,
       person: job.userId,
       ...(job.userName ? { personName: job.userName } : {}),
+      personPlatform: job.platform ?? 'slack',
       ok: result.ok,
       summary: result.summary,
       ...(result.link ? { link: result.link } : {}),

@@ -12,7 +12,7 @@ import {
 } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { CREATE_CASE } from '../../blocks/actions';
-import { mention } from '../../blocks/escape';
+import { slackPerson } from '../../blocks/escape';
 import { renderAlert } from '../alerts/render';
 import { alreadyEscalatedEphemeral, notice } from '../../blocks/replies';
 import { requestEscalation, type EscalationRequest } from '../cases/request-escalation';
@@ -27,6 +27,7 @@ import { registerResponseActions } from './listeners/response-actions';
 import { registerThreadMessages } from './listeners/thread-message';
 import { registerTriage } from './listeners/triage';
 import { registerInstallations } from './listeners/installations';
+import { clickerName } from './listeners/clicker';
 import { registerTenancy } from './listeners/tenancy';
 import { createInstaller } from './oauth';
 
@@ -37,7 +38,7 @@ function answerFor(result: Exclude<EscalationRequest, { outcome: 'requested' }>)
       return alreadyEscalatedEphemeral(result.alert);
     case 'in-progress':
       return notice(
-        `A case is already being created for this alert${result.alert.escalatedBy ? ` (requested by ${mention(result.alert.escalatedBy)})` : ''}.`,
+        `A case is already being created for this alert${result.alert.escalatedBy ? ` (requested by ${slackPerson({ person: result.alert.escalatedBy, personName: result.alert.escalatedByName })})` : ''}.`,
       );
     case 'ignored':
       return notice('This alert was ignored; its buttons no longer apply.');
@@ -56,7 +57,11 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
     const log = deps.logger.createChild({
       persistentKeys: { fingerprint: action.value, action: CREATE_CASE, userId },
     });
-    const result = await requestEscalation({ fingerprint: action.value ?? '', userId }, deps);
+    // The clicker's Slack name goes with the job: the other platforms' threads name them by it.
+    const result = await requestEscalation(
+      { fingerprint: action.value ?? '', userId, userName: clickerName(body) },
+      deps,
+    );
     log.info('create case clicked', { outcome: result.outcome });
     if (result.outcome === 'requested') {
       const { alert } = result;

@@ -69,7 +69,8 @@ export class SlackUserDirectory {
 
   /**
    * The name Slack shows for a user id of `channel`'s workspace (`users.info`: display name, else real
-   * name, else the handle), or undefined when Slack cannot say; cached like the e-mail look-ups.
+   * name, else the handle), or undefined when Slack cannot say. Cached like the e-mail look-ups, "no
+   * such user" included; a Slack failure is not remembered, so the next message asks again.
    */
   async displayName(userId: string, channel?: string): Promise<string | undefined> {
     const workspace = await this.workspace(channel);
@@ -80,7 +81,9 @@ export class SlackUserDirectory {
     try {
       const { user } = await this.client.users.info({ ...workspace.args, user: userId });
       name = user?.profile?.display_name || user?.real_name || user?.name || undefined;
-    } catch {
+    } catch (error) {
+      // The message then shows the id, as for a user Slack does not know.
+      if (toDeliveryError('users.info', error).code !== 'user_not_found') return undefined;
       name = undefined;
     }
     this.names.set(key, { name, expires: this.now() + this.ttlMs });

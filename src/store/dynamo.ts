@@ -59,7 +59,7 @@ import type { AlertRecord } from '../domain/alert';
 import type { AuditEvent, NewAuditEvent } from '../domain/audit';
 import type { ConversationCopy } from '../domain/conversation';
 import { AlertTooLargeError, InvalidAuditTimeError, JobTooLargeError } from './errors';
-import { boundFinding, jsonBytes, MAX_ITEM_BYTES, truncateUtf8 } from './item-size';
+import { boundFinding, FINDING_BUDGET_BYTES, jsonBytes, MAX_ITEM_BYTES, truncateUtf8 } from './item-size';
 import { GSI1 } from './table';
 
 export interface DynamoStoreOptions {
@@ -179,9 +179,8 @@ interface StoredAuditEvent {
   event: string;
 }
 
-/** The attributes an alert item holds besides its keys and embedded events. */
-function alertAttributes(record: AlertRecord): Item {
-  const json = recordJson(record);
+/** The attributes an alert item holds besides its keys and embedded events; `json` is `recordJson(record)`. */
+function alertAttributes(record: AlertRecord, json: string): Item {
   const bytes = Buffer.byteLength(json) + ALERT_ITEM_OVERHEAD_BYTES;
   if (bytes > MAX_ITEM_BYTES) throw new AlertTooLargeError(record.fingerprint, bytes);
   return {
@@ -214,11 +213,19 @@ function alertOf(item: Item): AlertRecord {
   };
 }
 
-/** The record with its finding trimmed to its budget: what is stored and returned. */
-function bounded(record: AlertRecord): AlertRecord {
+/**
+ * The record with its finding trimmed to its budget (what is stored and returned), and its JSON. The
+ * finding's JSON is part of the record's, so a record within the finding's budget needs no measuring of
+ * its finding: one JSON text per write.
+ */
+function bounded(record: AlertRecord): { record: AlertRecord; json: string } {
+  const json = recordJson(record);
+  if (Buffer.byteLength(json) <= FINDING_BUDGET_BYTES) return { record, json };
   const finding = boundFinding(record.finding);
   if (!finding) throw new AlertTooLargeError(record.fingerprint, jsonBytes(record));
-  return finding === record.finding ? record : { ...record, finding };
+  if (finding === record.finding) return { record, json };
+  const trimmed = { ...record, finding };
+  return { record: trimmed, json: recordJson(trimmed) };
 }
 
 function normaliseAt(at: string): string {
@@ -227,28 +234,36 @@ function normaliseAt(at: string): string {
   return time.toISOString();
 }
 
+/** An audit event as it will be stored, with its JSON (measured and written: made once). */
+interface AuditEventJson {
+  event: AuditEvent;
+  json: string;
+}
+
 /** The event with its time normalised and details over budget kept as the start of their JSON text. */
-function auditEventOf(event: NewAuditEvent, now: () => Date): AuditEvent {
+function auditEventOf(event: NewAuditEvent, now: () => Date): AuditEventJson {
   return storedAuditEvent({ ...event, at: normaliseAt(event.at ?? now().toISOString()) });
 }
 
 /** The event keyed for the trail: by time, then by the order this process appended it. */
-function keyedAuditEvent(event: AuditEvent): StoredAuditEvent {
-  return { sk: `AUDIT#${event.at}#${nextAuditSuffix()}`, event: JSON.stringify(event) };
+function keyedAuditEvent({ event, json }: AuditEventJson): StoredAuditEvent {
+  return { sk: `AUDIT#${event.at}#${nextAuditSuffix()}`, event: json };
 }
 
 /** The event as stored: details over budget are kept as the start of their JSON text. */
-function storedAuditEvent(event: AuditEvent): AuditEvent {
-  if (jsonBytes(event) <= AUDIT_EVENT_BUDGET_BYTES) return event;
-  const json = JSON.stringify(event.details);
-  return {
+function storedAuditEvent(event: AuditEvent): AuditEventJson {
+  const json = JSON.stringify(event);
+  if (Buffer.byteLength(json) <= AUDIT_EVENT_BUDGET_BYTES) return { event, json };
+  const details = JSON.stringify(event.details);
+  const stored = {
     ...event,
     details: {
       truncated: true,
-      originalBytes: Buffer.byteLength(json),
-      json: truncateUtf8(json, AUDIT_EVENT_BUDGET_BYTES - 1024),
+      originalBytes: Buffer.byteLength(details),
+      json: truncateUtf8(details, AUDIT_EVENT_BUDGET_BYTES - 1024),
     },
   };
+  return { event: stored, json: JSON.stringify(stored) };
 }
 
 /** The Store port on one DynamoDB table (see the design above and the README's "The table"). */
@@ -315,9 +330,9 @@ export class DynamoStore implements Store {
    * (nothing written) when the fingerprint already has one.
    */
   async createAlert(record: Omit<AlertRecord, 'version'>, events: NewAuditEvent[] = []): Promise<boolean> {
-    const stored = bounded({ ...record, version: 1 });
+    const { record: stored, json } = bounded({ ...record, version: 1 });
     await this.indexCase(stored);
-    const attributes = alertAttributes(stored);
+    const attributes = alertAttributes(stored, json);
     const keyed = events.map((event) => keyedAuditEvent(auditEventOf(event, this.now)));
     // Events too big to ride along (a large finding and a large raw event) are written after it.
     const embedded = fitsWithEvents(attributes, keyed) ? keyed : [];
@@ -346,9 +361,9 @@ export class DynamoStore implements Store {
    * to the alert's audit trail in the same write; ConflictError (nothing written) otherwise.
    */
   async putAlert(record: AlertRecord, events: NewAuditEvent[] = []): Promise<AlertRecord> {
-    const stored = bounded({ ...record, version: record.version + 1 });
+    const { record: stored, json } = bounded({ ...record, version: record.version + 1 });
     await this.indexCase(stored);
-    const attributes = alertAttributes(stored);
+    const attributes = alertAttributes(stored, json);
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':expected': record.version };
     const set = Object.entries(attributes).map(([name, value]) => {
@@ -564,13 +579,13 @@ export class DynamoStore implements Store {
               pk: `ALERT#${event.fingerprint}`,
               ...keyedAuditEvent(stored),
               entity: 'audit',
-              at: stored.at,
-              action: stored.action,
+              at: stored.event.at,
+              action: stored.event.action,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
-        return stored;
+        return stored.event;
       } catch (error) {
         if (!isConditionFailure(error) || attempt >= AUDIT_APPEND_ATTEMPTS) throw error;
       }

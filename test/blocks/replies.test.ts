@@ -8,8 +8,13 @@ import {
   notice,
   severityRaisedReply,
 } from '../../blocks/replies';
+import { alertMessage } from '../../blocks/alert';
+import { literal } from '../../blocks/escape';
+import { threadNoteReply } from '../../blocks/notes';
 import type { CaseChange } from '../../src/domain/alert';
+import type { NotePerson, ThreadNote } from '../../src/domain/notes';
 import { makeAlertRecord } from '../helpers/alerts';
+import { HOSTILE_NAMES, notesNaming, PEOPLE } from '../helpers/note-people';
 import { limitViolations, mrkdwnProblem, textObjects } from '../helpers/slack-message';
 
 const CASE_URL = 'https://thehive.example.com/cases/~40964/details';
@@ -27,7 +32,7 @@ describe('caseOpenedReply', () => {
   it('links the case and names who escalated and how many observables went with it', () => {
     const line = `📁 ${CASE_LINK} opened in TheHive by <@U0ALICE> with 5 observables`;
     expect(
-      caseOpenedReply({ caseNumber: 42, caseUrl: CASE_URL, userId: 'U0ALICE', observableCount: 5 }),
+      caseOpenedReply({ caseNumber: 42, caseUrl: CASE_URL, person: 'U0ALICE', observableCount: 5 }),
     ).toEqual({
       text: line,
       blocks: [md(line)],
@@ -38,7 +43,7 @@ describe('caseOpenedReply', () => {
     const reply = caseOpenedReply({
       caseNumber: 7,
       caseUrl: 'javascript:x',
-      userId: 'U0ALICE',
+      person: 'U0ALICE',
       observableCount: 1,
     });
     expect(reply.text).toBe('📁 Case #7 opened in TheHive by <@U0ALICE> with 1 observable');
@@ -46,7 +51,7 @@ describe('caseOpenedReply', () => {
 
   it('does not spend the text budget on a very long case URL', () => {
     const caseUrl = `https://thehive.example.com/cases/${'~'.repeat(2900)}/details`;
-    const reply = caseOpenedReply({ caseNumber: 7, caseUrl, userId: 'U0ALICE', observableCount: 2 });
+    const reply = caseOpenedReply({ caseNumber: 7, caseUrl, person: 'U0ALICE', observableCount: 2 });
     expect(reply.text).toBe('📁 Case #7 opened in TheHive by <@U0ALICE> with 2 observables');
   });
 });
@@ -240,7 +245,7 @@ describe('escalationFailedReply', () => {
     const line =
       "⚠️ <@U0ALICE> Couldn't create the case: `TheHive answered HTTP 500: &lt;b&gt;down&lt;/b&gt;`. The Create Case button works again.";
     expect(
-      escalationFailedReply({ reason: 'TheHive answered HTTP 500: <b>down</b>', userId: 'U0ALICE' }),
+      escalationFailedReply({ reason: 'TheHive answered HTTP 500: <b>down</b>', person: 'U0ALICE' }),
     ).toEqual({
       text: line,
       blocks: [md(line)],
@@ -250,10 +255,10 @@ describe('escalationFailedReply', () => {
 
 describe('ignoredReply', () => {
   it('names who ignored the alert and why', () => {
-    expect(ignoredReply({ userId: 'U0BOB', reason: 'Red team <!here>' }).text).toBe(
+    expect(ignoredReply({ person: 'U0BOB', reason: 'Red team <!here>' }).text).toBe(
       '🙈 Ignored by <@U0BOB>: `Red team &lt;!here&gt;`',
     );
-    expect(ignoredReply({ userId: 'U0BOB' }).text).toBe('🙈 Ignored by <@U0BOB>');
+    expect(ignoredReply({ person: 'U0BOB' }).text).toBe('🙈 Ignored by <@U0BOB>');
   });
 });
 
@@ -294,5 +299,92 @@ describe('notice', () => {
       text: 'This alert was ignored; its buttons no longer apply.',
       blocks: [md('This alert was ignored; its buttons no longer apply.')],
     });
+  });
+});
+
+describe('the person a thread note names, in Slack', () => {
+  /** The reply's fallback text and its mrkdwn texts. */
+  const slackOf = (note: ThreadNote): string[] => {
+    const reply = threadNoteReply(note);
+    return [
+      reply.text,
+      ...textObjects(reply)
+        .filter((o) => o.type === 'mrkdwn')
+        .map((o) => o.text),
+    ];
+  };
+
+  it.each([PEOPLE.webex, PEOPLE.teams])(
+    'a person of another platform is shown by name as a literal, never by id ($personPlatform)',
+    (who) => {
+      for (const note of notesNaming(who)) {
+        const shown = slackOf(note).join('\n');
+        expect(shown).toContain(literal(who.personName));
+        expect(shown).not.toContain(who.person);
+        expect(shown).not.toContain('<@');
+      }
+    },
+  );
+
+  it('a person of another platform without a name is shown by id as a literal, never `<@…>`', () => {
+    for (const who of [
+      { person: '29:1a2b-teams-id', personPlatform: 'teams' },
+      PEOPLE.webex,
+    ] as NotePerson[]) {
+      const nameless: NotePerson = { person: who.person, personPlatform: who.personPlatform };
+      for (const note of notesNaming(nameless)) {
+        const shown = slackOf(note).join('\n');
+        expect(shown).toContain(literal(who.person));
+        expect(shown).not.toContain('<@');
+      }
+    }
+  });
+
+  it('a Slack user is mentioned, not named', () => {
+    for (const note of notesNaming(PEOPLE.slack)) {
+      const shown = slackOf(note).join('\n');
+      expect(shown).toContain('<@U0ALICE>');
+      expect(shown).not.toContain(literal(PEOPLE.slack.personName));
+    }
+  });
+
+  it('a hostile name is a literal: it mentions, links, formats, hides and reverses nothing', () => {
+    for (const name of HOSTILE_NAMES)
+      for (const platform of ['webex', 'teams'] as const)
+        for (const note of notesNaming({ ...PEOPLE[platform], personName: name })) {
+          const shown = slackOf(note);
+          expect(shown.join('\n')).toContain(literal(name));
+          for (const text of shown) {
+            expect(mrkdwnProblem(text)).toBeUndefined();
+            expect(text).not.toMatch(/<[@!#]/);
+            expect(text).not.toMatch(/[\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/);
+          }
+        }
+  });
+
+  it('the alert message names a Teams escalator or a Webex ignorer, and still mentions a Slack one', () => {
+    const escalating = (escalatedBy: string, escalatedByName: string) =>
+      JSON.stringify(
+        alertMessage(makeAlertRecord({ state: 'escalating', escalatedBy, escalatedByName })).blocks,
+      );
+    expect(escalating(PEOPLE.teams.person, '<!here> Carol')).toContain(
+      `requested by ${literal('<!here> Carol')}`,
+    );
+    expect(escalating(PEOPLE.teams.person, 'Carol')).not.toContain(PEOPLE.teams.person);
+    expect(escalating('U0ALICE', 'alice')).toContain('requested by <@U0ALICE>');
+    const ignored = JSON.stringify(
+      alertMessage(
+        makeAlertRecord({ state: 'ignored', ignoredBy: PEOPLE.webex.person, ignoredByName: 'Bob' }),
+      ).blocks,
+    );
+    expect(ignored).toContain(`Ignored by ${literal('Bob')}`);
+    expect(ignored).not.toContain(PEOPLE.webex.person);
+  });
+
+  it('a note stored before the platform was recorded is read by the id: a Slack id mentioned, else the name', () => {
+    const [slackUser] = notesNaming({ person: 'U0BOB', personName: 'bob' });
+    expect(slackOf(slackUser!)[0]).toContain('<@U0BOB>');
+    const [teamsPerson] = notesNaming({ person: PEOPLE.teams.person, personName: 'Carol' });
+    expect(slackOf(teamsPerson!)[0]).toContain(literal('Carol'));
   });
 });

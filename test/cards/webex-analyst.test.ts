@@ -112,7 +112,13 @@ describe('Webex response-action result', () => {
     fc.assert(
       fc.property(hostile, hostile, (label, summary) => {
         for (const ok of [true, false]) {
-          const { markdown } = webexResponseActionResult({ label, personId: PERSON, ok, summary });
+          const { markdown } = webexResponseActionResult({
+            label,
+            person: PERSON,
+            personPlatform: 'webex',
+            ok,
+            summary,
+          });
           expect(injected(markdown)).toEqual([]);
           // The one mention is the clicker's.
           expect(markdown.match(/<@/g)).toHaveLength(1);

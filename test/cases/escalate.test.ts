@@ -124,6 +124,7 @@ describe('the Create Case click', () => {
     expect(after).toMatchObject({
       state: 'escalating',
       escalatedBy: 'U0ALICE',
+      escalatedByName: 'analyst',
       escalatedAt: harness.clock.now.toISOString(),
     });
     expect(harness.jobs).toEqual([
@@ -131,6 +132,7 @@ describe('the Create Case click', () => {
         kind: 'create-case',
         fingerprint: before.fingerprint,
         userId: 'U0ALICE',
+        userName: 'analyst',
         requestedAt: harness.clock.now.toISOString(),
       },
     ]);
@@ -163,6 +165,7 @@ describe('the Create Case click', () => {
         kind: 'create-case',
         fingerprint: record.fingerprint,
         userId: 'U0ALICE',
+        userName: 'analyst',
         requestedAt: harness.clock.now.toISOString(),
       },
     ]);
@@ -256,7 +259,7 @@ describe('the worker creating the case', () => {
     const reply = caseOpenedReply({
       caseNumber: 42,
       caseUrl: CASE_URL,
-      userId: 'U0ALICE',
+      person: 'U0ALICE',
       observableCount: 3,
     });
     const root = renderAlert(after, harness.config);
@@ -404,7 +407,7 @@ describe('a step after the case failing for good', () => {
       .filter((call) => call.method === 'chat.postMessage')
       .map((call) => call.fields.text);
     expect(replies).toEqual([
-      caseOpenedReply({ caseNumber: 42, caseUrl: CASE_URL, userId: 'U0ALICE', observableCount: 3 }).text,
+      caseOpenedReply({ caseNumber: 42, caseUrl: CASE_URL, person: 'U0ALICE', observableCount: 3 }).text,
       '⚠️ <@U0ALICE> Case #42 was opened, but a step after it failed: `not authorized`.',
     ]);
     const root = slack.filter((call) => call.method === 'chat.update').at(-1)!;
@@ -572,7 +575,7 @@ describe('TheHive failing', () => {
     expect(slack.map((call) => call.method)).toEqual(['chat.update', 'chat.postMessage', 'chat.update']);
     expect(slack[1]!.fields).toMatchObject({
       thread_ts: ALERT_TS,
-      text: escalationFailedReply({ reason: AUTH_FAILURE, userId: 'U0ALICE' }).text,
+      text: escalationFailedReply({ reason: AUTH_FAILURE, person: 'U0ALICE' }).text,
     });
     expect(slack[1]!.fields.text).toContain("TheHive refused Hivewire's credentials (HTTP 401)");
     expect(slack[2]!.fields.blocks).toEqual(renderAlert(after, harness.config).blocks);
@@ -613,7 +616,7 @@ describe('TheHive failing', () => {
       lastError: reason,
     });
     expect(slack.find((call) => call.method === 'chat.postMessage')?.fields.text).toBe(
-      escalationFailedReply({ reason, userId: 'U0ALICE' }).text,
+      escalationFailedReply({ reason, person: 'U0ALICE' }).text,
     );
 
     nock.cleanAll();

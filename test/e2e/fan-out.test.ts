@@ -5,17 +5,22 @@
  * webhook route). The sandbox routes the default customer to Slack and to a Webex space, and the
  * config file routes it to the sandbox's Teams channel, where the registered Teams adapter posts it.
  * Re-deliveries (the same finding twice at once and again, a second click, TheHive's notification sent
- * again) add nothing anywhere.
+ * again) add nothing anywhere. A person who clicks on one platform is named on the others by the name
+ * their platform gave (a Slack user name, a Webex display name), mentioned only on their own.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CREATE_CASE } from '../../blocks/actions';
+import { literal } from '../../blocks/escape';
 import { webexClientFor } from '../../src/chat/webex/adapter';
 import { registerWebexWebhooks } from '../../src/chat/webex/webhooks';
 import { SANDBOX_DEFAULTS } from '../../src/config/config';
 import type { AlertRecord } from '../../src/domain/alert';
 import { SANDBOX_TEAMS } from '../../src/sandbox/teams-tenant';
+import { SANDBOX_USERS } from '../../src/sandbox/slack-workspace';
 import { SANDBOX_WEBEX_PEOPLE } from '../../src/sandbox/webex-space';
+import { textsOfType } from '../helpers/adaptive-cards';
 import { eventually } from '../helpers/eventually';
 import { startInProcessSandbox, type InProcessSandbox } from '../helpers/sandbox-server';
 import { settleWebex, webexSpaceOf } from '../helpers/webex-space';
@@ -65,11 +70,11 @@ afterAll(async () => {
 const space = () => webexSpaceOf(product);
 const settle = () => settleWebex(product);
 
-async function ingest(): Promise<string> {
+async function ingest(finding = FINDING): Promise<string> {
   const response = await fetch(`${product.server.url}/ingest`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${SANDBOX_DEFAULTS.ingestSecret}` },
-    body: FINDING,
+    body: finding,
   });
   expect(response.status).toBe(202);
   return ((await response.json()) as { fingerprints: string[] }).fingerprints[0]!;
@@ -92,6 +97,15 @@ function webexThread(alert: AlertRecord): string[] {
     .messages(ROOM)
     .filter((message) => message.parentId === root)
     .map((message) => message.markdown ?? '');
+}
+
+/** The texts of the cards in the alert's Teams reply chain. */
+function teamsThread(alert: AlertRecord): string[] {
+  const root = alert.posts!.teams!.messageId!;
+  return product.sandbox.teams
+    .history(TEAMS_CHANNEL)
+    .filter((activity) => activity.replyToId === root && activity.id !== root)
+    .flatMap((activity) => textsOfType(activity.attachments));
 }
 
 const slackRoots = (alert: AlertRecord) =>
@@ -131,6 +145,10 @@ describe('one finding routed to Slack and Webex', () => {
       const opened = new RegExp(`^📁 .*Case #${alert.caseNumber}.* opened in TheHive by `);
       expect(slackThread(alert)).toEqual([expect.stringMatching(opened)]);
       expect(webexThread(alert)).toEqual([expect.stringMatching(opened)]);
+      // Slack and Teams, where her Webex id means nothing, name her by her Webex display name.
+      expect(slackThread(alert)[0]).toContain(`by ${literal(ALICE.displayName)} with`);
+      expect(teamsThread(alert)).toEqual([expect.stringContaining(`by ${ALICE.displayName} with`)]);
+      expect(webexThread(alert)[0]).toContain(`by <@personId:${ALICE.id}> with`);
 
       // A second click: the same case, a notice to the clicker, no second case-opened reply.
       space().submitCard(BOB, click);
@@ -175,6 +193,70 @@ describe('one finding routed to Slack and Webex', () => {
       expect(alert.pendingReplies ?? []).toEqual([]);
       expect(slackRoots(alert)).toHaveLength(1);
       expect(webexRoots()).toHaveLength(1);
+    },
+    FLOW_TIMEOUT_MS,
+  );
+
+  it(
+    'names a Slack analyst who clicks Create Case by their Slack name in the Webex and Teams threads',
+    async () => {
+      // Another finding than the first test's (its own fingerprint), posted on all three platforms.
+      const event = JSON.parse(FINDING) as { id: string; arn: string };
+      const id = 'f4ce0ffee0ddba11f4ce0ffee0ddba11';
+      const fingerprint = await ingest(
+        JSON.stringify({ ...event, id, arn: event.arn.replace(event.id, id) }),
+      );
+      await settle();
+      let alert = await alertOf(fingerprint);
+      expect(alert.posts?.webex?.messageId).toEqual(expect.any(String));
+      expect(alert.posts?.teams?.messageId).toEqual(expect.any(String));
+
+      // Alice clicks Create Case in Slack: a signed block_actions into the real /slack/events route.
+      const root = slackRoots(alert)[0]!;
+      const actions = (root.blocks ?? []).find(
+        (block) =>
+          Array.isArray(block.elements) &&
+          (block.elements as { action_id?: string }[]).some((element) => element.action_id === CREATE_CASE),
+      );
+      const alice = SANDBOX_USERS.find((user) => user.id === 'U0ALICE')!;
+      const click = await fetch(`${product.server.url}/sandbox/console/click`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          channel: alert.channel,
+          ts: alert.ts,
+          actionId: CREATE_CASE,
+          blockId: actions?.block_id,
+          userId: alice.id,
+        }),
+      });
+      expect(await click.json()).toMatchObject({ status: 200, result: 'ok' });
+      alert = await eventually(
+        'the case opened and its link threaded on every platform',
+        async () => {
+          await settle();
+          const current = await alertOf(fingerprint);
+          return current.caseNumber !== undefined &&
+            current.posts?.webex?.caseReplyId &&
+            current.posts.teams?.caseReplyId
+            ? current
+            : undefined;
+        },
+        120_000,
+      );
+
+      // Slack mentions her; Webex and Teams, where her Slack id means nothing, name her.
+      const opened = `Case #${alert.caseNumber}`;
+      expect(slackThread(alert)).toEqual([
+        expect.stringMatching(new RegExp(`${opened}.* opened in TheHive by <@${alice.id}> with `)),
+      ]);
+      expect(webexThread(alert)).toEqual([
+        expect.stringMatching(new RegExp(`${opened}.* opened in TheHive by ${alice.name} with `)),
+      ]);
+      expect(teamsThread(alert)).toEqual([
+        expect.stringMatching(new RegExp(`^📁 ${opened} opened in TheHive by ${alice.name} with `)),
+      ]);
+      expect([...webexThread(alert), ...teamsThread(alert)].join('\n')).not.toContain(alice.id);
     },
     FLOW_TIMEOUT_MS,
   );

@@ -168,7 +168,13 @@ describe.each(HANDLERS)('slack handler (%s)', (_name, load) => {
     )) as APIGatewayProxyStructuredResultV2;
     expect(response.statusCode).toBe(200);
     expect(queue.sent).toEqual([
-      { kind: 'create-case', fingerprint, userId: 'U0ANALYST', requestedAt: expect.any(String) },
+      {
+        kind: 'create-case',
+        fingerprint,
+        userId: 'U0ANALYST',
+        userName: 'analyst',
+        requestedAt: expect.any(String),
+      },
     ]);
     const alert = await opened.store.getAlert(fingerprint);
     expect(alert?.state).toBe('escalating');

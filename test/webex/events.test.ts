@@ -201,6 +201,38 @@ describe('Create Case from a Webex card', () => {
       /Case #\d+ already exists: \[Open in TheHive\]\(http:\/\/127\.0\.0\.1:\d+\/sandbox\/thehive\//,
     );
   });
+
+  it('opens the case for a clicker Webex will not show the bot: they are named by id elsewhere', async () => {
+    const { alert, cardId } = await alertWithCard(
+      'aws/guardduty-iamuser-toripcaller.json',
+      '0b0bc1c4e2f0d5a6b7c8d9e0f1a2b3c4',
+    );
+    // Webex answers 404 for a person the bot may not see: only the name is lost, not the click.
+    const unseen = nock(product.server.url, { allowUnmocked: true })
+      .get(`/sandbox/webex/v1/people/${encodeURIComponent(BOB.id)}`)
+      .reply(404, { message: 'The requested resource could not be found.', errors: [] });
+    try {
+      space().submitCard(BOB, {
+        type: 'submit',
+        messageId: cardId,
+        inputs: { action: 'hivewire.create_case', fingerprint: alert.fingerprint },
+      });
+      await settle();
+      expect(unseen.isDone()).toBe(true);
+    } finally {
+      nock.cleanAll();
+    }
+    const escalated = await product.runtime.deps.store.getAlert(alert.fingerprint);
+    expect(escalated).toMatchObject({
+      state: 'escalated',
+      escalatedBy: BOB.id,
+      caseNumber: expect.any(Number),
+    });
+    expect(escalated?.escalatedByName).toBeUndefined();
+    expect(thread(cardId).map((message) => message.markdown)).toContainEqual(
+      expect.stringContaining(`opened in TheHive by <@personId:${BOB.id}> with`),
+    );
+  });
 });
 
 describe('Ignore from a Webex card', () => {

@@ -92,8 +92,8 @@ describe('Webex message text', () => {
     expect(webexMention(id)).toBe(`<@personId:${id}>`);
     expect(webexMention(id, 'Alice|x>')).toBe(`<@personId:${id}|Alice x>`);
     expect(webexMention('<@all>')).toBe('&lt;@all>');
-    expect(webexIgnored(id, '**now** [x](https://evil.example)').markdown).toBe(
-      `🙈 Ignored by <@personId:${id}>: \\*\\*now\\*\\* \\[x\\](hxxps://evil[.]example)`,
-    );
+    expect(
+      webexIgnored({ person: id, personPlatform: 'webex' }, '**now** [x](https://evil.example)').markdown,
+    ).toBe(`🙈 Ignored by <@personId:${id}>: \\*\\*now\\*\\* \\[x\\](hxxps://evil[.]example)`);
   });
 });

@@ -36,6 +36,8 @@ import { organisationOf } from '../../enrich/tenancy';
 import { parseSeverity, readThreshold, setThreshold } from '../../alerts/threshold';
 import type { ThresholdChange } from '../../domain/threshold';
 import { requestEscalation } from '../../cases/request-escalation';
+import { isRetryable } from '../../queue/attempt';
+import { errorMessage } from '../../observability/logger';
 import type { Deps } from '../../wiring/deps';
 import type { JobOf } from '../../queue/jobs';
 import { webexChatOf, type WebexChat, type WebexMessageRef } from './adapter';
@@ -158,9 +160,25 @@ async function onCardSubmitted(
   const person = action.personId;
   const root = await chat.rootOf(action.messageId);
   const tell = (markdown: string) => chat.reply(root, webexNotice(`${webexMention(person)} ${markdown}`));
+  // Named in the threads of the other platforms, where a Webex id would mean nothing. Only a name: a
+  // person Webex will not show the bot is named by id there, and the click goes on.
+  const nameOf = (id: string) =>
+    client.getPerson(id).then(
+      (found) => found.displayName,
+      (error: unknown) => {
+        if (isRetryable(error)) throw error;
+        deps.logger.warn('webex clicker not named: their person could not be read', {
+          error: errorMessage(error),
+        });
+        return undefined;
+      },
+    );
   switch (inputs.action) {
     case CREATE_CASE: {
-      const result = await requestEscalation({ fingerprint, userId: person, platform: 'webex' }, deps);
+      const result = await requestEscalation(
+        { fingerprint, userId: person, userName: await nameOf(person), platform: 'webex' },
+        deps,
+      );
       deps.logger.info('webex create case clicked', { fingerprint, outcome: result.outcome });
       if (result.outcome === 'already-escalated')
         await chat.tellPrivately(
@@ -204,7 +222,7 @@ async function onCardSubmitted(
       }
       const note = inputs[IGNORE_NOTE_FIELD];
       const result = await ignoreAlert(
-        { fingerprint, userId: person, platform: 'webex', reason, note },
+        { fingerprint, userId: person, userName: await nameOf(person), platform: 'webex', reason, note },
         deps,
       );
       // Ignored: the thread hears it from the owed reply, on every platform the alert is on.
@@ -217,14 +235,13 @@ async function onCardSubmitted(
       return;
     }
     case ASK_USER: {
-      // Named in the threads of the other platforms, where a Webex id would mean nothing.
-      const clicker = await client.getPerson(person);
+      const name = await nameOf(person);
       const result = await requestTriage(
         {
           fingerprint,
           requestedBy: person,
           platform: 'webex',
-          ...(clicker.displayName ? { requestedByName: clicker.displayName } : {}),
+          ...(name ? { requestedByName: name } : {}),
         },
         deps,
       );
@@ -252,7 +269,14 @@ async function onCardSubmitted(
       }
       const clicker = await client.getPerson(person);
       const result = await requestResponseAction(
-        { fingerprint, actionId, userId: person, platform: 'webex', email: clicker.emails[0] },
+        {
+          fingerprint,
+          actionId,
+          userId: person,
+          userName: clicker.displayName,
+          platform: 'webex',
+          email: clicker.emails[0],
+        },
         deps,
       );
       deps.logger.info('webex response action clicked', { fingerprint, actionId, outcome: result.outcome });

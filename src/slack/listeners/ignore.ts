@@ -17,6 +17,7 @@ import { checkIgnorable, ignoreAlert } from '../../alerts/ignore';
 import { isIgnoreReason } from '../../domain/ignore';
 import type { SlackAppDeps } from '../../wiring/deps';
 import { answerPrivately } from './private-answer';
+import { clickerName } from './clicker';
 
 /** Registers the Ignore button and the ignore modal's submission. */
 export function registerIgnore(app: App, deps: SlackAppDeps): void {
@@ -56,7 +57,10 @@ export function registerIgnore(app: App, deps: SlackAppDeps): void {
       await ack({ response_action: 'errors', errors: { [IGNORE_REASON_BLOCK]: 'Choose a reason.' } });
       return;
     }
-    const result = await ignoreAlert({ fingerprint, userId, userName: body.user.name, reason, note }, deps);
+    const result = await ignoreAlert(
+      { fingerprint, userId, userName: clickerName(body), reason, note },
+      deps,
+    );
     log.info('ignore submitted', { outcome: result.outcome, reason });
     if (result.outcome !== 'ignored') {
       // The alert changed while the modal was open (escalated, ignored by someone else): say so in the modal.

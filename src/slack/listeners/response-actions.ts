@@ -14,6 +14,7 @@ import { requestResponseAction } from '../../response-actions/response-actions';
 import type { SlackAppDeps } from '../../wiring/deps';
 import { answerPrivately } from './private-answer';
 import { groupMembersOf } from './group-members';
+import { clickerName } from './clicker';
 
 /** Registers every response-action button. */
 export function registerResponseActions(app: App, deps: SlackAppDeps): void {
@@ -26,7 +27,10 @@ export function registerResponseActions(app: App, deps: SlackAppDeps): void {
     const log = deps.logger.createChild({
       persistentKeys: { fingerprint, action: action.action_id, userId },
     });
-    const result = await requestResponseAction({ fingerprint, actionId, userId }, { ...deps, members });
+    const result = await requestResponseAction(
+      { fingerprint, actionId, userId, userName: clickerName(body) },
+      { ...deps, members },
+    );
     log.info('response action clicked', { outcome: result.outcome });
     switch (result.outcome) {
       case 'requested':

@@ -143,10 +143,10 @@ describe('analyst messages with hostile input', () => {
 
   it('ignore, response-action, threshold and usage replies keep user and AWS text inert', () => {
     expect(
-      problems(ignoredThreadReply({ userId: 'U0ANALYST', reason: HUGE, suppressesSecurityHub: true })),
+      problems(ignoredThreadReply({ person: 'U0ANALYST', reason: HUGE, suppressesSecurityHub: true })),
     ).toEqual([]);
     expect(
-      problems(responseActionResultReply({ label: HOSTILE, userId: 'U0BOB', ok: false, summary: HUGE })),
+      problems(responseActionResultReply({ label: HOSTILE, person: 'U0BOB', ok: false, summary: HUGE })),
     ).toEqual([]);
     expect(
       problems(

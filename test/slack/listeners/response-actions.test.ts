@@ -119,6 +119,7 @@ describe('response-action buttons', () => {
         fingerprint: alert.fingerprint,
         actionId: 'isolate',
         userId: 'U0BOB',
+        userName: 'analyst',
         requestedAt,
       },
     ]);
