@@ -472,7 +472,7 @@ async function triageFailedFor(record: TriageRecord, reason: string, deps: Deps)
 /**
  * A question whose job failed for good (Slack unreachable through every retry, a missing scope): failed,
  * said in the thread and audited, as a person not found is. Not once the question was sent: the
- * person may still answer it.
+ * person may still answer it, and its timeout, scheduled first after the message, closes it if not.
  */
 export async function triageAskFailed(job: JobOf<'triage-ask'>, error: unknown, deps: Deps): Promise<void> {
   const reason = errorMessage(error);
