@@ -8,6 +8,7 @@
  * opened again by ingest.
  */
 import type { ChatActorKind } from '../domain/audit';
+import { CHAT_PLATFORM_NAMES } from '../domain/chat';
 import { randomUUID } from 'node:crypto';
 import { truncate } from '../../blocks/escape';
 import { deliverPending } from '../cases/sync';
@@ -59,12 +60,16 @@ export function ignoreReasonText(reason: IgnoreReason, note: string | undefined)
   return trimmed ? `${IGNORE_REASONS[reason]} — ${trimmed}` : IGNORE_REASONS[reason];
 }
 
-/** The note Security Hub keeps with the SUPPRESSED status (its client cuts it to Security Hub's 512 characters). */
+/**
+ * The note Security Hub keeps with the SUPPRESSED status (its client cuts it to Security Hub's 512
+ * characters): where and by whom, as an auditor reading Security Hub can look the person up.
+ */
 export function suppressionNote(
-  request: Pick<IgnoreRequest, 'userId' | 'userName' | 'reason' | 'note'>,
+  request: Pick<IgnoreRequest, 'userId' | 'userName' | 'platform' | 'reason' | 'note'>,
 ): string {
   const who = request.userName ? `${request.userName} (${request.userId})` : request.userId;
-  return `Ignored in Slack by ${who}: ${ignoreReasonText(request.reason, request.note)}`;
+  const where = CHAT_PLATFORM_NAMES[request.platform ?? 'slack'];
+  return `Ignored in ${where} by ${who}: ${ignoreReasonText(request.reason, request.note)}`;
 }
 
 /**

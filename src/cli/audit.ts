@@ -47,7 +47,8 @@ export function currentState(alert: AlertRecord): string {
     case 'escalated':
       return `escalated to ${theCase}`;
     case 'ignored':
-      return `ignored${alert.ignoredBy ? ` by slack:${alert.ignoredBy}` : ''}${alert.ignoreReason ? ` (${alert.ignoreReason})` : ''}`;
+      // The alert keeps who, not on which platform: the trail's `ignored` event names the platform.
+      return `ignored${alert.ignoredBy ? ` by ${alert.ignoredByName ?? alert.ignoredBy}` : ''}${alert.ignoreReason ? ` (${alert.ignoreReason})` : ''}`;
   }
 }
 
