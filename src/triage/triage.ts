@@ -375,6 +375,18 @@ export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDep
   }
   const { dueAt = deps.now().toISOString() } = record;
   const person = askedPerson(record);
+  // Scheduled before the thread hears of it: a sent question expires even if that reply never goes out.
+  if (!record.done.scheduled) {
+    // Webex and Teams deliver what the person types in that direct conversation: a typed answer answers
+    // this. Written here, not with the message, so that a retry after the question went out writes it.
+    if (person && person.platform !== 'slack')
+      await deps.store.putSetting(askedKey(person), {
+        id: record.id,
+        at: deps.now().toISOString(),
+      } satisfies LatestQuestion);
+    await deps.delayedJobs.enqueueWhenDue({ kind: 'triage-timeout', triageId: record.id, dueAt });
+    await markDone(deps, record.id, 'scheduled');
+  }
   if (!record.done.asked && person) {
     const requester = requesterOf(record);
     await replyUnderAlert(
@@ -392,10 +404,6 @@ export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDep
       deps,
     );
     await markDone(deps, record.id, 'asked');
-  }
-  if (!record.done.scheduled) {
-    await deps.delayedJobs.enqueueWhenDue({ kind: 'triage-timeout', triageId: record.id, dueAt });
-    await markDone(deps, record.id, 'scheduled');
   }
 }
 
@@ -434,12 +442,6 @@ async function postQuestion(
       ts: question.messageId,
       state: current.state === 'asking' ? 'asked' : current.state,
     }))) ?? ready;
-  // Webex and Teams deliver what the person types in that direct conversation: a typed answer answers this.
-  if (person.platform !== 'slack')
-    await deps.store.putSetting(askedKey(person), {
-      id: asked.id,
-      at: deps.now().toISOString(),
-    } satisfies LatestQuestion);
   const requester = requesterOf(asked);
   await deps.store.appendAudit({
     fingerprint: triageAuditKey(asked),
@@ -470,7 +472,7 @@ async function triageFailedFor(record: TriageRecord, reason: string, deps: Deps)
 /**
  * A question whose job failed for good (Slack unreachable through every retry, a missing scope): failed,
  * said in the thread and audited, as a person not found is. Not once the question was sent: the
- * person may still answer it.
+ * person may still answer it, and its timeout, scheduled first after the message, closes it if not.
  */
 export async function triageAskFailed(job: JobOf<'triage-ask'>, error: unknown, deps: Deps): Promise<void> {
   const reason = errorMessage(error);

@@ -265,3 +265,47 @@ test('an answer typed in the 1:1 chat replaces the question card, from the perso
     { kind: 'teams', id: carol.aadObjectId },
   ]);
 });
+
+test('a typed answer still finds the question when the ask job was retried after the card went out', async () => {
+  const alert = await alertAboutCarol();
+  expect((await execute(alice, { action: ASK_USER, fingerprint: alert.fingerprint })).value).toBe(
+    'Asking the person this finding is about "was this you?"… the answer will be threaded here.',
+  );
+  const [ask] = h.jobs;
+  // The store fails once, on the first write after the card went out (here: where typed answers look).
+  const putSetting = h.deps.store.putSetting.bind(h.deps.store);
+  let failed = false;
+  jest.spyOn(h.deps.store, 'putSetting').mockImplementation(async (key, value, ...rest) => {
+    if (!failed && key.startsWith('triage-asked:')) {
+      failed = true;
+      throw new Error('store unavailable');
+    }
+    return putSetting(key, value, ...rest);
+  });
+  await h.runJobs();
+  const letters = await h.deps.store.listDeadLetters(5);
+  expect(letters.map((letter) => [letter.kind, letter.error])).toEqual([
+    ['job:triage-ask', 'store unavailable'],
+  ]);
+  // The job is delivered again (as the queue would, or redriven from its dead letter).
+  h.jobs.push(ask!);
+  await h.runJobs();
+  const latest = await h.deps.store.getSetting<{ id: string }>(`triage-for:${alert.fingerprint}`);
+  const record = (await h.deps.store.getSetting<TriageRecord>(`triage:${latest!.id}`))!;
+  expect(record).toMatchObject({ state: 'asked' });
+
+  const sent = await h.send(
+    h.channelActivity(carol, {
+      type: 'message',
+      text: 'yes',
+      conversation: { id: record.channel!, conversationType: 'personal', tenantId: SANDBOX_TEAMS.tenantId },
+      channelData: { tenant: { id: SANDBOX_TEAMS.tenantId } },
+    }),
+  );
+  expect(sent.status).toBe(200);
+
+  expect(await h.deps.store.getSetting<TriageRecord>(`triage:${record.id}`)).toMatchObject({
+    state: 'answered',
+    response: 'yes',
+  });
+});

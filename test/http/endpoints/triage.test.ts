@@ -4,6 +4,7 @@ import { TRIAGE_NO } from '../../../blocks/actions';
 import { handleTriageInvocation, handleTriageRequest } from '../../../src/http/endpoints/triage';
 import { TriageValidationError } from '../../../src/triage/triage';
 import type { TriageRecord } from '../../../src/domain/triage';
+import type { Job } from '../../../src/queue/jobs';
 import { fingerprintOf } from '../../../src/findings/fingerprint';
 import { makeAlertRecord } from '../../helpers/alerts';
 import {
@@ -36,10 +37,14 @@ const REQUEST = {
 };
 
 let harness: AnalystHarness;
+/** Jobs held back until due (the question's timeout), as the local queue holds them. */
+let scheduled: Job[];
 beforeEach(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
   harness = await startAnalystHarness(CONFIG);
+  scheduled = [];
+  Object.assign(harness.deps.queue, { enqueueAt: async (job: Job) => void scheduled.push(job) });
 });
 afterEach(async () => {
   nock.cleanAll();
@@ -158,6 +163,8 @@ describe('POST /triage', () => {
     await harness.runJobs();
     expect(dms[0]?.channel).toBe('D0JDOE');
     expect(JSON.parse(dms[0]?.blocks ?? '[]')[1].text.text).toBe('duo_bypass_codes_generated');
+    expect(scheduled).toEqual([expect.objectContaining({ kind: 'triage-timeout', triageId })]);
+    await expect(harness.deps.store.listDeadLetters(5)).resolves.toEqual([]);
 
     mockAuthTest();
     nock('https://slack.com').post('/api/chat.update').reply(200, { ok: true });
@@ -232,6 +239,9 @@ describe('POST /triage', () => {
     expect(posts[1]).toMatchObject({ channel: 'C0SECOPS', thread_ts: alert.ts });
     const record = await harness.deps.store.getSetting<TriageRecord>(`triage:${triageId}`);
     expect(record?.fingerprint).toBe(alert.fingerprint);
+    // The job ran to its end: the timeout is scheduled, nothing failed.
+    expect(scheduled).toEqual([expect.objectContaining({ kind: 'triage-timeout', triageId })]);
+    await expect(harness.deps.store.listDeadLetters(5)).resolves.toEqual([]);
   });
 });
 

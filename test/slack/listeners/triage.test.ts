@@ -320,6 +320,39 @@ describe('Ask the user', () => {
     },
   );
 
+  it('still schedules the timeout of a question sent by DM when its thread refuses the "asked" reply', async () => {
+    const alert = escalated();
+    await harness.seedAlert(alert);
+    capture('chat.postEphemeral', []);
+    await harness.interact(buttonClick({ actionId: ASK_USER, value: alert.fingerprint }));
+    nock('https://slack.com')
+      .post('/api/users.lookupByEmail', (body) => slackForm(body).email === 'jdoe@example.com')
+      .reply(200, { ok: true, user: { id: 'U0JDOE', profile: { email: 'jdoe@example.com' } } });
+    nock('https://slack.com')
+      .post('/api/conversations.open')
+      .reply(200, { ok: true, channel: { id: DM } });
+    nock('https://slack.com')
+      .post('/api/chat.postMessage', (body) => slackForm(body).channel === DM)
+      .reply(200, { ok: true, ts: '1764065000.000100' });
+    // The alert's channel was archived: the thread reply fails for good, and so does the job.
+    nock('https://slack.com')
+      .post('/api/chat.postMessage', (body) => slackForm(body).channel === alert.channel)
+      .reply(200, { ok: false, error: 'is_archived' });
+    const scheduled: { QueueUrl: string; MessageBody: string; DelaySeconds?: number }[] = [];
+    mockSqs('us-east-1', scheduled);
+
+    await harness.runJobs();
+
+    const letters = await harness.deps.store.listDeadLetters(5);
+    expect(letters.map((letter) => letter.kind)).toEqual(['job:triage-ask']);
+    // The person was asked: the question stays open, and closes on time if nobody answers it.
+    const timeouts = scheduled.map((sent) => JSON.parse(sent.MessageBody) as Record<string, string>);
+    expect(timeouts).toEqual([expect.objectContaining({ kind: 'triage-timeout' })]);
+    const record = await harness.deps.store.getSetting<TriageRecord>(`triage:${timeouts[0]!.triageId}`);
+    expect(record).toMatchObject({ state: 'asked', ts: '1764065000.000100', done: { scheduled: true } });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it('says in the thread, and audits, when the address has no Slack user', async () => {
     const alert = makeAlertRecord({ finding: { actor: { name: 'svc-ci' } } });
     await harness.seedAlert(alert);
