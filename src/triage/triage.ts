@@ -556,7 +556,11 @@ export async function answerTriage(
   )
     return { outcome: 'not-yours', record };
   if (!(await deps.store.claimDelivery(closedKey(record.id), TRIAGE_CLAIM_TTL_SECONDS)))
-    return { outcome: 'closed', record };
+    // The same answer again (a retry after showing it failed, a second click or message) is shown again,
+    // recorded once; any other answer comes too late.
+    return record.state === 'answered' && record.response === input.response
+      ? { outcome: 'recorded', record, response: input.response }
+      : { outcome: 'closed', record };
   const answeredAt = deps.now().toISOString();
   const answered =
     (await updateRecord(deps, record.id, (current) => ({

@@ -274,7 +274,23 @@ describe('Ask the user from a Webex card', () => {
       [{ kind: 'webex', id: CAROL.id }, expect.objectContaining({ triageId: record.id, response: 'no' })],
     ]);
 
-    // Typing again changes nothing: she is told the question is closed.
+    // The same answer again (as a retry after the reply failed would give it) is shown again, recorded once.
+    await typeIn(CAROL, 'nope');
+    expect(
+      directRoomWith(CAROL)
+        .messages.filter((message) => message.parentId === record.ts)
+        .map((message) => message.markdown),
+    ).toEqual([
+      "✅ No, it wasn't me · Thanks, recorded. The security team has been alerted and will contact you.",
+      "✅ No, it wasn't me · Thanks, recorded. The security team has been alerted and will contact you.",
+    ]);
+    expect(
+      (await product.runtime.deps.store.listAudit(alert.fingerprint)).filter(
+        (event) => event.action === 'triage-answered',
+      ),
+    ).toHaveLength(1);
+
+    // Another answer changes nothing: she is told the question is closed.
     const again = await typeIn(CAROL, 'yes');
     expect(directRoomWith(CAROL).messages.at(-1)).toMatchObject({
       parentId: again.id,

@@ -448,6 +448,34 @@ describe('the answer', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it('shows the same answer again to a second click on it, and records it once', async () => {
+    const { record } = await ask();
+    const updates: Record<string, string>[] = [];
+    capture('chat.update', updates);
+    capture('chat.update', updates);
+    const ephemerals: Record<string, string>[] = [];
+    capture('chat.postEphemeral', ephemerals);
+    const click = buttonClick({
+      actionId: TRIAGE_YES,
+      value: record.id,
+      userId: 'U0JDOE',
+      channel: DM,
+      messageTs: record.ts,
+    });
+
+    await harness.interact(click);
+    await harness.interact(click);
+
+    expect(updates.map((update) => [update.channel, update.ts, update.text])).toEqual([
+      [DM, record.ts, updates[0]?.text],
+      [DM, record.ts, updates[0]?.text],
+    ]);
+    expect(ephemerals).toEqual([]);
+    expect(harness.jobs).toEqual([{ kind: 'triage-followup', triageId: record.id }]);
+    const audit = await harness.deps.store.listAudit(record.fingerprint ?? '');
+    expect(audit.filter((event) => event.action === 'triage-answered')).toHaveLength(1);
+  });
+
   it('cannot be given twice, nor by someone else', async () => {
     const { record } = await ask();
     capture('chat.update', []);
