@@ -37,6 +37,8 @@ import { sdkLogger } from './sdk-logger';
 
 /** (contract) The messaging endpoint, as registered with the Azure Bot / Teams Developer Portal. */
 export const TEAMS_MESSAGES_PATH = '/teams/messages';
+/** Teams resends a slow message within minutes; a day covers it with room to spare. */
+const MESSAGE_CLAIM_SECONDS = 24 * 60 * 60;
 /** How much of a refused activity the dead letter keeps. */
 const KEEP_CHARS = 64 * 1024;
 
@@ -182,6 +184,15 @@ export async function createTeamsBot(settings: TeamsSettings, deps: TeamsBotDeps
     // The SDK hands message handlers its own copy of the activity: the one parsed is found by its id.
     const read = parsed.get(activity as object) ?? parsedById.get(activity.id);
     if (!read) return;
+    // Teams sends a message again when the bot took over 15 s to answer it: the copy is not run again
+    // (a second lookup, a second answer). Activity ids are unique within their conversation.
+    if (
+      !(await deps.store.claimDelivery(
+        `teams:message:${read.conversation.id}:${read.id}`,
+        MESSAGE_CLAIM_SECONDS,
+      ))
+    )
+      return;
     // In a channel the bot only receives messages that @mention it; the mention is not the command.
     const text = stripMentionsText(activity, { accountId: read.recipient.id }) ?? '';
     // In the person's 1:1 chat every message is delivered: one may answer their question.

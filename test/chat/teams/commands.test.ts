@@ -96,6 +96,30 @@ test('@Hivewire help answers in the mention’s reply chain', async () => {
   expect(texts.join('\n')).toContain('@Hivewire threshold LEVEL sets it (admins only)');
 });
 
+test('a message Teams sends again (the bot took over 15 s) is answered once: one lookup, one reply', async () => {
+  const tag = `<at>${SANDBOX_TEAMS.botName}</at>`;
+  const activity = h.channelActivity(carol, {
+    type: 'message',
+    text: `${tag} lookup evil-example[.]com`,
+    entities: [
+      {
+        type: 'mention',
+        text: tag,
+        mentioned: { id: `28:${SANDBOX_TEAMS.appId}`, name: SANDBOX_TEAMS.botName },
+      },
+    ],
+  });
+  const before = h.tenant.history(channel).length;
+
+  expect((await h.send(activity)).status).toBe(200);
+  expect((await h.send(activity)).status).toBe(200);
+
+  expect(h.tenant.history(channel).slice(before)).toEqual([
+    expect.objectContaining({ replyToId: activity.id }),
+  ]);
+  expect(h.jobs.filter((job) => job.kind === 'lookup')).toHaveLength(1);
+});
+
 test('@Hivewire threshold: shown to anyone, set by an admin by object id or email, refused and audited otherwise', async () => {
   expect((await mention(carol, 'threshold')).texts).toEqual([
     'Findings below MEDIUM are not posted (the configured default).',
