@@ -50,9 +50,22 @@ interface LatestQuestion {
   at: string;
 }
 const closedKey = (id: string) => `triage-closed:${id}`;
-/** The latest question put to a person (`triage-asked:<platform>:<id>`): what a typed answer answers. */
+/** The questions put to a person, newest first (`triage-asked:<platform>:<id>`): what a typed answer answers. */
 const askedKey = (person: Pick<ChatPerson, 'platform' | 'id'>) =>
   `triage-asked:${person.platform}:${person.id}`;
+interface AskedQuestions {
+  ids: string[];
+  at: string;
+}
+/** How many of a person's latest questions a typed answer looks through for one still waiting. */
+const ASKED_KEPT = 10;
+
+async function askedQuestions(
+  deps: Pick<Deps, 'store'>,
+  person: Pick<ChatPerson, 'platform' | 'id'>,
+): Promise<string[]> {
+  return (await deps.store.getSetting<AskedQuestions>(askedKey(person)))?.ids ?? [];
+}
 
 /** Where a question's audit events go: its alert's trail, or one trail per SIEM identifier. */
 export function triageAuditKey(record: Pick<TriageRecord, 'fingerprint' | 'identifier' | 'id'>): string {
@@ -379,11 +392,13 @@ export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDep
   if (!record.done.scheduled) {
     // Webex and Teams deliver what the person types in that direct conversation: a typed answer answers
     // this. Written here, not with the message, so that a retry after the question went out writes it.
-    if (person && person.platform !== 'slack')
+    if (person && person.platform !== 'slack') {
+      const others = (await askedQuestions(deps, person)).filter((id) => id !== record.id);
       await deps.store.putSetting(askedKey(person), {
-        id: record.id,
+        ids: [record.id, ...others].slice(0, ASKED_KEPT),
         at: deps.now().toISOString(),
-      } satisfies LatestQuestion);
+      } satisfies AskedQuestions);
+    }
     await deps.delayedJobs.enqueueWhenDue({ kind: 'triage-timeout', triageId: record.id, dueAt });
     await markDone(deps, record.id, 'scheduled');
   }
@@ -515,17 +530,25 @@ export type TriageAnswer =
 
 /**
  * Records an answer the person typed in their direct conversation (Webex, Teams), as `answerTriage`
- * records a click: it answers the latest question put to them there, with the same checks.
+ * records a click, with the same checks. It answers the newest question put to them that is still
+ * waiting; when none is, the newest (which then says it is closed, or shows the same answer again).
  */
 export async function answerTypedTriage(
   input: { response: TriageResponse; userId: string; platform: 'webex' | 'teams' },
   deps: Pick<Deps, 'store' | 'queue' | 'now' | 'config'>,
 ): Promise<TriageAnswer | { outcome: 'no-question' }> {
-  const latest = await deps.store.getSetting<LatestQuestion>(
-    askedKey({ platform: input.platform, id: input.userId }),
-  );
-  if (!latest) return { outcome: 'no-question' };
-  return answerTriage({ ...input, triageId: latest.id, team: undefined }, deps);
+  const ids = await askedQuestions(deps, { platform: input.platform, id: input.userId });
+  if (ids.length === 0) return { outcome: 'no-question' };
+  const now = deps.now();
+  let triageId = ids[0]!;
+  for (const id of ids) {
+    const record = await readRecord(deps, id);
+    if (record && isWaiting(record, now)) {
+      triageId = id;
+      break;
+    }
+  }
+  return answerTriage({ ...input, triageId, team: undefined }, deps);
 }
 
 /**

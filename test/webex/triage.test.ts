@@ -229,6 +229,15 @@ describe('Ask the user from a Webex card', () => {
     });
     expect(await questionOf(alert)).toMatchObject({ state: 'asked' });
     expect(webexThread(cardId).some((line) => line.includes('answered'))).toBe(false);
+
+    // Carol's question expires, so that the next tests' typed answers find only their own waiting.
+    await product.runtime.queue.enqueue({
+      kind: 'triage-timeout',
+      triageId: record.id,
+      dueAt: new Date(Date.now() - 1000).toISOString(),
+    });
+    await settle();
+    expect(await questionOf(alert)).toMatchObject({ state: 'expired' });
   });
 
   it('takes an answer typed in the direct room as a click on the card, from the person asked only', async () => {
@@ -297,6 +306,32 @@ describe('Ask the user from a Webex card', () => {
       parentId: other.id,
       markdown: expect.stringContaining('is not a Hivewire command'),
     });
+  });
+
+  it('answers the newest question still waiting when the person was asked twice', async () => {
+    const first = await alertOnWebex('webex-triage-first-of-two');
+    await askUserOn(first.alert, first.cardId);
+    const second = await alertOnWebex('webex-triage-second-of-two');
+    await askUserOn(second.alert, second.cardId);
+    const typeIn = async (text: string) => {
+      space().createMessage(CAROL, { toPersonId: SANDBOX_WEBEX_BOT.id, text });
+      await settle();
+    };
+
+    await typeIn('yes');
+    expect(await questionOf(second.alert)).toMatchObject({ state: 'answered', response: 'yes' });
+    expect(await questionOf(first.alert)).toMatchObject({ state: 'asked' });
+
+    // The newest is answered: the next answer goes to the one still waiting, not "already answered".
+    await typeIn('no');
+    expect(await questionOf(first.alert)).toMatchObject({ state: 'answered', response: 'no' });
+    expect(await questionOf(second.alert)).toMatchObject({ state: 'answered', response: 'yes' });
+
+    // None waits any more: the newest says it is closed.
+    await typeIn('not sure');
+    expect(directRoomWith(CAROL).messages.at(-1)?.markdown).toBe(
+      `<@personId:${CAROL.id}> This question was already answered or has expired. Thanks all the same.`,
+    );
   });
 
   it('says the question expired in the direct room (Webex cannot edit the card) and "no answer" in the threads', async () => {
