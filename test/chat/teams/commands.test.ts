@@ -45,12 +45,10 @@ afterEach(async () => {
 });
 
 /** `person` @mentions the bot in the alerts channel with `words`; resolves to the bot's reply's texts. */
-async function mention(
-  person: TeamsPerson,
-  words: string,
-): Promise<{ texts: string[]; json: string; id: string }> {
+/** `person`'s channel message `@Hivewire <words>`, as Teams sends it (the mention and its entity). */
+function mentionActivity(person: TeamsPerson, words: string): Record<string, unknown> {
   const tag = `<at>${SANDBOX_TEAMS.botName}</at>`;
-  const activity = h.channelActivity(person, {
+  return h.channelActivity(person, {
     type: 'message',
     text: `${tag} ${words}`,
     entities: [
@@ -61,6 +59,13 @@ async function mention(
       },
     ],
   });
+}
+
+async function mention(
+  person: TeamsPerson,
+  words: string,
+): Promise<{ texts: string[]; json: string; id: string }> {
+  const activity = mentionActivity(person, words);
   const before = h.tenant.history(channel).length;
   expect((await h.send(activity)).status).toBe(200);
   const replies = h.tenant.history(channel).slice(before);
@@ -97,18 +102,7 @@ test('@Hivewire help answers in the mention’s reply chain', async () => {
 });
 
 test('a message Teams sends again (the bot took over 15 s) is answered once: one lookup, one reply', async () => {
-  const tag = `<at>${SANDBOX_TEAMS.botName}</at>`;
-  const activity = h.channelActivity(carol, {
-    type: 'message',
-    text: `${tag} lookup evil-example[.]com`,
-    entities: [
-      {
-        type: 'mention',
-        text: tag,
-        mentioned: { id: `28:${SANDBOX_TEAMS.appId}`, name: SANDBOX_TEAMS.botName },
-      },
-    ],
-  });
+  const activity = mentionActivity(carol, 'lookup evil-example[.]com');
   const before = h.tenant.history(channel).length;
 
   expect((await h.send(activity)).status).toBe(200);
