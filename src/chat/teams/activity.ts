@@ -6,6 +6,15 @@
 import * as z from '../../validation/zod';
 import { TRIAGE_NO, TRIAGE_UNSURE, TRIAGE_YES } from '../../../blocks/actions';
 
+/**
+ * The id Hivewire keeps for a Teams person, wherever it names them (audit, jobs, the person asked, who may
+ * answer): their Entra object id, which stays the same across the tenant's teams, else their channel
+ * account id. One rule, so the id a question is asked under is the id its answer comes back with.
+ */
+export function teamsPersonId(person: { aadObjectId?: string; id: string }): string {
+  return person.aadObjectId ?? person.id;
+}
+
 const account = z.looseObject({
   id: z.string().check(z.minLength(1)),
   name: z.optional(z.string()),

@@ -11,6 +11,7 @@
  * - A form (the ignore reason) is a card with inputs posted in the alert's reply chain.
  * - The Bot Connector cannot read a channel's messages: a lost alert post cannot be looked for.
  */
+import { teamsPersonId } from './activity';
 import { teamsAlertCard, teamsIgnoreForm, teamsNote } from '../../../cards/teams';
 import type { Config } from '../../config/config';
 import type { Deps } from '../../wiring/deps';
@@ -101,7 +102,7 @@ export class TeamsChat implements ChatPort {
       if (member)
         return {
           platform: 'teams',
-          id: member.aadObjectId ?? member.id,
+          id: teamsPersonId(member),
           ...(member.name ? { name: member.name } : {}),
           email,
         };

@@ -18,7 +18,7 @@ import { requestResponseActionFor } from '../../response-actions/response-action
 import { answerTriage, answerTypedTriage, requestTriage } from '../../triage/triage';
 import type { TriageResponse } from '../../domain/triage';
 import type { TeamsMessageRef } from './delivery';
-import type { TeamsActivity } from './activity';
+import { teamsPersonId, type TeamsActivity } from './activity';
 import { isTeamsAdmin, type TeamsSpeaker } from './commands';
 import type { Deps } from '../../wiring/deps';
 
@@ -54,7 +54,7 @@ async function createCase(fingerprint: string, speaker: TeamsSpeaker, deps: Team
   const result = await requestEscalation(
     {
       fingerprint,
-      userId: speaker.aadObjectId ?? speaker.id,
+      userId: teamsPersonId(speaker),
       ...(speaker.name ? { userName: speaker.name } : {}),
       platform: 'teams',
     },
@@ -87,7 +87,7 @@ async function submitIgnore(
   const result = await ignoreAlert(
     {
       fingerprint,
-      userId: activity.from.aadObjectId ?? activity.from.id,
+      userId: teamsPersonId(activity.from),
       platform: 'teams',
       ...(activity.from.name ? { userName: activity.from.name } : {}),
       reason,
@@ -121,7 +121,7 @@ async function askUser(fingerprint: string, activity: TeamsActivity, deps: Teams
   const result = await requestTriage(
     {
       fingerprint,
-      requestedBy: activity.from.aadObjectId ?? activity.from.id,
+      requestedBy: teamsPersonId(activity.from),
       platform: 'teams',
       ...(activity.from.name ? { requestedByName: activity.from.name } : {}),
     },
@@ -145,7 +145,7 @@ export async function handleTriageAnswer(
     {
       triageId: data.id,
       response,
-      userId: activity.from.aadObjectId ?? activity.from.id,
+      userId: teamsPersonId(activity.from),
       platform: 'teams',
       team: undefined,
     },
@@ -167,7 +167,7 @@ export async function typedTriageAnswer(
   deps: TeamsBotDeps,
 ): Promise<{ question: TeamsMessageRef; card: TeamsCard } | { reply: TeamsCard }> {
   const result = await answerTypedTriage(
-    { response, userId: activity.from.aadObjectId ?? activity.from.id, platform: 'teams' },
+    { response, userId: teamsPersonId(activity.from), platform: 'teams' },
     deps,
   );
   deps.logger.info('triage answered', { platform: 'teams', typed: true, outcome: result.outcome });
@@ -185,7 +185,7 @@ async function responseAction(
   speaker: TeamsSpeaker,
   deps: TeamsBotDeps,
 ) {
-  const person = speaker.aadObjectId ?? speaker.id;
+  const person = teamsPersonId(speaker);
   const result = await requestResponseActionFor(
     {
       fingerprint,
@@ -220,7 +220,7 @@ export async function handleCardAction(
   speaker: TeamsSpeaker,
   deps: TeamsBotDeps,
 ) {
-  const person = activity.from.aadObjectId ?? activity.from.id;
+  const person = teamsPersonId(activity.from);
   const { action, fingerprint } = data;
   switch (action) {
     case CREATE_CASE:

@@ -6,6 +6,7 @@
  * sees and sets that customer's threshold and finds that customer's cases only. A lookup is queued (the
  * services take seconds) and its results posted by the worker in the mention's reply chain.
  */
+import { teamsPersonId } from './activity';
 import type { ThresholdChange, ThresholdView } from '../../domain/threshold';
 import {
   teamsHelp,
@@ -92,7 +93,7 @@ export async function runTeamsCommand(
     case 'threshold': {
       const customer = customerOfTeam(deps.config, teamId);
       if (!command.level) return thresholdShown(await readThreshold(deps, customer));
-      const person = speaker.aadObjectId ?? speaker.id;
+      const person = teamsPersonId(speaker);
       const change = await setThreshold(
         {
           level: command.level,
@@ -135,7 +136,7 @@ export async function runTeamsCommand(
       await deps.queue.enqueue({
         kind: 'lookup',
         targets,
-        userId: speaker.aadObjectId ?? speaker.id,
+        userId: teamsPersonId(speaker),
         reply: { to: 'chat', platform: 'teams', ...thread },
         requestedAt: deps.now().toISOString(),
       });
