@@ -55,7 +55,6 @@ const askedKey = (person: Pick<ChatPerson, 'platform' | 'id'>) =>
   `triage-asked:${person.platform}:${person.id}`;
 interface AskedQuestions {
   ids: string[];
-  at: string;
 }
 /** How many of a person's latest questions a typed answer looks through for one still waiting. */
 const ASKED_KEPT = 10;
@@ -396,7 +395,6 @@ export async function askTriage(job: JobOf<'triage-ask'>, deps: AnalystWorkerDep
       const others = (await askedQuestions(deps, person)).filter((id) => id !== record.id);
       await deps.store.putSetting(askedKey(person), {
         ids: [record.id, ...others].slice(0, ASKED_KEPT),
-        at: deps.now().toISOString(),
       } satisfies AskedQuestions);
     }
     await deps.delayedJobs.enqueueWhenDue({ kind: 'triage-timeout', triageId: record.id, dueAt });
